@@ -1,0 +1,78 @@
+/**
+ * Errors with stable codes. A code never changes once shipped. `expose` errors carry a message
+ * a person can act on and keep their status; anything else becomes a plain 500 with a request id.
+ */
+export class MicrocredError extends Error {
+  readonly code: string = 'MICROCRED_ERROR';
+  readonly status: number = 500;
+  readonly expose: boolean = false;
+}
+
+abstract class ExposedError extends MicrocredError {
+  override readonly expose = true;
+}
+
+export class BadRequestError extends ExposedError {
+  override readonly code: string = 'BAD_REQUEST';
+  override readonly status: number = 400;
+}
+
+export class NotFoundError extends ExposedError {
+  override readonly code: string = 'NOT_FOUND';
+  override readonly status: number = 404;
+}
+
+export class UnauthorizedError extends ExposedError {
+  override readonly code: string = 'UNAUTHORIZED';
+  override readonly status: number = 401;
+}
+
+export class ForbiddenError extends ExposedError {
+  override readonly code: string = 'FORBIDDEN';
+  override readonly status: number = 403;
+}
+
+export class ConflictError extends ExposedError {
+  override readonly code: string = 'CONFLICT';
+  override readonly status: number = 409;
+}
+
+export class XapiStatementInvalidError extends BadRequestError {
+  override readonly code = 'XAPI_STATEMENT_INVALID';
+}
+
+export class XapiStatementConflictError extends ConflictError {
+  override readonly code = 'XAPI_STATEMENT_CONFLICT';
+}
+
+export class XapiAuthError extends UnauthorizedError {
+  override readonly code = 'XAPI_CREDENTIALS_INVALID';
+}
+
+export class LtiLaunchError extends UnauthorizedError {
+  override readonly code: string = 'LTI_LAUNCH_INVALID';
+}
+
+export class LtiPlatformUnknownError extends BadRequestError {
+  override readonly code = 'LTI_PLATFORM_UNKNOWN';
+}
+
+export class LtiDeploymentUnknownError extends LtiLaunchError {
+  override readonly code = 'LTI_DEPLOYMENT_UNKNOWN';
+}
+
+export class SessionRequiredError extends UnauthorizedError {
+  override readonly code = 'SESSION_REQUIRED';
+}
+
+export class BadgeSchemaInvalidError extends MicrocredError {
+  override readonly code = 'BADGE_SCHEMA_INVALID';
+}
+
+export class DocumentNotBundledError extends MicrocredError {
+  override readonly code = 'BADGE_DOCUMENT_NOT_BUNDLED';
+}
+
+export class AwardRuleInvalidError extends BadRequestError {
+  override readonly code = 'AWARD_RULE_INVALID';
+}
