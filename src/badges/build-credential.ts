@@ -1,0 +1,243 @@
+import {
+  ACHIEVEMENT_CREDENTIAL_SCHEMA_URL,
+  OB_V3P0_CONTEXT_URL,
+  OB_V3P0_EXTENSIONS_CONTEXT_URL,
+  VC_V2_CONTEXT_URL,
+} from './context-urls.js';
+import type {
+  Achievement,
+  AchievementSubject,
+  Alignment,
+  Evidence,
+  IdentityObject,
+  IssuerProfile,
+  OpenBadgeCredential,
+} from './open-badge-credential.js';
+
+/** A salted hash of an identity, as hashEmailIdentity makes it. */
+export type HashedIdentity = {
+  /** `sha256$<hex>` (OB 3.0 IdentityHash). */
+  identityHash: string;
+  salt: string;
+};
+
+export type CredentialInput = {
+  /** A UUID; the credential id is `urn:uuid:<credentialId>`. */
+  credentialId: string;
+  /** Becomes `validFrom` and `awardedDate`, at seconds precision. */
+  issuedAt: Date;
+  issuer: {
+    /** The issuer profile's did:web DID (did-web.ts issuerDid). */
+    did: string;
+    name: string;
+    url: string | null;
+    email: string | null;
+  };
+  achievement: {
+    /** The public URL of the achievement (definition and version). */
+    id: string;
+    name: string;
+    description: string;
+    /** How the achievement is earned, in Markdown. */
+    criteria: string;
+    ects: number | null;
+    eqfLevel: number | null;
+  };
+  recipient: {
+    /** The LTI platform's `iss`; the learner is `sub` within it (LTI 1.3 §5.3.6). */
+    platformIssuer: string;
+    sub: string;
+    name: string | null;
+    hashedEmail: HashedIdentity | null;
+  };
+  /** The xAPI `result.score.scaled` behind the award, from 0 to 1. */
+  scoreScaled: number | null;
+  /** The xAPI statements that earned the award. */
+  evidence: readonly { statementId: string; url: string; narrative: string }[];
+};
+
+const CONTEXTS = [VC_V2_CONTEXT_URL, OB_V3P0_CONTEXT_URL, OB_V3P0_EXTENSIONS_CONTEXT_URL];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SCORE_FRAGMENT = 'score';
+
+/**
+ * Builds the unsigned OpenBadgeCredential (OB 3.0 on VC Data Model 2.0) for one award. Pure:
+ * the same input gives the same credential. The learner appears only through identifiers
+ * (their LTI user id, optionally their name and a salted email hash), never a plain email.
+ * Throws TypeError for input a caller should never pass: an id that is not a UUID or URL, an
+ * invalid date, empty names, ECTS ≤ 0, an EQF level outside 1–8, a score outside 0–1.
+ */
+export function buildCredential(input: CredentialInput): OpenBadgeCredential {
+  checkInput(input);
+  const issuedAt = isoSeconds(input.issuedAt);
+  const achievement = buildAchievement(input);
+  return {
+    '@context': [...CONTEXTS],
+    id: `urn:uuid:${input.credentialId.toLowerCase()}`,
+    type: ['VerifiableCredential', 'OpenBadgeCredential'],
+    name: achievement.name,
+    description: achievement.description,
+    issuer: buildIssuer(input.issuer),
+    validFrom: issuedAt,
+    awardedDate: issuedAt,
+    credentialSubject: buildSubject(input, achievement),
+    ...(input.evidence.length > 0 ? { evidence: input.evidence.map(buildEvidence) } : {}),
+    credentialSchema: [
+      { id: ACHIEVEMENT_CREDENTIAL_SCHEMA_URL, type: '1EdTechJsonSchemaValidator2019' },
+    ],
+  };
+}
+
+function buildIssuer(issuer: CredentialInput['issuer']): IssuerProfile {
+  const profile: IssuerProfile = { id: issuer.did, type: ['Profile'], name: issuer.name };
+  if (issuer.url !== null) profile.url = issuer.url;
+  if (issuer.email !== null) profile.email = issuer.email;
+  return profile;
+}
+
+function buildAchievement(input: CredentialInput): Achievement {
+  const { id, name, description, criteria, ects, eqfLevel } = input.achievement;
+  const achievement: Achievement = {
+    id,
+    type: ['Achievement'],
+    name,
+    description,
+    criteria: { narrative: criteria },
+    // CTDL terms, as OB 3.0 AchievementType takes them: a credit-bearing achievement is a
+    // micro-credential in the sense of the EU Council Recommendation 2022/C 243/02.
+    achievementType: ects === null ? 'Badge' : 'MicroCredential',
+  };
+  if (ects !== null) achievement.creditsAvailable = ects;
+  if (eqfLevel !== null) achievement.alignment = [eqfAlignment(eqfLevel)];
+  if (input.scoreScaled !== null) {
+    achievement.resultDescription = [
+      {
+        id: `${id}#${SCORE_FRAGMENT}`,
+        type: ['ResultDescription'],
+        name: 'Score',
+        resultType: 'Percent',
+        valueMin: '0',
+        valueMax: '100',
+      },
+    ];
+  }
+  return achievement;
+}
+
+/** The level in the European Qualifications Framework, by its Europass (ELM) concept URI. */
+function eqfAlignment(level: number): Alignment {
+  return {
+    type: ['Alignment'],
+    targetName: `EQF level ${level}`,
+    targetUrl: `http://data.europa.eu/snb/eqf/${level}`,
+    targetFramework: 'European Qualifications Framework',
+    targetCode: String(level),
+  };
+}
+
+function buildSubject(input: CredentialInput, achievement: Achievement): AchievementSubject {
+  const subject: AchievementSubject = {
+    type: ['AchievementSubject'],
+    identifier: buildIdentifiers(input.recipient),
+    achievement,
+  };
+  if (input.achievement.ects !== null) subject.creditsEarned = input.achievement.ects;
+  if (input.scoreScaled !== null) {
+    subject.result = [
+      {
+        type: ['Result'],
+        resultDescription: `${achievement.id}#${SCORE_FRAGMENT}`,
+        value: String(Math.round(input.scoreScaled * 10_000) / 100),
+      },
+    ];
+  }
+  return subject;
+}
+
+/**
+ * The LTI `sub` is unique only within its platform, so the platform's issuer goes with it
+ * (IdentifierTypeEnum `ltiPlatformId` and `ltiUserId`). Both are opaque ids, sent in the clear.
+ */
+function buildIdentifiers(recipient: CredentialInput['recipient']): IdentityObject[] {
+  const identifiers: IdentityObject[] = [
+    plainIdentity('ltiPlatformId', recipient.platformIssuer),
+    plainIdentity('ltiUserId', recipient.sub),
+  ];
+  // Wallets show an identifier of type `name` as the person the credential was issued to.
+  if (recipient.name !== null) identifiers.push(plainIdentity('name', recipient.name));
+  if (recipient.hashedEmail !== null) {
+    identifiers.push({
+      type: 'IdentityObject',
+      identityType: 'emailAddress',
+      hashed: true,
+      identityHash: recipient.hashedEmail.identityHash,
+      salt: recipient.hashedEmail.salt,
+    });
+  }
+  return identifiers;
+}
+
+function plainIdentity(identityType: string, value: string): IdentityObject {
+  return { type: 'IdentityObject', identityType, hashed: false, identityHash: value };
+}
+
+function buildEvidence(evidence: CredentialInput['evidence'][number]): Evidence {
+  return {
+    id: evidence.url,
+    type: ['Evidence'],
+    name: `xAPI statement ${evidence.statementId}`,
+    narrative: evidence.narrative,
+    genre: 'xAPI statement',
+  };
+}
+
+/** ISO 8601 in UTC without milliseconds, the form OB examples and wallets use. */
+function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function checkInput(input: CredentialInput): void {
+  const { achievement, issuer, recipient } = input;
+  if (!UUID.test(input.credentialId)) throw new TypeError('credentialId must be a UUID');
+  if (!(input.issuedAt instanceof Date) || Number.isNaN(input.issuedAt.getTime())) {
+    throw new TypeError('issuedAt must be a valid Date');
+  }
+  requireUrl(issuer.did, 'issuer.did');
+  requireUrl(achievement.id, 'achievement.id');
+  if (achievement.id.includes('#')) throw new TypeError('achievement.id must have no fragment');
+  if (issuer.url !== null) requireUrl(issuer.url, 'issuer.url');
+  for (const evidence of input.evidence) requireUrl(evidence.url, 'evidence.url');
+  for (const [name, value] of Object.entries({
+    'issuer.name': issuer.name,
+    'achievement.name': achievement.name,
+    'achievement.description': achievement.description,
+    'achievement.criteria': achievement.criteria,
+    'recipient.platformIssuer': recipient.platformIssuer,
+    'recipient.sub': recipient.sub,
+  })) {
+    if (value.trim() === '') throw new TypeError(`${name} must not be empty`);
+  }
+  if (achievement.ects !== null && !(Number.isFinite(achievement.ects) && achievement.ects > 0)) {
+    throw new TypeError('achievement.ects must be a positive number or null');
+  }
+  if (
+    achievement.eqfLevel !== null &&
+    !(
+      Number.isInteger(achievement.eqfLevel) &&
+      achievement.eqfLevel >= 1 &&
+      achievement.eqfLevel <= 8
+    )
+  ) {
+    throw new TypeError('achievement.eqfLevel must be a whole number from 1 to 8 or null');
+  }
+  if (input.scoreScaled !== null && !(input.scoreScaled >= 0 && input.scoreScaled <= 1)) {
+    throw new TypeError('scoreScaled must be from 0 to 1 or null');
+  }
+  if (recipient.hashedEmail !== null && !recipient.hashedEmail.identityHash.startsWith('sha256$')) {
+    throw new TypeError('recipient.hashedEmail must be a sha256$ IdentityHash');
+  }
+}
+
+function requireUrl(value: string, name: string): void {
+  if (!URL.canParse(value)) throw new TypeError(`${name} must be an absolute URI`);
+}

@@ -1,0 +1,110 @@
+/**
+ * The JSON shapes of the Open Badges 3.0 credentials we issue (OB 3.0 §B "Data Models", on the
+ * VC Data Model 2.0), in canonical form: `type`, `credentialSchema` and `proof` are arrays.
+ * They cover what we emit, not the whole specification; the official JSON Schema
+ * (validate-credential.ts) is the reference for the rest.
+ */
+
+export type IdentityObject = {
+  type: 'IdentityObject';
+  /** An IdentifierTypeEnum term (OB 3.0 §B.1.x IdentityObject, common_credentials CDM). */
+  identityType: string;
+  hashed: boolean;
+  /** The plain value, or `sha256$<hex>` when hashed. */
+  identityHash: string;
+  salt?: string;
+};
+
+export type Alignment = {
+  type: ['Alignment'];
+  targetName: string;
+  targetUrl: string;
+  targetFramework?: string;
+  targetCode?: string;
+  targetType?: string;
+};
+
+export type ResultDescription = {
+  id: string;
+  type: ['ResultDescription'];
+  name: string;
+  resultType: string;
+  valueMin?: string;
+  valueMax?: string;
+};
+
+export type Result = {
+  type: ['Result'];
+  resultDescription?: string;
+  value?: string;
+};
+
+export type Achievement = {
+  id: string;
+  type: ['Achievement'];
+  name: string;
+  description: string;
+  criteria: { narrative: string };
+  achievementType: string;
+  creditsAvailable?: number;
+  alignment?: Alignment[];
+  resultDescription?: ResultDescription[];
+};
+
+export type AchievementSubject = {
+  type: ['AchievementSubject'];
+  identifier: IdentityObject[];
+  achievement: Achievement;
+  creditsEarned?: number;
+  result?: Result[];
+};
+
+export type IssuerProfile = {
+  id: string;
+  type: ['Profile'];
+  name: string;
+  url?: string;
+  email?: string;
+};
+
+export type Evidence = {
+  id: string;
+  type: ['Evidence'];
+  name: string;
+  narrative: string;
+  genre?: string;
+};
+
+export type CredentialSchema = {
+  id: string;
+  type: '1EdTechJsonSchemaValidator2019';
+};
+
+/** An OpenBadgeCredential before it is signed. */
+export type OpenBadgeCredential = {
+  '@context': string[];
+  id: string;
+  type: ['VerifiableCredential', 'OpenBadgeCredential'];
+  name: string;
+  description: string;
+  issuer: IssuerProfile;
+  validFrom: string;
+  awardedDate: string;
+  credentialSubject: AchievementSubject;
+  evidence?: Evidence[];
+  credentialSchema: CredentialSchema[];
+};
+
+/** A Data Integrity proof (VC Data Integrity 1.0 §2.1). */
+export type DataIntegrityProofValue = {
+  type: 'DataIntegrityProof';
+  cryptosuite: string;
+  created?: string;
+  verificationMethod: string;
+  proofPurpose: string;
+  proofValue: string;
+};
+
+export type SignedOpenBadgeCredential = OpenBadgeCredential & {
+  proof: DataIntegrityProofValue[];
+};
