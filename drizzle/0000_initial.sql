@@ -70,11 +70,12 @@ CREATE TABLE "outbox" (
 	"kind" text NOT NULL,
 	"dedupe_key" text NOT NULL,
 	"payload" jsonb NOT NULL,
+	"status" text DEFAULT 'pending' NOT NULL,
 	"attempts" integer DEFAULT 0 NOT NULL,
 	"next_attempt_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"last_error" text,
-	"done_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"finished_at" timestamp with time zone,
 	CONSTRAINT "outbox_dedupe_key_unique" UNIQUE("dedupe_key")
 );
 --> statement-breakpoint
@@ -169,7 +170,7 @@ CREATE UNIQUE INDEX "courses_platform_context_uq" ON "courses" USING btree ("pla
 CREATE INDEX "enrolments_user_idx" ON "enrolments" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "ltijs_records_data_idx" ON "ltijs_records" USING gin ("data" jsonb_path_ops);--> statement-breakpoint
 CREATE INDEX "ltijs_records_expiry_idx" ON "ltijs_records" USING btree ("expires_at");--> statement-breakpoint
-CREATE INDEX "outbox_pending_idx" ON "outbox" USING btree ("next_attempt_at") WHERE done_at is null;--> statement-breakpoint
+CREATE INDEX "outbox_pending_idx" ON "outbox" USING btree ("next_attempt_at") WHERE status = 'pending';--> statement-breakpoint
 CREATE UNIQUE INDEX "platforms_issuer_client_uq" ON "platforms" USING btree ("issuer","client_id");--> statement-breakpoint
 CREATE INDEX "sessions_expiry_idx" ON "sessions" USING btree ("expires_at");--> statement-breakpoint
 CREATE INDEX "signing_keys_purpose_idx" ON "signing_keys" USING btree ("purpose","issuer_profile_id");--> statement-breakpoint

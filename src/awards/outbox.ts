@@ -1,0 +1,165 @@
+import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import type { Logger } from '../config/logger.js';
+import type { Db, Executor } from '../db/database.js';
+import { outbox } from '../db/schema.js';
+
+export type OutboxJob = typeof outbox.$inferSelect;
+export type OutboxHandler = (job: OutboxJob) => Promise<void>;
+
+/** A job is given up (status `failed`, kept for the teacher to see and resend) after this many tries. */
+export const MAX_ATTEMPTS = 12;
+/** While a worker runs a job, other workers leave it alone for this long. */
+const LEASE_SECONDS = 120;
+
+/**
+ * Adds a job in the caller's transaction, so it commits or rolls back with the work that
+ * caused it. Enqueueing the same `dedupeKey` again is a no-op.
+ */
+export async function enqueue(
+  tx: Executor,
+  job: { kind: string; dedupeKey: string; payload: Record<string, unknown> },
+): Promise<void> {
+  await tx.insert(outbox).values(job).onConflictDoNothing({ target: outbox.dedupeKey });
+}
+
+/** Delay before retry number `attempt` (1-based): 2 s, 4 s, 8 s … capped at one hour. */
+export function retryDelaySeconds(attempt: number): number {
+  return Math.min(2 ** attempt, 3600);
+}
+
+export interface OutboxWorker {
+  /** Runs due jobs now instead of waiting for the next poll. */
+  kick(): void;
+  /** Runs due jobs until none is left; resolves when done (for tests and the CLI). */
+  drain(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Polls the outbox and runs due jobs with the handler of their kind. Jobs are claimed with
+ * `for update skip locked` and a lease, so several app nodes can run workers side by side;
+ * a job whose handler throws is retried with backoff, and a crash mid-job only delays it.
+ */
+export function startOutboxWorker(options: {
+  db: Db;
+  logger: Logger;
+  handlers: Record<string, OutboxHandler>;
+  pollIntervalMs: number;
+}): OutboxWorker {
+  const { db, logger, handlers } = options;
+  let running: Promise<void> | null = null;
+  let rerun = false;
+  let stopped = false;
+
+  const runDueJobs = async () => {
+    for (;;) {
+      const job = await claimNextJob(db);
+      if (!job) return;
+      await runJob(db, logger, handlers, job);
+    }
+  };
+
+  const kick = () => {
+    if (stopped) return;
+    if (running) {
+      rerun = true;
+      return;
+    }
+    running = (async () => {
+      do {
+        rerun = false;
+        await runDueJobs().catch((error: unknown) =>
+          logger.error('awards', 'outbox poll failed', { error }),
+        );
+      } while (rerun && !stopped);
+    })().finally(() => {
+      running = null;
+    });
+  };
+
+  const timer = setInterval(kick, options.pollIntervalMs);
+  timer.unref();
+  kick();
+
+  return {
+    kick,
+    async drain() {
+      do {
+        kick();
+        await running;
+      } while (await hasDueJob(db));
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
+async function claimNextJob(db: Db): Promise<OutboxJob | undefined> {
+  return db.transaction(async (tx) => {
+    const [job] = await tx
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, new Date())))
+      .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
+      .limit(1)
+      .for('update', { skipLocked: true });
+    if (!job) return undefined;
+    await tx
+      .update(outbox)
+      .set({
+        attempts: sql`${outbox.attempts} + 1`,
+        nextAttemptAt: new Date(Date.now() + LEASE_SECONDS * 1000),
+      })
+      .where(eq(outbox.id, job.id));
+    return { ...job, attempts: job.attempts + 1 };
+  });
+}
+
+async function runJob(
+  db: Db,
+  logger: Logger,
+  handlers: Record<string, OutboxHandler>,
+  job: OutboxJob,
+): Promise<void> {
+  const handler = handlers[job.kind];
+  try {
+    if (!handler) throw new Error(`No handler for outbox jobs of kind "${job.kind}"`);
+    await handler(job);
+    await db
+      .update(outbox)
+      .set({ status: 'done', finishedAt: new Date(), lastError: null })
+      .where(eq(outbox.id, job.id));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const isFinal = job.attempts >= MAX_ATTEMPTS;
+    logger.warn('awards', isFinal ? 'outbox job failed for good' : 'outbox job failed, will retry', {
+      jobId: job.id,
+      kind: job.kind,
+      attempt: job.attempts,
+      error: message,
+    });
+    await db
+      .update(outbox)
+      .set(
+        isFinal
+          ? { status: 'failed', finishedAt: new Date(), lastError: message }
+          : {
+              lastError: message,
+              nextAttemptAt: new Date(Date.now() + retryDelaySeconds(job.attempts) * 1000),
+            },
+      )
+      .where(eq(outbox.id, job.id));
+  }
+}
+
+async function hasDueJob(db: Db): Promise<boolean> {
+  const [row] = await db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, new Date())))
+    .limit(1);
+  return row !== undefined;
+}

@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import type { Db } from '../db/database.js';
+import { BadRequestError } from '../errors.js';
+import { registerPlatform, toolUrls, type Platform } from './platform-registry.js';
+
+export class LtiRegistrationError extends BadRequestError {
+  override readonly code = 'LTI_REGISTRATION_FAILED';
+}
+
+const FETCH_TIMEOUT_MS = 10_000;
+
+const TOOL_SCOPES = [
+  'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem',
+  'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly',
+  'https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly',
+  'https://purl.imsglobal.org/spec/lti-ags/scope/score',
+  'https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly',
+];
+
+/** The parts of the platform's OpenID configuration we use (LTI Dynamic Registration 1.0, 3.4). */
+const platformConfigurationSchema = z.object({
+  issuer: z.url(),
+  authorization_endpoint: z.url(),
+  token_endpoint: z.url(),
+  jwks_uri: z.url(),
+  registration_endpoint: z.url(),
+  'https://purl.imsglobal.org/spec/lti-platform-configuration': z
+    .object({ product_family_code: z.string().optional() })
+    .optional(),
+});
+
+const registrationResponseSchema = z.object({
+  client_id: z.string().min(1),
+  'https://purl.imsglobal.org/spec/lti-tool-configuration': z
+    .object({ deployment_id: z.string().min(1).optional() })
+    .optional(),
+});
+
+/**
+ * LTI Dynamic Registration 1.0, tool side: reads the platform's OpenID configuration, posts
+ * our client registration with the one-time registration token, and registers the platform
+ * and the deployment it answers with. The configuration is fetched only from the host the
+ * administrator's browser came from (its Referer), over http(s): the tool never fetches a
+ * URL that a stranger chose. Throws LtiRegistrationError with a reason an administrator can act on.
+ */
+export async function registerDynamically(options: {
+  db: Db;
+  publicUrl: string;
+  openIdConfigurationUrl: unknown;
+  registrationToken: unknown;
+  referer: string | undefined;
+}): Promise<Platform> {
+  const configurationUrl = parseConfigurationUrl(options.openIdConfigurationUrl);
+  if (!options.referer || !URL.canParse(options.referer)) {
+    throw new LtiRegistrationError(
+      'Start the registration from your LMS: the request did not say which site it came from.',
+    );
+  }
+  if (new URL(options.referer).host !== configurationUrl.host) {
+    throw new LtiRegistrationError(
+      `The platform configuration must come from the LMS that opened this page (${new URL(options.referer).host}), not ${configurationUrl.host}.`,
+    );
+  }
+  const configuration = platformConfigurationSchema.safeParse(
+    await fetchJson(configurationUrl.href, { headers: { accept: 'application/json' } }),
+  );
+  if (!configuration.success) {
+    throw new LtiRegistrationError(
+      `The platform configuration lacks ${describeMissing(configuration.error)}.`,
+    );
+  }
+  const platformConfiguration = configuration.data;
+  if (new URL(platformConfiguration.issuer).host !== configurationUrl.host) {
+    throw new LtiRegistrationError('The platform configuration names an issuer on another host.');
+  }
+
+  const token = typeof options.registrationToken === 'string' ? options.registrationToken : undefined;
+  const response = registrationResponseSchema.safeParse(
+    await fetchJson(platformConfiguration.registration_endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        ...(token && { authorization: `Bearer ${token}` }),
+      },
+      body: JSON.stringify(clientRegistration(options.publicUrl)),
+    }),
+  );
+  if (!response.success) {
+    throw new LtiRegistrationError('The platform answered the registration without a client id.');
+  }
+  const deploymentId =
+    response.data['https://purl.imsglobal.org/spec/lti-tool-configuration']?.deployment_id;
+  if (!deploymentId) {
+    throw new LtiRegistrationError('The platform answered the registration without a deployment id.');
+  }
+  return registerPlatform(options.db, {
+    issuer: platformConfiguration.issuer,
+    clientId: response.data.client_id,
+    deploymentId,
+    authUrl: platformConfiguration.authorization_endpoint,
+    tokenUrl: platformConfiguration.token_endpoint,
+    jwksUrl: platformConfiguration.jwks_uri,
+    name:
+      platformConfiguration['https://purl.imsglobal.org/spec/lti-platform-configuration']
+        ?.product_family_code ?? undefined,
+  });
+}
+
+/** Our client registration (LTI Dynamic Registration 1.0, 3.5.1). */
+export function clientRegistration(publicUrl: string) {
+  const urls = toolUrls(publicUrl);
+  return {
+    application_type: 'web',
+    response_types: ['id_token'],
+    grant_types: ['implicit', 'client_credentials'],
+    initiate_login_uri: urls.loginUrl,
+    redirect_uris: urls.redirectUrls,
+    client_name: 'microcred',
+    jwks_uri: urls.jwksUrl,
+    token_endpoint_auth_method: 'private_key_jwt',
+    scope: TOOL_SCOPES.join(' '),
+    'https://purl.imsglobal.org/spec/lti-tool-configuration': {
+      domain: new URL(publicUrl).host,
+      target_link_uri: urls.launchUrl,
+      description: 'Open Badges 3.0 micro-credentials from xAPI results',
+      claims: ['iss', 'sub', 'name', 'given_name', 'family_name', 'email'],
+      messages: [{ type: 'LtiResourceLinkRequest' }, { type: 'LtiDeepLinkingRequest' }],
+    },
+  };
+}
+
+function parseConfigurationUrl(value: unknown): URL {
+  if (typeof value !== 'string' || !URL.canParse(value)) {
+    throw new LtiRegistrationError('openid_configuration must be the URL your LMS gives.');
+  }
+  const url = new URL(value);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new LtiRegistrationError('openid_configuration must be an http(s) URL.');
+  }
+  return url;
+}
+
+async function fetchJson(url: string, init: RequestInit): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, redirect: 'error', signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+  } catch (error) {
+    throw new LtiRegistrationError(`The LMS could not be reached at ${url}.`, { cause: error });
+  }
+  if (!response.ok) {
+    throw new LtiRegistrationError(`The LMS answered ${response.status} at ${url}.`);
+  }
+  try {
+    return await response.json();
+  } catch (error) {
+    throw new LtiRegistrationError(`The LMS did not answer JSON at ${url}.`, { cause: error });
+  }
+}
+
+function describeMissing(error: z.ZodError): string {
+  return error.issues.map((issue) => issue.path.join('.') || 'its fields').join(', ');
+}
+

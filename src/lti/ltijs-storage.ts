@@ -1,0 +1,188 @@
+import { and, eq, gt, lt, sql } from 'drizzle-orm';
+import type { Db } from '../db/database.js';
+import { decryptText, encryptText } from '../db/encryption.js';
+import { ltijsRecords, platforms, signingKeys } from '../db/schema.js';
+import { publicKeyPemFromJwk, type ToolKey } from './tool-key.js';
+
+/**
+ * Our storage plugin for ltijs 5.9 (the `database.plugin` option of `Provider.setup`), on the
+ * tool's own database instead of MongoDB. ltijs never documented the contract; this is the one
+ * its code relies on:
+ *
+ * - `setup()` / `Close()`: open and close; the database belongs to the app, so both are no-ops.
+ * - `Get(encryptionKey, collection, query?)`: every record of `collection` whose fields equal
+ *   those of `query` (all records without one), or `false` when there are none. Records stored
+ *   encrypted come back decrypted, with `createdAt` in epoch milliseconds.
+ * - `Insert(encryptionKey, collection, item, index?)`: add a record; with an encryption key the
+ *   item is stored sealed and only `index` stays queryable.
+ * - `Replace(encryptionKey, collection, query, item, index?)`: remove the records matching
+ *   `query` and insert `item`, atomically (an upsert).
+ * - `Modify(encryptionKey, collection, query, modification)`: merge fields into matching records.
+ * - `Delete(collection, query)`: remove matching records.
+ *
+ * Collections and where they live:
+ * - `platform`: read from our `platforms` table (active registrations only); platforms are
+ *   registered through microcred (CLI, admin API, dynamic registration), never through ltijs,
+ *   so writes are refused. Every platform signs with the tool's current key, whose kid is the
+ *   one ltijs puts in client assertions.
+ * - `platformStatus`: registrations that reach ltijs are active (inactive ones are not listed).
+ * - `publickey` / `privatekey`: the tool keys from `signing_keys`; read only.
+ * - `nonce`, `state`, `idtoken`, `contexttoken`, `accesstoken`: `ltijs_records`, each with the
+ *   lifetime below; expired records are invisible and removed by `deleteExpired()`.
+ */
+export class LtijsStorage {
+  readonly #db: Db;
+  readonly #secret: string;
+  readonly #currentToolKey: () => ToolKey;
+
+  constructor(options: { db: Db; secret: string; currentToolKey: () => ToolKey }) {
+    this.#db = options.db;
+    this.#secret = options.secret;
+    this.#currentToolKey = options.currentToolKey;
+  }
+
+  async setup(): Promise<boolean> {
+    return true;
+  }
+
+  async Close(): Promise<boolean> {
+    return true;
+  }
+
+  async Get(encryptionKey: unknown, collection: string, query?: Query): Promise<Item[] | false> {
+    const rows = await this.#read(collection, query ?? {}, Boolean(encryptionKey));
+    return rows.length === 0 ? false : rows;
+  }
+
+  async Insert(encryptionKey: unknown, collection: string, item: Item, index?: Query) {
+    const lifetime = recordLifetimeSeconds(collection);
+    await this.#db.insert(ltijsRecords).values(this.#toRecord(collection, lifetime, item, encryptionKey ? index : undefined));
+    return true;
+  }
+
+  async Replace(encryptionKey: unknown, collection: string, query: Query, item: Item, index?: Query) {
+    const lifetime = recordLifetimeSeconds(collection);
+    await this.#db.transaction(async (tx) => {
+      await tx.delete(ltijsRecords).where(matches(collection, query));
+      await tx.insert(ltijsRecords).values(this.#toRecord(collection, lifetime, item, encryptionKey ? index : undefined));
+    });
+    return true;
+  }
+
+  async Modify(encryptionKey: unknown, collection: string, query: Query, modification: Item) {
+    recordLifetimeSeconds(collection);
+    if (encryptionKey) throw new TypeError(`ltijs asked to modify sealed ${collection} records`);
+    await this.#db
+      .update(ltijsRecords)
+      .set({ data: sql`${ltijsRecords.data} || ${JSON.stringify(modification)}::jsonb` })
+      .where(matches(collection, query));
+    return true;
+  }
+
+  async Delete(collection: string, query: Query) {
+    recordLifetimeSeconds(collection);
+    await this.#db.delete(ltijsRecords).where(matches(collection, query));
+    return true;
+  }
+
+  /** Removes records past their lifetime; returns how many. */
+  async deleteExpired(now: Date = new Date()): Promise<number> {
+    const deleted = await this.#db
+      .delete(ltijsRecords)
+      .where(lt(ltijsRecords.expiresAt, now))
+      .returning({ id: ltijsRecords.id });
+    return deleted.length;
+  }
+
+  async #read(collection: string, query: Query, isSealed: boolean): Promise<Item[]> {
+    switch (collection) {
+      case 'platform':
+        return this.#readPlatforms(query);
+      case 'platformStatus':
+        return [{ id: query.id, active: true }];
+      case 'publickey':
+      case 'privatekey':
+        return this.#readToolKeys(collection, query);
+      default: {
+        recordLifetimeSeconds(collection);
+        const rows = await this.#db
+          .select()
+          .from(ltijsRecords)
+          .where(and(matches(collection, query), gt(ltijsRecords.expiresAt, new Date())));
+        return rows.map((row) => {
+          if (!isSealed) return row.data;
+          const item = JSON.parse(decryptText(String(row.data.sealed), this.#secret)) as Item;
+          return { ...item, createdAt: row.createdAt.getTime() };
+        });
+      }
+    }
+  }
+
+  async #readPlatforms(query: Query): Promise<Item[]> {
+    if (typeof query.platformUrl !== 'string') return [];
+    const conditions = [eq(platforms.issuer, query.platformUrl), eq(platforms.isActive, true)];
+    if (typeof query.clientId === 'string') conditions.push(eq(platforms.clientId, query.clientId));
+    const rows = await this.#db.select().from(platforms).where(and(...conditions));
+    const kid = this.#currentToolKey().kid;
+    return rows.map((row) => ({
+      platformName: row.name,
+      platformUrl: row.issuer,
+      clientId: row.clientId,
+      authEndpoint: row.authUrl,
+      accesstokenEndpoint: row.tokenUrl,
+      authorizationServer: row.tokenUrl,
+      kid,
+      authConfig: { method: 'JWK_SET', key: row.jwksUrl },
+    }));
+  }
+
+  async #readToolKeys(collection: 'publickey' | 'privatekey', query: Query): Promise<Item[]> {
+    const rows = await this.#db.select().from(signingKeys).where(eq(signingKeys.purpose, 'lti'));
+    return rows
+      .filter((row) => query.kid === undefined || row.kid === query.kid)
+      .map((row) => ({
+        kid: row.kid,
+        key:
+          collection === 'privatekey'
+            ? decryptText(row.privateKeyEncrypted, this.#secret)
+            : publicKeyPemFromJwk(row.publicJwk),
+      }));
+  }
+
+  #toRecord(collection: string, lifetimeSeconds: number, item: Item, index: Query | undefined) {
+    const data = index ? { ...index, sealed: encryptText(JSON.stringify(item), this.#secret) } : item;
+    return {
+      collection,
+      data,
+      expiresAt: new Date(Date.now() + lifetimeSeconds * 1000),
+    };
+  }
+}
+
+type Item = Record<string, unknown>;
+type Query = Record<string, unknown>;
+
+/** How long ltijs may find each kind of record, as ltijs's own MongoDB TTL indexes had it. */
+const RECORD_LIFETIME_SECONDS: Record<string, number> = {
+  // ltijs keeps nonces 10 s; we keep them as long as any id_token could still be accepted.
+  nonce: 3600,
+  state: 600,
+  idtoken: 24 * 3600,
+  contexttoken: 24 * 3600,
+  accesstoken: 3600,
+};
+
+function recordLifetimeSeconds(collection: string): number {
+  const lifetime = RECORD_LIFETIME_SECONDS[collection];
+  if (lifetime === undefined) {
+    throw new TypeError(`ltijs collection "${collection}" is not stored by microcred's plugin`);
+  }
+  return lifetime;
+}
+
+function matches(collection: string, query: Query) {
+  return and(
+    eq(ltijsRecords.collection, collection),
+    sql`${ltijsRecords.data} @> ${JSON.stringify(query)}::jsonb`,
+  );
+}

@@ -1,0 +1,23 @@
+export type CourseRole = 'teacher' | 'learner' | 'observer';
+
+const TEACHER_ROLES = new Set(['Instructor', 'TeachingAssistant', 'ContentDeveloper', 'Administrator']);
+
+/**
+ * The role a launch grants in the course, from the LTI roles claim (LTI 1.3 core, A.2): context
+ * roles in the full `…/membership#Instructor` form, the `…/membership/Instructor#TeachingAssistant`
+ * sub-role form, institution/system roles, or the short legacy form `Instructor`. Teaching roles
+ * win over Learner; anything else gets a read-only view.
+ */
+export function courseRoleFromLtiRoles(roles: readonly string[]): CourseRole {
+  const names = roles.flatMap(roleNames);
+  if (names.some((name) => TEACHER_ROLES.has(name))) return 'teacher';
+  if (names.includes('Learner') || names.includes('Student')) return 'learner';
+  return 'observer';
+}
+
+function roleNames(role: string): string[] {
+  const hash = role.lastIndexOf('#');
+  if (hash === -1) return [role.slice(role.lastIndexOf('/') + 1)];
+  const principal = role.slice(0, hash);
+  return [role.slice(hash + 1), principal.slice(principal.lastIndexOf('/') + 1)];
+}

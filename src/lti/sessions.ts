@@ -1,0 +1,51 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, gt, lt } from 'drizzle-orm';
+import type { Executor } from '../db/database.js';
+import { sessions } from '../db/schema.js';
+import type { CourseRole } from './roles.js';
+
+export const SESSION_LIFETIME_SECONDS = 8 * 3600;
+
+export interface Session {
+  readonly userId: string;
+  readonly courseId: string;
+  readonly role: CourseRole;
+  readonly locale: string | null;
+  readonly expiresAt: Date;
+}
+
+/** Opens a session and returns its token; only the token's hash is stored. */
+export async function openSession(
+  db: Executor,
+  session: Omit<Session, 'expiresAt'>,
+  now: Date = new Date(),
+): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await db.insert(sessions).values({
+    ...session,
+    tokenHash: hashToken(token),
+    expiresAt: new Date(now.getTime() + SESSION_LIFETIME_SECONDS * 1000),
+  });
+  return token;
+}
+
+/** The live session for a token, or null when the token is unknown or expired. */
+export async function findSession(
+  db: Executor,
+  token: string,
+  now: Date = new Date(),
+): Promise<Session | null> {
+  const [row] = await db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.tokenHash, hashToken(token)), gt(sessions.expiresAt, now)));
+  return row ?? null;
+}
+
+export async function deleteExpiredSessions(db: Executor, now: Date = new Date()): Promise<void> {
+  await db.delete(sessions).where(lt(sessions.expiresAt, now));
+}
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
