@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+import { loadSettings, SettingsError } from '../config/settings.js';
+import { MicrocredError } from '../errors.js';
+import * as achievementCreate from './achievement-create.js';
+import { withCommandContext, type CommandContext } from './command-context.js';
+import * as courseList from './course-list.js';
+import * as migrate from './migrate.js';
+import * as platformAdd from './platform-add.js';
+import * as platformList from './platform-list.js';
+import { serve } from './serve.js';
+import * as xapiCredentials from './xapi-credentials.js';
+
+type Command = { usage: string; run: (context: CommandContext, args: string[]) => Promise<void> };
+
+const COMMANDS: Record<string, Command> = {
+  migrate: { usage: migrate.usage, run: migrate.migrate },
+  'platform add': { usage: platformAdd.usage, run: platformAdd.platformAdd },
+  'platform list': { usage: platformList.usage, run: platformList.platformList },
+  'course list': { usage: courseList.usage, run: courseList.courseList },
+  'achievement create': { usage: achievementCreate.usage, run: achievementCreate.achievementCreate },
+  'xapi credentials create': { usage: xapiCredentials.usage, run: xapiCredentials.xapiCredentialsCreate },
+};
+
+const HELP = [
+  'microcred: the LTI 1.3 tool that awards Open Badges 3.0 micro-credentials',
+  '',
+  'Commands:',
+  '  microcred serve',
+  ...Object.values(COMMANDS).map((command) => `  ${command.usage}`),
+].join('\n');
+
+async function main(argv: string[]): Promise<void> {
+  const settings = loadSettings();
+  if (argv[0] === 'serve') return serve(settings);
+  const name = Object.keys(COMMANDS).find(
+    (key) => argv.slice(0, key.split(' ').length).join(' ') === key,
+  );
+  if (!name || argv.includes('--help')) {
+    process.stdout.write(`${HELP}\n`);
+    if (!name && argv.length > 0 && !argv.includes('--help')) process.exitCode = 2;
+    return;
+  }
+  const command = COMMANDS[name] as Command;
+  await withCommandContext(settings, (context) => command.run(context, argv.slice(name.split(' ').length)));
+}
+
+try {
+  await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof SettingsError || (error instanceof MicrocredError && error.expose) || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`microcred: ${(error as Error).message}\n`);
+    process.exitCode = 2;
+  } else {
+    throw error;
+  }
+}
