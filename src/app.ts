@@ -1,6 +1,12 @@
 import path from 'node:path';
 import express, { type Express } from 'express';
-import { evaluateLearner, EVALUATE_JOB, GRADE_JOB, enqueueEvaluations, type GradeJobPayload } from './awards/award-service.js';
+import {
+  evaluateLearner,
+  EVALUATE_JOB,
+  GRADE_JOB,
+  enqueueEvaluations,
+  type GradeJobPayload,
+} from './awards/award-service.js';
 import { passBackGrade } from './awards/grade-passback.js';
 import { startOutboxWorker, type OutboxWorker } from './awards/outbox.js';
 import { createCredentialIssuer } from './badges/issue-credential.js';
@@ -49,7 +55,11 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   const { publicUrl } = settings;
   const database = await openDatabase(settings);
   if (database.mode === 'pglite') {
-    logger.warn('db', 'Running on the embedded PGlite database: fine to try microcred out; set DATABASE_URL to a PostgreSQL server for real use.', { dataDir: settings.dataDir });
+    logger.warn(
+      'db',
+      'Running on the embedded PGlite database: fine to try microcred out; set DATABASE_URL to a PostgreSQL server for real use.',
+      { dataDir: settings.dataDir },
+    );
   }
   await database.migrate();
   const { db } = database;
@@ -87,7 +97,10 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
         if (created.length > 0) outbox.kick();
       },
       [GRADE_JOB]: (job) =>
-        passBackGrade({ db, provider: lti.ltijs, logger }, job.payload as unknown as GradeJobPayload),
+        passBackGrade(
+          { db, provider: lti.ltijs, logger },
+          job.payload as unknown as GradeJobPayload,
+        ),
     },
   });
 

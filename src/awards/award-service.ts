@@ -64,24 +64,32 @@ export async function evaluateLearner(
       .where(eq(enrolments.userId, userId))
   )
     .map(({ achievement }) => ({ achievement, rule: parseRule(achievement.rule) }))
-    .filter(({ rule }) => activitiesOfRule(rule).some((activity) => activityIds.includes(activity)));
+    .filter(({ rule }) =>
+      activitiesOfRule(rule).some((activity) => activityIds.includes(activity)),
+    );
   if (candidates.length === 0) return [];
 
   const awarded = await db
     .select({ achievementId: awards.achievementId, version: awards.achievementVersion })
     .from(awards)
-    .where(and(eq(awards.userId, userId), inArray(awards.achievementId, candidates.map((c) => c.achievement.id))));
+    .where(
+      and(
+        eq(awards.userId, userId),
+        inArray(
+          awards.achievementId,
+          candidates.map((c) => c.achievement.id),
+        ),
+      ),
+    );
   const pending = candidates.filter(
     ({ achievement }) =>
       !awarded.some((a) => a.achievementId === achievement.id && a.version === achievement.version),
   );
   if (pending.length === 0) return [];
 
-  const state = await loadOutcomeState(
-    db,
-    userId,
-    [...new Set(pending.flatMap(({ rule }) => activitiesOfRule(rule)))],
-  );
+  const state = await loadOutcomeState(db, userId, [
+    ...new Set(pending.flatMap(({ rule }) => activitiesOfRule(rule))),
+  ]);
 
   const created: string[] = [];
   for (const { achievement, rule } of pending) {
@@ -96,7 +104,8 @@ export async function evaluateLearner(
 
     // xAPI scaled scores run from -1; a grade and an OB result run from 0.
     const scores = [...evaluation.scores.values()].map((score) => Math.max(0, score));
-    const scoreScaled = scores.length > 0 ? scores.reduce((a, b) => a + b, 0) / scores.length : null;
+    const scoreScaled =
+      scores.length > 0 ? scores.reduce((a, b) => a + b, 0) / scores.length : null;
     const awardId = randomUUID();
     const issuedAt = deps.now?.() ?? new Date();
     const credential = await issueCredential({
@@ -130,11 +139,19 @@ export async function evaluateLearner(
         .returning({ id: awards.id });
       if (inserted.length === 0) return false;
       const payload: GradeJobPayload = { awardId, scoreScaled: scoreScaled ?? 1 };
-      await enqueue(tx, { kind: GRADE_JOB, dedupeKey: `${GRADE_JOB}:${awardId}`, payload: { ...payload } });
+      await enqueue(tx, {
+        kind: GRADE_JOB,
+        dedupeKey: `${GRADE_JOB}:${awardId}`,
+        payload: { ...payload },
+      });
       return true;
     });
     if (isNew) {
-      logger.info('awards', 'credential awarded', { awardId, userId, achievementId: achievement.id });
+      logger.info('awards', 'credential awarded', {
+        awardId,
+        userId,
+        achievementId: achievement.id,
+      });
       created.push(awardId);
     }
   }

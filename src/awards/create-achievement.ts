@@ -9,8 +9,19 @@ export const achievementInputSchema = z.strictObject({
   name: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
   description: z.string().trim().min(1, 'is required').max(5000, 'must be at most 5000 characters'),
   criteria: z.string().trim().min(1, 'is required').max(5000, 'must be at most 5000 characters'),
-  ects: z.number().positive('must be more than 0').max(60, 'must be at most 60').nullable().default(null),
-  eqfLevel: z.number().int('must be a whole number').min(1, 'must be from 1 to 8').max(8, 'must be from 1 to 8').nullable().default(null),
+  ects: z
+    .number()
+    .positive('must be more than 0')
+    .max(60, 'must be at most 60')
+    .nullable()
+    .default(null),
+  eqfLevel: z
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be from 1 to 8')
+    .max(8, 'must be from 1 to 8')
+    .nullable()
+    .default(null),
   rule: z.unknown(),
 });
 

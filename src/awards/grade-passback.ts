@@ -16,7 +16,13 @@ export async function passBackGrade(
   payload: GradeJobPayload,
 ): Promise<void> {
   const [row] = await deps.db
-    .select({ award: awards, achievement: achievements, user: users, platform: platforms, enrolment: enrolments })
+    .select({
+      award: awards,
+      achievement: achievements,
+      user: users,
+      platform: platforms,
+      enrolment: enrolments,
+    })
     .from(awards)
     .innerJoin(achievements, eq(achievements.id, awards.achievementId))
     .innerJoin(users, eq(users.id, awards.userId))
@@ -46,9 +52,15 @@ export async function passBackGrade(
         lineItemLabel: row.achievement.name,
       },
     );
-    deps.logger.info('awards', 'grade sent', { awardId: payload.awardId, platform: row.platform.issuer });
+    deps.logger.info('awards', 'grade sent', {
+      awardId: payload.awardId,
+      platform: row.platform.issuer,
+    });
   } catch (error) {
     if (!(error instanceof NoGradebookError)) throw error;
-    deps.logger.info('awards', 'grade not sent: no gradebook', { awardId: payload.awardId, reason: error.message });
+    deps.logger.info('awards', 'grade not sent: no gradebook', {
+      awardId: payload.awardId,
+      reason: error.message,
+    });
   }
 }

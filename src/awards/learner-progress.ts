@@ -29,9 +29,22 @@ export async function learnerProgress(
   ];
   const state = await loadOutcomeState(db, userId, activityIds);
   const userAwards = await db
-    .select({ id: awards.id, achievementId: awards.achievementId, version: awards.achievementVersion, issuedAt: awards.issuedAt })
+    .select({
+      id: awards.id,
+      achievementId: awards.achievementId,
+      version: awards.achievementVersion,
+      issuedAt: awards.issuedAt,
+    })
     .from(awards)
-    .where(and(eq(awards.userId, userId), inArray(awards.achievementId, courseAchievements.map((a) => a.id))));
+    .where(
+      and(
+        eq(awards.userId, userId),
+        inArray(
+          awards.achievementId,
+          courseAchievements.map((a) => a.id),
+        ),
+      ),
+    );
 
   return courseAchievements.map((achievement) => {
     const award = userAwards.find(

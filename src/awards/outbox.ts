@@ -135,12 +135,16 @@ async function runJob(
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const isFinal = job.attempts >= MAX_ATTEMPTS;
-    logger.warn('awards', isFinal ? 'outbox job failed for good' : 'outbox job failed, will retry', {
-      jobId: job.id,
-      kind: job.kind,
-      attempt: job.attempts,
-      error: message,
-    });
+    logger.warn(
+      'awards',
+      isFinal ? 'outbox job failed for good' : 'outbox job failed, will retry',
+      {
+        jobId: job.id,
+        kind: job.kind,
+        attempt: job.attempts,
+        error: message,
+      },
+    );
     await db
       .update(outbox)
       .set(

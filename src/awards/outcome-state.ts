@@ -30,7 +30,8 @@ export function buildOutcomeState(facts: Iterable<OutcomeFact>): OutcomeState {
     const isPass = fact.verbId === VERB_PASSED || fact.success === true;
     const isCompletion = isPass || fact.verbId === VERB_COMPLETED || fact.completion === true;
     const isBetterScore =
-      fact.scoreScaled !== null && (previous.bestScaled === null || fact.scoreScaled > previous.bestScaled);
+      fact.scoreScaled !== null &&
+      (previous.bestScaled === null || fact.scoreScaled > previous.bestScaled);
     state.set(fact.activityId, {
       passedBy: previous.passedBy ?? (isPass ? fact.statementId : null),
       completedBy: previous.completedBy ?? (isCompletion ? fact.statementId : null),

@@ -25,14 +25,20 @@ export async function achievementCreate(context: CommandContext, args: string[])
     },
   });
   const [course] = UUID.test(values.course ?? '')
-    ? await context.db.select({ id: courses.id }).from(courses).where(eq(courses.id, values.course as string))
+    ? await context.db
+        .select({ id: courses.id })
+        .from(courses)
+        .where(eq(courses.id, values.course as string))
     : [];
-  if (!course) throw new BadRequestError('--course must name a known course (see microcred course list)');
+  if (!course)
+    throw new BadRequestError('--course must name a known course (see microcred course list)');
   let rule: unknown;
   try {
     rule = JSON.parse(values.rule ?? '');
   } catch {
-    throw new BadRequestError('--rule must be JSON, e.g. \'{"passed":"https://example.org/quiz"}\'');
+    throw new BadRequestError(
+      '--rule must be JSON, e.g. \'{"passed":"https://example.org/quiz"}\'',
+    );
   }
   const achievement = await createAchievement(context.db, course.id, {
     name: values.name,
@@ -42,5 +48,7 @@ export async function achievementCreate(context: CommandContext, args: string[])
     ects: values.ects === undefined ? null : Number(values.ects),
     eqfLevel: values['eqf-level'] === undefined ? null : Number(values['eqf-level']),
   });
-  context.out(JSON.stringify({ id: achievement.id, name: achievement.name, version: achievement.version }));
+  context.out(
+    JSON.stringify({ id: achievement.id, name: achievement.name, version: achievement.version }),
+  );
 }

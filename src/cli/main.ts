@@ -17,8 +17,14 @@ const COMMANDS: Record<string, Command> = {
   'platform add': { usage: platformAdd.usage, run: platformAdd.platformAdd },
   'platform list': { usage: platformList.usage, run: platformList.platformList },
   'course list': { usage: courseList.usage, run: courseList.courseList },
-  'achievement create': { usage: achievementCreate.usage, run: achievementCreate.achievementCreate },
-  'xapi credentials create': { usage: xapiCredentials.usage, run: xapiCredentials.xapiCredentialsCreate },
+  'achievement create': {
+    usage: achievementCreate.usage,
+    run: achievementCreate.achievementCreate,
+  },
+  'xapi credentials create': {
+    usage: xapiCredentials.usage,
+    run: xapiCredentials.xapiCredentialsCreate,
+  },
 };
 
 const HELP = [
@@ -41,13 +47,19 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const command = COMMANDS[name] as Command;
-  await withCommandContext(settings, (context) => command.run(context, argv.slice(name.split(' ').length)));
+  await withCommandContext(settings, (context) =>
+    command.run(context, argv.slice(name.split(' ').length)),
+  );
 }
 
 try {
   await main(process.argv.slice(2));
 } catch (error) {
-  if (error instanceof SettingsError || (error instanceof MicrocredError && error.expose) || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  if (
+    error instanceof SettingsError ||
+    (error instanceof MicrocredError && error.expose) ||
+    (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+  ) {
     process.stderr.write(`microcred: ${(error as Error).message}\n`);
     process.exitCode = 2;
   } else {

@@ -8,16 +8,18 @@ export async function platformList(context: CommandContext): Promise<void> {
   const platforms = await listPlatforms(context.db);
   context.out(
     JSON.stringify(
-      platforms.map(({ id, issuer, clientId, name, trustLevel, issuerProfileId, isActive, deploymentIds }) => ({
-        id,
-        issuer,
-        clientId,
-        name,
-        trustLevel,
-        awardingBody: issuerProfileId,
-        isActive,
-        deploymentIds,
-      })),
+      platforms.map(
+        ({ id, issuer, clientId, name, trustLevel, issuerProfileId, isActive, deploymentIds }) => ({
+          id,
+          issuer,
+          clientId,
+          name,
+          trustLevel,
+          awardingBody: issuerProfileId,
+          isActive,
+          deploymentIds,
+        }),
+      ),
       null,
       2,
     ),

@@ -46,16 +46,17 @@ export function createLogger(
   write: (line: string) => void = (line) => process.stdout.write(line),
 ): Logger {
   const minimum = LEVEL_ORDER[level];
-  const log = (lineLevel: LogLevel) => (category: LogCategory, message: string, fields?: LogFields) => {
-    if (LEVEL_ORDER[lineLevel] < minimum) return;
-    const entry = {
-      time: new Date().toISOString(),
-      level: lineLevel,
-      category,
-      message,
-      ...(fields ? (redact(fields) as LogFields) : {}),
+  const log =
+    (lineLevel: LogLevel) => (category: LogCategory, message: string, fields?: LogFields) => {
+      if (LEVEL_ORDER[lineLevel] < minimum) return;
+      const entry = {
+        time: new Date().toISOString(),
+        level: lineLevel,
+        category,
+        message,
+        ...(fields ? (redact(fields) as LogFields) : {}),
+      };
+      write(`${JSON.stringify(entry)}\n`);
     };
-    write(`${JSON.stringify(entry)}\n`);
-  };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

@@ -19,6 +19,10 @@ export function resolveSecret(settings: Settings, logger: Logger): string {
   mkdirSync(settings.dataDir, { recursive: true, mode: 0o700 });
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
-  logger.warn('lifecycle', 'MICROCRED_SECRET is unset: generated a secret. Back it up or set MICROCRED_SECRET; without it the stored keys cannot be decrypted.', { file });
+  logger.warn(
+    'lifecycle',
+    'MICROCRED_SECRET is unset: generated a secret. Back it up or set MICROCRED_SECRET; without it the stored keys cannot be decrypted.',
+    { file },
+  );
   return secret;
 }

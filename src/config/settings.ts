@@ -35,11 +35,17 @@ type Environment = Readonly<Record<string, string | undefined>>;
  * Reads the settings from an environment (by default `process.env`), applying defaults.
  * Throws a SettingsError listing every problem at once.
  */
-export function loadSettings(env: Environment = process.env, cwd: string = process.cwd()): Settings {
+export function loadSettings(
+  env: Environment = process.env,
+  cwd: string = process.cwd(),
+): Settings {
   const problems: string[] = [];
 
   const port = parsePort(env.PORT ?? '3000', problems);
-  const publicUrl = parsePublicUrl(env.MICROCRED_PUBLIC_URL ?? `http://localhost:${port}`, problems);
+  const publicUrl = parsePublicUrl(
+    env.MICROCRED_PUBLIC_URL ?? `http://localhost:${port}`,
+    problems,
+  );
   const databaseUrl = nonEmpty(env.DATABASE_URL);
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push('DATABASE_URL must start with postgres:// or postgresql://');

@@ -261,12 +261,18 @@ export const outbox = pgTable(
     kind: text('kind').notNull(),
     dedupeKey: text('dedupe_key').notNull().unique(),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
-    status: text('status', { enum: ['pending', 'done', 'failed'] }).notNull().default('pending'),
+    status: text('status', { enum: ['pending', 'done', 'failed'] })
+      .notNull()
+      .default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
     lastError: text('last_error'),
     createdAt: createdAt(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
-  (table) => [index('outbox_pending_idx').on(table.nextAttemptAt).where(sql`status = 'pending'`)],
+  (table) => [
+    index('outbox_pending_idx')
+      .on(table.nextAttemptAt)
+      .where(sql`status = 'pending'`),
+  ],
 );

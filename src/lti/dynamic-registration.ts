@@ -74,7 +74,8 @@ export async function registerDynamically(options: {
     throw new LtiRegistrationError('The platform configuration names an issuer on another host.');
   }
 
-  const token = typeof options.registrationToken === 'string' ? options.registrationToken : undefined;
+  const token =
+    typeof options.registrationToken === 'string' ? options.registrationToken : undefined;
   const response = registrationResponseSchema.safeParse(
     await fetchJson(platformConfiguration.registration_endpoint, {
       method: 'POST',
@@ -92,7 +93,9 @@ export async function registerDynamically(options: {
   const deploymentId =
     response.data['https://purl.imsglobal.org/spec/lti-tool-configuration']?.deployment_id;
   if (!deploymentId) {
-    throw new LtiRegistrationError('The platform answered the registration without a deployment id.');
+    throw new LtiRegistrationError(
+      'The platform answered the registration without a deployment id.',
+    );
   }
   return registerPlatform(options.db, {
     issuer: platformConfiguration.issuer,
@@ -144,7 +147,11 @@ function parseConfigurationUrl(value: unknown): URL {
 async function fetchJson(url: string, init: RequestInit): Promise<unknown> {
   let response: Response;
   try {
-    response = await fetch(url, { ...init, redirect: 'error', signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+    response = await fetch(url, {
+      ...init,
+      redirect: 'error',
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+    });
   } catch (error) {
     throw new LtiRegistrationError(`The LMS could not be reached at ${url}.`, { cause: error });
   }
@@ -161,4 +168,3 @@ async function fetchJson(url: string, init: RequestInit): Promise<unknown> {
 function describeMissing(error: z.ZodError): string {
   return error.issues.map((issue) => issue.path.join('.') || 'its fields').join(', ');
 }
-

@@ -117,7 +117,11 @@ export function createLtiProvider(options: {
   );
   provider.onInactivePlatform((req, res) =>
     renderError(
-      { status: 401, code: 'LTI_PLATFORM_INACTIVE', message: 'This LMS registration is not active yet.' },
+      {
+        status: 401,
+        code: 'LTI_PLATFORM_INACTIVE',
+        message: 'This LMS registration is not active yet.',
+      },
       req,
       res,
     ),
@@ -139,7 +143,8 @@ export function createLtiProvider(options: {
       logger.info('lti', 'platform registered dynamically', { platform: platform.issuer });
       options.onRegistered(platform, req, res);
     } catch (error) {
-      if (!(error instanceof LtiRegistrationError) && !(error instanceof BadRequestError)) throw error;
+      if (!(error instanceof LtiRegistrationError) && !(error instanceof BadRequestError))
+        throw error;
       logger.warn('lti', 'dynamic registration refused', { reason: error.message });
       renderError({ status: error.status, code: error.code, message: error.message }, req, res);
     }
@@ -177,7 +182,8 @@ const LAUNCH_ERROR_MESSAGES: Record<string, string> = {
     'Your browser did not send back the cookie set when the launch began (it may block cookies in embedded pages). Open the activity in a new window, or allow cookies for this tool.',
   TOKEN_TOO_OLD:
     'The launch took too long to arrive or your LMS clock is off. Go back to your course and open the activity again.',
-  NONCE_ALREADY_RECEIVED: 'This launch was already used. Go back to your course and open the activity again.',
+  NONCE_ALREADY_RECEIVED:
+    'This launch was already used. Go back to your course and open the activity again.',
   UNREGISTERED_PLATFORM:
     'This LMS is not registered with microcred. Ask your LMS administrator to register it.',
   NO_LTIK_OR_IDTOKEN_FOUND:

@@ -56,15 +56,25 @@ export class LtijsStorage {
 
   async Insert(encryptionKey: unknown, collection: string, item: Item, index?: Query) {
     const lifetime = recordLifetimeSeconds(collection);
-    await this.#db.insert(ltijsRecords).values(this.#toRecord(collection, lifetime, item, encryptionKey ? index : undefined));
+    await this.#db
+      .insert(ltijsRecords)
+      .values(this.#toRecord(collection, lifetime, item, encryptionKey ? index : undefined));
     return true;
   }
 
-  async Replace(encryptionKey: unknown, collection: string, query: Query, item: Item, index?: Query) {
+  async Replace(
+    encryptionKey: unknown,
+    collection: string,
+    query: Query,
+    item: Item,
+    index?: Query,
+  ) {
     const lifetime = recordLifetimeSeconds(collection);
     await this.#db.transaction(async (tx) => {
       await tx.delete(ltijsRecords).where(matches(collection, query));
-      await tx.insert(ltijsRecords).values(this.#toRecord(collection, lifetime, item, encryptionKey ? index : undefined));
+      await tx
+        .insert(ltijsRecords)
+        .values(this.#toRecord(collection, lifetime, item, encryptionKey ? index : undefined));
     });
     return true;
   }
@@ -122,7 +132,10 @@ export class LtijsStorage {
     if (typeof query.platformUrl !== 'string') return [];
     const conditions = [eq(platforms.issuer, query.platformUrl), eq(platforms.isActive, true)];
     if (typeof query.clientId === 'string') conditions.push(eq(platforms.clientId, query.clientId));
-    const rows = await this.#db.select().from(platforms).where(and(...conditions));
+    const rows = await this.#db
+      .select()
+      .from(platforms)
+      .where(and(...conditions));
     const kid = this.#currentToolKey().kid;
     return rows.map((row) => ({
       platformName: row.name,
@@ -150,7 +163,9 @@ export class LtijsStorage {
   }
 
   #toRecord(collection: string, lifetimeSeconds: number, item: Item, index: Query | undefined) {
-    const data = index ? { ...index, sealed: encryptText(JSON.stringify(item), this.#secret) } : item;
+    const data = index
+      ? { ...index, sealed: encryptText(JSON.stringify(item), this.#secret) }
+      : item;
     return {
       collection,
       data,

@@ -11,7 +11,11 @@ declare module 'ltijs' {
 
   interface LtijsProvider {
     constructor: new () => LtijsProvider;
-    setup(encryptionKey: string, database: { plugin: unknown }, options: Record<string, unknown>): LtijsProvider;
+    setup(
+      encryptionKey: string,
+      database: { plugin: unknown },
+      options: Record<string, unknown>,
+    ): LtijsProvider;
     onConnect(callback: LaunchCallback): void;
     onDeepLinking(callback: LaunchCallback): void;
     onInvalidToken(callback: ErrorCallback): void;
@@ -20,8 +24,15 @@ declare module 'ltijs' {
     onInactivePlatform(callback: ErrorCallback): void;
     app: Express;
     Grade: {
-      submitScore(idToken: unknown, lineItemId: string, score: Record<string, unknown>): Promise<unknown>;
-      getLineItems(idToken: unknown, options?: Record<string, unknown>): Promise<{ lineItems: LineItem[] }>;
+      submitScore(
+        idToken: unknown,
+        lineItemId: string,
+        score: Record<string, unknown>,
+      ): Promise<unknown>;
+      getLineItems(
+        idToken: unknown,
+        options?: Record<string, unknown>,
+      ): Promise<{ lineItems: LineItem[] }>;
       createLineItem(idToken: unknown, lineItem: Record<string, unknown>): Promise<LineItem>;
     };
   }

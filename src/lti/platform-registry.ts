@@ -35,7 +35,9 @@ export async function registerPlatform(db: Db, input: unknown): Promise<Platform
   const parsed = platformRegistrationSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new BadRequestError(`${issue?.path.join('.') || 'platform'} ${issue?.message ?? 'is invalid'}`);
+    throw new BadRequestError(
+      `${issue?.path.join('.') || 'platform'} ${issue?.message ?? 'is invalid'}`,
+    );
   }
   const registration = parsed.data;
   const name = registration.name ?? new URL(registration.issuer).host;
@@ -58,7 +60,10 @@ export async function registerPlatform(db: Db, input: unknown): Promise<Platform
     const [platform] = await tx
       .insert(platforms)
       .values({ issuer: registration.issuer, clientId: registration.clientId, ...fields })
-      .onConflictDoUpdate({ target: [platforms.issuer, platforms.clientId], set: { ...fields, isActive: sql`true` } })
+      .onConflictDoUpdate({
+        target: [platforms.issuer, platforms.clientId],
+        set: { ...fields, isActive: sql`true` },
+      })
       .returning();
     if (!platform) throw new Error('Upsert returned no row');
     await tx

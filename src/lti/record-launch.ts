@@ -79,7 +79,11 @@ export async function recordLaunch(db: Db, token: LtijsLaunchToken): Promise<Rec
 
     const [course] = await tx
       .insert(courses)
-      .values({ platformId, contextId, title: context.context?.title ?? context.context?.label ?? null })
+      .values({
+        platformId,
+        contextId,
+        title: context.context?.title ?? context.context?.label ?? null,
+      })
       .onConflictDoUpdate({
         target: [courses.platformId, courses.contextId],
         set: { title: sql`coalesce(excluded.title, ${courses.title})` },

@@ -1,6 +1,11 @@
 export type CourseRole = 'teacher' | 'learner' | 'observer';
 
-const TEACHER_ROLES = new Set(['Instructor', 'TeachingAssistant', 'ContentDeveloper', 'Administrator']);
+const TEACHER_ROLES = new Set([
+  'Instructor',
+  'TeachingAssistant',
+  'ContentDeveloper',
+  'Administrator',
+]);
 
 /**
  * The role a launch grants in the course, from the LTI roles claim (LTI 1.3 core, A.2): context

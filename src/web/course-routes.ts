@@ -12,7 +12,11 @@ import type { RenderView } from './views.js';
  * The course a launch opened: `GET /course` (the learner's progress and credentials, or the
  * teacher's overview) and the teacher's JSON API `GET|POST /api/achievements`.
  */
-export function createCourseRouter(deps: { db: Db; publicUrl: string; render: RenderView }): Router {
+export function createCourseRouter(deps: {
+  db: Db;
+  publicUrl: string;
+  render: RenderView;
+}): Router {
   const { db, publicUrl, render } = deps;
   const router = express.Router();
   const session = requireSession(db);
@@ -26,7 +30,9 @@ export function createCourseRouter(deps: { db: Db; publicUrl: string; render: Re
       userName: user?.name ?? user?.sub ?? '',
     };
     if (role === 'teacher') {
-      res.send(render('course-teacher', { ...page, achievements: await teacherOverview(db, courseId) }));
+      res.send(
+        render('course-teacher', { ...page, achievements: await teacherOverview(db, courseId) }),
+      );
       return;
     }
     const progress = await learnerProgress(db, userId, courseId);
@@ -38,7 +44,10 @@ export function createCourseRouter(deps: { db: Db; publicUrl: string; render: Re
           description: achievement.description,
           ects: achievement.ects,
           eqfLevel: achievement.eqfLevel,
-          conditions: conditions.map((condition) => ({ isMet: condition.isMet, text: describeCondition(condition) })),
+          conditions: conditions.map((condition) => ({
+            isMet: condition.isMet,
+            text: describeCondition(condition),
+          })),
           metCount: conditions.filter((condition) => condition.isMet).length,
           credential: award && {
             url: `${publicUrl}/credentials/${award.id}`,
@@ -58,10 +67,19 @@ export function createCourseRouter(deps: { db: Db; publicUrl: string; render: Re
     res.json({ achievements: rows.map(presentAchievement) });
   });
 
-  router.post('/api/achievements', session, requireTeacher, express.json({ limit: '100kb' }), async (req, res) => {
-    const achievement = await createAchievement(db, sessionOf(res).courseId, req.body);
-    res.status(201).location(`/api/achievements/${achievement.id}`).json(presentAchievement(achievement));
-  });
+  router.post(
+    '/api/achievements',
+    session,
+    requireTeacher,
+    express.json({ limit: '100kb' }),
+    async (req, res) => {
+      const achievement = await createAchievement(db, sessionOf(res).courseId, req.body);
+      res
+        .status(201)
+        .location(`/api/achievements/${achievement.id}`)
+        .json(presentAchievement(achievement));
+    },
+  );
 
   return router;
 }
@@ -93,7 +111,10 @@ function describeCondition(condition: ConditionProgress): string {
     case 'completed':
       return `Complete ${condition.activity}`;
     case 'scoreAtLeast': {
-      const best = condition.bestScaled === null ? '' : ` (your best: ${Math.round(condition.bestScaled * 100)}%)`;
+      const best =
+        condition.bestScaled === null
+          ? ''
+          : ` (your best: ${Math.round(condition.bestScaled * 100)}%)`;
       return `Score at least ${Math.round((condition.threshold ?? 0) * 100)}% in ${condition.activity}${best}`;
     }
   }

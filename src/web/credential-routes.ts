@@ -12,7 +12,10 @@ export function createCredentialRouter(deps: { db: Db }): Router {
   router.get('/credentials/:id', async (req, res) => {
     const id = req.params.id.replace(/\.json$/, '');
     const [award] = UUID.test(id)
-      ? await deps.db.select({ credential: awards.credential }).from(awards).where(eq(awards.id, id))
+      ? await deps.db
+          .select({ credential: awards.credential })
+          .from(awards)
+          .where(eq(awards.id, id))
       : [];
     if (!award) throw new NotFoundError(`No credential with id ${id} was issued here.`);
     res.type('application/vc+ld+json').json(award.credential);

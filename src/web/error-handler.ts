@@ -13,7 +13,12 @@ export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
     const { status, code, message } = describeError(error);
     if (status >= 500) {
       const requestId = randomUUID();
-      logger.error('http', 'request failed', { requestId, method: req.method, path: req.path, error });
+      logger.error('http', 'request failed', {
+        requestId,
+        method: req.method,
+        path: req.path,
+        error,
+      });
       res.status(status).json({ error: { code, message, requestId } });
       return;
     }
@@ -25,8 +30,18 @@ export function describeError(error: unknown): { status: number; code: string; m
   if (error instanceof MicrocredError && error.expose) {
     return { status: error.status, code: error.code, message: error.message };
   }
-  const candidate = error as { status?: unknown; type?: unknown; expose?: unknown; message?: unknown };
-  if (typeof candidate.status === 'number' && candidate.status >= 400 && candidate.status < 500 && candidate.expose === true) {
+  const candidate = error as {
+    status?: unknown;
+    type?: unknown;
+    expose?: unknown;
+    message?: unknown;
+  };
+  if (
+    typeof candidate.status === 'number' &&
+    candidate.status >= 400 &&
+    candidate.status < 500 &&
+    candidate.expose === true
+  ) {
     const code = candidate.type === 'entity.too.large' ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
     return { status: candidate.status, code, message: String(candidate.message) };
   }

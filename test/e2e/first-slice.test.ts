@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DidDocument } from '../../src/badges/did-web.js';
 import { createXapiCredentialsCommand } from '../../src/cli/xapi-credentials.js';
 import { createBrowser, type Browser } from '../support/http-client.js';
-import { validateAgainstOfficialSchema, verifyDataIntegrity } from '../support/independent-verifier.js';
+import {
+  validateAgainstOfficialSchema,
+  verifyDataIntegrity,
+} from '../support/independent-verifier.js';
 import { LTI_ROLES, startTestLms, type TestLms } from '../support/test-lms.js';
 import { startTestTool, type TestTool } from '../support/test-tool.js';
 
@@ -95,7 +98,12 @@ describe('the first slice: LTI launch → xAPI result → Open Badges 3.0 creden
 
     // The learner launches through the full three-leg OIDC flow and sees what is missing.
     const learner = createBrowser();
-    const learnerLaunch = await lms.launch({ browser: learner, user: LEARNER, roles: [LTI_ROLES.learner], context: COURSE });
+    const learnerLaunch = await lms.launch({
+      browser: learner,
+      user: LEARNER,
+      roles: [LTI_ROLES.learner],
+      context: COURSE,
+    });
     expect(learnerLaunch.response.status).toBe(200);
     expect(learnerLaunch.text).toContain('In progress: 0 of 1 done');
 
@@ -151,7 +159,12 @@ describe('the first slice: LTI launch → xAPI result → Open Badges 3.0 creden
 
     // After a restart on the same data: the platform, the statement and the credential remain.
     await tool.restart();
-    const again = await lms.launch({ browser: createBrowser(), user: LEARNER, roles: [LTI_ROLES.learner], context: COURSE });
+    const again = await lms.launch({
+      browser: createBrowser(),
+      user: LEARNER,
+      roles: [LTI_ROLES.learner],
+      context: COURSE,
+    });
     expect(again.text).toContain('Earned on');
     expect(await (await fetch(`${tool.url}${links[0]}`)).json()).toEqual(credential);
     const stored = await fetch(`${tool.url}/xapi/statements?statementId=${statementId}`, {

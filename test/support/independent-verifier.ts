@@ -17,7 +17,8 @@ const OB_CONTEXT_FILES: Record<string, string> = {
  */
 export function verifierLoader(didDocument: DidDocument): DocumentLoader {
   return async (url) => {
-    if (url === didDocument.id) return { contextUrl: null, documentUrl: url, document: didDocument };
+    if (url === didDocument.id)
+      return { contextUrl: null, documentUrl: url, document: didDocument };
     const method = didDocument.verificationMethod.find((candidate) => candidate.id === url);
     if (method) {
       const document = { '@context': 'https://w3id.org/security/multikey/v1', ...method };
@@ -26,7 +27,11 @@ export function verifierLoader(didDocument: DidDocument): DocumentLoader {
     const file = OB_CONTEXT_FILES[url];
     if (file) {
       const path = new URL(`../../src/badges/contexts/${file}`, import.meta.url);
-      return { contextUrl: null, documentUrl: url, document: JSON.parse(readFileSync(path, 'utf8')) };
+      return {
+        contextUrl: null,
+        documentUrl: url,
+        document: JSON.parse(readFileSync(path, 'utf8')),
+      };
     }
     return defaultDocumentLoader(url);
   };
@@ -42,8 +47,14 @@ export function verifyDataIntegrity(credential: Record<string, unknown>, didDocu
 }
 
 /** Validates against the official 1EdTech AchievementCredential JSON Schema (draft 2019-09). */
-export function validateAgainstOfficialSchema(credential: unknown): { valid: boolean; errors: unknown } {
-  const path = new URL('../../src/badges/schemas/ob_v3p0_achievementcredential_schema.json', import.meta.url);
+export function validateAgainstOfficialSchema(credential: unknown): {
+  valid: boolean;
+  errors: unknown;
+} {
+  const path = new URL(
+    '../../src/badges/schemas/ob_v3p0_achievementcredential_schema.json',
+    import.meta.url,
+  );
   const ajv = new Ajv2019.default({ allErrors: true, strict: false });
   addFormats.default(ajv);
   const validate = ajv.compile(JSON.parse(readFileSync(path, 'utf8')));

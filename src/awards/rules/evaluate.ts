@@ -41,7 +41,9 @@ export function evaluateRule(rule: Rule, state: OutcomeState): Evaluation {
     const results = rule.allOf.map((child) => evaluateRule(child, state));
     return results.every((result) => result.isMet) ? combine(results) : NOT_MET;
   }
-  const first = rule.anyOf.map((child) => evaluateRule(child, state)).find((result) => result.isMet);
+  const first = rule.anyOf
+    .map((child) => evaluateRule(child, state))
+    .find((result) => result.isMet);
   return first ?? NOT_MET;
 }
 

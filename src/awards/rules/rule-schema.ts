@@ -32,7 +32,8 @@ export function parseRule(input: unknown, path = 'rule'): Rule {
     case 'completed':
       return { completed: parseActivityIri(value, at) };
     case 'scoreAtLeast': {
-      if (!isPlainObject(value)) throw invalid(`${at} must be {"activity": "<IRI>", "scaled": 0.8}`);
+      if (!isPlainObject(value))
+        throw invalid(`${at} must be {"activity": "<IRI>", "scaled": 0.8}`);
       const unknown = Object.keys(value).filter((key) => key !== 'activity' && key !== 'scaled');
       if (unknown.length > 0) throw invalid(`${at} has unknown field ${unknown[0]}`);
       const scaled = value.scaled;
@@ -41,7 +42,9 @@ export function parseRule(input: unknown, path = 'rule'): Rule {
       }
       if (scaled < 0) throw invalid(`${at}.scaled must be at least 0`);
       if (scaled > 1) throw invalid(`${at}.scaled must be at most 1`);
-      return { scoreAtLeast: { activity: parseActivityIri(value.activity, `${at}.activity`), scaled } };
+      return {
+        scoreAtLeast: { activity: parseActivityIri(value.activity, `${at}.activity`), scaled },
+      };
     }
     case 'allOf':
     case 'anyOf': {

@@ -46,10 +46,15 @@ export async function postScore(
     clientId: target.clientId,
     user: target.userSub,
     platformContext: {
-      endpoint: { lineitem: target.lineItemUrl, lineitems: target.lineItemsUrl, scope: target.scopes },
+      endpoint: {
+        lineitem: target.lineItemUrl,
+        lineitems: target.lineItemsUrl,
+        scope: target.scopes,
+      },
     },
   };
-  const lineItemUrl = target.lineItemUrl ?? (await findOrCreateLineItem(provider, idToken, target, grade));
+  const lineItemUrl =
+    target.lineItemUrl ?? (await findOrCreateLineItem(provider, idToken, target, grade));
   await provider.Grade.submitScore(idToken, lineItemUrl, {
     userId: target.userSub,
     scoreGiven: Math.round(grade.scoreScaled * SCORE_MAXIMUM * 100) / 100,

@@ -8,7 +8,14 @@ const PASSED = 'http://adlnet.gov/expapi/verbs/passed';
 const ANSWERED = 'http://adlnet.gov/expapi/verbs/answered';
 
 function fact(overrides: Partial<OutcomeFact> & { statementId: string }): OutcomeFact {
-  return { activityId: QUIZ, verbId: ANSWERED, success: null, completion: null, scoreScaled: null, ...overrides };
+  return {
+    activityId: QUIZ,
+    verbId: ANSWERED,
+    success: null,
+    completion: null,
+    scoreScaled: null,
+    ...overrides,
+  };
 }
 
 describe('evaluateRule', () => {
@@ -17,8 +24,14 @@ describe('evaluateRule', () => {
   });
 
   it('meets passed(activity) with the statement that passed it as evidence', () => {
-    const state = buildOutcomeState([fact({ statementId: 's1' }), fact({ statementId: 's2', verbId: PASSED })]);
-    expect(evaluateRule({ passed: QUIZ }, state)).toMatchObject({ isMet: true, evidenceStatementIds: ['s2'] });
+    const state = buildOutcomeState([
+      fact({ statementId: 's1' }),
+      fact({ statementId: 's2', verbId: PASSED }),
+    ]);
+    expect(evaluateRule({ passed: QUIZ }, state)).toMatchObject({
+      isMet: true,
+      evidenceStatementIds: ['s2'],
+    });
   });
 
   it('counts result.success as a pass and a pass as a completion', () => {
@@ -38,7 +51,9 @@ describe('evaluateRule', () => {
 
   it('does not meet scoreAtLeast below the threshold', () => {
     const state = buildOutcomeState([fact({ statementId: 's1', scoreScaled: 0.79 })]);
-    expect(evaluateRule({ scoreAtLeast: { activity: QUIZ, scaled: 0.8 } }, state).isMet).toBe(false);
+    expect(evaluateRule({ scoreAtLeast: { activity: QUIZ, scaled: 0.8 } }, state).isMet).toBe(
+      false,
+    );
   });
 
   it('meets allOf only when every part is met, with the evidence of each', () => {
@@ -51,7 +66,9 @@ describe('evaluateRule', () => {
 
   it('meets anyOf with the first part that is met', () => {
     const rule = { anyOf: [{ passed: QUIZ }, { completed: ESSAY }] };
-    const state = buildOutcomeState([fact({ statementId: 'e', activityId: ESSAY, completion: true })]);
+    const state = buildOutcomeState([
+      fact({ statementId: 'e', activityId: ESSAY, completion: true }),
+    ]);
     expect(evaluateRule(rule, state)).toMatchObject({ isMet: true, evidenceStatementIds: ['e'] });
   });
 });

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.js';
+import { createActorResolver, normaliseUrl } from '../../src/xapi/resolve-actor.js';
+import { createTestDatabase } from '../support/test-database.js';
+import { buildPlatform, buildUser } from './xapi-factories.js';
+
+describe('createActorResolver', () => {
+  let database: Database;
+  let platform: { id: string; issuer: string };
+  let otherPlatform: { id: string; issuer: string };
+  let annId: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    platform = await buildPlatform(database.db, { issuer: 'https://moodle.example.org/' });
+    otherPlatform = await buildPlatform(database.db, { issuer: 'https://canvas.example.org' });
+    annId = await buildUser(database.db, {
+      platformId: platform.id,
+      sub: 'ann-sub',
+      email: 'Ann@Example.org',
+    });
+    await buildUser(database.db, {
+      platformId: platform.id,
+      sub: 'twin-1',
+      email: 'twin@example.org',
+    });
+    await buildUser(database.db, {
+      platformId: platform.id,
+      sub: 'twin-2',
+      email: 'twin@example.org',
+    });
+    await buildUser(database.db, {
+      platformId: otherPlatform.id,
+      sub: 'carl',
+      email: 'carl@example.org',
+    });
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+
+  const resolve = (
+    actor: Parameters<ReturnType<typeof createActorResolver>>[1],
+    platformId?: string | null,
+  ) => createActorResolver(platformId === undefined ? platform.id : platformId)(database.db, actor);
+
+  it.each([
+    ['the issuer exactly', 'https://moodle.example.org/'],
+    ['the issuer without its trailing slash', 'https://moodle.example.org'],
+    ['the issuer with an upper-case host', 'https://MOODLE.example.org'],
+  ])('resolves an account whose homePage is %s and name the LTI sub', async (_name, homePage) => {
+    expect(await resolve({ account: { homePage, name: 'ann-sub' } })).toBe(annId);
+  });
+
+  it('resolves an mbox to the user with that email, ignoring case', async () => {
+    expect(await resolve({ mbox: 'mailto:ann@EXAMPLE.org' })).toBe(annId);
+  });
+
+  it.each([
+    [
+      'an account on another home page',
+      { account: { homePage: 'https://other.example.org', name: 'ann-sub' } },
+    ],
+    [
+      'an account with an unknown name',
+      { account: { homePage: 'https://moodle.example.org', name: 'nobody' } },
+    ],
+    ['an mbox no user has', { mbox: 'mailto:nobody@example.org' }],
+    ['an mbox two users share', { mbox: 'mailto:twin@example.org' }],
+    ['an mbox of a user on another platform', { mbox: 'mailto:carl@example.org' }],
+    ['an openid', { openid: 'https://openid.example.org/ann' }],
+    ['an mbox_sha1sum', { mbox_sha1sum: 'ebd31e95054c018b10727ccffd2ef2ec3a016ee9' }],
+    ['a group', { objectType: 'Group' as const, mbox: 'mailto:ann@example.org' }],
+  ])('resolves %s to nobody', async (_name, actor) => {
+    expect(await resolve(actor)).toBeNull();
+  });
+
+  it('resolves nobody for credentials bound to no platform', async () => {
+    expect(await resolve({ mbox: 'mailto:ann@example.org' }, null)).toBeNull();
+  });
+
+  it('resolves nobody for a platform that does not exist', async () => {
+    const actor = { account: { homePage: 'https://moodle.example.org', name: 'ann-sub' } };
+    expect(await resolve(actor, '00000000-0000-4000-8000-000000000000')).toBeNull();
+  });
+});
+
+describe('normaliseUrl', () => {
+  it.each([
+    ['https://LMS.example.org/', 'https://lms.example.org'],
+    ['https://lms.example.org/moodle//', 'https://lms.example.org/moodle'],
+    ['not a url/', 'not a url'],
+  ])('normalises %s to %s', (url, expected) => {
+    expect(normaliseUrl(url)).toBe(expected);
+  });
+});

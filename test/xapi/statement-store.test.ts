@@ -1,0 +1,439 @@
+import { randomUUID } from 'node:crypto';
+import { eq, inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database, Executor } from '../../src/db/database.js';
+import { issuerProfiles, statements as statementsTable } from '../../src/db/schema.js';
+import { XapiStatementConflictError, XapiStatementInvalidError } from '../../src/errors.js';
+import { createActorResolver } from '../../src/xapi/resolve-actor.js';
+import type { Statement } from '../../src/xapi/statement.js';
+import {
+  getStatement,
+  queryStatements,
+  storeStatements,
+  type OnStatementsStored,
+  type StoredStatement,
+} from '../../src/xapi/statement-store.js';
+import { validateStatement } from '../../src/xapi/validate/statement.js';
+import { createTestDatabase } from '../support/test-database.js';
+import {
+  QUIZ_ID,
+  REGISTRATION,
+  changed,
+  fullStatement,
+  minimalStatement,
+} from './statement-examples.js';
+import { buildPlatform, buildUser } from './xapi-factories.js';
+
+const PUBLIC_URL = 'https://tool.example.org';
+const VOIDED = 'http://adlnet.gov/expapi/verbs/voided';
+const NOW = new Date('2024-06-01T08:00:00.000Z');
+
+describe('statement store', () => {
+  let database: Database;
+  let db: Executor;
+  let platformId: string;
+  let annId: string;
+  const credential = { key: 'store-test-key' };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = database.db;
+    const platform = await buildPlatform(db, { issuer: 'https://moodle.example.org' });
+    platformId = platform.id;
+    annId = await buildUser(db, { platformId, sub: 'ann-sub', email: 'ann@example.org' });
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+
+  /** A valid statement with a fresh id, from the full example with `changes` applied. */
+  function statement(changes: Record<string, unknown> = {}, base = fullStatement()): Statement {
+    let value = changed(base, 'id', randomUUID());
+    for (const [path, item] of Object.entries(changes)) value = changed(value, path, item);
+    return validateStatement(value);
+  }
+
+  function store(
+    statements: Statement[],
+    onStatementsStored: OnStatementsStored = async () => {},
+    now = NOW,
+  ) {
+    return storeStatements({
+      db,
+      statements,
+      credential,
+      source: 'platform',
+      publicUrl: PUBLIC_URL,
+      resolveActor: createActorResolver(platformId),
+      onStatementsStored,
+      now,
+    });
+  }
+
+  async function rowsWithIds(ids: string[]) {
+    return db.select().from(statementsTable).where(inArray(statementsTable.id, ids));
+  }
+
+  async function refusal(promise: Promise<unknown>): Promise<unknown> {
+    return promise.then(
+      () => {
+        throw new Error('the batch was accepted');
+      },
+      (error: unknown) => error,
+    );
+  }
+
+  describe('storeStatements', () => {
+    it('stores a statement with the properties the LRS assigns (xAPI Data 2.4.7-2.4.10)', async () => {
+      const sent = statement({ timestamp: undefined, version: undefined });
+      const { ids } = await store([sent]);
+      const stored = await getStatement(db, ids[0] as string);
+      expect(stored).toMatchObject({
+        id: sent.id,
+        actor: sent.actor,
+        stored: NOW.toISOString(),
+        timestamp: NOW.toISOString(),
+        version: '2.0.0',
+        authority: { objectType: 'Agent', account: { homePage: PUBLIC_URL, name: credential.key } },
+      });
+    });
+
+    it('keeps the timestamp and version the client sent, and overwrites its authority', async () => {
+      const sent = statement({
+        version: '1.0.0',
+        authority: { mbox: 'mailto:forger@example.org' },
+        stored: '2000-01-01T00:00:00Z',
+      });
+      const { ids } = await store([sent]);
+      const stored = await getStatement(db, ids[0] as string);
+      expect(stored?.timestamp).toBe(sent.timestamp);
+      expect(stored?.version).toBe('1.0.0');
+      expect(stored?.stored).toBe(NOW.toISOString());
+      expect(stored?.authority.account?.name).toBe(credential.key);
+    });
+
+    it('gives a statement without an id a new UUID (xAPI Data 2.4.1)', async () => {
+      const { ids } = await store([
+        validateStatement(minimalStatement()),
+        validateStatement(minimalStatement()),
+      ]);
+      expect(ids).toHaveLength(2);
+      expect(ids[0]).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      );
+      expect(ids[0]).not.toBe(ids[1]);
+      expect(await rowsWithIds(ids)).toHaveLength(2);
+    });
+
+    it('fills the indexed columns, resolving the actor to the learner', async () => {
+      const sent = statement();
+      await store([sent]);
+      const [row] = await rowsWithIds([sent.id as string]);
+      expect(row).toMatchObject({
+        userId: annId,
+        verbId: 'http://adlnet.gov/expapi/verbs/passed',
+        activityId: QUIZ_ID,
+        registration: REGISTRATION,
+        scoreScaled: 0.8,
+        success: true,
+        completion: true,
+        source: 'platform',
+        credentialKey: credential.key,
+        isVoided: false,
+      });
+      expect(row?.stored.toISOString()).toBe(NOW.toISOString());
+    });
+
+    it('leaves user_id null for an actor it cannot resolve, and activity_id null for other objects', async () => {
+      const sent = statement({
+        actor: { mbox: 'mailto:stranger@example.org' },
+        object: { objectType: 'Agent', mbox: 'mailto:ann@example.org' },
+        'context.revision': undefined,
+        'context.platform': undefined,
+      });
+      await store([sent]);
+      const [row] = await rowsWithIds([sent.id as string]);
+      expect(row?.userId).toBeNull();
+      expect(row?.activityId).toBeNull();
+    });
+
+    it('passes the new statements to onStatementsStored, in order', async () => {
+      const batch = [statement(), statement({ 'result.score.scaled': 0.2 })];
+      const seen: StoredStatement[] = [];
+      await store(batch, async (_tx, stored) => {
+        seen.push(...stored);
+      });
+      expect(seen.map((item) => item.id)).toEqual(batch.map((item) => item.id));
+      expect(seen[1]).toMatchObject({
+        userId: annId,
+        activityId: QUIZ_ID,
+        scoreScaled: 0.2,
+        isVoided: false,
+      });
+      expect(seen[1]?.statement.authority.account?.name).toBe(credential.key);
+      expect(seen[1]?.seq).toBeGreaterThan(seen[0]?.seq ?? Infinity);
+    });
+
+    it('commits what onStatementsStored writes with the statements', async () => {
+      const profileId = `profile-${randomUUID()}`;
+      await store([statement()], async (tx) => {
+        await tx
+          .insert(issuerProfiles)
+          .values({ id: profileId, name: 'Written in the same transaction' });
+      });
+      expect(
+        await db.select().from(issuerProfiles).where(eq(issuerProfiles.id, profileId)),
+      ).toHaveLength(1);
+    });
+  });
+
+  describe('idempotent resends (xAPI Communication 2.1.1, 2.1.2)', () => {
+    it('changes nothing when a known statement is sent again', async () => {
+      const sent = statement();
+      await store([sent]);
+      const [before] = await rowsWithIds([sent.id as string]);
+      const calls: number[] = [];
+      const later = new Date(NOW.getTime() + 60_000);
+      const { ids, stored } = await store(
+        [sent],
+        async (_tx, items) => {
+          calls.push(items.length);
+        },
+        later,
+      );
+      expect(ids).toEqual([sent.id]);
+      expect(stored).toEqual([]);
+      expect(calls).toEqual([]);
+      expect(await rowsWithIds([sent.id as string])).toEqual([before]);
+    });
+
+    it('treats a resend that differs only where the LRS may differ as the same statement', async () => {
+      const sent = statement({ timestamp: undefined });
+      await store([sent]);
+      const resent = validateStatement({
+        ...sent,
+        verb: { id: sent.verb.id, display: { de: 'bestanden' } },
+        version: '1.0.0',
+        context: {
+          ...sent.context,
+          contextActivities: {
+            ...sent.context?.contextActivities,
+            category: sent.context?.contextActivities?.category?.[0],
+          },
+        },
+      });
+      await expect(store([resent])).resolves.toMatchObject({ ids: [sent.id], stored: [] });
+    });
+
+    it('stores the new statements of a batch that also resends known ones', async () => {
+      const known = statement();
+      await store([known]);
+      const fresh = statement();
+      const { stored } = await store([known, fresh]);
+      expect(stored.map((item) => item.id)).toEqual([fresh.id]);
+    });
+
+    it('stores a statement once when two writers send it at the same time', async () => {
+      const sent = statement();
+      const calls: string[] = [];
+      const record: OnStatementsStored = async (_tx, items) => {
+        calls.push(...items.map((item) => item.id));
+      };
+      await Promise.all([store([sent], record), store([sent], record)]);
+      expect(calls).toEqual([sent.id]);
+      expect(await rowsWithIds([sent.id as string])).toHaveLength(1);
+    });
+  });
+
+  describe('refused batches store nothing', () => {
+    it('refuses a known id with different content with 409 (xAPI Data 2.3.1)', async () => {
+      const original = statement();
+      await store([original]);
+      const fresh = statement();
+      const conflicting = validateStatement({ ...original, result: { success: false } });
+      const error = await refusal(store([fresh, conflicting]));
+      expect(error).toBeInstanceOf(XapiStatementConflictError);
+      expect(error).toMatchObject({ status: 409, code: 'XAPI_STATEMENT_CONFLICT' });
+      expect((error as Error).message).toContain(`statement[1] has the id ${original.id}`);
+      expect(await rowsWithIds([fresh.id as string])).toEqual([]);
+      expect((await getStatement(db, original.id as string))?.result).toEqual(original.result);
+    });
+
+    it('refuses two statements with the same id in one batch with 400', async () => {
+      const first = statement();
+      const other = statement();
+      const error = await refusal(store([first, other, { ...statement(), id: first.id }]));
+      expect(error).toBeInstanceOf(XapiStatementInvalidError);
+      expect(error).toMatchObject({
+        status: 400,
+        message: 'statement[2].id repeats the id of statement[0] in the same batch',
+      });
+      expect(await rowsWithIds([first.id as string, other.id as string])).toEqual([]);
+    });
+
+    it('stores nothing, not even what onStatementsStored wrote, when onStatementsStored throws', async () => {
+      const batch = [statement(), statement()];
+      const profileId = `profile-${randomUUID()}`;
+      const error = await refusal(
+        store(batch, async (tx) => {
+          await tx.insert(issuerProfiles).values({ id: profileId, name: 'Rolled back' });
+          throw new Error('awards are down');
+        }),
+      );
+      expect((error as Error).message).toBe('awards are down');
+      expect(await rowsWithIds(batch.map((item) => item.id as string))).toEqual([]);
+      expect(
+        await db.select().from(issuerProfiles).where(eq(issuerProfiles.id, profileId)),
+      ).toEqual([]);
+    });
+
+    it('refuses a statement holding U+0000, which jsonb cannot store', async () => {
+      const sent = statement({ 'result.response': 'a\u0000b' });
+      const error = await refusal(store([sent]));
+      expect(error).toMatchObject({ status: 400, code: 'XAPI_STATEMENT_INVALID' });
+      expect(await rowsWithIds([sent.id as string])).toEqual([]);
+    });
+  });
+
+  describe('voiding (xAPI Data 2.3.2)', () => {
+    function voiding(targetId: string): Statement {
+      return statement(
+        { verb: { id: VOIDED }, object: { objectType: 'StatementRef', id: targetId } },
+        minimalStatement(),
+      );
+    }
+
+    it('voids a stored statement: fetched by voidedStatementId only, no longer in queries', async () => {
+      const target = statement({ 'context.registration': randomUUID() });
+      await store([target]);
+      await store([voiding(target.id as string)]);
+      expect(await getStatement(db, target.id as string)).toBeNull();
+      expect((await getStatement(db, target.id as string, { voided: true }))?.id).toBe(target.id);
+      const page = await queryStatements(db, {
+        registration: target.context?.registration,
+        limit: 0,
+        ascending: false,
+      });
+      expect(page.statements).toEqual([]);
+    });
+
+    it('voids a statement that arrives after its voiding statement', async () => {
+      const target = statement();
+      await store([voiding(target.id as string)]);
+      const { stored } = await store([target]);
+      expect(stored[0]?.isVoided).toBe(true);
+      expect(await getStatement(db, target.id as string)).toBeNull();
+    });
+
+    it('never voids a voiding statement', async () => {
+      const target = statement();
+      const first = voiding(target.id as string);
+      await store([target, first]);
+      await store([voiding(first.id as string)]);
+      expect((await getStatement(db, first.id as string))?.id).toBe(first.id);
+    });
+  });
+
+  describe('getStatement', () => {
+    it('returns null for an id it does not hold', async () => {
+      expect(await getStatement(db, randomUUID())).toBeNull();
+    });
+  });
+
+  describe('queryStatements (xAPI Communication 2.1.3)', () => {
+    const registration = randomUUID();
+    const verb = 'https://example.org/verbs/queried';
+    let sent: Statement[];
+
+    beforeAll(async () => {
+      const base = (index: number) => ({
+        verb: { id: verb },
+        'context.registration': registration,
+        'result.score.scaled': index / 10,
+      });
+      sent = [
+        statement({ ...base(1), actor: { mbox: 'mailto:q1@example.org' } }),
+        statement({
+          ...base(2),
+          actor: { mbox: 'mailto:q2@example.org' },
+          'object.id': 'https://example.org/other',
+        }),
+        statement({
+          ...base(3),
+          actor: {
+            objectType: 'Group',
+            member: [{ mbox: 'mailto:q1@example.org' }, { mbox: 'mailto:q3@example.org' }],
+          },
+        }),
+        statement({
+          ...base(4),
+          object: { objectType: 'Agent', mbox: 'mailto:q1@example.org' },
+          'context.revision': undefined,
+          'context.platform': undefined,
+        }),
+      ];
+      for (const [index, item] of sent.entries()) {
+        await store([item], async () => {}, new Date(NOW.getTime() + index * 1000));
+      }
+    });
+
+    const ids = (statements: { id: string }[]) => statements.map((item) => item.id);
+
+    it('returns newest first by default, oldest first when ascending', async () => {
+      const newest = await queryStatements(db, { registration, limit: 0, ascending: false });
+      expect(ids(newest.statements)).toEqual(sent.map((item) => item.id).reverse());
+      const oldest = await queryStatements(db, { registration, limit: 0, ascending: true });
+      expect(ids(oldest.statements)).toEqual(sent.map((item) => item.id));
+    });
+
+    it('filters by verb and activity', async () => {
+      const page = await queryStatements(db, {
+        verb,
+        activity: 'https://example.org/other',
+        limit: 0,
+        ascending: true,
+      });
+      expect(ids(page.statements)).toEqual([sent[1]?.id]);
+    });
+
+    it('filters by agent as actor, as object, or as member of a group', async () => {
+      const page = await queryStatements(db, {
+        registration,
+        agent: { mbox: 'mailto:q1@example.org' },
+        limit: 0,
+        ascending: true,
+      });
+      expect(ids(page.statements)).toEqual([sent[0]?.id, sent[2]?.id, sent[3]?.id]);
+    });
+
+    it('filters by stored time: since exclusive, until inclusive', async () => {
+      const page = await queryStatements(db, {
+        registration,
+        since: new Date(NOW.getTime() + 1000),
+        until: new Date(NOW.getTime() + 3000),
+        limit: 0,
+        ascending: true,
+      });
+      expect(ids(page.statements)).toEqual([sent[2]?.id, sent[3]?.id]);
+    });
+
+    it('pages with the cursor until there is no next page', async () => {
+      const seen: string[] = [];
+      let after: number | undefined;
+      for (;;) {
+        const page = await queryStatements(db, { registration, limit: 3, ascending: false, after });
+        seen.push(...ids(page.statements));
+        if (page.nextAfter === null) break;
+        after = page.nextAfter;
+      }
+      expect(seen).toEqual(sent.map((item) => item.id).reverse());
+    });
+
+    it('refuses an anonymous group as the agent filter as caller misuse', async () => {
+      const agent = { objectType: 'Group' as const, member: [{ mbox: 'mailto:q1@example.org' }] };
+      await expect(queryStatements(db, { agent, limit: 0, ascending: false })).rejects.toThrow(
+        TypeError,
+      );
+    });
+  });
+});
