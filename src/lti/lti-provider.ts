@@ -7,6 +7,10 @@ import { BadRequestError, MicrocredError } from '../errors.js';
 import { LtiRegistrationError, registerDynamically } from './dynamic-registration.js';
 import { LtijsStorage } from './ltijs-storage.js';
 import type { Platform } from './platform-registry.js';
+import { checkDeploymentRegistered } from './launch/check-deployment-registered.js';
+import { checkIssuedAt } from './launch/check-issued-at.js';
+import { checkNonceIssued } from './launch/check-nonce-issued.js';
+import { LaunchRefusal, readLaunchRequest } from './launch/launch-request.js';
 import { recordLaunch, type LtijsLaunchToken, type RecordedLaunch } from './record-launch.js';
 import { listToolPublicJwks, type ToolKey } from './tool-key.js';
 
@@ -160,6 +164,40 @@ export function createLtiProvider(options: {
     });
     next();
   });
+  router.all('/login', (_req, res, next) => {
+    const redirect = res.redirect.bind(res) as (url: string) => void;
+    // ltijs draws the nonce inside its login handler and keeps no record of it; catch it on
+    // the way out, in the redirect to the platform's authentication endpoint.
+    res.redirect = ((url: string) => {
+      const params = new URL(url).searchParams;
+      const nonce = params.get('nonce');
+      const state = params.get('state');
+      if (!nonce || !state) return redirect(url);
+      storage.recordIssuedNonce(nonce, state).then(
+        () => redirect(url),
+        (error: unknown) => next(error),
+      );
+    }) as typeof res.redirect;
+    next();
+  });
+  router.post(
+    '/launch',
+    express.urlencoded({ extended: false, limit: '64kb' }),
+    async (req, res, next) => {
+      try {
+        const launch = readLaunchRequest(req.body);
+        checkIssuedAt(launch, ID_TOKEN_MAX_AGE_SECONDS, new Date());
+        await checkDeploymentRegistered(db, launch);
+        await checkNonceIssued(storage, launch);
+      } catch (error) {
+        if (error instanceof LaunchRefusal) return rejectLaunch(req, res, error);
+        return next(error);
+      }
+      // The body is parsed; tell ltijs's body-parser 1.x not to read the spent stream again.
+      (req as unknown as { _body: boolean })._body = true;
+      next();
+    },
+  );
   router.use(provider.app);
   return { router, ltijs: provider, storage };
 }
@@ -170,7 +208,12 @@ function describeLaunchError(error: unknown): LaunchErrorPage {
     return { status: error.status, code: error.code, message: error.message };
   }
   const reason = (error as { details?: { message?: string } } | undefined)?.details?.message ?? '';
-  const code = /^[A-Z0-9_]+$/.test(reason) ? `LTI_${reason}` : 'LTI_LAUNCH_INVALID';
+  // ltijs gives codes (TOKEN_TOO_OLD) or jsonwebtoken's words (jwt expired); make both codes.
+  const words = reason
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
+  const code = words ? `LTI_${words.slice(0, 60)}` : 'LTI_LAUNCH_INVALID';
   return { status: 401, code, message: LAUNCH_ERROR_MESSAGES[reason] ?? DEFAULT_LAUNCH_MESSAGE };
 }
 

@@ -29,6 +29,9 @@ import { publicKeyPemFromJwk, type ToolKey } from './tool-key.js';
  * - `publickey` / `privatekey`: the tool keys from `signing_keys`; read only.
  * - `nonce`, `state`, `idtoken`, `contexttoken`, `accesstoken`: `ltijs_records`, each with the
  *   lifetime below; expired records are invisible and removed by `deleteExpired()`.
+ *
+ * Beside the plugin contract it keeps the nonces the tool issued at login (`issuednonce`),
+ * which ltijs does not, so a launch can prove its nonce is ours (see launch/check-nonce-issued.ts).
  */
 export class LtijsStorage {
   readonly #db: Db;
@@ -93,6 +96,20 @@ export class LtijsStorage {
     recordLifetimeSeconds(collection);
     await this.#db.delete(ltijsRecords).where(matches(collection, query));
     return true;
+  }
+
+  /** Remembers a nonce sent in an authentication request, bound to that request's state. */
+  async recordIssuedNonce(nonce: string, state: string): Promise<void> {
+    await this.Insert(false, ISSUED_NONCE, { nonce, state });
+  }
+
+  /** True, once, for a nonce issued with this state and not yet used or expired. */
+  async consumeIssuedNonce(nonce: string, state: string): Promise<boolean> {
+    const deleted = await this.#db
+      .delete(ltijsRecords)
+      .where(and(matches(ISSUED_NONCE, { nonce, state }), gt(ltijsRecords.expiresAt, new Date())))
+      .returning({ id: ltijsRecords.id });
+    return deleted.length > 0;
   }
 
   /** Removes records past their lifetime; returns how many. */
@@ -177,11 +194,14 @@ export class LtijsStorage {
 type Item = Record<string, unknown>;
 type Query = Record<string, unknown>;
 
+const ISSUED_NONCE = 'issuednonce';
+
 /** How long ltijs may find each kind of record, as ltijs's own MongoDB TTL indexes had it. */
 const RECORD_LIFETIME_SECONDS: Record<string, number> = {
   // ltijs keeps nonces 10 s; we keep them as long as any id_token could still be accepted.
   nonce: 3600,
   state: 600,
+  [ISSUED_NONCE]: 600,
   idtoken: 24 * 3600,
   contexttoken: 24 * 3600,
   accesstoken: 3600,

@@ -1,0 +1,35 @@
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../db/database.js';
+import { deployments, platforms } from '../../db/schema.js';
+import { LaunchRefusal, type LaunchRequest } from './launch-request.js';
+
+const DEPLOYMENT_CLAIM = 'https://purl.imsglobal.org/spec/lti/claim/deployment_id';
+
+/**
+ * The deployment id must be one registered for the platform and client the token names
+ * (LTI 1.3 core 5.3.3); ltijs accepts any. The claims are unverified here, which is safe: this
+ * check only refuses, and ltijs verifies the signature over the same claims afterwards.
+ */
+export async function checkDeploymentRegistered(db: Db, launch: LaunchRequest): Promise<void> {
+  const deploymentId = launch.claims[DEPLOYMENT_CLAIM];
+  if (typeof deploymentId !== 'string' || deploymentId === '') {
+    throw new LaunchRefusal(
+      'LTI_DEPLOYMENT_MISSING',
+      'The launch names no deployment of the tool.',
+    );
+  }
+  const { iss, aud, azp } = launch.claims;
+  const clientIds = typeof azp === 'string' ? [azp] : Array.isArray(aud) ? aud : [aud];
+  const rows = await db
+    .select({ clientId: platforms.clientId })
+    .from(platforms)
+    .innerJoin(deployments, eq(deployments.platformId, platforms.id))
+    .where(and(eq(platforms.issuer, String(iss)), eq(deployments.deploymentId, deploymentId)));
+  if (!rows.some((row) => clientIds.includes(row.clientId))) {
+    throw new LaunchRefusal(
+      'LTI_DEPLOYMENT_UNKNOWN',
+      `Deployment "${deploymentId}" is not registered for this LMS. Ask your LMS administrator to register it with microcred.`,
+      403,
+    );
+  }
+}
