@@ -3,16 +3,10 @@ import { count } from 'drizzle-orm';
 import { generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrolments, sessions, users } from '../../src/db/schema.js';
-import { registerPlatform } from '../../src/lti/platform-registry.js';
 import { createBrowser, type Browser } from '../support/http-client.js';
-import {
-  LTI_CLAIMS,
-  LTI_ROLES,
-  startTestLms,
-  type LaunchResult,
-  type TestLms,
-} from '../support/test-lms.js';
-import { startTestTool, type TestTool } from '../support/test-tool.js';
+import { LTI_CLAIMS, LTI_ROLES, type LaunchResult, type TestLms } from '../support/test-lms.js';
+import type { TestTool } from '../support/test-tool.js';
+import { startToolWithLms } from '../support/tool-with-lms.js';
 
 const LEARNER = { id: 'learner-1', name: 'Ada Lovelace' };
 const now = () => Math.floor(Date.now() / 1000);
@@ -21,25 +15,12 @@ describe('LTI 1.3 launch (OIDC third-party login, LTI Core 1.3 section 5)', () =
   let tool: TestTool;
   let lms: TestLms;
 
+  let close: () => Promise<void>;
+
   beforeAll(async () => {
-    [tool, lms] = await Promise.all([startTestTool(), startTestLms()]);
-    await registerPlatform(tool.current().database.db, {
-      issuer: lms.issuer,
-      clientId: lms.clientId,
-      deploymentId: lms.deploymentId,
-      authUrl: lms.authUrl,
-      tokenUrl: lms.tokenUrl,
-      jwksUrl: lms.jwksUrl,
-    });
-    lms.setToolEndpoints({
-      loginUrl: `${tool.url}/lti/login`,
-      launchUrl: `${tool.url}/lti/launch`,
-    });
-    lms.setToolJwksUrl(`${tool.url}/lti/keys`);
+    ({ tool, lms, close } = await startToolWithLms());
   });
-  afterAll(async () => {
-    await Promise.all([tool?.close(), lms?.close()]);
-  });
+  afterAll(() => close?.());
 
   async function storedRows() {
     const db = tool.current().database.db;

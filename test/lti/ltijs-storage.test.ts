@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.js';
+import { LtijsStorage } from '../../src/lti/ltijs-storage.js';
+import { registerPlatform } from '../../src/lti/platform-registry.js';
+import { ensureToolKey, type ToolKey } from '../../src/lti/tool-key.js';
+import { createTestDatabase } from '../support/test-database.js';
+
+const SECRET = 'a-test-secret-that-is-long-enough-123';
+
+describe('LtijsStorage, the ltijs database plugin on our tables', () => {
+  let database: Database;
+  let storage: LtijsStorage;
+  let toolKey: ToolKey;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    toolKey = await ensureToolKey(database.db, SECRET);
+    storage = new LtijsStorage({ db: database.db, secret: SECRET, currentToolKey: () => toolKey });
+    await registerPlatform(database.db, {
+      issuer: 'https://lms.example',
+      clientId: 'client-1',
+      deploymentId: 'dep-1',
+      authUrl: 'https://lms.example/auth',
+      tokenUrl: 'https://lms.example/token',
+      jwksUrl: 'https://lms.example/jwks',
+    });
+  });
+  afterAll(() => database.close());
+
+  it('answers false when nothing matches', async () => {
+    expect(await storage.Get(false, 'state', { state: 'unknown' })).toBe(false);
+  });
+
+  it('finds inserted records by any of their fields', async () => {
+    await storage.Insert(false, 'state', { state: 's1', query: { a: '1' } });
+    expect(await storage.Get(false, 'state', { state: 's1' })).toEqual([
+      { state: 's1', query: { a: '1' } },
+    ]);
+  });
+
+  it('replaces the records matching a query', async () => {
+    const query = { contextId: 'c1', user: 'u1' };
+    await storage.Replace(false, 'contexttoken', query, { ...query, path: '/first' });
+    await storage.Replace(false, 'contexttoken', query, { ...query, path: '/second' });
+    expect(await storage.Get(false, 'contexttoken', query)).toEqual([
+      { ...query, path: '/second' },
+    ]);
+  });
+
+  it('merges modifications into matching records', async () => {
+    await storage.Insert(false, 'idtoken', { iss: 'i', user: 'u2', name: 'old' });
+    await storage.Modify(false, 'idtoken', { user: 'u2' }, { name: 'new' });
+    expect(await storage.Get(false, 'idtoken', { user: 'u2' })).toEqual([
+      { iss: 'i', user: 'u2', name: 'new' },
+    ]);
+  });
+
+  it('deletes matching records', async () => {
+    await storage.Insert(false, 'nonce', { nonce: 'n1' });
+    await storage.Delete('nonce', { nonce: 'n1' });
+    expect(await storage.Get(false, 'nonce', { nonce: 'n1' })).toBe(false);
+  });
+
+  it('stores records given with an encryption key sealed, and returns them opened with createdAt', async () => {
+    const index = { platformUrl: 'https://lms.example', clientId: 'client-1', scopes: 'score' };
+    await storage.Replace(
+      'ltijs-key',
+      'accesstoken',
+      index,
+      { token: { access_token: 'secret-token' } },
+      index,
+    );
+    const [record] = (await storage.Get('ltijs-key', 'accesstoken', index)) || [];
+    expect(record).toMatchObject({ token: { access_token: 'secret-token' } });
+    expect(typeof record?.createdAt).toBe('number');
+    const [raw] = (await storage.Get(false, 'accesstoken', index)) || [];
+    expect(JSON.stringify(raw)).not.toContain('secret-token');
+  });
+
+  it('reads active platforms from the platforms table, signed for by the current tool key', async () => {
+    const [platform] =
+      (await storage.Get(false, 'platform', {
+        platformUrl: 'https://lms.example',
+        clientId: 'client-1',
+      })) || [];
+    expect(platform).toMatchObject({
+      clientId: 'client-1',
+      authEndpoint: 'https://lms.example/auth',
+      kid: toolKey.kid,
+      authConfig: { method: 'JWK_SET', key: 'https://lms.example/jwks' },
+    });
+  });
+
+  it('gives ltijs the tool private key by kid', async () => {
+    const [key] = (await storage.Get('ltijs-key', 'privatekey', { kid: toolKey.kid })) || [];
+    expect(key?.key).toBe(toolKey.privateKeyPem);
+  });
+
+  it('refuses collections it does not store', async () => {
+    await expect(storage.Insert(false, 'mystery', { a: 1 })).rejects.toThrow(TypeError);
+  });
+
+  it('hides expired records and deletes them on clean-up', async () => {
+    await storage.Insert(false, 'state', { state: 'old' });
+    const later = new Date(Date.now() + 3600 * 1000);
+    expect(await storage.deleteExpired(later)).toBeGreaterThan(0);
+    expect(await storage.Get(false, 'state', { state: 'old' })).toBe(false);
+  });
+
+  describe('issued nonces', () => {
+    it('consumes an issued nonce once, for its own state only', async () => {
+      await storage.recordIssuedNonce('nonce-1', 'state-1');
+      expect(await storage.consumeIssuedNonce('nonce-1', 'other-state')).toBe(false);
+      expect(await storage.consumeIssuedNonce('nonce-1', 'state-1')).toBe(true);
+      expect(await storage.consumeIssuedNonce('nonce-1', 'state-1')).toBe(false);
+    });
+  });
+});

@@ -1,0 +1,29 @@
+import { registerPlatform } from '../../src/lti/platform-registry.js';
+import { startTestLms, type TestLms } from './test-lms.js';
+import { startTestTool, type TestTool } from './test-tool.js';
+
+/** The tool and the test LMS, registered with each other by hand (as `platform add` does). */
+export async function startToolWithLms(): Promise<{
+  tool: TestTool;
+  lms: TestLms;
+  close(): Promise<void>;
+}> {
+  const [tool, lms] = await Promise.all([startTestTool(), startTestLms()]);
+  await registerPlatform(tool.current().database.db, {
+    issuer: lms.issuer,
+    clientId: lms.clientId,
+    deploymentId: lms.deploymentId,
+    authUrl: lms.authUrl,
+    tokenUrl: lms.tokenUrl,
+    jwksUrl: lms.jwksUrl,
+  });
+  lms.setToolEndpoints({ loginUrl: `${tool.url}/lti/login`, launchUrl: `${tool.url}/lti/launch` });
+  lms.setToolJwksUrl(`${tool.url}/lti/keys`);
+  return {
+    tool,
+    lms,
+    close: async () => {
+      await Promise.all([tool.close(), lms.close()]);
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBrowser, type Browser } from '../support/http-client.js';
+import { LTI_ROLES, type TestLms } from '../support/test-lms.js';
+import type { TestTool } from '../support/test-tool.js';
+import { startToolWithLms } from '../support/tool-with-lms.js';
+
+const ACHIEVEMENT = {
+  name: 'Data Literacy Basics',
+  description: 'Reads and questions data.',
+  criteria: 'Pass the final quiz.',
+  ects: 2,
+  eqfLevel: 5,
+  rule: { passed: 'https://example.org/quiz' },
+};
+
+describe('the teacher JSON API: /api/achievements', () => {
+  let tool: TestTool;
+  let lms: TestLms;
+  let close: () => Promise<void>;
+  let teacher: Browser;
+
+  beforeAll(async () => {
+    ({ tool, lms, close } = await startToolWithLms());
+    teacher = createBrowser();
+    await lms.launch({ browser: teacher, user: { id: 'teacher' }, roles: [LTI_ROLES.instructor] });
+  });
+  afterAll(() => close?.());
+
+  const post = (browser: Browser, body: unknown) =>
+    browser.request(`${tool.url}/api/achievements`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('creates an achievement of the launched course and lists it', async () => {
+    const { response } = await post(teacher, ACHIEVEMENT);
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({ name: ACHIEVEMENT.name, version: 1, ects: 2 });
+    const listed = await teacher.request(`${tool.url}/api/achievements`);
+    const { achievements } = (await listed.response.json()) as { achievements: { name: string }[] };
+    expect(achievements.map((a) => a.name)).toContain(ACHIEVEMENT.name);
+  });
+
+  describe('refusals', () => {
+    it('answers 401 SESSION_REQUIRED without a launch', async () => {
+      const { response } = await post(createBrowser(), ACHIEVEMENT);
+      expect(response.status).toBe(401);
+      expect(await response.json()).toMatchObject({ error: { code: 'SESSION_REQUIRED' } });
+    });
+
+    it('answers 403 FORBIDDEN to a learner', async () => {
+      const learner = createBrowser();
+      await lms.launch({ browser: learner, user: { id: 'learner' }, roles: [LTI_ROLES.learner] });
+      const { response } = await post(learner, ACHIEVEMENT);
+      expect(response.status).toBe(403);
+      expect(await response.json()).toMatchObject({ error: { code: 'FORBIDDEN' } });
+    });
+
+    it('answers 400 AWARD_RULE_INVALID naming the bad part of the rule', async () => {
+      const { response } = await post(teacher, {
+        ...ACHIEVEMENT,
+        rule: { allOf: [{ passed: 'not an iri' }] },
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        error: {
+          code: 'AWARD_RULE_INVALID',
+          message: expect.stringContaining('rule.allOf[0].passed'),
+        },
+      });
+    });
+
+    it('answers 400 naming a bad field', async () => {
+      const { response } = await post(teacher, { ...ACHIEVEMENT, eqfLevel: 9 });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        error: { code: 'BAD_REQUEST', message: 'eqfLevel must be from 1 to 8' },
+      });
+    });
+
+    it('answers 400 for malformed JSON', async () => {
+      const { response } = await teacher.request(`${tool.url}/api/achievements`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"name":',
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: { code: 'BAD_REQUEST' } });
+    });
+  });
+});
+
+describe('GET /credentials/:id', () => {
+  let tool: TestTool;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ tool, close } = await startToolWithLms());
+  });
+  afterAll(() => close?.());
+
+  it('answers 404 NOT_FOUND for an id never issued', async () => {
+    const response = await fetch(`${tool.url}/credentials/00000000-0000-4000-8000-000000000000`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+});
