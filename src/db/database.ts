@@ -8,6 +8,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import type { Logger } from '../config/logger.js';
 import { projectRoot } from '../config/project-root.js';
 import * as schema from './schema.js';
 
@@ -38,14 +39,18 @@ const MIGRATION_LOCK_KEY = 4_242_001;
 export async function openDatabase(options: {
   databaseUrl: string | undefined;
   dataDir: string | null;
+  logger?: Logger;
 }): Promise<Database> {
   return options.databaseUrl
-    ? openPostgres(options.databaseUrl)
+    ? openPostgres(options.databaseUrl, options.logger)
     : openPglite(options.dataDir === null ? undefined : path.join(options.dataDir, 'pgdata'));
 }
 
-function openPostgres(connectionString: string): Database {
+function openPostgres(connectionString: string, logger: Logger | undefined): Database {
   const pool = new pg.Pool({ connectionString, max: 10 });
+  // An idle connection the server dropped (a restart, a terminated backend) is reported here;
+  // without a listener it would end the process. The pool opens a new one on next use.
+  pool.on('error', (error) => logger?.warn('db', 'idle PostgreSQL connection lost', { error }));
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     db,

@@ -23,14 +23,20 @@ export const signingKeys = pgTable(
     kid: text('kid').primaryKey(),
     purpose: text('purpose', { enum: ['lti', 'issuer'] }).notNull(),
     issuerProfileId: text('issuer_profile_id').references(() => issuerProfiles.id),
-    algorithm: text('algorithm', { enum: ['RS256', 'Ed25519'] }).notNull(),
+    algorithm: text('algorithm', { enum: ['RS256', 'Ed25519', 'ES256'] }).notNull(),
     publicJwk: jsonb('public_jwk').$type<Record<string, unknown>>().notNull(),
     /** The private key, encrypted with the tool secret (see db/encryption.ts). */
     privateKeyEncrypted: text('private_key_encrypted').notNull(),
     createdAt: createdAt(),
     retiredAt: timestamp('retired_at', { withTimezone: true }),
   },
-  (table) => [index('signing_keys_purpose_idx').on(table.purpose, table.issuerProfileId)],
+  (table) => [
+    index('signing_keys_purpose_idx').on(table.purpose, table.issuerProfileId),
+    // One live LTI tool key at a time, however many processes start at once.
+    uniqueIndex('signing_keys_one_live_tool_key_uq')
+      .on(table.purpose)
+      .where(sql`purpose = 'lti' and retired_at is null`),
+  ],
 );
 
 /** Awarding bodies. Each has a did:web identity served by the tool. */
@@ -39,9 +45,34 @@ export const issuerProfiles = pgTable('issuer_profiles', {
   name: text('name').notNull(),
   url: text('url'),
   email: text('email'),
+  /** ISO 3166-1 alpha-2, the EU element "country(ies) of the issuer". */
   countryCode: text('country_code'),
+  description: text('description'),
+  /** An https URL or a `data:` image URI. */
+  image: text('image'),
+  /** Address lines; the region is the EU element "region(s) of the issuer". */
+  address: jsonb('address').$type<IssuerAddress>(),
+  /** Erasmus code, PIC, ROR ... as OB 3.0 IdentifierEntry (identifierType, identifier). */
+  identifiers: jsonb('identifiers')
+    .$type<{ identifierType: string; identifier: string }[]>()
+    .notNull()
+    .default([]),
+  /** The parent organisation, such as a university alliance. */
+  parentOrg: jsonb('parent_org').$type<{ id: string; name: string; url?: string }>(),
+  /** Whether the learner's name may appear in credentials (else only identifiers). */
+  publishRecipientName: boolean('publish_recipient_name').notNull().default(true),
   createdAt: createdAt(),
 });
+
+export type IssuerAddress = {
+  streetAddress?: string;
+  postalCode?: string;
+  addressLocality?: string;
+  addressRegion?: string;
+  /** ISO 3166-1 alpha-2. */
+  addressCountryCode?: string;
+  addressCountry?: string;
+};
 
 export const platforms = pgTable(
   'platforms',
@@ -53,6 +84,8 @@ export const platforms = pgTable(
     authUrl: text('auth_url').notNull(),
     tokenUrl: text('token_url').notNull(),
     jwksUrl: text('jwks_url').notNull(),
+    /** The `aud` of client assertions when the platform names one apart from its token URL (Brightspace). */
+    tokenAudience: text('token_audience'),
     /** Registered students earn credits; open self-study learners earn badges only. */
     trustLevel: text('trust_level', { enum: ['registered', 'self-study'] })
       .notNull()
@@ -103,6 +136,8 @@ export const courses = pgTable(
       .references(() => platforms.id),
     contextId: text('context_id').notNull(),
     title: text('title'),
+    /** NRPS 2.0: the membership service of the course, from the launch's namesroleservice claim. */
+    nrpsMembershipsUrl: text('nrps_memberships_url'),
     createdAt: createdAt(),
   },
   (table) => [uniqueIndex('courses_platform_context_uq').on(table.platformId, table.contextId)],
@@ -150,6 +185,28 @@ export const enrolments = pgTable(
   ],
 );
 
+/**
+ * The course roster as the platform's membership service (NRPS 2.0) last listed it, in the
+ * platform's order; replaced as a whole on each fetch (see lti/nrps/course-roster.ts).
+ */
+export const rosterMembers = pgTable(
+  'roster_members',
+  {
+    courseId: uuid('course_id')
+      .notNull()
+      .references(() => courses.id),
+    /** The member's `user_id`, the `sub` of their launches. */
+    userSub: text('user_sub').notNull(),
+    position: integer('position').notNull(),
+    name: text('name'),
+    email: text('email'),
+    roles: text('roles').array().notNull(),
+    status: text('status').notNull(),
+    fetchedAt: timestamp('fetched_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.courseId, table.userSub] })],
+);
+
 /** Sessions opened by LTI launches; the cookie or bearer token is stored only as a hash. */
 export const sessions = pgTable(
   'sessions',
@@ -168,6 +225,26 @@ export const sessions = pgTable(
   },
   (table) => [index('sessions_expiry_idx').on(table.expiresAt)],
 );
+
+/**
+ * A deep linking launch (LTI Deep Linking 2.0) waiting for the teacher's choice: where to send
+ * the answer and the platform's opaque `data` to echo. Good once, for a short while.
+ */
+export const deepLinkingRequests = pgTable('deep_linking_requests', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  userId: uuid('user_id')
+    .notNull()
+    .references(() => users.id),
+  courseId: uuid('course_id')
+    .notNull()
+    .references(() => courses.id),
+  deploymentId: text('deployment_id').notNull(),
+  returnUrl: text('return_url').notNull(),
+  data: text('data'),
+  createdAt: createdAt(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  answeredAt: timestamp('answered_at', { withTimezone: true }),
+});
 
 /** Basic credentials for xAPI clients such as Moodle's logstore_xapi. */
 export const xapiCredentials = pgTable('xapi_credentials', {
@@ -201,7 +278,12 @@ export const statements = pgTable(
   },
   (table) => [
     index('statements_user_activity_idx').on(table.userId, table.activityId),
-    index('statements_stored_idx').on(table.stored),
+    index('statements_stored_idx').on(table.stored, table.seq),
+    index('statements_activity_idx').on(table.activityId),
+    /** The statements a voiding statement points to (xAPI Data 2.3.2), looked up per insert. */
+    index('statements_voiding_target_idx')
+      .on(sql`(${table.statement} -> 'object' ->> 'id')`)
+      .where(sql`verb_id = 'http://adlnet.gov/expapi/verbs/voided'`),
   ],
 );
 
@@ -219,10 +301,38 @@ export const achievements = pgTable(
     criteria: text('criteria').notNull(),
     ects: doublePrecision('ects'),
     eqfLevel: integer('eqf_level'),
+    /**
+     * The other EU micro-credential elements and the translations (badges/eu-elements.ts
+     * MicroCredentialElements); `{}` for a plain badge.
+     */
+    eu: jsonb('eu').$type<Record<string, unknown>>().notNull().default({}),
+    /** BCP 47 language of name, description and criteria. */
+    language: text('language').notNull().default('en'),
+    /** An https URL or a `data:image/png|svg+xml` URI; a default image is generated without. */
+    image: text('image'),
     rule: jsonb('rule').$type<unknown>().notNull(),
     createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [index('achievements_course_idx').on(table.courseId)],
+);
+
+/**
+ * Every version of an achievement as it was when credentials were issued from it: editing an
+ * achievement that has credentials bumps `achievements.version` and keeps the old one here.
+ */
+export const achievementVersions = pgTable(
+  'achievement_versions',
+  {
+    achievementId: uuid('achievement_id')
+      .notNull()
+      .references(() => achievements.id),
+    version: integer('version').notNull(),
+    /** The achievements row of that version, as JSON. */
+    definition: jsonb('definition').$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.achievementId, table.version] })],
 );
 
 /** One issued credential per learner and achievement version. */
@@ -240,6 +350,14 @@ export const awards = pgTable(
     evidenceStatementIds: uuid('evidence_statement_ids').array().notNull(),
     credential: jsonb('credential').$type<Record<string, unknown>>().notNull(),
     issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
+    /** Awards section: registered learners earn the micro-credential form, self-study the badge. */
+    form: text('form', { enum: ['micro-credential', 'badge'] })
+      .notNull()
+      .default('micro-credential'),
+    /** Awards section: what met the rule (see awards/award-evidence.ts). */
+    evidence: jsonb('evidence').$type<Record<string, unknown>>(),
+    /** Awards section: set by revokeAward; stacks built on it are flagged, not revoked. */
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
   (table) => [
     uniqueIndex('awards_user_achievement_version_uq').on(
@@ -248,6 +366,63 @@ export const awards = pgTable(
       table.achievementVersion,
     ),
   ],
+);
+
+/**
+ * The badges part's record of each credential it signed, keyed by the credential UUID (the
+ * award id): the VC-JWT form beside the Data Integrity JSON, and the status list entry. It is
+ * written when the credential is signed, before the award row, so it has no foreign key.
+ */
+export const credentialRecords = pgTable(
+  'credential_records',
+  {
+    id: uuid('id').primaryKey(),
+    issuerProfileId: text('issuer_profile_id')
+      .notNull()
+      .references(() => issuerProfiles.id),
+    credential: jsonb('credential').$type<Record<string, unknown>>().notNull(),
+    jwt: text('jwt').notNull(),
+    statusListId: uuid('status_list_id')
+      .notNull()
+      .references(() => statusLists.id),
+    statusIndex: integer('status_index').notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('credential_records_status_uq').on(table.statusListId, table.statusIndex),
+  ],
+);
+
+/** Bitstring status lists (W3C Bitstring Status List v1.0), one sequence per issuer. */
+export const statusLists = pgTable('status_lists', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  issuerProfileId: text('issuer_profile_id')
+    .notNull()
+    .references(() => issuerProfiles.id),
+  purpose: text('purpose', { enum: ['revocation'] })
+    .notNull()
+    .default('revocation'),
+  /** Number of bits; indexes are handed out from 0 upwards. */
+  size: integer('size').notNull(),
+  nextIndex: integer('next_index').notNull().default(0),
+  createdAt: createdAt(),
+});
+
+/** Every revoke and reinstate, with who asked and why. */
+export const credentialStatusChanges = pgTable(
+  'credential_status_changes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    credentialId: uuid('credential_id')
+      .notNull()
+      .references(() => credentialRecords.id),
+    action: text('action', { enum: ['revoke', 'reinstate'] }).notNull(),
+    reason: text('reason').notNull(),
+    actor: text('actor'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('credential_status_changes_credential_idx').on(table.credentialId)],
 );
 
 /**
@@ -274,5 +449,199 @@ export const outbox = pgTable(
     index('outbox_pending_idx')
       .on(table.nextAttemptAt)
       .where(sql`status = 'pending'`),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// xAPI documents, attachments and launch sessions (owned by src/xapi; see its store contracts)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * State, activity profile and agent profile documents (xAPI Communication 2.3, 2.6, 2.7). Key
+ * parts a kind does not use are '' (an agent profile has no activity), so one primary key
+ * covers all three kinds. Content is kept as base64: documents may be any media type.
+ */
+export const xapiDocuments = pgTable(
+  'xapi_documents',
+  {
+    kind: text('kind', { enum: ['state', 'activity_profile', 'agent_profile'] }).notNull(),
+    activityId: text('activity_id').notNull(),
+    /** The agent's inverse functional identifier in canonical JSON, or ''. */
+    agentKey: text('agent_key').notNull(),
+    /** The registration UUID, or ''. */
+    registration: text('registration').notNull(),
+    documentId: text('document_id').notNull(),
+    contentType: text('content_type').notNull(),
+    contentBase64: text('content_base64').notNull(),
+    /** SHA-1 hex of the content, the ETag without quotes. */
+    etag: text('etag').notNull(),
+    updated: timestamp('updated', { withTimezone: true, precision: 3 }).notNull(),
+  },
+  (table) => [
+    primaryKey({
+      columns: [table.kind, table.activityId, table.agentKey, table.registration, table.documentId],
+    }),
+  ],
+);
+
+/** Attachment content received in multipart/mixed statement requests, by SHA-256 hex. */
+export const xapiAttachments = pgTable('xapi_attachments', {
+  sha2: text('sha2').primaryKey(),
+  contentType: text('content_type').notNull(),
+  contentBase64: text('content_base64').notNull(),
+});
+
+/**
+ * cmi5-style launches of xAPI content for one learner: the one-time `fetch` code, and the
+ * SHA-256 of the token it handed out, which is good for that actor and registration only.
+ */
+export const xapiLaunches = pgTable('xapi_launches', {
+  fetchCode: text('fetch_code').primaryKey(),
+  userId: uuid('user_id').references(() => users.id),
+  actor: jsonb('actor').$type<Record<string, unknown>>().notNull(),
+  registration: uuid('registration').notNull(),
+  activityId: text('activity_id').notNull(),
+  tokenKey: text('token_key').unique(),
+  tokenHash: text('token_hash'),
+  fetchedAt: timestamp('fetched_at', { withTimezone: true }),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  createdAt: createdAt(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Awards section (owned by src/awards): outcome state, rule index, group tags, flags, refusals.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A learner's outcome on one activity, per registration ('' for none) and statement source,
+ * folded from their stored statements as they arrive: the first statement that passed or
+ * completed it, and the best scaled score with its statement.
+ */
+export const outcomeStates = pgTable(
+  'outcome_states',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    activityId: text('activity_id').notNull(),
+    registration: text('registration').notNull().default(''),
+    source: text('source', { enum: ['platform', 'content', 'tool'] }).notNull(),
+    passedBy: uuid('passed_by'),
+    completedBy: uuid('completed_by'),
+    bestScaled: doublePrecision('best_scaled'),
+    bestScoreBy: uuid('best_score_by'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.userId, table.activityId, table.registration, table.source] }),
+  ],
+);
+
+/**
+ * The rule index: which achievements' rules look at which activity IRI or stacked achievement
+ * id, so a new statement or credential re-evaluates only the rules listed for it.
+ */
+export const ruleReferences = pgTable(
+  'rule_references',
+  {
+    achievementId: uuid('achievement_id')
+      .notNull()
+      .references(() => achievements.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['activity', 'achievement'] }).notNull(),
+    ref: text('ref').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.achievementId, table.kind, table.ref] }),
+    index('rule_references_ref_idx').on(table.kind, table.ref),
+  ],
+);
+
+/** The rule and version each achievement's `rule_references` were computed from. */
+export const indexedRules = pgTable('indexed_rules', {
+  achievementId: uuid('achievement_id')
+    .primaryKey()
+    .references(() => achievements.id, { onDelete: 'cascade' }),
+  version: integer('version').notNull(),
+  rule: jsonb('rule').$type<unknown>().notNull(),
+});
+
+/** Group tags of a course's activities, e.g. {"pillar": "environmental"}. */
+export const activityTags = pgTable(
+  'activity_tags',
+  {
+    courseId: uuid('course_id')
+      .notNull()
+      .references(() => courses.id),
+    activityId: text('activity_id').notNull(),
+    tags: jsonb('tags').$type<Record<string, string>>().notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.courseId, table.activityId] })],
+);
+
+/** Group tags of an achievement when stacked, e.g. {"pillar": "economic"}. */
+export const achievementTags = pgTable('achievement_tags', {
+  achievementId: uuid('achievement_id')
+    .primaryKey()
+    .references(() => achievements.id, { onDelete: 'cascade' }),
+  tags: jsonb('tags').$type<Record<string, string>>().notNull(),
+});
+
+/** Something a teacher must look at on an award, e.g. a stacked component was revoked. */
+export const awardFlags = pgTable(
+  'award_flags',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    awardId: uuid('award_id')
+      .notNull()
+      .references(() => awards.id),
+    kind: text('kind', { enum: ['component-revoked'] }).notNull(),
+    componentAwardId: uuid('component_award_id').notNull(),
+    message: text('message').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('award_flags_award_component_uq').on(table.awardId, table.componentAwardId),
+  ],
+);
+
+/** A rule whose conditions a learner met but that was still not awarded, with the reason. */
+export const awardRefusals = pgTable(
+  'award_refusals',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    achievementId: uuid('achievement_id')
+      .notNull()
+      .references(() => achievements.id, { onDelete: 'cascade' }),
+    achievementVersion: integer('achievement_version').notNull(),
+    reason: text('reason').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.userId, table.achievementId, table.achievementVersion] }),
+  ],
+);
+
+/**
+ * Who is issuing the credential of a learner and achievement version right now: the first
+ * evaluation to claim it signs, racing ones step aside, so no second credential is ever signed.
+ * A claim older than the outbox lease is taken over (its evaluation crashed).
+ */
+export const awardClaims = pgTable(
+  'award_claims',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    achievementId: uuid('achievement_id')
+      .notNull()
+      .references(() => achievements.id, { onDelete: 'cascade' }),
+    achievementVersion: integer('achievement_version').notNull(),
+    awardId: uuid('award_id').notNull(),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.userId, table.achievementId, table.achievementVersion] }),
   ],
 );
