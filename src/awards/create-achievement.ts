@@ -1,8 +1,12 @@
+import { and, count, eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { languageTag, microCredentialElementsSchema } from '../badges/eu-elements.js';
 import type { Executor } from '../db/database.js';
-import { achievements } from '../db/schema.js';
-import { BadRequestError } from '../errors.js';
+import { achievements, achievementVersions, awards } from '../db/schema.js';
+import { BadRequestError, NotFoundError } from '../errors.js';
 import { parseRule } from './rules/rule-schema.js';
+
+const IMAGE = /^(https?:\/\/\S+|data:image\/(png|svg\+xml);base64,[A-Za-z0-9+/=]+)$/;
 
 /** What a teacher sends to define an achievement. */
 export const achievementInputSchema = z.strictObject({
@@ -22,6 +26,17 @@ export const achievementInputSchema = z.strictObject({
     .max(8, 'must be from 1 to 8')
     .nullable()
     .default(null),
+  /** The language of name, description and criteria. */
+  language: languageTag.default('en'),
+  /** An http(s) URL or a base64 `data:image/png` / `data:image/svg+xml` URI. */
+  image: z
+    .string()
+    .max(2_000_000, 'must be at most 2 MB')
+    .regex(IMAGE, 'must be an http(s) URL or a base64 PNG/SVG data URI')
+    .nullable()
+    .default(null),
+  /** The further EU micro-credential elements (badges/eu-elements.ts). */
+  eu: microCredentialElementsSchema.default({ learningOutcomes: [], translations: {} }),
   rule: z.unknown(),
 });
 
@@ -37,6 +52,61 @@ export async function createAchievement(
   courseId: string,
   input: unknown,
 ): Promise<Achievement> {
+  const values = parseInput(input);
+  const [achievement] = await db
+    .insert(achievements)
+    .values({ ...values, courseId })
+    .returning();
+  if (!achievement) throw new Error('Insert returned no row');
+  return achievement;
+}
+
+/**
+ * Replaces an achievement's definition. While no credential was issued from the current
+ * version it is edited in place; once one was, the current version is kept in
+ * `achievement_versions` and the achievement moves to the next version, so every issued
+ * credential keeps pointing at the definition it was issued from. Throws NotFoundError for an
+ * unknown achievement, and what createAchievement throws for bad input.
+ */
+export async function updateAchievement(
+  db: Executor,
+  achievementId: string,
+  input: unknown,
+): Promise<Achievement> {
+  const values = parseInput(input);
+  const [current] = await db.select().from(achievements).where(eq(achievements.id, achievementId));
+  if (!current) throw new NotFoundError(`No achievement ${achievementId}`);
+  const [issued] = await db
+    .select({ n: count() })
+    .from(awards)
+    .where(
+      and(eq(awards.achievementId, achievementId), eq(awards.achievementVersion, current.version)),
+    );
+  const isIssued = (issued?.n ?? 0) > 0;
+  if (isIssued) {
+    await db
+      .insert(achievementVersions)
+      .values({
+        achievementId,
+        version: current.version,
+        definition: JSON.parse(JSON.stringify(current)) as Record<string, unknown>,
+      })
+      .onConflictDoNothing();
+  }
+  const [updated] = await db
+    .update(achievements)
+    .set({
+      ...values,
+      version: isIssued ? current.version + 1 : current.version,
+      updatedAt: new Date(),
+    })
+    .where(eq(achievements.id, achievementId))
+    .returning();
+  if (!updated) throw new Error('Update returned no row');
+  return updated;
+}
+
+function parseInput(input: unknown) {
   const parsed = achievementInputSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -48,10 +118,6 @@ export async function createAchievement(
     );
   }
   const rule = parseRule(parsed.data.rule);
-  const [achievement] = await db
-    .insert(achievements)
-    .values({ ...parsed.data, rule, courseId })
-    .returning();
-  if (!achievement) throw new Error('Insert returned no row');
-  return achievement;
+  const { eu, ...rest } = parsed.data;
+  return { ...rest, eu: eu as Record<string, unknown>, rule };
 }

@@ -4,6 +4,14 @@ import {
   OB_V3P0_EXTENSIONS_CONTEXT_URL,
   VC_V2_CONTEXT_URL,
 } from './context-urls.js';
+import {
+  ASSESSMENT_TYPES,
+  ECTS_FRAMEWORK_URI,
+  EQF_URI_PREFIX,
+  PARTICIPATION_FORMS,
+  SUPERVISION_LEVELS,
+  type SupervisionLevel,
+} from './eu-elements.js';
 import type {
   Achievement,
   AchievementSubject,
@@ -11,6 +19,7 @@ import type {
   Evidence,
   IdentityObject,
   IssuerProfile,
+  MicroCredentialObject,
   OpenBadgeCredential,
 } from './open-badge-credential.js';
 
@@ -32,6 +41,20 @@ export type CredentialInput = {
     name: string;
     url: string | null;
     email: string | null;
+    description?: string | null;
+    /** An image URL or data URI. */
+    image?: string | null;
+    address?: {
+      streetAddress?: string;
+      postalCode?: string;
+      addressLocality?: string;
+      addressRegion?: string;
+      addressCountryCode?: string;
+      addressCountry?: string;
+    } | null;
+    /** Erasmus code, PIC, ROR ...: OB IdentifierEntry `identifierType` (`ext:` terms allowed). */
+    identifiers?: readonly { identifierType: string; identifier: string }[];
+    parentOrg?: { id: string; name: string; url?: string } | null;
   };
   achievement: {
     /** The public URL of the achievement (definition and version). */
@@ -42,8 +65,18 @@ export type CredentialInput = {
     criteria: string;
     ects: number | null;
     eqfLevel: number | null;
+    /** BCP 47 language of the texts above (OB `inLanguage`). */
+    language?: string;
+    /** An image URL or data URI (OB Achievement `image`). */
+    image?: string | null;
+    /** ISCED-F field of education. */
+    fieldOfStudy?: string | null;
+    /** The EU elements OB 3.0 has no field for, texts already in `language`. */
+    microCredential?: MicroCredentialInput | null;
   };
   recipient: {
+    /** A stable pseudonymous URI for the learner (credentialSubject.id and the JWT `sub`). */
+    subjectId?: string;
     /** The LTI platform's `iss`; the learner is `sub` within it (LTI 1.3 §5.3.6). */
     platformIssuer: string;
     sub: string;
@@ -54,6 +87,27 @@ export type CredentialInput = {
   scoreScaled: number | null;
   /** The xAPI statements that earned the award. */
   evidence: readonly { statementId: string; url: string; narrative: string }[];
+  /** Our extension context and schema, when the credential carries EU elements. */
+  extension?: { contextUrl: string; schemaUrl: string };
+  /** The credential's BitstringStatusListEntry (W3C Bitstring Status List v1.0). */
+  status?: { statusListCredential: string; statusListIndex: number };
+};
+
+/** The EU micro-credential elements, resolved to one language. */
+export type MicroCredentialInput = {
+  learningOutcomes: readonly { text: string; escoSkills: readonly string[] }[];
+  workloadHours?: number;
+  assessmentType?: string;
+  assessmentDescription?: string;
+  participationForm?: string;
+  qualityAssurance?: string;
+  qualityAssuranceUrl?: string;
+  prerequisites?: string;
+  supervision?: SupervisionLevel;
+  gradingScheme?: string;
+  stackability?: { isStackable: boolean; description?: string; stacksInto: readonly string[] };
+  furtherInformation?: string;
+  furtherInformationUrl?: string;
 };
 
 const CONTEXTS = [VC_V2_CONTEXT_URL, OB_V3P0_CONTEXT_URL, OB_V3P0_EXTENSIONS_CONTEXT_URL];
@@ -71,9 +125,19 @@ export function buildCredential(input: CredentialInput): OpenBadgeCredential {
   checkInput(input);
   const issuedAt = isoSeconds(input.issuedAt);
   const achievement = buildAchievement(input);
+  const credentialSchema: OpenBadgeCredential['credentialSchema'] = [
+    { id: ACHIEVEMENT_CREDENTIAL_SCHEMA_URL, type: '1EdTechJsonSchemaValidator2019' },
+  ];
+  if (input.extension) {
+    credentialSchema.push({
+      id: input.extension.schemaUrl,
+      type: '1EdTechJsonSchemaValidator2019',
+    });
+  }
+  const id = `urn:uuid:${input.credentialId.toLowerCase()}`;
   return {
-    '@context': [...CONTEXTS],
-    id: `urn:uuid:${input.credentialId.toLowerCase()}`,
+    '@context': input.extension ? [...CONTEXTS, input.extension.contextUrl] : [...CONTEXTS],
+    id,
     type: ['VerifiableCredential', 'OpenBadgeCredential'],
     name: achievement.name,
     description: achievement.description,
@@ -82,9 +146,18 @@ export function buildCredential(input: CredentialInput): OpenBadgeCredential {
     awardedDate: issuedAt,
     credentialSubject: buildSubject(input, achievement),
     ...(input.evidence.length > 0 ? { evidence: input.evidence.map(buildEvidence) } : {}),
-    credentialSchema: [
-      { id: ACHIEVEMENT_CREDENTIAL_SCHEMA_URL, type: '1EdTechJsonSchemaValidator2019' },
-    ],
+    ...(input.status
+      ? {
+          credentialStatus: {
+            id: `${input.status.statusListCredential}#${input.status.statusListIndex}`,
+            type: 'BitstringStatusListEntry',
+            statusPurpose: 'revocation',
+            statusListIndex: String(input.status.statusListIndex),
+            statusListCredential: input.status.statusListCredential,
+          },
+        }
+      : {}),
+    credentialSchema,
   };
 }
 
@@ -92,6 +165,24 @@ function buildIssuer(issuer: CredentialInput['issuer']): IssuerProfile {
   const profile: IssuerProfile = { id: issuer.did, type: ['Profile'], name: issuer.name };
   if (issuer.url !== null) profile.url = issuer.url;
   if (issuer.email !== null) profile.email = issuer.email;
+  if (issuer.description) profile.description = issuer.description;
+  if (issuer.image) profile.image = { id: issuer.image, type: 'Image' };
+  if (issuer.address) profile.address = { type: ['Address'], ...issuer.address };
+  if (issuer.identifiers && issuer.identifiers.length > 0) {
+    profile.otherIdentifier = issuer.identifiers.map((entry) => ({
+      type: 'IdentifierEntry',
+      identifier: entry.identifier,
+      identifierType: entry.identifierType,
+    }));
+  }
+  if (issuer.parentOrg) {
+    profile.parentOrg = {
+      id: issuer.parentOrg.id,
+      type: ['Profile'],
+      name: issuer.parentOrg.name,
+      ...(issuer.parentOrg.url ? { url: issuer.parentOrg.url } : {}),
+    };
+  }
   return profile;
 }
 
@@ -108,7 +199,26 @@ function buildAchievement(input: CredentialInput): Achievement {
     achievementType: ects === null ? 'Badge' : 'MicroCredential',
   };
   if (ects !== null) achievement.creditsAvailable = ects;
-  if (eqfLevel !== null) achievement.alignment = [eqfAlignment(eqfLevel)];
+  const { language, image, fieldOfStudy, microCredential } = input.achievement;
+  if (image) achievement.image = { id: image, type: 'Image' };
+  if (language) achievement.inLanguage = language;
+  if (fieldOfStudy) achievement.fieldOfStudy = fieldOfStudy;
+  const alignment: Alignment[] = [];
+  if (eqfLevel !== null) alignment.push(eqfAlignment(eqfLevel));
+  if (ects !== null && microCredential) {
+    alignment.push({
+      type: ['Alignment'],
+      targetName: `${ects} ECTS credits`,
+      targetUrl: ECTS_FRAMEWORK_URI,
+      targetFramework: 'European Credit Transfer and Accumulation System',
+      targetCode: String(ects),
+    });
+  }
+  if (microCredential) alignment.push(...euAlignments(microCredential));
+  if (alignment.length > 0) achievement.alignment = alignment;
+  if (microCredential) {
+    achievement.microCredential = buildMicroCredential(input, microCredential);
+  }
   if (input.scoreScaled !== null) {
     achievement.resultDescription = [
       {
@@ -124,6 +234,94 @@ function buildAchievement(input: CredentialInput): Achievement {
   return achievement;
 }
 
+/** Assessment type, participation form and ESCO skills as alignments to the EU vocabularies. */
+function euAlignments(elements: MicroCredentialInput): Alignment[] {
+  const alignments: Alignment[] = [];
+  if (elements.assessmentType) {
+    alignments.push({
+      type: ['Alignment'],
+      targetName: `Assessment: ${ASSESSMENT_TYPES[elements.assessmentType] ?? 'other'}`,
+      targetUrl: elements.assessmentType,
+      targetFramework: 'Europass learning assessment types',
+    });
+  }
+  if (elements.participationForm) {
+    alignments.push({
+      type: ['Alignment'],
+      targetName: `Form of participation: ${PARTICIPATION_FORMS[elements.participationForm] ?? 'other'}`,
+      targetUrl: elements.participationForm,
+      targetFramework: 'Europass modes of learning and assessment',
+    });
+  }
+  const supervisionUri = elements.supervision && SUPERVISION_LEVELS[elements.supervision].uri;
+  if (elements.supervision && supervisionUri) {
+    alignments.push({
+      type: ['Alignment'],
+      targetName: `Supervision and identity verification: ${SUPERVISION_LEVELS[elements.supervision].label}`,
+      targetUrl: supervisionUri,
+      targetFramework: 'Europass supervision and verification',
+    });
+  }
+  for (const outcome of elements.learningOutcomes) {
+    for (const skill of outcome.escoSkills) {
+      alignments.push({
+        type: ['Alignment'],
+        targetName: outcome.text.length > 200 ? `${outcome.text.slice(0, 197)}...` : outcome.text,
+        targetUrl: skill,
+        targetFramework: 'ESCO',
+        targetType: 'ceasn:Competency',
+      });
+    }
+  }
+  return alignments;
+}
+
+function buildMicroCredential(
+  input: CredentialInput,
+  elements: MicroCredentialInput,
+): MicroCredentialObject {
+  const { ects, eqfLevel } = input.achievement;
+  const address = input.issuer.address;
+  const object: MicroCredentialObject = {
+    type: 'EuMicroCredential',
+    learningOutcome: elements.learningOutcomes.map((outcome) => ({
+      type: 'LearningOutcome',
+      outcome: outcome.text,
+      ...(outcome.escoSkills.length > 0 ? { escoSkill: [...outcome.escoSkills] } : {}),
+    })),
+  };
+  if (ects !== null) object.ectsCredits = ects;
+  if (elements.workloadHours !== undefined) object.workloadHours = elements.workloadHours;
+  if (eqfLevel !== null) object.eqfLevel = `${EQF_URI_PREFIX}${eqfLevel}`;
+  const optional = {
+    assessmentType: elements.assessmentType,
+    assessmentDescription: elements.assessmentDescription,
+    participationForm: elements.participationForm,
+    qualityAssurance: elements.qualityAssurance,
+    qualityAssuranceUrl: elements.qualityAssuranceUrl,
+    prerequisites: elements.prerequisites,
+    supervisionAndIdentityVerification: elements.supervision,
+    supervisionAndIdentityVerificationUri:
+      elements.supervision && (SUPERVISION_LEVELS[elements.supervision].uri ?? undefined),
+    gradingScheme: elements.gradingScheme,
+    stackabilityDescription: elements.stackability?.description,
+    furtherInformation: elements.furtherInformation,
+    furtherInformationUrl: elements.furtherInformationUrl,
+    issuerCountry: address?.addressCountryCode,
+    issuerRegion: address?.addressRegion,
+  };
+  for (const [key, value] of Object.entries(optional)) {
+    if (value !== undefined && value !== null) (object as Record<string, unknown>)[key] = value;
+  }
+  if (elements.stackability) {
+    object.isStackable = elements.stackability.isStackable;
+    if (elements.stackability.stacksInto.length > 0) {
+      object.stacksInto = [...elements.stackability.stacksInto];
+    }
+  }
+  return object;
+}
+
 /** The level in the European Qualifications Framework, by its Europass (ELM) concept URI. */
 function eqfAlignment(level: number): Alignment {
   return {
@@ -137,6 +335,7 @@ function eqfAlignment(level: number): Alignment {
 
 function buildSubject(input: CredentialInput, achievement: Achievement): AchievementSubject {
   const subject: AchievementSubject = {
+    ...(input.recipient.subjectId ? { id: input.recipient.subjectId } : {}),
     type: ['AchievementSubject'],
     identifier: buildIdentifiers(input.recipient),
     achievement,

@@ -25,10 +25,18 @@ export type MultikeyVerificationMethod = {
   publicKeyMultibase: string;
 };
 
+/** A P-256 key for VC-JWT, as a DID Core `JsonWebKey` verification method. */
+export type JwkVerificationMethod = {
+  id: string;
+  type: 'JsonWebKey';
+  controller: string;
+  publicKeyJwk: Record<string, unknown>;
+};
+
 export type DidDocument = {
   '@context': string[];
   id: string;
-  verificationMethod: MultikeyVerificationMethod[];
+  verificationMethod: (MultikeyVerificationMethod | JwkVerificationMethod)[];
   assertionMethod: string[];
   authentication: string[];
 };
@@ -100,22 +108,31 @@ export function didToDocumentUrl(did: string): string {
 export function buildDidDocument(input: {
   did: string;
   keys: readonly DidDocumentKey[];
+  /** The VC-JWT public keys (JWKs with their `kid`), listed as `JsonWebKey` methods. */
+  jwtKeys?: readonly { kid: string; publicJwk: Record<string, unknown>; isRetired: boolean }[];
 }): DidDocument {
-  const { did, keys } = input;
-  const methods = keys.map((key) => ({
+  const { did, keys, jwtKeys = [] } = input;
+  const methods: DidDocument['verificationMethod'] = keys.map((key) => ({
     id: `${did}#${checkSegment(key.kid, 'kid')}`,
     type: 'Multikey' as const,
     controller: did,
     publicKeyMultibase: key.publicKeyMultibase,
   }));
+  const all = [...keys, ...jwtKeys];
+  for (const key of jwtKeys) {
+    methods.push({
+      id: `${did}#${checkSegment(key.kid, 'kid')}`,
+      type: 'JsonWebKey',
+      controller: did,
+      publicKeyJwk: key.publicJwk,
+    });
+  }
   return {
     '@context': [DID_V1_CONTEXT_URL, MULTIKEY_V1_CONTEXT_URL],
     id: did,
     verificationMethod: methods,
     assertionMethod: methods.map((method) => method.id),
-    authentication: methods
-      .filter((_, index) => !keys[index]?.isRetired)
-      .map((method) => method.id),
+    authentication: methods.filter((_, index) => !all[index]?.isRetired).map((method) => method.id),
   };
 }
 

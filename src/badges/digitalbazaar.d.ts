@@ -92,8 +92,18 @@ declare module '@digitalbazaar/vc' {
     maxClockSkew?: number;
   }): Promise<Record<string, unknown>>;
 
+  /**
+   * Proof purpose `assertionMethod` that also requires the credential's issuer to be the
+   * verification method's controller.
+   */
+  export class CredentialIssuancePurpose {
+    constructor(options?: { controller?: unknown; date?: Date | string });
+    validate(proof: unknown, options: unknown): Promise<{ valid: boolean; error?: unknown }>;
+  }
+
   /** Never throws: failures come back as `{ verified: false, error }`. */
   export function verifyCredential(options: {
+    purpose?: CredentialIssuancePurpose;
     credential: Record<string, unknown>;
     suite: DataIntegrityProof | DataIntegrityProof[];
     documentLoader: DocumentLoader;
@@ -101,4 +111,20 @@ declare module '@digitalbazaar/vc' {
     maxClockSkew?: number;
     checkStatus?: (options: unknown) => Promise<{ verified: boolean }>;
   }): Promise<VerifyCredentialResult>;
+}
+
+declare module 'jsonld' {
+  /** JSON-LD to an RDF dataset (an array of RDF/JS-like quads). */
+  const jsonld: {
+    toRDF(input: unknown, options: Record<string, unknown>): Promise<unknown[]>;
+  };
+  export default jsonld;
+}
+
+declare module 'rdf-canonize' {
+  /** RDF Dataset Canonicalization (RDFC-1.0) to canonical N-Quads. */
+  export function canonize(
+    dataset: unknown[],
+    options: { algorithm: 'RDFC-1.0'; format: 'application/n-quads' },
+  ): Promise<string>;
 }

@@ -28,6 +28,10 @@ const BUNDLED_CONTEXT_FILES: ReadonlyMap<string, string> = new Map([
   [VC_V2_CONTEXT_URL, 'credentials-v2.jsonld'],
   [OB_V3P0_CONTEXT_URL, 'ob-v3p0-context-3.0.3.json'],
   [OB_V3P0_EXTENSIONS_CONTEXT_URL, 'ob-v3p0-extensions.json'],
+  // Earlier OB 3.0 contexts, for verifying credentials issued elsewhere with them.
+  ['https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json', 'ob-v3p0-context-3.0.2.json'],
+  ['https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json', 'ob-v3p0-context-3.0.1.json'],
+  ['https://purl.imsglobal.org/spec/ob/v3p0/context.json', 'ob-v3p0-context.json'],
   [DID_V1_CONTEXT_URL, 'did-v1.jsonld'],
   [MULTIKEY_V1_CONTEXT_URL, 'multikey-v1.jsonld'],
 ]);
@@ -43,11 +47,17 @@ const parsedContexts = new Map<string, Readonly<Record<string, unknown>>>();
  * Every other URL, an unknown DID or an unknown key id rejects with DocumentNotBundledError
  * (`BADGE_DOCUMENT_NOT_BUNDLED`).
  */
-export function createDocumentLoader(options: { resolveDid: DidResolver }): DocumentLoader {
-  const { resolveDid } = options;
+export function createDocumentLoader(options: {
+  resolveDid: DidResolver;
+  /** More documents by URL, such as our extension context under the tool's public URL. */
+  documents?: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+}): DocumentLoader {
+  const { resolveDid, documents } = options;
   if (typeof resolveDid !== 'function') throw new TypeError('resolveDid must be a function');
 
   return async (url) => {
+    const extra = documents?.get(url);
+    if (extra) return remoteDocument(url, extra);
     const context = bundledContext(url);
     if (context) return remoteDocument(url, context);
     if (url.startsWith('did:web:')) {

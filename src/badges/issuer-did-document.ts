@@ -4,6 +4,7 @@ import { issuerProfiles } from '../db/schema.js';
 import type { DidResolver } from './document-loader.js';
 import { buildDidDocument, issuerDid, parseIssuerDid } from './did-web.js';
 import type { DidDocument } from './did-web.js';
+import { listIssuerJwtKeys } from './issuer-jwt-keys.js';
 import { listIssuerPublicKeys } from './issuer-keys.js';
 
 /**
@@ -22,7 +23,8 @@ export async function loadIssuerDidDocument(options: {
     .where(eq(issuerProfiles.id, issuerProfileId));
   if (!profile) return null;
   const keys = await listIssuerPublicKeys({ db, issuerProfileId });
-  return buildDidDocument({ did: issuerDid(publicUrl, profile.id), keys });
+  const jwtKeys = await listIssuerJwtKeys({ db, issuerProfileId });
+  return buildDidDocument({ did: issuerDid(publicUrl, profile.id), keys, jwtKeys });
 }
 
 /**

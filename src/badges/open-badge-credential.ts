@@ -49,9 +49,41 @@ export type Achievement = {
   creditsAvailable?: number;
   alignment?: Alignment[];
   resultDescription?: ResultDescription[];
+  image?: ImageObject;
+  inLanguage?: string;
+  fieldOfStudy?: string;
+  /** Our extension (microcredential-context.ts): the EU elements OB has no field for. */
+  microCredential?: MicroCredentialObject;
+};
+
+export type ImageObject = { id: string; type: 'Image'; caption?: string };
+
+export type MicroCredentialObject = {
+  type: 'EuMicroCredential';
+  learningOutcome: { type: 'LearningOutcome'; outcome: string; escoSkill?: string[] }[];
+  ectsCredits?: number;
+  workloadHours?: number;
+  eqfLevel?: string;
+  assessmentType?: string;
+  assessmentDescription?: string;
+  participationForm?: string;
+  qualityAssurance?: string;
+  qualityAssuranceUrl?: string;
+  prerequisites?: string;
+  supervisionAndIdentityVerification?: string;
+  supervisionAndIdentityVerificationUri?: string;
+  gradingScheme?: string;
+  isStackable?: boolean;
+  stackabilityDescription?: string;
+  stacksInto?: string[];
+  furtherInformation?: string;
+  furtherInformationUrl?: string;
+  issuerCountry?: string;
+  issuerRegion?: string;
 };
 
 export type AchievementSubject = {
+  id?: string;
   type: ['AchievementSubject'];
   identifier: IdentityObject[];
   achievement: Achievement;
@@ -65,6 +97,11 @@ export type IssuerProfile = {
   name: string;
   url?: string;
   email?: string;
+  description?: string;
+  image?: ImageObject;
+  address?: { type: ['Address'] } & Record<string, string | string[]>;
+  otherIdentifier?: { type: 'IdentifierEntry'; identifier: string; identifierType: string }[];
+  parentOrg?: { id: string; type: ['Profile']; name: string; url?: string };
 };
 
 export type Evidence = {
@@ -92,7 +129,17 @@ export type OpenBadgeCredential = {
   awardedDate: string;
   credentialSubject: AchievementSubject;
   evidence?: Evidence[];
+  credentialStatus?: BitstringStatusListEntry;
   credentialSchema: CredentialSchema[];
+};
+
+/** W3C Bitstring Status List v1.0 §2.1. */
+export type BitstringStatusListEntry = {
+  id: string;
+  type: 'BitstringStatusListEntry';
+  statusPurpose: 'revocation';
+  statusListIndex: string;
+  statusListCredential: string;
 };
 
 /** A Data Integrity proof (VC Data Integrity 1.0 §2.1). */

@@ -1,27 +1,114 @@
-import { Router } from 'express';
+import { eq } from 'drizzle-orm';
+import { Router, type RequestHandler } from 'express';
+import { issuerDid } from '../badges/did-web.js';
+import type { DocumentLoader } from '../badges/document-loader.js';
 import { loadIssuerDidDocument } from '../badges/issuer-did-document.js';
+import { listIssuerJwtKeys } from '../badges/issuer-jwt-keys.js';
+import { ensureIssuerKey } from '../badges/issuer-keys.js';
+import {
+  MICROCREDENTIAL_CONTEXT_PATH,
+  MICROCREDENTIAL_SCHEMA,
+  MICROCREDENTIAL_SCHEMA_PATH,
+  microcredentialContext,
+  microcredentialSchemaUrl,
+} from '../badges/microcredential-context.js';
+import type { OpenBadgeCredential } from '../badges/open-badge-credential.js';
+import { signDataIntegrity } from '../badges/sign/data-integrity.js';
+import { buildStatusListCredential } from '../badges/status-list.js';
 import type { Db } from '../db/database.js';
+import { issuerProfiles } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
 
 /**
- * Public issuer routes. `GET /issuers/:id/did.json` serves the issuer profile's DID document
- * at the path did:web resolution derives from its DID (did-web.ts didToDocumentUrl), as
- * `application/did+json`. An unknown profile throws NotFoundError for the JSON error handler.
+ * Public issuer routes, readable from any origin (verifiers and browser wallets):
+ * - `GET /issuers/:id/did.json`: the issuer profile's DID document, at the path did:web
+ *   resolution derives from its DID (did-web.ts didToDocumentUrl), as `application/did+json`;
+ * - `GET /.well-known/jwks.json` and `GET /issuers/:id/jwks.json`: the VC-JWT public keys, each
+ *   with `kid` = the DID URL the JWT header names;
+ * - `GET /contexts/microcredential-v1.jsonld`, `GET /schemas/microcredential-v1.json`: our
+ *   extension context and schema (microcredential-context.ts);
+ * - `GET /status-lists/:id`: a signed BitstringStatusListCredential, current at each request.
  */
-export function createIssuerRouter(options: { db: Db; publicUrl: string }): Router {
-  const { db, publicUrl } = options;
+export function createIssuerRouter(options: {
+  db: Db;
+  publicUrl: string;
+  secret: string;
+  documentLoader: DocumentLoader;
+}): Router {
+  const { db, publicUrl, secret, documentLoader } = options;
   const router = Router();
+  const context = JSON.stringify(microcredentialContext(publicUrl));
+  const schema = JSON.stringify({
+    $id: microcredentialSchemaUrl(publicUrl),
+    ...MICROCREDENTIAL_SCHEMA,
+  });
 
-  router.get('/issuers/:id/did.json', async (req, res) => {
-    const issuerProfileId = req.params.id;
+  // Only these routes are readable from any origin; the router is mounted at the root.
+  const anyOrigin: RequestHandler = (_req, res, next) => {
+    res.set('Access-Control-Allow-Origin', '*');
+    next();
+  };
+
+  router.get('/issuers/:id/did.json', anyOrigin, async (req, res) => {
+    const issuerProfileId = String(req.params.id);
     const didDocument = await loadIssuerDidDocument({ db, publicUrl, issuerProfileId });
     if (!didDocument) throw new NotFoundError(`No issuer profile "${issuerProfileId}"`);
-    // Public and without cookies, so any origin may read it: browser wallets and verifiers.
-    res
-      .type('application/did+json')
-      .set('Access-Control-Allow-Origin', '*')
-      .send(JSON.stringify(didDocument));
+    res.type('application/did+json').send(JSON.stringify(didDocument));
   });
+
+  router.get('/issuers/:id/jwks.json', anyOrigin, async (req, res) => {
+    const [profile] = await db
+      .select({ id: issuerProfiles.id })
+      .from(issuerProfiles)
+      .where(eq(issuerProfiles.id, String(req.params.id)));
+    if (!profile) throw new NotFoundError(`No issuer profile "${String(req.params.id)}"`);
+    res.type('application/jwk-set+json').send(JSON.stringify({ keys: await jwksOf(profile.id) }));
+  });
+
+  router.get('/.well-known/jwks.json', anyOrigin, async (_req, res) => {
+    const profiles = await db.select({ id: issuerProfiles.id }).from(issuerProfiles);
+    const keys = (await Promise.all(profiles.map((profile) => jwksOf(profile.id)))).flat();
+    res.type('application/jwk-set+json').send(JSON.stringify({ keys }));
+  });
+
+  router.get(MICROCREDENTIAL_CONTEXT_PATH, anyOrigin, (_req, res) => {
+    res.type('application/ld+json').set('Cache-Control', 'public, max-age=86400').send(context);
+  });
+
+  router.get(MICROCREDENTIAL_SCHEMA_PATH, anyOrigin, (_req, res) => {
+    res.type('application/schema+json').set('Cache-Control', 'public, max-age=86400').send(schema);
+  });
+
+  router.get('/status-lists/:id', anyOrigin, async (req, res) => {
+    const unsigned = await buildStatusListCredential({
+      db,
+      publicUrl,
+      issuerDidOf: (profileId) => issuerDid(publicUrl, profileId),
+      listId: String(req.params.id),
+      now: new Date(),
+    });
+    if (!unsigned) throw new NotFoundError(`No status list ${String(req.params.id)}`);
+    const issuer = String(unsigned.issuer);
+    const profileId = issuer.slice(issuer.lastIndexOf(':') + 1);
+    const key = await ensureIssuerKey({ db, secret, issuerProfileId: profileId, did: issuer });
+    const signed = await signDataIntegrity({
+      // The status list credential is no OpenBadgeCredential, but signs the same way.
+      credential: { ...unsigned, issuer: { id: issuer } } as unknown as OpenBadgeCredential,
+      key,
+      documentLoader,
+    });
+    // Revocation must show at once: no caching.
+    res
+      .type('application/vc+ld+json')
+      .set('Cache-Control', 'no-store')
+      .send(JSON.stringify(signed));
+  });
+
+  async function jwksOf(issuerProfileId: string) {
+    const did = issuerDid(publicUrl, issuerProfileId);
+    const keys = await listIssuerJwtKeys({ db, issuerProfileId });
+    return keys.map(({ publicJwk }) => ({ ...publicJwk, kid: `${did}#${publicJwk.kid}` }));
+  }
 
   return router;
 }

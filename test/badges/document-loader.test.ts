@@ -105,7 +105,7 @@ describe('createDocumentLoader', () => {
   describe('refuses', () => {
     it.each([
       'https://www.w3.org/2018/credentials/v1',
-      'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json',
+      'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.9.json',
       'https://example.org/evil-context.jsonld',
       'did:key:z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi',
       'did:web:example.org',

@@ -11,6 +11,10 @@ import {
   type CredentialIssueRequest,
 } from '../../src/badges/issue-credential.js';
 import { loadIssuerDidDocument } from '../../src/badges/issuer-did-document.js';
+import {
+  microcredentialContext,
+  microcredentialContextUrl,
+} from '../../src/badges/microcredential-context.js';
 import { validateCredential } from '../../src/badges/validate-credential.js';
 import type { Database } from '../../src/db/database.js';
 import { issuerProfiles } from '../../src/db/schema.js';
@@ -100,8 +104,13 @@ describe('createCredentialIssuer', () => {
     const result = await verifyCredential({
       credential,
       suite: new DataIntegrityProof({ cryptosuite }),
+      // The status list is checked on its own (status-list tests); here only the proof.
+      checkStatus: async () => ({ verified: true }),
       documentLoader: createDocumentLoader({
         resolveDid: async (candidate) => (candidate === did ? didDocument : null),
+        documents: new Map([
+          [microcredentialContextUrl(PUBLIC_URL), microcredentialContext(PUBLIC_URL)],
+        ]),
       }),
     });
     expect(result.verified).toBe(true);

@@ -19,6 +19,7 @@ import { validateCredential } from '../../../src/badges/validate-credential.js';
 import { createLogger } from '../../../src/config/logger.js';
 import type { Database } from '../../../src/db/database.js';
 import { issuerProfiles, signingKeys } from '../../../src/db/schema.js';
+import { createToolDocumentLoader } from '../../../src/badges/issue-credential.js';
 import { createIssuerRouter } from '../../../src/web/issuer-routes.js';
 import { jsonErrorHandler } from '../../../src/web/error-handler.js';
 import { createTestDatabase } from '../../support/test-database.js';
@@ -69,7 +70,14 @@ describe('signDataIntegrity (Data Integrity, eddsa-rdfc-2022)', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const app = express();
-    app.use(createIssuerRouter({ db: database.db, publicUrl }));
+    app.use(
+      createIssuerRouter({
+        db: database.db,
+        publicUrl,
+        secret: 'test-secret-test-secret-test-secret',
+        documentLoader: createToolDocumentLoader({ db: database.db, publicUrl }),
+      }),
+    );
     app.use(jsonErrorHandler(createLogger('error', () => {})));
     server.on('request', app);
 

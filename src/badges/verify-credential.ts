@@ -1,0 +1,723 @@
+import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
+import { cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import {
+  CredentialIssuancePurpose,
+  defaultDocumentLoader,
+  verifyCredential,
+} from '@digitalbazaar/vc';
+import { and, desc, eq } from 'drizzle-orm';
+import {
+  compactVerify,
+  decodeJwt,
+  decodeProtectedHeader,
+  importJWK,
+  type JWK,
+  type JWTPayload,
+} from 'jose';
+import type { Db } from '../db/database.js';
+import { credentialRecords, credentialStatusChanges, statusLists } from '../db/schema.js';
+import { unbakePng, unbakeSvg } from './bake.js';
+import { isEd25519Multikey } from './base58.js';
+import { VC_V2_CONTEXT_URL } from './context-urls.js';
+import type { DidDocument } from './did-web.js';
+import { createToolDocumentLoader } from './issue-credential.js';
+import { validateCredential } from './validate-credential.js';
+
+/**
+ * Verification of Open Badges 3.0 credentials, ours or anybody's, offline: a JSON credential
+ * with Data Integrity proofs, a VC-JWT, or either baked in a PNG or SVG. The report names every
+ * check with its outcome and a reason a person can read. Keys resolve without the network:
+ * our own issuer DIDs (from the database), `did:key`, a JWK embedded in a JWT header, and an
+ * Ed25519 key named by the fragment of a verification method URL (as the 1EdTech validator
+ * accepts it). Anything else is reported as not checkable offline, never fetched.
+ */
+
+export type CheckName =
+  'format' | 'context' | 'type' | 'schema' | 'proof' | 'issuer' | 'validity' | 'status';
+
+export type CheckOutcome = 'passed' | 'failed' | 'warning' | 'skipped';
+
+export type Check = { check: CheckName; outcome: CheckOutcome; reason: string };
+
+export type VerificationReport = {
+  /** True when no check failed and a proof was verified. */
+  verified: boolean;
+  format: 'json' | 'jwt' | 'png' | 'svg' | 'unknown';
+  checks: Check[];
+  /** The credential found, as JSON (for a JWT: its payload's credential). */
+  credential: Record<string, unknown> | null;
+};
+
+export type CredentialVerifier = (input: Buffer | string | object) => Promise<VerificationReport>;
+
+const VC_V1_CONTEXT_URL = 'https://www.w3.org/2018/credentials/v1';
+const OB_CONTEXT =
+  /^https:\/\/(purl\.imsglobal\.org\/spec\/ob\/v3p0\/context(-3\.0\.\d+)?|imsglobal\.github\.io\/openbadges-specification\/context)\.json$/;
+const JWT = /^[\w-]+\.[\w-]+\.[\w-]*$/;
+const JWT_CLAIMS = ['iss', 'jti', 'nbf', 'sub', 'exp', 'iat', 'aud'];
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
+
+export function createCredentialVerifier(deps: {
+  db: Db;
+  publicUrl: string;
+  now?: () => Date;
+}): CredentialVerifier {
+  const { db, publicUrl } = deps;
+  const toolLoader = createToolDocumentLoader({ db, publicUrl });
+
+  return async (input) => {
+    const checks: Check[] = [];
+    const extracted = extract(input);
+    if ('error' in extracted) {
+      return {
+        verified: false,
+        format: extracted.format,
+        checks: [{ check: 'format', outcome: 'failed', reason: extracted.error }],
+        credential: null,
+      };
+    }
+    const { format, container } = extracted;
+    let credential: Record<string, unknown>;
+    let jwt: string | null = null;
+    if (typeof extracted.value === 'string') {
+      jwt = extracted.value;
+      try {
+        credential = credentialOfJwt(decodeJwt(jwt));
+      } catch {
+        return failedFormat(format, 'The JWT payload is not JSON');
+      }
+    } else {
+      credential = extracted.value;
+    }
+    checks.push({
+      check: 'format',
+      outcome: 'passed',
+      reason: `${jwt ? 'A VC-JWT' : 'A JSON credential'}${container ? ` baked in a ${container.toUpperCase()} image` : ''}`,
+    });
+
+    const isV1 = contexts(credential)[0] === VC_V1_CONTEXT_URL;
+    checks.push(checkContext(credential));
+    checks.push(checkType(credential));
+    checks.push(checkSchema(credential, isV1));
+    checks.push(checkIssuerPresent(credential));
+    checks.push(...checkValidity(credential, deps.now?.() ?? new Date()));
+    const proofChecks = jwt
+      ? await checkJwtProof(jwt, credential, toolLoader)
+      : await checkDataIntegrity(credential, toolLoader, publicUrl);
+    checks.push(...proofChecks);
+    checks.push(await checkStatus(db, publicUrl, credential));
+
+    const verified =
+      checks.every((check) => check.outcome !== 'failed') &&
+      checks.some((check) => check.check === 'proof' && check.outcome === 'passed');
+    return { verified, format, checks, credential };
+  };
+}
+
+type Extracted =
+  | {
+      format: VerificationReport['format'];
+      container: 'png' | 'svg' | null;
+      value: string | Record<string, unknown>;
+    }
+  | { format: VerificationReport['format']; error: string };
+
+function extract(input: Buffer | string | object): Extracted {
+  if (Buffer.isBuffer(input)) {
+    if (input.subarray(0, 4).equals(PNG_SIGNATURE)) {
+      let text: string | null;
+      try {
+        text = unbakePng(input);
+      } catch (error) {
+        return { format: 'png', error: `Not a readable PNG: ${(error as Error).message}` };
+      }
+      if (text === null)
+        return { format: 'png', error: 'The PNG has no openbadgecredential chunk' };
+      return fromText(text, 'png');
+    }
+    return fromText(input.toString('utf8'), null);
+  }
+  if (typeof input === 'string') return fromText(input, null);
+  if (input && typeof input === 'object' && !Array.isArray(input)) {
+    return { format: 'json', container: null, value: input as Record<string, unknown> };
+  }
+  return { format: 'unknown', error: 'Send a credential as JSON, a JWT, a PNG or an SVG' };
+}
+
+function fromText(raw: string, container: 'png' | 'svg' | null): Extracted {
+  const text = raw.trim();
+  if (container === null && (text.startsWith('<') || text.includes('<svg'))) {
+    const baked = unbakeSvg(text);
+    if (baked === null) return { format: 'svg', error: 'The SVG has no openbadges:credential' };
+    return fromText(baked, 'svg');
+  }
+  const format = container ?? (JWT.test(text) ? 'jwt' : 'json');
+  if (JWT.test(text)) return { format, container, value: text };
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      return { format, container, value: parsed as Record<string, unknown> };
+    }
+  } catch {
+    // reported below
+  }
+  return { format, error: 'Neither a JSON credential nor a compact JWT' };
+}
+
+function failedFormat(format: VerificationReport['format'], reason: string): VerificationReport {
+  return {
+    verified: false,
+    format,
+    checks: [{ check: 'format', outcome: 'failed', reason }],
+    credential: null,
+  };
+}
+
+/** A VC-JWT carries the credential as its payload (VCDM 2.0) or in `vc` (VCDM 1.1). */
+function credentialOfJwt(payload: JWTPayload): Record<string, unknown> {
+  if (payload.vc && typeof payload.vc === 'object') return payload.vc as Record<string, unknown>;
+  const credential: Record<string, unknown> = { ...payload };
+  for (const claim of JWT_CLAIMS) delete credential[claim];
+  return credential;
+}
+
+function contexts(credential: Record<string, unknown>): unknown[] {
+  const value = credential['@context'];
+  return Array.isArray(value) ? value : [value];
+}
+
+function checkContext(credential: Record<string, unknown>): Check {
+  const list = contexts(credential);
+  if (list[0] !== VC_V2_CONTEXT_URL && list[0] !== VC_V1_CONTEXT_URL) {
+    return {
+      check: 'context',
+      outcome: 'failed',
+      reason: `The first @context must be the W3C Verifiable Credentials context (${VC_V2_CONTEXT_URL}), not ${JSON.stringify(list[0])}`,
+    };
+  }
+  if (!list.some((entry) => typeof entry === 'string' && OB_CONTEXT.test(entry))) {
+    return {
+      check: 'context',
+      outcome: 'failed',
+      reason: 'The Open Badges 3.0 context is missing',
+    };
+  }
+  if (list[0] === VC_V1_CONTEXT_URL) {
+    return {
+      check: 'context',
+      outcome: 'warning',
+      reason: 'Verifiable Credentials Data Model 1.1: an older form that OB 3.0 still accepts',
+    };
+  }
+  return { check: 'context', outcome: 'passed', reason: 'VC 2.0 and Open Badges 3.0 contexts' };
+}
+
+function checkType(credential: Record<string, unknown>): Check {
+  const types = ([] as unknown[]).concat(credential.type ?? []);
+  const isVc = types.includes('VerifiableCredential');
+  const isOb = types.includes('OpenBadgeCredential') || types.includes('AchievementCredential');
+  if (isVc && isOb) return { check: 'type', outcome: 'passed', reason: `type ${types.join(', ')}` };
+  return {
+    check: 'type',
+    outcome: 'failed',
+    reason: `The type must include VerifiableCredential and OpenBadgeCredential (or AchievementCredential); it is ${JSON.stringify(credential.type)}`,
+  };
+}
+
+/**
+ * The official schema wants the canonical form (arrays for `type`, `proof` ...); JSON-LD
+ * allows a single value instead, so single values are wrapped where the schema wants an array
+ * before the remaining problems are reported, as the 1EdTech validator does.
+ */
+function checkSchema(credential: Record<string, unknown>, isV1: boolean): Check {
+  if (isV1) {
+    return {
+      check: 'schema',
+      outcome: 'skipped',
+      reason: 'The official OB 3.0 JSON Schema describes VC 2.0 credentials; this one is VC 1.1',
+    };
+  }
+  const copy = structuredClone(credential);
+  let result = validateCredential(copy);
+  for (let round = 0; round < 50 && !result.valid; round += 1) {
+    const fixable = result.errors.filter((error) => error.message === 'must be array');
+    if (fixable.length === 0) break;
+    for (const error of fixable) wrapInArray(copy, error.path);
+    result = validateCredential(copy);
+  }
+  if (result.valid) {
+    return {
+      check: 'schema',
+      outcome: 'passed',
+      reason: 'Matches the AchievementCredential schema',
+    };
+  }
+  const shown = result.errors
+    .filter((error) => !/must match exactly one schema|must be string$/.test(error.message))
+    .slice(0, 6)
+    .map((error) => `${error.path} ${error.message}`);
+  return {
+    check: 'schema',
+    outcome: 'failed',
+    reason: `Does not match the OB 3.0 AchievementCredential schema: ${(shown.length > 0 ? shown : result.errors.map((e) => `${e.path} ${e.message}`)).join('; ')}`,
+  };
+}
+
+function wrapInArray(document: Record<string, unknown>, pointer: string): void {
+  const parts = pointer.split('/').slice(1);
+  const last = parts.pop();
+  if (last === undefined) return;
+  let parent: unknown = document;
+  for (const part of parts) parent = (parent as Record<string, unknown> | undefined)?.[part];
+  if (parent && typeof parent === 'object') {
+    const holder = parent as Record<string, unknown>;
+    if (!Array.isArray(holder[last])) holder[last] = [holder[last]];
+  }
+}
+
+function issuerId(credential: Record<string, unknown>): string | null {
+  const issuer = credential.issuer;
+  if (typeof issuer === 'string') return issuer;
+  if (issuer && typeof issuer === 'object' && typeof (issuer as { id?: unknown }).id === 'string') {
+    return (issuer as { id: string }).id;
+  }
+  return null;
+}
+
+function checkIssuerPresent(credential: Record<string, unknown>): Check {
+  const id = issuerId(credential);
+  if (id === null) {
+    return {
+      check: 'issuer',
+      outcome: 'failed',
+      reason: 'The credential names no issuer (issuer.id)',
+    };
+  }
+  return { check: 'issuer', outcome: 'passed', reason: `Issued by ${id}` };
+}
+
+function checkValidity(credential: Record<string, unknown>, now: Date): Check[] {
+  const from = (credential.validFrom ?? credential.issuanceDate) as string | undefined;
+  const until = (credential.validUntil ?? credential.expirationDate) as string | undefined;
+  const checks: Check[] = [];
+  if (from && Date.parse(from) > now.getTime()) {
+    checks.push({
+      check: 'validity',
+      outcome: 'failed',
+      reason: `Not valid yet: issued for ${from}, which is in the future`,
+    });
+  }
+  if (until && Date.parse(until) < now.getTime()) {
+    checks.push({ check: 'validity', outcome: 'failed', reason: `Expired on ${until}` });
+  }
+  if (checks.length === 0) {
+    checks.push({
+      check: 'validity',
+      outcome: 'passed',
+      reason: `Valid from ${from ?? 'issuing'}${until ? ` until ${until}` : ', without end date'}`,
+    });
+  }
+  return checks;
+}
+
+type Loader = (
+  url: string,
+) => Promise<{ contextUrl: null | string; documentUrl: string; document: unknown }>;
+
+/**
+ * What a verification method URL is, before anything is resolved: a reason to reject it, a
+ * key we can resolve offline, or one we cannot.
+ */
+function classifyMethod(
+  method: unknown,
+  publicUrl: string,
+): { kind: 'invalid'; reason: string } | { kind: 'resolvable' | 'unresolvable'; reason: string } {
+  if (typeof method !== 'string' || method === '') {
+    return { kind: 'invalid', reason: 'The proof names no verification method' };
+  }
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(method)?.[1]?.toLowerCase();
+  if (!scheme) {
+    return { kind: 'invalid', reason: `The verification method "${method}" has no URI scheme` };
+  }
+  if (scheme === 'did') {
+    const didMethod = method.split(':')[1] ?? '';
+    if (didMethod === 'key') {
+      const key = method.slice('did:key:'.length).split('#')[0] ?? '';
+      return isEd25519Multikey(key)
+        ? { kind: 'resolvable', reason: 'did:key' }
+        : { kind: 'invalid', reason: `The did:key "${method}" is not an Ed25519 key` };
+    }
+    if (didMethod === 'web') {
+      const ours = method.startsWith(`did:web:`) && method.includes(':issuers:');
+      return ours && didOfPublicUrl(publicUrl, method)
+        ? { kind: 'resolvable', reason: 'one of our issuer DIDs' }
+        : {
+            kind: 'unresolvable',
+            reason: `did:web of another host (${method}): not resolved offline`,
+          };
+    }
+    return {
+      kind: 'invalid',
+      reason: `Unknown DID method "did:${didMethod}" in the verification method`,
+    };
+  }
+  if (scheme === 'https' || scheme === 'http') {
+    const fragment = method.split('#')[1] ?? '';
+    if (fragment.startsWith('z6Mk')) {
+      return isEd25519Multikey(fragment)
+        ? { kind: 'resolvable', reason: 'the Ed25519 key named in the URL fragment' }
+        : {
+            kind: 'invalid',
+            reason: `The verification method "${method}" names no valid Ed25519 key`,
+          };
+    }
+    return {
+      kind: 'unresolvable',
+      reason: `${method} would have to be fetched: not resolved offline`,
+    };
+  }
+  return { kind: 'invalid', reason: `Unknown URI scheme "${scheme}:" in the verification method` };
+}
+
+function didOfPublicUrl(publicUrl: string, method: string): boolean {
+  const host = new URL(publicUrl).host.replace(':', '%3A');
+  return method.startsWith(`did:web:${host}:`);
+}
+
+/** The loader for verifying: ours, plus did:key, URL-fragment keys and VC 1.1 contexts. */
+function verifyLoader(
+  toolLoader: Loader,
+  publicUrl: string,
+  /** Controller documents synthesised for URL-fragment keys, by controller URL. */
+  fragmentKeyControllers: ReadonlyMap<string, Record<string, unknown>>,
+): Loader {
+  return async (url) => {
+    if (url === VC_V1_CONTEXT_URL) return defaultDocumentLoader(url) as ReturnType<Loader>;
+    if (url.startsWith('did:web:')) return toolLoader(url);
+    const [base = '', fragment] = url.split('#', 2);
+    const keyFromDidKey = url.startsWith('did:key:') ? base.slice('did:key:'.length) : null;
+    const keyFromFragment =
+      (url.startsWith('https:') || url.startsWith('http:')) && fragment?.startsWith('z6Mk')
+        ? fragment
+        : null;
+    const key = keyFromDidKey ?? keyFromFragment;
+    if (key && isEd25519Multikey(key) && classifyMethod(url, publicUrl).kind !== 'invalid') {
+      const methodId = keyFromDidKey ? `${base}#${key}` : url;
+      const method = { id: methodId, type: 'Multikey', controller: base, publicKeyMultibase: key };
+      if (fragment === undefined && !keyFromDidKey) return toolLoader(url);
+      if (fragment === undefined) {
+        // A bare did:key serves as its own verification method and controller document.
+        const document = {
+          '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
+          id: base,
+          type: 'Multikey',
+          controller: base,
+          publicKeyMultibase: key,
+          verificationMethod: [method],
+          assertionMethod: [base, methodId],
+        };
+        return { contextUrl: null, documentUrl: url, document };
+      }
+      return {
+        contextUrl: null,
+        documentUrl: url,
+        document: { '@context': 'https://w3id.org/security/multikey/v1', ...method },
+      };
+    }
+    if (!fragment && /^https?:/.test(url)) {
+      // The controller document of URL-fragment keys: it lists the key as an assertion method.
+      const known = fragmentKeyControllers.get(url);
+      if (known) return { contextUrl: null, documentUrl: url, document: known };
+    }
+    return toolLoader(url);
+  };
+}
+
+async function checkDataIntegrity(
+  credential: Record<string, unknown>,
+  toolLoader: Loader,
+  publicUrl: string,
+): Promise<Check[]> {
+  const proofs = ([] as unknown[]).concat(credential.proof ?? []) as Record<string, unknown>[];
+  if (proofs.length === 0) {
+    return [{ check: 'proof', outcome: 'failed', reason: 'The credential has no proof' }];
+  }
+  const supported = proofs.filter(
+    (proof) => proof?.type === 'DataIntegrityProof' && proof.cryptosuite === 'eddsa-rdfc-2022',
+  );
+  if (supported.length === 0) {
+    const kinds = proofs.map((proof) => `${String(proof?.type)}/${String(proof?.cryptosuite)}`);
+    return [
+      {
+        check: 'proof',
+        outcome: 'skipped',
+        reason: `No proof this verifier can check (DataIntegrityProof eddsa-rdfc-2022); found ${kinds.join(', ')}`,
+      },
+    ];
+  }
+  const checks: Check[] = [];
+  for (const proof of supported) {
+    const fragmentKeyControllers = new Map<string, Record<string, unknown>>();
+    const method = classifyMethod(proof.verificationMethod, publicUrl);
+    if (method.kind === 'invalid') {
+      checks.push({ check: 'proof', outcome: 'failed', reason: method.reason });
+      continue;
+    }
+    if (method.kind === 'unresolvable') {
+      checks.push({ check: 'proof', outcome: 'skipped', reason: method.reason });
+      continue;
+    }
+    const methodId = String(proof.verificationMethod);
+    const controller = methodId.split('#')[0] ?? '';
+    if (/^https?:/.test(methodId)) {
+      fragmentKeyControllers.set(controller, {
+        '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
+        id: controller,
+        assertionMethod: [methodId],
+      });
+    }
+    const result = await verifyCredential({
+      credential: { ...credential, proof },
+      suite: new DataIntegrityProof({ cryptosuite }),
+      documentLoader: verifyLoader(toolLoader, publicUrl, fragmentKeyControllers),
+      // Status and issuer binding are their own checks.
+      checkStatus: async () => ({ verified: true }),
+      purpose: new ProofOnlyPurpose(),
+    });
+    if (result.verified) {
+      checks.push({
+        check: 'proof',
+        outcome: 'passed',
+        reason: `Data Integrity proof (eddsa-rdfc-2022) verified with ${method.reason}`,
+      });
+      checks.push(bindingCheck(credential, methodId, method.reason));
+    } else {
+      checks.push({
+        check: 'proof',
+        outcome: 'failed',
+        reason: `The Data Integrity proof does not verify: ${describeError(result)}`,
+      });
+    }
+  }
+  return checks;
+}
+
+/**
+ * `assertionMethod` without the library's issuer = controller rule: that the key belongs to
+ * the issuer is reported by bindingCheck, as a warning or a failure with its own reason.
+ */
+class ProofOnlyPurpose extends CredentialIssuancePurpose {
+  override validate(proof: unknown, options: unknown) {
+    const assertion = Object.getPrototypeOf(CredentialIssuancePurpose.prototype) as {
+      validate: (proof: unknown, options: unknown) => Promise<{ valid: boolean; error?: unknown }>;
+    };
+    return assertion.validate.call(this, proof, options);
+  }
+}
+
+/** Whether the key that signed belongs to the issuer the credential names. */
+function bindingCheck(credential: Record<string, unknown>, methodId: string, how: string): Check {
+  const issuer = issuerId(credential);
+  const controller = methodId.split('#')[0];
+  if (issuer === null) {
+    return { check: 'issuer', outcome: 'failed', reason: 'No issuer to bind the key to' };
+  }
+  if (controller !== issuer) {
+    return {
+      check: 'issuer',
+      outcome: 'warning',
+      reason: `The signing key (${methodId}) is not under the issuer's id ${issuer}`,
+    };
+  }
+  if (issuer.startsWith('did:')) {
+    return {
+      check: 'issuer',
+      outcome: 'passed',
+      reason: `Signed by a key of the issuer's DID (${how})`,
+    };
+  }
+  return {
+    check: 'issuer',
+    outcome: 'warning',
+    reason: `The key is named only by the verification method URL (${how}); no document the issuer publishes confirms it offline`,
+  };
+}
+
+async function checkJwtProof(
+  jwt: string,
+  credential: Record<string, unknown>,
+  toolLoader: Loader,
+): Promise<Check[]> {
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  let payload: JWTPayload;
+  try {
+    header = decodeProtectedHeader(jwt);
+    payload = decodeJwt(jwt);
+  } catch {
+    return [
+      { check: 'proof', outcome: 'failed', reason: 'The JWT header or payload is malformed' },
+    ];
+  }
+  const alg = header.alg ?? '';
+  if (!['RS256', 'ES256', 'EdDSA', 'PS256', 'ES384', 'RS384', 'RS512'].includes(alg)) {
+    return [{ check: 'proof', outcome: 'failed', reason: `Unsupported JWT algorithm "${alg}"` }];
+  }
+  let jwk: JWK | null = null;
+  let how: string;
+  if (header.jwk) {
+    jwk = header.jwk as JWK;
+    how = 'the key embedded in the JWT header';
+  } else if (typeof header.kid === 'string' && header.kid.startsWith('did:web:')) {
+    try {
+      const { document } = await toolLoader(header.kid.split('#')[0] ?? '');
+      const method = (document as DidDocument).verificationMethod.find(
+        (candidate) => candidate.id === header.kid,
+      );
+      if (method && 'publicKeyJwk' in method) jwk = method.publicKeyJwk as JWK;
+    } catch {
+      // not one of ours: reported below
+    }
+    how = `the key ${header.kid} from the issuer's DID document`;
+    if (!jwk) {
+      return [
+        {
+          check: 'proof',
+          outcome: 'skipped',
+          reason: `The key ${header.kid} cannot be resolved offline`,
+        },
+      ];
+    }
+  } else {
+    return [
+      {
+        check: 'proof',
+        outcome: 'skipped',
+        reason: `The JWT's key (${String(header.kid ?? 'none named')}) cannot be resolved offline`,
+      },
+    ];
+  }
+  try {
+    await compactVerify(jwt, await importJWK(jwk, alg));
+  } catch (error) {
+    return [
+      {
+        check: 'proof',
+        outcome: 'failed',
+        reason: `The JWT signature does not verify: ${(error as Error).message}`,
+      },
+    ];
+  }
+  const checks: Check[] = [
+    { check: 'proof', outcome: 'passed', reason: `JWT (${alg}) verified with ${how}` },
+  ];
+  const issuer = issuerId(credential);
+  const claimProblems: string[] = [];
+  if (payload.iss !== undefined && payload.iss !== issuer)
+    claimProblems.push(`iss ${payload.iss} is not the issuer ${issuer}`);
+  if (payload.jti !== undefined && credential.id !== undefined && payload.jti !== credential.id) {
+    claimProblems.push(`jti ${payload.jti} is not the credential id`);
+  }
+  const subjectId = (credential.credentialSubject as { id?: string } | undefined)?.id;
+  if (payload.sub !== undefined && subjectId !== undefined && payload.sub !== subjectId) {
+    claimProblems.push('sub is not the credentialSubject id');
+  }
+  if (claimProblems.length > 0) {
+    checks.push({
+      check: 'issuer',
+      outcome: 'failed',
+      reason: `JWT claims disagree with the credential: ${claimProblems.join('; ')}`,
+    });
+  } else if (header.jwk) {
+    checks.push({
+      check: 'issuer',
+      outcome: 'warning',
+      reason: 'The key travels inside the JWT: nothing the issuer publishes confirms it offline',
+    });
+  } else if (issuer && typeof header.kid === 'string' && header.kid.startsWith(`${issuer}#`)) {
+    checks.push({
+      check: 'issuer',
+      outcome: 'passed',
+      reason: `Signed by a key of the issuer's DID (${header.kid})`,
+    });
+  } else {
+    checks.push({
+      check: 'issuer',
+      outcome: 'failed',
+      reason: `The key ${String(header.kid)} does not belong to the issuer ${issuer}`,
+    });
+  }
+  return checks;
+}
+
+async function checkStatus(
+  db: Db,
+  publicUrl: string,
+  credential: Record<string, unknown>,
+): Promise<Check> {
+  const status = credential.credentialStatus as Record<string, unknown> | undefined;
+  if (!status)
+    return {
+      check: 'status',
+      outcome: 'passed',
+      reason: 'The credential has no status list: it cannot be revoked',
+    };
+  const listUrl = String(status.statusListCredential ?? '');
+  const prefix = `${publicUrl}/status-lists/`;
+  if (status.type !== 'BitstringStatusListEntry' || !listUrl.startsWith(prefix)) {
+    return {
+      check: 'status',
+      outcome: 'skipped',
+      reason: `Status ${String(status.type)} at ${listUrl || String(status.id)} cannot be checked offline`,
+    };
+  }
+  const listId = listUrl.slice(prefix.length);
+  const index = Number(status.statusListIndex);
+  const [record] = /^[0-9a-f-]{36}$/i.test(listId)
+    ? await db
+        .select({ id: credentialRecords.id, revokedAt: credentialRecords.revokedAt })
+        .from(credentialRecords)
+        .innerJoin(statusLists, eq(statusLists.id, credentialRecords.statusListId))
+        .where(
+          and(eq(credentialRecords.statusListId, listId), eq(credentialRecords.statusIndex, index)),
+        )
+    : [];
+  if (!record) {
+    return {
+      check: 'status',
+      outcome: 'failed',
+      reason: `Status list entry ${listUrl}#${index} is unknown here`,
+    };
+  }
+  if (record.revokedAt === null) {
+    return {
+      check: 'status',
+      outcome: 'passed',
+      reason: "Not revoked (checked against the issuer's status list)",
+    };
+  }
+  const [change] = await db
+    .select({ reason: credentialStatusChanges.reason })
+    .from(credentialStatusChanges)
+    .where(
+      and(
+        eq(credentialStatusChanges.credentialId, record.id),
+        eq(credentialStatusChanges.action, 'revoke'),
+      ),
+    )
+    .orderBy(desc(credentialStatusChanges.id))
+    .limit(1);
+  return {
+    check: 'status',
+    outcome: 'failed',
+    reason: `Revoked on ${record.revokedAt.toISOString()}${change ? `: ${change.reason}` : ''}`,
+  };
+}
+
+function describeError(result: { error?: unknown; results?: { error?: unknown }[] }): string {
+  const error = (result.results?.[0]?.error ?? result.error) as
+    { message?: string; errors?: { message?: string }[] } | undefined;
+  const message = error?.errors?.[0]?.message ?? error?.message ?? 'unknown reason';
+  return /invalid signature|Invalid signature/i.test(message)
+    ? 'the signature is invalid'
+    : message;
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { badgePng, badgeSvg } from '../../src/badges/badge-image.js';
+import { bakePng, bakeSvg, readPngChunks, unbakePng, unbakeSvg } from '../../src/badges/bake.js';
+
+const ACHIEVEMENT = {
+  id: 'https://badges.example/achievements/a/versions/1',
+  name: 'Data <Literacy> & more',
+  image: null,
+};
+const JSON_CREDENTIAL = JSON.stringify({ id: 'urn:uuid:1', name: 'Ünïcode ]]> test' });
+const JWT = 'eyJhbGciOiJFUzI1NiJ9.eyJqdGkiOiJ1cm46dXVpZDoxIn0.c2lnbmF0dXJl';
+
+describe('baking credentials into badge images', () => {
+  it('writes one uncompressed iTXt openbadgecredential chunk before IEND, readable back', () => {
+    const baked = bakePng(badgePng(ACHIEVEMENT), JSON_CREDENTIAL);
+    const chunks = readPngChunks(baked);
+    const credentialChunks = chunks.filter(
+      (chunk) =>
+        chunk.type === 'iTXt' && chunk.data.toString('latin1').startsWith('openbadgecredential\0'),
+    );
+    expect(credentialChunks).toHaveLength(1);
+    expect(credentialChunks[0]?.data[20]).toBe(0);
+    expect(chunks.at(-1)?.type).toBe('IEND');
+    expect(unbakePng(baked)).toBe(JSON_CREDENTIAL);
+  });
+
+  it('replaces an earlier credential when baking again', () => {
+    const twice = bakePng(bakePng(badgePng(ACHIEVEMENT), JSON_CREDENTIAL), JWT);
+    expect(readPngChunks(twice).filter((chunk) => chunk.type === 'iTXt')).toHaveLength(1);
+    expect(unbakePng(twice)).toBe(JWT);
+  });
+
+  it('refuses a PNG whose chunk CRC is wrong', () => {
+    const png = badgePng(ACHIEVEMENT);
+    png[png.length - 1] = (png[png.length - 1] ?? 0) ^ 0xff;
+    expect(() => readPngChunks(png)).toThrow(/Bad CRC/);
+  });
+
+  it('puts JSON in CDATA and a JWT in verify, in the OB 3.0 namespace', () => {
+    const svg = badgeSvg(ACHIEVEMENT);
+    expect(svg).toContain('Data &#60;Literacy&#62; &#38;');
+    const withJson = bakeSvg(svg, JSON_CREDENTIAL);
+    expect(withJson).toContain('xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"');
+    expect(unbakeSvg(withJson)).toBe(JSON_CREDENTIAL);
+    const withJwt = bakeSvg(withJson, JWT);
+    expect(withJwt).toContain(`<openbadges:credential verify="${JWT}">`);
+    expect(withJwt.match(/<openbadges:credential/g)).toHaveLength(1);
+    expect(unbakeSvg(withJwt)).toBe(JWT);
+  });
+});
