@@ -8,6 +8,7 @@ import { createLogger } from '../../src/config/logger.js';
 import type { Database } from '../../src/db/database.js';
 import { issuerProfiles } from '../../src/db/schema.js';
 import { jsonErrorHandler } from '../../src/web/error-handler.js';
+import { createToolDocumentLoader } from '../../src/badges/issue-credential.js';
 import { createIssuerRouter } from '../../src/web/issuer-routes.js';
 import { createTestDatabase } from '../support/test-database.js';
 
@@ -22,7 +23,14 @@ describe('GET /issuers/:id/did.json', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const app = express();
-    app.use(createIssuerRouter({ db: database.db, publicUrl }));
+    app.use(
+      createIssuerRouter({
+        db: database.db,
+        publicUrl,
+        secret: 'test-secret-test-secret-test-secret',
+        documentLoader: createToolDocumentLoader({ db: database.db, publicUrl }),
+      }),
+    );
     app.use(jsonErrorHandler(createLogger('error', () => {})));
     server.on('request', app);
   });
