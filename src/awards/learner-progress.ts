@@ -1,9 +1,9 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
-import { achievements, awards } from '../db/schema.js';
-import { loadOutcomeState } from './load-outcome-state.js';
+import { achievements, awards, platforms, users } from '../db/schema.js';
+import { loadGroups, loadOutcomeState } from './load-outcome-state.js';
 import { describeProgress, type ConditionProgress } from './rules/progress.js';
-import { activitiesOfRule, parseRule } from './rules/rule-schema.js';
+import { achievementsOfRule, activitiesOfRule, parseRule } from './rules/rule-schema.js';
 
 export interface AchievementProgress {
   readonly achievement: typeof achievements.$inferSelect;
@@ -24,10 +24,18 @@ export async function learnerProgress(
     .orderBy(asc(achievements.createdAt));
   if (courseAchievements.length === 0) return [];
 
-  const activityIds = [
-    ...new Set(courseAchievements.flatMap((a) => activitiesOfRule(parseRule(a.rule)))),
-  ];
-  const state = await loadOutcomeState(db, userId, activityIds);
+  const rules = courseAchievements.map((a) => parseRule(a.rule));
+  const activityIds = [...new Set(rules.flatMap(activitiesOfRule))];
+  const achievementIds = [...new Set(rules.flatMap(achievementsOfRule))];
+  const [state, groups, [trust]] = await Promise.all([
+    loadOutcomeState(db, userId, activityIds, achievementIds),
+    loadGroups(db, activityIds, achievementIds),
+    db
+      .select({ level: platforms.trustLevel })
+      .from(users)
+      .innerJoin(platforms, eq(platforms.id, users.platformId))
+      .where(eq(users.id, userId)),
+  ]);
   const userAwards = await db
     .select({
       id: awards.id,
@@ -46,13 +54,16 @@ export async function learnerProgress(
       ),
     );
 
-  return courseAchievements.map((achievement) => {
+  return courseAchievements.map((achievement, index) => {
     const award = userAwards.find(
       (a) => a.achievementId === achievement.id && a.version === achievement.version,
     );
     return {
       achievement,
-      conditions: describeProgress(parseRule(achievement.rule), state),
+      conditions: describeProgress(rules[index]!, state, {
+        groups,
+        creditOnly: trust?.level === 'registered' && achievement.ects !== null,
+      }),
       award: award ? { id: award.id, issuedAt: award.issuedAt } : null,
     };
   });

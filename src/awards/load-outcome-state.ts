@@ -1,20 +1,89 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+/**
+ * The outcome state store: `outcome_states` (per learner, activity, registration and source),
+ * the learner's credentials and the group tags, as rules read them.
+ *
+ * Contract
+ * - `recordOutcomes(tx, statements)` runs in the transaction that stores the statements; it
+ *   folds them into `outcome_states` with one upsert per touched row, in key order (so
+ *   concurrent batches cannot deadlock), keeping the first evidence and the best score, and
+ *   returns the (learner, activity) pairs whose outcome improved: only those can newly meet a
+ *   rule, since rules never lose a met condition when evidence is added. Its cost depends on
+ *   the batch, never on how many learners there are.
+ * - `rebuildOutcomes(tx, userId, activityIds)` recomputes those rows from the learner's stored,
+ *   unvoided statements (after a voiding).
+ * - `loadOutcomeState(db, userId, activityIds, achievementIds)` reads the rows and the
+ *   learner's unrevoked credentials of those achievements (the latest of each).
+ * - `loadGroups(db, activityIds, achievementIds)` reads the group tags of both.
+ */
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
-import { statements } from '../db/schema.js';
-import { buildOutcomeState } from './outcome-state.js';
-import type { OutcomeState } from './rules/evaluate.js';
+import { achievementTags, activityTags, awards, outcomeStates, statements } from '../db/schema.js';
+import { foldOutcomes, type OutcomeFact } from './outcome-state.js';
+import type { ActivityOutcome, HeldCredential, OutcomeState } from './rules/evaluate.js';
+import type { StatementSource } from './rules/rule-schema.js';
 
-/** A learner's outcome state on the given activities, from their stored, unvoided statements. */
-export async function loadOutcomeState(
-  db: Executor,
+export async function recordOutcomes(
+  tx: Executor,
+  facts: readonly OutcomeFact[],
+): Promise<{ userId: string; activityId: string }[]> {
+  const improved: { userId: string; activityId: string }[] = [];
+  for (const row of foldOutcomes(facts)) {
+    const returned = await tx
+      .insert(outcomeStates)
+      .values(row)
+      .onConflictDoUpdate({
+        target: [
+          outcomeStates.userId,
+          outcomeStates.activityId,
+          outcomeStates.registration,
+          outcomeStates.source,
+        ],
+        set: {
+          passedBy: sql`coalesce(${outcomeStates.passedBy}, excluded.passed_by)`,
+          completedBy: sql`coalesce(${outcomeStates.completedBy}, excluded.completed_by)`,
+          bestScoreBy: sql`case when excluded.best_scaled is not null and (${outcomeStates.bestScaled} is null or excluded.best_scaled > ${outcomeStates.bestScaled}) then excluded.best_score_by else ${outcomeStates.bestScoreBy} end`,
+          bestScaled: sql`greatest(${outcomeStates.bestScaled}, excluded.best_scaled)`,
+          updatedAt: sql`now()`,
+        },
+        // Only an improvement is written (and returned): rules are monotone in the state.
+        setWhere: sql`(${outcomeStates.passedBy} is null and excluded.passed_by is not null)
+          or (${outcomeStates.completedBy} is null and excluded.completed_by is not null)
+          or (excluded.best_scaled is not null and (${outcomeStates.bestScaled} is null
+            or excluded.best_scaled > ${outcomeStates.bestScaled}))`,
+      })
+      .returning({
+        userId: outcomeStates.userId,
+        activityId: outcomeStates.activityId,
+        passedBy: outcomeStates.passedBy,
+        completedBy: outcomeStates.completedBy,
+        bestScaled: outcomeStates.bestScaled,
+      });
+    for (const { userId, activityId, passedBy, completedBy, bestScaled } of returned) {
+      if (passedBy !== null || completedBy !== null || bestScaled !== null) {
+        improved.push({ userId, activityId });
+      }
+    }
+  }
+  return improved;
+}
+
+export async function rebuildOutcomes(
+  tx: Executor,
   userId: string,
   activityIds: readonly string[],
-): Promise<OutcomeState> {
-  if (activityIds.length === 0) return new Map();
-  const facts = await db
+): Promise<void> {
+  if (activityIds.length === 0) return;
+  await tx
+    .delete(outcomeStates)
+    .where(
+      and(eq(outcomeStates.userId, userId), inArray(outcomeStates.activityId, [...activityIds])),
+    );
+  const facts = await tx
     .select({
       statementId: statements.id,
       activityId: statements.activityId,
+      registration: statements.registration,
+      source: statements.source,
       verbId: statements.verbId,
       success: statements.success,
       completion: statements.completion,
@@ -29,7 +98,101 @@ export async function loadOutcomeState(
       ),
     )
     .orderBy(asc(statements.seq));
-  return buildOutcomeState(
-    facts.flatMap((fact) => (fact.activityId ? [{ ...fact, activityId: fact.activityId }] : [])),
+  await recordOutcomes(
+    tx,
+    facts.flatMap((fact) =>
+      fact.activityId ? [{ ...fact, userId, activityId: fact.activityId }] : [],
+    ),
   );
+}
+
+export async function loadOutcomeState(
+  db: Executor,
+  userId: string,
+  activityIds: readonly string[],
+  achievementIds: readonly string[] = [],
+): Promise<OutcomeState> {
+  const activities = new Map<string, ActivityOutcome[]>();
+  if (activityIds.length > 0) {
+    const rows = await db
+      .select()
+      .from(outcomeStates)
+      .where(
+        and(eq(outcomeStates.userId, userId), inArray(outcomeStates.activityId, [...activityIds])),
+      )
+      .orderBy(
+        asc(outcomeStates.activityId),
+        asc(outcomeStates.source),
+        asc(outcomeStates.registration),
+      );
+    for (const row of rows) {
+      const list = activities.get(row.activityId) ?? [];
+      list.push({
+        source: row.source,
+        passedBy: row.passedBy,
+        completedBy: row.completedBy,
+        bestScaled: row.bestScaled,
+        bestScoreBy: row.bestScoreBy,
+      });
+      activities.set(row.activityId, list);
+    }
+  }
+  const credentials = new Map<string, HeldCredential>();
+  if (achievementIds.length > 0) {
+    const held = await db
+      .select({
+        id: awards.id,
+        achievementId: awards.achievementId,
+        form: awards.form,
+        evidence: awards.evidence,
+      })
+      .from(awards)
+      .where(
+        and(
+          eq(awards.userId, userId),
+          inArray(awards.achievementId, [...achievementIds]),
+          isNull(awards.revokedAt),
+        ),
+      )
+      .orderBy(desc(awards.issuedAt), asc(awards.id));
+    for (const award of held) {
+      if (credentials.has(award.achievementId)) continue;
+      const evidence = (award.evidence ?? {}) as {
+        creditsEarned?: number | null;
+        sources?: StatementSource[];
+      };
+      credentials.set(award.achievementId, {
+        awardId: award.id,
+        form: award.form,
+        ects: award.form === 'micro-credential' ? (evidence.creditsEarned ?? null) : null,
+        sources: evidence.sources ?? [],
+      });
+    }
+  }
+  return { activities, credentials };
+}
+
+export async function loadGroups(
+  db: Executor,
+  activityIds: readonly string[],
+  achievementIds: readonly string[],
+): Promise<Map<string, Record<string, string>>> {
+  const groups = new Map<string, Record<string, string>>();
+  if (activityIds.length > 0) {
+    const rows = await db
+      .select()
+      .from(activityTags)
+      .where(inArray(activityTags.activityId, [...activityIds]))
+      .orderBy(asc(activityTags.courseId));
+    for (const row of rows)
+      groups.set(row.activityId, { ...row.tags, ...groups.get(row.activityId) });
+  }
+  if (achievementIds.length > 0) {
+    const rows = await db
+      .select()
+      .from(achievementTags)
+      .where(inArray(achievementTags.achievementId, [...achievementIds]));
+    for (const row of rows) groups.set(row.achievementId, row.tags);
+  }
+  return groups;
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Logger } from '../config/logger.js';
 import type { Db, Executor } from '../db/database.js';
 import { outbox } from '../db/schema.js';
@@ -10,6 +10,8 @@ export type OutboxHandler = (job: OutboxJob) => Promise<void>;
 export const MAX_ATTEMPTS = 12;
 /** While a worker runs a job, other workers leave it alone for this long. */
 const LEASE_SECONDS = 120;
+/** Jobs a worker claims at once: fewer claim round trips when the queue is long. */
+const CLAIM_BATCH = 4;
 
 /**
  * Adds a job in the caller's transaction, so it commits or rolls back with the work that
@@ -45,17 +47,20 @@ export function startOutboxWorker(options: {
   logger: Logger;
   handlers: Record<string, OutboxHandler>;
   pollIntervalMs: number;
+  /** How many jobs run at once (each claims its own with skip locked); 4 by default. */
+  concurrency?: number;
 }): OutboxWorker {
   const { db, logger, handlers } = options;
+  const concurrency = options.concurrency ?? 4;
   let running: Promise<void> | null = null;
   let rerun = false;
   let stopped = false;
 
   const runDueJobs = async () => {
     for (;;) {
-      const job = await claimNextJob(db);
-      if (!job) return;
-      await runJob(db, logger, handlers, job);
+      const jobs = await claimDueJobs(db, CLAIM_BATCH);
+      if (jobs.length === 0) return;
+      for (const job of jobs) await runJob(db, logger, handlers, job);
     }
   };
 
@@ -68,8 +73,12 @@ export function startOutboxWorker(options: {
     running = (async () => {
       do {
         rerun = false;
-        await runDueJobs().catch((error: unknown) =>
-          logger.error('awards', 'outbox poll failed', { error }),
+        await Promise.all(
+          Array.from({ length: concurrency }, () =>
+            runDueJobs().catch((error: unknown) =>
+              logger.error('awards', 'outbox poll failed', { error }),
+            ),
+          ),
         );
       } while (rerun && !stopped);
     })().finally(() => {
@@ -97,24 +106,30 @@ export function startOutboxWorker(options: {
   };
 }
 
-async function claimNextJob(db: Db): Promise<OutboxJob | undefined> {
+/** Claims up to `limit` due jobs in one transaction, oldest first, leasing them. */
+async function claimDueJobs(db: Db, limit: number): Promise<OutboxJob[]> {
   return db.transaction(async (tx) => {
-    const [job] = await tx
+    const jobs = await tx
       .select()
       .from(outbox)
       .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, new Date())))
       .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
-      .limit(1)
+      .limit(limit)
       .for('update', { skipLocked: true });
-    if (!job) return undefined;
+    if (jobs.length === 0) return [];
     await tx
       .update(outbox)
       .set({
         attempts: sql`${outbox.attempts} + 1`,
         nextAttemptAt: new Date(Date.now() + LEASE_SECONDS * 1000),
       })
-      .where(eq(outbox.id, job.id));
-    return { ...job, attempts: job.attempts + 1 };
+      .where(
+        inArray(
+          outbox.id,
+          jobs.map((job) => job.id),
+        ),
+      );
+    return jobs.map((job) => ({ ...job, attempts: job.attempts + 1 }));
   });
 }
 

@@ -1,7 +1,7 @@
-import { evaluateRule, type OutcomeState } from './evaluate.js';
-import type { Rule } from './rule-schema.js';
+import { evaluateRule, type EvaluationContext, type OutcomeState } from './evaluate.js';
+import { leavesOf, type Rule } from './rule-schema.js';
 
-/** One condition of a rule, and whether the learner has met it yet. */
+/** One activity condition of a rule, and whether the learner has met it yet. */
 export interface ConditionProgress {
   readonly kind: 'passed' | 'completed' | 'scoreAtLeast';
   readonly activity: string;
@@ -12,23 +12,37 @@ export interface ConditionProgress {
   readonly bestScaled: number | null;
 }
 
-/** The leaf conditions of a rule in reading order, each with the learner's progress on it. */
-export function describeProgress(rule: Rule, state: OutcomeState): ConditionProgress[] {
-  if ('allOf' in rule) return rule.allOf.flatMap((child) => describeProgress(child, state));
-  if ('anyOf' in rule) return rule.anyOf.flatMap((child) => describeProgress(child, state));
-  const isMet = evaluateRule(rule, state).isMet;
-  if ('passed' in rule) return [leaf('passed', rule.passed, isMet, null, state)];
-  if ('completed' in rule) return [leaf('completed', rule.completed, isMet, null, state)];
-  const { activity, scaled } = rule.scoreAtLeast;
-  return [leaf('scoreAtLeast', activity, isMet, scaled, state)];
-}
-
-function leaf(
-  kind: ConditionProgress['kind'],
-  activity: string,
-  isMet: boolean,
-  threshold: number | null,
+/**
+ * The activity conditions of a rule in reading order, each with the learner's progress on it.
+ * Stacked credentials (`earned`) are listed with their own achievements, not here.
+ */
+export function describeProgress(
+  rule: Rule,
   state: OutcomeState,
-): ConditionProgress {
-  return { kind, activity, isMet, threshold, bestScaled: state.get(activity)?.bestScaled ?? null };
+  context?: EvaluationContext,
+): ConditionProgress[] {
+  return leavesOf(rule).flatMap((leaf): ConditionProgress[] => {
+    if (leaf.kind === 'earned') return [];
+    const sources = leaf.sources === null ? {} : { sources: [...leaf.sources] };
+    const ref =
+      leaf.sources === null ? leaf.ref : { activity: leaf.ref, sources: [...leaf.sources] };
+    const asRule: Rule =
+      leaf.kind === 'scoreAtLeast'
+        ? { scoreAtLeast: { activity: leaf.ref, scaled: leaf.scaled ?? 0, ...sources } }
+        : leaf.kind === 'passed'
+          ? { passed: ref }
+          : { completed: ref };
+    const scores = (state.activities.get(leaf.ref) ?? []).flatMap((o) =>
+      o.bestScaled === null ? [] : [o.bestScaled],
+    );
+    return [
+      {
+        kind: leaf.kind,
+        activity: leaf.ref,
+        isMet: evaluateRule(asRule, state, context).isMet,
+        threshold: leaf.scaled,
+        bestScaled: scores.length > 0 ? Math.max(...scores) : null,
+      },
+    ];
+  });
 }

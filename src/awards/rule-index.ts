@@ -1,0 +1,154 @@
+/**
+ * The rule index (`rule_references`, `indexed_rules`): which achievements' rules look at which
+ * activity or stacked achievement.
+ *
+ * Contract
+ * - `syncRuleIndex(db)` brings the index up to date with `achievements` (new achievements, and
+ *   rules or versions changed in place or by a new version) and, in the same transaction per
+ *   achievement, queues one re-evaluation of the course's learners for each change. Safe to
+ *   run from several workers at once: the re-evaluation job is deduplicated by achievement,
+ *   version and rule. Cost: one query over achievements, plus work per changed achievement.
+ * - `achievementsReferencing(db, userId, refs)` returns the achievements of the learner's
+ *   courses whose rules reference any of the given activities or achievements.
+ */
+import { createHash } from 'node:crypto';
+import { and, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
+import type { Db, Executor } from '../db/database.js';
+import {
+  achievements,
+  awards,
+  enrolments,
+  indexedRules,
+  platforms,
+  ruleReferences,
+  users,
+} from '../db/schema.js';
+import { enqueue } from './outbox.js';
+import { achievementsOfRule, activitiesOfRule, parseRule } from './rules/rule-schema.js';
+
+export const REEVALUATE_JOB = 'reevaluate-achievement';
+
+export interface ReevaluateJobPayload {
+  achievementId: string;
+  version: number;
+}
+
+export type AchievementRow = typeof achievements.$inferSelect;
+
+export async function syncRuleIndex(db: Db): Promise<string[]> {
+  const stale = await db
+    .select({ achievement: achievements })
+    .from(achievements)
+    .leftJoin(indexedRules, eq(indexedRules.achievementId, achievements.id))
+    .where(
+      or(
+        isNull(indexedRules.achievementId),
+        ne(indexedRules.version, achievements.version),
+        sql`${indexedRules.rule} <> ${achievements.rule}`,
+      ),
+    );
+  for (const { achievement } of stale) {
+    await db.transaction(async (tx) => {
+      const rule = parseRule(achievement.rule);
+      const refs = [
+        ...activitiesOfRule(rule).map((ref) => ({ kind: 'activity' as const, ref })),
+        ...achievementsOfRule(rule).map((ref) => ({ kind: 'achievement' as const, ref })),
+      ];
+      await tx.delete(ruleReferences).where(eq(ruleReferences.achievementId, achievement.id));
+      await tx
+        .insert(ruleReferences)
+        .values(refs.map((ref) => ({ ...ref, achievementId: achievement.id })))
+        .onConflictDoNothing();
+      await tx
+        .insert(indexedRules)
+        .values({
+          achievementId: achievement.id,
+          version: achievement.version,
+          rule: achievement.rule,
+        })
+        .onConflictDoUpdate({
+          target: indexedRules.achievementId,
+          set: { version: achievement.version, rule: achievement.rule },
+        });
+      const payload: ReevaluateJobPayload = {
+        achievementId: achievement.id,
+        version: achievement.version,
+      };
+      await enqueue(tx, {
+        kind: REEVALUATE_JOB,
+        dedupeKey: `${REEVALUATE_JOB}:${achievement.id}:${achievement.version}:${fingerprint(achievement.rule)}`,
+        payload: { ...payload },
+      });
+    });
+  }
+  return stale.map(({ achievement }) => achievement.id);
+}
+
+export async function achievementsReferencing(
+  db: Executor,
+  userId: string,
+  refs: { activityIds: readonly string[]; achievementIds: readonly string[] },
+): Promise<AchievementRow[]> {
+  return (await pendingAchievementsReferencing(db, userId, refs, { includeAwarded: true })).map(
+    ({ achievement }) => achievement,
+  );
+}
+
+/**
+ * In one query: the achievements of the learner's courses whose rules reference the given
+ * activities or achievements and that the learner holds no award of in their current version
+ * (unless `includeAwarded`), with the trust level of the learner's platform.
+ */
+export async function pendingAchievementsReferencing(
+  db: Executor,
+  userId: string,
+  refs: { activityIds: readonly string[]; achievementIds: readonly string[] },
+  options: { includeAwarded?: boolean } = {},
+): Promise<{ achievement: AchievementRow; trustLevel: 'registered' | 'self-study' }[]> {
+  const conditions = [
+    refs.activityIds.length > 0
+      ? and(eq(ruleReferences.kind, 'activity'), inArray(ruleReferences.ref, [...refs.activityIds]))
+      : undefined,
+    refs.achievementIds.length > 0
+      ? and(
+          eq(ruleReferences.kind, 'achievement'),
+          inArray(ruleReferences.ref, [...refs.achievementIds]),
+        )
+      : undefined,
+  ].filter((condition) => condition !== undefined);
+  if (conditions.length === 0) return [];
+  const notAwarded = sql`not exists (select 1 from ${awards} where ${awards.userId} = ${userId}
+    and ${awards.achievementId} = ${achievements.id}
+    and ${awards.achievementVersion} = ${achievements.version})`;
+  const rows = await db
+    .selectDistinctOn([achievements.id], {
+      achievement: achievements,
+      trustLevel: platforms.trustLevel,
+    })
+    .from(ruleReferences)
+    .innerJoin(achievements, eq(achievements.id, ruleReferences.achievementId))
+    .innerJoin(
+      enrolments,
+      and(eq(enrolments.courseId, achievements.courseId), eq(enrolments.userId, userId)),
+    )
+    .innerJoin(users, eq(users.id, enrolments.userId))
+    .innerJoin(platforms, eq(platforms.id, users.platformId))
+    .where(and(or(...conditions), options.includeAwarded ? undefined : notAwarded))
+    .orderBy(achievements.id);
+  return rows;
+}
+
+/** True when some rule references one of the activities (so statements on it need evaluating). */
+export async function isReferenced(db: Executor, activityIds: readonly string[]): Promise<boolean> {
+  if (activityIds.length === 0) return false;
+  const [row] = await db
+    .select({ ref: ruleReferences.ref })
+    .from(ruleReferences)
+    .where(and(eq(ruleReferences.kind, 'activity'), inArray(ruleReferences.ref, [...activityIds])))
+    .limit(1);
+  return row !== undefined;
+}
+
+function fingerprint(rule: unknown): string {
+  return createHash('sha256').update(JSON.stringify(rule)).digest('hex').slice(0, 16);
+}

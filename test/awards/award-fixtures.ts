@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import type { AwardDeps } from '../../src/awards/award-service.js';
+import { enqueueEvaluations } from '../../src/awards/award-service.js';
+import { createCredentialIssuer } from '../../src/badges/issue-credential.js';
+import { createLogger } from '../../src/config/logger.js';
+import type { Db } from '../../src/db/database.js';
+import {
+  achievements,
+  courses,
+  enrolments,
+  issuerProfiles,
+  outbox,
+  platforms,
+  users,
+} from '../../src/db/schema.js';
+import { createActorResolver } from '../../src/xapi/resolve-actor.js';
+import { storeStatements } from '../../src/xapi/statement-store.js';
+import { validateStatement } from '../../src/xapi/validate/statement.js';
+
+export const PUBLIC_URL = 'https://tool.example';
+export const PASSED = 'http://adlnet.gov/expapi/verbs/passed';
+export const exam = (course: string) => `https://mooc.example/${course}/exam`;
+
+/** The award service's collaborators on a test database, with the real credential issuer. */
+export function awardDeps(db: Db): AwardDeps {
+  return {
+    db,
+    logger: createLogger('error', () => {}),
+    issueCredential: createCredentialIssuer({ db, secret: 'x'.repeat(40), publicUrl: PUBLIC_URL }),
+  };
+}
+
+/** A platform at a trust level with one course; returns what tests need to add learners. */
+export async function givenCourse(db: Db, trustLevel: 'registered' | 'self-study' = 'registered') {
+  const profileId = `profile-${randomUUID().slice(0, 8)}`;
+  await db.insert(issuerProfiles).values({ id: profileId, name: 'University of Example' });
+  const issuer = `https://lms-${randomUUID().slice(0, 8)}.example`;
+  const [platform] = await db
+    .insert(platforms)
+    .values({
+      issuer,
+      clientId: 'client',
+      name: 'LMS',
+      authUrl: `${issuer}/auth`,
+      tokenUrl: `${issuer}/token`,
+      jwksUrl: `${issuer}/jwks`,
+      trustLevel,
+      issuerProfileId: profileId,
+    })
+    .returning();
+  const [course] = await db
+    .insert(courses)
+    .values({ platformId: platform!.id, contextId: 'course-1', title: 'Course' })
+    .returning();
+  return { platform: platform!, course: course! };
+}
+
+export async function givenLearner(
+  db: Db,
+  place: Awaited<ReturnType<typeof givenCourse>>,
+  sub: string,
+) {
+  const [user] = await db
+    .insert(users)
+    .values({ platformId: place.platform.id, sub, name: sub })
+    .returning();
+  await db
+    .insert(enrolments)
+    .values({ courseId: place.course.id, userId: user!.id, role: 'learner', deploymentId: '1' });
+  return user!;
+}
+
+export async function givenAchievement(
+  db: Db,
+  courseId: string,
+  fields: { name: string; ects: number | null; rule: unknown },
+) {
+  const [achievement] = await db
+    .insert(achievements)
+    .values({ courseId, description: 'd', criteria: 'c', eqfLevel: 6, ...fields })
+    .returning();
+  return achievement!;
+}
+
+/** Stores statements through the LRS store with the awards callback, as the /xapi route does. */
+export async function store(
+  db: Db,
+  place: Awaited<ReturnType<typeof givenCourse>>,
+  statements: {
+    id?: string;
+    sub: string;
+    activity: string;
+    verb?: string;
+    scaled?: number;
+    object?: unknown;
+  }[],
+  source: 'platform' | 'tool' | 'content' = 'platform',
+) {
+  return storeStatements({
+    db,
+    statements: statements.map((s) =>
+      validateStatement({
+        ...(s.id ? { id: s.id } : {}),
+        actor: { objectType: 'Agent', account: { homePage: place.platform.issuer, name: s.sub } },
+        verb: { id: s.verb ?? PASSED },
+        object: s.object ?? { objectType: 'Activity', id: s.activity },
+        ...(s.scaled === undefined ? {} : { result: { score: { scaled: s.scaled } } }),
+      }),
+    ),
+    credential: { key: 'test-key' },
+    source,
+    publicUrl: PUBLIC_URL,
+    resolveActor: createActorResolver(place.platform.id),
+    onStatementsStored: enqueueEvaluations,
+  });
+}
+
+export async function jobsOfKind(db: Db, kind: string) {
+  return db.select().from(outbox).where(eq(outbox.kind, kind));
+}
