@@ -1,15 +1,20 @@
 import path from 'node:path';
 import express, { type Express } from 'express';
 import {
-  evaluateLearner,
   EVALUATE_JOB,
   GRADE_JOB,
   enqueueEvaluations,
+  reevaluateAchievement,
+  runEvaluateJob,
+  type EvaluateJobPayload,
   type GradeJobPayload,
 } from './awards/award-service.js';
+import { createAwardRouter } from './awards/award-routes.js';
+import { REEVALUATE_JOB, syncRuleIndex, type ReevaluateJobPayload } from './awards/rule-index.js';
 import { passBackGrade } from './awards/grade-passback.js';
 import { startOutboxWorker, type OutboxWorker } from './awards/outbox.js';
-import { createCredentialIssuer } from './badges/issue-credential.js';
+import { createCredentialIssuer, createToolDocumentLoader } from './badges/issue-credential.js';
+import { createCredentialVerifier } from './badges/verify-credential.js';
 import type { Logger } from './config/logger.js';
 import { projectRoot } from './config/project-root.js';
 import { resolveSecret } from './config/secret.js';
@@ -17,13 +22,23 @@ import type { Settings } from './config/settings.js';
 import { openDatabase, ping, type Database, type StorageMode } from './db/database.js';
 import { createLtiProvider } from './lti/lti-provider.js';
 import { deleteExpiredSessions } from './lti/sessions.js';
-import { ensureToolKey } from './lti/tool-key.js';
+import { openToolKeyring } from './lti/tool-key.js';
 import { createLrsRouter } from './xapi/lrs-router.js';
+import { createAdminRouter } from './web/admin-routes.js';
 import { createCourseRouter } from './web/course-routes.js';
 import { createCredentialRouter } from './web/credential-routes.js';
+import { createDeepLinkingRouter } from './web/deep-linking-routes.js';
 import { jsonErrorHandler } from './web/error-handler.js';
 import { createIssuerRouter } from './web/issuer-routes.js';
-import { SESSION_COOKIE, sessionCookieOptions } from './web/session-auth.js';
+import { createVerifyRouter } from './web/verify-routes.js';
+import { createRosterRouter } from './web/roster-routes.js';
+import {
+  SESSION_COOKIE,
+  requireSession,
+  requireTeacher,
+  sessionCookieOptions,
+  sessionOf,
+} from './web/session-auth.js';
 import { securityHeaders } from './web/security-headers.js';
 import { createViewRenderer } from './web/views.js';
 import { NotFoundError } from './errors.js';
@@ -53,7 +68,7 @@ const MAINTENANCE_INTERVAL_MS = 10 * 60 * 1000;
 export async function createApp(settings: Settings, options: AppOptions): Promise<MicrocredApp> {
   const { logger } = options;
   const { publicUrl } = settings;
-  const database = await openDatabase(settings);
+  const database = await openDatabase({ ...settings, logger });
   if (database.mode === 'pglite') {
     logger.warn(
       'db',
@@ -64,7 +79,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   await database.migrate();
   const { db } = database;
   const secret = resolveSecret(settings, logger);
-  const toolKey = await ensureToolKey(db, secret);
+  const keyring = await openToolKeyring(db, secret);
   const render = createViewRenderer();
 
   const lti = createLtiProvider({
@@ -72,10 +87,16 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     secret,
     publicUrl,
     logger,
-    currentToolKey: () => toolKey,
+    keyring,
     onLaunched: (launch, _req, res) => {
       res.cookie(SESSION_COOKIE, launch.sessionToken, sessionCookieOptions(publicUrl));
-      res.redirect(303, '/course');
+      res.redirect(
+        303,
+        launch.deepLinkingRequestId ? `/deep-link/${launch.deepLinkingRequestId}` : '/course',
+      );
+    },
+    onRegistrationStarted: (registration, _req, res) => {
+      res.send(render('registration-form', registration));
     },
     onRegistered: (platform, _req, res) => {
       res.send(render('registration-done', { platformName: platform.name }));
@@ -92,8 +113,13 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     pollIntervalMs: options.outboxPollIntervalMs ?? 1000,
     handlers: {
       [EVALUATE_JOB]: async (job) => {
-        const { userId, activityIds } = job.payload as { userId: string; activityIds: string[] };
-        const created = await evaluateLearner({ db, logger, issueCredential }, userId, activityIds);
+        const payload = job.payload as unknown as EvaluateJobPayload;
+        const created = await runEvaluateJob({ db, logger, issueCredential }, payload);
+        if (created.length > 0) outbox.kick();
+      },
+      [REEVALUATE_JOB]: async (job) => {
+        const { achievementId } = job.payload as unknown as ReevaluateJobPayload;
+        const created = await reevaluateAchievement({ db, logger, issueCredential }, achievementId);
         if (created.length > 0) outbox.kick();
       },
       [GRADE_JOB]: (job) =>
@@ -129,14 +155,47 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     },
     createLrsRouter({ db, publicUrl, logger, onStatementsStored: enqueueEvaluations }),
   );
-  app.use(createIssuerRouter({ db, publicUrl }));
+  app.use(
+    createIssuerRouter({
+      db,
+      publicUrl,
+      secret,
+      documentLoader: createToolDocumentLoader({ db, publicUrl }),
+    }),
+  );
+  // A saved or changed achievement updates the rule index, which queues the re-evaluation of
+  // the course's learners (awards/rule-index.ts); the maintenance timer catches any other edit.
+  const syncRules = () =>
+    syncRuleIndex(db)
+      .then((changed) => changed.length > 0 && outbox.kick())
+      .catch((error: unknown) => logger.warn('awards', 'rule index sync failed', { error }));
+  app.use('/api/achievements', (req, res, next) => {
+    res.on('finish', () => {
+      if (req.method !== 'GET' && res.statusCode < 300) void syncRules();
+    });
+    next();
+  });
+  app.use(createAdminRouter({ db, publicUrl, adminToken: settings.adminToken }));
   app.use(createCourseRouter({ db, publicUrl, render }));
-  app.use(createCredentialRouter({ db }));
+  app.use(
+    createAwardRouter({
+      db,
+      teacherOnly: [requireSession(db), requireTeacher],
+      courseIdOf: (res) => sessionOf(res).courseId,
+    }),
+  );
+  const verifyCredential = createCredentialVerifier({ db, publicUrl });
+  app.use(createCredentialRouter({ db, render, verify: verifyCredential }));
+  app.use(createVerifyRouter({ verify: verifyCredential }));
+  app.use(createRosterRouter({ db, ltijs: lti.ltijs, logger }));
+  app.use(createDeepLinkingRouter({ db, publicUrl, render, keyring }));
   app.use((req) => {
     throw new NotFoundError(`Nothing here: ${req.method} ${req.path}`);
   });
   app.use(jsonErrorHandler(logger));
 
+  const ruleSync = setInterval(() => void syncRules(), 5000);
+  ruleSync.unref();
   const maintenance = setInterval(() => {
     Promise.all([lti.storage.deleteExpired(), deleteExpiredSessions(db)]).catch((error: unknown) =>
       logger.warn('db', 'clean-up of expired records failed', { error }),
@@ -151,6 +210,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     outbox,
     async close() {
       clearInterval(maintenance);
+      clearInterval(ruleSync);
       await outbox.stop();
       await database.close();
     },

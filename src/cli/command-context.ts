@@ -20,7 +20,7 @@ export async function withCommandContext(
   const logger = createLogger(settings.logLevel === 'debug' ? 'debug' : 'warn', (line) =>
     process.stderr.write(line),
   );
-  const database = await openDatabase(settings);
+  const database = await openDatabase({ ...settings, logger });
   try {
     await database.migrate();
     const secret = resolveSecret(settings, logger);

@@ -4,6 +4,7 @@ import { MicrocredError } from '../errors.js';
 import * as achievementCreate from './achievement-create.js';
 import { withCommandContext, type CommandContext } from './command-context.js';
 import * as courseList from './course-list.js';
+import * as keysRotate from './keys-rotate.js';
 import * as migrate from './migrate.js';
 import * as platformAdd from './platform-add.js';
 import * as platformList from './platform-list.js';
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, Command> = {
     usage: achievementCreate.usage,
     run: achievementCreate.achievementCreate,
   },
+  'keys rotate': { usage: keysRotate.usage, run: keysRotate.keysRotate },
   'xapi credentials create': {
     usage: xapiCredentials.usage,
     run: xapiCredentials.xapiCredentialsCreate,

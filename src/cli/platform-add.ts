@@ -3,7 +3,7 @@ import { registerPlatform, toolUrls } from '../lti/platform-registry.js';
 import type { CommandContext } from './command-context.js';
 
 export const usage =
-  'microcred platform add --issuer URL --client-id ID --deployment-id ID --auth-url URL --token-url URL --jwks-url URL [--name NAME] [--trust-level registered|self-study] [--awarding-body NAME]';
+  'microcred platform add --issuer URL --client-id ID --deployment-id ID --auth-url URL --token-url URL --jwks-url URL [--token-audience AUD] [--name NAME] [--trust-level registered|self-study] [--awarding-body NAME]';
 
 /** `microcred platform add`: registers an LMS by hand and prints the URLs to paste into it. */
 export async function platformAdd(context: CommandContext, args: string[]): Promise<void> {
@@ -16,6 +16,7 @@ export async function platformAdd(context: CommandContext, args: string[]): Prom
       'auth-url': { type: 'string' },
       'token-url': { type: 'string' },
       'jwks-url': { type: 'string' },
+      'token-audience': { type: 'string' },
       name: { type: 'string' },
       'trust-level': { type: 'string' },
       'awarding-body': { type: 'string' },
@@ -28,6 +29,7 @@ export async function platformAdd(context: CommandContext, args: string[]): Prom
     authUrl: values['auth-url'],
     tokenUrl: values['token-url'],
     jwksUrl: values['jwks-url'],
+    tokenAudience: values['token-audience'],
     name: values.name,
     trustLevel: values['trust-level'],
     awardingBody: values['awarding-body'],

@@ -17,6 +17,8 @@ export interface Settings {
   readonly secret: string | undefined;
   /** Lowest log level written: debug, info, warn or error. */
   readonly logLevel: LogLevel;
+  /** Bearer token for the admin JSON API (/api/admin); the API is off when unset. */
+  readonly adminToken: string | undefined;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -54,6 +56,10 @@ export function loadSettings(
   if (secret !== undefined && secret.length < 32) {
     problems.push('MICROCRED_SECRET must be at least 32 characters long');
   }
+  const adminToken = nonEmpty(env.MICROCRED_ADMIN_TOKEN);
+  if (adminToken !== undefined && adminToken.length < 32) {
+    problems.push('MICROCRED_ADMIN_TOKEN must be at least 32 characters long');
+  }
   const logLevel = (env.MICROCRED_LOG_LEVEL ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`MICROCRED_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
@@ -67,6 +73,7 @@ export function loadSettings(
     dataDir: path.resolve(cwd, env.MICROCRED_DATA_DIR ?? 'data'),
     secret,
     logLevel,
+    adminToken,
   });
 }
 

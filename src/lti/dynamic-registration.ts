@@ -24,6 +24,7 @@ const platformConfigurationSchema = z.object({
   token_endpoint: z.url(),
   jwks_uri: z.url(),
   registration_endpoint: z.url(),
+  authorization_server: z.string().optional(),
   'https://purl.imsglobal.org/spec/lti-platform-configuration': z
     .object({ product_family_code: z.string().optional() })
     .optional(),
@@ -36,20 +37,23 @@ const registrationResponseSchema = z.object({
     .optional(),
 });
 
+/** A registration the administrator's LMS started, waiting for the awarding body and trust level. */
+export interface PendingRegistration {
+  readonly openIdConfigurationUrl: string;
+  readonly registrationToken: string | null;
+}
+
 /**
- * LTI Dynamic Registration 1.0, tool side: reads the platform's OpenID configuration, posts
- * our client registration with the one-time registration token, and registers the platform
- * and the deployment it answers with. The configuration is fetched only from the host the
- * administrator's browser came from (its Referer), over http(s): the tool never fetches a
- * URL that a stranger chose. Throws LtiRegistrationError with a reason an administrator can act on.
+ * LTI Dynamic Registration 1.0, 3.3, first step: checks the initiation request. The
+ * configuration will be fetched only from the host the administrator's browser came from (its
+ * Referer), over http(s): the tool never fetches a URL that a stranger chose.
+ * Throws LtiRegistrationError with a reason an administrator can act on.
  */
-export async function registerDynamically(options: {
-  db: Db;
-  publicUrl: string;
+export function beginDynamicRegistration(options: {
   openIdConfigurationUrl: unknown;
   registrationToken: unknown;
   referer: string | undefined;
-}): Promise<Platform> {
+}): PendingRegistration {
   const configurationUrl = parseConfigurationUrl(options.openIdConfigurationUrl);
   if (!options.referer || !URL.canParse(options.referer)) {
     throw new LtiRegistrationError(
@@ -61,21 +65,47 @@ export async function registerDynamically(options: {
       `The platform configuration must come from the LMS that opened this page (${new URL(options.referer).host}), not ${configurationUrl.host}.`,
     );
   }
+  return {
+    openIdConfigurationUrl: configurationUrl.href,
+    registrationToken:
+      typeof options.registrationToken === 'string' ? options.registrationToken : null,
+  };
+}
+
+/**
+ * Second step (3.4 to 3.6): reads the platform's OpenID configuration, posts our client
+ * registration with the one-time registration token, and registers the platform and the
+ * deployment it answers with, under the awarding body and trust level the administrator chose.
+ * Throws LtiRegistrationError, or BadRequestError for a bad awarding body or trust level.
+ */
+export async function completeDynamicRegistration(options: {
+  db: Db;
+  publicUrl: string;
+  pending: PendingRegistration;
+  awardingBody: unknown;
+  trustLevel: unknown;
+}): Promise<Platform> {
+  if (options.trustLevel !== 'registered' && options.trustLevel !== 'self-study') {
+    throw new LtiRegistrationError(
+      'Choose who learns through this LMS: registered students, or open self-study learners.',
+    );
+  }
   const configuration = platformConfigurationSchema.safeParse(
-    await fetchJson(configurationUrl.href, { headers: { accept: 'application/json' } }),
+    await fetchJson(options.pending.openIdConfigurationUrl, {
+      headers: { accept: 'application/json' },
+    }),
   );
   if (!configuration.success) {
     throw new LtiRegistrationError(
       `The platform configuration lacks ${describeMissing(configuration.error)}.`,
     );
   }
+  // The issuer may live on another host than the configuration (hosted Canvas answers
+  // https://canvas.instructure.com from each school's host); the Referer check above is what
+  // keeps the tool from fetching a stranger's URL.
   const platformConfiguration = configuration.data;
-  if (new URL(platformConfiguration.issuer).host !== configurationUrl.host) {
-    throw new LtiRegistrationError('The platform configuration names an issuer on another host.');
-  }
 
-  const token =
-    typeof options.registrationToken === 'string' ? options.registrationToken : undefined;
+  const token = options.pending.registrationToken;
   const response = registrationResponseSchema.safeParse(
     await fetchJson(platformConfiguration.registration_endpoint, {
       method: 'POST',
@@ -104,9 +134,15 @@ export async function registerDynamically(options: {
     authUrl: platformConfiguration.authorization_endpoint,
     tokenUrl: platformConfiguration.token_endpoint,
     jwksUrl: platformConfiguration.jwks_uri,
+    tokenAudience: platformConfiguration.authorization_server,
     name:
       platformConfiguration['https://purl.imsglobal.org/spec/lti-platform-configuration']
         ?.product_family_code ?? undefined,
+    awardingBody:
+      typeof options.awardingBody === 'string' && options.awardingBody.trim()
+        ? options.awardingBody.trim()
+        : undefined,
+    trustLevel: options.trustLevel,
   });
 }
 

@@ -3,24 +3,43 @@ import express, { type Request, type Response, type Router } from 'express';
 import ltijs from 'ltijs';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
-import { BadRequestError, MicrocredError } from '../errors.js';
-import { LtiRegistrationError, registerDynamically } from './dynamic-registration.js';
+import { MicrocredError } from '../errors.js';
 import { LtijsStorage } from './ltijs-storage.js';
 import type { Platform } from './platform-registry.js';
 import { checkDeploymentRegistered } from './launch/check-deployment-registered.js';
 import { checkIssuedAt } from './launch/check-issued-at.js';
 import { checkNonceIssued } from './launch/check-nonce-issued.js';
+import { describeLaunchError, type LaunchErrorPage } from './launch/describe-launch-error.js';
 import { LaunchRefusal, readLaunchRequest } from './launch/launch-request.js';
+import { createRegistrationRouter } from './registration-router.js';
 import { recordLaunch, type LtijsLaunchToken, type RecordedLaunch } from './record-launch.js';
-import { listToolPublicJwks, type ToolKey } from './tool-key.js';
+import type { ToolKeyring } from './tool-key.js';
 
 /** How far an id_token's `iat` may lie in the past: LMS clocks drift. */
 export const ID_TOKEN_MAX_AGE_SECONDS = 60;
 
-export interface LaunchErrorPage {
-  status: number;
-  code: string;
-  message: string;
+const LOGIN_PARAMETERS = [
+  'iss',
+  'login_hint',
+  'target_link_uri',
+  'lti_message_hint',
+  'client_id',
+  'lti_deployment_id',
+];
+
+/** The OIDC login initiation parameters (LTI 1.3 core 5.1.1) a login came with. */
+function loginParameters(params: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    LOGIN_PARAMETERS.flatMap((name) => {
+      const value = params[name];
+      return typeof value === 'string' ? [[name, value]] : [];
+    }),
+  );
+}
+
+/** Our parser read the form; tell ltijs's body-parser 1.x not to read the spent stream again. */
+function markBodyParsed(req: Request): void {
+  (req as unknown as { _body: boolean })._body = true;
 }
 
 export interface LtiProvider {
@@ -42,8 +61,13 @@ export function createLtiProvider(options: {
   secret: string;
   publicUrl: string;
   logger: Logger;
-  currentToolKey: () => ToolKey;
+  keyring: ToolKeyring;
   onLaunched: (launch: RecordedLaunch, req: Request, res: Response) => void;
+  onRegistrationStarted: (
+    registration: { registrationId: string; lmsHost: string },
+    req: Request,
+    res: Response,
+  ) => void;
   onRegistered: (platform: Platform, req: Request, res: Response) => void;
   renderError: (page: LaunchErrorPage, req: Request, res: Response) => void;
 }): LtiProvider {
@@ -52,7 +76,7 @@ export function createLtiProvider(options: {
   const storage = new LtijsStorage({
     db,
     secret: options.secret,
-    currentToolKey: options.currentToolKey,
+    keyring: options.keyring,
   });
 
   const provider = new ltijs.Provider.constructor();
@@ -74,6 +98,11 @@ export function createLtiProvider(options: {
 
   const rejectLaunch = (req: Request, res: Response, error: unknown) => {
     const page = describeLaunchError(error);
+    const login = res.locals.login as Record<string, string> | undefined;
+    if (page.code === 'LTI_MISSING_VALIDATION_COOKIE' && login) {
+      // The browser blocked our cookie inside the LMS frame; a window of its own has first-party cookies.
+      page.newWindowUrl = `${options.publicUrl}/lti/login?${new URLSearchParams(login)}`;
+    }
     logger.warn('lti', 'launch rejected', { reason: page.code, path: req.path });
     renderError(page, req, res);
   };
@@ -133,26 +162,19 @@ export function createLtiProvider(options: {
 
   const router = express.Router();
   router.get('/keys', async (_req, res) => {
-    res.json({ keys: await listToolPublicJwks(db) });
+    res.json({ keys: await options.keyring.publishedJwks() });
   });
-  router.get('/register', async (req, res) => {
-    try {
-      const platform = await registerDynamically({
-        db,
-        publicUrl: options.publicUrl,
-        openIdConfigurationUrl: req.query.openid_configuration,
-        registrationToken: req.query.registration_token,
-        referer: req.get('referer'),
-      });
-      logger.info('lti', 'platform registered dynamically', { platform: platform.issuer });
-      options.onRegistered(platform, req, res);
-    } catch (error) {
-      if (!(error instanceof LtiRegistrationError) && !(error instanceof BadRequestError))
-        throw error;
-      logger.warn('lti', 'dynamic registration refused', { reason: error.message });
-      renderError({ status: error.status, code: error.code, message: error.message }, req, res);
-    }
-  });
+  router.use(
+    createRegistrationRouter({
+      db,
+      publicUrl: options.publicUrl,
+      logger,
+      storage,
+      onRegistrationStarted: options.onRegistrationStarted,
+      onRegistered: options.onRegistered,
+      renderError,
+    }),
+  );
   // Express 5 computes req.query with a getter that ltijs's Express 4 sub-app cannot see
   // through its own request prototype; pin it as a plain property before handing over.
   router.use((req, _res, next) => {
@@ -164,7 +186,9 @@ export function createLtiProvider(options: {
     });
     next();
   });
-  router.all('/login', (_req, res, next) => {
+  router.all('/login', express.urlencoded({ extended: false, limit: '64kb' }), (req, res, next) => {
+    markBodyParsed(req);
+    const login = loginParameters({ ...req.query, ...(req.body as object) });
     const redirect = res.redirect.bind(res) as (url: string) => void;
     // ltijs draws the nonce inside its login handler and keeps no record of it; catch it on
     // the way out, in the redirect to the platform's authentication endpoint.
@@ -173,11 +197,21 @@ export function createLtiProvider(options: {
       const nonce = params.get('nonce');
       const state = params.get('state');
       if (!nonce || !state) return redirect(url);
-      storage.recordIssuedNonce(nonce, state).then(
+      storage.recordIssuedNonce(nonce, state, login).then(
         () => redirect(url),
         (error: unknown) => next(error),
       );
     }) as typeof res.redirect;
+    if (isHttps) {
+      // ltijs cannot mark its state cookie Partitioned (CHIPS), which embedded tools need.
+      const setCookie = res.cookie.bind(res) as (
+        name: string,
+        value: string,
+        options: object,
+      ) => Response;
+      res.cookie = ((name: string, value: string, cookieOptions: object = {}) =>
+        setCookie(name, value, { ...cookieOptions, partitioned: true })) as typeof res.cookie;
+    }
     next();
   });
   router.post(
@@ -188,47 +222,15 @@ export function createLtiProvider(options: {
         const launch = readLaunchRequest(req.body);
         checkIssuedAt(launch, ID_TOKEN_MAX_AGE_SECONDS, new Date());
         await checkDeploymentRegistered(db, launch);
-        await checkNonceIssued(storage, launch);
+        res.locals.login = await checkNonceIssued(storage, launch);
       } catch (error) {
         if (error instanceof LaunchRefusal) return rejectLaunch(req, res, error);
         return next(error);
       }
-      // The body is parsed; tell ltijs's body-parser 1.x not to read the spent stream again.
-      (req as unknown as { _body: boolean })._body = true;
+      markBodyParsed(req);
       next();
     },
   );
   router.use(provider.app);
   return { router, ltijs: provider, storage };
 }
-
-/** ltijs reports failures as `{ status, details: { message: CODE } }`; make them readable. */
-function describeLaunchError(error: unknown): LaunchErrorPage {
-  if (error instanceof MicrocredError && error.expose) {
-    return { status: error.status, code: error.code, message: error.message };
-  }
-  const reason = (error as { details?: { message?: string } } | undefined)?.details?.message ?? '';
-  // ltijs gives codes (TOKEN_TOO_OLD) or jsonwebtoken's words (jwt expired); make both codes.
-  const words = reason
-    .toUpperCase()
-    .replace(/[^A-Z0-9]+/g, '_')
-    .replace(/^_|_$/g, '');
-  const code = words ? `LTI_${words.slice(0, 60)}` : 'LTI_LAUNCH_INVALID';
-  return { status: 401, code, message: LAUNCH_ERROR_MESSAGES[reason] ?? DEFAULT_LAUNCH_MESSAGE };
-}
-
-const DEFAULT_LAUNCH_MESSAGE =
-  'The launch from your LMS could not be verified. Go back to your course and open the activity again; if it keeps failing, tell your LMS administrator.';
-
-const LAUNCH_ERROR_MESSAGES: Record<string, string> = {
-  MISSING_VALIDATION_COOKIE:
-    'Your browser did not send back the cookie set when the launch began (it may block cookies in embedded pages). Open the activity in a new window, or allow cookies for this tool.',
-  TOKEN_TOO_OLD:
-    'The launch took too long to arrive or your LMS clock is off. Go back to your course and open the activity again.',
-  NONCE_ALREADY_RECEIVED:
-    'This launch was already used. Go back to your course and open the activity again.',
-  UNREGISTERED_PLATFORM:
-    'This LMS is not registered with microcred. Ask your LMS administrator to register it.',
-  NO_LTIK_OR_IDTOKEN_FOUND:
-    'This page must be opened from your LMS course. Go back to your course and open the activity there.',
-};

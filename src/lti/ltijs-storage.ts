@@ -1,8 +1,10 @@
 import { and, eq, gt, lt, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.js';
 import { decryptText, encryptText } from '../db/encryption.js';
 import { ltijsRecords, platforms, signingKeys } from '../db/schema.js';
-import { publicKeyPemFromJwk, type ToolKey } from './tool-key.js';
+import type { PendingRegistration } from './dynamic-registration.js';
+import { publicKeyPemFromJwk, type ToolKeyring } from './tool-key.js';
 
 /**
  * Our storage plugin for ltijs 5.9 (the `database.plugin` option of `Provider.setup`), on the
@@ -30,18 +32,20 @@ import { publicKeyPemFromJwk, type ToolKey } from './tool-key.js';
  * - `nonce`, `state`, `idtoken`, `contexttoken`, `accesstoken`: `ltijs_records`, each with the
  *   lifetime below; expired records are invisible and removed by `deleteExpired()`.
  *
- * Beside the plugin contract it keeps the nonces the tool issued at login (`issuednonce`),
- * which ltijs does not, so a launch can prove its nonce is ours (see launch/check-nonce-issued.ts).
+ * Beside the plugin contract it keeps other short-lived LTI records of ours: the nonces the
+ * tool issued at login (`issuednonce`), which ltijs does not keep, so a launch can prove its
+ * nonce is ours (see launch/check-nonce-issued.ts), and dynamic registrations waiting for the
+ * administrator's choices (`pendingregistration`).
  */
 export class LtijsStorage {
   readonly #db: Db;
   readonly #secret: string;
-  readonly #currentToolKey: () => ToolKey;
+  readonly #keyring: ToolKeyring;
 
-  constructor(options: { db: Db; secret: string; currentToolKey: () => ToolKey }) {
+  constructor(options: { db: Db; secret: string; keyring: ToolKeyring }) {
     this.#db = options.db;
     this.#secret = options.secret;
-    this.#currentToolKey = options.currentToolKey;
+    this.#keyring = options.keyring;
   }
 
   async setup(): Promise<boolean> {
@@ -98,18 +102,47 @@ export class LtijsStorage {
     return true;
   }
 
-  /** Remembers a nonce sent in an authentication request, bound to that request's state. */
-  async recordIssuedNonce(nonce: string, state: string): Promise<void> {
-    await this.Insert(false, ISSUED_NONCE, { nonce, state });
+  /**
+   * Remembers a nonce sent in an authentication request, bound to that request's state, with
+   * the login parameters that started it (to restart the launch in a new window if need be).
+   */
+  async recordIssuedNonce(
+    nonce: string,
+    state: string,
+    login: Record<string, string>,
+  ): Promise<void> {
+    await this.Insert(false, ISSUED_NONCE, { nonce, state, login });
   }
 
-  /** True, once, for a nonce issued with this state and not yet used or expired. */
-  async consumeIssuedNonce(nonce: string, state: string): Promise<boolean> {
-    const deleted = await this.#db
+  /**
+   * For a nonce issued with this state and not yet used or expired: the login parameters it
+   * was issued for, once. Null otherwise.
+   */
+  async consumeIssuedNonce(nonce: string, state: string): Promise<Record<string, string> | null> {
+    const [deleted] = await this.#db
       .delete(ltijsRecords)
       .where(and(matches(ISSUED_NONCE, { nonce, state }), gt(ltijsRecords.expiresAt, new Date())))
-      .returning({ id: ltijsRecords.id });
-    return deleted.length > 0;
+      .returning({ data: ltijsRecords.data });
+    return deleted ? ((deleted.data.login as Record<string, string> | undefined) ?? {}) : null;
+  }
+
+  /** Keeps a dynamic registration waiting for the administrator's choices; returns its id. */
+  async holdPendingRegistration(pending: PendingRegistration): Promise<string> {
+    const id = randomUUID();
+    await this.Insert(false, PENDING_REGISTRATION, { id, ...pending });
+    return id;
+  }
+
+  /** The pending registration with this id, once; null when unknown, taken or expired. */
+  async takePendingRegistration(id: string): Promise<PendingRegistration | null> {
+    const [deleted] = await this.#db
+      .delete(ltijsRecords)
+      .where(and(matches(PENDING_REGISTRATION, { id }), gt(ltijsRecords.expiresAt, new Date())))
+      .returning({ data: ltijsRecords.data });
+    if (!deleted) return null;
+    const { openIdConfigurationUrl, registrationToken } =
+      deleted.data as unknown as PendingRegistration;
+    return { openIdConfigurationUrl, registrationToken };
   }
 
   /** Removes records past their lifetime; returns how many. */
@@ -153,14 +186,14 @@ export class LtijsStorage {
       .select()
       .from(platforms)
       .where(and(...conditions));
-    const kid = this.#currentToolKey().kid;
+    const { kid } = await this.#keyring.current();
     return rows.map((row) => ({
       platformName: row.name,
       platformUrl: row.issuer,
       clientId: row.clientId,
       authEndpoint: row.authUrl,
       accesstokenEndpoint: row.tokenUrl,
-      authorizationServer: row.tokenUrl,
+      authorizationServer: row.tokenAudience ?? row.tokenUrl,
       kid,
       authConfig: { method: 'JWK_SET', key: row.jwksUrl },
     }));
@@ -195,6 +228,7 @@ type Item = Record<string, unknown>;
 type Query = Record<string, unknown>;
 
 const ISSUED_NONCE = 'issuednonce';
+const PENDING_REGISTRATION = 'pendingregistration';
 
 /** How long ltijs may find each kind of record, as ltijs's own MongoDB TTL indexes had it. */
 const RECORD_LIFETIME_SECONDS: Record<string, number> = {
@@ -202,6 +236,7 @@ const RECORD_LIFETIME_SECONDS: Record<string, number> = {
   nonce: 3600,
   state: 600,
   [ISSUED_NONCE]: 600,
+  [PENDING_REGISTRATION]: 1800,
   idtoken: 24 * 3600,
   contexttoken: 24 * 3600,
   accesstoken: 3600,

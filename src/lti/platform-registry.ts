@@ -18,6 +18,7 @@ export const platformRegistrationSchema = z.strictObject({
   authUrl: httpUrl,
   tokenUrl: httpUrl,
   jwksUrl: httpUrl,
+  tokenAudience: z.string().min(1).optional(),
   name: z.string().min(1).optional(),
   trustLevel: z.enum(['registered', 'self-study']).default('registered'),
   awardingBody: z.string().min(1).optional(),
@@ -54,6 +55,7 @@ export async function registerPlatform(db: Db, input: unknown): Promise<Platform
       authUrl: registration.authUrl,
       tokenUrl: registration.tokenUrl,
       jwksUrl: registration.jwksUrl,
+      tokenAudience: registration.tokenAudience ?? null,
       trustLevel: registration.trustLevel,
       issuerProfileId: profileId,
     };

@@ -1,6 +1,13 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
-import { courses, deployments, enrolments, platforms, users } from '../db/schema.js';
+import {
+  courses,
+  deepLinkingRequests,
+  deployments,
+  enrolments,
+  platforms,
+  users,
+} from '../db/schema.js';
 import { LtiDeploymentUnknownError, LtiLaunchError } from '../errors.js';
 import { courseRoleFromLtiRoles, type CourseRole } from './roles.js';
 import { openSession } from './sessions.js';
@@ -19,6 +26,8 @@ export interface LtijsLaunchToken {
     messageType?: string;
     launchPresentation?: { locale?: string };
     endpoint?: { scope?: string[]; lineitem?: string; lineitems?: string };
+    namesRoles?: { context_memberships_url?: unknown };
+    deepLinkingSettings?: { deep_link_return_url?: string; data?: string };
   };
 }
 
@@ -27,7 +36,11 @@ export interface RecordedLaunch {
   readonly userId: string;
   readonly courseId: string;
   readonly role: CourseRole;
+  /** Set for a deep linking launch: the request waiting for the teacher's choice. */
+  readonly deepLinkingRequestId: string | null;
 }
+
+const DEEP_LINKING_LIFETIME_SECONDS = 3600;
 
 /**
  * Records a launch that ltijs has validated: checks what ltijs does not (the deployment is one
@@ -42,6 +55,10 @@ export async function recordLaunch(db: Db, token: LtijsLaunchToken): Promise<Rec
     throw new LtiLaunchError('The launch names no course (the LTI context claim is missing).');
   }
   const role = courseRoleFromLtiRoles(context.roles ?? []);
+  const deepLinking = readDeepLinkingSettings(token);
+  if (deepLinking && role !== 'teacher') {
+    throw new LtiLaunchError('Only teachers can add microcred activities to a course.');
+  }
   const fullName =
     token.userInfo?.name ??
     ([token.userInfo?.given_name, token.userInfo?.family_name].filter(Boolean).join(' ') || null);
@@ -83,10 +100,14 @@ export async function recordLaunch(db: Db, token: LtijsLaunchToken): Promise<Rec
         platformId,
         contextId,
         title: context.context?.title ?? context.context?.label ?? null,
+        nrpsMembershipsUrl: membershipsUrlOf(context.namesRoles),
       })
       .onConflictDoUpdate({
         target: [courses.platformId, courses.contextId],
-        set: { title: sql`coalesce(excluded.title, ${courses.title})` },
+        set: {
+          title: sql`coalesce(excluded.title, ${courses.title})`,
+          nrpsMembershipsUrl: sql`coalesce(excluded.nrps_memberships_url, ${courses.nrpsMembershipsUrl})`,
+        },
       })
       .returning({ id: courses.id });
     if (!user || !course) throw new Error('Upsert returned no row');
@@ -110,6 +131,43 @@ export async function recordLaunch(db: Db, token: LtijsLaunchToken): Promise<Rec
       role,
       locale: context.launchPresentation?.locale ?? null,
     });
-    return { sessionToken, userId: user.id, courseId: course.id, role };
+    let deepLinkingRequestId: string | null = null;
+    if (deepLinking) {
+      const [request] = await tx
+        .insert(deepLinkingRequests)
+        .values({
+          userId: user.id,
+          courseId: course.id,
+          deploymentId: token.deploymentId,
+          returnUrl: deepLinking.returnUrl,
+          data: deepLinking.data,
+          expiresAt: new Date(Date.now() + DEEP_LINKING_LIFETIME_SECONDS * 1000),
+        })
+        .returning({ id: deepLinkingRequests.id });
+      deepLinkingRequestId = request?.id ?? null;
+    }
+    return { sessionToken, userId: user.id, courseId: course.id, role, deepLinkingRequestId };
   });
+}
+
+/** LTI Deep Linking 2.0, 4.4.1: a deep linking request must say where to send the answer. */
+function readDeepLinkingSettings(token: LtijsLaunchToken) {
+  if (token.platformContext.messageType !== 'LtiDeepLinkingRequest') return null;
+  const settings = token.platformContext.deepLinkingSettings;
+  const returnUrl = settings?.deep_link_return_url;
+  if (!returnUrl || !URL.canParse(returnUrl) || !/^https?:$/.test(new URL(returnUrl).protocol)) {
+    throw new LtiLaunchError(
+      'The LMS asked to add an activity but gave no valid address to send the choice back to.',
+    );
+  }
+  return { returnUrl, data: typeof settings?.data === 'string' ? settings.data : null };
+}
+
+/**
+ * The course's membership service URL from the NRPS claim (NRPS 2.0 section 3.6.1.1), when it is
+ * an http(s) URL; a launch without the claim leaves the one an earlier launch gave in place.
+ */
+function membershipsUrlOf(claim: { context_memberships_url?: unknown } | undefined): string | null {
+  const url = claim?.context_memberships_url;
+  return typeof url === 'string' && /^https?:\/\//i.test(url) ? url : null;
 }

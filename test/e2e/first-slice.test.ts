@@ -69,7 +69,21 @@ describe('the first slice: LTI launch → xAPI result → Open Badges 3.0 creden
 
   it('issues exactly one verifiable credential for a passing statement and posts the grade once, keeping everything across a restart', async () => {
     // An administrator registers the LMS by LTI Dynamic Registration.
-    const registration = await registerDynamically(tool, lms, createBrowser());
+    const admin = createBrowser();
+    const form = await registerDynamically(tool, lms, admin);
+    expect(form.response.status).toBe(200);
+    const registrationId = /name="registration" value="([^"]+)"/.exec(
+      await form.response.text(),
+    )?.[1];
+    const registration = await admin.request(`${tool.url}/lti/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        registration: registrationId ?? '',
+        awardingBody: 'University of Example',
+        trustLevel: 'registered',
+      }).toString(),
+    });
     expect(registration.response.status).toBe(200);
     expect(await registration.response.text()).toContain('lti-close.js');
 

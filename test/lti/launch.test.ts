@@ -195,6 +195,19 @@ describe('LTI 1.3 launch (OIDC third-party login, LTI Core 1.3 section 5)', () =
       }, 'LTI_MISSING_VALIDATION_COOKIE');
     });
 
+    it('offers to open the tool in a new window when the frame blocked its cookie', async () => {
+      const begun = await lms.beginLaunch({ browser: createBrowser(), user: LEARNER });
+      const blocked = createBrowser();
+      const posted = await blocked.submitForm(
+        begun.authPage?.html ?? '',
+        begun.authPage?.url ?? '',
+      );
+      const page = await posted.response.text();
+      const href = /href="([^"]+)" target="_blank"/.exec(page)?.[1]?.replaceAll('&amp;', '&');
+      expect(href).toMatch(new RegExp(`^${tool.url}/lti/login\\?`));
+      expect(new URL(href ?? '').searchParams.get('login_hint')).toBe(LEARNER.id);
+    });
+
     it('a missing id_token', async () => {
       await expectRefused(async (browser) => {
         const { response } = await browser.request(`${tool.url}/lti/launch`, {

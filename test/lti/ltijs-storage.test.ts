@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { LtijsStorage } from '../../src/lti/ltijs-storage.js';
 import { registerPlatform } from '../../src/lti/platform-registry.js';
-import { ensureToolKey, type ToolKey } from '../../src/lti/tool-key.js';
+import { openToolKeyring, type ToolKey } from '../../src/lti/tool-key.js';
 import { createTestDatabase } from '../support/test-database.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough-123';
@@ -14,8 +14,9 @@ describe('LtijsStorage, the ltijs database plugin on our tables', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    toolKey = await ensureToolKey(database.db, SECRET);
-    storage = new LtijsStorage({ db: database.db, secret: SECRET, currentToolKey: () => toolKey });
+    const keyring = await openToolKeyring(database.db, SECRET);
+    toolKey = await keyring.current();
+    storage = new LtijsStorage({ db: database.db, secret: SECRET, keyring });
     await registerPlatform(database.db, {
       issuer: 'https://lms.example',
       clientId: 'client-1',
@@ -91,6 +92,21 @@ describe('LtijsStorage, the ltijs database plugin on our tables', () => {
     });
   });
 
+  it('signs client assertions for the token audience a platform names apart from its token URL', async () => {
+    await registerPlatform(database.db, {
+      issuer: 'https://brightspace.example',
+      clientId: 'client-2',
+      deploymentId: 'dep-2',
+      authUrl: 'https://brightspace.example/auth',
+      tokenUrl: 'https://auth.brightspace.example/core/connect/token',
+      jwksUrl: 'https://brightspace.example/jwks',
+      tokenAudience: 'https://api.brightspace.com/auth/token',
+    });
+    const [platform] =
+      (await storage.Get(false, 'platform', { platformUrl: 'https://brightspace.example' })) || [];
+    expect(platform?.authorizationServer).toBe('https://api.brightspace.com/auth/token');
+  });
+
   it('gives ltijs the tool private key by kid', async () => {
     const [key] = (await storage.Get('ltijs-key', 'privatekey', { kid: toolKey.kid })) || [];
     expect(key?.key).toBe(toolKey.privateKeyPem);
@@ -108,11 +124,12 @@ describe('LtijsStorage, the ltijs database plugin on our tables', () => {
   });
 
   describe('issued nonces', () => {
-    it('consumes an issued nonce once, for its own state only', async () => {
-      await storage.recordIssuedNonce('nonce-1', 'state-1');
-      expect(await storage.consumeIssuedNonce('nonce-1', 'other-state')).toBe(false);
-      expect(await storage.consumeIssuedNonce('nonce-1', 'state-1')).toBe(true);
-      expect(await storage.consumeIssuedNonce('nonce-1', 'state-1')).toBe(false);
+    it('consumes an issued nonce once, for its own state only, giving back its login', async () => {
+      const login = { iss: 'https://lms.example', login_hint: 'u1' };
+      await storage.recordIssuedNonce('nonce-1', 'state-1', login);
+      expect(await storage.consumeIssuedNonce('nonce-1', 'other-state')).toBeNull();
+      expect(await storage.consumeIssuedNonce('nonce-1', 'state-1')).toEqual(login);
+      expect(await storage.consumeIssuedNonce('nonce-1', 'state-1')).toBeNull();
     });
   });
 });

@@ -699,4 +699,38 @@ describe('test LMS: Names and Role Provisioning Services 2.0', () => {
       members: [{ user_id: 'teacher-1', status: 'Active', roles: [LTI_ROLES.instructor] }],
     });
   });
+
+  it('pages a roster by its page size with next links, and lists added members after those before', async () => {
+    lms.addMembers('paged-nrps-course', [
+      { user: { id: 'member-1' }, roles: [LTI_ROLES.learner] },
+      { user: { id: 'member-2', name: 'Two' }, roles: [LTI_ROLES.learner], status: 'Inactive' },
+      { user: { id: 'member-3' }, roles: [LTI_ROLES.mentor] },
+    ]);
+    lms.removeMembers('paged-nrps-course', ['member-3']);
+    lms.addMembers('paged-nrps-course', [{ user: { id: 'member-4' }, roles: [LTI_ROLES.learner] }]);
+    lms.setMembershipPageSize(2);
+    try {
+      const token = await accessToken(NRPS_SCOPE);
+      const first = await fetch(`${lms.issuer}/contexts/paged-nrps-course/memberships`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const next = /^<([^>]+)>; rel="next"$/.exec(first.headers.get('link') ?? '')?.[1];
+      expect(next).toBe(`${lms.issuer}/contexts/paged-nrps-course/memberships?page=2`);
+      expect(await first.json()).toMatchObject({
+        members: [
+          { user_id: 'member-1', name: 'Test member-1', email: 'member-1@lms.test' },
+          { user_id: 'member-2', name: 'Two', status: 'Inactive' },
+        ],
+      });
+      const second = await fetch(next ?? '', { headers: { authorization: `Bearer ${token}` } });
+      expect(second.headers.get('link')).toBeNull();
+      expect(await second.json()).toMatchObject({ members: [{ user_id: 'member-4' }] });
+      expect(lms.membershipRequests.slice(-2)).toEqual([
+        `${lms.issuer}/contexts/paged-nrps-course/memberships`,
+        next,
+      ]);
+    } finally {
+      lms.setMembershipPageSize(undefined);
+    }
+  });
 });

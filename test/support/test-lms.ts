@@ -115,6 +115,15 @@ export interface TestUser {
   email?: string;
 }
 
+/** A member of a context's roster, as the membership service lists it (NRPS 2.0 section 2.2). */
+export interface TestMember {
+  user: TestUser;
+  /** Full role URIs (see {@link LTI_ROLES}). */
+  roles: string[];
+  /** Defaults to `Active`. */
+  status?: 'Active' | 'Inactive';
+}
+
 /** The LTI context (course) of a launch. */
 export interface TestContext {
   id: string;
@@ -217,6 +226,15 @@ export interface LaunchResult {
   readonly authPage: { readonly url: string; readonly html: string } | undefined;
 }
 
+/** A resource link the platform made from the tool's deep linking answer. */
+export interface DeepLink {
+  readonly resourceLinkId: string;
+  readonly contextId: string;
+  readonly title: string;
+  readonly custom: Readonly<Record<string, string>>;
+  readonly lineItem: LineItem | undefined;
+}
+
 /** A gradebook column (AGS 2.0 section 3.2). */
 export interface LineItem {
   id: string;
@@ -276,6 +294,13 @@ export interface TestLms {
    */
   readonly openIdConfigurationUrl: string;
   readonly registrationToken: string;
+  /** Resource links the tool created by answering deep linking requests, oldest first. */
+  readonly deepLinks: readonly DeepLink[];
+  /**
+   * Claims that turn a launch into an LtiDeepLinkingRequest for `contextId` (LTI Deep Linking
+   * 2.0, 4.4); pass them with `messageType: 'LtiDeepLinkingRequest'`.
+   */
+  deepLinkingClaims(contextId: string): Record<string, unknown>;
   /** Client registrations the tool posted (LTI Dynamic Registration 1.0, section 3.5). */
   readonly registrations: readonly Record<string, unknown>[];
   setToolEndpoints(endpoints: {
@@ -301,6 +326,21 @@ export interface TestLms {
   signIdToken(payload: JWTPayload, signWith?: SignWith): Promise<string>;
   /** Makes the next `count` score posts fail with `status` (after the bearer token check). */
   failNextScores(count: number, status: number): void;
+  /**
+   * Adds members to the roster of a context, after those already there; a member with the user
+   * id of one already listed replaces it in place. Users who launch are added as they launch.
+   */
+  addMembers(contextId: string, members: readonly TestMember[]): void;
+  /** Takes users off the roster of a context. */
+  removeMembers(contextId: string, userIds: readonly string[]): void;
+  /**
+   * How many members a page of the membership service holds when the request names no `limit`
+   * (NRPS 2.0 section 2.4.2 lets the platform page on its own); `undefined`, the default, sends
+   * the whole roster in one answer.
+   */
+  setMembershipPageSize(size: number | undefined): void;
+  /** The URLs of the membership requests that carried a valid token, oldest first. */
+  readonly membershipRequests: readonly string[];
   close(): Promise<void>;
 }
 
@@ -334,10 +374,7 @@ interface StoredLineItem {
   item: LineItem;
 }
 
-interface Member {
-  user: TestUser;
-  roles: string[];
-}
+type Member = Required<Pick<TestMember, 'roles' | 'status'>> & { user: TestUser };
 
 interface AccessToken {
   scopes: ReadonlySet<string>;
@@ -368,6 +405,8 @@ class TestLmsServer implements TestLms {
   readonly pendingAuthRequests = new Map<string, PendingAuthRequest>();
   readonly scores: RecordedScore[] = [];
   readonly registrations: Record<string, unknown>[] = [];
+  readonly membershipRequests: string[] = [];
+  readonly deepLinks: DeepLink[] = [];
   readonly registrationToken = randomBytes(16).toString('hex');
   get openIdConfigurationUrl(): string {
     return `${this.issuer}/.well-known/openid-configuration`;
@@ -384,6 +423,7 @@ class TestLmsServer implements TestLms {
   readonly #accessTokens = new Map<string, AccessToken>();
   readonly #usedJtis = new Set<string>();
   #nextLineItemNumber = 1;
+  #membershipPageSize: number | undefined;
   #scoreFailures = { remaining: 0, status: 500 };
   #tool: { loginUrl: string; launchUrl: string; redirectUris: string[] } | undefined;
   #toolJwks: RemoteJWKSet | undefined;
@@ -548,12 +588,88 @@ class TestLmsServer implements TestLms {
     this.#scoreFailures = { remaining: count, status };
   }
 
+  addMembers(contextId: string, members: readonly TestMember[]): void {
+    const roster = this.#roster(contextId);
+    for (const { user, roles, status = 'Active' } of members) {
+      roster.set(user.id, { user: userWithDefaults(user), roles, status });
+    }
+  }
+
+  removeMembers(contextId: string, userIds: readonly string[]): void {
+    const roster = this.#roster(contextId);
+    for (const userId of userIds) roster.delete(userId);
+  }
+
+  setMembershipPageSize(size: number | undefined): void {
+    if (size !== undefined && !(Number.isInteger(size) && size > 0)) {
+      throw new TypeError('The membership page size must be a positive integer');
+    }
+    this.#membershipPageSize = size;
+  }
+
   async close(): Promise<void> {
     const closed = new Promise<void>((resolve, reject) =>
       this.#server.close((error) => (error ? reject(error) : resolve())),
     );
     this.#server.closeAllConnections();
     await closed;
+  }
+
+  deepLinkingClaims(contextId: string): Record<string, unknown> {
+    return {
+      [LTI_CLAIMS.deepLinkingSettings]: {
+        deep_link_return_url: `${this.#contextUrl(contextId)}/deep-link-return`,
+        accept_types: ['ltiResourceLink'],
+        accept_presentation_document_targets: ['iframe', 'window'],
+        accept_multiple: false,
+        data: `opaque-${contextId}`,
+      },
+    };
+  }
+
+  /** LTI Deep Linking 2.0, 4.5: verifies the tool's answer and creates its resource links. */
+  async #receiveDeepLinks(req: Request, res: ExpressResponse): Promise<void> {
+    const contextId = String(req.params.contextId);
+    if (!this.#toolJwks) throw new HttpRefusal(500, 'server_error', 'The tool JWKS URL is not set');
+    const { payload } = await jwtVerify(String(req.body?.JWT ?? ''), this.#toolJwks, {
+      issuer: this.clientId,
+      audience: this.issuer,
+      algorithms: ['RS256'],
+    }).catch(() => {
+      throw new HttpRefusal(
+        400,
+        'invalid_request',
+        'The deep linking response is not validly signed',
+      );
+    });
+    if (
+      payload[LTI_CLAIMS.messageType] !== 'LtiDeepLinkingResponse' ||
+      payload[LTI_CLAIMS.version] !== '1.3.0' ||
+      payload[LTI_CLAIMS.deploymentId] !== this.deploymentId ||
+      payload['https://purl.imsglobal.org/spec/lti-dl/claim/data'] !== `opaque-${contextId}`
+    ) {
+      throw new HttpRefusal(400, 'invalid_request', 'The deep linking response claims are wrong');
+    }
+    const items = payload['https://purl.imsglobal.org/spec/lti-dl/claim/content_items'];
+    for (const item of Array.isArray(items) ? items : []) {
+      const resourceLinkId = `deep-link-${this.deepLinks.length + 1}`;
+      const title = String(item.title ?? resourceLinkId);
+      const lineItem = item.lineItem
+        ? this.#lineItemForResourceLink(contextId, {
+            id: resourceLinkId,
+            title: item.lineItem.label,
+          })
+        : undefined;
+      if (lineItem) Object.assign(lineItem, item.lineItem);
+      this.deepLinks.push({
+        resourceLinkId,
+        contextId,
+        title,
+        custom: item.custom ?? {},
+        lineItem,
+      });
+    }
+    res.type('html').send('<p>Activity added.</p>');
   }
 
   #openIdConfiguration() {
@@ -627,6 +743,9 @@ class TestLmsServer implements TestLms {
       res.json(this.#openIdConfiguration());
     });
     app.post('/registrations', json, (req, res) => this.#registerTool(req, res));
+    app.post('/contexts/:contextId/deep-link-return', form, (req, res, next) =>
+      this.#receiveDeepLinks(req, res).catch(next),
+    );
 
     const lineItems = '/contexts/:contextId/lineitems';
     const lineItem = `${lineItems}/:lineItemNumber`;
@@ -893,22 +1012,29 @@ class TestLmsServer implements TestLms {
     sendPage(req, res, `${item.id}/results`, results, MEDIA_TYPES.resultContainer);
   }
 
-  /** NRPS 2.0 section 2.2: the users who launched in the context, with their roles. */
+  /**
+   * NRPS 2.0 section 2.2: the roster of the context (the users who launched and those added),
+   * paged by `limit` or the membership page size with a `next` link (section 2.4.2).
+   */
   #listMembers(req: Request, res: ExpressResponse): void {
+    this.membershipRequests.push(new URL(req.originalUrl, this.issuer).href);
     const contextId = pathParam(req, 'contextId');
-    const members = [...(this.#members.get(contextId)?.values() ?? [])].map(({ user, roles }) => ({
-      status: 'Active',
-      user_id: user.id,
-      name: user.name,
-      given_name: user.givenName,
-      family_name: user.familyName,
-      email: user.email,
-      roles,
-    }));
+    const membershipsUrl = `${this.#contextUrl(contextId)}/memberships`;
+    const members = [...(this.#members.get(contextId)?.values() ?? [])].map(
+      ({ user, roles, status }) => ({
+        status,
+        user_id: user.id,
+        name: user.name,
+        given_name: user.givenName,
+        family_name: user.familyName,
+        email: user.email,
+        roles,
+      }),
+    );
     res.type(MEDIA_TYPES.membershipContainer).json({
-      id: `${this.#contextUrl(contextId)}/memberships`,
+      id: membershipsUrl,
       context: { id: contextId },
-      members,
+      members: selectPage(req, res, membershipsUrl, members, this.#membershipPageSize),
     });
   }
 
@@ -939,10 +1065,8 @@ class TestLmsServer implements TestLms {
   #recordMember(claims: JWTPayload, user: TestUser): void {
     const context = claims[LTI_CLAIMS.context] as { id?: unknown } | undefined;
     if (typeof context?.id !== 'string' || typeof claims.sub !== 'string') return;
-    const members = this.#members.get(context.id) ?? new Map<string, Member>();
-    this.#members.set(context.id, members);
     const roles = claims[LTI_CLAIMS.roles];
-    members.set(claims.sub, {
+    this.#roster(context.id).set(claims.sub, {
       user: {
         id: claims.sub,
         name: stringParam(claims, 'name') ?? user.name,
@@ -951,7 +1075,14 @@ class TestLmsServer implements TestLms {
         email: stringParam(claims, 'email') ?? user.email,
       },
       roles: Array.isArray(roles) ? roles.map(String) : [],
+      status: 'Active',
     });
+  }
+
+  #roster(contextId: string): Map<string, Member> {
+    const members = this.#members.get(contextId) ?? new Map<string, Member>();
+    this.#members.set(contextId, members);
+    return members;
   }
 
   #contextUrl(contextId: string): string {
@@ -999,12 +1130,23 @@ function sendPage(
   items: unknown[],
   mediaType: string,
 ): void {
-  const limit = positiveInteger(req, 'limit');
+  res.type(mediaType).json(selectPage(req, res, baseUrl, items));
+}
+
+/**
+ * The page of `items` that `page` and `limit` (else `defaultLimit`, else everything) select;
+ * sets an RFC 8288 `next` link on `res` when more follow.
+ */
+function selectPage<T>(
+  req: Request,
+  res: ExpressResponse,
+  baseUrl: string,
+  items: T[],
+  defaultLimit?: number,
+): T[] {
+  const limit = positiveInteger(req, 'limit') ?? defaultLimit;
   const page = positiveInteger(req, 'page') ?? 1;
-  if (limit === undefined) {
-    res.type(mediaType).json(items);
-    return;
-  }
+  if (limit === undefined) return items;
   const start = (page - 1) * limit;
   if (start + limit < items.length) {
     const next = new URL(baseUrl);
@@ -1014,7 +1156,20 @@ function sendPage(
     next.searchParams.set('page', String(page + 1));
     res.set('link', `<${next.href}>; rel="next"`);
   }
-  res.type(mediaType).json(items.slice(start, start + limit));
+  return items.slice(start, start + limit);
+}
+
+/** A platform user with the names and email a launch would give them by default. */
+function userWithDefaults(user: TestUser): TestUser {
+  const givenName = user.givenName ?? 'Test';
+  const familyName = user.familyName ?? user.id;
+  return {
+    id: user.id,
+    name: user.name ?? `${givenName} ${familyName}`,
+    givenName,
+    familyName,
+    email: user.email ?? `${user.id}@lms.test`,
+  };
 }
 
 function positiveInteger(req: Request, name: string): number | undefined {

@@ -20,7 +20,9 @@ export interface TestTool {
  * Starts the real tool over HTTP on 127.0.0.1, on fresh storage (PostgreSQL when DATABASE_URL
  * is set, else PGlite), with a quiet logger and a fast outbox poll.
  */
-export async function startTestTool(options: { logger?: Logger } = {}): Promise<TestTool> {
+export async function startTestTool(
+  options: { logger?: Logger; env?: Record<string, string> } = {},
+): Promise<TestTool> {
   const storage = await createTestStorage();
   const port = await freePort();
   const settings = loadSettings({
@@ -29,6 +31,7 @@ export async function startTestTool(options: { logger?: Logger } = {}): Promise<
     DATABASE_URL: storage.databaseUrl,
     MICROCRED_DATA_DIR: storage.dataDir,
     MICROCRED_LOG_LEVEL: 'error',
+    ...options.env,
   });
   const logger = options.logger ?? createLogger('error', () => {});
   let running = await start(settings, logger);

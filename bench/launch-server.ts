@@ -1,0 +1,58 @@
+/**
+ * One side of the launch benchmark, in its own process: `microcred` (the whole tool) or
+ * `ltijs` (a bare ltijs instance on the same storage plugin and database, answering 200).
+ * Prints `ready <port>` once listening.
+ */
+import express from 'express';
+import ltijs from 'ltijs';
+import { createApp } from '../src/app.js';
+import { createLogger } from '../src/config/logger.js';
+import { loadSettings } from '../src/config/settings.js';
+import { openDatabase } from '../src/db/database.js';
+import { LtijsStorage } from '../src/lti/ltijs-storage.js';
+import { openToolKeyring } from '../src/lti/tool-key.js';
+
+const [mode, port] = process.argv.slice(2);
+const settings = loadSettings({
+  ...process.env,
+  PORT: port,
+  MICROCRED_PUBLIC_URL: `http://127.0.0.1:${port}`,
+});
+const logger = createLogger('error', (line) => process.stderr.write(line));
+
+if (mode === 'microcred') {
+  const tool = await createApp(settings, { logger });
+  tool.app.listen(settings.port, '127.0.0.1', () => console.log(`ready ${settings.port}`));
+} else if (mode === 'ltijs') {
+  const database = await openDatabase(settings);
+  const secret = settings.secret ?? 'bench-secret-bench-secret-bench-secret';
+  const keyring = await openToolKeyring(database.db, secret);
+  const provider = new ltijs.Provider.constructor();
+  provider.setup(
+    secret,
+    { plugin: new LtijsStorage({ db: database.db, secret, keyring }) },
+    {
+      appRoute: '/launch',
+      loginRoute: '/login',
+      keysetRoute: '/keys',
+      ltiaas: true,
+      cors: false,
+      tokenMaxAge: 60,
+    },
+  );
+  provider.onConnect((_token, _req, res) => res.send('ok'));
+  const app = express();
+  app.use((req, _res, next) => {
+    Object.defineProperty(req, 'query', {
+      value: { ...req.query },
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+    next();
+  });
+  app.use('/lti', provider.app);
+  app.listen(settings.port, '127.0.0.1', () => console.log(`ready ${settings.port}`));
+} else {
+  throw new TypeError('usage: launch-server.ts microcred|ltijs PORT');
+}

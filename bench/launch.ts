@@ -1,0 +1,129 @@
+/**
+ * Launch benchmark (issue 3): full three-leg LTI 1.3 launches (login initiation, the platform's
+ * authentication response, the id_token post) by 50 concurrent browsers against microcred on
+ * PostgreSQL, and the same against a bare ltijs instance on the same database in the same run.
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/launch.ts
+ *
+ * Each server runs in its own process; the test LMS and the browsers run here.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { registerPlatform } from '../src/lti/platform-registry.js';
+import { openDatabase } from '../src/db/database.js';
+import { createBrowser } from '../test/support/http-client.js';
+import { LTI_ROLES, startTestLms, type TestLms } from '../test/support/test-lms.js';
+import { createTestStorage } from '../test/support/test-database.js';
+
+const BROWSERS = 50;
+const WARM_UP_SECONDS = 3;
+const MEASURE_SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const SECRET = 'bench-secret-bench-secret-bench-secret';
+
+if (!process.env.DATABASE_URL) throw new Error('Set DATABASE_URL to a PostgreSQL server');
+const storage = await createTestStorage();
+const env = {
+  ...process.env,
+  DATABASE_URL: storage.databaseUrl,
+  MICROCRED_SECRET: SECRET,
+  MICROCRED_DATA_DIR: storage.dataDir,
+};
+
+const lms = await startTestLms();
+await register(lms);
+const results: Record<string, Figures> = {};
+try {
+  for (const [mode, port] of [
+    ['ltijs', 3301],
+    ['microcred', 3302],
+  ] as const) {
+    const server = await startServer(mode, port);
+    try {
+      lms.setToolEndpoints({
+        loginUrl: `http://127.0.0.1:${port}/lti/login`,
+        launchUrl: `http://127.0.0.1:${port}/lti/launch`,
+      });
+      await run(lms, WARM_UP_SECONDS);
+      results[mode] = await run(lms, MEASURE_SECONDS);
+    } finally {
+      server.kill();
+      await once(server, 'exit');
+    }
+  }
+} finally {
+  await lms.close();
+  await storage.drop();
+}
+
+const ours = results.microcred as Figures;
+const bare = results.ltijs as Figures;
+console.log(`launches by ${BROWSERS} concurrent browsers, ${MEASURE_SECONDS} s each, PostgreSQL`);
+for (const [name, figures] of [
+  ['bare ltijs', bare],
+  ['microcred', ours],
+] as const) {
+  console.log(
+    `${name.padEnd(11)} ${figures.rate.toFixed(1).padStart(7)} launches/s  p50 ${figures.p50.toFixed(1)} ms  p99 ${figures.p99.toFixed(1)} ms  failures ${figures.failures}`,
+  );
+}
+console.log(`ratio microcred / bare ltijs: ${(ours.rate / bare.rate).toFixed(2)}`);
+
+interface Figures {
+  rate: number;
+  p50: number;
+  p99: number;
+  failures: number;
+}
+
+async function register(platform: TestLms) {
+  const database = await openDatabase({ databaseUrl: storage.databaseUrl, dataDir: null });
+  await database.migrate();
+  await registerPlatform(database.db, {
+    issuer: platform.issuer,
+    clientId: platform.clientId,
+    deploymentId: platform.deploymentId,
+    authUrl: platform.authUrl,
+    tokenUrl: platform.tokenUrl,
+    jwksUrl: platform.jwksUrl,
+  });
+  await database.close();
+}
+
+async function run(platform: TestLms, seconds: number): Promise<Figures> {
+  const latencies: number[] = [];
+  let failures = 0;
+  const endAt = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: BROWSERS }, async (_, index) => {
+      while (Date.now() < endAt) {
+        const started = performance.now();
+        const result = await platform.launch({
+          browser: createBrowser(),
+          user: { id: `learner-${index}-${latencies.length}` },
+          roles: [LTI_ROLES.learner],
+        });
+        if (result.response.status === 200) latencies.push(performance.now() - started);
+        else failures += 1;
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  return { rate: latencies.length / seconds, p50: at(0.5), p99: at(0.99), failures };
+}
+
+async function startServer(mode: string, port: number): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/launch-server.ts', mode, String(port)],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  for await (const line of lines) if (line.startsWith('ready')) break;
+  return child;
+}

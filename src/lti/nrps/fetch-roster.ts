@@ -1,0 +1,180 @@
+import type ltijs from 'ltijs';
+import { MicrocredError } from '../../errors.js';
+import { nextLink } from './next-link.js';
+
+/** The OAuth scope of Names and Role Provisioning Services 2.0 (section 3.6.2). */
+export const NRPS_SCOPE =
+  'https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly';
+
+const MEMBERSHIP_CONTAINER = 'application/vnd.ims.lti-nrps.v2.membershipcontainer+json';
+
+/** A member of the course as the membership service lists it (NRPS 2.0 section 2.2). */
+export interface RosterMember {
+  /** The member's `user_id`: the `sub` of their launches. */
+  readonly userId: string;
+  readonly name: string | null;
+  readonly email: string | null;
+  /** Role URIs, as the platform gave them. */
+  readonly roles: readonly string[];
+  /** `Active` or `Inactive` (section 2.2: `Active` when the platform leaves it out). */
+  readonly status: string;
+}
+
+export interface FetchRosterOptions {
+  /** The platform and the tool's client id on it, which ltijs gets the access token for. */
+  readonly platformIssuer: string;
+  readonly clientId: string;
+  /** The `context_memberships_url` of the course's NRPS claim. */
+  readonly membershipsUrl: string;
+}
+
+/** The platform refused, failed or answered something that is not a membership container. */
+export class NrpsPlatformError extends MicrocredError {
+  override readonly code = 'NRPS_PLATFORM_ERROR';
+  override readonly status = 502;
+  override readonly expose = true;
+}
+
+/** Guards against a platform whose `next` links never end. */
+const MAX_PAGES = 1000;
+const PAGE_TIMEOUT_MS = 15_000;
+
+interface LtijsPlatform {
+  platformActive(): Promise<boolean>;
+  platformAccessToken(scopes: string): Promise<{ token_type: string; access_token: string }>;
+}
+
+/**
+ * Fetches the whole roster of a course from the platform's membership service (NRPS 2.0):
+ * every page, following `Link: rel="next"` (section 2.4.2), in the platform's order, each user
+ * once (the first listing wins when the roster shifts between pages). ltijs supplies the access
+ * token (LTI Security Framework 1.0 section 4.1, client credentials with a signed assertion) and
+ * caches it in our storage plugin; the pages are fetched here rather than through ltijs's
+ * `NamesAndRoles.getMembers` because that one sends the bearer token to wherever a `next` link
+ * points, follows links without end when asked for every page, cannot resolve relative links
+ * and has no timeout. Here `next` links must stay on the origin of the membership service.
+ *
+ * Throws NrpsPlatformError when the platform is unknown or inactive, refuses the token or a
+ * page, does not answer in time, or answers something that is not a membership container.
+ */
+export async function fetchRoster(
+  provider: typeof ltijs.Provider,
+  options: FetchRosterOptions,
+): Promise<RosterMember[]> {
+  const origin = new URL(options.membershipsUrl).origin;
+  const authorization = await accessToken(provider, options);
+
+  const members = new Map<string, RosterMember>();
+  const visited = new Set<string>();
+  let url: string | null = options.membershipsUrl;
+  while (url) {
+    if (visited.size >= MAX_PAGES || visited.has(url)) {
+      throw new NrpsPlatformError(
+        `The LMS keeps sending more roster pages (more than ${visited.size}, or a page twice); microcred stopped reading them.`,
+      );
+    }
+    visited.add(url);
+    const response = await fetchPage(url, authorization);
+    for (const member of readMembers(await response.json().catch(() => null))) {
+      if (!members.has(member.userId)) members.set(member.userId, member);
+    }
+    url = nextLink(response.headers.get('link'), url);
+    if (url && new URL(url).origin !== origin) {
+      throw new NrpsPlatformError(
+        `The LMS pointed the next roster page to another site (${new URL(url).origin}); microcred does not send its access token there.`,
+      );
+    }
+  }
+  return [...members.values()];
+}
+
+async function accessToken(
+  provider: typeof ltijs.Provider,
+  options: FetchRosterOptions,
+): Promise<string> {
+  // getPlatform reads our storage plugin, which lists only active registrations.
+  const getPlatform = (
+    provider as unknown as {
+      getPlatform(issuer: string, clientId: string): Promise<LtijsPlatform | false>;
+    }
+  ).getPlatform.bind(provider);
+  const platform = await getPlatform(options.platformIssuer, options.clientId);
+  if (!platform || !(await platform.platformActive())) {
+    throw new NrpsPlatformError(
+      'The LMS registration of this course is no longer active in microcred, so the roster cannot be read.',
+    );
+  }
+  try {
+    const token = await platform.platformAccessToken(NRPS_SCOPE);
+    return `${token.token_type} ${token.access_token}`;
+  } catch (error) {
+    throw new NrpsPlatformError(
+      `The LMS did not issue an access token for the roster${describeHttpError(error)}. Ask your LMS administrator to allow the Names and Role Provisioning service for microcred.`,
+      { cause: error },
+    );
+  }
+}
+
+async function fetchPage(url: string, authorization: string) {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      headers: { authorization, accept: MEMBERSHIP_CONTAINER },
+      redirect: 'error',
+      signal: AbortSignal.timeout(PAGE_TIMEOUT_MS),
+    });
+  } catch (error) {
+    throw new NrpsPlatformError('The LMS did not answer the roster request; try again later.', {
+      cause: error,
+    });
+  }
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new NrpsPlatformError(
+      `The LMS refused the roster request (HTTP ${response.status}). If it keeps refusing, ask your LMS administrator to check that microcred may read course memberships.`,
+    );
+  }
+  return response;
+}
+
+/** The members of one membership container page (NRPS 2.0 section 2.2), checked. */
+function readMembers(body: unknown): RosterMember[] {
+  const members = (body as { members?: unknown } | null)?.members;
+  if (!Array.isArray(members)) {
+    throw new NrpsPlatformError('The LMS answered the roster request with no list of members.');
+  }
+  return members.map((entry: unknown, index) => {
+    const member = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<
+      string,
+      unknown
+    >;
+    const text = (name: string) => {
+      const value = member[name];
+      return typeof value === 'string' && value.trim() !== '' ? value : null;
+    };
+    const userId = text('user_id');
+    const { roles } = member;
+    if (!userId || !Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) {
+      throw new NrpsPlatformError(
+        `The LMS listed a roster member (number ${index + 1} of a page) without a user_id or roles.`,
+      );
+    }
+    const fullName = [text('given_name'), text('family_name')].filter(Boolean).join(' ');
+    return {
+      userId,
+      name: text('name') ?? (fullName || null),
+      email: text('email'),
+      roles,
+      status: text('status') ?? 'Active',
+    };
+  });
+}
+
+function describeHttpError(error: unknown): string {
+  const response = (error as { response?: { statusCode?: unknown; body?: unknown } } | null)
+    ?.response;
+  if (typeof response?.statusCode !== 'number') return '';
+  const body = typeof response.body === 'string' ? response.body : '';
+  const oauthError = /"error"\s*:\s*"([a-z_]+)"/.exec(body)?.[1];
+  return ` (HTTP ${response.statusCode}${oauthError ? `: ${oauthError}` : ''})`;
+}

@@ -1,0 +1,155 @@
+import { and, asc, eq, gt, isNull } from 'drizzle-orm';
+import express, { type Router } from 'express';
+import { createAchievement } from '../awards/create-achievement.js';
+import type { Db } from '../db/database.js';
+import { achievements, courses, deepLinkingRequests, platforms } from '../db/schema.js';
+import { MicrocredError, NotFoundError } from '../errors.js';
+import { signDeepLinkingResponse } from '../lti/deep-linking/sign-deep-linking-response.js';
+import type { ToolKeyring } from '../lti/tool-key.js';
+import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
+import type { RenderView } from './views.js';
+
+const SCORE_MAXIMUM = 100;
+
+/**
+ * The teacher's side of LTI Deep Linking 2.0: after a deep linking launch, `GET /deep-link/:id`
+ * lets the teacher pick an achievement of the course or define one; `POST` answers the
+ * platform with an `ltiResourceLink` (with a line item) signed by the tool. The request id is
+ * unguessable and bound to the teacher's session, so it also guards the form against CSRF.
+ */
+export function createDeepLinkingRouter(deps: {
+  db: Db;
+  publicUrl: string;
+  render: RenderView;
+  keyring: ToolKeyring;
+}): Router {
+  const { db, publicUrl, render } = deps;
+  const router = express.Router();
+  const guard = [requireSession(db), requireTeacher];
+
+  const findRequest = async (id: string, userId: string, courseId: string) => {
+    const [request] = /^[0-9a-f-]{36}$/i.test(id)
+      ? await db
+          .select()
+          .from(deepLinkingRequests)
+          .where(
+            and(
+              eq(deepLinkingRequests.id, id),
+              eq(deepLinkingRequests.userId, userId),
+              eq(deepLinkingRequests.courseId, courseId),
+              isNull(deepLinkingRequests.answeredAt),
+              gt(deepLinkingRequests.expiresAt, new Date()),
+            ),
+          )
+      : [];
+    if (!request) {
+      throw new NotFoundError(
+        'This request to add an activity has expired or was already answered. Start again from your LMS.',
+      );
+    }
+    return request;
+  };
+
+  const pickerPage = async (courseId: string, error: string | null) =>
+    render('deep-link-picker', {
+      error,
+      achievements: await db
+        .select({ id: achievements.id, name: achievements.name })
+        .from(achievements)
+        .where(eq(achievements.courseId, courseId))
+        .orderBy(asc(achievements.createdAt)),
+    });
+
+  router.get('/deep-link/:id', ...guard, async (req, res) => {
+    const { userId, courseId } = sessionOf(res);
+    await findRequest(String(req.params.id), userId, courseId);
+    res.send(await pickerPage(courseId, null));
+  });
+
+  router.post(
+    '/deep-link/:id',
+    ...guard,
+    express.urlencoded({ extended: false, limit: '64kb' }),
+    async (req, res) => {
+      const { userId, courseId } = sessionOf(res);
+      const request = await findRequest(String(req.params.id), userId, courseId);
+      const form = req.body as Record<string, string | undefined>;
+      let achievement;
+      try {
+        achievement = await chosenAchievement(db, courseId, form);
+      } catch (error) {
+        if (!(error instanceof MicrocredError && error.expose)) throw error;
+        res.status(400).send(await pickerPage(courseId, error.message));
+        return;
+      }
+      const answered = await db
+        .update(deepLinkingRequests)
+        .set({ answeredAt: new Date() })
+        .where(and(eq(deepLinkingRequests.id, request.id), isNull(deepLinkingRequests.answeredAt)))
+        .returning({ id: deepLinkingRequests.id });
+      if (answered.length === 0) throw new NotFoundError('This request was already answered.');
+
+      const [platform] = await db
+        .select({ clientId: platforms.clientId, issuer: platforms.issuer })
+        .from(courses)
+        .innerJoin(platforms, eq(platforms.id, courses.platformId))
+        .where(eq(courses.id, courseId));
+      if (!platform) throw new Error(`Course ${courseId} has no platform`);
+      const jwt = await signDeepLinkingResponse({
+        toolKey: await deps.keyring.current(),
+        clientId: platform.clientId,
+        platformIssuer: platform.issuer,
+        deploymentId: request.deploymentId,
+        data: request.data,
+        items: [
+          {
+            title: achievement.name,
+            text: achievement.description,
+            url: `${publicUrl}/lti/launch`,
+            custom: { achievement_id: achievement.id },
+            lineItem: {
+              scoreMaximum: SCORE_MAXIMUM,
+              label: achievement.name,
+              tag: `microcred:achievement:${achievement.id}`,
+              resourceId: achievement.id,
+            },
+          },
+        ],
+      });
+      res.send(
+        render('deep-link-return', { returnUrl: request.returnUrl, jwt, title: achievement.name }),
+      );
+    },
+  );
+
+  return router;
+}
+
+/** The achievement the teacher picked, or the one the form defines (then created). */
+async function chosenAchievement(
+  db: Db,
+  courseId: string,
+  form: Record<string, string | undefined>,
+) {
+  if (form.achievement && form.achievement !== 'new') {
+    const [existing] = /^[0-9a-f-]{36}$/i.test(form.achievement)
+      ? await db
+          .select()
+          .from(achievements)
+          .where(and(eq(achievements.id, form.achievement), eq(achievements.courseId, courseId)))
+      : [];
+    if (!existing) throw new NotFoundError('Choose one of the achievements listed.');
+    return existing;
+  }
+  const minimumScore = form.minimumScore ? Number(form.minimumScore) / 100 : null;
+  return createAchievement(db, courseId, {
+    name: form.name ?? '',
+    description: form.description ?? '',
+    criteria: form.criteria ?? '',
+    ects: form.ects ? Number(form.ects) : null,
+    rule:
+      minimumScore === null
+        ? { passed: form.activity ?? '' }
+        : { scoreAtLeast: { activity: form.activity ?? '', scaled: minimumScore } },
+  });
+}

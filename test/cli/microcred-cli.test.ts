@@ -1,0 +1,104 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestStorage, type TestStorage } from '../support/test-database.js';
+
+const run = promisify(execFile);
+
+describe('the microcred command', () => {
+  let storage: TestStorage;
+
+  beforeAll(async () => {
+    storage = await createTestStorage();
+  });
+  afterAll(() => storage?.drop());
+
+  const microcred = (...args: string[]) =>
+    run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+      env: {
+        ...process.env,
+        DATABASE_URL: storage.databaseUrl ?? '',
+        MICROCRED_DATA_DIR: storage.dataDir,
+        MICROCRED_PUBLIC_URL: 'https://tool.example',
+      },
+    });
+
+  it('registers a platform by hand and prints the URLs to paste into the LMS', async () => {
+    const { stdout } = await microcred(
+      'platform',
+      'add',
+      '--issuer',
+      'https://moodle.example',
+      '--client-id',
+      'abc',
+      '--deployment-id',
+      '1',
+      '--auth-url',
+      'https://moodle.example/mod/lti/auth.php',
+      '--token-url',
+      'https://moodle.example/mod/lti/token.php',
+      '--jwks-url',
+      'https://moodle.example/mod/lti/certs.php',
+      '--awarding-body',
+      'University of Example',
+    );
+    expect(JSON.parse(stdout)).toMatchObject({
+      platform: {
+        issuer: 'https://moodle.example',
+        clientId: 'abc',
+        trustLevel: 'registered',
+        awardingBody: 'university-of-example',
+      },
+      pasteIntoYourLms: {
+        loginUrl: 'https://tool.example/lti/login',
+        launchUrl: 'https://tool.example/lti/launch',
+        jwksUrl: 'https://tool.example/lti/keys',
+        dynamicRegistrationUrl: 'https://tool.example/lti/register',
+      },
+    });
+    const listed = await microcred('platform', 'list');
+    expect(JSON.parse(listed.stdout)).toEqual([
+      expect.objectContaining({ issuer: 'https://moodle.example', deploymentIds: ['1'] }),
+    ]);
+  });
+
+  it('refuses a bad URL with a message naming the option and exit code 2', async () => {
+    const failure = await microcred(
+      'platform',
+      'add',
+      '--issuer',
+      'moodle',
+      '--client-id',
+      'x',
+    ).catch((error: unknown) => error);
+    expect(failure).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('issuer must be an http(s) URL'),
+    });
+  });
+
+  it('prints xAPI credentials once, for a registered platform', async () => {
+    const { stdout } = await microcred(
+      'xapi',
+      'credentials',
+      'create',
+      '--name',
+      'Moodle logstore',
+      '--platform',
+      'https://moodle.example',
+    );
+    expect(JSON.parse(stdout)).toEqual({
+      key: expect.any(String),
+      secret: expect.any(String),
+      endpoint: 'https://tool.example/xapi/',
+    });
+  });
+
+  it('lists its commands for an unknown one, with exit code 2', async () => {
+    const failure = await microcred('fly').catch((error: unknown) => error);
+    expect(failure).toMatchObject({
+      code: 2,
+      stdout: expect.stringContaining('microcred platform add'),
+    });
+  });
+});

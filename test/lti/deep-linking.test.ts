@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBrowser, type Browser } from '../support/http-client.js';
+import { LTI_CLAIMS, LTI_ROLES, type TestLms } from '../support/test-lms.js';
+import type { TestTool } from '../support/test-tool.js';
+import { startToolWithLms } from '../support/tool-with-lms.js';
+
+const COURSE = { id: 'course-dl', title: 'Sustainability' };
+const TEACHER = { id: 'teacher-dl', name: 'Rachel Carson' };
+
+describe('LTI Deep Linking 2.0: a teacher adds a microcred activity from the LMS', () => {
+  let tool: TestTool;
+  let lms: TestLms;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ tool, lms, close } = await startToolWithLms());
+  });
+  afterAll(() => close?.());
+
+  const deepLinkingLaunch = (browser: Browser, roles: string[] = [LTI_ROLES.instructor]) =>
+    lms.launch({
+      browser,
+      user: TEACHER,
+      roles,
+      context: COURSE,
+      messageType: 'LtiDeepLinkingRequest',
+      claims: lms.deepLinkingClaims(COURSE.id),
+    });
+
+  const choose = (browser: Browser, pickerUrl: string, fields: Record<string, string>) =>
+    browser.request(pickerUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    });
+
+  it('creates an achievement, answers with a signed ltiResourceLink and line item, and the created link launches', async () => {
+    const teacher = createBrowser();
+    const picker = await deepLinkingLaunch(teacher);
+    expect(picker.finalUrl).toMatch(new RegExp(`^${tool.url}/deep-link/[0-9a-f-]{36}$`));
+    expect(picker.text).toContain('Add a microcred activity');
+
+    const answer = await choose(teacher, picker.finalUrl, {
+      achievement: 'new',
+      name: 'Circular Economy',
+      description: 'Explains and applies circular economy principles.',
+      criteria: 'Score at least 70% in the case study.',
+      ects: '1',
+      activity: 'https://courses.example.org/sustainability/case-study',
+      minimumScore: '70',
+    });
+    expect(answer.response.status).toBe(200);
+    const returned = await teacher.submitForm(await answer.response.text(), answer.finalUrl);
+    expect(returned.response.status).toBe(200);
+
+    expect(lms.deepLinks).toHaveLength(1);
+    const [link] = lms.deepLinks;
+    expect(link?.title).toBe('Circular Economy');
+    expect(link?.lineItem).toMatchObject({
+      scoreMaximum: 100,
+      label: 'Circular Economy',
+      tag: expect.stringMatching(/^microcred:achievement:/),
+    });
+
+    const listed = await teacher.request(`${tool.url}/api/achievements`);
+    const { achievements } = (await listed.response.json()) as {
+      achievements: { id: string; rule: unknown }[];
+    };
+    expect(achievements).toEqual([
+      expect.objectContaining({
+        id: link?.custom.achievement_id,
+        rule: {
+          scoreAtLeast: {
+            activity: 'https://courses.example.org/sustainability/case-study',
+            scaled: 0.7,
+          },
+        },
+      }),
+    ]);
+
+    const learner = await lms.launch({
+      browser: createBrowser(),
+      user: { id: 'learner-dl' },
+      context: COURSE,
+      resourceLink: { id: link?.resourceLinkId ?? '', title: link?.title },
+      claims: { [LTI_CLAIMS.custom]: link?.custom },
+    });
+    expect(learner.finalUrl).toBe(`${tool.url}/course`);
+    expect(learner.text).toContain('Circular Economy');
+  });
+
+  describe('refusals', () => {
+    it('refuses a deep linking launch by a learner', async () => {
+      const result = await deepLinkingLaunch(createBrowser(), [LTI_ROLES.learner]);
+      expect(result.response.status).toBe(401);
+      expect(result.text).toContain('Only teachers can add microcred activities');
+    });
+
+    it('shows the form again with the reason when the new achievement is incomplete', async () => {
+      const teacher = createBrowser();
+      const picker = await deepLinkingLaunch(teacher);
+      const answer = await choose(teacher, picker.finalUrl, {
+        achievement: 'new',
+        name: 'No rule',
+      });
+      expect(answer.response.status).toBe(400);
+      expect(await answer.response.text()).toContain('description is required');
+    });
+
+    it('answers a request only once', async () => {
+      const teacher = createBrowser();
+      const picker = await deepLinkingLaunch(teacher);
+      const fields = {
+        achievement: 'new',
+        name: 'Once',
+        description: 'Only once.',
+        criteria: 'Pass.',
+        activity: 'https://courses.example.org/once',
+      };
+      expect((await choose(teacher, picker.finalUrl, fields)).response.status).toBe(200);
+      const again = await choose(teacher, picker.finalUrl, fields);
+      expect(again.response.status).toBe(404);
+    });
+
+    it('does not open another teacher’s request', async () => {
+      const picker = await deepLinkingLaunch(createBrowser());
+      const other = createBrowser();
+      await lms.launch({
+        browser: other,
+        user: { id: 'other-teacher' },
+        roles: [LTI_ROLES.instructor],
+        context: COURSE,
+      });
+      const { response } = await other.request(picker.finalUrl);
+      expect(response.status).toBe(404);
+    });
+  });
+});
