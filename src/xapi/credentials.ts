@@ -68,14 +68,16 @@ export async function revokeXapiCredential({
     .set({ revokedAt: now })
     .where(and(eq(xapiCredentials.key, key), isNull(xapiCredentials.revokedAt)))
     .returning({ key: xapiCredentials.key });
+  rowsByDatabase.get(db)?.delete(key);
   return rows.length > 0;
 }
 
 /**
  * Checks an `Authorization: Basic base64(key:secret)` header against the stored credentials and
- * returns the credential row. The row is read on every call, so a revoked credential is refused
- * at once; only the scrypt verification of a secret already verified against the same stored
- * hash is remembered. Secrets are compared in constant time, and an unknown key costs the same
+ * returns the credential row. The row is remembered for ROW_CACHE_MS per database handle, so a
+ * busy client costs no query per request: a revocation through `revokeXapiCredential` on the
+ * same handle is refused at once, one made by another process within ROW_CACHE_MS. The scrypt
+ * verification of a secret already verified against the same stored hash is remembered. Secrets are compared in constant time, and an unknown key costs the same
  * scrypt work as a known one.
  *
  * Throws XapiAuthError (401) when the header is missing or malformed, the key is unknown or
@@ -88,11 +90,7 @@ export async function authenticateBasic(
   const presented = parseBasic(authorizationHeader);
   if (!presented)
     throw new XapiAuthError('Send the xAPI key and secret with HTTP Basic authentication.');
-  const [credential] = await db
-    .select()
-    .from(xapiCredentials)
-    .where(eq(xapiCredentials.key, presented.key))
-    .limit(1);
+  const credential = await readCredential(db, presented.key);
   const isValid = credential
     ? await verifySecretCached(db, credential, presented.secret)
     : await verifySecret(presented.secret, UNKNOWN_KEY_HASH).then(() => false);
@@ -100,6 +98,32 @@ export async function authenticateBasic(
     throw new XapiAuthError('The xAPI key or secret is not valid.');
   }
   return credential;
+}
+
+/** How long a credential row read from the database is trusted without reading it again. */
+const ROW_CACHE_MS = 5_000;
+const rowsByDatabase = new WeakMap<
+  object,
+  Map<string, { row: XapiCredential; readAtMs: number }>
+>();
+
+async function readCredential(db: Executor, key: string): Promise<XapiCredential | undefined> {
+  let rows = rowsByDatabase.get(db);
+  if (!rows) {
+    rows = new Map();
+    rowsByDatabase.set(db, rows);
+  }
+  const cached = rows.get(key);
+  if (cached && Date.now() - cached.readAtMs < ROW_CACHE_MS) return cached.row;
+  const [row] = await db
+    .select()
+    .from(xapiCredentials)
+    .where(eq(xapiCredentials.key, key))
+    .limit(1);
+  if (!row) return undefined;
+  if (rows.size >= VERIFIED_CACHE_LIMIT) rows.clear();
+  rows.set(key, { row, readAtMs: Date.now() });
+  return row;
 }
 
 function parseBasic(header: string | undefined): { key: string; secret: string } | null {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import express, {
   type ErrorRequestHandler,
   type Request,
@@ -9,33 +10,62 @@ import type { Logger } from '../config/logger.js';
 import type { Executor } from '../db/database.js';
 import {
   BadRequestError,
+  ForbiddenError,
   NotFoundError,
   UnauthorizedError,
+  XapiAuthError,
   XapiStatementInvalidError,
 } from '../errors.js';
 import { jsonErrorHandler } from '../web/error-handler.js';
+import { checkSignature, SIGNATURE_CONTENT_TYPE, SIGNATURE_USAGE_TYPE } from './check-signature.js';
+import {
+  authenticateLaunchToken,
+  fetchLaunchToken,
+  LAUNCH_KEY_PREFIX,
+  XapiLaunchFetchError,
+  type LaunchGrant,
+} from './content-launch.js';
 import { authenticateBasic, type XapiCredential } from './credentials.js';
+import { createDocumentRouter } from './document-router.js';
+import { isJsonMediaType } from './document-store.js';
+import { formatStatement, parseAcceptLanguage, type StatementFormat } from './format-statement.js';
+import { buildMultipart, parseMultipart } from './multipart-mixed.js';
+import {
+  agentKeyOf,
+  asParameter,
+  parseActorParameter,
+  parseBoolean,
+  parseCount,
+  parseIriParameter,
+  parseTimestampParameter,
+  parseUuidParameter,
+  readParameters,
+} from './request-parameters.js';
 import { createActorResolver } from './resolve-actor.js';
-import type { Actor, Statement } from './statement.js';
+import type { Attachment, LrsStatement, Statement } from './statement.js';
 import {
   getStatement,
   queryStatements,
+  readAttachments,
+  readConsistentThrough,
   storeStatements,
   type OnStatementsStored,
   type StatementQuery,
   type StatementSource,
 } from './statement-store.js';
-import { identifierOf, validateActor } from './validate/actor.js';
-import { expectIri } from './validate/iri.js';
+import { identifierOf } from './validate/actor.js';
 import { validateStatement, validateStatements } from './validate/statement.js';
-import { parseTimestamp } from './validate/timestamp.js';
 import { expectUuid } from './validate/uuid.js';
-import { isSupportedVersion, LRS_VERSION, SUPPORTED_VERSIONS } from './validate/version.js';
+import { LRS_VERSION, SUPPORTED_VERSIONS, isSupportedVersion } from './validate/version.js';
+import type { XapiClient } from './xapi-client.js';
 
 /** The largest JSON body the LRS reads; larger ones get 413 (xAPI Communication 3.2). */
 const BODY_LIMIT = '1mb';
+/** The largest multipart/mixed body, attachments included. */
+const MULTIPART_LIMIT = '20mb';
 const VERSION_HEADER = 'X-Experience-API-Version';
 const CONSISTENT_THROUGH_HEADER = 'X-Experience-API-Consistent-Through';
+const HASH_HEADER = 'X-Experience-API-Hash';
 const AUTHENTICATE_CHALLENGE = 'Basic realm="microcred xAPI"';
 
 /** GET /statements parameters that may come with statementId or voidedStatementId. */
@@ -57,17 +87,22 @@ const QUERY_PARAMETERS = [
   'after',
 ];
 
+/** Attachment content that came with a request, by SHA-256 hex. */
+type AttachmentParts = Map<string, { contentType: string; content: Buffer }>;
+
 /**
- * The LRS's HTTP surface, to mount at `/xapi`: the Statement Resource (POST, PUT, GET) and the
- * About Resource of xAPI 2.0 Communication section 2, with HTTP Basic authentication against
- * `xapi_credentials` (section 4). Self-contained: it answers its own errors as
- * `{ error: { code, message } }` with the status xAPI names (400 invalid, 401 with a Basic
- * challenge, 404, 409 conflict, 413 too large), so it behaves the same mounted alone.
+ * The LRS's HTTP surface, to mount at `/xapi`: the Statement Resource (POST, PUT, GET, HEAD),
+ * the document, Agents, Activities and About Resources of xAPI 2.0 Communication section 2, and
+ * the cmi5-style fetch URL of content launches, with HTTP Basic authentication against
+ * `xapi_credentials` or a launch token (section 4). Self-contained: it answers its own errors
+ * as `{ error: { code, message } }` with the status xAPI names (400 invalid, 401 with a Basic
+ * challenge, 403, 404, 409 conflict, 412, 413 too large), so it behaves the same mounted alone.
  *
  * Statements sent with platform-bound credentials are stored with source `platform` and their
- * actors resolved to that platform's users; other credentials store source `content`, the
- * least trusted (ARCHITECTURE.md, Trust), until scoped content and tool credentials exist.
- * `onStatementsStored` runs inside the storing transaction (see statement-store.ts).
+ * actors resolved to that platform's users; launch tokens store source `content` about their
+ * own learner and registration only; other credentials store source `content`, the least
+ * trusted (ARCHITECTURE.md, Trust). `onStatementsStored` runs inside the storing transaction
+ * (see statement-store.ts).
  */
 export function createLrsRouter({
   db,
@@ -83,11 +118,19 @@ export function createLrsRouter({
 }): Router {
   const router = express.Router();
   const parseJson = express.json({ limit: BODY_LIMIT });
+  const parseStatementBody: RequestHandler = (req, res, next) => {
+    if (req.is('multipart/mixed')) {
+      express.raw({ type: () => true, limit: MULTIPART_LIMIT })(req, res, next);
+    } else {
+      parseJson(req, res, next);
+    }
+  };
 
   const postStatements: RequestHandler = async (req, res) => {
     readParameters(req, []);
-    const statements = validateStatements(jsonBody(req));
-    const ids = await store(req, res, statements);
+    const { body, parts } = readStatementBody(req);
+    const statements = validateStatements(body);
+    const ids = await store(req, res, statements, parts);
     res.status(200).json(ids);
   };
 
@@ -97,7 +140,7 @@ export function createLrsRouter({
       throw new BadRequestError('PUT /statements needs the statementId parameter');
     }
     const statementId = asParameter(() => expectUuid(parameters.statementId, 'statementId'));
-    const body = jsonBody(req);
+    const { body, parts } = readStatementBody(req);
     if (Array.isArray(body)) {
       throw new BadRequestError('PUT /statements takes one statement, not an array');
     }
@@ -106,25 +149,36 @@ export function createLrsRouter({
     if (statement.id !== undefined && statement.id !== statementId) {
       throw new XapiStatementInvalidError('statement.id must match the statementId parameter');
     }
-    await store(req, res, [{ ...statement, id: statementId }]);
+    await store(req, res, [{ ...statement, id: statementId }], parts);
     res.status(204).end();
   };
 
-  async function store(req: Request, res: Response, statements: Statement[]): Promise<string[]> {
-    rejectAttachmentsWithoutFileUrl(statements);
-    const credential = credentialOf(res);
+  async function store(
+    req: Request,
+    res: Response,
+    statements: Statement[],
+    parts: AttachmentParts,
+  ): Promise<string[]> {
+    await checkAttachments(statements, parts);
+    const client = clientOf(res);
+    if (client.kind === 'launch') checkLaunchStatements(client.grant, statements);
+    const credentialKey = client.kind === 'launch' ? client.grant.tokenKey : client.credential.key;
     const { ids, stored } = await storeStatements({
       db,
       statements,
-      credential,
-      source: statementSourceFor(credential),
+      credential: { key: credentialKey },
+      source: client.kind === 'launch' ? 'content' : statementSourceFor(client.credential),
       publicUrl,
-      resolveActor: createActorResolver(credential.platformId),
+      resolveActor:
+        client.kind === 'launch'
+          ? async () => client.grant.userId
+          : createActorResolver(client.credential.platformId),
       onStatementsStored,
+      attachments: [...parts].map(([sha2, part]) => ({ sha2, ...part })),
     });
     logger.info('xapi', 'statements received', {
       method: req.method,
-      credentialKey: credential.key,
+      credentialKey,
       received: ids.length,
       storedStatementIds: stored.map((statement) => statement.id),
     });
@@ -135,7 +189,13 @@ export function createLrsRouter({
     const parameters = readParameters(req, [
       ...new Set([...SINGLE_STATEMENT_PARAMETERS, ...QUERY_PARAMETERS]),
     ]);
-    rejectUnsupportedOptions(parameters);
+    const format = parseFormat(parameters.format);
+    const withAttachments =
+      parameters.attachments === undefined
+        ? false
+        : parseBoolean(parameters.attachments, 'attachments');
+    const languages = parseAcceptLanguage(req.get('Accept-Language'));
+    const client = clientOf(res);
     const { statementId, voidedStatementId } = parameters;
     if (statementId !== undefined || voidedStatementId !== undefined) {
       // xAPI Communication 2.1.3: only attachments and format may come with either id, not both.
@@ -154,34 +214,198 @@ export function createLrsRouter({
       const name = isVoided ? 'voidedStatementId' : 'statementId';
       const id = asParameter(() => expectUuid(parameters[name], name));
       const statement = await getStatement(db, id, { voided: isVoided });
-      if (!statement) {
+      if (!statement || (client.kind === 'launch' && !isOwnStatement(client.grant, statement))) {
         throw new NotFoundError(`No ${isVoided ? 'voided ' : ''}statement with id ${id}`);
       }
       res.set('Last-Modified', new Date(statement.stored).toUTCString());
-      res.json(statement);
+      await sendStatements(res, formatStatement(statement, format, languages), [statement], {
+        withAttachments,
+      });
       return;
     }
     const query = parseStatementQuery(parameters);
+    if (client.kind === 'launch') restrictToLaunch(client.grant, query);
     const page = await queryStatements(db, query);
-    res.json({ statements: page.statements, more: moreUrl(req, parameters, page.nextAfter) });
+    res.set(CONSISTENT_THROUGH_HEADER, page.consistentThrough.toISOString());
+    const result = {
+      statements: page.statements.map((statement) => formatStatement(statement, format, languages)),
+      more: moreUrl(req, parameters, page.next),
+    };
+    await sendStatements(res, result, page.statements, { withAttachments });
   };
 
+  /**
+   * xAPI Communication 2.1.3: with attachments=true the answer is multipart/mixed, the JSON
+   * first, then each attachment's content once; otherwise JSON alone.
+   */
+  async function sendStatements(
+    res: Response,
+    json: unknown,
+    statements: readonly LrsStatement[],
+    { withAttachments }: { withAttachments: boolean },
+  ): Promise<void> {
+    if (!withAttachments) {
+      res.json(json);
+      return;
+    }
+    const hashes = [
+      ...new Set(
+        statements.flatMap((statement) =>
+          attachmentsOf(statement).map((attachment: Attachment) => attachment.sha2.toLowerCase()),
+        ),
+      ),
+    ];
+    const contents = await readAttachments(db, hashes);
+    const { body, contentType } = buildMultipart([
+      {
+        headers: { 'Content-Type': 'application/json' },
+        body: Buffer.from(JSON.stringify(json)),
+      },
+      ...contents.map((attachment) => ({
+        headers: {
+          'Content-Type': attachment.contentType,
+          'Content-Transfer-Encoding': 'binary',
+          [HASH_HEADER]: attachment.sha2,
+        },
+        body: attachment.content,
+      })),
+    ]);
+    res.set('Content-Type', contentType);
+    res.status(200).end(body);
+  }
+
+  const fetchToken: RequestHandler = async (req, res) => {
+    const fetchCode = String(req.params.fetchCode);
+    try {
+      const { authToken } = await fetchLaunchToken({ db, fetchCode });
+      res.json({ 'auth-token': authToken });
+    } catch (error) {
+      // cmi5 section 8.2.3: errors are a 200-free JSON answer with an error code and text.
+      if (!(error instanceof XapiLaunchFetchError)) throw error;
+      res.status(400).json({ 'error-code': '1', 'error-text': error.message });
+    }
+  };
+
+  router.use(allowCrossOrigin);
+  const parseForm = express.urlencoded({ extended: false, limit: BODY_LIMIT });
+  router.use((req, res, next) => {
+    const query = req.query as Record<string, unknown>;
+    if (req.method !== 'POST' || query.method === undefined) {
+      next();
+      return;
+    }
+    parseForm(req, res, next);
+  }, alternateRequestSyntax);
   router.use(setVersionHeader);
   router.get('/about', about);
-  router.use('/statements', setConsistentThrough);
+  router.post('/launch/fetch/:fetchCode', fetchToken);
+  router.use('/statements', setConsistentThrough(db));
   router.use(requireVersionHeader);
-  router.use(requireCredential(db));
-  router.post('/statements', parseJson, postStatements);
-  router.put('/statements', parseJson, putStatement);
+  router.use(requireClient(db));
+  router.post('/statements', parseStatementBody, postStatements);
+  router.put('/statements', parseStatementBody, putStatement);
   router.get('/statements', getStatements);
+  router.use(createDocumentRouter({ db }));
   router.use(notFound);
   router.use(challengeUnauthorized, jsonErrorHandler(logger));
   return router;
 }
 
+/**
+ * Content launched from another origin calls the LRS from the learner's browser (cmi5 section
+ * 8.1), so the LRS allows any origin. It is safe: callers authenticate with an explicit
+ * Authorization header, never with cookies, so no credentials mode is allowed.
+ */
+const allowCrossOrigin: RequestHandler = (req, res, next) => {
+  res.set('Access-Control-Allow-Origin', '*');
+  res.set(
+    'Access-Control-Expose-Headers',
+    'ETag, Last-Modified, X-Experience-API-Version, X-Experience-API-Consistent-Through',
+  );
+  if (req.method === 'OPTIONS') {
+    res.set('Access-Control-Allow-Methods', 'GET, HEAD, PUT, POST, DELETE');
+    res.set(
+      'Access-Control-Allow-Headers',
+      'Authorization, Content-Type, X-Experience-API-Version, If-Match, If-None-Match',
+    );
+    res.set('Access-Control-Max-Age', '600');
+    res.status(204).end();
+    return;
+  }
+  next();
+};
+
+/** Form fields the Alternate Request Syntax carries as headers (xAPI 1.0.3 Communication 1.3). */
+const FORM_HEADERS = [
+  'authorization',
+  'x-experience-api-version',
+  'content-type',
+  'content-length',
+  'if-match',
+  'if-none-match',
+];
+
+/**
+ * xAPI 1.0.3 Communication 1.3, Alternate Request Syntax: a POST with only `method` in its
+ * query and a form body stands for that method, the form's header fields as headers,
+ * `content` as the body and its other fields as parameters. xAPI 2.0 removed it, so a 2.0
+ * request using it is refused with 400.
+ */
+const alternateRequestSyntax: RequestHandler = (req, _res, next) => {
+  const query = req.query as Record<string, unknown>;
+  if (req.method !== 'POST' || query.method === undefined) {
+    next();
+    return;
+  }
+  const method = String(query.method).toUpperCase();
+  if (Object.keys(query).length !== 1) {
+    throw new BadRequestError('The Alternate Request Syntax allows no parameter but method');
+  }
+  if (!['GET', 'PUT', 'POST', 'DELETE', 'HEAD'].includes(method)) {
+    throw new BadRequestError(`method ${method} is not an HTTP method of the xAPI`);
+  }
+  if (!req.is('application/x-www-form-urlencoded')) {
+    throw new BadRequestError('The Alternate Request Syntax sends an urlencoded form');
+  }
+  const form = { ...(req.body as Record<string, string>) };
+  const parameters = new URLSearchParams();
+  let content: string | undefined;
+  delete req.headers['content-type'];
+  for (const [name, value] of Object.entries(form)) {
+    if (FORM_HEADERS.includes(name.toLowerCase())) {
+      req.headers[name.toLowerCase()] = value;
+    } else if (name === 'content') {
+      content = value;
+    } else {
+      parameters.set(name, value);
+    }
+  }
+  const version = req.get(VERSION_HEADER)?.trim() ?? '';
+  if (version.startsWith('2.')) {
+    throw new BadRequestError('xAPI 2.0 removed the Alternate Request Syntax');
+  }
+  if ((method === 'PUT' || method === 'POST') && content === undefined) {
+    throw new BadRequestError('The Alternate Request Syntax needs the content form field');
+  }
+  req.headers['content-type'] ??= 'application/json';
+  if (content !== undefined) {
+    try {
+      req.body = req.is('application/json') ? (JSON.parse(content) as unknown) : content;
+    } catch {
+      throw new BadRequestError('The content form field is not valid JSON');
+    }
+  }
+  req.method = method;
+  const search = parameters.toString();
+  req.url = `${req.path}${search === '' ? '' : `?${search}`}`;
+  next();
+};
+
 /** xAPI Communication 3.3: every response carries the version header, set to the latest patch. */
-const setVersionHeader: RequestHandler = (_req, res, next) => {
-  res.set(VERSION_HEADER, LRS_VERSION);
+const setVersionHeader: RequestHandler = (req, res, next) => {
+  // A 1.0.x client is answered in the latest 1.0 patch (xAPI 1.0.3 Communication 3.3).
+  const isVersion1 = req.get(VERSION_HEADER)?.trim().startsWith('1.0') ?? false;
+  res.set(VERSION_HEADER, isVersion1 ? '1.0.3' : LRS_VERSION);
   next();
 };
 
@@ -204,28 +428,114 @@ const requireVersionHeader: RequestHandler = (req, _res, next) => {
 };
 
 /**
- * xAPI Communication 2.1.3: every Statement Resource response says up to when stored
- * statements are available; a statement is readable once its transaction has committed.
+ * xAPI Communication 2.1.3: every Statement Resource response, a refusal included, says up to
+ * when stored statements are final (see readConsistentThrough). For writes the read runs
+ * alongside the request and the header is set just before the answer goes out.
  */
-const setConsistentThrough: RequestHandler = (_req, res, next) => {
-  res.set(CONSISTENT_THROUGH_HEADER, new Date().toISOString());
-  next();
-};
-
-function requireCredential(db: Executor): RequestHandler {
+function setConsistentThrough(db: Executor): RequestHandler {
   return async (req, res, next) => {
-    res.locals.xapiCredential = await authenticateBasic(db, req.get('Authorization'));
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      res.set(CONSISTENT_THROUGH_HEADER, (await readConsistentThrough(db)).toISOString());
+      next();
+      return;
+    }
+    const through = readConsistentThrough(db).then(
+      (instant) => instant.toISOString(),
+      () => undefined,
+    );
+    let isHeld = true;
+    // Hold the answer until the read is done, so the header is there whatever the outcome.
+    const end = res.end.bind(res) as (...args: unknown[]) => Response;
+    res.end = ((...args: unknown[]) => {
+      if (!isHeld) return end(...args);
+      void through.then((value) => {
+        isHeld = false;
+        if (value !== undefined && !res.headersSent) res.set(CONSISTENT_THROUGH_HEADER, value);
+        end(...args);
+      });
+      return res;
+    }) as typeof res.end;
     next();
   };
 }
 
-function credentialOf(res: Response): XapiCredential {
-  return res.locals.xapiCredential as XapiCredential;
+/** Authenticates the caller: a launch token or a platform credential (xAPI Communication 4). */
+function requireClient(db: Executor): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.get('Authorization');
+    const presented = parseBasicHeader(header);
+    let client: XapiClient;
+    if (presented?.key.startsWith(LAUNCH_KEY_PREFIX)) {
+      const grant = await authenticateLaunchToken(db, presented.key, presented.secret);
+      if (!grant) throw new XapiAuthError('The launch token is not valid or has expired.');
+      client = { kind: 'launch', grant };
+    } else {
+      client = { kind: 'credential', credential: await authenticateBasic(db, header) };
+    }
+    res.locals.xapiClient = client;
+    next();
+  };
+}
+
+function parseBasicHeader(header: string | undefined): { key: string; secret: string } | null {
+  const match = /^Basic[ ]+([A-Za-z0-9+/=_-]+)[ ]*$/i.exec(header ?? '');
+  if (!match?.[1]) return null;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon <= 0 ? null : { key: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+}
+
+function clientOf(res: Response): XapiClient {
+  return res.locals.xapiClient as XapiClient;
 }
 
 /** Which trust level statements sent with this credential carry (ARCHITECTURE.md, Trust). */
 function statementSourceFor(credential: XapiCredential): StatementSource {
   return credential.platformId === null ? 'content' : 'platform';
+}
+
+/**
+ * A launch token writes only statements about its own learner in its own registration
+ * (ARCHITECTURE.md, Trust): the actor has the launch actor's identifier and
+ * context.registration is the launch registration.
+ */
+function checkLaunchStatements(grant: LaunchGrant, statements: readonly Statement[]): void {
+  const own = agentKeyOf(grant.actor);
+  statements.forEach((statement, index) => {
+    const isSameActor = identifierOf(statement.actor) && agentKeyOf(statement.actor) === own;
+    if (!isSameActor) {
+      throw new ForbiddenError(
+        `statement[${index}].actor is not the learner this launch token was issued for`,
+      );
+    }
+    const registration = statement.context?.registration?.toLowerCase();
+    if (registration !== grant.registration.toLowerCase()) {
+      throw new ForbiddenError(
+        `statement[${index}].context.registration must be the launch registration ${grant.registration}`,
+      );
+    }
+  });
+}
+
+function isOwnStatement(grant: LaunchGrant, statement: LrsStatement): boolean {
+  return (
+    identifierOf(statement.actor) !== undefined &&
+    agentKeyOf(statement.actor) === agentKeyOf(grant.actor) &&
+    statement.context?.registration?.toLowerCase() === grant.registration.toLowerCase()
+  );
+}
+
+/** A launch token reads its own learner's statements in its registration, nothing else. */
+function restrictToLaunch(grant: LaunchGrant, query: StatementQuery): void {
+  if (query.agent && agentKeyOf(query.agent) !== agentKeyOf(grant.actor)) {
+    throw new ForbiddenError("A launch token reads only its own learner's statements");
+  }
+  if (query.registration && query.registration.toLowerCase() !== grant.registration.toLowerCase()) {
+    throw new ForbiddenError('A launch token reads only statements of its registration');
+  }
+  query.agent = grant.actor;
+  query.relatedAgents = false;
+  query.registration = grant.registration;
 }
 
 const notFound: RequestHandler = (req) => {
@@ -238,155 +548,127 @@ const challengeUnauthorized: ErrorRequestHandler = (error, _req, res, next) => {
   next(error);
 };
 
-function jsonBody(req: Request): unknown {
-  if (!req.is('application/json')) {
-    throw new BadRequestError(
-      'Send statements as application/json (multipart/mixed attachments are not supported yet)',
-    );
+/**
+ * The statements of a request (xAPI Communication 1.5.2): application/json, or multipart/mixed
+ * whose first part is the statements as application/json and whose other parts are attachment
+ * contents, each with its SHA-256 in X-Experience-API-Hash.
+ */
+function readStatementBody(req: Request): { body: unknown; parts: AttachmentParts } {
+  const parts: AttachmentParts = new Map();
+  if (req.is('application/json')) return { body: req.body as unknown, parts };
+  if (!req.is('multipart/mixed')) {
+    throw new BadRequestError('Send statements as application/json or multipart/mixed');
   }
-  return req.body as unknown;
+  const [first, ...rest] = parseMultipart(req.body as Buffer, req.get('Content-Type') ?? '');
+  if (!first || !isJsonMediaType(first.headers['content-type'] ?? '')) {
+    throw new BadRequestError('The first part of a multipart request must be application/json');
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(first.body.toString('utf8'));
+  } catch {
+    throw new BadRequestError('The first part of the multipart request is not valid JSON');
+  }
+  for (const [index, part] of rest.entries()) {
+    const hash = part.headers[HASH_HEADER.toLowerCase()];
+    if (!hash) throw new BadRequestError(`Part ${index + 2} has no ${HASH_HEADER} header`);
+    const encoding = part.headers['content-transfer-encoding'];
+    if (encoding !== undefined && encoding.toLowerCase() !== 'binary') {
+      throw new BadRequestError(`Part ${index + 2} must have Content-Transfer-Encoding binary`);
+    }
+    const actual = createHash('sha256').update(part.body).digest('hex');
+    if (actual !== hash.toLowerCase()) {
+      throw new BadRequestError(`Part ${index + 2} does not have the SHA-256 ${hash}`);
+    }
+    parts.set(actual, {
+      contentType: part.headers['content-type'] ?? 'application/octet-stream',
+      content: part.body,
+    });
+  }
+  return { body, parts };
+}
+
+/** The attachments of a statement and of its sub-statement. */
+function attachmentsOf(statement: Statement): Attachment[] {
+  return [
+    ...(statement.attachments ?? []),
+    ...(statement.object.objectType === 'SubStatement' ? (statement.object.attachments ?? []) : []),
+  ];
 }
 
 /**
- * xAPI Communication 1.5.2: attachment content travels in a multipart/mixed request unless the
- * attachment has a fileUrl. This LRS reads JSON only, so such statements cannot be complete.
+ * xAPI Data 2.4.11 and Communication 1.5.2: every attachment without a fileUrl has its content
+ * among the parts, every part belongs to an attachment, and signatures (Data 2.6) hold.
  */
-function rejectAttachmentsWithoutFileUrl(statements: readonly Statement[]): void {
-  statements.forEach((statement, index) => {
-    const lists = [
-      { path: 'attachments', list: statement.attachments },
-      {
-        path: 'object.attachments',
-        list:
-          statement.object.objectType === 'SubStatement' ? statement.object.attachments : undefined,
-      },
-    ];
-    for (const { path, list } of lists) {
-      const missing = list?.findIndex((attachment) => attachment.fileUrl === undefined) ?? -1;
-      if (missing >= 0) {
+async function checkAttachments(statements: readonly Statement[], parts: AttachmentParts) {
+  const referenced = new Set<string>();
+  for (const [index, statement] of statements.entries()) {
+    for (const attachment of attachmentsOf(statement)) {
+      const sha2 = attachment.sha2.toLowerCase();
+      referenced.add(sha2);
+      const part = parts.get(sha2);
+      if (!part && attachment.fileUrl === undefined) {
         throw new XapiStatementInvalidError(
-          `statement[${index}].${path}[${missing}] has no fileUrl, so its content would need multipart/mixed, which this LRS does not accept yet`,
+          `statement[${index}] has an attachment ${attachment.sha2} with neither fileUrl nor content in the request`,
         );
       }
+      if (attachment.usageType === SIGNATURE_USAGE_TYPE) {
+        if (attachment.contentType !== SIGNATURE_CONTENT_TYPE) {
+          throw new XapiStatementInvalidError(
+            `statement[${index}]: a signature attachment must be ${SIGNATURE_CONTENT_TYPE}`,
+          );
+        }
+        if (!part) {
+          throw new XapiStatementInvalidError(`statement[${index}]: the signature is missing`);
+        }
+        await checkSignature(statement, part.content.toString('utf8'), `statement[${index}]`);
+      }
     }
-  });
-}
-
-/**
- * The query parameters, each given once. xAPI Communication 3.2: the LRS MUST reject with 400
- * parameters it does not recognise, including known names in the wrong case.
- */
-function readParameters(req: Request, allowed: readonly string[]): Record<string, string> {
-  const parameters: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.query as Record<string, unknown>)) {
-    if (!allowed.includes(name)) {
-      throw new BadRequestError(
-        `${name} is not a parameter of ${req.method} ${req.baseUrl}${req.path}`,
-      );
+  }
+  for (const sha2 of parts.keys()) {
+    if (!referenced.has(sha2)) {
+      throw new BadRequestError(`The request has content ${sha2} that no attachment describes`);
     }
-    if (typeof value !== 'string') throw new BadRequestError(`${name} must be given once`);
-    parameters[name] = value;
-  }
-  return parameters;
-}
-
-/** Parameter values are validated like the same values in statements, but are not statements. */
-function asParameter<T>(read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    if (error instanceof XapiStatementInvalidError) {
-      throw new BadRequestError(`The parameter ${error.message}`, { cause: error });
-    }
-    throw error;
   }
 }
 
-function rejectUnsupportedOptions(parameters: Record<string, string>): void {
-  for (const name of ['related_activities', 'related_agents', 'attachments']) {
-    const value = parameters[name];
-    if (value === undefined) continue;
-    const flag = parseBoolean(value, name);
-    if (flag) throw new BadRequestError(`${name}=true is not supported by this LRS yet`);
+function parseFormat(value: string | undefined): StatementFormat {
+  if (value === undefined) return 'exact';
+  if (value !== 'ids' && value !== 'exact' && value !== 'canonical') {
+    throw new BadRequestError(`format must be ids, exact or canonical, not "${value}"`);
   }
-  const format = parameters.format;
-  if (format !== undefined && !['ids', 'exact', 'canonical'].includes(format)) {
-    throw new BadRequestError(`format must be ids, exact or canonical, not "${format}"`);
-  }
+  return value;
 }
 
-/**
- * The filters of GET /statements (xAPI Communication 2.1.3). Every format is answered as
- * `exact`, the statements as they were received.
- */
+/** The filters of GET /statements (xAPI Communication 2.1.3). */
 function parseStatementQuery(parameters: Record<string, string>): StatementQuery {
   const { agent, verb, activity, registration, since, until, limit, ascending, after } = parameters;
+  const flag = (name: string) => {
+    const value = parameters[name];
+    return value === undefined ? false : parseBoolean(value, name);
+  };
   return {
-    agent: agent === undefined ? undefined : parseAgentParameter(agent),
-    verb: verb === undefined ? undefined : asParameter(() => expectIri(verb, 'verb')),
-    activity:
-      activity === undefined ? undefined : asParameter(() => expectIri(activity, 'activity')),
+    agent: agent === undefined ? undefined : parseActorParameter(agent, 'agent'),
+    verb: verb === undefined ? undefined : parseIriParameter(verb, 'verb'),
+    activity: activity === undefined ? undefined : parseIriParameter(activity, 'activity'),
     registration:
-      registration === undefined
-        ? undefined
-        : asParameter(() => expectUuid(registration, 'registration')),
+      registration === undefined ? undefined : parseUuidParameter(registration, 'registration'),
+    relatedActivities: flag('related_activities'),
+    relatedAgents: flag('related_agents'),
     since: since === undefined ? undefined : parseTimestampParameter(since, 'since'),
     until: until === undefined ? undefined : parseTimestampParameter(until, 'until'),
     limit: limit === undefined ? 0 : parseCount(limit, 'limit'),
     ascending: ascending === undefined ? false : parseBoolean(ascending, 'ascending'),
-    after: after === undefined ? undefined : parseCount(after, 'after'),
+    after,
   };
-}
-
-function parseAgentParameter(text: string): Actor {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new BadRequestError('The parameter agent must be an Agent or Identified Group as JSON');
-  }
-  const agent = asParameter(() => validateActor(value, 'agent'));
-  if (!identifierOf(agent)) {
-    throw new BadRequestError(
-      'The parameter agent must be an Agent or an Identified Group, not an anonymous group',
-    );
-  }
-  return agent;
-}
-
-function parseTimestampParameter(text: string, name: string): Date {
-  const instant = parseTimestamp(text);
-  if (instant === null) {
-    throw new BadRequestError(
-      `The parameter ${name} must be an ISO 8601 timestamp with a time zone`,
-    );
-  }
-  return new Date(instant);
-}
-
-function parseCount(text: string, name: string): number {
-  if (!/^\d{1,15}$/.test(text))
-    throw new BadRequestError(`The parameter ${name} must be a whole number`);
-  return Number(text);
-}
-
-function parseBoolean(text: string, name: string): boolean {
-  if (text !== 'true' && text !== 'false') {
-    throw new BadRequestError(`The parameter ${name} must be true or false`);
-  }
-  return text === 'true';
 }
 
 /**
  * xAPI Data 2.5: `more` is a relative IRL (path and query, no scheme or host) to the next page,
  * or an empty string when there is none.
  */
-function moreUrl(
-  req: Request,
-  parameters: Record<string, string>,
-  nextAfter: number | null,
-): string {
-  if (nextAfter === null) return '';
-  const query = new URLSearchParams({ ...parameters, after: String(nextAfter) });
+function moreUrl(req: Request, parameters: Record<string, string>, next: string | null): string {
+  if (next === null) return '';
+  const query = new URLSearchParams({ ...parameters, after: next });
   return `${req.baseUrl}/statements?${query.toString()}`;
 }

@@ -42,17 +42,36 @@
  * there is none. Statements stored while paging never shift a page.
  */
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, gt, inArray, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  exists,
+  gt,
+  inArray,
+  lt,
+  lte,
+  ne,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
+import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '../db/database.js';
-import { statements as statementsTable } from '../db/schema.js';
-import { XapiStatementConflictError, XapiStatementInvalidError } from '../errors.js';
+import { statements as statementsTable, xapiAttachments } from '../db/schema.js';
+import {
+  BadRequestError,
+  XapiStatementConflictError,
+  XapiStatementInvalidError,
+} from '../errors.js';
 import type { XapiCredential } from './credentials.js';
 import type { ResolveActor } from './resolve-actor.js';
 import {
+  CONTEXT_ACTIVITY_TYPES,
   VOIDED_VERB_ID,
   type Actor,
   type Agent,
-  type InverseFunctionalIdentifier,
   type LrsStatement,
   type Statement,
 } from './statement.js';
@@ -92,6 +111,32 @@ export type OnStatementsStored = (
   statements: readonly StoredStatement[],
 ) => Promise<void>;
 
+/** Attachment content by its SHA-256 hex (xAPI Data 2.4.11). */
+export interface AttachmentContent {
+  readonly sha2: string;
+  readonly contentType: string;
+  readonly content: Buffer;
+}
+
+/** The stored contents among `hashes`, in that order; unknown hashes are left out. */
+export async function readAttachments(
+  db: Executor,
+  hashes: readonly string[],
+): Promise<AttachmentContent[]> {
+  if (hashes.length === 0) return [];
+  const rows = await db
+    .select()
+    .from(xapiAttachments)
+    .where(inArray(xapiAttachments.sha2, [...hashes]));
+  const bySha2 = new Map(rows.map((row) => [row.sha2, row]));
+  return hashes.flatMap((sha2) => {
+    const row = bySha2.get(sha2);
+    return row
+      ? [{ sha2, contentType: row.contentType, content: Buffer.from(row.contentBase64, 'base64') }]
+      : [];
+  });
+}
+
 /** The most statements one page of a query returns. */
 export const MAX_PAGE_SIZE = 100;
 /** Rows per INSERT, well under PostgreSQL's 65,535 bind parameters. */
@@ -106,7 +151,9 @@ export async function storeStatements({
   publicUrl,
   resolveActor,
   onStatementsStored,
-  now = new Date(),
+  now,
+  authority: authorityOverride,
+  attachments = [],
 }: {
   db: Executor;
   statements: readonly Statement[];
@@ -116,22 +163,15 @@ export async function storeStatements({
   publicUrl: string;
   resolveActor: ResolveActor;
   onStatementsStored: OnStatementsStored;
+  /** The `stored` time; by default the database clock once the writers' lock is held. */
   now?: Date;
+  /** An authority to record instead of the credential's (a launch's actor, say). */
+  authority?: Agent;
+  /** Attachment contents that came with the statements, stored with them. */
+  attachments?: readonly AttachmentContent[];
 }): Promise<{ ids: string[]; stored: StoredStatement[] }> {
   const sent = withIds(statements);
-  const stored = now.toISOString();
-  const authority: Agent = {
-    objectType: 'Agent',
-    account: { homePage: publicUrl, name: credential.key },
-  };
-  const lrsStatements = sent.map((statement): LrsStatement => ({
-    ...statement,
-    timestamp: statement.timestamp ?? stored,
-    stored,
-    authority,
-    version: statement.version ?? LRS_VERSION,
-  }));
-  lrsStatements.forEach((statement, index) => {
+  sent.forEach((statement, index) => {
     // PostgreSQL jsonb cannot hold the NUL character, which JSON otherwise allows.
     if (containsNul(statement)) {
       throw new XapiStatementInvalidError(
@@ -141,13 +181,30 @@ export async function storeStatements({
   });
 
   return db.transaction(async (tx) => {
+    const { clock, voidedIds: alreadyVoided } = await holdWritersLock(
+      tx,
+      sent.map((statement) => statement.id),
+    );
+    const storedAt = now ?? clock;
+    const stored = storedAt.toISOString();
+    const authority: Agent = authorityOverride ?? {
+      objectType: 'Agent',
+      account: { homePage: publicUrl, name: credential.key },
+    };
+    const lrsStatements = sent.map((statement): LrsStatement => ({
+      ...statement,
+      timestamp: statement.timestamp ?? stored,
+      stored,
+      authority,
+      version: statement.version ?? LRS_VERSION,
+    }));
     const userIds = await resolveActors(tx, lrsStatements, resolveActor);
     const rows = lrsStatements.map((statement, index) =>
       toRow(statement, {
         userId: userIds[index] ?? null,
         source,
         credentialKey: credential.key,
-        now,
+        now: storedAt,
       }),
     );
     const inserted = new Map<string, number>();
@@ -160,9 +217,21 @@ export async function storeStatements({
       for (const { id, seq } of returned) inserted.set(id, seq);
     }
     await checkResentStatements(tx, sent, inserted);
+    if (attachments.length > 0) {
+      await tx
+        .insert(xapiAttachments)
+        .values(
+          attachments.map((attachment) => ({
+            sha2: attachment.sha2,
+            contentType: attachment.contentType,
+            contentBase64: attachment.content.toString('base64'),
+          })),
+        )
+        .onConflictDoNothing({ target: xapiAttachments.sha2 });
+    }
 
     const newRows = rows.filter((row) => inserted.has(row.id));
-    const voidedIds = await applyVoiding(tx, newRows);
+    const voidedIds = await applyVoiding(tx, newRows, alreadyVoided);
     const storedStatements = newRows.map((row): StoredStatement => ({
       ...row,
       seq: inserted.get(row.id) ?? 0,
@@ -281,6 +350,7 @@ async function checkResentStatements(
 async function applyVoiding(
   tx: Executor,
   newRows: readonly ReturnType<typeof toRow>[],
+  alreadyVoidedIds: readonly string[],
 ): Promise<Set<string>> {
   if (newRows.length === 0) return new Set();
   const targets = newRows.flatMap((row) => {
@@ -288,19 +358,15 @@ async function applyVoiding(
     return verb.id === VOIDED_VERB_ID && object.objectType === 'StatementRef' ? [object.id] : [];
   });
   const newIds = newRows.map((row) => row.id);
-  const voidingTarget = sql`${statementsTable.statement} -> 'object' ->> 'id'`;
-  const alreadyVoided = await tx
-    .select({ id: voidingTarget })
-    .from(statementsTable)
-    .where(and(eq(statementsTable.verbId, VOIDED_VERB_ID), inArray(voidingTarget, newIds)));
-  const toVoid = [...targets, ...alreadyVoided.map((row) => String(row.id))];
+  const newIdSet = new Set(newIds);
+  const alreadyVoided = alreadyVoidedIds.filter((id) => newIdSet.has(id));
+  const toVoid = [...targets, ...alreadyVoided];
   if (toVoid.length === 0) return new Set();
   const voided = await tx
     .update(statementsTable)
     .set({ isVoided: true })
     .where(and(inArray(statementsTable.id, toVoid), ne(statementsTable.verbId, VOIDED_VERB_ID)))
     .returning({ id: statementsTable.id });
-  const newIdSet = new Set(newIds);
   return new Set(voided.map((row) => row.id).filter((id) => newIdSet.has(id)));
 }
 
@@ -318,7 +384,63 @@ export async function getStatement(
   return row ? (row.statement as unknown as LrsStatement) : null;
 }
 
-/** Filters of GET /statements (xAPI Communication 2.1.3) this store supports so far. */
+/**
+ * Every transaction that stores statements holds this advisory lock (shared: writers never wait
+ * for each other) from before it reads the clock for `stored` until it ends. Readers look for
+ * holders to learn the earliest `stored` still to come; see `readConsistentThrough`.
+ */
+const WRITERS_LOCK_KEY = 4_242_101;
+
+/**
+ * Takes the writers' lock and reads the clock for `stored`, and, in the same round trip, which
+ * of `ids` stored voiding statements already point to (xAPI Data 2.3.2).
+ */
+async function holdWritersLock(
+  tx: Executor,
+  ids: readonly string[],
+): Promise<{ clock: Date; voidedIds: string[] }> {
+  const voidingTarget = sql`${statementsTable.statement} -> 'object' ->> 'id'`;
+  const idList = sql.join(
+    ids.map((id) => sql`${id}`),
+    sql`, `,
+  );
+  const result = await tx.execute(sql`
+    select pg_advisory_xact_lock_shared(${WRITERS_LOCK_KEY}::bigint),
+      date_trunc('milliseconds', clock_timestamp()) as now,
+      array(select ${voidingTarget} from ${statementsTable}
+             where ${statementsTable.verbId} = ${VOIDED_VERB_ID} and ${voidingTarget} in (${idList})
+           ) as voided`);
+  const row = rowsOf(result)[0] ?? {};
+  return {
+    clock: new Date(row.now as string | Date),
+    voidedIds: ((row.voided as string[] | null) ?? []).map(String),
+  };
+}
+
+function rowsOf(result: unknown): Record<string, unknown>[] {
+  return (result as { rows: Record<string, unknown>[] }).rows;
+}
+
+/**
+ * The instant through which stored statements are final (xAPI Communication 2.1.3,
+ * X-Experience-API-Consistent-Through): every statement stored before it is visible now, and
+ * none stored before it can still appear. It is the start of the oldest transaction still
+ * storing statements (their `stored` comes later), or the database clock when none is.
+ */
+export async function readConsistentThrough(db: Executor): Promise<Date> {
+  const result = await db.execute(sql`
+    select date_trunc('milliseconds', coalesce(
+      (select min(activity.xact_start)
+         from pg_locks as lock
+         join pg_stat_activity as activity on activity.pid = lock.pid
+        where lock.locktype = 'advisory' and lock.granted
+          and lock.database = (select oid from pg_database where datname = current_database())
+          and lock.classid = 0 and lock.objid = ${WRITERS_LOCK_KEY} and lock.objsubid = 1),
+      clock_timestamp())) as through`);
+  return new Date(rowsOf(result)[0]?.through as string | Date);
+}
+
+/** Filters of GET /statements (xAPI Communication 2.1.3). */
 export interface StatementQuery {
   /** An Agent or Identified Group: statements whose actor or object is it or has it as member. */
   agent?: Actor;
@@ -326,6 +448,10 @@ export interface StatementQuery {
   /** Statements whose object is the Activity with this id. */
   activity?: string;
   registration?: string;
+  /** Widens `activity` to context activities and sub-statements. */
+  relatedActivities?: boolean;
+  /** Widens `agent` to authority, instructor, team, context agents and sub-statements. */
+  relatedAgents?: boolean;
   /** Stored strictly after. */
   since?: Date;
   /** Stored at or before. */
@@ -333,59 +459,197 @@ export interface StatementQuery {
   /** 0 means MAX_PAGE_SIZE. */
   limit: number;
   ascending: boolean;
-  /** The cursor a previous page returned as `nextAfter`. */
-  after?: number;
+  /** The cursor a previous page returned as `next`. */
+  after?: string;
 }
 
 export interface StatementPage {
   statements: LrsStatement[];
-  nextAfter: number | null;
+  /** The cursor of the next page, or null when this is the last. */
+  next: string | null;
+  /** See readConsistentThrough. */
+  consistentThrough: Date;
 }
 
-/** Queries stored statements; see the contract at the top of this file. */
+/**
+ * A position in the stored order: (stored, seq) of the last statement returned, and the
+ * consistent-through instant the first page was read at, which bounds later newest-first pages.
+ */
+interface Cursor {
+  storedMs: number;
+  seq: number;
+  throughMs: number;
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return `${cursor.storedMs}.${cursor.seq}.${cursor.throughMs}`;
+}
+
+function decodeCursor(text: string): Cursor {
+  const match = /^(\d{1,15})\.(\d{1,15})\.(\d{1,15})$/.exec(text);
+  if (!match) throw new BadRequestError('The paging cursor is not one this LRS handed out');
+  return { storedMs: Number(match[1]), seq: Number(match[2]), throughMs: Number(match[3]) };
+}
+
+/**
+ * Queries stored statements; see the contract at the top of this file. Pages are ordered by
+ * (stored, seq) and only ever hold statements stored before the consistent-through instant, so
+ * a statement committed late can never land behind a page already handed out: following `next`
+ * returns every matching statement exactly once while statements keep arriving.
+ */
 export async function queryStatements(db: Executor, query: StatementQuery): Promise<StatementPage> {
   const limit = query.limit <= 0 || query.limit > MAX_PAGE_SIZE ? MAX_PAGE_SIZE : query.limit;
-  const conditions: SQL[] = [eq(statementsTable.isVoided, false)];
-  if (query.agent) conditions.push(agentCondition(query.agent));
-  if (query.verb !== undefined) conditions.push(eq(statementsTable.verbId, query.verb));
-  if (query.activity !== undefined) conditions.push(eq(statementsTable.activityId, query.activity));
-  if (query.registration !== undefined) {
-    conditions.push(eq(statementsTable.registration, query.registration));
+  const cursor = query.after === undefined ? undefined : decodeCursor(query.after);
+  const consistentThrough = await readConsistentThrough(db);
+  // Newest first keeps the bound of its first page; oldest first moves on with the present.
+  const through = cursor && !query.ascending ? new Date(cursor.throughMs) : consistentThrough;
+  const conditions: SQL[] = [
+    eq(statementsTable.isVoided, false),
+    lt(statementsTable.stored, through),
+  ];
+  const filters = filterConditions(statementsTable, query);
+  if (filters.length > 0) {
+    // xAPI Communication 2.1.3, Filter Conditions for StatementRefs: a statement whose object
+    // is a StatementRef to a statement that matches (voided or not) matches too.
+    const target = alias(statementsTable, 'target');
+    conditions.push(
+      or(
+        and(...filters),
+        and(
+          sql`${statementsTable.statement} -> 'object' ->> 'objectType' = 'StatementRef'`,
+          exists(
+            db
+              .select({ one: sql`1` })
+              .from(target)
+              .where(
+                and(
+                  sql`${target.id}::text = lower(${statementsTable.statement} -> 'object' ->> 'id')`,
+                  ...filterConditions(target, query),
+                ),
+              ),
+          ),
+        ),
+      ) as SQL,
+    );
   }
   if (query.since) conditions.push(gt(statementsTable.stored, query.since));
   if (query.until) conditions.push(lte(statementsTable.stored, query.until));
-  if (query.after !== undefined) {
+  if (cursor) {
+    const stored = new Date(cursor.storedMs);
+    const position = sql`(${statementsTable.stored}, ${statementsTable.seq})`;
     conditions.push(
-      query.ascending ? gt(statementsTable.seq, query.after) : lt(statementsTable.seq, query.after),
+      query.ascending
+        ? sql`${position} > (${stored}, ${cursor.seq})`
+        : sql`${position} < (${stored}, ${cursor.seq})`,
     );
   }
+  const direction = query.ascending ? asc : desc;
   const rows = await db
-    .select({ seq: statementsTable.seq, statement: statementsTable.statement })
+    .select({
+      seq: statementsTable.seq,
+      stored: statementsTable.stored,
+      statement: statementsTable.statement,
+    })
     .from(statementsTable)
     .where(and(...conditions))
-    .orderBy(query.ascending ? asc(statementsTable.seq) : desc(statementsTable.seq))
+    .orderBy(direction(statementsTable.stored), direction(statementsTable.seq))
     .limit(limit + 1);
   const page = rows.slice(0, limit);
+  const last = page.at(-1);
   return {
     statements: page.map((row) => row.statement as unknown as LrsStatement),
-    nextAfter: rows.length > limit ? (page.at(-1)?.seq ?? null) : null,
+    next:
+      rows.length > limit && last
+        ? encodeCursor({
+            storedMs: last.stored.getTime(),
+            seq: last.seq,
+            throughMs: through.getTime(),
+          })
+        : null,
+    consistentThrough,
   };
+}
+
+/** The columns the filters read, on the statements table or an alias of it. */
+interface StatementsTable {
+  statement: AnyPgColumn;
+  verbId: AnyPgColumn;
+  activityId: AnyPgColumn;
+  registration: AnyPgColumn;
+}
+
+/** The agent, verb, activity and registration filters, on `table` (the table or an alias). */
+function filterConditions(table: StatementsTable, query: StatementQuery): SQL[] {
+  const conditions: SQL[] = [];
+  if (query.agent) {
+    conditions.push(agentCondition(table, query.agent, query.relatedAgents ?? false));
+  }
+  if (query.verb !== undefined) conditions.push(eq(table.verbId, query.verb));
+  if (query.activity !== undefined) {
+    conditions.push(
+      query.relatedActivities
+        ? relatedActivityCondition(table, query.activity)
+        : eq(table.activityId, query.activity),
+    );
+  }
+  if (query.registration !== undefined) {
+    conditions.push(eq(table.registration, query.registration));
+  }
+  return conditions;
+}
+
+/** Containment of a JSON fragment in the stored statement (uses jsonb `@>`). */
+function containsIn(table: StatementsTable): (fragment: Record<string, unknown>) => SQL {
+  return (fragment) => sql`${table.statement} @> ${JSON.stringify(fragment)}::jsonb`;
 }
 
 /**
  * xAPI Communication 2.1.3, `agent`: the actor or object has the same inverse functional
- * identifier, or is a group with a member that has it.
+ * identifier, or is a group with a member that has it; with `related_agents`, also the
+ * authority, instructor, team, context agents and groups, and the same places in a sub-statement.
  */
-function agentCondition(agent: Actor): SQL {
+function agentCondition(table: StatementsTable, agent: Actor, isRelated: boolean): SQL {
+  const contains = containsIn(table);
   const identifier = identifierOf(agent);
   if (!identifier) throw new TypeError('The agent filter needs an Agent or an Identified Group');
-  const contains = (fragment: Record<string, unknown>) =>
-    sql`${statementsTable.statement} @> ${JSON.stringify(fragment)}::jsonb`;
-  const member = (ifi: InverseFunctionalIdentifier) => ({ member: [ifi] });
+  const asActor = [identifier, { member: [identifier] }];
+  const fragments: Record<string, unknown>[] = asActor.flatMap((who) => [
+    { actor: who },
+    { object: who },
+  ]);
+  if (isRelated) {
+    const inStatement = (who: unknown): Record<string, unknown>[] => [
+      { actor: who },
+      { object: who },
+      { context: { instructor: who } },
+      { context: { team: who } },
+      { context: { contextAgents: [{ agent: who }] } },
+      { context: { contextGroups: [{ group: who }] } },
+    ];
+    for (const who of asActor) {
+      fragments.push({ authority: who });
+      fragments.push(...inStatement(who).slice(2));
+      fragments.push(...inStatement(who).map((fragment) => ({ object: fragment })));
+    }
+  }
+  return or(...fragments.map(contains)) as SQL;
+}
+
+/**
+ * xAPI Communication 2.1.3, `related_activities`: the object, any context activity, or the same
+ * places in a sub-statement is the activity.
+ */
+function relatedActivityCondition(table: StatementsTable, activityId: string): SQL {
+  const contains = containsIn(table);
+  const inStatement: Record<string, unknown>[] = [
+    { object: { id: activityId } },
+    ...CONTEXT_ACTIVITY_TYPES.map((type) => ({
+      context: { contextActivities: { [type]: [{ id: activityId }] } },
+    })),
+  ];
   return or(
-    contains({ actor: identifier }),
-    contains({ object: identifier }),
-    contains({ actor: member(identifier) }),
-    contains({ object: member(identifier) }),
+    eq(table.activityId, activityId),
+    ...inStatement.slice(1).map(contains),
+    ...inStatement.map((fragment) => contains({ object: fragment })),
   ) as SQL;
 }

@@ -5,7 +5,7 @@ import {
   type StatementObject,
   type SubStatement,
 } from '../statement.js';
-import { validateActor } from './actor.js';
+import { identifierOf, validateActor } from './actor.js';
 import { validateAttachments } from './attachments.js';
 import { validateContext } from './context.js';
 import {
@@ -44,7 +44,7 @@ export function validateStatement(value: unknown, path = 'statement'): Statement
     id: optional(object, 'id', path, expectUuid),
     ...parts,
     stored: optional(object, 'stored', path, validateTimestamp),
-    authority: optional(object, 'authority', path, validateActor),
+    authority: optional(object, 'authority', path, validateAuthority),
     version: optional(object, 'version', path, validateStatementVersion),
   });
 }
@@ -115,4 +115,19 @@ function validateStatementParts(
     timestamp: optional(object, 'timestamp', path, validateTimestamp),
     attachments: optional(object, 'attachments', path, validateAttachments),
   });
+}
+
+/**
+ * xAPI Data 2.4.9: an authority is an Agent, or a Group only in the OAuth 3-legged case: an
+ * anonymous group of exactly two Agents (the application and the user).
+ */
+function validateAuthority(value: unknown, path: string): Actor {
+  const authority = validateActor(value, path);
+  if (authority.objectType === 'Group') {
+    if (identifierOf(authority)) invalid(path, 'as a Group must be an anonymous group');
+    if (authority.member?.length !== 2) {
+      invalid(`${path}.member`, 'of an authority Group must list exactly two Agents');
+    }
+  }
+  return authority;
 }

@@ -1,0 +1,252 @@
+/**
+ * Ingest benchmark of the LRS on PostgreSQL (issue 4): 8 concurrent clients POST realistic
+ * assessment statements (answered / passed / completed, with scores and context) to the tool
+ * running as its own process, first in batches of 50, then one by one. In the same run it
+ * measures multi-row INSERTs of the same JSON straight into PostgreSQL, the baseline the LRS
+ * rate is compared with. Prints statements/s, p99 latency per request, the tool's peak RSS
+ * and the ratios.
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/ingest.ts
+ *
+ * It creates a scratch database next to DATABASE_URL's and drops it afterwards.
+ * BENCH_SECONDS (default 10) sets the length of each phase.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+const CLIENTS = 8;
+const BATCH_SIZE = 50;
+const PHASE_SECONDS = Number(process.env.BENCH_SECONDS ?? '10');
+const PORT = 3000 + Math.floor(Math.random() * 2000) + 1000;
+const LMS = 'https://moodle.example.org';
+const VERBS = {
+  answered: 'http://adlnet.gov/expapi/verbs/answered',
+  passed: 'http://adlnet.gov/expapi/verbs/passed',
+  completed: 'http://adlnet.gov/expapi/verbs/completed',
+} as const;
+
+const serverUrl = process.env.DATABASE_URL;
+if (!serverUrl) {
+  process.stderr.write('Set DATABASE_URL to a PostgreSQL server: the benchmark runs on it.\n');
+  process.exit(2);
+}
+
+/** One assessment statement for a learner: an answer, or the pass / completion of a quiz. */
+function assessmentStatement(learner: number, index: number): Record<string, unknown> {
+  const quiz = `https://content.example.org/courses/env-101/quiz-${learner % 12}`;
+  const kind = index % 10 === 9 ? 'completed' : index % 10 === 8 ? 'passed' : 'answered';
+  const raw = (learner * 7 + index * 3) % 11;
+  return {
+    id: randomUUID(),
+    actor: {
+      objectType: 'Agent',
+      name: `Learner ${learner}`,
+      account: { homePage: LMS, name: `user-${learner}` },
+    },
+    verb: { id: VERBS[kind], display: { 'en-US': kind } },
+    object: {
+      objectType: 'Activity',
+      id: kind === 'answered' ? `${quiz}/question-${index % 20}` : quiz,
+      definition: {
+        name: { 'en-US': kind === 'answered' ? `Question ${index % 20}` : 'Sustainability quiz' },
+        type:
+          kind === 'answered'
+            ? 'http://adlnet.gov/expapi/activities/cmi.interaction'
+            : 'http://adlnet.gov/expapi/activities/assessment',
+        ...(kind === 'answered'
+          ? {
+              interactionType: 'choice',
+              correctResponsesPattern: ['b'],
+              choices: ['a', 'b', 'c'].map((id) => ({ id, description: { 'en-US': id } })),
+            }
+          : {}),
+      },
+    },
+    result: {
+      score: { scaled: raw / 10, raw, min: 0, max: 10 },
+      success: raw >= 6,
+      completion: kind !== 'answered',
+      duration: `PT${(index % 50) + 5}S`,
+      ...(kind === 'answered' ? { response: raw >= 6 ? 'b' : 'a' } : {}),
+    },
+    context: {
+      registration: `00000000-0000-4000-8000-${String(learner).padStart(12, '0')}`,
+      contextActivities: {
+        parent: [{ id: quiz, objectType: 'Activity' }],
+        grouping: [{ id: 'https://content.example.org/courses/env-101', objectType: 'Activity' }],
+      },
+      platform: 'Moodle 4.3',
+      language: 'en-US',
+      extensions: { 'https://microcred.example.org/xapi/attempt': (index % 3) + 1 },
+    },
+    timestamp: new Date(Date.now() - (index % 1000) * 1000).toISOString(),
+  };
+}
+
+interface PhaseResult {
+  statements: number;
+  seconds: number;
+  latenciesMs: number[];
+}
+
+/** CLIENTS loops sending `size` statements per request until the phase ends. */
+async function runPhase(
+  size: number,
+  send: (body: Record<string, unknown>[]) => Promise<void>,
+): Promise<PhaseResult> {
+  const latenciesMs: number[] = [];
+  let statements = 0;
+  const started = performance.now();
+  const deadline = started + PHASE_SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_unused, client) => {
+      let index = 0;
+      while (performance.now() < deadline) {
+        const body = Array.from({ length: size }, () => {
+          index += 1;
+          return assessmentStatement(client * 1000 + (index % 97), index);
+        });
+        const sent = performance.now();
+        await send(body);
+        latenciesMs.push(performance.now() - sent);
+        statements += size;
+      }
+    }),
+  );
+  return { statements, seconds: (performance.now() - started) / 1000, latenciesMs };
+}
+
+function p99(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0;
+}
+
+function peakRssMb(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kilobytes = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? '0');
+  return kilobytes / 1024;
+}
+
+async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
+  for (let attempt = 0; attempt < 120; attempt += 1) {
+    if (child.exitCode !== null) throw new Error(`the tool exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error('the tool did not become healthy');
+}
+
+async function main(): Promise<void> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  const name = `microcred_bench_${randomBytes(4).toString('hex')}`;
+  await admin.query(`create database ${name}`);
+  const databaseUrl = new URL(serverUrl as string);
+  databaseUrl.pathname = `/${name}`;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'microcred-bench-'));
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl.toString(),
+    MICROCRED_DATA_DIR: dataDir,
+    MICROCRED_LOG_LEVEL: 'error',
+    MICROCRED_SECRET: randomBytes(32).toString('hex'),
+    PORT: String(PORT),
+    MICROCRED_PUBLIC_URL: `http://127.0.0.1:${PORT}`,
+  };
+  const root = path.resolve(import.meta.dirname, '..');
+  const cli = (args: string[]) =>
+    new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+        cwd: root,
+        env,
+      });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`cli ${code}`))));
+    });
+  await cli(['migrate']);
+  const { key, secret } = JSON.parse(
+    (await cli(['xapi', 'credentials', 'create', '--name', 'bench'])).trim().split('\n').at(-1) ??
+      '{}',
+  ) as { key: string; secret: string };
+  const tool = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${PORT}`;
+  const pool = new pg.Pool({ connectionString: databaseUrl.toString(), max: CLIENTS });
+  pool.on('error', () => {});
+  try {
+    await waitForHealth(url, tool);
+    const authorization = `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
+    const post = async (body: Record<string, unknown>[]) => {
+      const response = await fetch(`${url}/xapi/statements`, {
+        method: 'POST',
+        headers: {
+          Authorization: authorization,
+          'X-Experience-API-Version': '2.0.0',
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify(body.length === 1 ? body[0] : body),
+      });
+      if (response.status !== 200) {
+        throw new Error(`POST answered ${response.status}: ${await response.text()}`);
+      }
+      await response.arrayBuffer();
+    };
+    await runPhase(BATCH_SIZE, post).catch((error: unknown) => {
+      throw error;
+    });
+    // The first phase above warms up the JIT, the connection pools and the secret cache.
+    const batches = await runPhase(BATCH_SIZE, post);
+    const singles = await runPhase(1, post);
+    const rss = peakRssMb(tool.pid);
+
+    await pool.query('create table bench_direct (id uuid primary key, statement jsonb not null)');
+    const insert = async (body: Record<string, unknown>[]) => {
+      const values = body.map((_statement, index) => `($${index * 2 + 1}, $${index * 2 + 2})`);
+      await pool.query(
+        `insert into bench_direct (id, statement) values ${values.join(', ')}`,
+        body.flatMap((statement) => [statement.id, JSON.stringify(statement)]),
+      );
+    };
+    const directBatches = await runPhase(BATCH_SIZE, insert);
+    const directSingles = await runPhase(1, insert);
+
+    const rate = (phase: PhaseResult) => phase.statements / phase.seconds;
+    const line = (label: string, phase: PhaseResult) =>
+      `${label.padEnd(34)} ${rate(phase).toFixed(0).padStart(7)} statements/s   p99 ${p99(phase.latenciesMs).toFixed(1).padStart(6)} ms   (${phase.statements} statements in ${phase.seconds.toFixed(1)} s)`;
+    const report = [
+      `ingest benchmark: ${CLIENTS} clients, ${PHASE_SECONDS} s per phase, PostgreSQL ${(await pool.query('show server_version')).rows[0]?.server_version as string}`,
+      line(`LRS POST, batches of ${BATCH_SIZE}`, batches),
+      line('LRS POST, single statements', singles),
+      line(`direct INSERT, ${BATCH_SIZE} rows each`, directBatches),
+      line('direct INSERT, 1 row each', directSingles),
+      `tool peak RSS                      ${rss.toFixed(0)} MB`,
+      `ratio LRS / direct, batches       ${((rate(batches) / rate(directBatches)) * 100).toFixed(0)}%`,
+      `ratio LRS / direct, singles       ${((rate(singles) / rate(directSingles)) * 100).toFixed(0)}%`,
+      `targets: batches >= 5000/s, singles >= 1000/s, >= 30% of direct`,
+    ];
+    process.stdout.write(`${report.join('\n')}\n`);
+  } finally {
+    tool.kill('SIGTERM');
+    await new Promise((resolve) => tool.once('exit', resolve));
+    await pool.end();
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,57 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { createLogger } from '../../src/config/logger.js';
+import type { Executor } from '../../src/db/database.js';
+import { createLrsRouter } from '../../src/xapi/lrs-router.js';
+
+export const LRS_PUBLIC_URL = 'https://tool.example.org';
+
+/** The LRS router alone on a free port, over a real database. */
+export async function startLrs(db: Executor): Promise<{ baseUrl: string; close(): Promise<void> }> {
+  const app = express();
+  app.use(
+    '/xapi',
+    createLrsRouter({
+      db,
+      publicUrl: LRS_PUBLIC_URL,
+      logger: createLogger('error', () => {}),
+      onStatementsStored: async () => {},
+    }),
+  );
+  const server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  return {
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/xapi`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+export function basicAuthorization(key: string, secret: string): string {
+  return `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
+}
+
+/** Calls the LRS as an xAPI 2.0 client with the given Authorization header. */
+export function xapiRequest(
+  baseUrl: string,
+  authorization: string,
+  path: string,
+  {
+    method = 'GET',
+    body,
+    headers = {},
+  }: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  const isRaw = typeof body === 'string' || Buffer.isBuffer(body);
+  return fetch(`${baseUrl}${path}`, {
+    method,
+    headers: {
+      Authorization: authorization,
+      'X-Experience-API-Version': '2.0.0',
+      ...(body === undefined || isRaw ? {} : { 'Content-Type': 'application/json' }),
+      ...headers,
+    },
+    body: body === undefined ? undefined : isRaw ? (body as string | Buffer) : JSON.stringify(body),
+  });
+}
