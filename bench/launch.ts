@@ -115,9 +115,12 @@ async function run(platform: TestLms, seconds: number): Promise<Figures> {
 }
 
 async function startServer(mode: string, port: number): Promise<ChildProcess> {
+  // BENCH_PROFILE=microcred (or ltijs) writes a CPU profile of that server to bench/profiles/.
+  const profile =
+    process.env.BENCH_PROFILE === mode ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [];
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'bench/launch-server.ts', mode, String(port)],
+    [...profile, '--import', 'tsx', 'bench/launch-server.ts', mode, String(port)],
     {
       env,
       stdio: ['ignore', 'pipe', 'inherit'],
