@@ -1,12 +1,15 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler, type Router } from 'express';
+import { updateIssuerProfile } from '../badges/issuer-profile.js';
 import type { Db } from '../db/database.js';
+import { issuerProfiles } from '../db/schema.js';
 import { NotFoundError, UnauthorizedError } from '../errors.js';
 import { listPlatforms, registerPlatform, toolUrls } from '../lti/platform-registry.js';
 
 /**
- * The admin JSON API for LMS administrators without dynamic registration: `GET|POST
- * /api/admin/platforms`. It answers only a bearer token equal to MICROCRED_ADMIN_TOKEN, and
+ * The admin JSON API: `GET|POST /api/admin/platforms` for LMSs without dynamic registration,
+ * `GET /api/admin/issuer-profiles` and `PATCH /api/admin/issuer-profiles/:id` for the awarding
+ * bodies' details (address, identifiers, parent organisation ...). It answers only a bearer token equal to MICROCRED_ADMIN_TOKEN, and
  * does not exist when that setting is unset.
  */
 export function createAdminRouter(deps: {
@@ -29,6 +32,19 @@ export function createAdminRouter(deps: {
       pasteIntoYourLms: toolUrls(deps.publicUrl),
     });
   });
+  router.get('/api/admin/issuer-profiles', async (_req, res) => {
+    res.json({ issuerProfiles: await deps.db.select().from(issuerProfiles) });
+  });
+
+  router.patch(
+    '/api/admin/issuer-profiles/:id',
+    express.json({ limit: '3mb' }),
+    async (req, res) => {
+      res.json({
+        issuerProfile: await updateIssuerProfile(deps.db, String(req.params.id), req.body),
+      });
+    },
+  );
   return router;
 }
 

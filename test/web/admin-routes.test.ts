@@ -68,11 +68,35 @@ describe('the admin JSON API: manual platform registration', () => {
     });
   });
 
+  it('edits the awarding body of a registered platform', async () => {
+    const response = await fetch(`${tool.url}/api/admin/issuer-profiles/university-of-testing`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: 'https://testing.example', email: 'registry@testing.example' }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      issuerProfile: { id: 'university-of-testing', url: 'https://testing.example' },
+    });
+  });
+
   describe('refusals', () => {
     it('answers 401 to a wrong token', async () => {
       const response = await register({}, 'wrong-token-wrong-token-wrong-token-00');
       expect(response.status).toBe(401);
       expect(await response.json()).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
+    });
+
+    it('answers 400 naming a bad awarding body field', async () => {
+      const response = await fetch(`${tool.url}/api/admin/issuer-profiles/university-of-testing`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'not-an-email' }),
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        error: { code: 'BAD_REQUEST', message: expect.stringContaining('email') },
+      });
     });
 
     it('answers 400 naming the bad field', async () => {
