@@ -51,7 +51,7 @@ export function createCourseRouter(deps: {
           metCount: conditions.filter((condition) => condition.isMet).length,
           credential: award && {
             url: `${publicUrl}/credentials/${award.id}`,
-            fileName: `${achievement.name.replace(/[^\p{L}\p{N}]+/gu, '-')}.json`,
+            fileName: achievement.name.replace(/[^\p{L}\p{N}]+/gu, '-'),
             issuedOn: award.issuedAt.toISOString().slice(0, 10),
           },
         })),

@@ -149,6 +149,8 @@ describe('the first slice: LTI launch → xAPI result → Open Badges 3.0 creden
       evidence: { id: string }[];
     };
     expect(credential.credentialSubject.achievement.achievementType).toBe('MicroCredential');
+    expect(html).toContain(`href="${tool.url}${links[0]}.json"`);
+    expect(await (await fetch(`${tool.url}${links[0]}.json`)).json()).toEqual(credential);
     expect(credential.evidence.map((evidence) => evidence.id).join()).toContain(statementId);
 
     // It validates against the official schema and verifies with a verifier we did not write,
