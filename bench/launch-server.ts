@@ -9,6 +9,7 @@ import { createApp } from '../src/app.js';
 import { createLogger } from '../src/config/logger.js';
 import { loadSettings } from '../src/config/settings.js';
 import { openDatabase } from '../src/db/database.js';
+import { pinQueryForLtijs } from '../src/lti/lti-provider.js';
 import { LtijsStorage } from '../src/lti/ltijs-storage.js';
 import { openToolKeyring } from '../src/lti/tool-key.js';
 
@@ -42,16 +43,7 @@ if (mode === 'microcred') {
   );
   provider.onConnect((_token, _req, res) => res.send('ok'));
   const app = express();
-  app.use((req, _res, next) => {
-    Object.defineProperty(req, 'query', {
-      value: { ...req.query },
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    });
-    next();
-  });
-  app.use('/lti', provider.app);
+  app.use('/lti', pinQueryForLtijs, provider.app);
   app.listen(settings.port, '127.0.0.1', () => console.log(`ready ${settings.port}`));
 } else {
   throw new TypeError('usage: launch-server.ts microcred|ltijs PORT');

@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import ltijs from 'ltijs';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
@@ -36,6 +36,20 @@ function loginParameters(params: Record<string, unknown>): Record<string, string
     }),
   );
 }
+
+/**
+ * Express 5 computes `req.query` with a getter that ltijs's Express 4 sub-app cannot see
+ * through its own request prototype; pin it as a plain property before handing over.
+ */
+export const pinQueryForLtijs: RequestHandler = (req, _res, next) => {
+  Object.defineProperty(req, 'query', {
+    value: { ...req.query },
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+  next();
+};
 
 /** Our parser read the form; tell ltijs's body-parser 1.x not to read the spent stream again. */
 function markBodyParsed(req: Request): void {
@@ -175,17 +189,7 @@ export function createLtiProvider(options: {
       renderError,
     }),
   );
-  // Express 5 computes req.query with a getter that ltijs's Express 4 sub-app cannot see
-  // through its own request prototype; pin it as a plain property before handing over.
-  router.use((req, _res, next) => {
-    Object.defineProperty(req, 'query', {
-      value: { ...req.query },
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    });
-    next();
-  });
+  router.use(pinQueryForLtijs);
   router.all('/login', express.urlencoded({ extended: false, limit: '64kb' }), (req, res, next) => {
     markBodyParsed(req);
     const login = loginParameters({ ...req.query, ...(req.body as object) });

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DidDocument } from '../../src/badges/did-web.js';
-import { createXapiCredentialsCommand } from '../../src/cli/xapi-credentials.js';
 import { createBrowser, type Browser } from '../support/http-client.js';
 import {
   validateAgainstOfficialSchema,
   verifyDataIntegrity,
 } from '../support/independent-verifier.js';
+import { platformXapiAuthorization, postStatements } from '../support/platform-xapi.js';
 import { LTI_ROLES, startTestLms, type TestLms } from '../support/test-lms.js';
 import { startTestTool, type TestTool } from '../support/test-tool.js';
 
@@ -29,31 +29,6 @@ async function registerDynamically(tool: TestTool, lms: TestLms, browser: Browse
   url.searchParams.set('openid_configuration', lms.openIdConfigurationUrl);
   url.searchParams.set('registration_token', lms.registrationToken);
   return browser.request(url.href, { headers: { referer: `${lms.issuer}/admin/tools` } });
-}
-
-async function xapiCredentials(tool: TestTool, lms: TestLms) {
-  let printed = '';
-  await createXapiCredentialsCommand({
-    db: tool.current().database.db,
-    name: 'LMS logstore',
-    platformId: lms.issuer,
-    publicUrl: tool.url,
-    out: (line) => (printed = line),
-  });
-  const { key, secret } = JSON.parse(printed) as { key: string; secret: string };
-  return `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
-}
-
-function postStatements(tool: TestTool, authorization: string, body: unknown) {
-  return fetch(`${tool.url}/xapi/statements`, {
-    method: 'POST',
-    headers: {
-      authorization,
-      'content-type': 'application/json',
-      'x-experience-api-version': '2.0.0',
-    },
-    body: JSON.stringify(body),
-  });
 }
 
 describe('the first slice: LTI launch → xAPI result → Open Badges 3.0 credential → grade in the LMS', () => {
@@ -122,7 +97,7 @@ describe('the first slice: LTI launch → xAPI result → Open Badges 3.0 creden
     expect(learnerLaunch.text).toContain('In progress: 0 of 1 done');
 
     // The LMS sends the passing result, twice, and then another passing attempt.
-    const authorization = await xapiCredentials(tool, lms);
+    const authorization = await platformXapiAuthorization(tool, lms);
     const statementId = '6690e6c9-3ef0-4ed3-8b37-7f3964730bee';
     for (const body of [
       passingStatement(statementId, LEARNER.id, lms.issuer),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createXapiCredentialsCommand } from '../../src/cli/xapi-credentials.js';
 import { createBrowser } from '../support/http-client.js';
+import { platformXapiAuthorization, postStatements } from '../support/platform-xapi.js';
 import { LTI_ROLES, type TestLms } from '../support/test-lms.js';
 import type { TestTool } from '../support/test-tool.js';
 import { startToolWithLms } from '../support/tool-with-lms.js';
@@ -37,28 +37,12 @@ describe('grade passback through the outbox (LTI AGS 2.0)', () => {
       roles: [LTI_ROLES.learner],
     });
 
-    let printed = '';
-    await createXapiCredentialsCommand({
-      db: tool.current().database.db,
-      name: 'lms',
-      platformId: lms.issuer,
-      publicUrl: tool.url,
-      out: (line) => (printed = line),
-    });
-    const { key, secret } = JSON.parse(printed) as { key: string; secret: string };
+    const authorization = await platformXapiAuthorization(tool, lms);
     lms.failNextScores(1, 503);
-    const response = await fetch(`${tool.url}/xapi/statements`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`,
-        'content-type': 'application/json',
-        'x-experience-api-version': '2.0.0',
-      },
-      body: JSON.stringify({
-        actor: { account: { homePage: lms.issuer, name: 'learner' } },
-        verb: { id: 'http://adlnet.gov/expapi/verbs/passed' },
-        object: { id: QUIZ },
-      }),
+    const response = await postStatements(tool, authorization, {
+      actor: { account: { homePage: lms.issuer, name: 'learner' } },
+      verb: { id: 'http://adlnet.gov/expapi/verbs/passed' },
+      object: { id: QUIZ },
     });
     expect(response.status).toBe(200);
 
