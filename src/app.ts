@@ -28,7 +28,7 @@ import { createAdminRouter } from './web/admin-routes.js';
 import { createCourseRouter } from './web/course-routes.js';
 import { createCredentialRouter } from './web/credential-routes.js';
 import { createDeepLinkingRouter } from './web/deep-linking-routes.js';
-import { jsonErrorHandler } from './web/error-handler.js';
+import { jsonErrorHandler } from './json-error-handler.js';
 import { createIssuerRouter } from './web/issuer-routes.js';
 import { createVerifyRouter } from './web/verify-routes.js';
 import { createRosterRouter } from './web/roster-routes.js';

@@ -16,7 +16,7 @@ import {
   XapiAuthError,
   XapiStatementInvalidError,
 } from '../errors.js';
-import { jsonErrorHandler } from '../web/error-handler.js';
+import { jsonErrorHandler } from '../json-error-handler.js';
 import { checkSignature, SIGNATURE_CONTENT_TYPE, SIGNATURE_USAGE_TYPE } from './check-signature.js';
 import {
   authenticateLaunchToken,
