@@ -29,8 +29,11 @@ import { publicKeyPemFromJwk, type ToolKeyring } from './tool-key.js';
  *   one ltijs puts in client assertions.
  * - `platformStatus`: registrations that reach ltijs are active (inactive ones are not listed).
  * - `publickey` / `privatekey`: the tool keys from `signing_keys`; read only.
- * - `nonce`, `state`, `idtoken`, `contexttoken`, `accesstoken`: `ltijs_records`, each with the
- *   lifetime below; expired records are invisible and removed by `deleteExpired()`.
+ * - `nonce`, `state`, `accesstoken`: `ltijs_records`, each with the lifetime below; expired
+ *   records are invisible and removed by `deleteExpired()`.
+ * - `idtoken`, `contexttoken`: not kept. ltijs writes both at every launch for its `ltik`
+ *   sessions, which "ltiaas" mode (ours: microcred opens its own session) never reads; keeping
+ *   them would cost eight database round trips per launch for nothing.
  *
  * Beside the plugin contract it keeps other short-lived LTI records of ours: the nonces the
  * tool issued at login (`issuednonce`), which ltijs does not keep, so a launch can prove its
@@ -62,6 +65,7 @@ export class LtijsStorage {
   }
 
   async Insert(encryptionKey: unknown, collection: string, item: Item, index?: Query) {
+    if (NOT_KEPT.has(collection)) return true;
     const lifetime = recordLifetimeSeconds(collection);
     await this.#db
       .insert(ltijsRecords)
@@ -76,6 +80,7 @@ export class LtijsStorage {
     item: Item,
     index?: Query,
   ) {
+    if (NOT_KEPT.has(collection)) return true;
     const lifetime = recordLifetimeSeconds(collection);
     await this.#db.transaction(async (tx) => {
       await tx.delete(ltijsRecords).where(matches(collection, query));
@@ -87,6 +92,7 @@ export class LtijsStorage {
   }
 
   async Modify(encryptionKey: unknown, collection: string, query: Query, modification: Item) {
+    if (NOT_KEPT.has(collection)) return true;
     recordLifetimeSeconds(collection);
     if (encryptionKey) throw new TypeError(`ltijs asked to modify sealed ${collection} records`);
     await this.#db
@@ -97,6 +103,7 @@ export class LtijsStorage {
   }
 
   async Delete(collection: string, query: Query) {
+    if (NOT_KEPT.has(collection)) return true;
     recordLifetimeSeconds(collection);
     await this.#db.delete(ltijsRecords).where(matches(collection, query));
     return true;
@@ -164,6 +171,7 @@ export class LtijsStorage {
       case 'privatekey':
         return this.#readToolKeys(collection, query);
       default: {
+        if (NOT_KEPT.has(collection)) return [];
         recordLifetimeSeconds(collection);
         const rows = await this.#db
           .select()
@@ -227,6 +235,7 @@ export class LtijsStorage {
 type Item = Record<string, unknown>;
 type Query = Record<string, unknown>;
 
+const NOT_KEPT = new Set(['idtoken', 'contexttoken']);
 const ISSUED_NONCE = 'issuednonce';
 const PENDING_REGISTRATION = 'pendingregistration';
 
@@ -237,8 +246,6 @@ const RECORD_LIFETIME_SECONDS: Record<string, number> = {
   state: 600,
   [ISSUED_NONCE]: 600,
   [PENDING_REGISTRATION]: 1800,
-  idtoken: 24 * 3600,
-  contexttoken: 24 * 3600,
   accesstoken: 3600,
 };
 

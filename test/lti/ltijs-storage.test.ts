@@ -41,18 +41,16 @@ describe('LtijsStorage, the ltijs database plugin on our tables', () => {
 
   it('replaces the records matching a query', async () => {
     const query = { contextId: 'c1', user: 'u1' };
-    await storage.Replace(false, 'contexttoken', query, { ...query, path: '/first' });
-    await storage.Replace(false, 'contexttoken', query, { ...query, path: '/second' });
-    expect(await storage.Get(false, 'contexttoken', query)).toEqual([
-      { ...query, path: '/second' },
-    ]);
+    await storage.Replace(false, 'state', query, { ...query, path: '/first' });
+    await storage.Replace(false, 'state', query, { ...query, path: '/second' });
+    expect(await storage.Get(false, 'state', query)).toEqual([{ ...query, path: '/second' }]);
   });
 
   it('merges modifications into matching records', async () => {
-    await storage.Insert(false, 'idtoken', { iss: 'i', user: 'u2', name: 'old' });
-    await storage.Modify(false, 'idtoken', { user: 'u2' }, { name: 'new' });
-    expect(await storage.Get(false, 'idtoken', { user: 'u2' })).toEqual([
-      { iss: 'i', user: 'u2', name: 'new' },
+    await storage.Insert(false, 'state', { state: 's2', user: 'u2', name: 'old' });
+    await storage.Modify(false, 'state', { user: 'u2' }, { name: 'new' });
+    expect(await storage.Get(false, 'state', { user: 'u2' })).toEqual([
+      { state: 's2', user: 'u2', name: 'new' },
     ]);
   });
 
@@ -110,6 +108,13 @@ describe('LtijsStorage, the ltijs database plugin on our tables', () => {
   it('gives ltijs the tool private key by kid', async () => {
     const [key] = (await storage.Get('ltijs-key', 'privatekey', { kid: toolKey.kid })) || [];
     expect(key?.key).toBe(toolKey.privateKeyPem);
+  });
+
+  it('keeps no id tokens or context tokens, which ltiaas mode never reads', async () => {
+    await storage.Replace(false, 'idtoken', { user: 'u3' }, { user: 'u3', iss: 'i' });
+    await storage.Replace(false, 'contexttoken', { user: 'u3' }, { user: 'u3', contextId: 'c' });
+    expect(await storage.Get(false, 'idtoken', { user: 'u3' })).toBe(false);
+    expect(await storage.Get(false, 'contexttoken', { user: 'u3' })).toBe(false);
   });
 
   it('refuses collections it does not store', async () => {
