@@ -4,9 +4,10 @@ import {
   type JsonWebKey,
   type KeyObject,
 } from 'node:crypto';
-import { and, asc, desc, eq, isNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import type { Db, Executor } from '../db/database.js';
+import { currentIssuerKeyRow, issuerKeyRows } from './issuer-key-rows.js';
 import { decryptText, encryptText } from '../db/encryption.js';
 import { issuerProfiles, signingKeys } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
@@ -27,13 +28,6 @@ export type IssuerJwtKey = {
 
 export type EcPublicJwk = JWK & { kty: 'EC'; crv: 'P-256'; x: string; y: string; kid: string };
 
-const jwtKeysOf = (issuerProfileId: string) =>
-  and(
-    eq(signingKeys.purpose, 'issuer'),
-    eq(signingKeys.algorithm, 'ES256'),
-    eq(signingKeys.issuerProfileId, issuerProfileId),
-  );
-
 /**
  * The issuer profile's current ES256 key, created first when it has none (serialised on the
  * profile row, as ensureIssuerKey does). Throws NotFoundError for an unknown profile.
@@ -45,7 +39,7 @@ export async function ensureIssuerJwtKey(options: {
   did: string;
 }): Promise<IssuerJwtKey> {
   const { db, secret, issuerProfileId, did } = options;
-  let row = await currentRow(db, issuerProfileId);
+  let row = await currentIssuerKeyRow(db, issuerProfileId, 'ES256');
   if (!row) {
     await db.transaction(async (tx) => {
       const [profile] = await tx
@@ -54,10 +48,10 @@ export async function ensureIssuerJwtKey(options: {
         .where(eq(issuerProfiles.id, issuerProfileId))
         .for('update');
       if (!profile) throw new NotFoundError(`Issuer profile "${issuerProfileId}" does not exist`);
-      if (await currentRow(tx, issuerProfileId)) return;
+      if (await currentIssuerKeyRow(tx, issuerProfileId, 'ES256')) return;
       await tx.insert(signingKeys).values(await newRow(issuerProfileId, secret));
     });
-    row = await currentRow(db, issuerProfileId);
+    row = await currentIssuerKeyRow(db, issuerProfileId, 'ES256');
   }
   if (!row) throw new Error('The ES256 key vanished after it was created');
   const privateJwk = JSON.parse(decryptText(row.privateKeyEncrypted, secret)) as JWK;
@@ -73,26 +67,12 @@ export async function listIssuerJwtKeys(options: {
   db: Executor;
   issuerProfileId: string;
 }): Promise<{ kid: string; publicJwk: EcPublicJwk; isRetired: boolean }[]> {
-  const rows = await options.db
-    .select()
-    .from(signingKeys)
-    .where(jwtKeysOf(options.issuerProfileId))
-    .orderBy(asc(signingKeys.createdAt), asc(signingKeys.kid));
+  const rows = await issuerKeyRows(options.db, options.issuerProfileId, 'ES256');
   return rows.map((row) => ({
     kid: row.kid,
     publicJwk: row.publicJwk as EcPublicJwk,
     isRetired: row.retiredAt !== null,
   }));
-}
-
-async function currentRow(db: Executor, issuerProfileId: string) {
-  const [row] = await db
-    .select()
-    .from(signingKeys)
-    .where(and(jwtKeysOf(issuerProfileId), isNull(signingKeys.retiredAt)))
-    .orderBy(desc(signingKeys.createdAt), desc(signingKeys.kid))
-    .limit(1);
-  return row;
 }
 
 async function newRow(issuerProfileId: string, secret: string) {

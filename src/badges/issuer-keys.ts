@@ -1,9 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import type { Ed25519KeyJwk, Ed25519MultikeyKeyPair } from '@digitalbazaar/ed25519-multikey';
-import { and, asc, desc, eq, isNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { calculateJwkThumbprint } from 'jose';
 import type { Db, Executor } from '../db/database.js';
+import { currentIssuerKeyRow, issuerKeyRows } from './issuer-key-rows.js';
 import { decryptText, encryptText } from '../db/encryption.js';
 import { MicrocredError, NotFoundError } from '../errors.js';
 import { issuerProfiles, signingKeys } from '../db/schema.js';
@@ -52,7 +53,8 @@ type KeyOptions = { db: Executor; secret: string; issuerProfileId: string; did: 
  */
 export async function ensureIssuerKey(options: KeyOptions & { db: Db }): Promise<IssuerSigningKey> {
   const { db, secret, issuerProfileId } = options;
-  if (await currentKeyRow(db, issuerProfileId)) return loadIssuerSigningKey(options);
+  if (await currentIssuerKeyRow(db, issuerProfileId, 'Ed25519'))
+    return loadIssuerSigningKey(options);
   await db.transaction(async (tx) => {
     const [profile] = await tx
       .select({ id: issuerProfiles.id })
@@ -60,7 +62,7 @@ export async function ensureIssuerKey(options: KeyOptions & { db: Db }): Promise
       .where(eq(issuerProfiles.id, issuerProfileId))
       .for('update');
     if (!profile) throw new NotFoundError(`Issuer profile "${issuerProfileId}" does not exist`);
-    if (await currentKeyRow(tx, issuerProfileId)) return;
+    if (await currentIssuerKeyRow(tx, issuerProfileId, 'Ed25519')) return;
     await tx.insert(signingKeys).values(await newKeyRow(issuerProfileId, secret));
   });
   return loadIssuerSigningKey(options);
@@ -73,7 +75,7 @@ export async function ensureIssuerKey(options: KeyOptions & { db: Db }): Promise
  */
 export async function loadIssuerSigningKey(options: KeyOptions): Promise<IssuerSigningKey> {
   const { db, secret, issuerProfileId, did } = options;
-  const row = await currentKeyRow(db, issuerProfileId);
+  const row = await currentIssuerKeyRow(db, issuerProfileId, 'Ed25519');
   if (!row) throw new MicrocredError(`Issuer profile "${issuerProfileId}" has no signing key`);
   const privateJwk = JSON.parse(decryptText(row.privateKeyEncrypted, secret)) as Ed25519KeyJwk;
   const keyPair = await Ed25519Multikey.fromJwk({
@@ -93,11 +95,7 @@ export async function listIssuerPublicKeys(options: {
   db: Executor;
   issuerProfileId: string;
 }): Promise<IssuerPublicKey[]> {
-  const rows = await options.db
-    .select()
-    .from(signingKeys)
-    .where(issuerKeysOf(options.issuerProfileId))
-    .orderBy(asc(signingKeys.createdAt), asc(signingKeys.kid));
+  const rows = await issuerKeyRows(options.db, options.issuerProfileId, 'Ed25519');
   return Promise.all(
     rows.map(async (row) => {
       const publicJwk = row.publicJwk as OkpPublicJwk;
@@ -111,24 +109,6 @@ export async function listIssuerPublicKeys(options: {
         isRetired: row.retiredAt !== null,
       };
     }),
-  );
-}
-
-async function currentKeyRow(db: Executor, issuerProfileId: string) {
-  const [row] = await db
-    .select()
-    .from(signingKeys)
-    .where(and(issuerKeysOf(issuerProfileId), isNull(signingKeys.retiredAt)))
-    .orderBy(desc(signingKeys.createdAt), desc(signingKeys.kid))
-    .limit(1);
-  return row;
-}
-
-function issuerKeysOf(issuerProfileId: string) {
-  return and(
-    eq(signingKeys.purpose, 'issuer'),
-    eq(signingKeys.algorithm, 'Ed25519'),
-    eq(signingKeys.issuerProfileId, issuerProfileId),
   );
 }
 
