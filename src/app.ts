@@ -25,11 +25,13 @@ import { deleteExpiredSessions } from './lti/sessions.js';
 import { openToolKeyring } from './lti/tool-key.js';
 import { createLrsRouter } from './xapi/lrs-router.js';
 import { createAdminRouter } from './web/admin-routes.js';
+import { createAchievementPagesRouter } from './web/achievement-pages.js';
 import { createCourseRouter } from './web/course-routes.js';
+import { createTeacherCourseRouter } from './web/teacher-course-routes.js';
 import { createCredentialRouter } from './web/credential-routes.js';
 import { createDeepLinkingRouter } from './web/deep-linking-routes.js';
 import { jsonErrorHandler } from './json-error-handler.js';
-import { createIssuerRouter } from './web/issuer-routes.js';
+import { createIssuerPageRouter, createIssuerRouter } from './web/issuer-routes.js';
 import { createVerifyRouter } from './web/verify-routes.js';
 import { createRosterRouter } from './web/roster-routes.js';
 import {
@@ -40,7 +42,10 @@ import {
   sessionOf,
 } from './web/session-auth.js';
 import { securityHeaders } from './web/security-headers.js';
-import { createViewRenderer } from './web/views.js';
+import { createViewRenderer, LOCALE_COOKIE, rememberChosenLocale } from './web/views.js';
+import { createCsrfProtection } from './web/csrf.js';
+import { loadFrameAncestors } from './web/frame-ancestors.js';
+import { pageErrorHandler } from './web/page-error-handler.js';
 import { NotFoundError } from './errors.js';
 
 export interface MicrocredApp {
@@ -81,6 +86,9 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   const secret = resolveSecret(settings, logger);
   const keyring = await openToolKeyring(db, secret);
   const render = createViewRenderer();
+  const frameAncestors = await loadFrameAncestors(db);
+  const csrf = createCsrfProtection(secret);
+  const cookieOptions = sessionCookieOptions(publicUrl);
 
   const lti = createLtiProvider({
     db,
@@ -89,20 +97,24 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     logger,
     keyring,
     onLaunched: (launch, _req, res) => {
-      res.cookie(SESSION_COOKIE, launch.sessionToken, sessionCookieOptions(publicUrl));
+      frameAncestors.add(launch.frameOrigins);
+      res.cookie(SESSION_COOKIE, launch.sessionToken, cookieOptions);
+      // A new launch brings its own language (launch_presentation.locale).
+      res.clearCookie(LOCALE_COOKIE, cookieOptions);
       res.redirect(
         303,
         launch.deepLinkingRequestId ? `/deep-link/${launch.deepLinkingRequestId}` : '/course',
       );
     },
     onRegistrationStarted: (registration, _req, res) => {
-      res.send(render('registration-form', registration));
+      res.send(render(res, 'registration-form', registration));
     },
     onRegistered: (platform, _req, res) => {
-      res.send(render('registration-done', { platformName: platform.name }));
+      void frameAncestors.refresh();
+      res.send(render(res, 'registration-done', { platformName: platform.name }));
     },
     renderError: (page, _req, res) => {
-      res.status(page.status).send(render('launch-error', { ...page }));
+      res.status(page.status).send(render(res, 'launch-error', { ...page }));
     },
   });
 
@@ -133,7 +145,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(securityHeaders);
+  app.use(securityHeaders(frameAncestors.sources));
 
   app.get('/health', async (_req, res) => {
     try {
@@ -144,6 +156,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     }
   });
   app.use('/static', express.static(path.join(projectRoot, 'public'), { maxAge: '1h' }));
+  app.use(rememberChosenLocale(cookieOptions), csrf.exposeToken);
   app.use('/lti', lti.router);
   app.use(
     '/xapi',
@@ -163,20 +176,33 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       documentLoader: createToolDocumentLoader({ db, publicUrl }),
     }),
   );
+  app.use(createIssuerPageRouter({ db, publicUrl, render }));
   // A saved or changed achievement updates the rule index, which queues the re-evaluation of
   // the course's learners (awards/rule-index.ts); the maintenance timer catches any other edit.
   const syncRules = () =>
     syncRuleIndex(db)
       .then((changed) => changed.length > 0 && outbox.kick())
       .catch((error: unknown) => logger.warn('awards', 'rule index sync failed', { error }));
-  app.use('/api/achievements', (req, res, next) => {
+  app.use(['/api/achievements', '/course/achievements'], (req, res, next) => {
     res.on('finish', () => {
-      if (req.method !== 'GET' && res.statusCode < 300) void syncRules();
+      if (req.method !== 'GET' && res.statusCode < 400) void syncRules();
     });
     next();
   });
   app.use(createAdminRouter({ db, publicUrl, adminToken: settings.adminToken }));
   app.use(createCourseRouter({ db, publicUrl, render }));
+  app.use(
+    createTeacherCourseRouter({
+      db,
+      publicUrl,
+      render,
+      requireCsrfToken: csrf.requireToken,
+      ltijs: lti.ltijs,
+      logger,
+      kickOutbox: () => outbox.kick(),
+    }),
+  );
+  app.use(createAchievementPagesRouter({ db, render, requireCsrfToken: csrf.requireToken }));
   app.use(
     createAwardRouter({
       db,
@@ -185,14 +211,14 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     }),
   );
   const verifyCredential = createCredentialVerifier({ db, publicUrl });
-  app.use(createCredentialRouter({ db, render, verify: verifyCredential }));
-  app.use(createVerifyRouter({ verify: verifyCredential }));
+  app.use(createCredentialRouter({ db, publicUrl, render, verify: verifyCredential }));
+  app.use(createVerifyRouter({ verify: verifyCredential, render }));
   app.use(createRosterRouter({ db, ltijs: lti.ltijs, logger }));
   app.use(createDeepLinkingRouter({ db, publicUrl, render, keyring }));
   app.use((req) => {
     throw new NotFoundError(`Nothing here: ${req.method} ${req.path}`);
   });
-  app.use(jsonErrorHandler(logger));
+  app.use(pageErrorHandler(render, logger), jsonErrorHandler(logger));
 
   const ruleSync = setInterval(() => void syncRules(), 5000);
   ruleSync.unref();
@@ -209,6 +235,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     database,
     outbox,
     async close() {
+      frameAncestors.stop();
       clearInterval(maintenance);
       clearInterval(ruleSync);
       await outbox.stop();

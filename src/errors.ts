@@ -53,6 +53,18 @@ export class LtiLaunchError extends UnauthorizedError {
   override readonly code: string = 'LTI_LAUNCH_INVALID';
 }
 
+export class LtiContextMissingError extends LtiLaunchError {
+  override readonly code = 'LTI_CONTEXT_MISSING';
+}
+
+export class LtiDeepLinkingTeachersOnlyError extends LtiLaunchError {
+  override readonly code = 'LTI_DEEP_LINKING_TEACHERS_ONLY';
+}
+
+export class LtiDeepLinkingReturnMissingError extends LtiLaunchError {
+  override readonly code = 'LTI_DEEP_LINKING_RETURN_MISSING';
+}
+
 export class LtiPlatformUnknownError extends BadRequestError {
   override readonly code = 'LTI_PLATFORM_UNKNOWN';
 }

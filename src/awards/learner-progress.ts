@@ -2,13 +2,18 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import { achievements, awards, platforms, users } from '../db/schema.js';
 import { loadGroups, loadOutcomeState } from './load-outcome-state.js';
-import { describeProgress, type ConditionProgress } from './rules/progress.js';
+import { explainProgress, type ProgressNode } from './rules/progress.js';
 import { achievementsOfRule, activitiesOfRule, parseRule } from './rules/rule-schema.js';
 
 export interface AchievementProgress {
   readonly achievement: typeof achievements.$inferSelect;
-  readonly conditions: readonly ConditionProgress[];
-  readonly award: { id: string; issuedAt: Date } | null;
+  readonly progress: ProgressNode;
+  /**
+   * The form this learner earns: registered learners the credit-bearing micro-credential when
+   * the achievement has ECTS, self-study learners a badge without credits (award-service.ts).
+   */
+  readonly form: 'micro-credential' | 'badge';
+  readonly award: { id: string; issuedAt: Date; revokedAt: Date | null } | null;
 }
 
 /** Each achievement of a course with where a learner stands on it and their award, if any. */
@@ -42,6 +47,7 @@ export async function learnerProgress(
       achievementId: awards.achievementId,
       version: awards.achievementVersion,
       issuedAt: awards.issuedAt,
+      revokedAt: awards.revokedAt,
     })
     .from(awards)
     .where(
@@ -58,13 +64,12 @@ export async function learnerProgress(
     const award = userAwards.find(
       (a) => a.achievementId === achievement.id && a.version === achievement.version,
     );
+    const creditOnly = trust?.level === 'registered' && achievement.ects !== null;
     return {
       achievement,
-      conditions: describeProgress(rules[index]!, state, {
-        groups,
-        creditOnly: trust?.level === 'registered' && achievement.ects !== null,
-      }),
-      award: award ? { id: award.id, issuedAt: award.issuedAt } : null,
+      progress: explainProgress(rules[index]!, state, { groups, creditOnly }),
+      form: creditOnly ? 'micro-credential' : 'badge',
+      award: award ? { id: award.id, issuedAt: award.issuedAt, revokedAt: award.revokedAt } : null,
     };
   });
 }

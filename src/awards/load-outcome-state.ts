@@ -12,12 +12,19 @@
  * - `rebuildOutcomes(tx, userId, activityIds)` recomputes those rows from the learner's stored,
  *   unvoided statements (after a voiding).
  * - `loadOutcomeState(db, userId, activityIds, achievementIds)` reads the rows and the
- *   learner's unrevoked credentials of those achievements (the latest of each).
+ *   learner's unrevoked credentials of those achievements (the latest of each);
+ *   `loadOutcomeStates` does the same for many learners in the same two queries.
  * - `loadGroups(db, activityIds, achievementIds)` reads the group tags of both.
  */
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
-import { achievementTags, activityTags, awards, outcomeStates, statements } from '../db/schema.js';
+import {
+  achievementTags,
+  awards,
+  courseActivities,
+  outcomeStates,
+  statements,
+} from '../db/schema.js';
 import { foldOutcomes, type OutcomeFact } from './outcome-state.js';
 import type { ActivityOutcome, HeldCredential, OutcomeState } from './rules/evaluate.js';
 import type { StatementSource } from './rules/rule-schema.js';
@@ -112,20 +119,42 @@ export async function loadOutcomeState(
   activityIds: readonly string[],
   achievementIds: readonly string[] = [],
 ): Promise<OutcomeState> {
-  const activities = new Map<string, ActivityOutcome[]>();
+  const states = await loadOutcomeStates(db, [userId], activityIds, achievementIds);
+  return states.get(userId) ?? { activities: new Map(), credentials: new Map() };
+}
+
+export async function loadOutcomeStates(
+  db: Executor,
+  userIds: readonly string[],
+  activityIds: readonly string[],
+  achievementIds: readonly string[] = [],
+): Promise<Map<string, OutcomeState>> {
+  const states = new Map<
+    string,
+    { activities: Map<string, ActivityOutcome[]>; credentials: Map<string, HeldCredential> }
+  >();
+  for (const userId of userIds)
+    states.set(userId, { activities: new Map(), credentials: new Map() });
+  if (userIds.length === 0) return states;
   if (activityIds.length > 0) {
     const rows = await db
       .select()
       .from(outcomeStates)
       .where(
-        and(eq(outcomeStates.userId, userId), inArray(outcomeStates.activityId, [...activityIds])),
+        and(
+          inArray(outcomeStates.userId, [...userIds]),
+          inArray(outcomeStates.activityId, [...activityIds]),
+        ),
       )
       .orderBy(
+        asc(outcomeStates.userId),
         asc(outcomeStates.activityId),
         asc(outcomeStates.source),
         asc(outcomeStates.registration),
       );
     for (const row of rows) {
+      const activities = states.get(row.userId)?.activities;
+      if (!activities) continue;
       const list = activities.get(row.activityId) ?? [];
       list.push({
         source: row.source,
@@ -137,11 +166,11 @@ export async function loadOutcomeState(
       activities.set(row.activityId, list);
     }
   }
-  const credentials = new Map<string, HeldCredential>();
   if (achievementIds.length > 0) {
     const held = await db
       .select({
         id: awards.id,
+        userId: awards.userId,
         achievementId: awards.achievementId,
         form: awards.form,
         evidence: awards.evidence,
@@ -149,14 +178,15 @@ export async function loadOutcomeState(
       .from(awards)
       .where(
         and(
-          eq(awards.userId, userId),
+          inArray(awards.userId, [...userIds]),
           inArray(awards.achievementId, [...achievementIds]),
           isNull(awards.revokedAt),
         ),
       )
       .orderBy(desc(awards.issuedAt), asc(awards.id));
     for (const award of held) {
-      if (credentials.has(award.achievementId)) continue;
+      const credentials = states.get(award.userId)?.credentials;
+      if (!credentials || credentials.has(award.achievementId)) continue;
       const evidence = (award.evidence ?? {}) as {
         creditsEarned?: number | null;
         sources?: StatementSource[];
@@ -169,7 +199,7 @@ export async function loadOutcomeState(
       });
     }
   }
-  return { activities, credentials };
+  return states;
 }
 
 export async function loadGroups(
@@ -180,10 +210,13 @@ export async function loadGroups(
   const groups = new Map<string, Record<string, string>>();
   if (activityIds.length > 0) {
     const rows = await db
-      .select()
-      .from(activityTags)
-      .where(inArray(activityTags.activityId, [...activityIds]))
-      .orderBy(asc(activityTags.courseId));
+      .select({
+        activityId: courseActivities.activityId,
+        tags: courseActivities.tags,
+      })
+      .from(courseActivities)
+      .where(inArray(courseActivities.activityId, [...activityIds]))
+      .orderBy(asc(courseActivities.courseId));
     for (const row of rows)
       groups.set(row.activityId, { ...row.tags, ...groups.get(row.activityId) });
   }

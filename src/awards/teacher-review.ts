@@ -3,7 +3,6 @@ import type { Executor } from '../db/database.js';
 import {
   achievements,
   achievementTags,
-  activityTags,
   awardFlags,
   awardRefusals,
   awards,
@@ -12,6 +11,7 @@ import {
   users,
 } from '../db/schema.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
+import { setCourseActivityTags } from './course-activities.js';
 import { loadGroups, loadOutcomeState } from './load-outcome-state.js';
 import { evaluateRule, type Evidence } from './rules/evaluate.js';
 import { achievementsOfRule, activitiesOfRule, parseRule } from './rules/rule-schema.js';
@@ -184,13 +184,7 @@ export async function setActivityTags(
     throw new BadRequestError('activity must be an absolute IRI');
   }
   const tags = parseTags(body.tags);
-  await db
-    .insert(activityTags)
-    .values({ courseId, activityId: body.activity, tags })
-    .onConflictDoUpdate({
-      target: [activityTags.courseId, activityTags.activityId],
-      set: { tags },
-    });
+  await setCourseActivityTags(db, courseId, body.activity, tags);
   return { activity: body.activity, tags };
 }
 

@@ -94,6 +94,11 @@ export const platforms = pgTable(
       .notNull()
       .references(() => issuerProfiles.id),
     isActive: boolean('is_active').notNull().default(true),
+    /** Origins of the LMS pages that posted verified launches (lti/platform-registry.ts platformFrameOrigins). */
+    frameOrigins: text('frame_origins')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     createdAt: createdAt(),
   },
   (table) => [uniqueIndex('platforms_issuer_client_uq').on(table.issuer, table.clientId)],
@@ -565,17 +570,31 @@ export const indexedRules = pgTable('indexed_rules', {
   rule: jsonb('rule').$type<unknown>().notNull(),
 });
 
-/** Group tags of a course's activities, e.g. {"pillar": "environmental"}. */
-export const activityTags = pgTable(
-  'activity_tags',
+/**
+ * The activities of a course as its teacher describes them: the xAPI activity IRI, its name
+ * (with translations by language), the URL learners launch it at, and its group tags such as
+ * {"pillar": "environmental"}, which `distinctGroupsAtLeast` rules count.
+ */
+export const courseActivities = pgTable(
+  'course_activities',
   {
     courseId: uuid('course_id')
       .notNull()
       .references(() => courses.id),
     activityId: text('activity_id').notNull(),
-    tags: jsonb('tags').$type<Record<string, string>>().notNull(),
+    name: text('name'),
+    /** The name in other languages, by language code: {"de": "Abschlusstest"}. */
+    names: jsonb('names').$type<Record<string, string>>().notNull().default({}),
+    /** An http(s) URL of the content; learners open it through the tool's content launch. */
+    launchUrl: text('launch_url'),
+    tags: jsonb('tags').$type<Record<string, string>>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [primaryKey({ columns: [table.courseId, table.activityId] })],
+  (table) => [
+    primaryKey({ columns: [table.courseId, table.activityId] }),
+    index('course_activities_activity_idx').on(table.activityId),
+  ],
 );
 
 /** Group tags of an achievement when stacked, e.g. {"pillar": "economic"}. */

@@ -123,7 +123,11 @@ export function createLtiProvider(options: {
 
   const launch = async (token: unknown, req: Request, res: Response) => {
     try {
-      const recorded = await recordLaunch(db, token as LtijsLaunchToken);
+      const recorded = await recordLaunch(
+        db,
+        token as LtijsLaunchToken,
+        webOrigin(req.get('origin')),
+      );
       logger.info('lti', 'launch', {
         userId: recorded.userId,
         courseId: recorded.courseId,
@@ -237,4 +241,17 @@ export function createLtiProvider(options: {
   );
   router.use(provider.app);
   return { router, ltijs: provider, storage };
+}
+
+/** The Origin header of a request when it names an http(s) origin (not "null"). */
+function webOrigin(header: string | undefined): string | null {
+  if (!header) return null;
+  try {
+    const url = new URL(header);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === header
+      ? header
+      : null;
+  } catch {
+    return null;
+  }
 }

@@ -113,3 +113,23 @@ function slugify(text: string): string {
     .slice(0, 60);
   return slug || 'awarding-body';
 }
+
+/**
+ * The origins a platform's pages frame the tool from: its issuer's and login URL's, and those
+ * its launches were posted from (platforms.frameOrigins). Canvas, for one, frames the tool from
+ * the school's own host, which no registration field names.
+ */
+export function platformFrameOrigins(platform: {
+  issuer: string;
+  authUrl: string;
+  frameOrigins: readonly string[];
+}): string[] {
+  const origins = [platform.issuer, platform.authUrl].flatMap((url) => {
+    try {
+      return [new URL(url).origin];
+    } catch {
+      return [];
+    }
+  });
+  return [...new Set([...origins, ...platform.frameOrigins])];
+}

@@ -8,8 +8,14 @@ import {
   platforms,
   users,
 } from '../db/schema.js';
-import { LtiDeploymentUnknownError, LtiLaunchError } from '../errors.js';
+import {
+  LtiContextMissingError,
+  LtiDeepLinkingReturnMissingError,
+  LtiDeepLinkingTeachersOnlyError,
+  LtiDeploymentUnknownError,
+} from '../errors.js';
 import { courseRoleFromLtiRoles, type CourseRole } from './roles.js';
+import { platformFrameOrigins } from './platform-registry.js';
 import { openSession } from './sessions.js';
 
 /** What a validated launch tells us, as ltijs hands it over (its "idtoken" object). */
@@ -38,6 +44,8 @@ export interface RecordedLaunch {
   readonly role: CourseRole;
   /** Set for a deep linking launch: the request waiting for the teacher's choice. */
   readonly deepLinkingRequestId: string | null;
+  /** The origins this platform frames the tool from (see platforms.frameOrigins). */
+  readonly frameOrigins: readonly string[];
 }
 
 const DEEP_LINKING_LIFETIME_SECONDS = 3600;
@@ -48,16 +56,24 @@ const DEEP_LINKING_LIFETIME_SECONDS = 3600;
  * and the enrolment with its AGS endpoint, and opens a session, in one transaction.
  * Throws LtiDeploymentUnknownError or LtiLaunchError; nothing is stored then.
  */
-export async function recordLaunch(db: Db, token: LtijsLaunchToken): Promise<RecordedLaunch> {
+export async function recordLaunch(
+  db: Db,
+  token: LtijsLaunchToken,
+  launchOrigin: string | null = null,
+): Promise<RecordedLaunch> {
   const context = token.platformContext;
   const contextId = context.context?.id;
   if (!contextId) {
-    throw new LtiLaunchError('The launch names no course (the LTI context claim is missing).');
+    throw new LtiContextMissingError(
+      'The launch names no course (the LTI context claim is missing).',
+    );
   }
   const role = courseRoleFromLtiRoles(context.roles ?? []);
   const deepLinking = readDeepLinkingSettings(token);
   if (deepLinking && role !== 'teacher') {
-    throw new LtiLaunchError('Only teachers can add microcred activities to a course.');
+    throw new LtiDeepLinkingTeachersOnlyError(
+      'Only teachers can add microcred activities to a course.',
+    );
   }
   const fullName =
     token.userInfo?.name ??
@@ -65,7 +81,12 @@ export async function recordLaunch(db: Db, token: LtijsLaunchToken): Promise<Rec
 
   return db.transaction(async (tx) => {
     const [deployment] = await tx
-      .select({ platformId: platforms.id })
+      .select({
+        platformId: platforms.id,
+        issuer: platforms.issuer,
+        authUrl: platforms.authUrl,
+        frameOrigins: platforms.frameOrigins,
+      })
       .from(platforms)
       .innerJoin(deployments, eq(deployments.platformId, platforms.id))
       .where(
@@ -81,6 +102,14 @@ export async function recordLaunch(db: Db, token: LtijsLaunchToken): Promise<Rec
       );
     }
     const { platformId } = deployment;
+    const newFrameOrigin =
+      launchOrigin && !deployment.frameOrigins.includes(launchOrigin) ? launchOrigin : null;
+    if (newFrameOrigin) {
+      await tx
+        .update(platforms)
+        .set({ frameOrigins: sql`array_append(${platforms.frameOrigins}, ${newFrameOrigin})` })
+        .where(eq(platforms.id, platformId));
+    }
 
     const [user] = await tx
       .insert(users)
@@ -146,7 +175,19 @@ export async function recordLaunch(db: Db, token: LtijsLaunchToken): Promise<Rec
         .returning({ id: deepLinkingRequests.id });
       deepLinkingRequestId = request?.id ?? null;
     }
-    return { sessionToken, userId: user.id, courseId: course.id, role, deepLinkingRequestId };
+    return {
+      sessionToken,
+      userId: user.id,
+      courseId: course.id,
+      role,
+      deepLinkingRequestId,
+      frameOrigins: platformFrameOrigins({
+        ...deployment,
+        frameOrigins: newFrameOrigin
+          ? [...deployment.frameOrigins, newFrameOrigin]
+          : deployment.frameOrigins,
+      }),
+    };
   });
 }
 
@@ -156,7 +197,7 @@ function readDeepLinkingSettings(token: LtijsLaunchToken) {
   const settings = token.platformContext.deepLinkingSettings;
   const returnUrl = settings?.deep_link_return_url;
   if (!returnUrl || !URL.canParse(returnUrl) || !/^https?:$/.test(new URL(returnUrl).protocol)) {
-    throw new LtiLaunchError(
+    throw new LtiDeepLinkingReturnMissingError(
       'The LMS asked to add an activity but gave no valid address to send the choice back to.',
     );
   }

@@ -1,16 +1,18 @@
-import { count, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import express, { type Router } from 'express';
-import { createAchievement } from '../awards/create-achievement.js';
-import { learnerProgress } from '../awards/learner-progress.js';
-import type { ConditionProgress } from '../awards/rules/progress.js';
+import { createAchievement, updateAchievement } from '../awards/create-achievement.js';
 import type { Db } from '../db/database.js';
-import { achievements, awards, courses, users } from '../db/schema.js';
+import { achievements, courses, users } from '../db/schema.js';
+import { NotFoundError } from '../errors.js';
+import { teacherAchievementList } from './achievement-pages.js';
+import { learnerPageData } from './learner-page.js';
 import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
 import type { RenderView } from './views.js';
 
 /**
  * The course a launch opened: `GET /course` (the learner's progress and credentials, or the
- * teacher's overview) and the teacher's JSON API `GET|POST /api/achievements`.
+ * teacher's list of achievements) and the teacher's JSON API `GET|POST /api/achievements`,
+ * `PATCH /api/achievements/:id`.
  */
 export function createCourseRouter(deps: {
   db: Db;
@@ -26,35 +28,19 @@ export function createCourseRouter(deps: {
     const [course] = await db.select().from(courses).where(eq(courses.id, courseId));
     const [user] = await db.select().from(users).where(eq(users.id, userId));
     const page = {
-      courseTitle: course?.title ?? 'Your course',
+      courseTitle: course?.title ?? null,
       userName: user?.name ?? user?.sub ?? '',
     };
     if (role === 'teacher') {
       res.send(
-        render('course-teacher', { ...page, achievements: await teacherOverview(db, courseId) }),
+        render(res, 'course-teacher', { ...page, ...(await teacherAchievementList(db, res)) }),
       );
       return;
     }
-    const progress = await learnerProgress(db, userId, courseId);
     res.send(
-      render('course-learner', {
+      render(res, 'course-learner', {
         ...page,
-        achievements: progress.map(({ achievement, conditions, award }) => ({
-          name: achievement.name,
-          description: achievement.description,
-          ects: achievement.ects,
-          eqfLevel: achievement.eqfLevel,
-          conditions: conditions.map((condition) => ({
-            isMet: condition.isMet,
-            text: describeCondition(condition),
-          })),
-          metCount: conditions.filter((condition) => condition.isMet).length,
-          credential: award && {
-            url: `${publicUrl}/credentials/${award.id}`,
-            fileName: achievement.name.replace(/[^\p{L}\p{N}]+/gu, '-'),
-            issuedOn: award.issuedAt.toISOString().slice(0, 10),
-          },
-        })),
+        ...(await learnerPageData(db, publicUrl, { userId, courseId })),
       }),
     );
   });
@@ -81,41 +67,28 @@ export function createCourseRouter(deps: {
     },
   );
 
+  router.patch(
+    '/api/achievements/:id',
+    session,
+    requireTeacher,
+    express.json({ limit: '100kb' }),
+    async (req, res) => {
+      const id = String(req.params.id);
+      const [owned] = /^[0-9a-f-]{36}$/i.test(id)
+        ? await db
+            .select({ id: achievements.id })
+            .from(achievements)
+            .where(and(eq(achievements.id, id), eq(achievements.courseId, sessionOf(res).courseId)))
+        : [];
+      if (!owned) throw new NotFoundError(`No achievement ${id} in this course`);
+      res.json(presentAchievement(await updateAchievement(db, owned.id, req.body)));
+    },
+  );
+
   return router;
 }
 
 function presentAchievement(achievement: typeof achievements.$inferSelect) {
   const { courseId: _courseId, createdAt, ...fields } = achievement;
   return { ...fields, createdAt: createdAt.toISOString() };
-}
-
-async function teacherOverview(db: Db, courseId: string) {
-  const rows = await db
-    .select({ achievement: achievements, awardCount: count(awards.id) })
-    .from(achievements)
-    .leftJoin(awards, eq(awards.achievementId, achievements.id))
-    .where(eq(achievements.courseId, courseId))
-    .groupBy(achievements.id);
-  return rows.map(({ achievement, awardCount }) => ({
-    name: achievement.name,
-    ects: achievement.ects,
-    ruleJson: JSON.stringify(achievement.rule),
-    awardCount,
-  }));
-}
-
-function describeCondition(condition: ConditionProgress): string {
-  switch (condition.kind) {
-    case 'passed':
-      return `Pass ${condition.activity}`;
-    case 'completed':
-      return `Complete ${condition.activity}`;
-    case 'scoreAtLeast': {
-      const best =
-        condition.bestScaled === null
-          ? ''
-          : ` (your best: ${Math.round(condition.bestScaled * 100)}%)`;
-      return `Score at least ${Math.round((condition.threshold ?? 0) * 100)}% in ${condition.activity}${best}`;
-    }
-  }
 }

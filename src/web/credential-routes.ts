@@ -2,19 +2,15 @@ import { and, eq } from 'drizzle-orm';
 import express, { type Request, type Response, type Router } from 'express';
 import { bakePng, bakeSvg } from '../badges/bake.js';
 import { badgePng, badgeSvg } from '../badges/badge-image.js';
-import { describeCredential } from '../badges/describe-credential.js';
+import { parseIssuerDid } from '../badges/did-web.js';
 import type { OpenBadgeCredential } from '../badges/open-badge-credential.js';
-import { changeCredentialStatus, listStatusChanges } from '../badges/status-list.js';
+import { listStatusChanges } from '../badges/status-list.js';
+import { changeAwardStatus } from '../awards/award-actions.js';
 import type { CredentialVerifier } from '../badges/verify-credential.js';
 import type { Db } from '../db/database.js';
-import {
-  achievements,
-  achievementVersions,
-  awards,
-  credentialRecords,
-  users,
-} from '../db/schema.js';
-import { BadRequestError, ForbiddenError, NotFoundError } from '../errors.js';
+import { achievements, achievementVersions, awards, credentialRecords } from '../db/schema.js';
+import { BadRequestError, NotFoundError } from '../errors.js';
+import { credentialElements } from './credential-page.js';
 import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
 import type { RenderView } from './views.js';
 
@@ -28,7 +24,8 @@ type Format = 'json' | 'jwt' | 'png' | 'svg';
  *   credential JSON;
  * - `GET /credentials/:id.json|.jwt|.png|.svg` download the Data Integrity JSON, the VC-JWT,
  *   and the achievement image with the JSON baked in (`?proof=jwt` bakes the JWT instead);
- * - `GET /credentials/:id/verification` is the page behind the verify button;
+ * - `GET /credentials/:id/verification` is the page behind the verify button (the public page
+ *   shows the same live verification);
  * - `GET /achievements/:id/versions/:version` (JSON) and `.../image.svg|png` describe the
  *   achievement a credential points at;
  * - `POST /api/credentials/:id/revoke|reinstate` with `{ "reason": "..." }`, for teachers of
@@ -36,10 +33,11 @@ type Format = 'json' | 'jwt' | 'png' | 'svg';
  */
 export function createCredentialRouter(deps: {
   db: Db;
+  publicUrl: string;
   render: RenderView;
   verify: CredentialVerifier;
 }): Router {
-  const { db, render, verify } = deps;
+  const { db, publicUrl, render, verify } = deps;
   const router = express.Router();
 
   router.get('/credentials/:id', async (req, res) => {
@@ -83,27 +81,27 @@ export function createCredentialRouter(deps: {
       res.type('application/vc+ld+json').send(JSON.stringify(credential));
       return;
     }
-    res.send(render('credential', await pageData(db, id, issued, credential)));
+    res.send(
+      render(res, 'credential', await pageData(db, id, issued, credential, verify, publicUrl)),
+    );
   });
 
   router.get('/credentials/:id/verification', async (req, res) => {
     const { id } = parseId(req.params.id);
     const issued = await findIssued(db, id);
-    const report = await verify(issued.credential);
-    const jwtReport = issued.jwt ? await verify(issued.jwt) : null;
+    const reports = await verificationReports(issued, verify);
     const credential = issued.credential as OpenBadgeCredential;
     if (req.accepts(['text/html', 'application/json']) === 'application/json') {
-      res.json({ json: report, jwt: jwtReport });
+      const [json, jwt] = reports;
+      res.json({ json: json?.report, jwt: jwt?.report ?? null });
       return;
     }
     res.send(
-      render('credential-verification', {
-        title: credential.name,
+      render(res, 'credential-verification', {
+        title: credential.credentialSubject.achievement.name,
+        language: credential.credentialSubject.achievement.inLanguage ?? 'en',
         credentialUrl: `/credentials/${id}`,
-        reports: [
-          { name: 'Data Integrity proof (JSON)', report },
-          ...(jwtReport ? [{ name: 'VC-JWT', report: jwtReport }] : []),
-        ],
+        reports,
       }),
     );
   });
@@ -149,20 +147,14 @@ export function createCredentialRouter(deps: {
         if (typeof reason !== 'string' || reason.trim() === '') {
           throw new BadRequestError('reason is required: say why, it is recorded');
         }
-        await assertTeacherOfCredential(db, id, sessionOf(res).courseId);
-        const { userId } = sessionOf(res);
-        const [actor] = await db.select({ sub: users.sub }).from(users).where(eq(users.id, userId));
-        try {
-          await changeCredentialStatus(db, {
-            credentialId: id,
-            action,
-            reason,
-            actor: actor ? `user:${userId}` : null,
-          });
-        } catch (error) {
-          if (error instanceof TypeError) throw new BadRequestError(error.message);
-          throw error;
-        }
+        const { userId, courseId } = sessionOf(res);
+        await changeAwardStatus(db, {
+          courseId,
+          awardId: id,
+          action,
+          reason: reason.trim(),
+          actor: `user:${userId}`,
+        });
         res.json({ id, status: action === 'revoke' ? 'revoked' : 'valid', reason: reason.trim() });
       },
     );
@@ -220,46 +212,54 @@ async function findAchievementVersion(
   return old.definition;
 }
 
-async function assertTeacherOfCredential(db: Db, id: string, courseId: string): Promise<void> {
-  const [award] = await db
-    .select({ courseId: achievements.courseId })
-    .from(awards)
-    .innerJoin(achievements, eq(achievements.id, awards.achievementId))
-    .where(eq(awards.id, id));
-  if (!award) throw new NotFoundError(`No credential with id ${id} was issued here.`);
-  if (award.courseId !== courseId) {
-    throw new ForbiddenError('Only teachers of the course that issued it may change it.');
-  }
-}
-
 async function pageData(
   db: Db,
   id: string,
   issued: Issued,
   credential: OpenBadgeCredential,
+  verify: CredentialVerifier,
+  publicUrl: string,
 ): Promise<Record<string, unknown>> {
-  const description = describeCredential(credential);
-  const changes = await listStatusChanges(db, id);
-  const lastChange = changes.at(-1);
-  const now = Date.now();
-  const isExpired = description.validUntil !== null && Date.parse(description.validUntil) < now;
+  const profileId = parseIssuerDid(publicUrl, credential.issuer.id);
+  const issuerPage = profileId ? `/issuers/${profileId}` : null;
+  const validUntil = (credential as { validUntil?: string }).validUntil ?? null;
+  const achievement = credential.credentialSubject.achievement;
+  // The reason is public already: the status check of every verification report states it.
+  const revocation = issued.revokedAt
+    ? (await listStatusChanges(db, id)).findLast((change) => change.action === 'revoke')
+    : undefined;
   return {
-    ...description,
-    lang: description.language ?? 'en',
+    title: achievement.name,
+    description: achievement.description,
+    criteria: achievement.criteria.narrative,
+    language: achievement.inLanguage ?? 'en',
+    imageUrl: achievement.image?.id ?? null,
+    issuerName: credential.issuer.name,
+    issuerPage,
+    elements: credentialElements(credential, issuerPage),
+    validFrom: credential.validFrom,
+    validUntil,
     status: issued.revokedAt
-      ? {
-          kind: 'revoked',
-          text: `Revoked on ${issued.revokedAt.toISOString().slice(0, 10)}${lastChange ? `: ${lastChange.reason}` : ''}`,
-        }
-      : isExpired
-        ? { kind: 'expired', text: `Expired on ${description.validUntil}` }
-        : { kind: 'valid', text: 'Valid: not revoked' },
+      ? { kind: 'revoked', date: issued.revokedAt, reason: revocation?.reason ?? null }
+      : validUntil !== null && Date.parse(validUntil) < Date.now()
+        ? { kind: 'expired', date: validUntil }
+        : { kind: 'valid' },
+    reports: await verificationReports(issued, verify),
     downloads: [
-      { href: `/credentials/${id}.json`, text: 'Credential (JSON, Data Integrity proof)' },
-      ...(issued.jwt ? [{ href: `/credentials/${id}.jwt`, text: 'Credential (VC-JWT)' }] : []),
-      { href: `/credentials/${id}.png`, text: 'Badge image with the credential (PNG)' },
-      { href: `/credentials/${id}.svg`, text: 'Badge image with the credential (SVG)' },
+      { href: `/credentials/${id}.json`, key: 'json' },
+      ...(issued.jwt ? [{ href: `/credentials/${id}.jwt`, key: 'jwt' }] : []),
+      { href: `/credentials/${id}.png`, key: 'png' },
+      { href: `/credentials/${id}.svg`, key: 'svg' },
     ],
     verifyUrl: `/credentials/${id}/verification`,
   };
+}
+
+/** The live verification of both signed forms, as the public pages show it. */
+async function verificationReports(issued: Issued, verify: CredentialVerifier) {
+  const [json, jwt] = await Promise.all([
+    verify(issued.credential),
+    issued.jwt ? verify(issued.jwt) : null,
+  ]);
+  return [{ form: 'json', report: json }, ...(jwt ? [{ form: 'jwt', report: jwt }] : [])];
 }

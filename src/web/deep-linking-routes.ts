@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, isNull } from 'drizzle-orm';
-import express, { type Router } from 'express';
+import express, { type Response, type Router } from 'express';
 import { createAchievement } from '../awards/create-achievement.js';
 import type { Db } from '../db/database.js';
 import { achievements, courses, deepLinkingRequests, platforms } from '../db/schema.js';
@@ -50,8 +50,8 @@ export function createDeepLinkingRouter(deps: {
     return request;
   };
 
-  const pickerPage = async (courseId: string, error: string | null) =>
-    render('deep-link-picker', {
+  const pickerPage = async (res: Response, courseId: string, error: string | null) =>
+    render(res, 'deep-link-picker', {
       error,
       achievements: await db
         .select({ id: achievements.id, name: achievements.name })
@@ -63,7 +63,7 @@ export function createDeepLinkingRouter(deps: {
   router.get('/deep-link/:id', ...guard, async (req, res) => {
     const { userId, courseId } = sessionOf(res);
     await findRequest(String(req.params.id), userId, courseId);
-    res.send(await pickerPage(courseId, null));
+    res.send(await pickerPage(res, courseId, null));
   });
 
   router.post(
@@ -79,7 +79,7 @@ export function createDeepLinkingRouter(deps: {
         achievement = await chosenAchievement(db, courseId, form);
       } catch (error) {
         if (!(error instanceof MicrocredError && error.expose)) throw error;
-        res.status(400).send(await pickerPage(courseId, error.message));
+        res.status(400).send(await pickerPage(res, courseId, error.message));
         return;
       }
       const answered = await db
@@ -117,7 +117,11 @@ export function createDeepLinkingRouter(deps: {
         ],
       });
       res.send(
-        render('deep-link-return', { returnUrl: request.returnUrl, jwt, title: achievement.name }),
+        render(res, 'deep-link-return', {
+          returnUrl: request.returnUrl,
+          jwt,
+          title: achievement.name,
+        }),
       );
     },
   );

@@ -18,6 +18,7 @@ import { buildStatusListCredential } from '../badges/status-list.js';
 import type { Db } from '../db/database.js';
 import { issuerProfiles } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
+import type { RenderView } from './views.js';
 
 /**
  * Public issuer routes, readable from any origin (verifiers and browser wallets):
@@ -109,6 +110,58 @@ export function createIssuerRouter(options: {
     const keys = await listIssuerJwtKeys({ db, issuerProfileId });
     return keys.map(({ publicJwk }) => ({ ...publicJwk, kid: `${did}#${publicJwk.kid}` }));
   }
+
+  return router;
+}
+
+/**
+ * `GET /issuers/:id`: the page of an awarding body for people: name, address, web site, email,
+ * its DID and keys, and how to verify its credentials.
+ */
+export function createIssuerPageRouter(options: {
+  db: Db;
+  publicUrl: string;
+  render: RenderView;
+}): Router {
+  const { db, publicUrl, render } = options;
+  const router = Router();
+  router.get('/issuers/:id', async (req, res) => {
+    const issuerProfileId = String(req.params.id);
+    const [profile] = await db
+      .select()
+      .from(issuerProfiles)
+      .where(eq(issuerProfiles.id, issuerProfileId));
+    const didDocument = await loadIssuerDidDocument({ db, publicUrl, issuerProfileId });
+    if (!profile || !didDocument) throw new NotFoundError(`No issuer profile "${issuerProfileId}"`);
+    const address = profile.address ?? {};
+    res.send(
+      render(res, 'issuer', {
+        name: profile.name,
+        description: profile.description,
+        url: profile.url,
+        email: profile.email,
+        addressLines: [
+          address.streetAddress,
+          [address.postalCode, address.addressLocality].filter(Boolean).join(' '),
+          address.addressRegion,
+          address.addressCountry ?? address.addressCountryCode ?? profile.countryCode,
+        ].filter((line): line is string => Boolean(line)),
+        identifiers: profile.identifiers.map((entry) => ({
+          type: entry.identifierType.replace(/^ext:/, ''),
+          value: entry.identifier,
+        })),
+        parentOrg: profile.parentOrg,
+        did: didDocument.id,
+        didDocumentUrl: `/issuers/${issuerProfileId}/did.json`,
+        jwksUrl: `/issuers/${issuerProfileId}/jwks.json`,
+        keys: didDocument.verificationMethod.map((method) => ({
+          id: method.id,
+          type: method.type,
+          isCurrent: didDocument.authentication.includes(method.id),
+        })),
+      }),
+    );
+  });
 
   return router;
 }

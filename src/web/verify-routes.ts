@@ -1,18 +1,76 @@
-import express, { type Router } from 'express';
-import type { CredentialVerifier } from '../badges/verify-credential.js';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import multer from 'multer';
+import type { CredentialVerifier, VerificationReport } from '../badges/verify-credential.js';
+import type { RenderView } from './views.js';
 
 /** Baked PNGs of real badges run to a few hundred KB. */
+const MAX_BYTES = 5 * 1024 * 1024;
 const MAX_BODY = '5mb';
+const FORM_TYPES = ['multipart/form-data', 'application/x-www-form-urlencoded'];
 
 /**
- * `POST /verify`: anyone sends a credential — JSON (`application/json`, `application/vc+ld+json`
- * or `{ "credential": ... }`), a compact VC-JWT (`application/jwt`, `text/plain`), or a baked
- * badge (`image/png`, `image/svg+xml`) — and gets the verification report: `verified`, the
- * format, and every check (format, context, type, schema, proof, issuer, validity, status)
- * with its outcome and reason. A credential that fails is still a 200: the report is the answer.
+ * Verification for anyone:
+ * - `GET /verify`: a page where a person chooses or drops a credential file (JSON, JWT, PNG or
+ *   SVG with the credential baked in) or pastes JSON or a JWT;
+ * - `POST /verify` as a form (multipart or urlencoded): the same page with the result;
+ * - `POST /verify` with any other body, for API clients: JSON (`application/json`,
+ *   `application/vc+ld+json` or `{ "credential": ... }`), a compact VC-JWT (`application/jwt`,
+ *   `text/plain`) or a baked badge (`image/png`, `image/svg+xml`), answered with the report as
+ *   JSON: `verified`, the format, and every check with its outcome and reason. A credential
+ *   that fails is still a 200: the report is the answer.
+ *
+ * The forms carry no CSRF token on purpose: verifying changes nothing and needs no session, so
+ * a cross-site post could gain nothing.
  */
-export function createVerifyRouter(deps: { verify: CredentialVerifier }): Router {
+export function createVerifyRouter(deps: {
+  verify: CredentialVerifier;
+  render: RenderView;
+}): Router {
+  const { verify, render } = deps;
   const router = express.Router();
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: MAX_BYTES, files: 1, fields: 5, fieldSize: MAX_BYTES },
+  }).single('credential');
+
+  router.get('/verify', (_req, res) => {
+    res.send(render(res, 'verify', { pasted: '', error: null, result: null }));
+  });
+
+  router.post(
+    '/verify',
+    (req, res, next) => {
+      if (!req.is(FORM_TYPES)) {
+        next('route');
+        return;
+      }
+      if (req.is('multipart/form-data')) {
+        upload(req, res, (error: unknown) =>
+          error ? renderUploadError(error, req, res, next) : next(),
+        );
+        return;
+      }
+      express.urlencoded({ extended: false, limit: MAX_BODY })(req, res, next);
+    },
+    async (req, res) => {
+      const pasted = String((req.body as { pasted?: unknown } | undefined)?.pasted ?? '').trim();
+      const file = req.file && req.file.size > 0 ? req.file : null;
+      if (!file && pasted === '') {
+        res.status(422).send(render(res, 'verify', { pasted, error: 'empty', result: null }));
+        return;
+      }
+      const report = await verify(file ? file.buffer : pasted);
+      res.send(
+        render(res, 'verify', {
+          pasted: file ? '' : pasted,
+          error: null,
+          result: { fileName: file?.originalname ?? null, ...summarize(report) },
+        }),
+      );
+    },
+  );
+
+  // Not a form: the JSON API.
   router.post('/verify', express.raw({ type: () => true, limit: MAX_BODY }), async (req, res) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     let input: Buffer | object = body;
@@ -29,7 +87,39 @@ export function createVerifyRouter(deps: { verify: CredentialVerifier }): Router
         input = body;
       }
     }
-    res.set('Access-Control-Allow-Origin', '*').json(await deps.verify(input));
+    res.set('Access-Control-Allow-Origin', '*').json(await verify(input));
   });
+
+  function renderUploadError(error: unknown, _req: Request, res: Response, next: NextFunction) {
+    if (error instanceof multer.MulterError) {
+      const isTooLarge = error.code === 'LIMIT_FILE_SIZE' || error.code === 'LIMIT_FIELD_VALUE';
+      res.status(isTooLarge ? 413 : 422).send(
+        render(res, 'verify', {
+          pasted: '',
+          error: isTooLarge ? 'tooLarge' : 'unreadable',
+          result: null,
+        }),
+      );
+      return;
+    }
+    next(error);
+  }
+
   return router;
+}
+
+/** What the result page shows of a report: the verdict, the checks, who issued what to whom. */
+function summarize(report: VerificationReport) {
+  const credential = report.credential as {
+    name?: unknown;
+    issuer?: { name?: unknown } | string;
+    credentialSubject?: { achievement?: { name?: unknown } };
+  } | null;
+  const text = (value: unknown) => (typeof value === 'string' ? value : null);
+  return {
+    report,
+    achievementName:
+      text(credential?.credentialSubject?.achievement?.name) ?? text(credential?.name),
+    issuerName: typeof credential?.issuer === 'object' ? text(credential.issuer.name) : null,
+  };
 }

@@ -1,11 +1,107 @@
 import path from 'node:path';
+import { parse as parseCookies } from 'cookie';
 import { Eta } from 'eta';
+import type { CookieOptions, Request, RequestHandler, Response } from 'express';
 import { projectRoot } from '../config/project-root.js';
+import type { Session } from '../lti/sessions.js';
+import { teacherNav, type TeacherPage } from './teacher-nav.js';
+import {
+  chooseLocale,
+  createTranslations,
+  isLocale,
+  LOCALES,
+  type Locale,
+  type Translate,
+} from './i18n.js';
 
-export type RenderView = (name: string, data: Record<string, unknown>) => string;
+export const LOCALE_COOKIE = 'mc_lang';
 
-/** Renders templates from `views/`; every `<%= %>` output is HTML-escaped. */
+/** Renders a page of `views/` for this response, in the language chosen for it. */
+export type RenderView = ((
+  res: Response,
+  name: string,
+  data?: Record<string, unknown>,
+) => string) & {
+  /** The language chosen for this response and its messages, for what is not a view (a CSV). */
+  translate(res: Response): { locale: Locale; t: Translate };
+};
+
+/** What every view gets beside its own data; see views/layout.eta. */
+export interface PageContext {
+  readonly locale: Locale;
+  readonly t: (key: string, options?: Record<string, unknown>) => string;
+  /** The language switcher: this page in every language. */
+  readonly languages: readonly { code: Locale; name: string; href: string; isCurrent: boolean }[];
+  /** The form token of the session (web/csrf.ts), when the request has one. */
+  readonly csrfToken: string | null;
+  readonly formatDate: (date: Date | string) => string;
+  readonly formatNumber: (value: number) => string;
+  /** The teacher's page tabs; the layout shows them when a view passes `teacherPage`. */
+  readonly teacherNav: (current: TeacherPage) => ReturnType<typeof teacherNav>;
+}
+
+/**
+ * Renders templates from `views/`; every `<%= %>` output is HTML-escaped. The language comes
+ * from `chooseLocale` over the switcher's cookie (or `?lang=` on this request), the session's
+ * launch locale and Accept-Language.
+ */
 export function createViewRenderer(): RenderView {
   const eta = new Eta({ views: path.join(projectRoot, 'views'), autoEscape: true, cache: true });
-  return (name, data) => eta.render(name, data);
+  const { translator } = createTranslations();
+  const translate = (res: Response) => {
+    const locale = chooseLocale({
+      chosen: (res.locals.chosenLocale as string | undefined) ?? cookieLocale(res.req),
+      launch: (res.locals.session as Session | undefined)?.locale,
+      acceptLanguage: res.req.get('accept-language'),
+    });
+    return { locale, t: translator(locale) };
+  };
+  const render = (res: Response, name: string, data: Record<string, unknown> = {}) => {
+    const req = res.req;
+    const { locale, t } = translate(res);
+    const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'long' });
+    const numbers = new Intl.NumberFormat(locale);
+    const context: PageContext = {
+      locale,
+      t: (key, options) => t(key, options ?? {}),
+      languages: (Object.keys(LOCALES) as Locale[]).map((code) => ({
+        code,
+        name: LOCALES[code],
+        href: withLanguage(req, code),
+        isCurrent: code === locale,
+      })),
+      csrfToken: (res.locals.csrfToken as string | undefined) ?? null,
+      formatDate: (date) => dates.format(typeof date === 'string' ? new Date(date) : date),
+      formatNumber: (value) => numbers.format(value),
+      teacherNav: (current) => teacherNav(context.t, current),
+    };
+    res.set('Content-Language', locale);
+    return eta.render(name, { ...context, ...data });
+  };
+  return Object.assign(render, { translate });
+}
+
+/**
+ * The language switcher's links carry `?lang=`; this remembers the choice in a cookie (with the
+ * session cookie's attributes, so it also works inside the LMS frame) for the following pages.
+ */
+export function rememberChosenLocale(cookieOptions: CookieOptions): RequestHandler {
+  return (req, res, next) => {
+    const chosen = req.query.lang;
+    if (isLocale(chosen)) {
+      res.locals.chosenLocale = chosen;
+      res.cookie(LOCALE_COOKIE, chosen, { ...cookieOptions, maxAge: 365 * 24 * 3600 * 1000 });
+    }
+    next();
+  };
+}
+
+function cookieLocale(req: Request): string | undefined {
+  return parseCookies(req.headers.cookie ?? '')[LOCALE_COOKIE];
+}
+
+function withLanguage(req: Request, locale: Locale): string {
+  const url = new URL(req.originalUrl, 'http://localhost');
+  url.searchParams.set('lang', locale);
+  return `${url.pathname}${url.search}`;
 }

@@ -94,6 +94,7 @@ describe('LTI Deep Linking 2.0: a teacher adds a microcred activity from the LMS
       const result = await deepLinkingLaunch(createBrowser(), [LTI_ROLES.learner]);
       expect(result.response.status).toBe(401);
       expect(result.text).toContain('Only teachers can add microcred activities');
+      expect(result.text).toContain('LTI_DEEP_LINKING_TEACHERS_ONLY');
     });
 
     it('shows the form again with the reason when the new achievement is incomplete', async () => {

@@ -1,0 +1,1 @@
+ALTER TABLE "platforms" ADD COLUMN "frame_origins" text[] DEFAULT '{}'::text[] NOT NULL;

@@ -1,0 +1,304 @@
+/**
+ * The activities of a course as its teacher describes them (table `course_activities`): the
+ * xAPI activity IRI, a name with translations, the URL learners launch it at and the group tags
+ * (`pillar=environmental`) that `distinctGroupsAtLeast` rules count.
+ *
+ * `parseActivityForm` checks what a form sent and answers either the activity or every problem
+ * as a field and a code (no wording: the pages turn codes into messages). The db functions read
+ * and write one course's activities; `activitiesNotNamed` lists the IRIs the course's
+ * learners sent statements about, or its rules name, that the teacher has not named yet.
+ */
+import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
+import type { Executor } from '../db/database.js';
+import {
+  achievements,
+  courseActivities,
+  enrolments,
+  ruleReferences,
+  statements,
+} from '../db/schema.js';
+
+export interface CourseActivity {
+  readonly activityId: string;
+  /**
+   * The name shown where no translation for the reader's language exists; the IRI itself for an
+   * activity that only has tags (set through the JSON API), which counts as not named.
+   */
+  readonly name: string;
+  /** Translations of the name by language code. */
+  readonly names: Readonly<Record<string, string>>;
+  readonly launchUrl: string | null;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export type ActivityField = 'activityId' | 'name' | 'launchUrl' | 'tags' | `names.${string}`;
+
+export interface ActivityIssue {
+  readonly field: ActivityField;
+  readonly code:
+    | 'required'
+    | 'notAbsoluteIri'
+    | 'notHttpUrl'
+    | 'tooLong'
+    | 'tagNotPair'
+    | 'tagKeyInvalid'
+    | 'tagValueInvalid'
+    | 'tagKeyRepeated';
+  /** For tag problems: the line of the tags text, from 1. */
+  readonly line?: number;
+}
+
+export type ParsedActivity =
+  | { readonly ok: true; readonly activity: CourseActivity }
+  | { readonly ok: false; readonly issues: readonly ActivityIssue[] };
+
+const MAX_IRI_LENGTH = 2048;
+const MAX_NAME_LENGTH = 200;
+const MAX_TAG_VALUE_LENGTH = 100;
+/** The same shape as the `tag` of a distinctGroupsAtLeast rule (rules/rule-schema.ts). */
+const TAG_KEY = /^[\p{L}\p{N}_.:-]{1,64}$/u;
+
+/**
+ * Reads an activity form: `activityId`, `name`, `name_<language>` for each of `languages`,
+ * `launchUrl` and `tags` (one `key=value` per line). Blank optional fields mean "none".
+ */
+export function parseActivityForm(
+  form: Readonly<Record<string, unknown>>,
+  languages: readonly string[],
+): ParsedActivity {
+  const issues: ActivityIssue[] = [];
+  const text = (field: string) => (typeof form[field] === 'string' ? form[field].trim() : '');
+
+  const activityId = text('activityId');
+  if (activityId === '') issues.push({ field: 'activityId', code: 'required' });
+  else if (activityId.length > MAX_IRI_LENGTH)
+    issues.push({ field: 'activityId', code: 'tooLong' });
+  else if (!isAbsoluteIri(activityId)) issues.push({ field: 'activityId', code: 'notAbsoluteIri' });
+
+  const name = text('name');
+  if (name === '') issues.push({ field: 'name', code: 'required' });
+  else if (name.length > MAX_NAME_LENGTH) issues.push({ field: 'name', code: 'tooLong' });
+  const names: Record<string, string> = {};
+  for (const language of languages) {
+    const translation = text(`name_${language}`);
+    if (translation.length > MAX_NAME_LENGTH) {
+      issues.push({ field: `names.${language}`, code: 'tooLong' });
+    } else if (translation !== '') {
+      names[language] = translation;
+    }
+  }
+
+  const launchUrl = text('launchUrl');
+  if (launchUrl.length > MAX_IRI_LENGTH) issues.push({ field: 'launchUrl', code: 'tooLong' });
+  else if (launchUrl !== '' && !isHttpUrl(launchUrl)) {
+    issues.push({ field: 'launchUrl', code: 'notHttpUrl' });
+  }
+
+  const tags = parseTagLines(text('tags'));
+  issues.push(...tags.issues);
+
+  if (issues.length > 0) return { ok: false, issues };
+  return {
+    ok: true,
+    activity: {
+      activityId,
+      name,
+      names,
+      launchUrl: launchUrl === '' ? null : launchUrl,
+      tags: tags.tags,
+    },
+  };
+}
+
+/** Reads `key=value` lines (blank lines skipped) into tags, or says which lines are wrong. */
+export function parseTagLines(text: string): {
+  tags: Record<string, string>;
+  issues: ActivityIssue[];
+} {
+  const tags: Record<string, string> = {};
+  const issues: ActivityIssue[] = [];
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const line = index + 1;
+    const entry = raw.trim();
+    if (entry === '') return;
+    const equals = entry.indexOf('=');
+    if (equals === -1) {
+      issues.push({ field: 'tags', code: 'tagNotPair', line });
+      return;
+    }
+    const key = entry.slice(0, equals).trim();
+    const value = entry.slice(equals + 1).trim();
+    if (!TAG_KEY.test(key)) issues.push({ field: 'tags', code: 'tagKeyInvalid', line });
+    else if (value === '' || value.length > MAX_TAG_VALUE_LENGTH) {
+      issues.push({ field: 'tags', code: 'tagValueInvalid', line });
+    } else if (Object.hasOwn(tags, key)) {
+      issues.push({ field: 'tags', code: 'tagKeyRepeated', line });
+    } else tags[key] = value;
+  });
+  return { tags, issues };
+}
+
+/** Tags as the form shows them: one `key=value` per line. */
+export function formatTagLines(tags: Readonly<Record<string, string>>): string {
+  return Object.entries(tags)
+    .map(([key, value]) => `${key}=${value}`)
+    .join('\n');
+}
+
+/** The activity's name in `language`, else its name. */
+export function activityNameIn(activity: CourseActivity, language: string): string {
+  return activity.names[language] ?? activity.name;
+}
+
+function isAbsoluteIri(value: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\S+$/i.test(value) && URL.canParse(value);
+}
+
+function isHttpUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const { protocol, host } = new URL(value);
+  return (protocol === 'http:' || protocol === 'https:') && host !== '';
+}
+
+const columns = {
+  activityId: courseActivities.activityId,
+  name: sql<string>`coalesce(${courseActivities.name}, ${courseActivities.activityId})`,
+  names: courseActivities.names,
+  launchUrl: courseActivities.launchUrl,
+  tags: courseActivities.tags,
+};
+
+/** The described activities of a course, named ones by name first, then by IRI. */
+export async function listCourseActivities(
+  db: Executor,
+  courseId: string,
+): Promise<CourseActivity[]> {
+  return db
+    .select(columns)
+    .from(courseActivities)
+    .where(eq(courseActivities.courseId, courseId))
+    .orderBy(sql`${courseActivities.name} asc nulls last`, asc(courseActivities.activityId));
+}
+
+export async function findCourseActivity(
+  db: Executor,
+  courseId: string,
+  activityId: string,
+): Promise<CourseActivity | null> {
+  const [activity] = await db
+    .select(columns)
+    .from(courseActivities)
+    .where(
+      and(eq(courseActivities.courseId, courseId), eq(courseActivities.activityId, activityId)),
+    );
+  return activity ?? null;
+}
+
+/** Adds the activity to the course, or replaces its description when the IRI is there. */
+export async function upsertCourseActivity(
+  db: Executor,
+  courseId: string,
+  activity: CourseActivity,
+): Promise<void> {
+  const fields = {
+    name: activity.name,
+    names: { ...activity.names },
+    launchUrl: activity.launchUrl,
+    tags: { ...activity.tags },
+  };
+  await db
+    .insert(courseActivities)
+    .values({ courseId, activityId: activity.activityId, ...fields })
+    .onConflictDoUpdate({
+      target: [courseActivities.courseId, courseActivities.activityId],
+      set: { ...fields, updatedAt: sql`now()` },
+    });
+}
+
+/** Sets only the group tags of an activity, adding the activity when it is not described yet. */
+export async function setCourseActivityTags(
+  db: Executor,
+  courseId: string,
+  activityId: string,
+  tags: Readonly<Record<string, string>>,
+): Promise<void> {
+  await db
+    .insert(courseActivities)
+    .values({ courseId, activityId, tags: { ...tags } })
+    .onConflictDoUpdate({
+      target: [courseActivities.courseId, courseActivities.activityId],
+      set: { tags: { ...tags }, updatedAt: sql`now()` },
+    });
+}
+
+/** Removes the activity's description; answers whether there was one. */
+export async function deleteCourseActivity(
+  db: Executor,
+  courseId: string,
+  activityId: string,
+): Promise<boolean> {
+  const deleted = await db
+    .delete(courseActivities)
+    .where(
+      and(eq(courseActivities.courseId, courseId), eq(courseActivities.activityId, activityId)),
+    )
+    .returning({ activityId: courseActivities.activityId });
+  return deleted.length > 0;
+}
+
+export interface UndescribedActivity {
+  readonly activityId: string;
+  readonly inStatements: boolean;
+  readonly inRules: boolean;
+}
+
+/**
+ * Activity IRIs of the course that are not named yet (not described, or with tags only): those
+ * its enrolled users sent statements about and those its achievements' rules name (at most
+ * `limit` of each), by IRI.
+ */
+export async function activitiesNotNamed(
+  db: Executor,
+  courseId: string,
+  limit = 100,
+): Promise<UndescribedActivity[]> {
+  const notDescribed = (activityId: typeof statements.activityId | typeof ruleReferences.ref) =>
+    sql`not exists (select 1 from ${courseActivities} where ${courseActivities.courseId} = ${courseId} and ${courseActivities.activityId} = ${activityId} and ${courseActivities.name} is not null)`;
+  const [seen, named] = await Promise.all([
+    db
+      .selectDistinct({ activityId: statements.activityId })
+      .from(statements)
+      .innerJoin(
+        enrolments,
+        and(eq(enrolments.userId, statements.userId), eq(enrolments.courseId, courseId)),
+      )
+      .where(and(isNotNull(statements.activityId), notDescribed(statements.activityId)))
+      .orderBy(asc(statements.activityId))
+      .limit(limit),
+    db
+      .selectDistinct({ activityId: ruleReferences.ref })
+      .from(ruleReferences)
+      .innerJoin(achievements, eq(achievements.id, ruleReferences.achievementId))
+      .where(
+        and(
+          eq(achievements.courseId, courseId),
+          eq(ruleReferences.kind, 'activity'),
+          notDescribed(ruleReferences.ref),
+        ),
+      )
+      .orderBy(asc(ruleReferences.ref))
+      .limit(limit),
+  ]);
+  const found = new Map<string, UndescribedActivity>();
+  for (const { activityId } of seen) {
+    if (activityId) found.set(activityId, { activityId, inStatements: true, inRules: false });
+  }
+  for (const { activityId } of named) {
+    found.set(activityId, {
+      activityId,
+      inStatements: found.has(activityId),
+      inRules: true,
+    });
+  }
+  return [...found.values()].sort((a, b) => a.activityId.localeCompare(b.activityId));
+}

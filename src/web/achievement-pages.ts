@@ -1,0 +1,472 @@
+import { parse as parseCookies } from 'cookie';
+import { and, asc, count, eq } from 'drizzle-orm';
+import express, { type RequestHandler, type Response, type Router } from 'express';
+import multer from 'multer';
+import {
+  activitiesNotNamed,
+  activityNameIn,
+  listCourseActivities,
+} from '../awards/course-activities.js';
+import {
+  achievementInputSchema,
+  createAchievement,
+  updateAchievement,
+  type Achievement,
+} from '../awards/create-achievement.js';
+import { parseRule, type Rule } from '../awards/rules/rule-schema.js';
+import { previewRule, type PreviewEntry } from '../awards/teacher-review.js';
+import { badgeSvg } from '../badges/badge-image.js';
+import {
+  ASSESSMENT_TYPES,
+  EQF_URI_PREFIX,
+  PARTICIPATION_FORMS,
+  readElements,
+  SUPERVISION_LEVELS,
+  type SupervisionLevel,
+} from '../badges/eu-elements.js';
+import type { Db } from '../db/database.js';
+import { achievements, awards } from '../db/schema.js';
+import { BadRequestError, NotFoundError } from '../errors.js';
+import {
+  emptyFormValues,
+  fieldErrorsOf,
+  formValuesOf,
+  readAchievementForm,
+  supervisionOptionValue,
+  type AchievementFormValues,
+  type FieldErrors,
+} from './achievement-form.js';
+import {
+  CONDITION_KINDS,
+  describeRule,
+  readRuleForm,
+  RULE_SHAPES,
+  ruleErrorOf,
+  ruleFormValuesOf,
+  type RuleFormValues,
+} from './rule-form.js';
+import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
+import { chooseLocale } from './i18n.js';
+import { LOCALE_COOKIE, type PageContext, type RenderView } from './views.js';
+
+const MAX_IMAGE_BYTES = 1024 * 1024;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * The teacher's achievement pages: the form with every European micro-credential element
+ * (create, and edit, which makes a new version once credentials were issued) and the rule form
+ * with its "who would be awarded" preview. The list is `GET /course` (see teacherAchievementList).
+ */
+export function createAchievementPagesRouter(deps: {
+  db: Db;
+  render: RenderView;
+  requireCsrfToken: RequestHandler;
+}): Router {
+  const { db, render, requireCsrfToken } = deps;
+  const router = express.Router();
+  const teacherOnly: RequestHandler[] = [requireSession(db), requireTeacher];
+  const formBody: RequestHandler[] = [
+    express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }),
+    imageUpload(),
+    requireCsrfToken,
+  ];
+  const ruleBody: RequestHandler[] = [
+    express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }),
+    requireCsrfToken,
+  ];
+
+  const renderForm = async (
+    res: Response,
+    page: {
+      achievement: Achievement | null;
+      values: AchievementFormValues;
+      errors?: FieldErrors;
+      status?: number;
+    },
+  ) => {
+    const { courseId } = sessionOf(res);
+    const { achievement } = page;
+    const issuedCount = achievement ? await issuedOfCurrentVersion(db, achievement) : 0;
+    const image = achievement?.image ?? null;
+    res.status(page.status ?? 200).send(
+      render(res, 'teacher-achievement-form', {
+        achievement: achievement && {
+          id: achievement.id,
+          version: achievement.version,
+          name: achievement.name,
+        },
+        issuedCount,
+        values: page.values,
+        errors: page.errors ?? {},
+        imagePreview: imagePreviewOf(achievement),
+        imageIsUrl: image !== null && !image.startsWith('data:'),
+        imageUrl: image,
+        vocabularies: vocabularies(),
+        activities: achievement ? [] : await activityChoices(db, courseId),
+        maxImageKilobytes: MAX_IMAGE_BYTES / 1024,
+      }),
+    );
+  };
+
+  router.get('/course/achievements/new', ...teacherOnly, async (_req, res) => {
+    await renderForm(res, { achievement: null, values: emptyFormValues(localeOf(res)) });
+  });
+
+  router.post('/course/achievements', ...teacherOnly, ...formBody, async (req, res) => {
+    const { courseId } = sessionOf(res);
+    const upload = uploadedImage(req.file, res);
+    const form = readAchievementForm(bodyOf(req), upload.image);
+    const rule = { [form.values.ruleKind]: form.values.ruleActivity };
+    const errors = {
+      ...achievementErrors(form),
+      ...ruleActivityError(rule),
+      ...upload.errors,
+    };
+    if (Object.keys(errors).length > 0) {
+      await renderForm(res, { achievement: null, values: form.values, errors, status: 422 });
+      return;
+    }
+    const achievement = await createAchievement(db, courseId, { ...form.input, rule });
+    res.redirect(303, `/course/achievements/${achievement.id}/rule?saved=created`);
+  });
+
+  router.get('/course/achievements/:id/edit', ...teacherOnly, async (req, res) => {
+    const achievement = await courseAchievement(db, res, req.params.id);
+    await renderForm(res, { achievement, values: formValuesOf(achievement) });
+  });
+
+  router.post('/course/achievements/:id', ...teacherOnly, ...formBody, async (req, res) => {
+    const achievement = await courseAchievement(db, res, req.params.id);
+    const upload = uploadedImage(req.file, res);
+    const body = bodyOf(req);
+    const kept = body.imageChoice === 'generated' ? null : achievement.image;
+    const form = readAchievementForm(body, upload.image ?? kept);
+    const errors = { ...achievementErrors(form), ...upload.errors };
+    if (Object.keys(errors).length > 0) {
+      await renderForm(res, { achievement, values: form.values, errors, status: 422 });
+      return;
+    }
+    const updated = await updateAchievement(db, achievement.id, {
+      ...form.input,
+      rule: achievement.rule,
+    });
+    const saved = updated.version > achievement.version ? 'versioned' : 'updated';
+    res.redirect(303, `/course?saved=${saved}`);
+  });
+
+  const renderRuleForm = async (
+    res: Response,
+    page: {
+      achievement: Achievement;
+      values: RuleFormValues;
+      errors?: FieldErrors;
+      preview?: PreviewEntry[] | null;
+      previewRule?: Rule | null;
+      status?: number;
+    },
+  ) => {
+    const { courseId } = sessionOf(res);
+    const { achievement } = page;
+    const others = await db
+      .select({ id: achievements.id, name: achievements.name })
+      .from(achievements)
+      .where(eq(achievements.courseId, courseId))
+      .orderBy(asc(achievements.name));
+    const names = new Map(others.map((other) => [other.id, other.name]));
+    res.status(page.status ?? 200).send(
+      render(res, 'teacher-achievement-rule', {
+        achievement: { id: achievement.id, name: achievement.name, version: achievement.version },
+        issuedCount: await issuedOfCurrentVersion(db, achievement),
+        values: page.values,
+        errors: page.errors ?? {},
+        shapes: RULE_SHAPES,
+        kinds: CONDITION_KINDS,
+        activities: await activityChoices(db, courseId),
+        stackable: others.filter((other) => other.id !== achievement.id),
+        preview: page.preview
+          ? page.preview.map((entry) => ({
+              learner: entry.name ?? entry.sub,
+              form: entry.form,
+              wouldBeAwarded: entry.wouldBeAwarded,
+              refusal: entry.refusal && refusalOf(page.previewRule ?? null, entry),
+              evidence: entry.evidence.map((item) =>
+                item.kind === 'statement'
+                  ? { kind: item.condition, ref: item.activity }
+                  : { kind: 'earned', ref: names.get(item.achievementId) ?? item.achievementId },
+              ),
+            }))
+          : null,
+        saved: typeof res.req.query.saved === 'string' ? res.req.query.saved : null,
+      }),
+    );
+  };
+
+  router.get('/course/achievements/:id/rule', ...teacherOnly, async (req, res) => {
+    const achievement = await courseAchievement(db, res, req.params.id);
+    await renderRuleForm(res, {
+      achievement,
+      values: ruleFormValuesOf(parseRule(achievement.rule)),
+    });
+  });
+
+  router.post('/course/achievements/:id/rule', ...teacherOnly, ...ruleBody, async (req, res) => {
+    const achievement = await courseAchievement(db, res, req.params.id);
+    const form = readRuleForm(bodyOf(req));
+    if (form.errors) {
+      await renderRuleForm(res, {
+        achievement,
+        values: form.values,
+        errors: form.errors,
+        status: 422,
+      });
+      return;
+    }
+    const updated = await updateAchievement(db, achievement.id, {
+      ...inputOf(achievement),
+      rule: form.rule,
+    });
+    const saved = updated.version > achievement.version ? 'versioned' : 'rule';
+    res.redirect(303, `/course?saved=${saved}`);
+  });
+
+  router.post(
+    '/course/achievements/:id/rule/preview',
+    ...teacherOnly,
+    ...ruleBody,
+    async (req, res) => {
+      const achievement = await courseAchievement(db, res, req.params.id);
+      const form = readRuleForm(bodyOf(req));
+      if (form.errors) {
+        await renderRuleForm(res, {
+          achievement,
+          values: form.values,
+          errors: form.errors,
+          status: 422,
+        });
+        return;
+      }
+      const preview = await previewRule(db, sessionOf(res).courseId, {
+        rule: form.rule,
+        ects: achievement.ects,
+      });
+      await renderRuleForm(res, {
+        achievement,
+        values: form.values,
+        preview,
+        previewRule: form.rule,
+      });
+    },
+  );
+
+  return router;
+}
+
+/** The data of the teacher's achievement list (`GET /course`, views/course-teacher.eta). */
+export async function teacherAchievementList(db: Db, res: Response) {
+  const { courseId } = sessionOf(res);
+  const rows = await db
+    .select({ achievement: achievements, awardCount: count(awards.id) })
+    .from(achievements)
+    .leftJoin(awards, eq(awards.achievementId, achievements.id))
+    .where(eq(achievements.courseId, courseId))
+    .groupBy(achievements.id)
+    .orderBy(asc(achievements.name));
+  const activities = await listCourseActivities(db, courseId);
+  const achievementNames = new Map(
+    rows.map(({ achievement }) => [achievement.id, achievement.name]),
+  );
+  const nameIn = (locale: string) => (ref: string) => {
+    const activity = activities.find((candidate) => candidate.activityId === ref);
+    return activity ? activityNameIn(activity, locale) : (achievementNames.get(ref) ?? ref);
+  };
+  const saved = res.req.query.saved;
+  return {
+    saved: saved === 'updated' || saved === 'versioned' || saved === 'rule' ? saved : null,
+    achievements: rows.map(({ achievement, awardCount }) => {
+      const rule = parseRule(achievement.rule);
+      return {
+        id: achievement.id,
+        name: achievement.name,
+        version: achievement.version,
+        ects: achievement.ects,
+        eqfLevel: achievement.eqfLevel,
+        isMicroCredential: achievement.ects !== null,
+        awardCount,
+        /** The rule in plain words, in the page's language (the view passes its `t`). */
+        ruleSummary: (t: PageContext['t'], locale: string) => describeRule(rule, t, nameIn(locale)),
+      };
+    }),
+  };
+}
+
+/** The labels of the choices come from the catalog by each term's code. */
+function vocabularies() {
+  const codeOf = (uri: string) => uri.slice(uri.lastIndexOf('/') + 1);
+  return {
+    eqfLevels: [1, 2, 3, 4, 5, 6, 7, 8].map((level) => ({
+      value: `${EQF_URI_PREFIX}${level}`,
+      level,
+    })),
+    assessmentTypes: Object.keys(ASSESSMENT_TYPES).map((uri) => ({
+      value: uri,
+      code: codeOf(uri),
+    })),
+    participationForms: Object.keys(PARTICIPATION_FORMS).map((uri) => ({
+      value: uri,
+      code: codeOf(uri),
+    })),
+    supervisionLevels: (Object.keys(SUPERVISION_LEVELS) as SupervisionLevel[]).map((term) => ({
+      value: supervisionOptionValue(term),
+      code: term,
+    })),
+  };
+}
+
+function achievementErrors(form: ReturnType<typeof readAchievementForm>): FieldErrors {
+  const parsed = achievementInputSchema.safeParse({ ...form.input, rule: null });
+  return parsed.success ? {} : fieldErrorsOf(parsed.error.issues, form.fieldOf);
+}
+
+function ruleActivityError(rule: unknown): FieldErrors {
+  try {
+    parseRule(rule);
+    return {};
+  } catch (error) {
+    if (!(error instanceof Error)) throw error;
+    return { ruleActivity: ruleErrorOf(error.message, 'rule') };
+  }
+}
+
+/** The stored definition as the input of updateAchievement, to change only its rule. */
+function inputOf(achievement: Achievement) {
+  const { name, description, criteria, ects, eqfLevel, language, image, eu } = achievement;
+  return { name, description, criteria, ects, eqfLevel, language, image, eu: readElements(eu) };
+}
+
+async function courseAchievement(db: Db, res: Response, id: unknown) {
+  const { courseId } = sessionOf(res);
+  if (typeof id !== 'string' || !UUID.test(id)) throw new NotFoundError('No such achievement');
+  const [achievement] = await db
+    .select()
+    .from(achievements)
+    .where(and(eq(achievements.id, id), eq(achievements.courseId, courseId)));
+  if (!achievement) throw new NotFoundError(`No achievement ${id} in this course`);
+  return achievement;
+}
+
+async function issuedOfCurrentVersion(db: Db, achievement: Achievement): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(awards)
+    .where(
+      and(
+        eq(awards.achievementId, achievement.id),
+        eq(awards.achievementVersion, achievement.version),
+      ),
+    );
+  return row?.n ?? 0;
+}
+
+/** The activities to choose from: described ones with their names, then other known IRIs. */
+async function activityChoices(db: Db, courseId: string) {
+  const [described, others] = await Promise.all([
+    listCourseActivities(db, courseId),
+    activitiesNotNamed(db, courseId),
+  ]);
+  const known = new Set(described.map((activity) => activity.activityId));
+  return [
+    ...described.map((activity) => ({
+      iri: activity.activityId,
+      name: activity.name === activity.activityId ? null : activity.name,
+      names: activity.names,
+    })),
+    ...others
+      .filter((activity) => !known.has(activity.activityId))
+      .map((activity) => ({ iri: activity.activityId, name: null, names: {} })),
+  ];
+}
+
+/** The reason a stack would be refused, in the teacher's words, from the rule's stacking cap. */
+function refusalOf(rule: Rule | null, entry: PreviewEntry) {
+  if (!rule || !('stackingCap' in rule)) return { key: 'preview.refusedOther' };
+  const stacked = entry.evidence.reduce(
+    (sum, item) => sum + (item.kind === 'credential' ? (item.ects ?? 0) : 0),
+    0,
+  );
+  return {
+    key: 'preview.refusedCap',
+    params: { stacked, ects: rule.stackingCap.ects, target: rule.stackingCap.target },
+  };
+}
+
+/** The current image for the preview: a data: image, else the generated badge. */
+function imagePreviewOf(achievement: Achievement | null): string {
+  if (achievement?.image?.startsWith('data:')) return achievement.image;
+  const svg = badgeSvg({
+    id: achievement?.id ?? 'new',
+    name: achievement?.name ?? '',
+    image: null,
+  });
+  return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
+}
+
+/** Parses multipart forms with at most one image; too large a file becomes a field error. */
+function imageUpload(): RequestHandler {
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 2000, fieldSize: 100 * 1024 },
+  }).single('image');
+  return (req, res, next) => {
+    upload(req, res, (error: unknown) => {
+      if (error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE') {
+        res.locals.imageTooLarge = true;
+        next();
+        return;
+      }
+      if (error instanceof multer.MulterError) {
+        next(new BadRequestError(`The form could not be read: ${error.message}`));
+        return;
+      }
+      next(error);
+    });
+  };
+}
+
+/** The uploaded PNG or SVG as the data: URI the achievement stores, or the error on the field. */
+function uploadedImage(
+  file: Express.Multer.File | undefined,
+  res: Response,
+): { image: string | null; errors: FieldErrors } {
+  if (res.locals.imageTooLarge === true) {
+    return {
+      image: null,
+      errors: { image: { key: 'errors.imageTooLarge', params: { max: MAX_IMAGE_BYTES / 1024 } } },
+    };
+  }
+  if (!file || file.size === 0) return { image: null, errors: {} };
+  const isPng = file.buffer.subarray(0, 8).equals(PNG_SIGNATURE);
+  const isSvg =
+    !isPng &&
+    /^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE[^>]*>\s*)?<svg[\s>]/i.test(
+      file.buffer.subarray(0, 4096).toString('utf8'),
+    );
+  if (!isPng && !isSvg) return { image: null, errors: { image: { key: 'errors.imageType' } } };
+  const type = isPng ? 'image/png' : 'image/svg+xml';
+  return { image: `data:${type};base64,${file.buffer.toString('base64')}`, errors: {} };
+}
+
+function bodyOf(req: express.Request): Record<string, unknown> {
+  return (req.body ?? {}) as Record<string, unknown>;
+}
+
+/** The language of the page, as the view renderer will choose it. */
+function localeOf(res: Response): string {
+  return chooseLocale({
+    chosen:
+      (res.locals.chosenLocale as string | undefined) ??
+      parseCookies(res.req.headers.cookie ?? '')[LOCALE_COOKIE],
+    launch: sessionOf(res).locale,
+    acceptLanguage: res.req.get('accept-language'),
+  });
+}

@@ -1,0 +1,258 @@
+import { inArray } from 'drizzle-orm';
+import QRCode from 'qrcode';
+import { listCourseActivities, type CourseActivity } from '../awards/course-activities.js';
+import { learnerProgress, type AchievementProgress } from '../awards/learner-progress.js';
+import { referencesOf, type ProgressNode } from '../awards/rules/progress.js';
+import type { Db } from '../db/database.js';
+import { achievements, awards } from '../db/schema.js';
+
+/** One line of "what is done and what is missing": a catalog key and its values. */
+export interface ConditionLine {
+  readonly key: string;
+  readonly values: Record<string, string | number>;
+  readonly isMet: boolean;
+  /** Extra lines under the condition (best score so far, group covered...). */
+  readonly notes: readonly { key: string; values: Record<string, string | number> }[];
+  /** `/course/activities/launch?activity=...` when the activity has content to launch. */
+  readonly launchHref: string | null;
+  /** The activity's name by language, which the view prefers to `values.activity`. */
+  readonly activityNames: Readonly<Record<string, string>> | null;
+  readonly children: readonly ConditionLine[];
+}
+
+interface Names {
+  readonly activities: ReadonlyMap<string, CourseActivity>;
+  readonly achievements: ReadonlyMap<string, string>;
+}
+
+export function launchHref(activityId: string): string {
+  return `/course/activities/launch?activity=${encodeURIComponent(activityId)}`;
+}
+
+/** A progress tree in catalog keys of the `learner` namespace, for views/course-learner.eta. */
+export function describeProgressNode(node: ProgressNode, names: Names): ConditionLine {
+  const line = (
+    key: string,
+    values: Record<string, string | number>,
+    rest: Partial<Omit<ConditionLine, 'key' | 'values'>> = {},
+  ): ConditionLine => ({
+    key: `learner:condition.${key}`,
+    values,
+    isMet: node.isMet,
+    notes: [],
+    launchHref: null,
+    activityNames: null,
+    children: [],
+    ...rest,
+  });
+  const note = (key: string, values: Record<string, string | number> = {}) => ({
+    key: `learner:condition.${key}`,
+    values,
+  });
+  const describeAll = (children: readonly ProgressNode[]) =>
+    children.map((child) => describeProgressNode(child, names));
+
+  switch (node.kind) {
+    case 'passed':
+    case 'completed':
+    case 'scoreAtLeast': {
+      const activity = names.activities.get(node.activity);
+      const notes = [
+        ...(node.kind === 'scoreAtLeast' && !node.isMet
+          ? [
+              node.bestScaled === null
+                ? note('noScoreYet')
+                : note('bestScore', { percent: Math.round(node.bestScaled * 100) }),
+            ]
+          : []),
+        ...(node.group === null ? [] : [note('inGroup', { group: node.group })]),
+      ];
+      return line(
+        node.kind,
+        {
+          activity: activity?.name ?? node.activity,
+          ...(node.kind === 'scoreAtLeast' ? { percent: Math.round(node.threshold * 100) } : {}),
+        },
+        {
+          notes,
+          launchHref: activity?.launchUrl ? launchHref(node.activity) : null,
+          activityNames: activity?.names ?? null,
+        },
+      );
+    }
+    case 'earned':
+      return line(
+        'earned',
+        { achievement: names.achievements.get(node.achievementId) ?? node.achievementId },
+        {
+          notes: [
+            ...(node.isHeldAsBadgeOnly ? [note('heldAsBadgeOnly')] : []),
+            ...(node.group === null ? [] : [note('inGroup', { group: node.group })]),
+          ],
+        },
+      );
+    case 'allOf':
+      return line(
+        'allOf',
+        { met: node.metCount, total: node.children.length },
+        { children: describeAll(node.children) },
+      );
+    case 'anyOf':
+      return line('anyOf', {}, { children: describeAll(node.children) });
+    case 'atLeast':
+      return line(
+        'atLeast',
+        { n: node.n, met: node.metCount, total: node.children.length },
+        { children: describeAll(node.children) },
+      );
+    case 'distinctGroupsAtLeast':
+      return line(
+        'distinctGroups',
+        { count: node.count, n: node.n, tag: node.tag, met: node.metCount },
+        {
+          notes: [
+            node.groupsCovered.length === 0
+              ? note('noGroupCovered')
+              : note('groupsCovered', { groups: node.groupsCovered.join(', ') }),
+          ],
+          children: describeAll(node.children),
+        },
+      );
+    case 'stackingCap':
+      return line(
+        'stackingCap',
+        { ects: node.ects, target: node.target },
+        {
+          notes: node.isCapped ? [note('capReached')] : [],
+          children: [describeProgressNode(node.child, names)],
+        },
+      );
+  }
+}
+
+/**
+ * LinkedIn's "Add to profile" form for a certification: it opens the member's profile with the
+ * fields filled in. Parameter names after LinkedIn's Add to Profile for Certifications guide.
+ */
+export function linkedInAddUrl(certification: {
+  name: string;
+  organizationName: string;
+  issuedAt: Date;
+  validUntil: string | null;
+  url: string;
+  id: string;
+}): string {
+  const url = new URL('https://www.linkedin.com/profile/add');
+  url.searchParams.set('startTask', 'CERTIFICATION_NAME');
+  url.searchParams.set('name', certification.name);
+  url.searchParams.set('organizationName', certification.organizationName);
+  url.searchParams.set('issueYear', String(certification.issuedAt.getUTCFullYear()));
+  url.searchParams.set('issueMonth', String(certification.issuedAt.getUTCMonth() + 1));
+  if (certification.validUntil) {
+    const until = new Date(certification.validUntil);
+    url.searchParams.set('expirationYear', String(until.getUTCFullYear()));
+    url.searchParams.set('expirationMonth', String(until.getUTCMonth() + 1));
+  }
+  url.searchParams.set('certUrl', certification.url);
+  url.searchParams.set('certId', certification.id);
+  return url.href;
+}
+
+/** The public link of a credential as a QR code: an SVG `data:` URI for an `<img>`. */
+export async function qrCodeDataUri(text: string): Promise<string> {
+  const svg = await QRCode.toString(text, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
+  return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
+}
+
+/** What views/course-learner.eta shows a learner: each achievement, its progress, its credential. */
+export async function learnerPageData(
+  db: Db,
+  publicUrl: string,
+  learner: { userId: string; courseId: string },
+) {
+  const [progress, activities] = await Promise.all([
+    learnerProgress(db, learner.userId, learner.courseId),
+    listCourseActivities(db, learner.courseId),
+  ]);
+  const stackedIds = [...new Set(progress.flatMap((p) => referencesOf(p.progress).achievements))];
+  const awardIds = progress.flatMap((p) => (p.award ? [p.award.id] : []));
+  const [stacked, credentials] = await Promise.all([
+    stackedIds.length === 0
+      ? []
+      : db
+          .select({ id: achievements.id, name: achievements.name })
+          .from(achievements)
+          .where(inArray(achievements.id, stackedIds)),
+    awardIds.length === 0
+      ? []
+      : db
+          .select({ id: awards.id, credential: awards.credential })
+          .from(awards)
+          .where(inArray(awards.id, awardIds)),
+  ]);
+  const names: Names = {
+    activities: new Map(activities.map((activity) => [activity.activityId, activity])),
+    achievements: new Map(stacked.map((a) => [a.id, a.name])),
+  };
+  return {
+    content: activities
+      .filter((activity) => activity.launchUrl)
+      .map((activity) => ({
+        name: activity.name,
+        names: activity.names,
+        href: launchHref(activity.activityId),
+      })),
+    achievements: await Promise.all(
+      progress.map((entry) =>
+        presentAchievement(
+          entry,
+          names,
+          publicUrl,
+          credentials.find((c) => c.id === entry.award?.id),
+        ),
+      ),
+    ),
+  };
+}
+
+async function presentAchievement(
+  { achievement, progress, form, award }: AchievementProgress,
+  names: Names,
+  publicUrl: string,
+  issued: { credential: Record<string, unknown> } | undefined,
+) {
+  const eu = achievement.eu as { workloadHours?: number };
+  const credential = issued?.credential as
+    { issuer?: { name?: string }; validUntil?: string } | undefined;
+  const url = award ? `${publicUrl}/credentials/${award.id}` : null;
+  return {
+    name: achievement.name,
+    description: achievement.description,
+    language: achievement.language,
+    form,
+    ects: achievement.ects,
+    // A self-study learner earns the badge form, which carries no credits.
+    isBadgeInsteadOfCredits: form === 'badge' && achievement.ects !== null,
+    eqfLevel: achievement.eqfLevel,
+    workloadHours: eu.workloadHours ?? null,
+    progress: describeProgressNode(progress, names),
+    credential:
+      award && url
+        ? {
+            url,
+            fileName: achievement.name.replace(/[^\p{L}\p{N}]+/gu, '-'),
+            issuedAt: award.issuedAt,
+            revokedAt: award.revokedAt,
+            qrCode: await qrCodeDataUri(url),
+            linkedInUrl: linkedInAddUrl({
+              name: achievement.name,
+              organizationName: credential?.issuer?.name ?? '',
+              issuedAt: award.issuedAt,
+              validUntil: credential?.validUntil ?? null,
+              url,
+              id: award.id,
+            }),
+          }
+        : null,
+  };
+}

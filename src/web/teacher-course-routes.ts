@@ -1,0 +1,26 @@
+import express, { type RequestHandler, type Router } from 'express';
+import type ltijs from 'ltijs';
+import type { Logger } from '../config/logger.js';
+import type { Db } from '../db/database.js';
+import { createActivityPages } from './activity-pages.js';
+import { createAwardPages } from './award-pages.js';
+import { createProgressPages } from './progress-pages.js';
+import type { RenderView } from './views.js';
+
+/**
+ * The teacher's activities, progress and awards pages (and the learner's content launch):
+ * see activity-pages.ts, progress-pages.ts and award-pages.ts.
+ */
+export function createTeacherCourseRouter(deps: {
+  db: Db;
+  publicUrl: string;
+  render: RenderView;
+  requireCsrfToken: RequestHandler;
+  ltijs: typeof ltijs.Provider;
+  logger: Logger;
+  kickOutbox: () => void;
+}): Router {
+  return express
+    .Router()
+    .use(createActivityPages(deps), createProgressPages(deps), createAwardPages(deps));
+}

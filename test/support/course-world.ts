@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { expect } from 'vitest';
+import { createXapiCredentialsCommand } from '../../src/cli/xapi-credentials.js';
+import { courses, platforms } from '../../src/db/schema.js';
+import { registerPlatform } from '../../src/lti/platform-registry.js';
+import { createBrowser, type Browser } from './http-client.js';
+import { LTI_ROLES, startTestLms, type TestLms } from './test-lms.js';
+import { startTestTool, type TestTool } from './test-tool.js';
+
+/**
+ * A course on the tool for page tests: one LMS per trust level, teachers and learners launched
+ * through it, xAPI statements sent the way an LMS logstore sends them, credentials issued by
+ * the real outbox.
+ */
+export interface CourseWorld {
+  readonly tool: TestTool;
+  platform(trustLevel: 'registered' | 'self-study'): Promise<WorldPlatform>;
+  close(): Promise<void>;
+}
+
+export interface WorldPlatform {
+  readonly lms: TestLms;
+  launch(
+    user: { id: string; name?: string; email?: string },
+    role: 'teacher' | 'learner',
+    options?: { locale?: string },
+  ): Promise<Browser>;
+  /** Sends statements of `userId` about activities, then waits until awards are issued. */
+  send(
+    userId: string,
+    results: { activity: string; verb: 'passed' | 'completed' | 'scored'; scaled?: number }[],
+  ): Promise<void>;
+  /** The tool's id of the course the launches open. */
+  courseId(): Promise<string>;
+}
+
+export const COURSE = { id: 'sustainability-101', title: 'Sustainability 101' };
+
+const VERBS = {
+  passed: 'http://adlnet.gov/expapi/verbs/passed',
+  completed: 'http://adlnet.gov/expapi/verbs/completed',
+  scored: 'http://adlnet.gov/expapi/verbs/scored',
+};
+
+export async function startCourseWorld(): Promise<CourseWorld> {
+  const tool = await startTestTool();
+  const started: TestLms[] = [];
+  const { db } = tool.current().database;
+
+  return {
+    tool,
+    async platform(trustLevel) {
+      const lms = await startTestLms();
+      started.push(lms);
+      await registerPlatform(db, {
+        issuer: lms.issuer,
+        clientId: lms.clientId,
+        deploymentId: lms.deploymentId,
+        authUrl: lms.authUrl,
+        tokenUrl: lms.tokenUrl,
+        jwksUrl: lms.jwksUrl,
+        trustLevel,
+        awardingBody: 'University of Example',
+      });
+      lms.setToolEndpoints({
+        loginUrl: `${tool.url}/lti/login`,
+        launchUrl: `${tool.url}/lti/launch`,
+      });
+      lms.setToolJwksUrl(`${tool.url}/lti/keys`);
+      let printed = '';
+      await createXapiCredentialsCommand({
+        db,
+        name: `${trustLevel} logstore`,
+        platformId: lms.issuer,
+        publicUrl: tool.url,
+        out: (line) => (printed = line),
+      });
+      const { key, secret } = JSON.parse(printed) as { key: string; secret: string };
+      const authorization = `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
+
+      return {
+        lms,
+        async launch(user, role, options = {}) {
+          const browser = createBrowser();
+          const result = await lms.launch({
+            browser,
+            user,
+            roles: [role === 'teacher' ? LTI_ROLES.instructor : LTI_ROLES.learner],
+            context: COURSE,
+            ...(options.locale ? { locale: options.locale } : {}),
+          });
+          expect(result.response.status, result.text.slice(0, 500)).toBe(200);
+          return browser;
+        },
+        async send(userId, results) {
+          const response = await fetch(`${tool.url}/xapi/statements`, {
+            method: 'POST',
+            headers: {
+              authorization,
+              'content-type': 'application/json',
+              'x-experience-api-version': '2.0.0',
+            },
+            body: JSON.stringify(
+              results.map(({ activity, verb, scaled }) => ({
+                id: randomUUID(),
+                actor: { objectType: 'Agent', account: { homePage: lms.issuer, name: userId } },
+                verb: { id: VERBS[verb], display: { 'en-US': verb } },
+                object: { objectType: 'Activity', id: activity },
+                result: {
+                  ...(scaled === undefined ? {} : { score: { scaled } }),
+                  ...(verb === 'passed' ? { success: true } : {}),
+                  ...(verb === 'scored' ? {} : { completion: true }),
+                },
+                timestamp: new Date().toISOString(),
+              })),
+            ),
+          });
+          expect(response.status).toBe(200);
+          await tool.current().outbox.drain();
+        },
+        async courseId() {
+          const [course] = await db
+            .select({ id: courses.id })
+            .from(courses)
+            .innerJoin(platforms, eq(platforms.id, courses.platformId))
+            .where(and(eq(courses.contextId, COURSE.id), eq(platforms.issuer, lms.issuer)));
+          if (!course) throw new Error('Launch a teacher or learner into the course first');
+          return course.id;
+        },
+      };
+    },
+    async close() {
+      await Promise.all([tool.close(), ...started.map((lms) => lms.close())]);
+    },
+  };
+}
+
+/** Posts a new achievement through the teacher's JSON API; returns its id. */
+export async function createAchievementAs(
+  teacher: Browser,
+  toolUrl: string,
+  achievement: Record<string, unknown>,
+): Promise<string> {
+  const { response } = await teacher.request(`${toolUrl}/api/achievements`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(achievement),
+  });
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { id: string }).id;
+}

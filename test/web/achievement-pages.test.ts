@@ -1,0 +1,662 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syncRuleIndex } from '../../src/awards/rule-index.js';
+import { badgePng } from '../../src/badges/badge-image.js';
+import { createBrowser, type Browser } from '../support/http-client.js';
+import { platformXapiAuthorization, postStatements } from '../support/platform-xapi.js';
+import { LTI_ROLES, type TestLms } from '../support/test-lms.js';
+import type { TestTool } from '../support/test-tool.js';
+import { startToolWithLms } from '../support/tool-with-lms.js';
+
+const QUIZ = 'https://courses.example.org/green/final-quiz';
+const ESSAY = 'https://courses.example.org/green/essay';
+const LAB = 'https://courses.example.org/green/lab';
+/** An activity the learner of these tests never does, so rules on it award nobody. */
+const FIELD_TRIP = 'https://courses.example.org/green/field-trip';
+const WRITTEN_EXAM = 'http://data.europa.eu/snb/assessment/6e6cb2cc78';
+const BLENDED = 'http://data.europa.eu/snb/learning-assessment/e92d221e4d';
+const UNSUPERVISED_NO_ID = 'http://data.europa.eu/snb/supervision-verification/c598449d64';
+const ESCO_SKILL = 'http://data.europa.eu/esco/skill/8f6a4b4c-7f0e-4e1c-9d6f-2c3e7b0b8e10';
+const LEARNER = { id: 'learner-ada', name: 'Ada Lovelace' };
+
+interface StoredAchievement {
+  id: string;
+  name: string;
+  version: number;
+  ects: number | null;
+  eqfLevel: number | null;
+  language: string;
+  image: string | null;
+  eu: Record<string, unknown>;
+  rule: unknown;
+}
+
+/** Every field of the achievement form, filled in. */
+function completeForm(): Record<string, string> {
+  return {
+    name: 'Sustainability Basics',
+    description: 'Explains the three pillars of sustainable development.',
+    criteria: 'Pass the final quiz.',
+    language: 'en',
+    ects: '3',
+    workloadHours: '75',
+    eqfLevel: 'http://data.europa.eu/snb/eqf/6',
+    'outcomes.0.text': 'Explains the environmental, social and economic pillars.',
+    'outcomes.0.escoSkills': ESCO_SKILL,
+    'outcomes.1.text': 'Reads a life-cycle assessment.',
+    'outcomes.1.escoSkills': '',
+    'outcomes.2.text': '',
+    'outcomes.2.escoSkills': '',
+    assessmentType: WRITTEN_EXAM,
+    assessmentDescription: 'A 45-minute online quiz.',
+    gradingScheme: 'Pass at 80 %.',
+    participationForm: BLENDED,
+    supervision: UNSUPERVISED_NO_ID,
+    qualityAssurance: 'Reviewed by the faculty board each year.',
+    qualityAssuranceUrl: 'https://university.example.org/quality',
+    prerequisites: 'None.',
+    stackable: 'yes',
+    stackabilityDescription: 'Counts toward the certificate in sustainability.',
+    stacksInto: 'https://university.example.org/certificates/sustainability',
+    fieldOfStudy: 'Environmental sciences',
+    furtherInformation: 'Offered every semester.',
+    furtherInformationUrl: 'https://university.example.org/green',
+    'translations.0.language': 'de',
+    'translations.0.name': 'Grundlagen der Nachhaltigkeit',
+    'translations.0.description': 'Erklärt die drei Säulen der nachhaltigen Entwicklung.',
+    'translations.0.criteria': 'Das Abschlussquiz bestehen.',
+    'translations.0.learningOutcomes':
+      'Erklärt die ökologische, soziale und ökonomische Säule.\nLiest eine Ökobilanz.',
+    'translations.1.language': '',
+    'translations.1.name': '',
+    'translations.1.description': '',
+    'translations.1.criteria': '',
+    'translations.1.learningOutcomes': '',
+    ruleKind: 'passed',
+    ruleActivity: QUIZ,
+  };
+}
+
+function csrfTokenOf(html: string): string {
+  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  if (!token) throw new Error('The page has no form token');
+  return token;
+}
+
+describe('the teacher achievement pages', () => {
+  let tool: TestTool;
+  let lms: TestLms;
+  let close: () => Promise<void>;
+  let teacher: Browser;
+  let learner: Browser;
+
+  beforeAll(async () => {
+    ({ tool, lms, close } = await startToolWithLms());
+    teacher = createBrowser();
+    await lms.launch({ browser: teacher, user: { id: 'teacher' }, roles: [LTI_ROLES.instructor] });
+    learner = createBrowser();
+    await lms.launch({ browser: learner, user: LEARNER, roles: [LTI_ROLES.learner] });
+  });
+  afterAll(() => close?.());
+
+  const page = async (browser: Browser, path: string) => {
+    const { response } = await browser.request(`${tool.url}${path}`, {
+      headers: { accept: 'text/html' },
+    });
+    return { status: response.status, html: await response.text() };
+  };
+
+  const tokenFor = async (browser: Browser, path: string) =>
+    csrfTokenOf((await page(browser, path)).html);
+
+  const postMultipart = async (
+    browser: Browser,
+    path: string,
+    fields: Record<string, string>,
+    image?: { bytes: Buffer; type: string; name: string },
+  ) => {
+    const body = new FormData();
+    for (const [name, value] of Object.entries(fields)) body.append(name, value);
+    if (image) body.append('image', new Blob([image.bytes], { type: image.type }), image.name);
+    const { response } = await browser.request(`${tool.url}${path}`, {
+      method: 'POST',
+      headers: { accept: 'text/html' },
+      body,
+      followRedirects: false,
+    });
+    return {
+      status: response.status,
+      location: response.headers.get('location'),
+      html: await response.text(),
+    };
+  };
+
+  const postForm = async (browser: Browser, path: string, fields: Record<string, string>) => {
+    const { response } = await browser.request(`${tool.url}${path}`, {
+      method: 'POST',
+      headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+      followRedirects: false,
+    });
+    return {
+      status: response.status,
+      location: response.headers.get('location'),
+      html: await response.text(),
+    };
+  };
+
+  const storedAchievements = async (): Promise<StoredAchievement[]> => {
+    const { response } = await teacher.request(`${tool.url}/api/achievements`);
+    return ((await response.json()) as { achievements: StoredAchievement[] }).achievements;
+  };
+
+  const createByApi = async (name: string, rule: unknown, ects: number | null = null) => {
+    const { response } = await teacher.request(`${tool.url}/api/achievements`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name, description: `${name}.`, criteria: 'Do it.', ects, rule }),
+    });
+    expect(response.status).toBe(201);
+    return (await response.json()) as StoredAchievement;
+  };
+
+  it('shows the empty list with a button to create an achievement', async () => {
+    const list = await page(teacher, '/course');
+    expect(list.status).toBe(200);
+    expect(list.html).toContain('This course has no achievements yet.');
+    expect(list.html).toContain('href="/course/achievements/new"');
+  });
+
+  it('creates an achievement with every European micro-credential element from the form, stores and lists it', async () => {
+    const form = await page(teacher, '/course/achievements/new');
+    expect(form.status).toBe(200);
+    expect(form.html).toContain(`<option value="${WRITTEN_EXAM}">Written examination</option>`);
+    expect(form.html).toContain('<option value="http://data.europa.eu/snb/eqf/6">Level 6</option>');
+
+    const png = badgePng({ id: 'uploaded', image: null });
+    const created = await postMultipart(
+      teacher,
+      '/course/achievements',
+      { _csrf: csrfTokenOf(form.html), ...completeForm() },
+      { bytes: png, type: 'image/png', name: 'badge.png' },
+    );
+    expect(created.status).toBe(303);
+    expect(created.location).toMatch(
+      /^\/course\/achievements\/[0-9a-f-]{36}\/rule\?saved=created$/,
+    );
+
+    const stored = (await storedAchievements()).find((a) => a.name === 'Sustainability Basics');
+    expect(stored).toMatchObject({
+      version: 1,
+      ects: 3,
+      eqfLevel: 6,
+      language: 'en',
+      image: `data:image/png;base64,${png.toString('base64')}`,
+      rule: { passed: QUIZ },
+    });
+    expect(stored?.eu).toEqual({
+      learningOutcomes: [
+        {
+          text: 'Explains the environmental, social and economic pillars.',
+          escoSkills: [ESCO_SKILL],
+        },
+        { text: 'Reads a life-cycle assessment.', escoSkills: [] },
+      ],
+      workloadHours: 75,
+      assessmentType: WRITTEN_EXAM,
+      assessmentDescription: 'A 45-minute online quiz.',
+      gradingScheme: 'Pass at 80 %.',
+      participationForm: BLENDED,
+      supervision: 'unsupervised-no-id',
+      qualityAssurance: 'Reviewed by the faculty board each year.',
+      qualityAssuranceUrl: 'https://university.example.org/quality',
+      prerequisites: 'None.',
+      stackability: {
+        isStackable: true,
+        description: 'Counts toward the certificate in sustainability.',
+        stacksInto: ['https://university.example.org/certificates/sustainability'],
+      },
+      fieldOfStudy: 'Environmental sciences',
+      furtherInformation: 'Offered every semester.',
+      furtherInformationUrl: 'https://university.example.org/green',
+      translations: {
+        de: {
+          name: 'Grundlagen der Nachhaltigkeit',
+          description: 'Erklärt die drei Säulen der nachhaltigen Entwicklung.',
+          criteria: 'Das Abschlussquiz bestehen.',
+          learningOutcomes: [
+            'Erklärt die ökologische, soziale und ökonomische Säule.',
+            'Liest eine Ökobilanz.',
+          ],
+        },
+      },
+    });
+
+    const list = await page(teacher, '/course');
+    expect(list.html).toContain('Sustainability Basics');
+    expect(list.html).toContain('Micro-credential');
+    expect(list.html).toContain('3 ECTS');
+    expect(list.html).toContain('EQF level 6');
+    expect(list.html).toContain(`pass ${QUIZ}`);
+    expect(list.html).toContain(`href="/course/achievements/${stored?.id}/edit"`);
+
+    const edit = await page(teacher, `/course/achievements/${stored?.id}/edit`);
+    expect(edit.html).toContain(`<option value="${BLENDED}" selected>Blended</option>`);
+    expect(edit.html).toContain('Grundlagen der Nachhaltigkeit');
+    expect(edit.html).toContain(`src="data:image/png;base64,${png.toString('base64')}"`);
+  });
+
+  it('refuses an invalid form with 422, the messages on their fields and the values kept, storing nothing', async () => {
+    const before = await storedAchievements();
+    const refused = await postMultipart(teacher, '/course/achievements', {
+      _csrf: await tokenFor(teacher, '/course/achievements/new'),
+      ...completeForm(),
+      name: '',
+      ects: 'three',
+      qualityAssuranceUrl: 'quality-page',
+      'outcomes.1.escoSkills': 'https://example.org/not-esco',
+      'translations.0.language': 'German',
+      ruleActivity: 'not an iri',
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.html).toContain('role="alert"');
+    expect(refused.html).toMatch(/<p class="field-error" id="error-name">Fill this in\.<\/p>/);
+    expect(refused.html).toMatch(
+      /id="field-name"[^>]*aria-describedby="error-name" aria-invalid="true"/,
+    );
+    expect(refused.html).toContain('id="error-ects">Give a number, such as 2 or 2.5.');
+    expect(refused.html).toContain('id="error-qualityAssuranceUrl">Give a web address');
+    expect(refused.html).toContain(
+      'id="error-outcomes.1.escoSkills">Give ESCO skill addresses only',
+    );
+    expect(refused.html).toContain('id="error-translations.0.language">Give a language code');
+    expect(refused.html).toContain('id="error-ruleActivity">Give the activity as an absolute IRI');
+    expect(refused.html).toContain('value="three"');
+    expect(refused.html).toContain('Reads a life-cycle assessment.');
+    expect(await storedAchievements()).toEqual(before);
+  });
+
+  it('refuses an upload that is neither PNG nor SVG', async () => {
+    const refused = await postMultipart(
+      teacher,
+      '/course/achievements',
+      {
+        _csrf: await tokenFor(teacher, '/course/achievements/new'),
+        ...completeForm(),
+        name: 'Not stored',
+      },
+      { bytes: Buffer.from('GIF89a'), type: 'image/gif', name: 'badge.gif' },
+    );
+    expect(refused.status).toBe(422);
+    expect(refused.html).toContain('id="error-image">Upload a PNG or SVG image.');
+    expect((await storedAchievements()).map((a) => a.name)).not.toContain('Not stored');
+  });
+
+  it('refuses an image above the size limit, storing nothing', async () => {
+    const tooLarge = Buffer.concat([
+      badgePng({ id: 'large', image: null }),
+      Buffer.alloc(1024 * 1024),
+    ]);
+    const refused = await postMultipart(
+      teacher,
+      '/course/achievements',
+      {
+        _csrf: await tokenFor(teacher, '/course/achievements/new'),
+        ...completeForm(),
+        name: 'Too large',
+      },
+      { bytes: tooLarge, type: 'image/png', name: 'large.png' },
+    );
+    expect(refused.status).toBe(422);
+    expect(refused.html).toContain(
+      'id="error-image">The image is too large: upload at most 1024 KB.',
+    );
+    expect((await storedAchievements()).map((a) => a.name)).not.toContain('Too large');
+  });
+
+  it('replaces the image with an uploaded SVG on edit', async () => {
+    const achievement = await createByApi('With SVG', { passed: FIELD_TRIP });
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4"/></svg>';
+    const saved = await postMultipart(
+      teacher,
+      `/course/achievements/${achievement.id}`,
+      {
+        _csrf: await tokenFor(teacher, `/course/achievements/${achievement.id}/edit`),
+        name: 'With SVG',
+        description: 'With an image.',
+        criteria: 'Do it.',
+      },
+      { bytes: Buffer.from(svg), type: 'image/svg+xml', name: 'badge.svg' },
+    );
+    expect(saved.status).toBe(303);
+    expect(saved.location).toBe('/course?saved=updated');
+    const stored = (await storedAchievements()).find((a) => a.id === achievement.id);
+    expect(stored).toMatchObject({
+      version: 1,
+      image: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`,
+    });
+  });
+
+  it('gives the messages in the language of the page', async () => {
+    const german = createBrowser();
+    await lms.launch({ browser: german, user: { id: 'teacher' }, roles: [LTI_ROLES.instructor] });
+    const refused = await postMultipart(german, '/course/achievements?lang=de', {
+      _csrf: await tokenFor(german, '/course/achievements/new'),
+      ...completeForm(),
+      name: '',
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.html).toContain('<html lang="de">');
+    expect(refused.html).toContain('id="error-name">Bitte ausfüllen.');
+  });
+
+  describe('an achievement with credentials issued', () => {
+    let achievement: StoredAchievement;
+
+    beforeAll(async () => {
+      achievement = await createByApi('Quiz Passed', { passed: QUIZ });
+      await syncRuleIndex(tool.current().database.db);
+      const authorization = await platformXapiAuthorization(tool, lms);
+      const response = await postStatements(tool, authorization, {
+        actor: { objectType: 'Agent', account: { homePage: lms.issuer, name: LEARNER.id } },
+        verb: { id: 'http://adlnet.gov/expapi/verbs/passed', display: { 'en-US': 'passed' } },
+        object: { objectType: 'Activity', id: QUIZ },
+        result: { success: true, completion: true, score: { scaled: 0.9 } },
+      });
+      expect(response.status).toBe(200);
+      await tool.current().outbox.drain();
+    });
+
+    it('says that saving makes a new version, and saving makes version 2', async () => {
+      const form = await page(teacher, `/course/achievements/${achievement.id}/edit`);
+      expect(form.html).toContain('1 credential was issued from version 1. Saving makes version 2');
+      const saved = await postMultipart(teacher, `/course/achievements/${achievement.id}`, {
+        _csrf: csrfTokenOf(form.html),
+        name: 'Quiz Passed',
+        description: 'Now with a better description.',
+        criteria: 'Do it.',
+      });
+      expect(saved.status).toBe(303);
+      expect(saved.location).toBe('/course?saved=versioned');
+      const stored = (await storedAchievements()).find((a) => a.id === achievement.id);
+      expect(stored).toMatchObject({ version: 2, description: 'Now with a better description.' });
+      expect(stored?.rule).toEqual({ passed: QUIZ });
+      expect((await page(teacher, saved.location ?? '')).html).toContain('saved as a new version');
+    });
+
+    it('previews the learner who meets a rule, saving nothing', async () => {
+      const form = await page(teacher, `/course/achievements/${achievement.id}/rule`);
+      const preview = await postForm(
+        teacher,
+        `/course/achievements/${achievement.id}/rule/preview`,
+        {
+          _csrf: csrfTokenOf(form.html),
+          shape: 'allOf',
+          'conditions.0.kind': 'scoreAtLeast',
+          'conditions.0.activity': QUIZ,
+          'conditions.0.score': '80',
+        },
+      );
+      expect(preview.status).toBe(200);
+      expect(preview.html).toContain('1 of 1 learners would be awarded');
+      expect(preview.html).toMatch(
+        /<th scope="row"[^>]*>Ada Lovelace<\/th>\s*<td[^>]*>\s*<span class="status-earned">Would be awarded/,
+      );
+      const stored = (await storedAchievements()).find((a) => a.id === achievement.id);
+      expect(stored?.rule).toEqual({ passed: QUIZ });
+    });
+
+    it('previews no award when the rule asks for more than the learner did', async () => {
+      const preview = await postForm(
+        teacher,
+        `/course/achievements/${achievement.id}/rule/preview`,
+        {
+          _csrf: await tokenFor(teacher, `/course/achievements/${achievement.id}/rule`),
+          shape: 'allOf',
+          'conditions.0.kind': 'passed',
+          'conditions.0.activity': ESSAY,
+        },
+      );
+      expect(preview.html).toContain('0 of 1 learners would be awarded');
+      expect(preview.html).toMatch(/Ada Lovelace<\/th>\s*<td[^>]*>\s*Not yet/);
+    });
+  });
+
+  describe('the rule form', () => {
+    let target: StoredAchievement;
+    let stacked: StoredAchievement;
+
+    beforeAll(async () => {
+      stacked = await createByApi('Component', { passed: LAB }, 5);
+      target = await createByApi('Rule Target', { passed: FIELD_TRIP });
+    });
+
+    const saveRule = async (fields: Record<string, string>) => {
+      const path = `/course/achievements/${target.id}/rule`;
+      return postForm(teacher, path, { _csrf: await tokenFor(teacher, path), ...fields });
+    };
+    const storedRule = async () =>
+      (await storedAchievements()).find((a) => a.id === target.id)?.rule;
+
+    const shapes: [string, Record<string, string>, unknown][] = [
+      [
+        'all of these',
+        {
+          shape: 'allOf',
+          'conditions.0.kind': 'passed',
+          'conditions.0.activity': FIELD_TRIP,
+          'conditions.1.kind': 'scoreAtLeast',
+          'conditions.1.activity': ESSAY,
+          'conditions.1.score': '75',
+          'conditions.2.kind': '',
+          'conditions.2.activity': '',
+        },
+        { allOf: [{ passed: FIELD_TRIP }, { scoreAtLeast: { activity: ESSAY, scaled: 0.75 } }] },
+      ],
+      [
+        'one condition',
+        { shape: 'allOf', 'conditions.0.kind': 'completed', 'conditions.0.activity': LAB },
+        { completed: LAB },
+      ],
+      [
+        'any one of these',
+        {
+          shape: 'anyOf',
+          'conditions.0.kind': 'passed',
+          'conditions.0.activity': FIELD_TRIP,
+          'conditions.1.kind': 'completed',
+          'conditions.1.activity': LAB,
+        },
+        { anyOf: [{ passed: FIELD_TRIP }, { completed: LAB }] },
+      ],
+      [
+        'at least N of these',
+        {
+          shape: 'atLeast',
+          count: '2',
+          'conditions.0.kind': 'passed',
+          'conditions.0.activity': FIELD_TRIP,
+          'conditions.1.kind': 'passed',
+          'conditions.1.activity': ESSAY,
+          'conditions.2.kind': 'passed',
+          'conditions.2.activity': LAB,
+        },
+        { atLeast: { n: 2, of: [{ passed: FIELD_TRIP }, { passed: ESSAY }, { passed: LAB }] } },
+      ],
+      [
+        'N of these covering K groups (the pillar rule)',
+        {
+          shape: 'distinctGroups',
+          count: '3',
+          groups: '2',
+          tag: 'pillar',
+          'conditions.0.kind': 'passed',
+          'conditions.0.activity': FIELD_TRIP,
+          'conditions.1.kind': 'passed',
+          'conditions.1.activity': ESSAY,
+          'conditions.2.kind': 'passed',
+          'conditions.2.activity': LAB,
+        },
+        {
+          distinctGroupsAtLeast: {
+            n: 2,
+            tag: 'pillar',
+            count: 3,
+            of: [{ passed: FIELD_TRIP }, { passed: ESSAY }, { passed: LAB }],
+          },
+        },
+      ],
+      [
+        'JSON for the rest',
+        {
+          shape: 'json',
+          json: JSON.stringify({ anyOf: [{ allOf: [{ passed: FIELD_TRIP }] }, { passed: LAB }] }),
+        },
+        { anyOf: [{ allOf: [{ passed: FIELD_TRIP }] }, { passed: LAB }] },
+      ],
+    ];
+
+    it.each(shapes)('stores the rule of the shape "%s"', async (_name, fields, rule) => {
+      const saved = await saveRule(fields);
+      expect(saved.status).toBe(303);
+      expect(saved.location).toBe('/course?saved=rule');
+      expect(await storedRule()).toEqual(rule);
+    });
+
+    it('stores a stack of earned achievements under a stacking cap, and shows it again', async () => {
+      const saved = await saveRule({
+        shape: 'allOf',
+        'conditions.0.kind': 'earned',
+        'conditions.0.achievement': stacked.id,
+        capEcts: '60',
+        capTarget: 'Master in Sustainability',
+      });
+      expect(saved.status).toBe(303);
+      expect(await storedRule()).toEqual({
+        stackingCap: { ects: 60, target: 'Master in Sustainability', rule: { earned: stacked.id } },
+      });
+      const form = await page(teacher, `/course/achievements/${target.id}/rule`);
+      expect(form.html).toContain(`<option value="${stacked.id}" selected>Component</option>`);
+      expect(form.html).toMatch(/id="field-capTarget"[^>]*value="Master in Sustainability"/);
+      expect((await page(teacher, '/course')).html).toContain(
+        'hold “Component” — while the stacked credentials stay below the 60 ECTS of Master in Sustainability',
+      );
+    });
+
+    it('shows a stored pillar rule with its shape chosen', async () => {
+      await saveRule(shapes[4]?.[1] ?? {});
+      const form = await page(teacher, `/course/achievements/${target.id}/rule`);
+      expect(form.html).toMatch(/id="shape-distinctGroups"[^>]*checked/);
+      expect(form.html).toMatch(/id="field-groups"[^>]*value="2"/);
+    });
+
+    it.each([
+      [
+        'a score above 100 %',
+        {
+          shape: 'allOf',
+          'conditions.0.kind': 'scoreAtLeast',
+          'conditions.0.activity': FIELD_TRIP,
+          'conditions.0.score': '150',
+        },
+        'conditions.0.score',
+        'Give the score needed as a percentage from 0 to 100 (at rule.scoreAtLeast.scaled).',
+      ],
+      [
+        'more conditions needed than listed',
+        {
+          shape: 'atLeast',
+          count: '3',
+          'conditions.0.kind': 'passed',
+          'conditions.0.activity': FIELD_TRIP,
+          'conditions.1.kind': 'passed',
+          'conditions.1.activity': LAB,
+        },
+        'count',
+        'so the rule could never be met (at rule.atLeast.n).',
+      ],
+      [
+        'an activity that is not an IRI',
+        {
+          shape: 'anyOf',
+          'conditions.0.kind': 'passed',
+          'conditions.0.activity': FIELD_TRIP,
+          'conditions.3.kind': 'completed',
+          'conditions.3.activity': 'lab',
+        },
+        'conditions.3.activity',
+        '(at rule.anyOf[1].completed).',
+      ],
+      ['no condition at all', { shape: 'allOf' }, 'conditions', 'Give at least one condition.'],
+      [
+        'JSON that does not parse',
+        { shape: 'json', json: '{"passed": ' },
+        'json',
+        'This is not valid JSON.',
+      ],
+    ])(
+      'refuses %s with 422 and the message on its field, keeping the stored rule',
+      async (_name, fields, field, text) => {
+        const before = await storedRule();
+        const refused = await saveRule(fields);
+        expect(refused.status).toBe(422);
+        expect(refused.html).toContain(`id="error-${field}">`);
+        expect(refused.html.slice(refused.html.indexOf(`id="error-${field}">`))).toContain(text);
+        expect(await storedRule()).toEqual(before);
+      },
+    );
+  });
+
+  describe('refusals', () => {
+    it('answers a learner with the 403 page', async () => {
+      expect((await page(learner, '/course/achievements/new')).status).toBe(403);
+      const posted = await postForm(learner, '/course/achievements', completeForm());
+      expect(posted.status).toBe(403);
+      expect(posted.html).toContain('This is not open to you');
+    });
+
+    it('answers without a launch with the 401 page', async () => {
+      const response = await page(createBrowser(), '/course/achievements/new');
+      expect(response.status).toBe(401);
+    });
+
+    it('refuses a form without its token with 403 and stores nothing', async () => {
+      const before = await storedAchievements();
+      const posted = await postMultipart(teacher, '/course/achievements', {
+        ...completeForm(),
+        name: 'Forged',
+      });
+      expect(posted.status).toBe(403);
+      expect(await storedAchievements()).toEqual(before);
+    });
+
+    it('answers 404 for an achievement of no course of the teacher', async () => {
+      const response = await page(
+        teacher,
+        '/course/achievements/00000000-0000-4000-8000-000000000000/edit',
+      );
+      expect(response.status).toBe(404);
+    });
+  });
+
+  describe('the JSON API', () => {
+    it('changes an achievement with PATCH /api/achievements/:id', async () => {
+      const achievement = await createByApi('Patched', { passed: QUIZ });
+      const { response } = await teacher.request(`${tool.url}/api/achievements/${achievement.id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: 'Patched',
+          description: 'Changed.',
+          criteria: 'Do it.',
+          rule: { completed: LAB },
+        }),
+      });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({
+        description: 'Changed.',
+        rule: { completed: LAB },
+      });
+    });
+  });
+});

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
+import { syncRuleIndex } from '../../src/awards/rule-index.js';
+import { createBrowser, type Browser, type BrowserResponse } from '../support/http-client.js';
+import { platformXapiAuthorization, postStatements } from '../support/platform-xapi.js';
+import { LTI_ROLES, type TestLms } from '../support/test-lms.js';
+import type { TestTool } from '../support/test-tool.js';
+
+/** The hidden form token of a page (views/partials/csrf.eta). */
+export function csrfTokenOf(html: string): string {
+  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  if (!token) throw new Error('The page has no form token');
+  return token;
+}
+
+const ACCEPT_HTML = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8';
+
+/** Reads a page as a browser asks for it, and returns its HTML with its status. */
+export async function getPage(browser: Browser, url: string) {
+  const { response } = await browser.request(url, { headers: { accept: ACCEPT_HTML } });
+  return { status: response.status, html: await response.text(), response };
+}
+
+/** Posts a form as a browser does, without following the redirect. */
+export function postForm(
+  browser: Browser,
+  url: string,
+  fields: Record<string, string>,
+): Promise<BrowserResponse> {
+  return browser.request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: ACCEPT_HTML },
+    body: new URLSearchParams(fields).toString(),
+    followRedirects: false,
+  });
+}
+
+/** Launches a user into a course of the test LMS in a new browser. */
+export async function launchInto(
+  lms: TestLms,
+  contextId: string,
+  user: { id: string; name?: string; email?: string },
+  role: 'teacher' | 'learner',
+): Promise<Browser> {
+  const browser = createBrowser();
+  const launch = await lms.launch({
+    browser,
+    user,
+    roles: [role === 'teacher' ? LTI_ROLES.instructor : LTI_ROLES.learner],
+    context: { id: contextId },
+  });
+  expect(launch.response.status).toBe(200);
+  return browser;
+}
+
+/** Creates an achievement of the teacher's course through the JSON API; returns its id. */
+export async function createAchievement(
+  tool: TestTool,
+  teacher: Browser,
+  fields: { name: string; rule: unknown; ects?: number },
+): Promise<string> {
+  const { response } = await teacher.request(`${tool.url}/api/achievements`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      description: `${fields.name}, described.`,
+      criteria: 'Do the activities.',
+      ...fields,
+    }),
+  });
+  expect(response.status).toBe(201);
+  const { id } = (await response.json()) as { id: string };
+  await syncRuleIndex(tool.current().database.db);
+  return id;
+}
+
+/** The LMS reports that a learner passed an activity; the tool then does its queued work. */
+export async function reportPassed(
+  tool: TestTool,
+  lms: TestLms,
+  learnerSub: string,
+  activity: string,
+): Promise<void> {
+  const authorization = await platformXapiAuthorization(tool, lms);
+  const response = await postStatements(tool, authorization, {
+    id: randomUUID(),
+    actor: { objectType: 'Agent', account: { homePage: lms.issuer, name: learnerSub } },
+    verb: { id: 'http://adlnet.gov/expapi/verbs/passed' },
+    object: { objectType: 'Activity', id: activity },
+    result: { success: true, completion: true, score: { scaled: 1 } },
+  });
+  expect(response.status).toBe(200);
+  await tool.current().outbox.drain();
+}

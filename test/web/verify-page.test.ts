@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createAchievementAs,
+  startCourseWorld,
+  type CourseWorld,
+} from '../support/course-world.js';
+
+const QUIZ = 'https://example.org/verify-page/quiz';
+
+describe('the verify page: GET and POST /verify', () => {
+  let world: CourseWorld;
+  let credentialUrl: string;
+
+  beforeAll(async () => {
+    world = await startCourseWorld();
+    const platform = await world.platform('registered');
+    const teacher = await platform.launch({ id: 'teacher-1' }, 'teacher');
+    await createAchievementAs(teacher, world.tool.url, {
+      name: 'Open data basics',
+      description: 'Finds, reads and cites open data sets.',
+      criteria: 'Pass the quiz.',
+      ects: 1,
+      eqfLevel: 4,
+      rule: { passed: QUIZ },
+    });
+    const learner = await platform.launch(
+      { id: 'learner-1', name: 'Rosalind Franklin' },
+      'learner',
+    );
+    await platform.send('learner-1', [{ activity: QUIZ, verb: 'passed' }]);
+    const course = await (await learner.request(`${world.tool.url}/course`)).response.text();
+    credentialUrl = `${world.tool.url}${/\/credentials\/[0-9a-f-]{36}/.exec(course)?.[0] ?? ''}`;
+  }, 120_000);
+  afterAll(() => world?.close());
+
+  const download = async (format: string) =>
+    Buffer.from(await (await fetch(`${credentialUrl}.${format}`)).arrayBuffer());
+
+  /** Submits the verify form as a browser does: multipart, with a file or a pasted text. */
+  const submit = async (
+    parts: { file?: { bytes: Buffer; name: string; type: string }; pasted?: string },
+    language = 'en',
+  ) => {
+    const form = new FormData();
+    if (parts.file) {
+      form.append(
+        'credential',
+        new Blob([parts.file.bytes], { type: parts.file.type }),
+        parts.file.name,
+      );
+    }
+    form.append('pasted', parts.pasted ?? '');
+    const response = await fetch(`${world.tool.url}/verify`, {
+      method: 'POST',
+      body: form,
+      headers: { accept: 'text/html', 'accept-language': language },
+    });
+    return { status: response.status, html: await response.text() };
+  };
+
+  it('offers a form with a file input, a paste field and the drag-and-drop script', async () => {
+    const response = await fetch(`${world.tool.url}/verify`, { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toMatch(
+      /<form[^>]*method="post" action="\/verify" enctype="multipart\/form-data"/,
+    );
+    expect(html).toContain('<label for="credential-file">Credential file</label>');
+    expect(html).toMatch(/<input type="file" id="credential-file" name="credential"/);
+    expect(html).toContain('<label for="pasted">Or paste the credential</label>');
+    expect(html).toContain('<script src="/static/js/verify-drop.js" defer></script>');
+    expect((await fetch(`${world.tool.url}/static/js/verify-drop.js`)).status).toBe(200);
+  });
+
+  it.each([
+    ['json', 'application/json', 'JSON'],
+    ['jwt', 'application/jwt', 'JWT'],
+    ['png', 'image/png', 'PNG image'],
+    ['svg', 'image/svg+xml', 'SVG image'],
+  ])('verifies an uploaded %s form of an issued credential', async (format, type, shown) => {
+    const { status, html } = await submit({
+      file: { bytes: await download(format), name: `credential.${format}`, type },
+    });
+    expect(status).toBe(200);
+    expect(html).toContain('Verified: this credential is authentic and valid.');
+    expect(html).toContain(`<dd>credential.${format}</dd>`);
+    expect(html).toContain(`<dd>${shown}</dd>`);
+    expect(html).toContain('<dd>Open data basics</dd>');
+    expect(html).toMatch(
+      /<span class="check-outcome">Passed<\/span>\s*<strong>Signature<\/strong>/,
+    );
+    expect(html).not.toMatch(/<span class="check-outcome">Failed<\/span>/);
+  });
+
+  it('verifies a pasted JWT', async () => {
+    const { html } = await submit({ pasted: (await download('jwt')).toString('utf8') });
+    expect(html).toContain('Verified: this credential is authentic and valid.');
+  });
+
+  it('rejects a tampered credential and says which check failed and why', async () => {
+    const credential = JSON.parse((await download('json')).toString('utf8')) as {
+      credentialSubject: { achievement: { name: string } };
+    };
+    credential.credentialSubject.achievement.name = 'Open data mastery';
+    const { status, html } = await submit({
+      file: {
+        bytes: Buffer.from(JSON.stringify(credential)),
+        name: 'tampered.json',
+        type: 'application/json',
+      },
+    });
+    expect(status).toBe(200);
+    expect(html).toContain('Not verified: see the failed checks below.');
+    const failed =
+      /<span class="check-outcome">Failed<\/span>\s*<strong>Signature<\/strong>\s*<span class="check-reason" lang="en">([^<]+)<\/span>/.exec(
+        html,
+      );
+    expect(failed?.[1]?.trim()).not.toBe('');
+  });
+
+  it('refuses an empty form with 422 and the message on the file field', async () => {
+    const { status, html } = await submit({});
+    expect(status).toBe(422);
+    expect(html).toMatch(/<div class="error-summary" role="alert"/);
+    expect(html).toContain(
+      '<a href="#credential-file">Choose a credential file or paste a credential.</a>',
+    );
+    expect(html).toContain(
+      'aria-describedby="credential-file-hint credential-file-error" aria-invalid="true"',
+    );
+  });
+
+  it('refuses a file over 5 MB with 413', async () => {
+    const { status, html } = await submit({
+      file: {
+        bytes: Buffer.alloc(5 * 1024 * 1024 + 1, 32),
+        name: 'big.json',
+        type: 'application/json',
+      },
+    });
+    expect(status).toBe(413);
+    expect(html).toContain('The file is larger than 5 MB.');
+  });
+
+  it('still answers API clients that send the raw credential with the JSON report', async () => {
+    const response = await fetch(`${world.tool.url}/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/jwt' },
+      body: await download('jwt'),
+    });
+    expect(response.headers.get('content-type')).toContain('application/json');
+    expect(await response.json()).toMatchObject({ verified: true, format: 'jwt' });
+  });
+
+  it('shows the result in German', async () => {
+    const { html } = await submit(
+      { file: { bytes: await download('png'), name: 'badge.png', type: 'image/png' } },
+      'de',
+    );
+    expect(html).toContain('<html lang="de">');
+    expect(html).toContain('Verifiziert: Dieser Nachweis ist echt und gültig.');
+    expect(html).toContain('<strong>Signatur</strong>');
+  });
+});
