@@ -66,7 +66,7 @@ async function stop({ tool, server }: { tool: MicrocredApp; server: Server }) {
   await tool.close();
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);

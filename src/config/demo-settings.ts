@@ -1,0 +1,28 @@
+import { loadSettings, SettingsError, type Settings } from './settings.js';
+
+/**
+ * The settings of `npm run demo`: the tool's own (PORT, MICROCRED_PUBLIC_URL, ...), except that
+ * the demo always keeps its data in `dataDir` on the embedded database, never on DATABASE_URL,
+ * and logs warnings and errors only unless MICROCRED_LOG_LEVEL says otherwise. Throws a
+ * SettingsError under NODE_ENV=production: the demo LMS lets anyone sign in as anyone.
+ */
+export function loadDemoSettings(
+  dataDir: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  cwd: string = process.cwd(),
+): Settings {
+  if (env.NODE_ENV === 'production') {
+    throw new SettingsError([
+      'The demo does not run with NODE_ENV=production: its demo LMS lets anyone sign in as anyone. Use `npm start` in production.',
+    ]);
+  }
+  return loadSettings(
+    {
+      ...env,
+      DATABASE_URL: undefined,
+      MICROCRED_DATA_DIR: dataDir,
+      MICROCRED_LOG_LEVEL: env.MICROCRED_LOG_LEVEL ?? 'warn',
+    },
+    cwd,
+  );
+}

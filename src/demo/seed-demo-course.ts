@@ -1,0 +1,98 @@
+import { courses } from '../db/schema.js';
+import type { Db } from '../db/database.js';
+import { createAchievement } from '../awards/create-achievement.js';
+import { upsertCourseActivity } from '../awards/course-activities.js';
+import { registerPlatform } from '../lti/platform-registry.js';
+import {
+  DEMO_ACTIVITIES,
+  DEMO_COURSE,
+  DEMO_PEOPLE,
+  fullName,
+  type DemoActivity,
+} from './demo-course.js';
+import { LTI_ROLES, type DemoLms, type LmsUser } from './demo-lms.js';
+
+export const DEMO_PLATFORM_NAME = 'Demo University LMS';
+
+/**
+ * Registers the demo LMS with the tool (registered students), and gives the tool the course as
+ * if the teacher had set it up: the course, its quizzes as activities (the electives tagged with
+ * their pillar) and a first achievement, "Sustainability Basics". The LMS gets the course roster. Runs once, on the fresh
+ * database of a demo.
+ */
+export async function seedDemoCourse({
+  db,
+  lms,
+  activityUrl,
+}: {
+  db: Db;
+  lms: DemoLms;
+  activityUrl: (activity: DemoActivity) => string;
+}): Promise<{ courseId: string }> {
+  const platform = await registerPlatform(db, {
+    issuer: lms.issuer,
+    clientId: lms.clientId,
+    deploymentId: lms.deploymentId,
+    authUrl: lms.authUrl,
+    tokenUrl: lms.tokenUrl,
+    jwksUrl: lms.jwksUrl,
+    name: DEMO_PLATFORM_NAME,
+    awardingBody: 'Demo University',
+    trustLevel: 'registered',
+  });
+  const [course] = await db
+    .insert(courses)
+    .values({
+      platformId: platform.id,
+      contextId: DEMO_COURSE.contextId,
+      title: DEMO_COURSE.title,
+    })
+    .returning({ id: courses.id });
+  if (!course) throw new Error('Insert returned no row');
+
+  for (const activity of DEMO_ACTIVITIES) {
+    await upsertCourseActivity(db, course.id, {
+      activityId: activityUrl(activity),
+      name: activity.title,
+      names: {},
+      launchUrl: activityUrl(activity),
+      tags: activity.pillar === null ? {} : { pillar: activity.pillar },
+    });
+  }
+  const [basics] = DEMO_ACTIVITIES;
+  if (!basics) throw new Error('The demo course has no activities');
+  await createAchievement(db, course.id, {
+    name: 'Sustainability Basics',
+    description: 'Explains the three pillars of sustainable development and how they interact.',
+    criteria: `Pass the quiz "${basics.title}".`,
+    ects: 1,
+    eqfLevel: 5,
+    eu: {
+      learningOutcomes: [
+        { text: 'Explain the environmental, economic and societal pillars of sustainability.' },
+      ],
+      workloadHours: 25,
+    },
+    rule: { passed: activityUrl(basics) },
+  });
+
+  lms.addMembers(
+    DEMO_COURSE.contextId,
+    DEMO_PEOPLE.map((person) => ({
+      user: demoUser(person),
+      roles: [person.role === 'teacher' ? LTI_ROLES.instructor : LTI_ROLES.learner],
+    })),
+  );
+  return { courseId: course.id };
+}
+
+/** A demo person as the LMS names them in launches and in its roster. */
+export function demoUser(person: (typeof DEMO_PEOPLE)[number]): LmsUser {
+  return {
+    id: person.id,
+    name: fullName(person),
+    givenName: person.givenName,
+    familyName: person.familyName,
+    email: `${person.id}@demo-university.example`,
+  };
+}
