@@ -100,7 +100,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       frameAncestors.add(launch.frameOrigins);
       res.cookie(SESSION_COOKIE, launch.sessionToken, cookieOptions);
       // A new launch brings its own language (launch_presentation.locale).
-      res.clearCookie(LOCALE_COOKIE, cookieOptions);
+      res.clearCookie(LOCALE_COOKIE, { ...cookieOptions, maxAge: undefined });
       res.redirect(
         303,
         launch.deepLinkingRequestId ? `/deep-link/${launch.deepLinkingRequestId}` : '/course',
