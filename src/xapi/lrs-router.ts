@@ -65,6 +65,7 @@ const BODY_LIMIT = '1mb';
 const MULTIPART_LIMIT = '20mb';
 const VERSION_HEADER = 'X-Experience-API-Version';
 const CONSISTENT_THROUGH_HEADER = 'X-Experience-API-Consistent-Through';
+const CONSISTENT_THROUGH_REUSE_MS = 100;
 const HASH_HEADER = 'X-Experience-API-Hash';
 const AUTHENTICATE_CHALLENGE = 'Basic realm="microcred xAPI"';
 
@@ -433,13 +434,17 @@ const requireVersionHeader: RequestHandler = (req, _res, next) => {
  * alongside the request and the header is set just before the answer goes out.
  */
 function setConsistentThrough(db: Executor): RequestHandler {
+  const consistentThrough = sharedReading(
+    () => readConsistentThrough(db),
+    CONSISTENT_THROUGH_REUSE_MS,
+  );
   return async (req, res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD') {
-      res.set(CONSISTENT_THROUGH_HEADER, (await readConsistentThrough(db)).toISOString());
+      res.set(CONSISTENT_THROUGH_HEADER, (await consistentThrough()).toISOString());
       next();
       return;
     }
-    const through = readConsistentThrough(db).then(
+    const through = consistentThrough().then(
       (instant) => instant.toISOString(),
       () => undefined,
     );
@@ -456,6 +461,25 @@ function setConsistentThrough(db: Executor): RequestHandler {
       return res;
     }) as typeof res.end;
     next();
+  };
+}
+
+/**
+ * One reading shared by the requests that ask while it runs, and reused for `reuseMs` after:
+ * an earlier consistent-through instant stays true (everything stored before it is still
+ * final), and the reading scans pg_locks, which every statement request would otherwise do.
+ */
+function sharedReading(read: () => Promise<Date>, reuseMs: number): () => Promise<Date> {
+  let reading: Promise<Date> | null = null;
+  let readAt = 0;
+  return () => {
+    if (reading && Date.now() - readAt < reuseMs) return reading;
+    readAt = Date.now();
+    reading = read();
+    reading.catch(() => {
+      reading = null;
+    });
+    return reading;
   };
 }
 
