@@ -10,6 +10,7 @@ import {
   awardRefusals,
   awards,
   enrolments,
+  outbox,
   platforms,
   ruleReferences,
   statements,
@@ -304,8 +305,16 @@ async function issueAndStore(
     stackedCredentials: evidence.stackedCredentials,
   });
 
-  const isNew = await db.transaction(async (tx) => {
-    const inserted = await tx
+  const grade: GradeJobPayload = { awardId, scoreScaled: scoreScaled ?? 1 };
+  const stacks: EvaluateJobPayload = {
+    userId: recipient.user.id,
+    activityIds: [],
+    achievementIds: [achievement.id],
+  };
+  // One statement, atomic on its own: the award, and only if it is new, its grade passback,
+  // the re-evaluation of the stacks built on it, and the end of an earlier refusal.
+  const inserted = db.$with('inserted').as(
+    db
       .insert(awards)
       .values({
         id: awardId,
@@ -319,34 +328,30 @@ async function issueAndStore(
         evidence: { ...evidence },
       })
       .onConflictDoNothing()
-      .returning({ id: awards.id });
-    if (inserted.length === 0) return false;
-    const grade: GradeJobPayload = { awardId, scoreScaled: scoreScaled ?? 1 };
-    await enqueue(tx, {
-      kind: GRADE_JOB,
-      dedupeKey: `${GRADE_JOB}:${awardId}`,
-      payload: { ...grade },
-    });
-    const stacks: EvaluateJobPayload = {
-      userId: recipient.user.id,
-      activityIds: [],
-      achievementIds: [achievement.id],
-    };
-    await enqueue(tx, {
-      kind: EVALUATE_JOB,
-      dedupeKey: `${EVALUATE_JOB}:award:${awardId}`,
-      payload: { ...stacks },
-    });
-    await tx
+      .returning({ id: awards.id }),
+  );
+  const jobs = db.$with('jobs', { id: outbox.id }).as(
+    sql`insert into ${outbox} (kind, dedupe_key, payload)
+      select job.kind, job.dedupe_key, job.payload from ${inserted} cross join (values
+        (${GRADE_JOB}, ${`${GRADE_JOB}:${awardId}`}, ${JSON.stringify(grade)}::jsonb),
+        (${EVALUATE_JOB}, ${`${EVALUATE_JOB}:award:${awardId}`}, ${JSON.stringify(stacks)}::jsonb)
+      ) as job(kind, dedupe_key, payload)
+      on conflict (dedupe_key) do nothing returning id`,
+  );
+  const cleared = db.$with('cleared').as(
+    db
       .delete(awardRefusals)
       .where(
         and(
           eq(awardRefusals.userId, recipient.user.id),
           eq(awardRefusals.achievementId, achievement.id),
+          sql`exists (select 1 from ${inserted})`,
         ),
-      );
-    return true;
-  });
+      )
+      .returning({ userId: awardRefusals.userId }),
+  );
+  const isNew =
+    (await db.with(inserted, jobs, cleared).select({ id: inserted.id }).from(inserted)).length > 0;
   if (!isNew) return null;
   logger.info('awards', 'credential awarded', {
     awardId,

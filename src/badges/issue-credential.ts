@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
-import { credentialRecords, issuerProfiles, platforms, sessions, users } from '../db/schema.js';
+import {
+  credentialRecords,
+  issuerProfiles,
+  platforms,
+  sessions,
+  signingKeys,
+  users,
+} from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
 import { buildCredential, type MicroCredentialInput } from './build-credential.js';
 import { issuerDid } from './did-web.js';
@@ -13,8 +20,9 @@ import {
 } from './eu-elements.js';
 import { hashEmailIdentity } from './hash-email-identity.js';
 import { createIssuerDidResolver } from './issuer-did-document.js';
-import { ensureIssuerJwtKey } from './issuer-jwt-keys.js';
-import { ensureIssuerKey } from './issuer-keys.js';
+import { groupCommit, type BatchOutcome } from './group-commit.js';
+import { ensureIssuerJwtKey, type IssuerJwtKey } from './issuer-jwt-keys.js';
+import { ensureIssuerKey, type IssuerSigningKey } from './issuer-keys.js';
 import {
   microcredentialContext,
   microcredentialContextUrl,
@@ -23,7 +31,7 @@ import {
 import type { SignedOpenBadgeCredential } from './open-badge-credential.js';
 import { createFastDataIntegritySigner } from './sign/data-integrity-fast.js';
 import { signVcJwt } from './sign/vc-jwt.js';
-import { allocateStatusIndex, statusListUrl } from './status-list.js';
+import { allocateStatusIndexes, statusListUrl } from './status-list.js';
 import { assertValidCredential } from './validate-credential.js';
 
 /** What the award service knows about one award. */
@@ -86,6 +94,14 @@ export type CredentialIssuer = (
   request: CredentialIssueRequest,
 ) => Promise<SignedOpenBadgeCredential>;
 
+/** The two forms a credential is issued in. */
+export type CredentialFormat = 'data-integrity' | 'vc-jwt';
+
+/** Issuances written per INSERT at most (one row is a few kilobytes of JSON). */
+const MAX_BATCH = 200;
+/** Distinct achievement texts whose parsed EU elements are kept. */
+const MAX_CACHED_ELEMENTS = 500;
+
 /**
  * The document loader the tool signs and verifies with: bundled contexts, our extension
  * context under `publicUrl`, and our own issuer DIDs from the database. Never the network.
@@ -104,35 +120,83 @@ export function createToolDocumentLoader(options: { db: Db; publicUrl: string })
  * sign it twice with the issuer profile's current keys (created on first use) — a Data
  * Integrity `eddsa-rdfc-2022` proof and an ES256 VC-JWT — check it against the official OB 3.0
  * schema and ours, and record both forms in `credential_records`. Returns the Data Integrity
- * form; the caller stores it with the award.
- * The returned function throws NotFoundError for an unknown issuer profile,
+ * form once its record is committed; the caller stores it with the award.
+ *
+ * Concurrent issuances are grouped (group-commit.ts): one query reads the issuer profile and
+ * its current key ids, one reads the learners, one allocates all status indexes, one INSERT
+ * writes all records. Keys are decrypted once per key id.
+ * `formats` narrows the proofs made, to measure one format alone (bench/issuance.ts): without
+ * `data-integrity` the stored and returned credential has an empty `proof`, without `vc-jwt`
+ * the stored JWT is empty.
+ * The returned function rejects with NotFoundError for an unknown issuer profile,
  * BadgeSchemaInvalidError if the result breaks a schema, TypeError for malformed requests.
  */
 export function createCredentialIssuer(options: {
   db: Db;
   secret: string;
   publicUrl: string;
+  formats?: readonly CredentialFormat[];
 }): CredentialIssuer {
   const { db, secret, publicUrl } = options;
+  const formats = new Set(options.formats ?? ['data-integrity', 'vc-jwt']);
   const documentLoader = createToolDocumentLoader({ db, publicUrl });
   const signDataIntegrity = createFastDataIntegritySigner({ documentLoader });
+  const signingKeysByKid = new Map<string, IssuerSigningKey>();
+  // Parsing the EU elements costs a third of a VC-JWT; an achievement is awarded many times.
+  const parsedElements = new Map<string, MicroCredentialElements>();
+  const elementsOf = (stored: unknown): MicroCredentialElements => {
+    const text = JSON.stringify(stored ?? {});
+    let elements = parsedElements.get(text);
+    if (!elements) {
+      elements = readElements(stored);
+      if (parsedElements.size >= MAX_CACHED_ELEMENTS) parsedElements.clear();
+      parsedElements.set(text, elements);
+    }
+    return elements;
+  };
+  const jwtKeysByKid = new Map<string, IssuerJwtKey>();
 
-  return async (request) => {
-    const { issuerProfileId, achievement, recipient } = request;
-    const [profile] = await db
-      .select()
+  /** The profile and its current keys; a key is loaded and decrypted only when its id is new. */
+  const loadIssuer = async (issuerProfileId: string): Promise<IssuerContext> => {
+    const currentKid = (algorithm: 'Ed25519' | 'ES256') => sql<string | null>`(
+      select ${signingKeys.kid} from ${signingKeys}
+       where ${signingKeys.purpose} = 'issuer' and ${signingKeys.algorithm} = ${algorithm}
+         and ${signingKeys.issuerProfileId} = ${issuerProfiles.id} and ${signingKeys.retiredAt} is null
+       order by ${signingKeys.createdAt} desc, ${signingKeys.kid} desc limit 1)`;
+    const [row] = await db
+      .select({
+        profile: issuerProfiles,
+        signingKid: currentKid('Ed25519'),
+        jwtKid: currentKid('ES256'),
+      })
       .from(issuerProfiles)
       .where(eq(issuerProfiles.id, issuerProfileId));
-    if (!profile) throw new NotFoundError(`Issuer profile "${issuerProfileId}" does not exist`);
-    const did = issuerDid(publicUrl, profile.id);
-    const key = await ensureIssuerKey({ db, secret, issuerProfileId, did });
-    const jwtKey = await ensureIssuerJwtKey({ db, secret, issuerProfileId, did });
-    const learner = await learnerContext(db, recipient);
-    const elements = readElements(achievement.eu);
-    const texts = chooseLanguage(achievement, elements, recipient.language ?? learner.locale);
-    const { statusListId, statusIndex } = await allocateStatusIndex(db, issuerProfileId);
-    const isMicroCredential = achievement.ects !== null;
+    if (!row) throw new NotFoundError(`Issuer profile "${issuerProfileId}" does not exist`);
+    const did = issuerDid(publicUrl, issuerProfileId);
+    let key = row.signingKid === null ? undefined : signingKeysByKid.get(row.signingKid);
+    if (!key) {
+      key = await ensureIssuerKey({ db, secret, issuerProfileId, did });
+      signingKeysByKid.set(key.kid, key);
+    }
+    let jwtKey = row.jwtKid === null ? undefined : jwtKeysByKid.get(row.jwtKid);
+    if (!jwtKey) {
+      jwtKey = await ensureIssuerJwtKey({ db, secret, issuerProfileId, did });
+      jwtKeysByKid.set(jwtKey.kid, jwtKey);
+    }
+    return { profile: row.profile, did, key, jwtKey };
+  };
 
+  const issueOne = async (
+    request: CredentialIssueRequest,
+    issuer: IssuerContext,
+    learner: LearnerContext,
+    status: { statusListId: string; statusIndex: number },
+  ): Promise<{ signed: SignedOpenBadgeCredential; row: CredentialRecordRow }> => {
+    const { achievement, recipient } = request;
+    const { profile, did } = issuer;
+    const elements = elementsOf(achievement.eu);
+    const texts = chooseLanguage(achievement, elements, recipient.language ?? learner.locale);
+    const isMicroCredential = achievement.ects !== null;
     const credential = buildCredential({
       credentialId: request.awardId,
       issuedAt: request.issuedAt,
@@ -182,24 +246,115 @@ export function createCredentialIssuer(options: {
         schemaUrl: microcredentialSchemaUrl(publicUrl),
       },
       status: {
-        statusListCredential: statusListUrl(publicUrl, statusListId),
-        statusListIndex: statusIndex,
+        statusListCredential: statusListUrl(publicUrl, status.statusListId),
+        statusListIndex: status.statusIndex,
       },
     });
     assertValidCredential(credential);
-    const signed = await signDataIntegrity({ credential, key, now: request.issuedAt });
-    const jwt = await signVcJwt({ credential, key: jwtKey });
-    await db.insert(credentialRecords).values({
-      id: request.awardId,
-      issuerProfileId,
-      credential: signed as unknown as Record<string, unknown>,
-      jwt,
-      statusListId,
-      statusIndex,
-    });
-    return signed;
+    const signed = formats.has('data-integrity')
+      ? await signDataIntegrity({ credential, key: issuer.key, now: request.issuedAt })
+      : { ...credential, proof: [] };
+    const jwt = formats.has('vc-jwt') ? await signVcJwt({ credential, key: issuer.jwtKey }) : '';
+    return {
+      signed,
+      row: {
+        id: request.awardId,
+        issuer_profile_id: profile.id,
+        credential: signed,
+        jwt,
+        status_list_id: status.statusListId,
+        status_index: status.statusIndex,
+      },
+    };
   };
+
+  const issueBatch = async (
+    requests: readonly CredentialIssueRequest[],
+  ): Promise<BatchOutcome<SignedOpenBadgeCredential>[]> => {
+    const outcomes: BatchOutcome<SignedOpenBadgeCredential>[] = [];
+    const learners = await learnerContexts(
+      db,
+      requests.map((request) => request.recipient),
+    );
+    const built: { index: number; signed: SignedOpenBadgeCredential }[] = [];
+    const rows: CredentialRecordRow[] = [];
+    for (const issuerProfileId of new Set(requests.map((request) => request.issuerProfileId))) {
+      const indexes = requests.flatMap((request, index) =>
+        request.issuerProfileId === issuerProfileId ? [index] : [],
+      );
+      let issuer: IssuerContext;
+      let entries: { statusListId: string; statusIndex: number }[];
+      try {
+        issuer = await loadIssuer(issuerProfileId);
+        entries = await allocateStatusIndexes(db, issuerProfileId, indexes.length);
+      } catch (error) {
+        for (const index of indexes) outcomes[index] = { error };
+        continue;
+      }
+      for (const [position, index] of indexes.entries()) {
+        const request = requests[index]!;
+        try {
+          const learner = learners.get(learnerKey(request.recipient)) ?? SELF_STUDY_LEARNER;
+          const { signed, row } = await issueOne(request, issuer, learner, entries[position]!);
+          built.push({ index, signed });
+          rows.push(row);
+        } catch (error) {
+          outcomes[index] = { error };
+        }
+      }
+    }
+    if (rows.length > 0) {
+      try {
+        await insertRecords(db, rows);
+        for (const { index, signed } of built) outcomes[index] = { value: signed };
+      } catch {
+        // One bad row (a repeated award id) fails the whole INSERT: write them one by one, so
+        // each caller learns of its own failure only.
+        for (const [position, { index, signed }] of built.entries()) {
+          try {
+            await insertRecords(db, [rows[position]!]);
+            outcomes[index] = { value: signed };
+          } catch (error) {
+            outcomes[index] = { error };
+          }
+        }
+      }
+    }
+    return outcomes;
+  };
+
+  return groupCommit({ maxBatch: MAX_BATCH, runBatch: issueBatch });
 }
+
+type CredentialRecordRow = {
+  id: string;
+  issuer_profile_id: string;
+  credential: SignedOpenBadgeCredential;
+  jwt: string;
+  status_list_id: string;
+  status_index: number;
+};
+
+/**
+ * One INSERT of many credential records, sent as one JSON parameter: building a multi-row
+ * INSERT value by value costs more CPU than signing a VC-JWT.
+ */
+async function insertRecords(db: Db, rows: readonly CredentialRecordRow[]): Promise<void> {
+  await db.execute(sql`
+    insert into ${credentialRecords}
+      (id, issuer_profile_id, credential, jwt, status_list_id, status_index)
+    select id, issuer_profile_id, credential, jwt, status_list_id, status_index
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as record(id uuid,
+        issuer_profile_id text, credential jsonb, jwt text, status_list_id uuid,
+        status_index integer)`);
+}
+
+type IssuerContext = {
+  profile: typeof issuerProfiles.$inferSelect;
+  did: string;
+  key: IssuerSigningKey;
+  jwtKey: IssuerJwtKey;
+};
 
 /**
  * A stable pseudonym for the learner: the LTI `sub` is unique only within its platform, so
@@ -213,24 +368,51 @@ export function pseudonymousSubjectId(platformIssuer: string, sub: string): stri
 
 type LearnerContext = { locale: string | null; supervision: SupervisionLevel };
 
-/** The learner's last launch locale and, from their platform's trust level, the supervision. */
-async function learnerContext(
+/** A learner we know nothing of: no launch locale, nobody checked who they are. */
+const SELF_STUDY_LEARNER: LearnerContext = { locale: null, supervision: 'unsupervised-no-id' };
+
+function learnerKey(recipient: { platformIssuer: string; sub: string }): string {
+  return `${recipient.platformIssuer}\n${recipient.sub}`;
+}
+
+/**
+ * In one query, each recipient's last launch locale and, from their platform's trust level,
+ * the supervision, by learnerKey.
+ */
+async function learnerContexts(
   db: Db,
-  recipient: CredentialIssueRequest['recipient'],
-): Promise<LearnerContext> {
-  const [row] = await db
-    .select({ trustLevel: platforms.trustLevel, locale: sessions.locale })
+  recipients: readonly CredentialIssueRequest['recipient'][],
+): Promise<Map<string, LearnerContext>> {
+  const unique = new Map(recipients.map((recipient) => [learnerKey(recipient), recipient]));
+  const rows = await db
+    .selectDistinctOn([platforms.issuer, users.sub], {
+      platformIssuer: platforms.issuer,
+      sub: users.sub,
+      trustLevel: platforms.trustLevel,
+      locale: sessions.locale,
+    })
     .from(platforms)
-    .innerJoin(users, and(eq(users.platformId, platforms.id), eq(users.sub, recipient.sub)))
+    .innerJoin(users, eq(users.platformId, platforms.id))
     .leftJoin(sessions, eq(sessions.userId, users.id))
-    .where(eq(platforms.issuer, recipient.platformIssuer))
-    .orderBy(desc(sessions.createdAt))
-    .limit(1);
-  // Registered students launched from their institution's LMS: identity verified by the
-  // institution; open self-study learners: nobody checked who they are.
-  const supervision: SupervisionLevel =
-    row?.trustLevel === 'registered' ? 'unsupervised-id' : 'unsupervised-no-id';
-  return { locale: row?.locale ?? null, supervision };
+    .where(
+      or(
+        ...[...unique.values()].map((recipient) =>
+          and(eq(platforms.issuer, recipient.platformIssuer), eq(users.sub, recipient.sub)),
+        ),
+      ),
+    )
+    .orderBy(platforms.issuer, users.sub, desc(sessions.createdAt));
+  return new Map(
+    rows.map((row) => [
+      learnerKey(row),
+      {
+        locale: row.locale,
+        // Registered students launched from their institution's LMS: identity verified by the
+        // institution; open self-study learners: nobody checked who they are.
+        supervision: row.trustLevel === 'registered' ? 'unsupervised-id' : 'unsupervised-no-id',
+      },
+    ]),
+  );
 }
 
 type Texts = {

@@ -1,5 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db/database.js';
 import { credentialRecords, credentialStatusChanges, statusLists } from '../db/schema.js';
 import { ConflictError, NotFoundError } from '../errors.js';
@@ -19,32 +19,42 @@ export function statusListUrl(publicUrl: string, listId: string): string {
 }
 
 /**
- * Hands out the next free index of the issuer's open list, opening a new list when all are
- * full. Atomic: concurrent callers never get the same index.
+ * Hands out the next `count` free indexes of the issuer's open lists, in order, opening a new
+ * list when all are full. Atomic: concurrent callers never get the same index. One round trip
+ * for the whole count while the open list has room.
  */
-export async function allocateStatusIndex(
+export async function allocateStatusIndexes(
   db: Db,
   issuerProfileId: string,
-): Promise<{ statusListId: string; statusIndex: number }> {
-  for (let attempt = 0; attempt < 3; attempt += 1) {
-    const [taken] = await db
-      .update(statusLists)
-      .set({ nextIndex: sql`${statusLists.nextIndex} + 1` })
-      .where(
-        and(
-          eq(statusLists.issuerProfileId, issuerProfileId),
-          lt(statusLists.nextIndex, statusLists.size),
-          eq(
-            statusLists.id,
-            sql`(select id from status_lists where issuer_profile_id = ${issuerProfileId} and next_index < size order by created_at limit 1)`,
-          ),
-        ),
-      )
-      .returning({ id: statusLists.id, nextIndex: statusLists.nextIndex });
-    if (taken) return { statusListId: taken.id, statusIndex: taken.nextIndex - 1 };
-    await db.insert(statusLists).values({ issuerProfileId, size: STATUS_LIST_SIZE });
+  count: number,
+): Promise<{ statusListId: string; statusIndex: number }[]> {
+  if (!Number.isInteger(count) || count < 1)
+    throw new TypeError('count must be a positive integer');
+  const entries: { statusListId: string; statusIndex: number }[] = [];
+  for (let attempt = 0; entries.length < count; attempt += 1) {
+    if (attempt >= count + 3) {
+      throw new Error(`Could not allocate status list indexes for issuer ${issuerProfileId}`);
+    }
+    const wanted = count - entries.length;
+    // The row lock of `for update` makes the subquery see the latest next_index.
+    const result = await db.execute(sql`
+      update ${statusLists} set next_index = least(size, next_index + ${wanted})
+      from (select id, next_index as first from ${statusLists}
+             where issuer_profile_id = ${issuerProfileId} and next_index < size
+             order by created_at limit 1 for update) as open
+      where ${statusLists.id} = open.id
+      returning open.id as id, open.first as first, ${statusLists.nextIndex} as next`);
+    const [taken] = (result as unknown as { rows: { id: string; first: number; next: number }[] })
+      .rows;
+    if (!taken) {
+      await db.insert(statusLists).values({ issuerProfileId, size: STATUS_LIST_SIZE });
+      continue;
+    }
+    for (let index = Number(taken.first); index < Number(taken.next); index += 1) {
+      entries.push({ statusListId: taken.id, statusIndex: index });
+    }
   }
-  throw new Error(`Could not allocate a status list index for issuer ${issuerProfileId}`);
+  return entries;
 }
 
 /**
