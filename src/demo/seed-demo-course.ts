@@ -2,6 +2,7 @@ import { courses } from '../db/schema.js';
 import type { Db } from '../db/database.js';
 import { createAchievement } from '../awards/create-achievement.js';
 import { upsertCourseActivity } from '../awards/course-activities.js';
+import { updateIssuerProfile } from '../badges/issuer-profile.js';
 import { registerPlatform } from '../lti/platform-registry.js';
 import {
   DEMO_ACTIVITIES,
@@ -39,6 +40,12 @@ export async function seedDemoCourse({
     name: DEMO_PLATFORM_NAME,
     awardingBody: 'Demo University',
     trustLevel: 'registered',
+  });
+  // The EU elements "awarding body" and "country/region of the issuer" on every credential.
+  await updateIssuerProfile(db, platform.issuerProfileId, {
+    url: 'https://demo-university.example',
+    countryCode: 'NL',
+    address: { addressLocality: 'Utrecht', addressRegion: 'Utrecht', addressCountryCode: 'NL' },
   });
   const [course] = await db
     .insert(courses)

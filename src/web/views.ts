@@ -100,8 +100,22 @@ function cookieLocale(req: Request): string | undefined {
   return parseCookies(req.headers.cookie ?? '')[LOCALE_COOKIE];
 }
 
+/**
+ * This page in another language. A page answering a form post (one with errors, a preview) has
+ * no address of its own to load again: its switcher leads back to the page that held the form.
+ */
 function withLanguage(req: Request, locale: Locale): string {
-  const url = new URL(req.originalUrl, 'http://localhost');
+  const url = new URL(pageAddress(req), 'http://localhost');
   url.searchParams.set('lang', locale);
   return `${url.pathname}${url.search}`;
+}
+
+function pageAddress(req: Request): string {
+  if (req.method === 'GET' || req.method === 'HEAD') return req.originalUrl;
+  const referer = req.get('referer');
+  if (referer) {
+    const from = new URL(referer, 'http://invalid');
+    if (from.host === req.get('host')) return `${from.pathname}${from.search}`;
+  }
+  return '/course';
 }

@@ -84,6 +84,23 @@ describe('pages in the language of their reader', () => {
       expect(afterLaunch.response.headers.get('content-language')).toBe('it');
     });
 
+    it('leads back to the form page from a page that answers a form post', async () => {
+      const teacher = createBrowser();
+      await lms.launch({ browser: teacher, user: { id: 'poster' }, roles: [LTI_ROLES.instructor] });
+      const formUrl = `${tool.url}/course/achievements/new`;
+      const form = await (await teacher.request(formUrl, { headers: html })).response.text();
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(form)?.[1] ?? '';
+      const { response } = await teacher.request(`${tool.url}/course/achievements`, {
+        method: 'POST',
+        headers: { ...html, referer: formUrl },
+        body: new URLSearchParams({ _csrf: csrf, name: '' }),
+      });
+      expect(response.status).toBe(422);
+      const page = await response.text();
+      expect(page).toContain('href="/course/achievements/new?lang=de"');
+      expect(page).not.toContain('href="/course/achievements?lang=de"');
+    });
+
     it('ignores a language it does not have', async () => {
       const { response } = await createBrowser().request(`${tool.url}/course?lang=xx`, {
         headers: html,
