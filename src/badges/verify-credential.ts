@@ -26,7 +26,8 @@ import { validateCredential } from './validate-credential.js';
 /**
  * Verification of Open Badges 3.0 credentials, ours or anybody's, offline: a JSON credential
  * with Data Integrity proofs, a VC-JWT, or either baked in a PNG or SVG. The report names every
- * check with its outcome and a reason a person can read. Keys resolve without the network:
+ * check with its outcome and a reason a person can read, in English and as a code with values
+ * that the pages translate. Keys resolve without the network:
  * our own issuer DIDs (from the database), `did:key`, a JWK embedded in a JWT header, and an
  * Ed25519 key named by the fragment of a verification method URL (as the 1EdTech validator
  * accepts it). Anything else is reported as not checkable offline, never fetched.
@@ -37,7 +38,88 @@ export type CheckName =
 
 export type CheckOutcome = 'passed' | 'failed' | 'warning' | 'skipped';
 
-export type Check = { check: CheckName; outcome: CheckOutcome; reason: string };
+/** Every reason a check can give; `public:checkReason.<code>` is its text on the pages. */
+export const REASON_CODES = [
+  'pngUnreadable',
+  'pngWithoutCredential',
+  'svgWithoutCredential',
+  'unsupportedInput',
+  'neitherJsonNorJwt',
+  'jwtPayloadNotJson',
+  'jsonCredential',
+  'jwtCredential',
+  'bakedJsonCredential',
+  'bakedJwtCredential',
+  'contextNotVc',
+  'contextWithoutOpenBadges',
+  'contextVc11',
+  'contextsValid',
+  'typeValid',
+  'typeInvalid',
+  'schemaNotForVc11',
+  'schemaValid',
+  'schemaInvalid',
+  'issuerMissing',
+  'issuedBy',
+  'notValidYet',
+  'expired',
+  'validFromUntil',
+  'validFromWithoutEnd',
+  'validUntil',
+  'validWithoutDates',
+  'methodMissing',
+  'methodWithoutScheme',
+  'didKeyNotEd25519',
+  'didWebOfAnotherHost',
+  'unknownDidMethod',
+  'methodKeyInvalid',
+  'methodNeedsFetching',
+  'unknownUriScheme',
+  'proofMissing',
+  'proofUnsupported',
+  'proofVerifiedWithDidKey',
+  'proofVerifiedWithOurIssuerDid',
+  'proofVerifiedWithUrlFragmentKey',
+  'proofSignatureInvalid',
+  'proofNotVerified',
+  'proofNotVerifiedUnexplained',
+  'bindingWithoutIssuer',
+  'keyNotUnderIssuer',
+  'signedWithIssuerDidKey',
+  'signedWithOurIssuerDid',
+  'keyOnlyInMethodUrl',
+  'jwtMalformed',
+  'jwtAlgorithmUnsupported',
+  'jwtKeyNotResolvable',
+  'jwtKeyNotNamed',
+  'jwtSignatureInvalid',
+  'jwtVerifiedWithHeaderKey',
+  'jwtVerifiedWithIssuerKey',
+  'jwtClaimsDisagree',
+  'jwtKeyInHeader',
+  'signedWithIssuerKey',
+  'keyNotOfIssuer',
+  'statusListMissing',
+  'statusNotCheckable',
+  'statusEntryUnknown',
+  'notRevoked',
+  'revoked',
+  'revokedWithReason',
+] as const;
+
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+type Reason = {
+  /** In English: the JSON answer of POST /verify and the logs. */
+  reason: string;
+  reasonCode: ReasonCode;
+  /** Shown as they are: identifiers, URLs, algorithm names, error texts of libraries. */
+  reasonValues?: Record<string, string>;
+  /** ISO dates, for the page to write in its language. */
+  reasonDates?: Record<string, string>;
+};
+
+export type Check = { check: CheckName; outcome: CheckOutcome } & Reason;
 
 export type VerificationReport = {
   /** True when no check failed and a proof was verified. */
@@ -72,7 +154,7 @@ export function createCredentialVerifier(deps: {
       return {
         verified: false,
         format: extracted.format,
-        checks: [{ check: 'format', outcome: 'failed', reason: extracted.error }],
+        checks: [{ check: 'format', outcome: 'failed', ...extracted.error }],
         credential: null,
       };
     }
@@ -84,15 +166,25 @@ export function createCredentialVerifier(deps: {
       try {
         credential = credentialOfJwt(decodeJwt(jwt));
       } catch {
-        return failedFormat(format, 'The JWT payload is not JSON');
+        return failedFormat(format, {
+          reason: 'The JWT payload is not JSON',
+          reasonCode: 'jwtPayloadNotJson',
+        });
       }
     } else {
       credential = extracted.value;
     }
+    const image = container?.toUpperCase();
     checks.push({
       check: 'format',
       outcome: 'passed',
-      reason: `${jwt ? 'A VC-JWT' : 'A JSON credential'}${container ? ` baked in a ${container.toUpperCase()} image` : ''}`,
+      reason: `${jwt ? 'A VC-JWT' : 'A JSON credential'}${image ? ` baked in a ${image} image` : ''}`,
+      ...(image
+        ? {
+            reasonCode: jwt ? 'bakedJwtCredential' : 'bakedJsonCredential',
+            reasonValues: { image },
+          }
+        : { reasonCode: jwt ? 'jwtCredential' : 'jsonCredential' }),
     });
 
     const isV1 = contexts(credential)[0] === VC_V1_CONTEXT_URL;
@@ -120,7 +212,7 @@ type Extracted =
       container: 'png' | 'svg' | null;
       value: string | Record<string, unknown>;
     }
-  | { format: VerificationReport['format']; error: string };
+  | { format: VerificationReport['format']; error: Reason };
 
 function extract(input: Buffer | string | object): Extracted {
   if (Buffer.isBuffer(input)) {
@@ -129,10 +221,25 @@ function extract(input: Buffer | string | object): Extracted {
       try {
         text = unbakePng(input);
       } catch (error) {
-        return { format: 'png', error: `Not a readable PNG: ${(error as Error).message}` };
+        const detail = (error as Error).message;
+        return {
+          format: 'png',
+          error: {
+            reason: `Not a readable PNG: ${detail}`,
+            reasonCode: 'pngUnreadable',
+            reasonValues: { detail },
+          },
+        };
       }
-      if (text === null)
-        return { format: 'png', error: 'The PNG has no openbadgecredential chunk' };
+      if (text === null) {
+        return {
+          format: 'png',
+          error: {
+            reason: 'The PNG has no openbadgecredential chunk',
+            reasonCode: 'pngWithoutCredential',
+          },
+        };
+      }
       return fromText(text, 'png');
     }
     return fromText(input.toString('utf8'), null);
@@ -141,14 +248,28 @@ function extract(input: Buffer | string | object): Extracted {
   if (input && typeof input === 'object' && !Array.isArray(input)) {
     return { format: 'json', container: null, value: input as Record<string, unknown> };
   }
-  return { format: 'unknown', error: 'Send a credential as JSON, a JWT, a PNG or an SVG' };
+  return {
+    format: 'unknown',
+    error: {
+      reason: 'Send a credential as JSON, a JWT, a PNG or an SVG',
+      reasonCode: 'unsupportedInput',
+    },
+  };
 }
 
 function fromText(raw: string, container: 'png' | 'svg' | null): Extracted {
   const text = raw.trim();
   if (container === null && (text.startsWith('<') || text.includes('<svg'))) {
     const baked = unbakeSvg(text);
-    if (baked === null) return { format: 'svg', error: 'The SVG has no openbadges:credential' };
+    if (baked === null) {
+      return {
+        format: 'svg',
+        error: {
+          reason: 'The SVG has no openbadges:credential',
+          reasonCode: 'svgWithoutCredential',
+        },
+      };
+    }
     return fromText(baked, 'svg');
   }
   const format = container ?? (JWT.test(text) ? 'jwt' : 'json');
@@ -161,14 +282,20 @@ function fromText(raw: string, container: 'png' | 'svg' | null): Extracted {
   } catch {
     // reported below
   }
-  return { format, error: 'Neither a JSON credential nor a compact JWT' };
+  return {
+    format,
+    error: {
+      reason: 'Neither a JSON credential nor a compact JWT',
+      reasonCode: 'neitherJsonNorJwt',
+    },
+  };
 }
 
-function failedFormat(format: VerificationReport['format'], reason: string): VerificationReport {
+function failedFormat(format: VerificationReport['format'], reason: Reason): VerificationReport {
   return {
     verified: false,
     format,
-    checks: [{ check: 'format', outcome: 'failed', reason }],
+    checks: [{ check: 'format', outcome: 'failed', ...reason }],
     credential: null,
   };
 }
@@ -189,10 +316,13 @@ function contexts(credential: Record<string, unknown>): unknown[] {
 function checkContext(credential: Record<string, unknown>): Check {
   const list = contexts(credential);
   if (list[0] !== VC_V2_CONTEXT_URL && list[0] !== VC_V1_CONTEXT_URL) {
+    const found = String(JSON.stringify(list[0]));
     return {
       check: 'context',
       outcome: 'failed',
-      reason: `The first @context must be the W3C Verifiable Credentials context (${VC_V2_CONTEXT_URL}), not ${JSON.stringify(list[0])}`,
+      reason: `The first @context must be the W3C Verifiable Credentials context (${VC_V2_CONTEXT_URL}), not ${found}`,
+      reasonCode: 'contextNotVc',
+      reasonValues: { expected: VC_V2_CONTEXT_URL, found },
     };
   }
   if (!list.some((entry) => typeof entry === 'string' && OB_CONTEXT.test(entry))) {
@@ -200,6 +330,7 @@ function checkContext(credential: Record<string, unknown>): Check {
       check: 'context',
       outcome: 'failed',
       reason: 'The Open Badges 3.0 context is missing',
+      reasonCode: 'contextWithoutOpenBadges',
     };
   }
   if (list[0] === VC_V1_CONTEXT_URL) {
@@ -207,20 +338,38 @@ function checkContext(credential: Record<string, unknown>): Check {
       check: 'context',
       outcome: 'warning',
       reason: 'Verifiable Credentials Data Model 1.1: an older form that OB 3.0 still accepts',
+      reasonCode: 'contextVc11',
     };
   }
-  return { check: 'context', outcome: 'passed', reason: 'VC 2.0 and Open Badges 3.0 contexts' };
+  return {
+    check: 'context',
+    outcome: 'passed',
+    reason: 'VC 2.0 and Open Badges 3.0 contexts',
+    reasonCode: 'contextsValid',
+  };
 }
 
 function checkType(credential: Record<string, unknown>): Check {
   const types = ([] as unknown[]).concat(credential.type ?? []);
   const isVc = types.includes('VerifiableCredential');
   const isOb = types.includes('OpenBadgeCredential') || types.includes('AchievementCredential');
-  if (isVc && isOb) return { check: 'type', outcome: 'passed', reason: `type ${types.join(', ')}` };
+  if (isVc && isOb) {
+    const listed = types.join(', ');
+    return {
+      check: 'type',
+      outcome: 'passed',
+      reason: `type ${listed}`,
+      reasonCode: 'typeValid',
+      reasonValues: { types: listed },
+    };
+  }
+  const found = String(JSON.stringify(credential.type));
   return {
     check: 'type',
     outcome: 'failed',
-    reason: `The type must include VerifiableCredential and OpenBadgeCredential (or AchievementCredential); it is ${JSON.stringify(credential.type)}`,
+    reason: `The type must include VerifiableCredential and OpenBadgeCredential (or AchievementCredential); it is ${found}`,
+    reasonCode: 'typeInvalid',
+    reasonValues: { found },
   };
 }
 
@@ -235,6 +384,7 @@ function checkSchema(credential: Record<string, unknown>, isV1: boolean): Check 
       check: 'schema',
       outcome: 'skipped',
       reason: 'The official OB 3.0 JSON Schema describes VC 2.0 credentials; this one is VC 1.1',
+      reasonCode: 'schemaNotForVc11',
     };
   }
   const copy = structuredClone(credential);
@@ -250,16 +400,22 @@ function checkSchema(credential: Record<string, unknown>, isV1: boolean): Check 
       check: 'schema',
       outcome: 'passed',
       reason: 'Matches the AchievementCredential schema',
+      reasonCode: 'schemaValid',
     };
   }
   const shown = result.errors
     .filter((error) => !/must match exactly one schema|must be string$/.test(error.message))
     .slice(0, 6)
     .map((error) => `${error.path} ${error.message}`);
+  const detail = (
+    shown.length > 0 ? shown : result.errors.map((e) => `${e.path} ${e.message}`)
+  ).join('; ');
   return {
     check: 'schema',
     outcome: 'failed',
-    reason: `Does not match the OB 3.0 AchievementCredential schema: ${(shown.length > 0 ? shown : result.errors.map((e) => `${e.path} ${e.message}`)).join('; ')}`,
+    reason: `Does not match the OB 3.0 AchievementCredential schema: ${detail}`,
+    reasonCode: 'schemaInvalid',
+    reasonValues: { detail },
   };
 }
 
@@ -291,9 +447,16 @@ function checkIssuerPresent(credential: Record<string, unknown>): Check {
       check: 'issuer',
       outcome: 'failed',
       reason: 'The credential names no issuer (issuer.id)',
+      reasonCode: 'issuerMissing',
     };
   }
-  return { check: 'issuer', outcome: 'passed', reason: `Issued by ${id}` };
+  return {
+    check: 'issuer',
+    outcome: 'passed',
+    reason: `Issued by ${id}`,
+    reasonCode: 'issuedBy',
+    reasonValues: { issuer: id },
+  };
 }
 
 function checkValidity(credential: Record<string, unknown>, now: Date): Check[] {
@@ -305,24 +468,69 @@ function checkValidity(credential: Record<string, unknown>, now: Date): Check[] 
       check: 'validity',
       outcome: 'failed',
       reason: `Not valid yet: issued for ${from}, which is in the future`,
+      reasonCode: 'notValidYet',
+      ...datesOf({ validFrom: from }),
     });
   }
   if (until && Date.parse(until) < now.getTime()) {
-    checks.push({ check: 'validity', outcome: 'failed', reason: `Expired on ${until}` });
+    checks.push({
+      check: 'validity',
+      outcome: 'failed',
+      reason: `Expired on ${until}`,
+      reasonCode: 'expired',
+      ...datesOf({ validUntil: until }),
+    });
   }
   if (checks.length === 0) {
     checks.push({
       check: 'validity',
       outcome: 'passed',
       reason: `Valid from ${from ?? 'issuing'}${until ? ` until ${until}` : ', without end date'}`,
+      reasonCode: from
+        ? until
+          ? 'validFromUntil'
+          : 'validFromWithoutEnd'
+        : until
+          ? 'validUntil'
+          : 'validWithoutDates',
+      ...datesOf({ validFrom: from, validUntil: until }),
     });
   }
   return checks;
 }
 
+/** Dates for the pages to write in their language; one that does not parse is shown as written. */
+function datesOf(
+  dates: Record<string, string | undefined>,
+): Pick<Reason, 'reasonValues' | 'reasonDates'> {
+  const reasonValues: Record<string, string> = {};
+  const reasonDates: Record<string, string> = {};
+  for (const [name, value] of Object.entries(dates)) {
+    if (value === undefined) continue;
+    if (Number.isNaN(Date.parse(value))) reasonValues[name] = String(value);
+    else reasonDates[name] = value;
+  }
+  return { reasonValues, reasonDates };
+}
+
 type Loader = (
   url: string,
 ) => Promise<{ contextUrl: null | string; documentUrl: string; document: unknown }>;
+
+/** Where the key of a verification method comes from, when it resolves offline. */
+type KeySource = 'didKey' | 'ourIssuerDid' | 'urlFragmentKey';
+
+const KEY_SOURCE_TEXT: Record<KeySource, string> = {
+  didKey: 'did:key',
+  ourIssuerDid: 'one of our issuer DIDs',
+  urlFragmentKey: 'the Ed25519 key named in the URL fragment',
+};
+
+const PROOF_VERIFIED_WITH: Record<KeySource, ReasonCode> = {
+  didKey: 'proofVerifiedWithDidKey',
+  ourIssuerDid: 'proofVerifiedWithOurIssuerDid',
+  urlFragmentKey: 'proofVerifiedWithUrlFragmentKey',
+};
 
 /**
  * What a verification method URL is, before anything is resolved: a reason to reject it, a
@@ -331,52 +539,93 @@ type Loader = (
 function classifyMethod(
   method: unknown,
   publicUrl: string,
-): { kind: 'invalid'; reason: string } | { kind: 'resolvable' | 'unresolvable'; reason: string } {
+):
+  { kind: 'invalid' | 'unresolvable'; reason: Reason } | { kind: 'resolvable'; source: KeySource } {
   if (typeof method !== 'string' || method === '') {
-    return { kind: 'invalid', reason: 'The proof names no verification method' };
+    return {
+      kind: 'invalid',
+      reason: { reason: 'The proof names no verification method', reasonCode: 'methodMissing' },
+    };
   }
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(method)?.[1]?.toLowerCase();
   if (!scheme) {
-    return { kind: 'invalid', reason: `The verification method "${method}" has no URI scheme` };
+    return {
+      kind: 'invalid',
+      reason: {
+        reason: `The verification method "${method}" has no URI scheme`,
+        reasonCode: 'methodWithoutScheme',
+        reasonValues: { method },
+      },
+    };
   }
   if (scheme === 'did') {
-    const didMethod = method.split(':')[1] ?? '';
-    if (didMethod === 'key') {
+    const didMethod = `did:${method.split(':')[1] ?? ''}`;
+    if (didMethod === 'did:key') {
       const key = method.slice('did:key:'.length).split('#')[0] ?? '';
       return isEd25519Multikey(key)
-        ? { kind: 'resolvable', reason: 'did:key' }
-        : { kind: 'invalid', reason: `The did:key "${method}" is not an Ed25519 key` };
+        ? { kind: 'resolvable', source: 'didKey' }
+        : {
+            kind: 'invalid',
+            reason: {
+              reason: `The did:key "${method}" is not an Ed25519 key`,
+              reasonCode: 'didKeyNotEd25519',
+              reasonValues: { method },
+            },
+          };
     }
-    if (didMethod === 'web') {
+    if (didMethod === 'did:web') {
       const ours = method.startsWith(`did:web:`) && method.includes(':issuers:');
       return ours && didOfPublicUrl(publicUrl, method)
-        ? { kind: 'resolvable', reason: 'one of our issuer DIDs' }
+        ? { kind: 'resolvable', source: 'ourIssuerDid' }
         : {
             kind: 'unresolvable',
-            reason: `did:web of another host (${method}): not resolved offline`,
+            reason: {
+              reason: `did:web of another host (${method}): not resolved offline`,
+              reasonCode: 'didWebOfAnotherHost',
+              reasonValues: { method },
+            },
           };
     }
     return {
       kind: 'invalid',
-      reason: `Unknown DID method "did:${didMethod}" in the verification method`,
+      reason: {
+        reason: `Unknown DID method "${didMethod}" in the verification method`,
+        reasonCode: 'unknownDidMethod',
+        reasonValues: { didMethod },
+      },
     };
   }
   if (scheme === 'https' || scheme === 'http') {
     const fragment = method.split('#')[1] ?? '';
     if (fragment.startsWith('z6Mk')) {
       return isEd25519Multikey(fragment)
-        ? { kind: 'resolvable', reason: 'the Ed25519 key named in the URL fragment' }
+        ? { kind: 'resolvable', source: 'urlFragmentKey' }
         : {
             kind: 'invalid',
-            reason: `The verification method "${method}" names no valid Ed25519 key`,
+            reason: {
+              reason: `The verification method "${method}" names no valid Ed25519 key`,
+              reasonCode: 'methodKeyInvalid',
+              reasonValues: { method },
+            },
           };
     }
     return {
       kind: 'unresolvable',
-      reason: `${method} would have to be fetched: not resolved offline`,
+      reason: {
+        reason: `${method} would have to be fetched: not resolved offline`,
+        reasonCode: 'methodNeedsFetching',
+        reasonValues: { method },
+      },
     };
   }
-  return { kind: 'invalid', reason: `Unknown URI scheme "${scheme}:" in the verification method` };
+  return {
+    kind: 'invalid',
+    reason: {
+      reason: `Unknown URI scheme "${scheme}:" in the verification method`,
+      reasonCode: 'unknownUriScheme',
+      reasonValues: { scheme: `${scheme}:` },
+    },
+  };
 }
 
 function didOfPublicUrl(publicUrl: string, method: string): boolean {
@@ -440,18 +689,29 @@ async function checkDataIntegrity(
 ): Promise<Check[]> {
   const proofs = ([] as unknown[]).concat(credential.proof ?? []) as Record<string, unknown>[];
   if (proofs.length === 0) {
-    return [{ check: 'proof', outcome: 'failed', reason: 'The credential has no proof' }];
+    return [
+      {
+        check: 'proof',
+        outcome: 'failed',
+        reason: 'The credential has no proof',
+        reasonCode: 'proofMissing',
+      },
+    ];
   }
   const supported = proofs.filter(
     (proof) => proof?.type === 'DataIntegrityProof' && proof.cryptosuite === 'eddsa-rdfc-2022',
   );
   if (supported.length === 0) {
-    const kinds = proofs.map((proof) => `${String(proof?.type)}/${String(proof?.cryptosuite)}`);
+    const found = proofs
+      .map((proof) => `${String(proof?.type)}/${String(proof?.cryptosuite)}`)
+      .join(', ');
     return [
       {
         check: 'proof',
         outcome: 'skipped',
-        reason: `No proof this verifier can check (DataIntegrityProof eddsa-rdfc-2022); found ${kinds.join(', ')}`,
+        reason: `No proof this verifier can check (DataIntegrityProof eddsa-rdfc-2022); found ${found}`,
+        reasonCode: 'proofUnsupported',
+        reasonValues: { found },
       },
     ];
   }
@@ -459,12 +719,9 @@ async function checkDataIntegrity(
   for (const proof of supported) {
     const fragmentKeyControllers = new Map<string, Record<string, unknown>>();
     const method = classifyMethod(proof.verificationMethod, publicUrl);
-    if (method.kind === 'invalid') {
-      checks.push({ check: 'proof', outcome: 'failed', reason: method.reason });
-      continue;
-    }
-    if (method.kind === 'unresolvable') {
-      checks.push({ check: 'proof', outcome: 'skipped', reason: method.reason });
+    if (method.kind !== 'resolvable') {
+      const outcome = method.kind === 'invalid' ? 'failed' : 'skipped';
+      checks.push({ check: 'proof', outcome, ...method.reason });
       continue;
     }
     const methodId = String(proof.verificationMethod);
@@ -488,15 +745,12 @@ async function checkDataIntegrity(
       checks.push({
         check: 'proof',
         outcome: 'passed',
-        reason: `Data Integrity proof (eddsa-rdfc-2022) verified with ${method.reason}`,
+        reason: `Data Integrity proof (eddsa-rdfc-2022) verified with ${KEY_SOURCE_TEXT[method.source]}`,
+        reasonCode: PROOF_VERIFIED_WITH[method.source],
       });
-      checks.push(bindingCheck(credential, methodId, method.reason));
+      checks.push(bindingCheck(credential, methodId, method.source));
     } else {
-      checks.push({
-        check: 'proof',
-        outcome: 'failed',
-        reason: `The Data Integrity proof does not verify: ${describeError(result)}`,
-      });
+      checks.push({ check: 'proof', outcome: 'failed', ...proofFailure(result) });
     }
   }
   return checks;
@@ -516,30 +770,44 @@ class ProofOnlyPurpose extends CredentialIssuancePurpose {
 }
 
 /** Whether the key that signed belongs to the issuer the credential names. */
-function bindingCheck(credential: Record<string, unknown>, methodId: string, how: string): Check {
+function bindingCheck(
+  credential: Record<string, unknown>,
+  methodId: string,
+  source: KeySource,
+): Check {
   const issuer = issuerId(credential);
   const controller = methodId.split('#')[0];
   if (issuer === null) {
-    return { check: 'issuer', outcome: 'failed', reason: 'No issuer to bind the key to' };
+    return {
+      check: 'issuer',
+      outcome: 'failed',
+      reason: 'No issuer to bind the key to',
+      reasonCode: 'bindingWithoutIssuer',
+    };
   }
   if (controller !== issuer) {
     return {
       check: 'issuer',
       outcome: 'warning',
       reason: `The signing key (${methodId}) is not under the issuer's id ${issuer}`,
+      reasonCode: 'keyNotUnderIssuer',
+      reasonValues: { key: methodId, issuer },
     };
   }
-  if (issuer.startsWith('did:')) {
+  // The key is the issuer's: a DID one (did:key, our did:web) or one named in the issuer's URL.
+  if (source !== 'urlFragmentKey') {
     return {
       check: 'issuer',
       outcome: 'passed',
-      reason: `Signed by a key of the issuer's DID (${how})`,
+      reason: `Signed by a key of the issuer's DID (${KEY_SOURCE_TEXT[source]})`,
+      reasonCode: source === 'didKey' ? 'signedWithIssuerDidKey' : 'signedWithOurIssuerDid',
     };
   }
   return {
     check: 'issuer',
     outcome: 'warning',
-    reason: `The key is named only by the verification method URL (${how}); no document the issuer publishes confirms it offline`,
+    reason: `The key is named only by the verification method URL (${KEY_SOURCE_TEXT[source]}); no document the issuer publishes confirms it offline`,
+    reasonCode: 'keyOnlyInMethodUrl',
   };
 }
 
@@ -555,18 +823,35 @@ async function checkJwtProof(
     payload = decodeJwt(jwt);
   } catch {
     return [
-      { check: 'proof', outcome: 'failed', reason: 'The JWT header or payload is malformed' },
+      {
+        check: 'proof',
+        outcome: 'failed',
+        reason: 'The JWT header or payload is malformed',
+        reasonCode: 'jwtMalformed',
+      },
     ];
   }
   const alg = header.alg ?? '';
   if (!['RS256', 'ES256', 'EdDSA', 'PS256', 'ES384', 'RS384', 'RS512'].includes(alg)) {
-    return [{ check: 'proof', outcome: 'failed', reason: `Unsupported JWT algorithm "${alg}"` }];
+    return [
+      {
+        check: 'proof',
+        outcome: 'failed',
+        reason: `Unsupported JWT algorithm "${alg}"`,
+        reasonCode: 'jwtAlgorithmUnsupported',
+        reasonValues: { alg },
+      },
+    ];
   }
   let jwk: JWK | null = null;
-  let how: string;
+  let verifiedWith: Reason;
   if (header.jwk) {
     jwk = header.jwk as JWK;
-    how = 'the key embedded in the JWT header';
+    verifiedWith = {
+      reason: `JWT (${alg}) verified with the key embedded in the JWT header`,
+      reasonCode: 'jwtVerifiedWithHeaderKey',
+      reasonValues: { alg },
+    };
   } else if (typeof header.kid === 'string' && header.kid.startsWith('did:web:')) {
     try {
       const { document } = await toolLoader(header.kid.split('#')[0] ?? '');
@@ -577,13 +862,19 @@ async function checkJwtProof(
     } catch {
       // not one of ours: reported below
     }
-    how = `the key ${header.kid} from the issuer's DID document`;
+    verifiedWith = {
+      reason: `JWT (${alg}) verified with the key ${header.kid} from the issuer's DID document`,
+      reasonCode: 'jwtVerifiedWithIssuerKey',
+      reasonValues: { alg, key: header.kid },
+    };
     if (!jwk) {
       return [
         {
           check: 'proof',
           outcome: 'skipped',
           reason: `The key ${header.kid} cannot be resolved offline`,
+          reasonCode: 'jwtKeyNotResolvable',
+          reasonValues: { key: header.kid },
         },
       ];
     }
@@ -593,57 +884,68 @@ async function checkJwtProof(
         check: 'proof',
         outcome: 'skipped',
         reason: `The JWT's key (${String(header.kid ?? 'none named')}) cannot be resolved offline`,
+        ...(header.kid === undefined
+          ? { reasonCode: 'jwtKeyNotNamed' }
+          : { reasonCode: 'jwtKeyNotResolvable', reasonValues: { key: String(header.kid) } }),
       },
     ];
   }
   try {
     await compactVerify(jwt, await importJWK(jwk, alg));
   } catch (error) {
+    const detail = (error as Error).message;
     return [
       {
         check: 'proof',
         outcome: 'failed',
-        reason: `The JWT signature does not verify: ${(error as Error).message}`,
+        reason: `The JWT signature does not verify: ${detail}`,
+        reasonCode: 'jwtSignatureInvalid',
+        reasonValues: { detail },
       },
     ];
   }
-  const checks: Check[] = [
-    { check: 'proof', outcome: 'passed', reason: `JWT (${alg}) verified with ${how}` },
-  ];
+  const checks: Check[] = [{ check: 'proof', outcome: 'passed', ...verifiedWith }];
   const issuer = issuerId(credential);
-  const claimProblems: string[] = [];
+  const claimProblems: { claim: string; problem: string }[] = [];
   if (payload.iss !== undefined && payload.iss !== issuer)
-    claimProblems.push(`iss ${payload.iss} is not the issuer ${issuer}`);
+    claimProblems.push({ claim: 'iss', problem: `iss ${payload.iss} is not the issuer ${issuer}` });
   if (payload.jti !== undefined && credential.id !== undefined && payload.jti !== credential.id) {
-    claimProblems.push(`jti ${payload.jti} is not the credential id`);
+    claimProblems.push({ claim: 'jti', problem: `jti ${payload.jti} is not the credential id` });
   }
   const subjectId = (credential.credentialSubject as { id?: string } | undefined)?.id;
   if (payload.sub !== undefined && subjectId !== undefined && payload.sub !== subjectId) {
-    claimProblems.push('sub is not the credentialSubject id');
+    claimProblems.push({ claim: 'sub', problem: 'sub is not the credentialSubject id' });
   }
   if (claimProblems.length > 0) {
     checks.push({
       check: 'issuer',
       outcome: 'failed',
-      reason: `JWT claims disagree with the credential: ${claimProblems.join('; ')}`,
+      reason: `JWT claims disagree with the credential: ${claimProblems.map((entry) => entry.problem).join('; ')}`,
+      reasonCode: 'jwtClaimsDisagree',
+      reasonValues: { claims: claimProblems.map((entry) => entry.claim).join(', ') },
     });
   } else if (header.jwk) {
     checks.push({
       check: 'issuer',
       outcome: 'warning',
       reason: 'The key travels inside the JWT: nothing the issuer publishes confirms it offline',
+      reasonCode: 'jwtKeyInHeader',
     });
   } else if (issuer && typeof header.kid === 'string' && header.kid.startsWith(`${issuer}#`)) {
     checks.push({
       check: 'issuer',
       outcome: 'passed',
       reason: `Signed by a key of the issuer's DID (${header.kid})`,
+      reasonCode: 'signedWithIssuerKey',
+      reasonValues: { key: header.kid },
     });
   } else {
     checks.push({
       check: 'issuer',
       outcome: 'failed',
       reason: `The key ${String(header.kid)} does not belong to the issuer ${issuer}`,
+      reasonCode: 'keyNotOfIssuer',
+      reasonValues: { key: String(header.kid), issuer: String(issuer) },
     });
   }
   return checks;
@@ -660,14 +962,19 @@ async function checkStatus(
       check: 'status',
       outcome: 'passed',
       reason: 'The credential has no status list: it cannot be revoked',
+      reasonCode: 'statusListMissing',
     };
   const listUrl = String(status.statusListCredential ?? '');
   const prefix = `${publicUrl}/status-lists/`;
   if (status.type !== 'BitstringStatusListEntry' || !listUrl.startsWith(prefix)) {
+    const statusType = String(status.type);
+    const list = listUrl || String(status.id);
     return {
       check: 'status',
       outcome: 'skipped',
-      reason: `Status ${String(status.type)} at ${listUrl || String(status.id)} cannot be checked offline`,
+      reason: `Status ${statusType} at ${list} cannot be checked offline`,
+      reasonCode: 'statusNotCheckable',
+      reasonValues: { statusType, list },
     };
   }
   const listId = listUrl.slice(prefix.length);
@@ -686,6 +993,8 @@ async function checkStatus(
       check: 'status',
       outcome: 'failed',
       reason: `Status list entry ${listUrl}#${index} is unknown here`,
+      reasonCode: 'statusEntryUnknown',
+      reasonValues: { entry: `${listUrl}#${index}` },
     };
   }
   if (record.revokedAt === null) {
@@ -693,6 +1002,7 @@ async function checkStatus(
       check: 'status',
       outcome: 'passed',
       reason: "Not revoked (checked against the issuer's status list)",
+      reasonCode: 'notRevoked',
     };
   }
   const [change] = await db
@@ -706,18 +1016,38 @@ async function checkStatus(
     )
     .orderBy(desc(credentialStatusChanges.id))
     .limit(1);
+  const revokedAt = record.revokedAt.toISOString();
   return {
     check: 'status',
     outcome: 'failed',
-    reason: `Revoked on ${record.revokedAt.toISOString()}${change ? `: ${change.reason}` : ''}`,
+    reasonDates: { revokedAt },
+    ...(change
+      ? {
+          reason: `Revoked on ${revokedAt}: ${change.reason}`,
+          reasonCode: 'revokedWithReason',
+          reasonValues: { reason: change.reason },
+        }
+      : { reason: `Revoked on ${revokedAt}`, reasonCode: 'revoked' }),
   };
 }
 
-function describeError(result: { error?: unknown; results?: { error?: unknown }[] }): string {
+function proofFailure(result: { error?: unknown; results?: { error?: unknown }[] }): Reason {
   const error = (result.results?.[0]?.error ?? result.error) as
     { message?: string; errors?: { message?: string }[] } | undefined;
-  const message = error?.errors?.[0]?.message ?? error?.message ?? 'unknown reason';
-  return /invalid signature|Invalid signature/i.test(message)
-    ? 'the signature is invalid'
-    : message;
+  const detail = error?.errors?.[0]?.message ?? error?.message;
+  const prefix = 'The Data Integrity proof does not verify';
+  if (detail === undefined) {
+    return { reason: `${prefix}: unknown reason`, reasonCode: 'proofNotVerifiedUnexplained' };
+  }
+  if (/invalid signature|Invalid signature/i.test(detail)) {
+    return {
+      reason: `${prefix}: the signature is invalid`,
+      reasonCode: 'proofSignatureInvalid',
+    };
+  }
+  return {
+    reason: `${prefix}: ${detail}`,
+    reasonCode: 'proofNotVerified',
+    reasonValues: { detail },
+  };
 }

@@ -1,11 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCredentialVerifier,
+  REASON_CODES,
   type CheckName,
   type CredentialVerifier,
 } from '../../src/badges/verify-credential.js';
 import type { Database } from '../../src/db/database.js';
+import { loadCatalogs } from '../../src/web/i18n.js';
 import { createTestDatabase } from '../support/test-database.js';
 
 const FIXTURES = new URL('./fixtures/validator/', import.meta.url);
@@ -106,6 +108,48 @@ describe('POST /verify logic (createCredentialVerifier) on the 1EdTech validator
     expect(report.checks.filter((entry) => entry.outcome === 'failed')).toEqual([]);
     expect(report.verified).toBe(false);
     expect(report.checks.find((entry) => entry.check === 'proof')?.outcome).toBe('skipped');
+  });
+
+  describe('reasons the pages can translate', () => {
+    const pageReasons = loadCatalogs().en.public?.checkReason as Record<string, string>;
+    const placeholders = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]);
+
+    it('has a text in the public catalog for every reason code, and none for any other', () => {
+      expect(Object.keys(pageReasons).sort()).toEqual([...REASON_CODES].sort());
+    });
+
+    it('gives every check of every fixture a reason code and the values its text names', async () => {
+      const problems: string[] = [];
+      for (const file of readdirSync(FIXTURES).filter((name) => name !== 'README.md')) {
+        for (const check of (await verify(fixture(file))).checks) {
+          const text = pageReasons[check.reasonCode];
+          if (text === undefined) {
+            problems.push(`${file}: no text for "${check.reason}" (${check.reasonCode})`);
+            continue;
+          }
+          const given = { ...check.reasonValues, ...check.reasonDates };
+          for (const name of placeholders(text)) {
+            if (given[name ?? ''] === undefined)
+              problems.push(`${file}: ${check.reasonCode} lacks ${name}`);
+          }
+        }
+      }
+      expect(problems).toEqual([]);
+    });
+
+    it('hands dates over as ISO dates, for the page to write in its language', async () => {
+      const report = await verify(fixture('simple-err-expired.json'));
+      const expired = report.checks.find((entry) => entry.reasonCode === 'expired');
+      expect(expired?.reasonDates?.validUntil).toMatch(/^2010-01-01/);
+      expect(expired?.reason).toMatch(/^Expired on 2010-01-01/);
+    });
+
+    it('keeps the error text of a library as a value, shown as it is', async () => {
+      const report = await verify(fixture('simple-err-credential-subject-type.json'));
+      const schema = report.checks.find((entry) => entry.check === 'schema');
+      expect(schema?.reasonCode).toBe('schemaInvalid');
+      expect(schema?.reasonValues?.detail).toMatch(/\/credentialSubject\/type/);
+    });
   });
 
   it('reads the credential out of a baked PNG and names the container', async () => {

@@ -212,6 +212,12 @@ describe('the public credential page: GET /credentials/:id', () => {
       expect(german).toContain('<dt>Lernergebnisse');
       expect(german).toContain(`<a href="${WRITTEN_EXAM}">Schriftliche Prüfung</a>`);
       expect(german).toContain('<strong>Signatur</strong>');
+      expect(german).toMatch(
+        /<strong>Gültigkeitszeitraum<\/strong>\s*<span class="check-reason">Gültig ab \d{1,2}\. \p{L}+ \d{4}, ohne Enddatum<\/span>/u,
+      );
+      expect(german).toContain(
+        '<span class="check-reason">Nicht widerrufen (geprüft anhand der Statusliste des Ausstellers)</span>',
+      );
       expect(german).toContain('<dd lang="en">Maps the material flows of a product.</dd>');
     });
   });
@@ -231,7 +237,7 @@ describe('the public credential page: GET /credentials/:id', () => {
     expect(page).toContain('<p>Reason given by the issuer: Issued to the wrong learner</p>');
     expect(page).not.toContain('Valid: this credential has not been revoked.');
     expect(page).toMatch(
-      /<span class="check-outcome">Failed<\/span>\s*<strong>Revocation status<\/strong>/,
+      /<span class="check-outcome">Failed<\/span>\s*<strong>Revocation status<\/strong>\s*<span class="check-reason">Revoked on [^<]*\d{4}: Issued to the wrong learner<\/span>/,
     );
   });
 

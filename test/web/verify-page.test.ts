@@ -111,11 +111,25 @@ describe('the verify page: GET and POST /verify', () => {
     });
     expect(status).toBe(200);
     expect(html).toContain('Not verified: see the failed checks below.');
-    const failed =
-      /<span class="check-outcome">Failed<\/span>\s*<strong>Signature<\/strong>\s*<span class="check-reason" lang="en">([^<]+)<\/span>/.exec(
-        html,
-      );
-    expect(failed?.[1]?.trim()).not.toBe('');
+    expect(html).toMatch(
+      /<span class="check-outcome">Failed<\/span>\s*<strong>Signature<\/strong>\s*<span class="check-reason">The Data Integrity proof does not verify: the signature is invalid<\/span>/,
+    );
+  });
+
+  it('states the checks and their reasons in the language of the page', async () => {
+    const { html } = await submit(
+      {
+        file: { bytes: await download('json'), name: 'credential.json', type: 'application/json' },
+      },
+      'de',
+    );
+    expect(html).toMatch(
+      /<span class="check-outcome">Bestanden<\/span>\s*<strong>Widerrufsstatus<\/strong>\s*<span class="check-reason">Nicht widerrufen \(geprüft anhand der Statusliste des Ausstellers\)<\/span>/,
+    );
+    expect(html).toMatch(
+      /<strong>Aussteller<\/strong>\s*<span class="check-reason">Ausgestellt von did:web:[^<]+<\/span>/,
+    );
+    expect(html).not.toContain('<span class="check-reason" lang="en">');
   });
 
   it('refuses an empty form with 422 and the message on the file field', async () => {
