@@ -1,55 +1,24 @@
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/config/logger.js';
-import { loadSettings } from '../../src/config/settings.js';
 import { DEMO_ACTIVITIES } from '../../src/demo/demo-course.js';
-import { startDemo, type RunningDemo } from '../../src/demo/demo-server.js';
-import { checkPage, launchBrowser, openPage } from '../support/browser.js';
-import { createTestStorage, type TestStorage } from '../support/test-database.js';
-import { freePort } from '../support/test-tool.js';
+import { checkPage, openPage } from '../support/browser.js';
+import { launchAs, startDemoInBrowser, type DemoInBrowser } from './demo-session.js';
 
 const BANNER = 'Demo LMS';
 
 describe('npm run demo: the demo LMS launches teachers and learners into microcred', () => {
-  let storage: TestStorage;
-  let demo: RunningDemo;
-  let browser: Browser;
+  let world: DemoInBrowser;
 
   beforeAll(async () => {
-    storage = await createTestStorage();
-    const port = await freePort();
-    const settings = loadSettings({
-      PORT: String(port),
-      MICROCRED_PUBLIC_URL: `http://127.0.0.1:${port}`,
-      DATABASE_URL: storage.databaseUrl,
-      MICROCRED_DATA_DIR: storage.dataDir,
-    });
-    [demo, browser] = await Promise.all([
-      startDemo({ settings, logger: createLogger('error', () => {}) }),
-      launchBrowser(),
-    ]);
+    world = await startDemoInBrowser();
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await demo?.close();
-    await storage?.drop();
+    await world?.close();
   });
 
-  /** Opens the demo's course page in a new browser session and launches as `person`. */
-  async function launchAs(person: RegExp): Promise<Page> {
-    const page = await openPage(browser);
-    await page.goto(demo.url);
-    await Promise.all([
-      page.waitForURL(/\/course$/),
-      page.getByRole('button', { name: person }).click(),
-    ]);
-    return page;
-  }
-
   it('shows the course page under a demo banner, with a launch button per person', async () => {
-    const page = await openPage(browser);
-    await page.goto(demo.url);
+    const page = await openPage(world.browser);
+    await page.goto(world.demo.url);
 
     await expect(page.getByRole('banner').textContent()).resolves.toContain(BANNER);
     await expect(page.getByRole('button', { name: /^Launch as/ }).count()).resolves.toBe(4);
@@ -57,7 +26,7 @@ describe('npm run demo: the demo LMS launches teachers and learners into microcr
   }, 60_000);
 
   it('launches the teacher through OIDC into the teacher page', async () => {
-    const page = await launchAs(/^Launch as teacher/);
+    const page = await launchAs(world, /^Launch as teacher/);
 
     await expect(page.locator('a[href="/course/activities"]').count()).resolves.toBe(1);
     await expect(page.locator('main').textContent()).resolves.toContain('Sustainability Basics');
@@ -65,12 +34,12 @@ describe('npm run demo: the demo LMS launches teachers and learners into microcr
   }, 60_000);
 
   it('launches a learner, who passes the core quiz and then holds the credential', async () => {
-    const page = await launchAs(/^Launch as Lena Fischer$/);
+    const page = await launchAs(world, /^Launch as Lena Fischer$/);
     expect(await checkPage(page, 'demo-learner-before')).toEqual([]);
 
     const [quiz] = DEMO_ACTIVITIES;
     const launchLink = page.locator(
-      `a[href="/course/activities/launch?activity=${encodeURIComponent(`${demo.url}activities/${quiz?.slug}`)}"]`,
+      `a[href="/course/activities/launch?activity=${encodeURIComponent(`${world.demo.url}activities/${quiz?.slug}`)}"]`,
     );
     await launchLink.first().click();
     await expect(page.locator('h1').textContent()).resolves.toBe(quiz?.title);

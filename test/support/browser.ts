@@ -199,7 +199,14 @@ export async function pageStrings(page: Page): Promise<string[]> {
         found.push(node.nodeValue);
       }
     }
-    const attributes = ['aria-label', 'title', 'alt', 'placeholder', 'data-label', 'data-dropped-text'];
+    const attributes = [
+      'aria-label',
+      'title',
+      'alt',
+      'placeholder',
+      'data-label',
+      'data-dropped-text',
+    ];
     for (const element of doc.querySelectorAll(attributes.map((name) => `[${name}]`).join(','))) {
       if (!isShown(element)) continue;
       for (const name of attributes) {
@@ -212,12 +219,17 @@ export async function pageStrings(page: Page): Promise<string[]> {
   return strings.map((text) => text.replace(/\s+/g, ' ').trim()).filter(Boolean);
 }
 
-/** Opens the page's language switcher and follows its link to `locale`. */
-export async function switchLanguage(page: Page, locale: string): Promise<void> {
+/**
+ * Opens the page's language switcher and follows its link to `locale`; resolves to the HTTP
+ * status of the page it leads to.
+ */
+export async function switchLanguage(page: Page, locale: string): Promise<number> {
   const switcher = page.locator('details.language-switcher');
   await switcher.locator('summary').click();
-  await Promise.all([
-    page.waitForURL((url) => url.searchParams.get('lang') === locale),
+  const [response] = await Promise.all([
+    page.waitForResponse((answer) => new URL(answer.url()).searchParams.get('lang') === locale),
     switcher.locator(`a[hreflang="${locale}"]`).click(),
   ]);
+  await page.waitForLoadState();
+  return response.status();
 }
