@@ -67,6 +67,17 @@ const jwtKey = await ensureIssuerJwtKey({ db, secret: SECRET, issuerProfileId: '
 const documentLoader = createToolDocumentLoader({ db, publicUrl: PUBLIC_URL });
 const now = new Date('2026-11-28T12:00:00Z');
 
+/** The achievement of every award the bench issues. */
+const ACHIEVEMENT = {
+  id: '7d0c7a4e-3a7e-4b53-9a3c-0c5b8f8f2d11',
+  name: 'Circular economy in practice',
+  description: 'Designs material loops for a product and measures their effect.',
+  criteria: 'Score at least 80% in the final quiz.',
+  ects: 3,
+  eqfLevel: 6,
+  language: 'en',
+};
+
 /** An award of a full micro-credential: every EU element, a learner with name and email. */
 function request(): CredentialIssueRequest {
   return {
@@ -74,14 +85,8 @@ function request(): CredentialIssueRequest {
     issuedAt: now,
     issuerProfileId: 'bench',
     achievement: {
-      id: '7d0c7a4e-3a7e-4b53-9a3c-0c5b8f8f2d11',
+      ...ACHIEVEMENT,
       version: 1,
-      name: 'Circular economy in practice',
-      description: 'Designs material loops for a product and measures their effect.',
-      criteria: 'Score at least 80% in the final quiz.',
-      ects: 3,
-      eqfLevel: 6,
-      language: 'en',
       eu: {
         fieldOfStudy: 'Environmental protection technology',
         learningOutcomes: [
@@ -155,13 +160,8 @@ const sample = buildCredential({
   issuedAt: now,
   issuer: { did, name: 'Université Exemple', url: 'https://uni.example', email: null },
   achievement: {
-    id: `${PUBLIC_URL}/achievements/7d0c7a4e-3a7e-4b53-9a3c-0c5b8f8f2d11/versions/1`,
-    name: 'Circular economy in practice',
-    description: 'Designs material loops for a product and measures their effect.',
-    criteria: 'Score at least 80% in the final quiz.',
-    ects: 3,
-    eqfLevel: 6,
-    language: 'en',
+    ...ACHIEVEMENT,
+    id: `${PUBLIC_URL}/achievements/${ACHIEVEMENT.id}/versions/1`,
     microCredential: null,
   },
   recipient: {

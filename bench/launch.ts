@@ -79,14 +79,7 @@ interface Figures {
 async function register(platform: TestLms) {
   const database = await openDatabase({ databaseUrl: storage.databaseUrl, dataDir: null });
   await database.migrate();
-  await registerPlatform(database.db, {
-    issuer: platform.issuer,
-    clientId: platform.clientId,
-    deploymentId: platform.deploymentId,
-    authUrl: platform.authUrl,
-    tokenUrl: platform.tokenUrl,
-    jwksUrl: platform.jwksUrl,
-  });
+  await registerPlatform(database.db, platform.platformRegistration());
   await database.close();
 }
 

@@ -34,6 +34,14 @@ export const DEMO_COURSE = {
   title: 'Sustainability in Practice',
 } as const;
 
+/** The awarding body named on the demo's credentials, with the EU elements about it. */
+export const DEMO_AWARDING_BODY = {
+  name: 'Demo University',
+  url: 'https://demo-university.example',
+  countryCode: 'NL',
+  address: { addressLocality: 'Utrecht', addressRegion: 'Utrecht', addressCountryCode: 'NL' },
+} as const;
+
 export const DEMO_PEOPLE: readonly DemoPerson[] = [
   { id: 'teacher-amara', givenName: 'Amara', familyName: 'Okafor', role: 'teacher' },
   { id: 'learner-lena', givenName: 'Lena', familyName: 'Fischer', role: 'learner' },

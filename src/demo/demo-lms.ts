@@ -343,6 +343,15 @@ export class DemoLms {
     this.#privateKey = init.signingKey.privateKey;
   }
 
+  /** What an administrator registers of the platform with a tool (its identity and endpoints). */
+  platformRegistration(): Pick<
+    DemoLms,
+    'issuer' | 'clientId' | 'deploymentId' | 'authUrl' | 'tokenUrl' | 'jwksUrl'
+  > {
+    const { issuer, clientId, deploymentId, authUrl, tokenUrl, jwksUrl } = this;
+    return { issuer, clientId, deploymentId, authUrl, tokenUrl, jwksUrl };
+  }
+
   /** The line item container URL of a context. */
   lineItemsUrl(contextId: string): string {
     return `${this.#contextUrl(contextId)}/lineitems`;

@@ -3,6 +3,7 @@
  * microcred launches as xAPI content. Plain HTML with a stylesheet and scripts from
  * `src/demo/assets/`, so that a strict Content-Security-Policy holds.
  */
+import { LOCALES } from '../web/i18n.js';
 import {
   DEMO_ACTIVITIES,
   DEMO_COURSE,
@@ -13,19 +14,6 @@ import {
 } from './demo-course.js';
 import { escapeHtml } from './demo-lms.js';
 
-/** The launch languages offered, as LTI `launch_presentation.locale` values. */
-export const DEMO_LOCALES: Readonly<Record<string, string>> = {
-  en: 'English',
-  de: 'Deutsch',
-  fr: 'Français',
-  it: 'Italiano',
-  es: 'Español',
-  fi: 'Suomi',
-  sv: 'Svenska',
-  pl: 'Polski',
-  nl: 'Nederlands',
-};
-
 /** The course page of the demo LMS. `activityUrl` gives a quiz's page and activity IRI. */
 export function renderDemoHome(activityUrl: (activity: DemoActivity) => string): string {
   const people = DEMO_PEOPLE.map((person) => {
@@ -35,7 +23,7 @@ export function renderDemoHome(activityUrl: (activity: DemoActivity) => string):
         : `Launch as ${fullName(person)}`;
     return `<li><button type="submit" name="person" value="${escapeHtml(person.id)}">${escapeHtml(label)}</button></li>`;
   }).join('\n          ');
-  const locales = Object.entries(DEMO_LOCALES)
+  const locales = Object.entries(LOCALES)
     .map(([tag, name]) => `<option value="${tag}" lang="${tag}">${escapeHtml(name)}</option>`)
     .join('\n            ');
   const activities = DEMO_ACTIVITIES.map((activity) => {

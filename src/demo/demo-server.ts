@@ -5,9 +5,10 @@ import { createApp, type MicrocredApp } from '../app.js';
 import type { Logger } from '../config/logger.js';
 import { projectRoot } from '../config/project-root.js';
 import type { Settings } from '../config/settings.js';
+import { DEFAULT_LOCALE, isLocale } from '../web/i18n.js';
 import { DEMO_ACTIVITIES, DEMO_COURSE, DEMO_PEOPLE, type DemoActivity } from './demo-course.js';
 import { DemoLms, generatePlatformSigningKey, LTI_ROLES } from './demo-lms.js';
-import { DEMO_LOCALES, renderDemoHome, renderQuiz } from './demo-pages.js';
+import { renderDemoHome, renderQuiz } from './demo-pages.js';
 import { demoUser, seedDemoCourse } from './seed-demo-course.js';
 
 export interface RunningDemo {
@@ -106,10 +107,7 @@ function createDemoRouter(lms: DemoLms, activityUrl: (activity: DemoActivity) =>
       res.status(400).type('text').send('Choose a person to launch as.');
       return;
     }
-    const locale =
-      typeof body.locale === 'string' && Object.hasOwn(DEMO_LOCALES, body.locale)
-        ? body.locale
-        : 'en';
+    const locale = isLocale(body.locale) ? body.locale : DEFAULT_LOCALE;
     const { loginUrl, parameters } = lms.initiateLogin({
       user: demoUser(person),
       roles: [person.role === 'teacher' ? LTI_ROLES.instructor : LTI_ROLES.learner],

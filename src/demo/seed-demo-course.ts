@@ -6,6 +6,7 @@ import { updateIssuerProfile } from '../badges/issuer-profile.js';
 import { registerPlatform } from '../lti/platform-registry.js';
 import {
   DEMO_ACTIVITIES,
+  DEMO_AWARDING_BODY,
   DEMO_COURSE,
   DEMO_PEOPLE,
   fullName,
@@ -31,22 +32,14 @@ export async function seedDemoCourse({
   activityUrl: (activity: DemoActivity) => string;
 }): Promise<{ courseId: string }> {
   const platform = await registerPlatform(db, {
-    issuer: lms.issuer,
-    clientId: lms.clientId,
-    deploymentId: lms.deploymentId,
-    authUrl: lms.authUrl,
-    tokenUrl: lms.tokenUrl,
-    jwksUrl: lms.jwksUrl,
+    ...lms.platformRegistration(),
     name: DEMO_PLATFORM_NAME,
-    awardingBody: 'Demo University',
+    awardingBody: DEMO_AWARDING_BODY.name,
     trustLevel: 'registered',
   });
   // The EU elements "awarding body" and "country/region of the issuer" on every credential.
-  await updateIssuerProfile(db, platform.issuerProfileId, {
-    url: 'https://demo-university.example',
-    countryCode: 'NL',
-    address: { addressLocality: 'Utrecht', addressRegion: 'Utrecht', addressCountryCode: 'NL' },
-  });
+  const { name: _name, ...details } = DEMO_AWARDING_BODY;
+  await updateIssuerProfile(db, platform.issuerProfileId, details);
   const [course] = await db
     .insert(courses)
     .values({

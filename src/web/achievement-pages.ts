@@ -210,7 +210,11 @@ export function createAchievementPagesRouter(deps: {
     });
   });
 
-  router.post('/course/achievements/:id/rule', ...teacherOnly, ...ruleBody, async (req, res) => {
+  /**
+   * The course achievement of the page and the rule posted for it; when the rule does not check,
+   * answers 422 with the form and its errors and gives null.
+   */
+  const postedRule = async (req: express.Request, res: Response) => {
     const achievement = await courseAchievement(db, res, req.params.id);
     const form = readRuleForm(bodyOf(req));
     if (form.errors) {
@@ -220,12 +224,16 @@ export function createAchievementPagesRouter(deps: {
         errors: form.errors,
         status: 422,
       });
-      return;
+      return null;
     }
-    const updated = await updateAchievement(db, achievement.id, {
-      ...inputOf(achievement),
-      rule: form.rule,
-    });
+    return { achievement, values: form.values, rule: form.rule };
+  };
+
+  router.post('/course/achievements/:id/rule', ...teacherOnly, ...ruleBody, async (req, res) => {
+    const posted = await postedRule(req, res);
+    if (!posted) return;
+    const { achievement, rule } = posted;
+    const updated = await updateAchievement(db, achievement.id, { ...inputOf(achievement), rule });
     const saved = updated.version > achievement.version ? 'versioned' : 'rule';
     res.redirect(303, `/course?saved=${saved}`);
   });
@@ -235,27 +243,14 @@ export function createAchievementPagesRouter(deps: {
     ...teacherOnly,
     ...ruleBody,
     async (req, res) => {
-      const achievement = await courseAchievement(db, res, req.params.id);
-      const form = readRuleForm(bodyOf(req));
-      if (form.errors) {
-        await renderRuleForm(res, {
-          achievement,
-          values: form.values,
-          errors: form.errors,
-          status: 422,
-        });
-        return;
-      }
+      const posted = await postedRule(req, res);
+      if (!posted) return;
+      const { achievement, values, rule } = posted;
       const preview = await previewRule(db, sessionOf(res).courseId, {
-        rule: form.rule,
+        rule,
         ects: achievement.ects,
       });
-      await renderRuleForm(res, {
-        achievement,
-        values: form.values,
-        preview,
-        previewRule: form.rule,
-      });
+      await renderRuleForm(res, { achievement, values, preview, previewRule: rule });
     },
   );
 

@@ -35,12 +35,7 @@ export async function addPlatform(
 ): Promise<Platform> {
   const lms = await startTestLms();
   await registerPlatform(tool.current().database.db, {
-    issuer: lms.issuer,
-    clientId: lms.clientId,
-    deploymentId: lms.deploymentId,
-    authUrl: lms.authUrl,
-    tokenUrl: lms.tokenUrl,
-    jwksUrl: lms.jwksUrl,
+    ...lms.platformRegistration(),
     trustLevel,
     awardingBody: 'Una Europa Micro Module in Sustainability',
   });

@@ -54,12 +54,7 @@ export async function startCourseWorld(): Promise<CourseWorld> {
       const lms = await startTestLms();
       started.push(lms);
       await registerPlatform(db, {
-        issuer: lms.issuer,
-        clientId: lms.clientId,
-        deploymentId: lms.deploymentId,
-        authUrl: lms.authUrl,
-        tokenUrl: lms.tokenUrl,
-        jwksUrl: lms.jwksUrl,
+        ...lms.platformRegistration(),
         trustLevel,
         awardingBody: 'University of Example',
       });

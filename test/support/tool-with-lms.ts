@@ -9,14 +9,7 @@ export async function startToolWithLms(): Promise<{
   close(): Promise<void>;
 }> {
   const [tool, lms] = await Promise.all([startTestTool(), startTestLms()]);
-  await registerPlatform(tool.current().database.db, {
-    issuer: lms.issuer,
-    clientId: lms.clientId,
-    deploymentId: lms.deploymentId,
-    authUrl: lms.authUrl,
-    tokenUrl: lms.tokenUrl,
-    jwksUrl: lms.jwksUrl,
-  });
+  await registerPlatform(tool.current().database.db, lms.platformRegistration());
   lms.setToolEndpoints({ loginUrl: `${tool.url}/lti/login`, launchUrl: `${tool.url}/lti/launch` });
   lms.setToolJwksUrl(`${tool.url}/lti/keys`);
   return {

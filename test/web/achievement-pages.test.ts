@@ -6,6 +6,7 @@ import { platformXapiAuthorization, postStatements } from '../support/platform-x
 import { LTI_ROLES, type TestLms } from '../support/test-lms.js';
 import type { TestTool } from '../support/test-tool.js';
 import { startToolWithLms } from '../support/tool-with-lms.js';
+import { csrfTokenOf } from './teacher-course-world.js';
 
 const QUIZ = 'https://courses.example.org/green/final-quiz';
 const ESSAY = 'https://courses.example.org/green/essay';
@@ -74,12 +75,6 @@ function completeForm(): Record<string, string> {
     ruleKind: 'passed',
     ruleActivity: QUIZ,
   };
-}
-
-function csrfTokenOf(html: string): string {
-  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
-  if (!token) throw new Error('The page has no form token');
-  return token;
 }
 
 describe('the teacher achievement pages', () => {

@@ -28,12 +28,7 @@ describe('the admin JSON API: manual platform registration', () => {
 
   it('registers a platform that can then launch the tool', async () => {
     const response = await register({
-      issuer: lms.issuer,
-      clientId: lms.clientId,
-      deploymentId: lms.deploymentId,
-      authUrl: lms.authUrl,
-      tokenUrl: lms.tokenUrl,
-      jwksUrl: lms.jwksUrl,
+      ...lms.platformRegistration(),
       awardingBody: 'University of Testing',
       trustLevel: 'self-study',
     });

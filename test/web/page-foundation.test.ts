@@ -3,6 +3,7 @@ import { createBrowser, type Browser } from '../support/http-client.js';
 import { LTI_ROLES, type TestLms } from '../support/test-lms.js';
 import type { TestTool } from '../support/test-tool.js';
 import { startToolWithLms } from '../support/tool-with-lms.js';
+import { csrfTokenOf } from './teacher-course-world.js';
 
 const html = { accept: 'text/html' };
 
@@ -89,11 +90,10 @@ describe('pages in the language of their reader', () => {
       await lms.launch({ browser: teacher, user: { id: 'poster' }, roles: [LTI_ROLES.instructor] });
       const formUrl = `${tool.url}/course/achievements/new`;
       const form = await (await teacher.request(formUrl, { headers: html })).response.text();
-      const csrf = /name="_csrf" value="([^"]+)"/.exec(form)?.[1] ?? '';
       const { response } = await teacher.request(`${tool.url}/course/achievements`, {
         method: 'POST',
         headers: { ...html, referer: formUrl },
-        body: new URLSearchParams({ _csrf: csrf, name: '' }),
+        body: new URLSearchParams({ _csrf: csrfTokenOf(form), name: '' }),
       });
       expect(response.status).toBe(422);
       const page = await response.text();
