@@ -16,6 +16,8 @@ import type { OpenBadgeCredential } from '../badges/open-badge-credential.js';
 export type ElementValue =
   | { readonly text: string; readonly href?: string }
   | { readonly date: string }
+  /** An ISO 3166-1 alpha-2 code, named in the page's language. */
+  | { readonly countryCode: string }
   | {
       readonly key: string;
       readonly values?: Record<string, string | number>;
@@ -64,8 +66,13 @@ export function credentialElements(
   ]);
   add('title', true, [{ text: achievement.name }]);
   const region = address.addressRegion ?? mc.issuerRegion;
-  const country = address.addressCountry ?? address.addressCountryCode ?? mc.issuerCountry;
-  add('country', true, [country && { text: String(country) }, region && { text: String(region) }]);
+  const countryCode = address.addressCountryCode ?? mc.issuerCountry;
+  add('country', true, [
+    address.addressCountry
+      ? { text: String(address.addressCountry) }
+      : countryCode && { countryCode: String(countryCode) },
+    region && { text: String(region) },
+  ]);
   add('awardingBody', true, [
     { text: issuer.name, ...(issuerPage ? { href: issuerPage } : {}) },
     issuer.url && { text: issuer.url, href: issuer.url },

@@ -36,6 +36,8 @@ export interface PageContext {
   readonly csrfToken: string | null;
   readonly formatDate: (date: Date | string) => string;
   readonly formatNumber: (value: number) => string;
+  /** A country's name from its ISO 3166-1 alpha-2 code; the code itself when unknown. */
+  readonly formatCountry: (code: string) => string;
   /** The teacher's page tabs; the layout shows them when a view passes `teacherPage`. */
   readonly teacherNav: (current: TeacherPage) => ReturnType<typeof teacherNav>;
 }
@@ -61,6 +63,7 @@ export function createViewRenderer(): RenderView {
     const { locale, t } = translate(res);
     const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'long' });
     const numbers = new Intl.NumberFormat(locale);
+    const regions = new Intl.DisplayNames([locale], { type: 'region', fallback: 'code' });
     const context: PageContext = {
       locale,
       t: (key, options) => t(key, options ?? {}),
@@ -73,6 +76,7 @@ export function createViewRenderer(): RenderView {
       csrfToken: (res.locals.csrfToken as string | undefined) ?? null,
       formatDate: (date) => dates.format(typeof date === 'string' ? new Date(date) : date),
       formatNumber: (value) => numbers.format(value),
+      formatCountry: (code) => (/^[A-Z]{2}$/.test(code) ? (regions.of(code) ?? code) : code),
       teacherNav: (current) => teacherNav(context.t, current),
     };
     res.set('Content-Language', locale);
