@@ -144,8 +144,11 @@ export function createIssuerPageRouter(options: {
           address.streetAddress,
           [address.postalCode, address.addressLocality].filter(Boolean).join(' '),
           address.addressRegion,
-          address.addressCountry ?? address.addressCountryCode ?? profile.countryCode,
+          address.addressCountry,
         ].filter((line): line is string => Boolean(line)),
+        countryCode: address.addressCountry
+          ? null
+          : (address.addressCountryCode ?? profile.countryCode ?? null),
         identifiers: profile.identifiers.map((entry) => ({
           type: entry.identifierType.replace(/^ext:/, ''),
           value: entry.identifier,
