@@ -1,9 +1,10 @@
 import { and, asc, eq, gt, isNull } from 'drizzle-orm';
 import express, { type Response, type Router } from 'express';
-import { createAchievement } from '../awards/create-achievement.js';
+import { achievementInputSchema, createAchievement } from '../awards/create-achievement.js';
+import { fieldErrorsOf, type FieldError } from './achievement-form.js';
 import type { Db } from '../db/database.js';
 import { achievements, courses, deepLinkingRequests, platforms } from '../db/schema.js';
-import { MicrocredError, NotFoundError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
 import { signDeepLinkingResponse } from '../lti/deep-linking/sign-deep-linking-response.js';
 import type { ToolKeyring } from '../lti/tool-key.js';
 import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
@@ -50,9 +51,15 @@ export function createDeepLinkingRouter(deps: {
     return request;
   };
 
-  const pickerPage = async (res: Response, courseId: string, error: string | null) =>
+  const pickerPage = async (
+    res: Response,
+    courseId: string,
+    errors: PickerErrors | null,
+    values: Record<string, string | undefined> = {},
+  ) =>
     render(res, 'deep-link-picker', {
-      error,
+      errors,
+      values,
       achievements: await db
         .select({ id: achievements.id, name: achievements.name })
         .from(achievements)
@@ -74,14 +81,12 @@ export function createDeepLinkingRouter(deps: {
       const { userId, courseId } = sessionOf(res);
       const request = await findRequest(String(req.params.id), userId, courseId);
       const form = req.body as Record<string, string | undefined>;
-      let achievement;
-      try {
-        achievement = await chosenAchievement(db, courseId, form);
-      } catch (error) {
-        if (!(error instanceof MicrocredError && error.expose)) throw error;
-        res.status(400).send(await pickerPage(res, courseId, error.message));
+      const invalid = invalidFields(form);
+      if (invalid) {
+        res.status(422).send(await pickerPage(res, courseId, invalid, form));
         return;
       }
+      const achievement = await chosenAchievement(db, courseId, form);
       const answered = await db
         .update(deepLinkingRequests)
         .set({ answeredAt: new Date() })
@@ -156,4 +161,44 @@ async function chosenAchievement(
         ? { passed: form.activity ?? '' }
         : { scoreAtLeast: { activity: form.activity ?? '', scaled: minimumScore } },
   });
+}
+
+/** What is wrong in the form's new achievement, by field, as catalog keys. */
+type PickerErrors = Record<string, FieldError>;
+
+const PICKER_FIELDS = ['name', 'description', 'criteria', 'ects'];
+
+/**
+ * The fields of a new achievement that would be refused (the achievement form's messages), or
+ * null when the teacher picked an existing one or the new one is complete.
+ */
+function invalidFields(form: Record<string, string | undefined>): PickerErrors | null {
+  if (form.achievement && form.achievement !== 'new') return null;
+  const errors: PickerErrors = {};
+  const parsed = achievementInputSchema.safeParse({
+    name: form.name ?? '',
+    description: form.description ?? '',
+    criteria: form.criteria ?? '',
+    ects: form.ects ? Number(form.ects.replace(',', '.')) : null,
+    rule: null,
+  });
+  if (!parsed.success) {
+    Object.assign(
+      errors,
+      fieldErrorsOf(parsed.error.issues, (path) => {
+        const field = String(path[0]);
+        return PICKER_FIELDS.includes(field) ? field : 'name';
+      }),
+    );
+  }
+  if (!isAbsoluteIri(form.activity ?? '')) errors.activity = { key: 'errors.url' };
+  const minimumScore = form.minimumScore?.trim();
+  if (minimumScore && !(Number(minimumScore) >= 0 && Number(minimumScore) <= 100)) {
+    errors.minimumScore = { key: 'errors.percent' };
+  }
+  return Object.keys(errors).length > 0 ? errors : null;
+}
+
+function isAbsoluteIri(text: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\S+$/i.test(text.trim());
 }

@@ -104,8 +104,13 @@ describe('LTI Deep Linking 2.0: a teacher adds a microcred activity from the LMS
         achievement: 'new',
         name: 'No rule',
       });
-      expect(answer.response.status).toBe(400);
-      expect(await answer.response.text()).toContain('description is required');
+      expect(answer.response.status).toBe(422);
+      const page = await answer.response.text();
+      expect(page).toMatch(
+        /<textarea id="description" name="description" rows="3" aria-invalid="true" aria-describedby="error-description">/,
+      );
+      expect(page).toContain('<p class="field-error" id="error-description">Fill this in.</p>');
+      expect(page).toContain('value="No rule"');
     });
 
     it('answers a request only once', async () => {
