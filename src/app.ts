@@ -85,9 +85,9 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   const { db } = database;
   const secret = resolveSecret(settings, logger);
   const keyring = await openToolKeyring(db, secret);
-  const render = createViewRenderer();
   const frameAncestors = await loadFrameAncestors(db);
   const csrf = createCsrfProtection(secret);
+  const render = createViewRenderer({ csrfTokenOf: csrf.tokenOf });
   const cookieOptions = sessionCookieOptions(publicUrl);
 
   const lti = createLtiProvider({
@@ -156,8 +156,6 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     }
   });
   app.use('/static', express.static(path.join(projectRoot, 'public'), { maxAge: '1h' }));
-  app.use(rememberChosenLocale(cookieOptions), csrf.exposeToken);
-  app.use('/lti', lti.router);
   app.use(
     '/xapi',
     (req, res, next) => {
@@ -168,6 +166,9 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     },
     createLrsRouter({ db, publicUrl, logger, onStatementsStored: enqueueEvaluations }),
   );
+  // Pages only: the LRS, on the hot path, never reads the language.
+  app.use(rememberChosenLocale(cookieOptions));
+  app.use('/lti', lti.router);
   app.use(
     createIssuerRouter({
       db,

@@ -26,12 +26,6 @@ export function createCsrfProtection(secret: string) {
       : null;
   };
 
-  /** Puts the request's token in `res.locals.csrfToken` for the views. */
-  const exposeToken: RequestHandler = (req, res, next) => {
-    res.locals.csrfToken = tokenOf(req);
-    next();
-  };
-
   /** Refuses a form post without the right token; mount after the body parser. */
   const requireToken: RequestHandler = (req, _res, next) => {
     const expected = tokenOf(req);
@@ -49,5 +43,5 @@ export function createCsrfProtection(secret: string) {
     next();
   };
 
-  return { exposeToken, requireToken };
+  return { tokenOf, requireToken };
 }

@@ -47,9 +47,15 @@ export interface PageContext {
  * from `chooseLocale` over the switcher's cookie (or `?lang=` on this request), the session's
  * launch locale and Accept-Language.
  */
-export function createViewRenderer(): RenderView {
+export function createViewRenderer(options: {
+  /** The request's form token (web/csrf.ts tokenOf), worked out only for a page. */
+  csrfTokenOf: (req: Request) => string | null;
+}): RenderView {
   const eta = new Eta({ views: path.join(projectRoot, 'views'), autoEscape: true, cache: true });
   const { translator } = createTranslations();
+  const formats = Object.fromEntries(
+    (Object.keys(LOCALES) as Locale[]).map((locale) => [locale, formatsOf(locale)]),
+  ) as Record<Locale, ReturnType<typeof formatsOf>>;
   const translate = (res: Response) => {
     const locale = chooseLocale({
       chosen: (res.locals.chosenLocale as string | undefined) ?? cookieLocale(res.req),
@@ -61,9 +67,7 @@ export function createViewRenderer(): RenderView {
   const render = (res: Response, name: string, data: Record<string, unknown> = {}) => {
     const req = res.req;
     const { locale, t } = translate(res);
-    const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'long' });
-    const numbers = new Intl.NumberFormat(locale);
-    const regions = new Intl.DisplayNames([locale], { type: 'region', fallback: 'code' });
+    const { dates, numbers, regions } = formats[locale];
     const context: PageContext = {
       locale,
       t: (key, options) => t(key, options ?? {}),
@@ -73,7 +77,7 @@ export function createViewRenderer(): RenderView {
         href: withLanguage(req, code),
         isCurrent: code === locale,
       })),
-      csrfToken: (res.locals.csrfToken as string | undefined) ?? null,
+      csrfToken: options.csrfTokenOf(req),
       formatDate: (date) => dates.format(typeof date === 'string' ? new Date(date) : date),
       formatNumber: (value) => numbers.format(value),
       formatCountry: (code) => (/^[A-Z]{2}$/.test(code) ? (regions.of(code) ?? code) : code),
@@ -97,6 +101,14 @@ export function rememberChosenLocale(cookieOptions: CookieOptions): RequestHandl
       res.cookie(LOCALE_COOKIE, chosen, { ...cookieOptions, maxAge: 365 * 24 * 3600 * 1000 });
     }
     next();
+  };
+}
+
+function formatsOf(locale: Locale) {
+  return {
+    dates: new Intl.DateTimeFormat(locale, { dateStyle: 'long' }),
+    numbers: new Intl.NumberFormat(locale),
+    regions: new Intl.DisplayNames([locale], { type: 'region', fallback: 'code' }),
   };
 }
 
