@@ -4,13 +4,10 @@ import {
   type JsonWebKey,
   type KeyObject,
 } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import type { Db, Executor } from '../db/database.js';
-import { currentIssuerKeyRow, issuerKeyRows } from './issuer-key-rows.js';
+import { ensureIssuerKeyRow, issuerKeyRows } from './issuer-key-rows.js';
 import { decryptText, encryptText } from '../db/encryption.js';
-import { issuerProfiles, signingKeys } from '../db/schema.js';
-import { NotFoundError } from '../errors.js';
 
 /**
  * The issuer keys for VC-JWT (OB 3.0 §8.2): P-256 keys, algorithm `ES256`, in `signing_keys`
@@ -39,21 +36,9 @@ export async function ensureIssuerJwtKey(options: {
   did: string;
 }): Promise<IssuerJwtKey> {
   const { db, secret, issuerProfileId, did } = options;
-  let row = await currentIssuerKeyRow(db, issuerProfileId, 'ES256');
-  if (!row) {
-    await db.transaction(async (tx) => {
-      const [profile] = await tx
-        .select({ id: issuerProfiles.id })
-        .from(issuerProfiles)
-        .where(eq(issuerProfiles.id, issuerProfileId))
-        .for('update');
-      if (!profile) throw new NotFoundError(`Issuer profile "${issuerProfileId}" does not exist`);
-      if (await currentIssuerKeyRow(tx, issuerProfileId, 'ES256')) return;
-      await tx.insert(signingKeys).values(await newRow(issuerProfileId, secret));
-    });
-    row = await currentIssuerKeyRow(db, issuerProfileId, 'ES256');
-  }
-  if (!row) throw new Error('The ES256 key vanished after it was created');
+  const row = await ensureIssuerKeyRow(db, issuerProfileId, 'ES256', () =>
+    newRow(issuerProfileId, secret),
+  );
   const privateJwk = JSON.parse(decryptText(row.privateKeyEncrypted, secret)) as JWK;
   return {
     kid: row.kid,

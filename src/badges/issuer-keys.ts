@@ -1,13 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import type { Ed25519KeyJwk, Ed25519MultikeyKeyPair } from '@digitalbazaar/ed25519-multikey';
-import { eq } from 'drizzle-orm';
 import { calculateJwkThumbprint } from 'jose';
 import type { Db, Executor } from '../db/database.js';
-import { currentIssuerKeyRow, issuerKeyRows } from './issuer-key-rows.js';
+import { currentIssuerKeyRow, ensureIssuerKeyRow, issuerKeyRows } from './issuer-key-rows.js';
 import { decryptText, encryptText } from '../db/encryption.js';
-import { MicrocredError, NotFoundError } from '../errors.js';
-import { issuerProfiles, signingKeys } from '../db/schema.js';
+import { MicrocredError } from '../errors.js';
 
 /**
  * Issuer keys live in `signing_keys` with purpose `issuer` and algorithm `Ed25519`:
@@ -53,18 +51,9 @@ type KeyOptions = { db: Executor; secret: string; issuerProfileId: string; did: 
  */
 export async function ensureIssuerKey(options: KeyOptions & { db: Db }): Promise<IssuerSigningKey> {
   const { db, secret, issuerProfileId } = options;
-  if (await currentIssuerKeyRow(db, issuerProfileId, 'Ed25519'))
-    return loadIssuerSigningKey(options);
-  await db.transaction(async (tx) => {
-    const [profile] = await tx
-      .select({ id: issuerProfiles.id })
-      .from(issuerProfiles)
-      .where(eq(issuerProfiles.id, issuerProfileId))
-      .for('update');
-    if (!profile) throw new NotFoundError(`Issuer profile "${issuerProfileId}" does not exist`);
-    if (await currentIssuerKeyRow(tx, issuerProfileId, 'Ed25519')) return;
-    await tx.insert(signingKeys).values(await newKeyRow(issuerProfileId, secret));
-  });
+  await ensureIssuerKeyRow(db, issuerProfileId, 'Ed25519', () =>
+    newKeyRow(issuerProfileId, secret),
+  );
   return loadIssuerSigningKey(options);
 }
 
