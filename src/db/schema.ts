@@ -623,10 +623,9 @@ export const awardFlags = pgTable(
   ],
 );
 
-/** A rule whose conditions a learner met but that was still not awarded, with the reason. */
-export const awardRefusals = pgTable(
-  'award_refusals',
-  {
+/** The key of a learner's state on one achievement version: user, achievement, version. */
+function learnerAchievementVersion() {
+  return {
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id),
@@ -634,6 +633,14 @@ export const awardRefusals = pgTable(
       .notNull()
       .references(() => achievements.id, { onDelete: 'cascade' }),
     achievementVersion: integer('achievement_version').notNull(),
+  };
+}
+
+/** A rule whose conditions a learner met but that was still not awarded, with the reason. */
+export const awardRefusals = pgTable(
+  'award_refusals',
+  {
+    ...learnerAchievementVersion(),
     reason: text('reason').notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -650,13 +657,7 @@ export const awardRefusals = pgTable(
 export const awardClaims = pgTable(
   'award_claims',
   {
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id),
-    achievementId: uuid('achievement_id')
-      .notNull()
-      .references(() => achievements.id, { onDelete: 'cascade' }),
-    achievementVersion: integer('achievement_version').notNull(),
+    ...learnerAchievementVersion(),
     awardId: uuid('award_id').notNull(),
     claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull().defaultNow(),
   },
