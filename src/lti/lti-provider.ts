@@ -5,13 +5,12 @@ import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
 import { MicrocredError } from '../errors.js';
 import { LtijsStorage } from './ltijs-storage.js';
-import type { Platform } from './platform-registry.js';
 import { checkDeploymentRegistered } from './launch/check-deployment-registered.js';
 import { checkIssuedAt } from './launch/check-issued-at.js';
 import { checkNonceIssued } from './launch/check-nonce-issued.js';
-import { describeLaunchError, type LaunchErrorPage } from './launch/describe-launch-error.js';
+import { describeLaunchError } from './launch/describe-launch-error.js';
 import { LaunchRefusal, readLaunchRequest } from './launch/launch-request.js';
-import { createRegistrationRouter } from './registration-router.js';
+import { createRegistrationRouter, type RegistrationPages } from './registration-router.js';
 import { recordLaunch, type LtijsLaunchToken, type RecordedLaunch } from './record-launch.js';
 import type { ToolKeyring } from './tool-key.js';
 
@@ -70,21 +69,16 @@ export interface LtiProvider {
  * id_token, then hands the launch to `recordLaunch`, which opens microcred's own session, so
  * no `ltik` and no ltijs session cookie outlive the launch.
  */
-export function createLtiProvider(options: {
-  db: Db;
-  secret: string;
-  publicUrl: string;
-  logger: Logger;
-  keyring: ToolKeyring;
-  onLaunched: (launch: RecordedLaunch, req: Request, res: Response) => void;
-  onRegistrationStarted: (
-    registration: { registrationId: string; lmsHost: string },
-    req: Request,
-    res: Response,
-  ) => void;
-  onRegistered: (platform: Platform, req: Request, res: Response) => void;
-  renderError: (page: LaunchErrorPage, req: Request, res: Response) => void;
-}): LtiProvider {
+export function createLtiProvider(
+  options: RegistrationPages & {
+    db: Db;
+    secret: string;
+    publicUrl: string;
+    logger: Logger;
+    keyring: ToolKeyring;
+    onLaunched: (launch: RecordedLaunch, req: Request, res: Response) => void;
+  },
+): LtiProvider {
   const { db, logger, renderError } = options;
   const isHttps = options.publicUrl.startsWith('https:');
   const storage = new LtijsStorage({

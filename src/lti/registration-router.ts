@@ -15,11 +15,8 @@ import type { Platform } from './platform-registry.js';
  * `/lti/register` (LTI Dynamic Registration 1.0): `GET` checks the initiation and asks the
  * administrator for the awarding body and the learners' trust level; `POST` completes it.
  */
-export function createRegistrationRouter(options: {
-  db: Db;
-  publicUrl: string;
-  logger: Logger;
-  storage: LtijsStorage;
+/** The pages the registration shows, which the web part renders. */
+export interface RegistrationPages {
   onRegistrationStarted: (
     registration: { registrationId: string; lmsHost: string },
     req: Request,
@@ -27,7 +24,16 @@ export function createRegistrationRouter(options: {
   ) => void;
   onRegistered: (platform: Platform, req: Request, res: Response) => void;
   renderError: (page: LaunchErrorPage, req: Request, res: Response) => void;
-}): Router {
+}
+
+export function createRegistrationRouter(
+  options: RegistrationPages & {
+    db: Db;
+    publicUrl: string;
+    logger: Logger;
+    storage: LtijsStorage;
+  },
+): Router {
   const { db, publicUrl, logger, storage, onRegistrationStarted, onRegistered, renderError } =
     options;
   const router = express.Router();
