@@ -1,25 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
-import { createXapiCredential } from '../../src/xapi/credentials.js';
-import { createTestDatabase } from '../support/test-database.js';
-import { basicAuthorization, startLrs, xapiRequest } from './lrs-test-server.js';
+import { type LrsWithCredential, startLrsWithCredential, xapiRequest } from './lrs-test-server.js';
 
 describe('Alternate Request Syntax (xAPI 1.0.3 Communication 1.3), HEAD, CORS, Consistent-Through', () => {
-  let database: Database;
-  let lrs: Awaited<ReturnType<typeof startLrs>>;
-  let authorization: string;
+  let lrs: LrsWithCredential;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const { key, secret } = await createXapiCredential({ db: database.db, name: 'content' });
-    authorization = basicAuthorization(key, secret);
-    lrs = await startLrs(database.db);
+    lrs = await startLrsWithCredential();
   });
-  afterAll(async () => {
-    await lrs.close();
-    await database.close();
-  });
+  afterAll(() => lrs.close());
 
   const statement = () => ({
     actor: { mbox: 'mailto:ann@example.org' },
@@ -40,13 +29,13 @@ describe('Alternate Request Syntax (xAPI 1.0.3 Communication 1.3), HEAD, CORS, C
     const response = await postForm('PUT', {
       statementId,
       content: JSON.stringify(statement()),
-      Authorization: authorization,
+      Authorization: lrs.authorization,
       'X-Experience-API-Version': '1.0.3',
     });
     expect(response.status).toBe(204);
     const read = await xapiRequest(
       lrs.baseUrl,
-      authorization,
+      lrs.authorization,
       `/statements?statementId=${statementId}`,
     );
     expect(read.status).toBe(200);
@@ -56,14 +45,14 @@ describe('Alternate Request Syntax (xAPI 1.0.3 Communication 1.3), HEAD, CORS, C
     const response = await postForm('PUT', {
       statementId: randomUUID(),
       content: JSON.stringify(statement()),
-      Authorization: authorization,
+      Authorization: lrs.authorization,
       'X-Experience-API-Version': '2.0.0',
     });
     expect(response.status).toBe(400);
   });
 
   it('answers HEAD on the Statement Resource like GET, without a body', async () => {
-    const response = await xapiRequest(lrs.baseUrl, authorization, '/statements', {
+    const response = await xapiRequest(lrs.baseUrl, lrs.authorization, '/statements', {
       method: 'HEAD',
     });
     expect(response.status).toBe(200);
@@ -71,8 +60,8 @@ describe('Alternate Request Syntax (xAPI 1.0.3 Communication 1.3), HEAD, CORS, C
   });
 
   it('sets X-Experience-API-Consistent-Through on statement responses, refusals included', async () => {
-    const ok = await xapiRequest(lrs.baseUrl, authorization, '/statements');
-    const refused = await xapiRequest(lrs.baseUrl, authorization, '/statements?limit=x');
+    const ok = await xapiRequest(lrs.baseUrl, lrs.authorization, '/statements');
+    const refused = await xapiRequest(lrs.baseUrl, lrs.authorization, '/statements?limit=x');
     for (const response of [ok, refused]) {
       const through = response.headers.get('x-experience-api-consistent-through') ?? '';
       expect(Number.isNaN(Date.parse(through))).toBe(false);

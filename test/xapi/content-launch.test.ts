@@ -1,54 +1,56 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
 import { statements as statementsTable } from '../../src/db/schema.js';
 import { createContentLaunch, fetchLaunchToken } from '../../src/xapi/content-launch.js';
-import { createXapiCredential } from '../../src/xapi/credentials.js';
 import type { Agent } from '../../src/xapi/statement.js';
-import { createTestDatabase } from '../support/test-database.js';
 import { buildPlatform, buildUser } from './xapi-factories.js';
-import { basicAuthorization, LRS_PUBLIC_URL, startLrs, xapiRequest } from './lrs-test-server.js';
+import {
+  type LrsWithCredential,
+  LRS_PUBLIC_URL,
+  startLrsWithCredential,
+  xapiRequest,
+} from './lrs-test-server.js';
 
 const ACTIVITY = 'https://content.example.org/quiz-1';
 const CONTENT_URL = 'https://content.example.org/quiz-1/index.html';
 
 describe('launch tokens for xAPI content (cmi5-style launch, ARCHITECTURE.md Trust)', () => {
-  let database: Database;
-  let lrs: Awaited<ReturnType<typeof startLrs>>;
+  /** The LRS, with the platform's own credential. */
+  let lrs: LrsWithCredential;
   let annId: string;
   const ann: Agent = { account: { homePage: 'https://moodle.example.org', name: 'ann-sub' } };
   const bob: Agent = { account: { homePage: 'https://moodle.example.org', name: 'bob-sub' } };
-  let platformAuthorization: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const platform = await buildPlatform(database.db, { issuer: 'https://moodle.example.org' });
-    annId = await buildUser(database.db, { platformId: platform.id, sub: 'ann-sub' });
-    await buildUser(database.db, { platformId: platform.id, sub: 'bob-sub' });
-    const credential = await createXapiCredential({
-      db: database.db,
+    lrs = await startLrsWithCredential({
       name: 'Moodle',
-      platformId: platform.id,
+      platform: async (db) => {
+        const platform = await buildPlatform(db, { issuer: 'https://moodle.example.org' });
+        annId = await buildUser(db, { platformId: platform.id, sub: 'ann-sub' });
+        await buildUser(db, { platformId: platform.id, sub: 'bob-sub' });
+        return platform.id;
+      },
     });
-    platformAuthorization = basicAuthorization(credential.key, credential.secret);
-    lrs = await startLrs(database.db);
   });
-  afterAll(async () => {
-    await lrs.close();
-    await database.close();
-  });
+  afterAll(() => lrs.close());
+
+  /** Creates a launch of the content for Ann, unless `options` say otherwise. */
+  function createLaunch(options: Partial<Parameters<typeof createContentLaunch>[0]> = {}) {
+    return createContentLaunch({
+      db: lrs.db,
+      publicUrl: LRS_PUBLIC_URL,
+      contentUrl: CONTENT_URL,
+      userId: annId,
+      actor: ann,
+      activityId: ACTIVITY,
+      ...options,
+    });
+  }
 
   /** Launches the content for a learner and fetches its token as the content would. */
   async function launch(actor: Agent, userId: string | null = annId) {
-    const launched = await createContentLaunch({
-      db: database.db,
-      publicUrl: LRS_PUBLIC_URL,
-      contentUrl: CONTENT_URL,
-      userId,
-      actor,
-      activityId: ACTIVITY,
-    });
+    const launched = await createLaunch({ actor, userId });
     const fetchPath = new URL(launched.fetchUrl).pathname.replace(/^\/xapi/, '');
     const response = await fetch(`${lrs.baseUrl}${fetchPath}`, { method: 'POST' });
     const { 'auth-token': token } = (await response.json()) as { 'auth-token': string };
@@ -67,14 +69,7 @@ describe('launch tokens for xAPI content (cmi5-style launch, ARCHITECTURE.md Tru
   }
 
   it('puts endpoint, fetch, actor, registration and activityId on the launch URL', async () => {
-    const launched = await createContentLaunch({
-      db: database.db,
-      publicUrl: LRS_PUBLIC_URL,
-      contentUrl: CONTENT_URL,
-      userId: annId,
-      actor: ann,
-      activityId: ACTIVITY,
-    });
+    const launched = await createLaunch();
     const url = new URL(launched.launchUrl);
     expect(url.searchParams.get('endpoint')).toBe(`${LRS_PUBLIC_URL}/xapi/`);
     expect(url.searchParams.get('fetch')).toBe(launched.fetchUrl);
@@ -98,7 +93,7 @@ describe('launch tokens for xAPI content (cmi5-style launch, ARCHITECTURE.md Tru
       body: statement,
     });
     expect(response.status).toBe(200);
-    const [row] = await database.db
+    const [row] = await lrs.db
       .select()
       .from(statementsTable)
       .where(eq(statementsTable.id, statement.id));
@@ -113,7 +108,7 @@ describe('launch tokens for xAPI content (cmi5-style launch, ARCHITECTURE.md Tru
       body: [statementFor(ann, registration), statement],
     });
     expect(response.status).toBe(403);
-    const rows = await database.db
+    const rows = await lrs.db
       .select()
       .from(statementsTable)
       .where(eq(statementsTable.registration, registration));
@@ -139,7 +134,7 @@ describe('launch tokens for xAPI content (cmi5-style launch, ARCHITECTURE.md Tru
   it("answers 404 for another learner's statement fetched by id", async () => {
     const { authorization } = await launch(ann);
     const bobs = statementFor(bob, randomUUID());
-    await xapiRequest(lrs.baseUrl, platformAuthorization, '/statements', {
+    await xapiRequest(lrs.baseUrl, lrs.authorization, '/statements', {
       method: 'POST',
       body: bobs,
     });
@@ -155,7 +150,7 @@ describe('launch tokens for xAPI content (cmi5-style launch, ARCHITECTURE.md Tru
     const { authorization, registration } = await launch(ann);
     const own = statementFor(ann, registration);
     await xapiRequest(lrs.baseUrl, authorization, '/statements', { method: 'POST', body: own });
-    await xapiRequest(lrs.baseUrl, platformAuthorization, '/statements', {
+    await xapiRequest(lrs.baseUrl, lrs.authorization, '/statements', {
       method: 'POST',
       body: [statementFor(bob, registration), statementFor(ann, randomUUID())],
     });
@@ -204,17 +199,10 @@ describe('launch tokens for xAPI content (cmi5-style launch, ARCHITECTURE.md Tru
 
   describe('expiry', () => {
     it('refuses with 401 a token past its lifetime', async () => {
-      const launched = await createContentLaunch({
-        db: database.db,
-        publicUrl: LRS_PUBLIC_URL,
-        contentUrl: CONTENT_URL,
-        userId: annId,
-        actor: ann,
-        activityId: ACTIVITY,
-      });
+      const launched = await createLaunch();
       const fetchCode = launched.fetchUrl.split('/').at(-1) ?? '';
       const { authToken } = await fetchLaunchToken({
-        db: database.db,
+        db: lrs.db,
         fetchCode,
         now: new Date(Date.now() - 120_000),
         tokenValidSeconds: 60,
@@ -228,18 +216,12 @@ describe('launch tokens for xAPI content (cmi5-style launch, ARCHITECTURE.md Tru
 
     it('refuses to hand out a token once the fetch URL has expired', async () => {
       const now = new Date();
-      const launched = await createContentLaunch({
-        db: database.db,
-        publicUrl: LRS_PUBLIC_URL,
-        contentUrl: CONTENT_URL,
-        userId: annId,
-        actor: ann,
-        activityId: ACTIVITY,
+      const launched = await createLaunch({
         now: new Date(now.getTime() - 600_000),
         fetchValidSeconds: 60,
       });
       const fetchCode = launched.fetchUrl.split('/').at(-1) ?? '';
-      await expect(fetchLaunchToken({ db: database.db, fetchCode, now })).rejects.toMatchObject({
+      await expect(fetchLaunchToken({ db: lrs.db, fetchCode, now })).rejects.toMatchObject({
         code: 'XAPI_LAUNCH_FETCH_INVALID',
       });
     });

@@ -1,32 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
-import { createXapiCredential } from '../../src/xapi/credentials.js';
-import { createTestDatabase } from '../support/test-database.js';
-import { basicAuthorization, startLrs, xapiRequest } from './lrs-test-server.js';
+import { type LrsWithCredential, startLrsWithCredential, xapiRequest } from './lrs-test-server.js';
 
 const ACTIVITY = 'https://content.example.org/quiz-1';
 const AGENT = JSON.stringify({ mbox: 'mailto:ann@example.org' });
 const REGISTRATION = '6f1c8a2e-8d0c-4a55-9d3b-2a1f0e7c9b11';
 
 describe('document resources (xAPI Communication 2.2 to 2.7, concurrency 3.1)', () => {
-  let database: Database;
-  let lrs: Awaited<ReturnType<typeof startLrs>>;
-  let authorization: string;
+  let lrs: LrsWithCredential;
   let counter = 0;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const { key, secret } = await createXapiCredential({ db: database.db, name: 'content' });
-    authorization = basicAuthorization(key, secret);
-    lrs = await startLrs(database.db);
+    lrs = await startLrsWithCredential();
   });
-  afterAll(async () => {
-    await lrs.close();
-    await database.close();
-  });
+  afterAll(() => lrs.close());
 
   function request(path: string, options: Parameters<typeof xapiRequest>[3] = {}) {
-    return xapiRequest(lrs.baseUrl, authorization, path, options);
+    return xapiRequest(lrs.baseUrl, lrs.authorization, path, options);
   }
 
   /** A state path for a fresh stateId (unless given), in its own registration when asked. */

@@ -1,29 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { CompactSign, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
-import { createXapiCredential } from '../../src/xapi/credentials.js';
 import { buildMultipart, parseMultipart } from '../../src/xapi/multipart-mixed.js';
-import { createTestDatabase } from '../support/test-database.js';
-import { basicAuthorization, startLrs, xapiRequest } from './lrs-test-server.js';
+import { type LrsWithCredential, startLrsWithCredential, xapiRequest } from './lrs-test-server.js';
 
 const SIGNATURE = 'http://adlnet.gov/expapi/attachments/signature';
 
 describe('attachments and signed statements (xAPI Data 2.4.11, 2.6; Communication 1.5.2)', () => {
-  let database: Database;
-  let lrs: Awaited<ReturnType<typeof startLrs>>;
-  let authorization: string;
+  let lrs: LrsWithCredential;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const { key, secret } = await createXapiCredential({ db: database.db, name: 'content' });
-    authorization = basicAuthorization(key, secret);
-    lrs = await startLrs(database.db);
+    lrs = await startLrsWithCredential();
   });
-  afterAll(async () => {
-    await lrs.close();
-    await database.close();
-  });
+  afterAll(() => lrs.close());
 
   const sha256 = (content: Buffer) => createHash('sha256').update(content).digest('hex');
 
@@ -66,11 +55,34 @@ describe('attachments and signed statements (xAPI Data 2.4.11, 2.6; Communicatio
         body: part.content,
       })),
     ]);
-    return xapiRequest(lrs.baseUrl, authorization, '/statements', {
+    return xapiRequest(lrs.baseUrl, lrs.authorization, '/statements', {
       method: 'POST',
       body,
       headers: { 'Content-Type': contentType },
     });
+  }
+
+  /** Posts `sent` with a signature attachment: `payload` as a JWS signed with `alg` and `key`. */
+  async function postSigned({
+    sent,
+    payload = sent,
+    alg,
+    key,
+  }: {
+    sent: Record<string, unknown>;
+    payload?: Record<string, unknown>;
+    alg: string;
+    key: Parameters<CompactSign['sign']>[0];
+  }) {
+    const jws = await new CompactSign(Buffer.from(JSON.stringify(payload)))
+      .setProtectedHeader({ alg })
+      .sign(key);
+    const content = Buffer.from(jws);
+    const signed = {
+      ...sent,
+      attachments: [attachmentFor(content, 'application/octet-stream', SIGNATURE)],
+    };
+    return postMultipart(signed, [{ content, contentType: 'application/octet-stream' }]);
   }
 
   it('stores an attachment sent as multipart/mixed and returns it with attachments=true', async () => {
@@ -79,7 +91,7 @@ describe('attachments and signed statements (xAPI Data 2.4.11, 2.6; Communicatio
     expect((await postMultipart(sent, [{ content, contentType: 'text/plain' }])).status).toBe(200);
     const response = await xapiRequest(
       lrs.baseUrl,
-      authorization,
+      lrs.authorization,
       `/statements?statementId=${sent.id as string}&attachments=true`,
     );
     const contentType = response.headers.get('content-type') ?? '';
@@ -98,7 +110,7 @@ describe('attachments and signed statements (xAPI Data 2.4.11, 2.6; Communicatio
     const sent = statement([
       { ...attachmentFor(content), fileUrl: 'https://files.example.org/essay.txt' },
     ]);
-    const response = await xapiRequest(lrs.baseUrl, authorization, '/statements', {
+    const response = await xapiRequest(lrs.baseUrl, lrs.authorization, '/statements', {
       method: 'POST',
       body: sent,
     });
@@ -107,18 +119,7 @@ describe('attachments and signed statements (xAPI Data 2.4.11, 2.6; Communicatio
 
   it('accepts a statement signed with RS256 whose payload is the statement', async () => {
     const { privateKey } = await generateKeyPair('RS256');
-    const unsigned = statement();
-    const jws = await new CompactSign(Buffer.from(JSON.stringify(unsigned)))
-      .setProtectedHeader({ alg: 'RS256' })
-      .sign(privateKey);
-    const content = Buffer.from(jws);
-    const signed = {
-      ...unsigned,
-      attachments: [attachmentFor(content, 'application/octet-stream', SIGNATURE)],
-    };
-    const response = await postMultipart(signed, [
-      { content, contentType: 'application/octet-stream' },
-    ]);
+    const response = await postSigned({ sent: statement(), alg: 'RS256', key: privateKey });
     expect(response.status).toBe(200);
   });
 
@@ -139,35 +140,18 @@ describe('attachments and signed statements (xAPI Data 2.4.11, 2.6; Communicatio
 
     it('answers 400 to a signature whose payload differs from the statement', async () => {
       const { privateKey } = await generateKeyPair('RS256');
-      const unsigned = statement();
-      const other = { ...unsigned, verb: { id: 'http://adlnet.gov/expapi/verbs/passed' } };
-      const jws = await new CompactSign(Buffer.from(JSON.stringify(other)))
-        .setProtectedHeader({ alg: 'RS256' })
-        .sign(privateKey);
-      const content = Buffer.from(jws);
-      const signed = {
-        ...unsigned,
-        attachments: [attachmentFor(content, 'application/octet-stream', SIGNATURE)],
-      };
-      const response = await postMultipart(signed, [
-        { content, contentType: 'application/octet-stream' },
-      ]);
+      const sent = statement();
+      const other = { ...sent, verb: { id: 'http://adlnet.gov/expapi/verbs/passed' } };
+      const response = await postSigned({ sent, payload: other, alg: 'RS256', key: privateKey });
       expect(response.status).toBe(400);
     });
 
     it('answers 400 to a signature with an algorithm other than RS256, RS384 or RS512', async () => {
-      const unsigned = statement();
-      const jws = await new CompactSign(Buffer.from(JSON.stringify(unsigned)))
-        .setProtectedHeader({ alg: 'HS256' })
-        .sign(new Uint8Array(32));
-      const content = Buffer.from(jws);
-      const signed = {
-        ...unsigned,
-        attachments: [attachmentFor(content, 'application/octet-stream', SIGNATURE)],
-      };
-      const response = await postMultipart(signed, [
-        { content, contentType: 'application/octet-stream' },
-      ]);
+      const response = await postSigned({
+        sent: statement(),
+        alg: 'HS256',
+        key: new Uint8Array(32),
+      });
       expect(response.status).toBe(400);
     });
   });
