@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  addPlatform,
   awardsSeenBy,
   createAchievement,
   launch,
   passedStatement,
   postStatement,
   settle,
-  startTestTool,
+  startAwardsWorld,
+  TEACHER,
   type Platform,
   type TestTool,
 } from './awards-world.js';
@@ -19,22 +19,19 @@ const EXAM = 'https://mooc.una-europa.example/core/final-exam';
 describe('the deciding statement sent 20 times at once, through HTTP', () => {
   let tool: TestTool;
   let university: Platform;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    tool = await startTestTool();
-    university = await addPlatform(tool, 'registered');
+    ({
+      tool,
+      platforms: [university],
+      close,
+    } = await startAwardsWorld('registered'));
   });
-  afterAll(async () => {
-    await Promise.all([tool?.close(), university?.lms.close()]);
-  });
+  afterAll(() => close?.());
 
   it('yields exactly one credential and one grade, for copies with one id and copies with their own ids', async () => {
-    const teacher = await launch(
-      university,
-      { id: 'teacher-1', name: 'Grace Hopper' },
-      COURSE,
-      'teacher',
-    );
+    const teacher = await launch(university, TEACHER, COURSE, 'teacher');
     await createAchievement(tool, teacher, {
       name: 'Global Sustainability Challenges',
       ects: 5,

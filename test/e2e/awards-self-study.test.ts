@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  addPlatform,
   awardsSeenBy,
   createAchievement,
   launch,
   passedStatement,
   postStatement,
   settle,
-  startTestTool,
+  startAwardsWorld,
+  TEACHER,
   type Platform,
   type TestTool,
 } from './awards-world.js';
@@ -23,26 +23,20 @@ describe('the same work by a registered and by a self-study learner, through HTT
   let tool: TestTool;
   let university: Platform;
   let openMooc: Platform;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    tool = await startTestTool();
-    [university, openMooc] = await Promise.all([
-      addPlatform(tool, 'registered'),
-      addPlatform(tool, 'self-study'),
-    ]);
+    ({
+      tool,
+      platforms: [university, openMooc],
+      close,
+    } = await startAwardsWorld('registered', 'self-study'));
   });
-  afterAll(async () => {
-    await Promise.all([tool?.close(), university?.lms.close(), openMooc?.lms.close()]);
-  });
+  afterAll(() => close?.());
 
   async function earn(platform: Platform, learner: { id: string; name: string }) {
     const course = { id: 'sustainability-core', title: 'Global Sustainability Challenges' };
-    const teacher = await launch(
-      platform,
-      { id: 'teacher-1', name: 'Grace Hopper' },
-      course,
-      'teacher',
-    );
+    const teacher = await launch(platform, TEACHER, course, 'teacher');
     await createAchievement(tool, teacher, ACHIEVEMENT);
     await launch(platform, learner, course, 'learner');
     expect(await postStatement(tool, platform, passedStatement(platform, learner.id, EXAM))).toBe(

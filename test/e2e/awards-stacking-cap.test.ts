@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  addPlatform,
   awardsSeenBy,
   createAchievement,
   launch,
   passedStatement,
   postStatement,
   settle,
-  startTestTool,
+  startAwardsWorld,
+  TEACHER,
   teacherApi,
   type Platform,
   type TestTool,
@@ -19,22 +19,19 @@ const exam = (course: string) => `https://mooc.una-europa.example/${course}/fina
 describe('the stacking cap through HTTP', () => {
   let tool: TestTool;
   let university: Platform;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    tool = await startTestTool();
-    university = await addPlatform(tool, 'registered');
+    ({
+      tool,
+      platforms: [university],
+      close,
+    } = await startAwardsWorld('registered'));
   });
-  afterAll(async () => {
-    await Promise.all([tool?.close(), university?.lms.close()]);
-  });
+  afterAll(() => close?.());
 
   it('refuses a stack that would reach the size of its target, and tells the teacher why', async () => {
-    const teacher = await launch(
-      university,
-      { id: 'teacher-1', name: 'Grace Hopper' },
-      COURSE,
-      'teacher',
-    );
+    const teacher = await launch(university, TEACHER, COURSE, 'teacher');
     const parts = [];
     for (const course of ['statistics', 'programming', 'ethics']) {
       parts.push(

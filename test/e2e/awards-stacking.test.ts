@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from '../support/http-client.js';
 import {
-  addPlatform,
   awardsSeenBy,
   createAchievement,
   launch,
   passedStatement,
   postStatement,
   settle,
-  startTestTool,
+  startAwardsWorld,
+  TEACHER,
   teacherApi,
   type Platform,
   type TestTool,
@@ -29,18 +29,17 @@ const COURSES = [
 describe('stacked micro-credentials through HTTP: the brief’s pillar rule and "all five"', () => {
   let tool: TestTool;
   let university: Platform;
+  let close: () => Promise<void>;
   let teacher: Browser;
   const ids = new Map<string, string>();
 
   beforeAll(async () => {
-    tool = await startTestTool();
-    university = await addPlatform(tool, 'registered');
-    teacher = await launch(
-      university,
-      { id: 'teacher-1', name: 'Grace Hopper' },
-      COURSE,
-      'teacher',
-    );
+    ({
+      tool,
+      platforms: [university],
+      close,
+    } = await startAwardsWorld('registered'));
+    teacher = await launch(university, TEACHER, COURSE, 'teacher');
     for (const course of COURSES) {
       const id = await createAchievement(tool, teacher, {
         name: course.name,
@@ -56,9 +55,7 @@ describe('stacked micro-credentials through HTTP: the brief’s pillar rule and 
       }
     }
   });
-  afterAll(async () => {
-    await Promise.all([tool?.close(), university?.lms.close()]);
-  });
+  afterAll(() => close?.());
 
   async function pass(learnerId: string, ...courses: string[]) {
     for (const course of courses) {

@@ -28,11 +28,13 @@ export interface CourseAwardJson {
 
 export const PASSED = 'http://adlnet.gov/expapi/verbs/passed';
 
-/** Starts the tool and registers a new test LMS with it at the given trust level. */
-export async function addPlatform(
-  tool: TestTool,
-  trustLevel: 'registered' | 'self-study',
-): Promise<Platform> {
+type TrustLevel = 'registered' | 'self-study';
+
+/** The teacher who launches into the courses. */
+export const TEACHER = { id: 'teacher-1', name: 'Grace Hopper' };
+
+/** Registers a new test LMS with the tool at the given trust level. */
+async function addPlatform(tool: TestTool, trustLevel: TrustLevel): Promise<Platform> {
   const lms = await startTestLms();
   await registerPlatform(tool.current().database.db, {
     ...lms.platformRegistration(),
@@ -53,7 +55,26 @@ export async function addPlatform(
   return { lms, xapiAuthorization: `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}` };
 }
 
-export { startTestTool, type TestTool };
+export type { TestTool };
+
+/** Starts the tool with one registered LMS per trust level, in their order; `close` stops them all. */
+export async function startAwardsWorld<const T extends readonly TrustLevel[]>(
+  ...trustLevels: T
+): Promise<{
+  tool: TestTool;
+  platforms: { -readonly [K in keyof T]: Platform };
+  close: () => Promise<void>;
+}> {
+  const tool = await startTestTool();
+  const platforms = await Promise.all(trustLevels.map((level) => addPlatform(tool, level)));
+  return {
+    tool,
+    platforms: platforms as { -readonly [K in keyof T]: Platform },
+    close: async () => {
+      await Promise.all([tool.close(), ...platforms.map((platform) => platform.lms.close())]);
+    },
+  };
+}
 
 /** Launches a user into a course from the platform's LMS; returns their browser. */
 export async function launch(

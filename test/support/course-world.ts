@@ -145,3 +145,43 @@ export async function createAchievementAs(
   expect(response.status).toBe(201);
   return ((await response.json()) as { id: string }).id;
 }
+
+/** The quiz that passes {@link ANNEX_I_ACHIEVEMENT} with a score of 80%. */
+export const CIRCULAR_ECONOMY_QUIZ = 'https://courses.example.org/circular-economy/final-quiz';
+export const ESCO_SKILL = 'http://data.europa.eu/esco/skill/5fd5c985-eaaa-47aa-8314-62359c54505a';
+export const WRITTEN_EXAM = 'http://data.europa.eu/snb/assessment/6e6cb2cc78';
+export const ONLINE = 'http://data.europa.eu/snb/learning-assessment/920fbb3cbe';
+
+/** An achievement with every Annex I element, mandatory and optional. */
+export const ANNEX_I_ACHIEVEMENT = {
+  name: 'Circular economy in practice',
+  description: 'Designs material loops for a product and measures their effect.',
+  criteria: 'Score at least 80% in the final quiz.',
+  ects: 3,
+  eqfLevel: 6,
+  language: 'en',
+  eu: {
+    learningOutcomes: [
+      { text: 'Maps the material flows of a product.', escoSkills: [ESCO_SKILL] },
+      { text: 'Proposes reuse and recycling loops.' },
+    ],
+    workloadHours: 75,
+    assessmentType: WRITTEN_EXAM,
+    assessmentDescription: 'A proctored online examination of 90 minutes.',
+    participationForm: ONLINE,
+    qualityAssurance: 'Internal QA of the University, accredited by HCERES.',
+    qualityAssuranceUrl: 'https://uni.example/quality',
+    prerequisites: 'A bachelor degree in engineering or economics.',
+    supervision: 'supervised-id',
+    gradingScheme: 'Percentage of points; 80% passes.',
+    stackability: {
+      isStackable: true,
+      description: 'Counts toward the Una Europa sustainability certificate.',
+      stacksInto: ['https://una-europa.example/certificates/sustainability'],
+    },
+    furtherInformation: 'Offered each semester in English and German.',
+    furtherInformationUrl: 'https://uni.example/courses/circular-economy',
+    fieldOfStudy: 'Environmental protection technology (ISCED-F 0712)',
+  },
+  rule: { scoreAtLeast: { activity: CIRCULAR_ECONOMY_QUIZ, scaled: 0.8 } },
+};

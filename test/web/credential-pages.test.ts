@@ -3,49 +3,15 @@ import { updateIssuerProfile } from '../../src/badges/issuer-profile.js';
 import { issuerProfiles } from '../../src/db/schema.js';
 import type { Browser } from '../support/http-client.js';
 import {
+  ANNEX_I_ACHIEVEMENT,
+  CIRCULAR_ECONOMY_QUIZ as QUIZ,
   createAchievementAs,
+  ESCO_SKILL,
+  ONLINE,
   startCourseWorld,
+  WRITTEN_EXAM,
   type CourseWorld,
 } from '../support/course-world.js';
-
-const QUIZ = 'https://courses.example.org/circular-economy/final-quiz';
-const ESCO_SKILL = 'http://data.europa.eu/esco/skill/5fd5c985-eaaa-47aa-8314-62359c54505a';
-const WRITTEN_EXAM = 'http://data.europa.eu/snb/assessment/6e6cb2cc78';
-const ONLINE = 'http://data.europa.eu/snb/learning-assessment/920fbb3cbe';
-
-/** An achievement with every Annex I element, mandatory and optional. */
-const ACHIEVEMENT = {
-  name: 'Circular economy in practice',
-  description: 'Designs material loops for a product and measures their effect.',
-  criteria: 'Score at least 80% in the final quiz.',
-  ects: 3,
-  eqfLevel: 6,
-  language: 'en',
-  eu: {
-    learningOutcomes: [
-      { text: 'Maps the material flows of a product.', escoSkills: [ESCO_SKILL] },
-      { text: 'Proposes reuse and recycling loops.' },
-    ],
-    workloadHours: 75,
-    assessmentType: WRITTEN_EXAM,
-    assessmentDescription: 'A proctored online examination of 90 minutes.',
-    participationForm: ONLINE,
-    qualityAssurance: 'Internal QA of the University, accredited by HCERES.',
-    qualityAssuranceUrl: 'https://uni.example/quality',
-    prerequisites: 'A bachelor degree in engineering or economics.',
-    supervision: 'supervised-id',
-    gradingScheme: 'Percentage of points; 80% passes.',
-    stackability: {
-      isStackable: true,
-      description: 'Counts toward the Una Europa sustainability certificate.',
-      stacksInto: ['https://una-europa.example/certificates/sustainability'],
-    },
-    furtherInformation: 'Offered each semester in English and German.',
-    furtherInformationUrl: 'https://uni.example/courses/circular-economy',
-    fieldOfStudy: 'Environmental protection technology (ISCED-F 0712)',
-  },
-  rule: { scoreAtLeast: { activity: QUIZ, scaled: 0.8 } },
-};
 
 const PROFILE = {
   name: 'Université Exemple',
@@ -93,7 +59,7 @@ describe('the public credential page: GET /credentials/:id', () => {
     await updateIssuerProfile(db, profile?.id ?? '', PROFILE);
     issuerPage = `/issuers/${profile?.id ?? ''}`;
     teacher = await platform.launch({ id: 'teacher-1' }, 'teacher');
-    await createAchievementAs(teacher, world.tool.url, ACHIEVEMENT);
+    await createAchievementAs(teacher, world.tool.url, ANNEX_I_ACHIEVEMENT);
     const learner = await platform.launch(
       { id: 'learner-42', name: 'Marie Curie', email: 'marie@example.org' },
       'learner',

@@ -9,49 +9,27 @@ import { issuerProfiles } from '../../src/db/schema.js';
 import { registerPlatform } from '../../src/lti/platform-registry.js';
 import { createBrowser, type Browser } from '../support/http-client.js';
 import {
+  ANNEX_I_ACHIEVEMENT,
+  CIRCULAR_ECONOMY_QUIZ as QUIZ,
+  ESCO_SKILL,
+  ONLINE,
+  WRITTEN_EXAM,
+} from '../support/course-world.js';
+import {
   validateAgainstOfficialSchema,
   verifyDataIntegrity,
 } from '../support/independent-verifier.js';
 import { LTI_ROLES, startTestLms, type TestLms } from '../support/test-lms.js';
 import { startTestTool, type TestTool } from '../support/test-tool.js';
 
-const QUIZ = 'https://courses.example.org/circular-economy/final-quiz';
 const COURSE = { id: 'circular-economy-2026', title: 'Circular economy' };
 const LEARNER = { id: 'learner-42', name: 'Marie Curie', email: 'marie@example.org' };
-const ESCO_SKILL = 'http://data.europa.eu/esco/skill/5fd5c985-eaaa-47aa-8314-62359c54505a';
-const WRITTEN_EXAM = 'http://data.europa.eu/snb/assessment/6e6cb2cc78';
-const ONLINE = 'http://data.europa.eu/snb/learning-assessment/920fbb3cbe';
 
 /** An achievement with every Annex I element, mandatory and optional, and a German text. */
 const ACHIEVEMENT = {
-  name: 'Circular economy in practice',
-  description: 'Designs material loops for a product and measures their effect.',
-  criteria: 'Score at least 80% in the final quiz.',
-  ects: 3,
-  eqfLevel: 6,
-  language: 'en',
+  ...ANNEX_I_ACHIEVEMENT,
   eu: {
-    learningOutcomes: [
-      { text: 'Maps the material flows of a product.', escoSkills: [ESCO_SKILL] },
-      { text: 'Proposes reuse and recycling loops.' },
-    ],
-    workloadHours: 75,
-    assessmentType: WRITTEN_EXAM,
-    assessmentDescription: 'A proctored online examination of 90 minutes.',
-    participationForm: ONLINE,
-    qualityAssurance: 'Internal QA of the University, accredited by HCERES.',
-    qualityAssuranceUrl: 'https://uni.example/quality',
-    prerequisites: 'A bachelor degree in engineering or economics.',
-    supervision: 'supervised-id',
-    gradingScheme: 'Percentage of points; 80% passes.',
-    stackability: {
-      isStackable: true,
-      description: 'Counts toward the Una Europa sustainability certificate.',
-      stacksInto: ['https://una-europa.example/certificates/sustainability'],
-    },
-    furtherInformation: 'Offered each semester in English and German.',
-    furtherInformationUrl: 'https://uni.example/courses/circular-economy',
-    fieldOfStudy: 'Environmental protection technology (ISCED-F 0712)',
+    ...ANNEX_I_ACHIEVEMENT.eu,
     translations: {
       de: {
         name: 'Kreislaufwirtschaft in der Praxis',
@@ -60,7 +38,6 @@ const ACHIEVEMENT = {
       },
     },
   },
-  rule: { scoreAtLeast: { activity: QUIZ, scaled: 0.8 } },
 };
 
 const PROFILE = {

@@ -185,6 +185,18 @@ describe('GET /api/roster: the course roster for teachers (LTI NRPS 2.0)', () =>
   });
 
   describe('refusals', () => {
+    /** Asks for the roster as a teacher of `contextId` whose launch names `membershipsUrl` for NRPS. */
+    async function rosterServedBy(contextId: string, membershipsUrl: string) {
+      const teacher = await courseWithTeacher(contextId, {
+        [LTI_CLAIMS.namesRoleService]: {
+          context_memberships_url: membershipsUrl,
+          service_versions: ['2.0'],
+        },
+      });
+      const { response } = await teacher.request(`${tool.url}/api/roster`);
+      return response;
+    }
+
     it('refuses a learner with 403 FORBIDDEN', async () => {
       const learner = createBrowser();
       await lms.launch({
@@ -223,14 +235,7 @@ describe('GET /api/roster: the course roster for teachers (LTI NRPS 2.0)', () =>
     });
 
     it('answers 502 NRPS_PLATFORM_ERROR when the platform refuses the roster request', async () => {
-      const teacher = await courseWithTeacher('gone', {
-        [LTI_CLAIMS.namesRoleService]: {
-          context_memberships_url: `${lms.issuer}/contexts/gone/no-such-service`,
-          service_versions: ['2.0'],
-        },
-      });
-
-      const { response } = await teacher.request(`${tool.url}/api/roster`);
+      const response = await rosterServedBy('gone', `${lms.issuer}/contexts/gone/no-such-service`);
 
       expect(response.status).toBe(502);
       expect(await response.json()).toMatchObject({
@@ -246,14 +251,7 @@ describe('GET /api/roster: the course roster for teachers (LTI NRPS 2.0)', () =>
         res.end(JSON.stringify({ members: [{ user_id: 'someone', roles: [LTI_ROLES.learner] }] }));
       });
       try {
-        const teacher = await courseWithTeacher('foreign', {
-          [LTI_CLAIMS.namesRoleService]: {
-            context_memberships_url: `${membershipService.url}/memberships`,
-            service_versions: ['2.0'],
-          },
-        });
-
-        const { response } = await teacher.request(`${tool.url}/api/roster`);
+        const response = await rosterServedBy('foreign', `${membershipService.url}/memberships`);
 
         expect(response.status).toBe(502);
         expect(await response.json()).toMatchObject({ error: { code: 'NRPS_PLATFORM_ERROR' } });
@@ -271,14 +269,7 @@ describe('GET /api/roster: the course roster for teachers (LTI NRPS 2.0)', () =>
         res.end(JSON.stringify({ members: [{ user_id: req.url, roles: [LTI_ROLES.learner] }] }));
       });
       try {
-        const teacher = await courseWithTeacher('looping', {
-          [LTI_CLAIMS.namesRoleService]: {
-            context_memberships_url: `${membershipService.url}/memberships`,
-            service_versions: ['2.0'],
-          },
-        });
-
-        const { response } = await teacher.request(`${tool.url}/api/roster`);
+        const response = await rosterServedBy('looping', `${membershipService.url}/memberships`);
 
         expect(response.status).toBe(502);
         expect(await response.json()).toMatchObject({ error: { code: 'NRPS_PLATFORM_ERROR' } });
@@ -294,14 +285,7 @@ describe('GET /api/roster: the course roster for teachers (LTI NRPS 2.0)', () =>
         res.end(JSON.stringify({ members: [{ name: 'Nobody', roles: [LTI_ROLES.learner] }] }));
       });
       try {
-        const teacher = await courseWithTeacher('malformed', {
-          [LTI_CLAIMS.namesRoleService]: {
-            context_memberships_url: `${membershipService.url}/memberships`,
-            service_versions: ['2.0'],
-          },
-        });
-
-        const { response } = await teacher.request(`${tool.url}/api/roster`);
+        const response = await rosterServedBy('malformed', `${membershipService.url}/memberships`);
 
         expect(response.status).toBe(502);
         expect(await response.json()).toMatchObject({
