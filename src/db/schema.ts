@@ -665,3 +665,53 @@ export const awardClaims = pgTable(
     primaryKey({ columns: [table.userId, table.achievementId, table.achievementVersion] }),
   ],
 );
+
+/**
+ * Hand-offs of one award's credential to a Learner Credential Wallet: the DCC "direct" deep
+ * link (`lcw-direct`) or a VC-API exchange (`vc-api`). The wallet answers our challenge with a
+ * DIDAuth presentation and receives the credential; an exchange completes once.
+ */
+export const walletExchanges = pgTable('wallet_exchanges', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  awardId: uuid('award_id')
+    .notNull()
+    .references(() => awards.id),
+  protocol: text('protocol', { enum: ['lcw-direct', 'vc-api'] }).notNull(),
+  challenge: text('challenge').notNull(),
+  /** The learner asked for the credential subject to be the wallet's DID. */
+  bindToHolder: boolean('bind_to_holder').notNull().default(false),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  completedAt: timestamp('completed_at', { withTimezone: true }),
+  holderDid: text('holder_did'),
+  createdAt: createdAt(),
+});
+
+/**
+ * OpenID4VCI credential offers with a pre-authorized code, one per offer of one award. Codes,
+ * transaction codes and access tokens are stored as SHA-256 hashes only.
+ */
+export const credentialOffers = pgTable('credential_offers', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  awardId: uuid('award_id')
+    .notNull()
+    .references(() => awards.id),
+  preAuthorizedCodeHash: text('pre_authorized_code_hash').notNull().unique(),
+  txCodeHash: text('tx_code_hash'),
+  /** Wrong transaction codes tried; the offer is spent after a few. */
+  txCodeFailures: integer('tx_code_failures').notNull().default(0),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  codeUsedAt: timestamp('code_used_at', { withTimezone: true }),
+  accessTokenHash: text('access_token_hash').unique(),
+  accessTokenExpiresAt: timestamp('access_token_expires_at', { withTimezone: true }),
+  /** The credential configurations already delivered with this offer's access token. */
+  issuedConfigurations: text('issued_configurations').array().notNull().default([]),
+  holderDid: text('holder_did'),
+  createdAt: createdAt(),
+});
+
+/** Nonces from the OpenID4VCI nonce endpoint: each accepted in one key proof, before it expires. */
+export const credentialNonces = pgTable('credential_nonces', {
+  nonce: text('nonce').primaryKey(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+});
