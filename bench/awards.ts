@@ -414,8 +414,9 @@ async function costBed(learners: number): Promise<CostBed> {
       let storing = 0;
       const timedEnqueue: typeof enqueueEvaluations = async (tx, stored) => {
         const started = performance.now();
-        await enqueueEvaluations(tx, stored);
+        const queued = await enqueueEvaluations(tx, stored);
         evaluating += performance.now() - started;
+        return queued;
       };
       for (let i = 0; i < n; i += 1) {
         const sub = `learner-${1 + Math.floor(Math.random() * learners)}`;

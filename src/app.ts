@@ -158,13 +158,13 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   app.use('/static', express.static(path.join(projectRoot, 'public'), { maxAge: '1h' }));
   app.use(
     '/xapi',
-    (req, res, next) => {
-      res.on('finish', () => {
-        if (req.method !== 'GET' && req.method !== 'HEAD' && res.statusCode < 300) outbox.kick();
-      });
-      next();
-    },
-    createLrsRouter({ db, publicUrl, logger, onStatementsStored: enqueueEvaluations }),
+    createLrsRouter({
+      db,
+      publicUrl,
+      logger,
+      onStatementsStored: enqueueEvaluations,
+      onWorkQueued: () => outbox.kick(),
+    }),
   );
   // Pages only: the LRS, on the hot path, never reads the language.
   app.use(rememberChosenLocale(cookieOptions));

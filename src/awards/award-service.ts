@@ -99,12 +99,13 @@ export interface AwardDeps {
  * Called by the LRS inside the transaction that stores statements. It folds them into the
  * learners' outcome state (cost per statement, whatever the number of learners), rebuilds the
  * state a voiding statement changed, and queues one durable evaluation per learner, so an
- * award can never be lost between the commit and the evaluation.
+ * award can never be lost between the commit and the evaluation. Resolves true when it queued
+ * an evaluation.
  */
 export async function enqueueEvaluations(
   tx: Executor,
   stored: readonly StoredStatement[],
-): Promise<void> {
+): Promise<boolean> {
   const counted = stored.filter(
     (s): s is StoredStatement & { userId: string; activityId: string } =>
       s.userId !== null && s.activityId !== null && !s.isVoided && s.verbId !== VOIDED_VERB,
@@ -119,7 +120,7 @@ export async function enqueueEvaluations(
   // at their activity: the others need no evaluation.
   const improvedKeys = new Set(improved.map((i) => `${i.userId} ${i.activityId}`));
   const relevant = counted.filter((s) => improvedKeys.has(`${s.userId} ${s.activityId}`));
-  if (!(await isReferenced(tx, [...new Set(relevant.map((s) => s.activityId))]))) return;
+  if (!(await isReferenced(tx, [...new Set(relevant.map((s) => s.activityId))]))) return false;
   const byUser = new Map<string, { firstStatementId: string; activityIds: Set<string> }>();
   for (const statement of relevant) {
     const entry = byUser.get(statement.userId) ?? {
@@ -141,6 +142,7 @@ export async function enqueueEvaluations(
       payload: { ...payload },
     });
   }
+  return byUser.size > 0;
 }
 
 async function rebuildVoided(tx: Executor, stored: readonly StoredStatement[]): Promise<void> {

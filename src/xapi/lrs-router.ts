@@ -103,19 +103,22 @@ type AttachmentParts = Map<string, { contentType: string; content: Buffer }>;
  * actors resolved to that platform's users; launch tokens store source `content` about their
  * own learner and registration only; other credentials store source `content`, the least
  * trusted (ARCHITECTURE.md, Trust). `onStatementsStored` runs inside the storing transaction
- * (see statement-store.ts).
+ * (see statement-store.ts); when it says it queued work, `onWorkQueued` is called after the
+ * commit, so that work starts at once.
  */
 export function createLrsRouter({
   db,
   publicUrl,
   logger,
   onStatementsStored,
+  onWorkQueued,
 }: {
   db: Executor;
   /** The tool's public base URL; statements' authority accounts live there. */
   publicUrl: string;
   logger: Logger;
   onStatementsStored: OnStatementsStored;
+  onWorkQueued: () => void;
 }): Router {
   const router = express.Router();
   const parseJson = express.json({ limit: BODY_LIMIT });
@@ -164,7 +167,7 @@ export function createLrsRouter({
     const client = clientOf(res);
     if (client.kind === 'launch') checkLaunchStatements(client.grant, statements);
     const credentialKey = client.kind === 'launch' ? client.grant.tokenKey : client.credential.key;
-    const { ids, stored } = await storeStatements({
+    const { ids, stored, queuedWork } = await storeStatements({
       db,
       statements,
       credential: { key: credentialKey },
@@ -177,6 +180,7 @@ export function createLrsRouter({
       onStatementsStored,
       attachments: [...parts].map(([sha2, part]) => ({ sha2, ...part })),
     });
+    if (queuedWork) onWorkQueued();
     logger.info('xapi', 'statements received', {
       method: req.method,
       credentialKey,

@@ -29,7 +29,8 @@
  * - `onStatementsStored(tx, stored)` runs inside the same transaction, after the inserts, with
  *   the statements this call newly stored (never the idempotent resends), and only when there
  *   is at least one; whatever it writes commits or rolls back with them.
- * It returns the ids of all statements in request order and the newly stored ones.
+ * It returns the ids of all statements in request order, the newly stored ones, and
+ * `queuedWork`: whether `onStatementsStored` said it queued work.
  *
  * `getStatement(db, id, { voided })` returns the statement with that id as the LRS returns
  * it, or null when there is none, or when it is voided and `voided` is false, or not voided and
@@ -105,11 +106,14 @@ export interface StoredStatement {
   readonly statement: LrsStatement;
 }
 
-/** Runs inside the storing transaction (`tx`); throwing rolls the whole batch back. */
+/**
+ * Runs inside the storing transaction (`tx`); throwing rolls the whole batch back. Resolves
+ * true when it queued work that should start once the transaction commits.
+ */
 export type OnStatementsStored = (
   tx: Executor,
   statements: readonly StoredStatement[],
-) => Promise<void>;
+) => Promise<boolean | void>;
 
 /** Attachment content by its SHA-256 hex (xAPI Data 2.4.11). */
 export interface AttachmentContent {
@@ -169,7 +173,7 @@ export async function storeStatements({
   authority?: Agent;
   /** Attachment contents that came with the statements, stored with them. */
   attachments?: readonly AttachmentContent[];
-}): Promise<{ ids: string[]; stored: StoredStatement[] }> {
+}): Promise<{ ids: string[]; stored: StoredStatement[]; queuedWork: boolean }> {
   const sent = withIds(statements);
   sent.forEach((statement, index) => {
     // PostgreSQL jsonb cannot hold the NUL character, which JSON otherwise allows.
@@ -238,8 +242,9 @@ export async function storeStatements({
       isVoided: voidedIds.has(row.id),
       statement: row.statement as unknown as LrsStatement,
     }));
-    if (storedStatements.length > 0) await onStatementsStored(tx, storedStatements);
-    return { ids: rows.map((row) => row.id), stored: storedStatements };
+    const queuedWork =
+      storedStatements.length > 0 && (await onStatementsStored(tx, storedStatements)) === true;
+    return { ids: rows.map((row) => row.id), stored: storedStatements, queuedWork };
   });
 }
 

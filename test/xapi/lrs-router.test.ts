@@ -24,6 +24,9 @@ describe('LRS router (xAPI 2.0 Communication: Statement and About Resources)', (
   let authorization: string;
   let annId: string;
   const notified: StoredStatement[] = [];
+  /** Statements with this verb make the subscriber queue work, as rules that look at them do. */
+  const WORK_VERB = 'http://adlnet.gov/expapi/verbs/passed';
+  let workQueuedCalls = 0;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -48,6 +51,10 @@ describe('LRS router (xAPI 2.0 Communication: Statement and About Resources)', (
         logger: createLogger('error', () => {}),
         onStatementsStored: async (_tx, stored) => {
           notified.push(...stored);
+          return stored.some((statement) => statement.verbId === WORK_VERB);
+        },
+        onWorkQueued: () => {
+          workQueuedCalls += 1;
         },
       }),
     );
@@ -136,6 +143,24 @@ describe('LRS router (xAPI 2.0 Communication: Statement and About Resources)', (
       expect(ids).toHaveLength(2);
       expect(ids[0]).toBe(first.id);
       expect(await storedRows(ids)).toHaveLength(2);
+    });
+
+    it('starts queued work once the statements are stored, and only when work was queued', async () => {
+      const before = workQueuedCalls;
+      const experienced = await xapi('/statements', {
+        method: 'POST',
+        body: { ...withId(), verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' } },
+      });
+      expect(experienced.status).toBe(200);
+      expect(workQueuedCalls).toBe(before);
+
+      const passed = await xapi('/statements', {
+        method: 'POST',
+        body: { ...withId(), verb: { id: WORK_VERB } },
+      });
+
+      expect(passed.status).toBe(200);
+      expect(workQueuedCalls).toBe(before + 1);
     });
 
     it('answers 200 again when a known statement is resent unchanged', async () => {

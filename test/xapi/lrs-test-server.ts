@@ -19,6 +19,7 @@ async function startLrs(db: Executor): Promise<{ baseUrl: string; close(): Promi
       publicUrl: LRS_PUBLIC_URL,
       logger: createLogger('error', () => {}),
       onStatementsStored: async () => {},
+      onWorkQueued: () => {},
     }),
   );
   const server = await new Promise<Server>((resolve) => {
