@@ -47,7 +47,7 @@ export function startOutboxWorker(options: {
   logger: Logger;
   handlers: Record<string, OutboxHandler>;
   pollIntervalMs: number;
-  /** How many jobs run at once (each claims its own with skip locked); 4 by default. */
+  /** How many jobs run at once at most (each claims its own with skip locked); 4 by default. */
   concurrency?: number;
 }): OutboxWorker {
   const { db, logger, handlers } = options;
@@ -56,10 +56,29 @@ export function startOutboxWorker(options: {
   let rerun = false;
   let stopped = false;
 
-  const runDueJobs = async () => {
+  /**
+   * One worker claims first; a worker that finds a full batch waiting starts another, up to
+   * `concurrency`. An idle queue costs one claim per kick, not one per worker.
+   */
+  const runWorkers = async () => {
+    const workers: Promise<void>[] = [];
+    const startWorker = () => {
+      if (workers.length >= concurrency) return;
+      workers.push(
+        runDueJobs(startWorker).catch((error: unknown) =>
+          logger.error('awards', 'outbox poll failed', { error }),
+        ),
+      );
+    };
+    startWorker();
+    for (let settled = 0; settled < workers.length; settled += 1) await workers[settled];
+  };
+
+  const runDueJobs = async (onBacklog: () => void) => {
     for (;;) {
       const jobs = await claimDueJobs(db, CLAIM_BATCH);
       if (jobs.length === 0) return;
+      if (jobs.length === CLAIM_BATCH) onBacklog();
       for (const job of jobs) await runJob(db, logger, handlers, job);
     }
   };
@@ -73,13 +92,7 @@ export function startOutboxWorker(options: {
     running = (async () => {
       do {
         rerun = false;
-        await Promise.all(
-          Array.from({ length: concurrency }, () =>
-            runDueJobs().catch((error: unknown) =>
-              logger.error('awards', 'outbox poll failed', { error }),
-            ),
-          ),
-        );
+        await runWorkers();
       } while (rerun && !stopped);
     })().finally(() => {
       running = null;
