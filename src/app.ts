@@ -14,6 +14,7 @@ import { REEVALUATE_JOB, syncRuleIndex, type ReevaluateJobPayload } from './awar
 import { passBackGrade } from './awards/grade-passback.js';
 import { startOutboxWorker, type OutboxWorker } from './awards/outbox.js';
 import { createCredentialIssuer, createToolDocumentLoader } from './badges/issue-credential.js';
+import { createHolderCredentialIssuer } from './badges/holder-credential.js';
 import { createCredentialVerifier } from './badges/verify-credential.js';
 import type { Logger } from './config/logger.js';
 import { projectRoot } from './config/project-root.js';
@@ -33,6 +34,7 @@ import { createDeepLinkingRouter } from './web/deep-linking-routes.js';
 import { jsonErrorHandler } from './json-error-handler.js';
 import { createIssuerPageRouter, createIssuerRouter } from './web/issuer-routes.js';
 import { createVerifyRouter } from './web/verify-routes.js';
+import { createWalletExchangeRouter } from './wallets/lcw/wallet-exchange-routes.js';
 import { createRosterRouter } from './web/roster-routes.js';
 import {
   SESSION_COOKIE,
@@ -119,6 +121,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   });
 
   const issueCredential = createCredentialIssuer({ db, secret, publicUrl });
+  const issueHolderCredential = createHolderCredentialIssuer({ db, secret, publicUrl });
   const outbox = startOutboxWorker({
     db,
     logger,
@@ -213,6 +216,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   );
   const verifyCredential = createCredentialVerifier({ db, publicUrl });
   app.use(createCredentialRouter({ db, publicUrl, render, verify: verifyCredential }));
+  app.use(createWalletExchangeRouter({ db, publicUrl, issueHolderCredential, logger }));
   app.use(createVerifyRouter({ verify: verifyCredential, render }));
   app.use(createRosterRouter({ db, ltijs: lti.ltijs, logger }));
   app.use(createDeepLinkingRouter({ db, publicUrl, render, keyring }));
