@@ -37,6 +37,16 @@ export class ConflictError extends ExposedError {
   override readonly status: number = 409;
 }
 
+/** The credential was revoked: it is no longer handed to wallets or exported. */
+export class CredentialRevokedError extends ConflictError {
+  override readonly code = 'CREDENTIAL_REVOKED';
+}
+
+/** The credential belongs to another learner. */
+export class CredentialNotYoursError extends ForbiddenError {
+  override readonly code = 'CREDENTIAL_NOT_YOURS';
+}
+
 export class XapiStatementInvalidError extends BadRequestError {
   override readonly code = 'XAPI_STATEMENT_INVALID';
 }

@@ -1,14 +1,14 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { awards } from '../db/schema.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
+import { CredentialNotYoursError, CredentialRevokedError, NotFoundError } from '../errors.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The award `awardId` when it belongs to the learner `userId` and is not revoked: what a learner
  * may hand to a wallet. Throws NotFoundError for an unknown award, ForbiddenError for someone
- * else's and ConflictError for a revoked one.
+ * else's (CredentialNotYoursError) and CredentialRevokedError for a revoked one.
  */
 export async function findOwnValidAward(
   db: Db,
@@ -28,10 +28,10 @@ export async function findOwnValidAward(
     .where(eq(awards.id, awardId));
   if (!award) throw new NotFoundError(`No credential with id ${awardId} was issued here.`);
   if (award.userId !== userId) {
-    throw new ForbiddenError('This credential belongs to another learner.');
+    throw new CredentialNotYoursError('This credential belongs to another learner.');
   }
   if (award.revokedAt) {
-    throw new ConflictError(
+    throw new CredentialRevokedError(
       'This credential has been revoked; it can no longer be sent to a wallet.',
     );
   }

@@ -1,7 +1,12 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { awards, credentialRecords } from '../db/schema.js';
-import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
+import {
+  BadRequestError,
+  ConflictError,
+  CredentialRevokedError,
+  NotFoundError,
+} from '../errors.js';
 import { issuerDid, parseIssuerDid } from './did-web.js';
 import { createToolDocumentLoader } from './issue-credential.js';
 import { ensureIssuerJwtKey } from './issuer-jwt-keys.js';
@@ -32,8 +37,8 @@ const HOLDER_DID = /^did:(key|jwk):[A-Za-z0-9._%-]+$/;
  * so the holder can prove it is theirs: the same credential id, evidence and status-list entry
  * (revoking the award revokes the copy), signed now with the issuer's current keys. The stored
  * credential never changes.
- * The returned function rejects with NotFoundError for an unknown award, ConflictError for a
- * revoked one and BadRequestError for a holder DID that is not did:key or did:jwk.
+ * The returned function rejects with NotFoundError for an unknown award, CredentialRevokedError
+ * for a revoked one and BadRequestError for a holder DID that is not did:key or did:jwk.
  */
 export function createHolderCredentialIssuer(deps: {
   db: Db;
@@ -60,7 +65,9 @@ export function createHolderCredentialIssuer(deps: {
       .where(eq(awards.id, awardId));
     if (!award) throw new NotFoundError(`No credential with id ${awardId} was issued here.`);
     if (award.revokedAt) {
-      throw new ConflictError('This credential has been revoked; it can no longer be handed out.');
+      throw new CredentialRevokedError(
+        'This credential has been revoked; it can no longer be handed out.',
+      );
     }
     const stored = award.credential as unknown as SignedOpenBadgeCredential;
     if (holderDid === null) {

@@ -29,11 +29,6 @@ export class WalletExchangeUsedError extends ConflictError {
   override readonly code = 'WALLET_EXCHANGE_USED';
 }
 
-/** The credential was revoked: it is not handed out any more. */
-export class WalletCredentialRevokedError extends ConflictError {
-  override readonly code = 'WALLET_CREDENTIAL_REVOKED';
-}
-
 /** The exchange outlived its life (410 Gone): the learner opens a new one. */
 export class WalletExchangeExpiredError extends MicrocredError {
   override readonly code = 'WALLET_EXCHANGE_EXPIRED';

@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, gt, isNotNull, isNull, notExists, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/database.js';
 import { awards, walletExchanges } from '../../db/schema.js';
-import { NotFoundError } from '../../errors.js';
+import { CredentialRevokedError, NotFoundError } from '../../errors.js';
 import {
-  WalletCredentialRevokedError,
   WalletExchangeExpiredError,
   WalletExchangeUnknownError,
   WalletExchangeUsedError,
@@ -37,7 +36,7 @@ export type OpenWalletExchange = {
  * fresh random challenge the wallet must sign, valid for WALLET_EXCHANGE_LIFETIME_SECONDS.
  * `bindToHolder` asks for the credential subject to become the wallet's DID. Whether the
  * award is the caller's to hand out is the caller's check.
- * Throws NotFoundError for an unknown award, WalletCredentialRevokedError (409) for a
+ * Throws NotFoundError for an unknown award, CredentialRevokedError (409) for a
  * revoked one.
  */
 export async function createWalletExchange(
@@ -75,7 +74,7 @@ export async function createWalletExchange(
  * The exchange `id` of `protocol` if a wallet may still complete it. Reads only: claiming is
  * claimWalletExchange's.
  * Throws WalletExchangeUnknownError (404), WalletExchangeUsedError (409),
- * WalletExchangeExpiredError (410) or WalletCredentialRevokedError (409).
+ * WalletExchangeExpiredError (410) or CredentialRevokedError (409).
  */
 export async function findOpenWalletExchange(
   db: Executor,
@@ -161,8 +160,8 @@ export async function claimWalletExchange(
   throw new WalletExchangeUsedError('This link has handed its credential out already.');
 }
 
-function revoked(): WalletCredentialRevokedError {
-  return new WalletCredentialRevokedError(
+function revoked(): CredentialRevokedError {
+  return new CredentialRevokedError(
     'This credential has been revoked; it can no longer be added to a wallet.',
   );
 }

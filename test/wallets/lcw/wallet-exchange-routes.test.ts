@@ -120,7 +120,7 @@ describe('Learner Credential Wallet hand-off: learner API, direct link and VC-AP
       it("refuses another learner's credential (403)", async () => {
         const { status, json } = await openExchange(ada, bobAwardId, { protocol: 'lcw-direct' });
         expect(status).toBe(403);
-        expect(json.error).toMatchObject({ code: 'FORBIDDEN' });
+        expect(json.error).toMatchObject({ code: 'CREDENTIAL_NOT_YOURS' });
       });
 
       it('refuses a credential that was never issued (404)', async () => {
