@@ -35,6 +35,7 @@ import { jsonErrorHandler } from './json-error-handler.js';
 import { createIssuerPageRouter, createIssuerRouter } from './web/issuer-routes.js';
 import { createVerifyRouter } from './web/verify-routes.js';
 import { createWalletExchangeRouter } from './wallets/lcw/wallet-exchange-routes.js';
+import { createOid4vciRouter } from './wallets/oid4vci/oid4vci-routes.js';
 import { createRosterRouter } from './web/roster-routes.js';
 import {
   SESSION_COOKIE,
@@ -217,6 +218,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   const verifyCredential = createCredentialVerifier({ db, publicUrl });
   app.use(createCredentialRouter({ db, publicUrl, render, verify: verifyCredential }));
   app.use(createWalletExchangeRouter({ db, publicUrl, issueHolderCredential, logger }));
+  app.use(createOid4vciRouter({ db, publicUrl, issueHolderCredential, logger }));
   app.use(createVerifyRouter({ verify: verifyCredential, render }));
   app.use(createRosterRouter({ db, ltijs: lti.ltijs, logger }));
   app.use(createDeepLinkingRouter({ db, publicUrl, render, keyring }));
