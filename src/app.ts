@@ -30,6 +30,7 @@ import { createAchievementPagesRouter } from './web/achievement-pages.js';
 import { createCourseRouter } from './web/course-routes.js';
 import { createTeacherCourseRouter } from './web/teacher-course-routes.js';
 import { createCredentialRouter } from './web/credential-routes.js';
+import { createElmRouter } from './elm/elm-routes.js';
 import { createDeepLinkingRouter } from './web/deep-linking-routes.js';
 import { jsonErrorHandler } from './json-error-handler.js';
 import { createIssuerPageRouter, createIssuerRouter } from './web/issuer-routes.js';
@@ -217,6 +218,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   );
   const verifyCredential = createCredentialVerifier({ db, publicUrl });
   app.use(createCredentialRouter({ db, publicUrl, render, verify: verifyCredential }));
+  app.use(createElmRouter({ db, publicUrl }));
   app.use(createWalletExchangeRouter({ db, publicUrl, issueHolderCredential, logger }));
   app.use(createOid4vciRouter({ db, publicUrl, issueHolderCredential, logger }));
   app.use(createVerifyRouter({ verify: verifyCredential, render }));
