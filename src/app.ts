@@ -35,6 +35,7 @@ import { createDeepLinkingRouter } from './web/deep-linking-routes.js';
 import { jsonErrorHandler } from './json-error-handler.js';
 import { createIssuerPageRouter, createIssuerRouter } from './web/issuer-routes.js';
 import { createVerifyRouter } from './web/verify-routes.js';
+import { createWalletPages } from './web/wallet-pages.js';
 import { createWalletExchangeRouter } from './wallets/lcw/wallet-exchange-routes.js';
 import { createOid4vciRouter } from './wallets/oid4vci/oid4vci-routes.js';
 import { createRosterRouter } from './web/roster-routes.js';
@@ -209,6 +210,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     }),
   );
   app.use(createAchievementPagesRouter({ db, render, requireCsrfToken: csrf.requireToken }));
+  app.use(createWalletPages({ db, publicUrl, render, requireCsrfToken: csrf.requireToken }));
   app.use(
     createAwardRouter({
       db,

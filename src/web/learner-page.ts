@@ -239,6 +239,7 @@ async function presentAchievement(
     credential:
       award && url
         ? {
+            id: award.id,
             url,
             fileName: achievement.name.replace(/[^\p{L}\p{N}]+/gu, '-'),
             issuedAt: award.issuedAt,

@@ -221,9 +221,16 @@ describe('the learner page: GET /course for a learner', () => {
       });
     });
 
-    it('explains how to keep the credential in a wallet', () => {
-      expect(html).toContain('How to keep it in a credential wallet');
-      expect(html).toContain('Learner Credential Wallet');
+    it('offers to send the credential to a wallet, or to add it from a downloaded file', () => {
+      expect(html).toContain('Keep it in a credential wallet');
+      expect(html).toContain(
+        `action="/course/credentials/${credentialUrl.split('/').at(-1)}/wallet"`,
+      );
+      expect(html).toContain('Or add it to a wallet from a file');
+    });
+
+    it('offers the European Learning Model export of the credential', () => {
+      expect(html).toContain(`href="${credentialUrl}/elm"`);
     });
 
     it('marks the stacked achievement done once the credential it stacks is held', () => {
