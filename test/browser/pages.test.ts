@@ -154,6 +154,25 @@ describe('Done when 2, 3 and 4: every page, in English and German, at 360 and 12
     { name: 'teacher-awards', page: () => teacher, path: () => '/course/awards' },
     { name: 'deep-link-picker', page: () => deepLinkTeacher, path: () => deepLinkPath },
     { name: 'learner-course', page: () => learner, path: () => '/course' },
+    {
+      name: 'learner-wallet-lcw',
+      page: () => learner,
+      path: () => '/course',
+      then: async (page) => {
+        await page.locator('form.wallet-form button[type="submit"]').first().click();
+        await page.locator('section.wallet-hand-off').first().waitFor();
+      },
+    },
+    {
+      name: 'learner-wallet-openid4vci',
+      page: () => learner,
+      path: () => '/course',
+      then: async (page) => {
+        await page.locator('form.wallet-form input[name="txCode"]').first().check();
+        await page.locator('form.wallet-form button[type="submit"]').nth(1).click();
+        await page.locator('strong.tx-code').waitFor();
+      },
+    },
     { name: 'credential', page: () => visitor, path: () => credentialPath },
     {
       name: 'credential-verification',
@@ -309,6 +328,7 @@ const SAME_IN_GERMAN = new Set([
   'Form',
   'Format',
   'JSON',
+  'Learner Credential Wallet',
   'Name',
   'Online',
   'Portfolio',
