@@ -7,9 +7,10 @@
  * Part 1, latency: the whole tool over HTTP on a fresh database, 1,000 learners in one course,
  * 20 activities, 5 achievements (four course achievements and a capped stack of two of them).
  * Every learner has already passed all but one activity of achievements A and B. Statements
- * then arrive at a sustained rate through POST /xapi/statements: one in ten (--deciding-every)
- * decides an award (the missing pass), the rest are attempts on other activities that decide nothing. Prints
- * p50/p99 from the statement's acknowledgment (the 200 of the POST) to the moment the signed
+ * then arrive at a sustained rate through POST /xapi/statements, sent from a worker thread
+ * (awards-sender.ts) so the load generator does not share the tool's event loop: one in ten
+ * (--deciding-every) decides an award (the missing pass), the rest are attempts on other
+ * activities that decide nothing. Prints p50/p99 from the statement's acknowledgment (the 200 of the POST) to the moment the signed
  * credential is stored (the award commit).
  *
  * Part 2, evaluation cost: on fresh databases with 100 and with 10,000 learners, the mean time
@@ -22,6 +23,8 @@ import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { once } from 'node:events';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { createApp } from '../src/app.js';
@@ -37,6 +40,7 @@ import { createXapiCredential } from '../src/xapi/credentials.js';
 import { createActorResolver } from '../src/xapi/resolve-actor.js';
 import { storeStatements } from '../src/xapi/statement-store.js';
 import { validateStatement } from '../src/xapi/validate/statement.js';
+import type { SenderPlan, SenderReport } from './awards-sender.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -220,6 +224,14 @@ function statement(sub: string, activityNumber: number, passed: boolean, scaled:
   };
 }
 
+/** Sends `plan` from a worker thread (awards-sender.ts), off the tool's event loop. */
+async function sendStatements(plan: SenderPlan): Promise<SenderReport> {
+  const worker = new Worker(new URL('./awards-sender.ts', import.meta.url), { workerData: plan });
+  const [report] = (await once(worker, 'message')) as [SenderReport];
+  await worker.terminate();
+  return report;
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -231,7 +243,7 @@ async function latencyPart() {
   const awardedAt = new Map<string, number>();
   const logger = createLogger('info', (line) => {
     if (!line.includes('credential awarded')) return;
-    const now = performance.now();
+    const now = performance.timeOrigin + performance.now();
     const entry = JSON.parse(line) as { userId?: string; achievementId?: string };
     awardedAt.set(`${entry.userId}:${entry.achievementId}`, now);
   });
@@ -266,71 +278,52 @@ async function latencyPart() {
       .map((a) => a.id);
     const authorization = `Basic ${Buffer.from(`${credential.key}:${credential.secret}`).toString('base64')}`;
 
+    const url = `http://127.0.0.1:${port}/xapi/statements`;
     // Warm up the signing keys and JIT with one award outside the measurement.
-    const ackLatencies: number[] = [];
-    let failed = 0;
-    /** Posts a statement; resolves to the time of its acknowledgment, or null if refused. */
-    const post = async (body: unknown): Promise<number | null> => {
-      const sentAt = performance.now();
-      try {
-        const response = await fetch(`http://127.0.0.1:${port}/xapi/statements`, {
-          method: 'POST',
-          headers: {
-            authorization,
-            'content-type': 'application/json',
-            'x-experience-api-version': '2.0.0',
-          },
-          body: JSON.stringify(body),
-        });
-        await response.arrayBuffer();
-        if (response.status !== 200) throw new Error(`answered ${response.status}`);
-      } catch {
-        failed += 1;
-        return null;
-      }
-      const ack = performance.now();
-      ackLatencies.push(ack - sentAt);
-      return ack;
-    };
     const warm = learners.pop()!;
-    await post(statement(warm.sub, 5, true, 0.9));
+    await sendStatements({
+      url,
+      authorization,
+      rate: RATE,
+      bodies: [statement(warm.sub, 5, true, 0.9)],
+    });
     await tool.outbox.drain();
-    ackLatencies.length = 0;
 
+    // The plan: which statements go out, and which award each deciding one should bring.
     const total = Math.round(RATE * SECONDS);
-    const decidingAck = new Map<string, number>();
+    const bodies: unknown[] = [];
+    const decides = new Map<number, string[]>();
     const pendingA = [...learners];
     const pendingB: typeof learners = [];
-    let sent = 0;
-    const inflight: Promise<void>[] = [];
-    const started = performance.now();
     for (let i = 0; i < total; i += 1) {
-      const due = started + (i * 1000) / RATE;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      let request: Promise<void>;
       if (i % DECIDING_EVERY === 0 && (pendingA.length > 0 || pendingB.length > 0)) {
         // A deciding statement: the last pass of A, or later of B (which also decides the stack).
         const useB = pendingB.length > 0 && (i / DECIDING_EVERY) % 2 === 1;
         const learner = useB ? pendingB.shift()! : pendingA.shift()!;
         if (!useB) pendingB.push(learner);
-        const achievementId = useB ? achievementB! : achievementA!;
-        request = post(statement(learner.sub, useB ? 10 : 5, true, 0.9)).then((ack) => {
-          if (ack === null) return;
-          decidingAck.set(`${learner.id}:${achievementId}`, ack);
-          if (useB) decidingAck.set(`${learner.id}:${stackId}`, ack);
-        });
+        bodies.push(statement(learner.sub, useB ? 10 : 5, true, 0.9));
+        decides.set(
+          i,
+          useB
+            ? [`${learner.id}:${achievementB}`, `${learner.id}:${stackId}`]
+            : [`${learner.id}:${achievementA}`],
+        );
       } else {
         const learner = learners[Math.floor(Math.random() * learners.length)]!;
-        request = post(
-          statement(learner.sub, 11 + Math.floor(Math.random() * 10), false, 0.4),
-        ).then(() => {});
+        bodies.push(statement(learner.sub, 11 + Math.floor(Math.random() * 10), false, 0.4));
       }
-      sent += 1;
-      inflight.push(request);
     }
-    await Promise.all(inflight);
-    const sendSeconds = (performance.now() - started) / 1000;
+    const report = await sendStatements({ url, authorization, rate: RATE, bodies });
+    const sent = bodies.length;
+    const sendSeconds = report.seconds;
+    const failed = report.acks.filter((ack) => ack === null).length;
+    const ackLatencies = report.latencies;
+    const decidingAck = new Map<string, number>();
+    for (const [index, keys] of decides) {
+      const ack = report.acks[index];
+      if (ack === null || ack === undefined) continue;
+      for (const key of keys) decidingAck.set(key, ack);
+    }
     await tool.outbox.drain();
     await new Promise((resolve) => setTimeout(resolve, 500));
 
