@@ -8,7 +8,7 @@
  * 20 activities, 5 achievements (four course achievements and a capped stack of two of them).
  * Every learner has already passed all but one activity of achievements A and B. Statements
  * then arrive at a sustained rate through POST /xapi/statements, sent from a worker thread
- * (awards-sender.ts) so the load generator does not share the tool's event loop: one in ten
+ * (awards-sender.mjs) so the load generator does not share the tool's event loop: one in ten
  * (--deciding-every) decides an award (the missing pass), the rest are attempts on other
  * activities that decide nothing. Prints p50/p99 from the statement's acknowledgment (the 200 of the POST) to the moment the signed
  * credential is stored (the award commit).
@@ -40,7 +40,6 @@ import { createXapiCredential } from '../src/xapi/credentials.js';
 import { createActorResolver } from '../src/xapi/resolve-actor.js';
 import { storeStatements } from '../src/xapi/statement-store.js';
 import { validateStatement } from '../src/xapi/validate/statement.js';
-import type { SenderPlan, SenderReport } from './awards-sender.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -224,9 +223,25 @@ function statement(sub: string, activityNumber: number, passed: boolean, scaled:
   };
 }
 
-/** Sends `plan` from a worker thread (awards-sender.ts), off the tool's event loop. */
+interface SenderPlan {
+  readonly url: string;
+  readonly authorization: string;
+  /** Statements/s: statement i is sent at start + i * 1000 / rate. */
+  readonly rate: number;
+  readonly bodies: readonly unknown[];
+}
+
+interface SenderReport {
+  /** Per statement, when it was acknowledged (ms since the epoch), or null if refused. */
+  readonly acks: (number | null)[];
+  /** Acknowledgment latency of each acknowledged statement, in ms. */
+  readonly latencies: number[];
+  readonly seconds: number;
+}
+
+/** Sends `plan` from a worker thread (awards-sender.mjs), off the tool's event loop. */
 async function sendStatements(plan: SenderPlan): Promise<SenderReport> {
-  const worker = new Worker(new URL('./awards-sender.ts', import.meta.url), { workerData: plan });
+  const worker = new Worker(new URL('./awards-sender.mjs', import.meta.url), { workerData: plan });
   const [report] = (await once(worker, 'message')) as [SenderReport];
   await worker.terminate();
   return report;

@@ -2,31 +2,22 @@
  * The load generator of bench/awards.ts, run in a worker thread so that sending statements does
  * not take the event loop of the tool it measures: posts each planned statement at its due time
  * and reports, per statement, the absolute time (ms since the epoch, performance clock) of its
- * acknowledgment, or null when it was refused or failed.
+ * acknowledgment, or null when it was refused or failed. Plain JavaScript: worker threads do
+ * not get tsx's loader. The plan and the report are typed in bench/awards.ts (SenderPlan,
+ * SenderReport).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 
-export interface SenderPlan {
-  readonly url: string;
-  readonly authorization: string;
-  /** Statements/s: statement i is sent at start + i * 1000 / rate. */
-  readonly rate: number;
-  readonly bodies: readonly unknown[];
-}
-
-export interface SenderReport {
-  readonly acks: (number | null)[];
-  /** Acknowledgment latency of each acknowledged statement, in ms. */
-  readonly latencies: number[];
-  readonly seconds: number;
-}
-
 const now = () => performance.timeOrigin + performance.now();
 
-async function send(plan: SenderPlan): Promise<SenderReport> {
-  const acks: (number | null)[] = [];
-  const latencies: number[] = [];
-  const inflight: Promise<void>[] = [];
+/** @param {{ url: string, authorization: string, rate: number, bodies: unknown[] }} plan */
+async function send(plan) {
+  /** @type {(number | null)[]} */
+  const acks = [];
+  /** @type {number[]} */
+  const latencies = [];
+  /** @type {Promise<void>[]} */
+  const inflight = [];
   const started = now();
   for (const [index, body] of plan.bodies.entries()) {
     const wait = started + (index * 1000) / plan.rate - now();
@@ -58,4 +49,4 @@ async function send(plan: SenderPlan): Promise<SenderReport> {
   return { acks, latencies, seconds: (now() - started) / 1000 };
 }
 
-if (parentPort) parentPort.postMessage(await send(workerData as SenderPlan));
+if (parentPort) parentPort.postMessage(await send(workerData));
