@@ -20,7 +20,7 @@ import {
 } from './eu-elements.js';
 import { hashEmailIdentity } from './hash-email-identity.js';
 import { createIssuerDidResolver } from './issuer-did-document.js';
-import { groupCommit, type BatchOutcome } from './group-commit.js';
+import { groupCommit, type BatchOutcome } from '../db/group-commit.js';
 import { ensureIssuerJwtKey, type IssuerJwtKey } from './issuer-jwt-keys.js';
 import { ensureIssuerKey, type IssuerSigningKey } from './issuer-keys.js';
 import {

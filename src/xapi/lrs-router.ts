@@ -48,7 +48,7 @@ import {
   queryStatements,
   readAttachments,
   readConsistentThrough,
-  storeStatements,
+  createStatementWriter,
   type OnStatementsStored,
   type StatementQuery,
   type StatementSource,
@@ -121,6 +121,7 @@ export function createLrsRouter({
   onWorkQueued: () => void;
 }): Router {
   const router = express.Router();
+  const writeStatements = createStatementWriter({ db, publicUrl, onStatementsStored });
   const parseJson = express.json({ limit: BODY_LIMIT });
   const parseStatementBody: RequestHandler = (req, res, next) => {
     if (req.is('multipart/mixed')) {
@@ -167,17 +168,14 @@ export function createLrsRouter({
     const client = clientOf(res);
     if (client.kind === 'launch') checkLaunchStatements(client.grant, statements);
     const credentialKey = client.kind === 'launch' ? client.grant.tokenKey : client.credential.key;
-    const { ids, stored, queuedWork } = await storeStatements({
-      db,
+    const { ids, stored, queuedWork } = await writeStatements({
       statements,
       credential: { key: credentialKey },
       source: client.kind === 'launch' ? 'content' : statementSourceFor(client.credential),
-      publicUrl,
       resolveActor:
         client.kind === 'launch'
           ? async () => client.grant.userId
           : createActorResolver(client.credential.platformId),
-      onStatementsStored,
       attachments: [...parts].map(([sha2, part]) => ({ sha2, ...part })),
     });
     if (queuedWork) onWorkQueued();

@@ -13,24 +13,21 @@ export type ResolveActor = (executor: Executor, actor: Actor) => Promise<string 
  * - its `account.homePage` is the platform's issuer URL (compared normalised: scheme and host
  *   case and a trailing slash do not matter) and `account.name` is the user's LTI `sub`, or
  * - its `mbox` is `mailto:` the email of exactly one user of that platform (case-insensitive).
- * Groups, other identifiers and anything ambiguous resolve to null. The platform is read once
- * per resolver, so make one per request.
+ * Groups, other identifiers and anything ambiguous resolve to null.
  */
 export function createActorResolver(platformId: string | null): ResolveActor {
-  let issuer: Promise<string | null> | undefined;
   return async (executor, actor) => {
     if (platformId === null || actor.objectType === 'Group') return null;
     if (actor.account) {
-      issuer ??= readIssuer(executor, platformId);
-      const platformIssuer = await issuer;
-      if (platformIssuer === null) return null;
-      if (normaliseUrl(actor.account.homePage) !== normaliseUrl(platformIssuer)) return null;
-      const [user] = await executor
-        .select({ id: users.id })
-        .from(users)
-        .where(and(eq(users.platformId, platformId), eq(users.sub, actor.account.name)))
+      // The platform's issuer and the user in one round trip: this runs for every statement.
+      const [row] = await executor
+        .select({ issuer: platforms.issuer, userId: users.id })
+        .from(platforms)
+        .leftJoin(users, and(eq(users.platformId, platforms.id), eq(users.sub, actor.account.name)))
+        .where(eq(platforms.id, platformId))
         .limit(1);
-      return user?.id ?? null;
+      if (!row || normaliseUrl(actor.account.homePage) !== normaliseUrl(row.issuer)) return null;
+      return row.userId;
     }
     if (actor.mbox) {
       const email = actor.mbox.slice('mailto:'.length).toLowerCase();
@@ -43,15 +40,6 @@ export function createActorResolver(platformId: string | null): ResolveActor {
     }
     return null;
   };
-}
-
-async function readIssuer(executor: Executor, platformId: string): Promise<string | null> {
-  const [platform] = await executor
-    .select({ issuer: platforms.issuer })
-    .from(platforms)
-    .where(eq(platforms.id, platformId))
-    .limit(1);
-  return platform?.issuer ?? null;
 }
 
 /** The URL with scheme and host in lower case and without trailing slashes. */

@@ -32,6 +32,9 @@
  * It returns the ids of all statements in request order, the newly stored ones, and
  * `queuedWork`: whether `onStatementsStored` said it queued work.
  *
+ * `createStatementWriter({ db, publicUrl, onStatementsStored })` gives the LRS the same store
+ * with group commit: concurrent writes share one transaction, each keeping this contract.
+ *
  * `getStatement(db, id, { voided })` returns the statement with that id as the LRS returns
  * it, or null when there is none, or when it is voided and `voided` is false, or not voided and
  * `voided` is true (xAPI Communication 2.1.4: voided statements are fetched by
@@ -66,6 +69,7 @@ import {
   XapiStatementConflictError,
   XapiStatementInvalidError,
 } from '../errors.js';
+import { groupCommit, type BatchOutcome } from '../db/group-commit.js';
 import type { XapiCredential } from './credentials.js';
 import type { ResolveActor } from './resolve-actor.js';
 import {
@@ -146,35 +150,98 @@ export const MAX_PAGE_SIZE = 100;
 /** Rows per INSERT, well under PostgreSQL's 65,535 bind parameters. */
 const INSERT_CHUNK = 500;
 
-/** Stores a batch of validated statements. See the contract at the top of this file. */
-export async function storeStatements({
-  db,
-  statements,
-  credential,
-  source,
-  publicUrl,
-  resolveActor,
-  onStatementsStored,
-  now,
-  authority: authorityOverride,
-  attachments = [],
-}: {
-  db: Executor;
-  statements: readonly Statement[];
-  credential: Pick<XapiCredential, 'key'>;
-  source: StatementSource;
-  /** The tool's public base URL: the authority's account homePage. */
-  publicUrl: string;
-  resolveActor: ResolveActor;
-  onStatementsStored: OnStatementsStored;
-  /** The `stored` time; by default the database clock once the writers' lock is held. */
-  now?: Date;
+/** One request's statements and who sent them. */
+export interface StatementWrite {
+  readonly statements: readonly Statement[];
+  readonly credential: Pick<XapiCredential, 'key'>;
+  readonly source: StatementSource;
+  readonly resolveActor: ResolveActor;
   /** An authority to record instead of the credential's (a launch's actor, say). */
-  authority?: Agent;
+  readonly authority?: Agent;
   /** Attachment contents that came with the statements, stored with them. */
-  attachments?: readonly AttachmentContent[];
-}): Promise<{ ids: string[]; stored: StoredStatement[]; queuedWork: boolean }> {
-  const sent = withIds(statements);
+  readonly attachments?: readonly AttachmentContent[];
+}
+
+/** What storing one write gives back; see the contract at the top of this file. */
+export interface StatementWriteResult {
+  readonly ids: string[];
+  readonly stored: StoredStatement[];
+  readonly queuedWork: boolean;
+}
+
+/** What every write of one store shares. */
+interface StoreContext {
+  readonly db: Executor;
+  /** The tool's public base URL: the authority's account homePage. */
+  readonly publicUrl: string;
+  readonly onStatementsStored: OnStatementsStored;
+  /** The `stored` time; by default the database clock once the writers' lock is held. */
+  readonly now?: Date;
+}
+
+/** Writes grouped into one transaction at most (a write is one request of up to many statements). */
+const MAX_WRITES_PER_TRANSACTION = 64;
+
+/** Stores a batch of validated statements. See the contract at the top of this file. */
+export async function storeStatements(
+  options: StatementWrite & StoreContext,
+): Promise<StatementWriteResult> {
+  const [result] = await storeWrites(options, [prepareWrite(options)]);
+  return result!;
+}
+
+/**
+ * The LRS's writer: storeStatements with group commit. Writes that arrive while a transaction
+ * is running are stored together in the next one (one lock, one INSERT, one commit for all),
+ * each keeping the contract of storeStatements on its own: when one write is refused, the
+ * others of its group are stored again each alone, so every write gets its own answer and a
+ * refused one stores nothing.
+ */
+export function createStatementWriter(
+  context: StoreContext,
+): (write: StatementWrite) => Promise<StatementWriteResult> {
+  return groupCommit({
+    maxBatch: MAX_WRITES_PER_TRANSACTION,
+    runBatch: async (writes): Promise<BatchOutcome<StatementWriteResult>[]> => {
+      const outcomes: BatchOutcome<StatementWriteResult>[] = [];
+      const prepared: { index: number; write: PreparedWrite }[] = [];
+      writes.forEach((write, index) => {
+        try {
+          prepared.push({ index, write: prepareWrite(write) });
+        } catch (error) {
+          outcomes[index] = { error };
+        }
+      });
+      const storeEach = async (group: typeof prepared) => {
+        const results = await storeWrites(
+          context,
+          group.map(({ write }) => write),
+        );
+        group.forEach(({ index }, position) => (outcomes[index] = { value: results[position]! }));
+      };
+      try {
+        if (prepared.length > 0) await storeEach(prepared);
+      } catch (error) {
+        if (prepared.length === 1) {
+          outcomes[prepared[0]!.index] = { error };
+        } else {
+          for (const one of prepared) {
+            await storeEach([one]).catch(
+              (alone: unknown) => (outcomes[one.index] = { error: alone }),
+            );
+          }
+        }
+      }
+      return outcomes;
+    },
+  });
+}
+
+type PreparedWrite = StatementWrite & { readonly sent: (Statement & { id: string })[] };
+
+/** Gives the write's statements their ids; throws what the statements themselves break. */
+function prepareWrite(write: StatementWrite): PreparedWrite {
+  const sent = withIds(write.statements);
   sent.forEach((statement, index) => {
     // PostgreSQL jsonb cannot hold the NUL character, which JSON otherwise allows.
     if (containsNul(statement)) {
@@ -183,44 +250,74 @@ export async function storeStatements({
       );
     }
   });
+  return { ...write, sent };
+}
 
+/**
+ * Stores the writes in one transaction: all of them, or none when any is refused. A statement
+ * id sent by two writes is stored by the first; the second is a resend of it.
+ */
+async function storeWrites(
+  { db, publicUrl, onStatementsStored, now }: StoreContext,
+  writes: readonly PreparedWrite[],
+): Promise<StatementWriteResult[]> {
   return db.transaction(async (tx) => {
     const { clock, voidedIds: alreadyVoided } = await holdWritersLock(
       tx,
-      sent.map((statement) => statement.id),
+      writes.flatMap((write) => write.sent.map((statement) => statement.id)),
     );
     const storedAt = now ?? clock;
     const stored = storedAt.toISOString();
-    const authority: Agent = authorityOverride ?? {
-      objectType: 'Agent',
-      account: { homePage: publicUrl, name: credential.key },
-    };
-    const lrsStatements = sent.map((statement): LrsStatement => ({
-      ...statement,
-      timestamp: statement.timestamp ?? stored,
-      stored,
-      authority,
-      version: statement.version ?? LRS_VERSION,
-    }));
-    const userIds = await resolveActors(tx, lrsStatements, resolveActor);
-    const rows = lrsStatements.map((statement, index) =>
-      toRow(statement, {
-        userId: userIds[index] ?? null,
-        source,
-        credentialKey: credential.key,
-        now: storedAt,
-      }),
-    );
-    const inserted = new Map<string, number>();
+    const rowsOfWrites: ReturnType<typeof toRow>[][] = [];
+    for (const write of writes) {
+      const authority: Agent = write.authority ?? {
+        objectType: 'Agent',
+        account: { homePage: publicUrl, name: write.credential.key },
+      };
+      const lrsStatements = write.sent.map((statement): LrsStatement => ({
+        ...statement,
+        timestamp: statement.timestamp ?? stored,
+        stored,
+        authority,
+        version: statement.version ?? LRS_VERSION,
+      }));
+      const userIds = await resolveActors(tx, lrsStatements, write.resolveActor);
+      rowsOfWrites.push(
+        lrsStatements.map((statement, index) =>
+          toRow(statement, {
+            userId: userIds[index] ?? null,
+            source: write.source,
+            credentialKey: write.credential.key,
+            now: storedAt,
+          }),
+        ),
+      );
+    }
+    const rows = rowsOfWrites.flat();
+    const insertedSeq = new Map<string, number>();
     for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
       const returned = await tx
         .insert(statementsTable)
         .values(rows.slice(start, start + INSERT_CHUNK))
         .onConflictDoNothing({ target: statementsTable.id })
         .returning({ id: statementsTable.id, seq: statementsTable.seq });
-      for (const { id, seq } of returned) inserted.set(id, seq);
+      for (const { id, seq } of returned) insertedSeq.set(id, seq);
     }
-    await checkResentStatements(tx, sent, inserted);
+    // Each inserted id belongs to the first write that sent it.
+    const insertedByWrite = rowsOfWrites.map((writeRows) => {
+      const inserted = new Map<string, number>();
+      for (const row of writeRows) {
+        const seq = insertedSeq.get(row.id);
+        if (seq === undefined) continue;
+        inserted.set(row.id, seq);
+        insertedSeq.delete(row.id);
+      }
+      return inserted;
+    });
+    for (const [index, write] of writes.entries()) {
+      await checkResentStatements(tx, write.sent, insertedByWrite[index]!);
+    }
+    const attachments = writes.flatMap((write) => write.attachments ?? []);
     if (attachments.length > 0) {
       await tx
         .insert(xapiAttachments)
@@ -234,17 +331,25 @@ export async function storeStatements({
         .onConflictDoNothing({ target: xapiAttachments.sha2 });
     }
 
-    const newRows = rows.filter((row) => inserted.has(row.id));
-    const voidedIds = await applyVoiding(tx, newRows, alreadyVoided);
-    const storedStatements = newRows.map((row): StoredStatement => ({
-      ...row,
-      seq: inserted.get(row.id) ?? 0,
-      isVoided: voidedIds.has(row.id),
-      statement: row.statement as unknown as LrsStatement,
+    const newRowsOfWrites = rowsOfWrites.map((writeRows, index) =>
+      writeRows.filter((row) => insertedByWrite[index]!.has(row.id)),
+    );
+    const voidedIds = await applyVoiding(tx, newRowsOfWrites.flat(), alreadyVoided);
+    const storedOfWrites = newRowsOfWrites.map((newRows, index) =>
+      newRows.map((row): StoredStatement => ({
+        ...row,
+        seq: insertedByWrite[index]!.get(row.id) ?? 0,
+        isVoided: voidedIds.has(row.id),
+        statement: row.statement as unknown as LrsStatement,
+      })),
+    );
+    const allStored = storedOfWrites.flat();
+    const queuedWork = allStored.length > 0 && (await onStatementsStored(tx, allStored)) === true;
+    return rowsOfWrites.map((writeRows, index) => ({
+      ids: writeRows.map((row) => row.id),
+      stored: storedOfWrites[index]!,
+      queuedWork,
     }));
-    const queuedWork =
-      storedStatements.length > 0 && (await onStatementsStored(tx, storedStatements)) === true;
-    return { ids: rows.map((row) => row.id), stored: storedStatements, queuedWork };
   });
 }
 

@@ -7,6 +7,7 @@ import { XapiStatementConflictError, XapiStatementInvalidError } from '../../src
 import { createActorResolver } from '../../src/xapi/resolve-actor.js';
 import type { Statement } from '../../src/xapi/statement.js';
 import {
+  createStatementWriter,
   getStatement,
   queryStatements,
   storeStatements,
@@ -333,6 +334,90 @@ describe('statement store', () => {
       await store([target, first]);
       await store([voiding(first.id as string)]);
       expect((await getStatement(db, first.id as string))?.id).toBe(first.id);
+    });
+  });
+
+  describe('createStatementWriter (group commit)', () => {
+    const notified: StoredStatement[][] = [];
+    let write: ReturnType<typeof createStatementWriter>;
+
+    beforeAll(() => {
+      write = createStatementWriter({
+        db,
+        publicUrl: PUBLIC_URL,
+        onStatementsStored: async (_tx, stored) => {
+          notified.push([...stored]);
+        },
+      });
+    });
+
+    const writeOf = (statements: Statement[]) => ({
+      statements,
+      credential,
+      source: 'platform' as const,
+      resolveActor: createActorResolver(platformId),
+    });
+
+    it('stores concurrent writes in one transaction, each with its own answer', async () => {
+      const batches = [[statement()], [statement(), statement()], [statement()]];
+      notified.length = 0;
+
+      const results = await Promise.all(batches.map((batch) => write(writeOf(batch))));
+
+      results.forEach((result, index) => {
+        expect(result.ids).toEqual(batches[index]!.map((s) => s.id));
+        expect(result.stored.map((s) => s.id)).toEqual(batches[index]!.map((s) => s.id));
+      });
+      const rows = await rowsWithIds(batches.flat().map((s) => s.id!));
+      expect(rows).toHaveLength(4);
+      expect(new Set(rows.map((row) => row.stored.toISOString())).size).toBe(1);
+      expect(notified).toHaveLength(1);
+      expect(notified[0]!.map((s) => s.id).sort()).toEqual(
+        batches
+          .flat()
+          .map((s) => s.id)
+          .sort(),
+      );
+    });
+
+    it('refuses only the write that conflicts, storing the others of its group', async () => {
+      const original = statement();
+      await store([original]);
+      const conflicting = validateStatement({ ...original, result: { success: false } });
+      const before = statement();
+      const besideTheConflict = statement();
+      const after = statement();
+
+      const results = await Promise.allSettled([
+        write(writeOf([before])),
+        write(writeOf([conflicting, besideTheConflict])),
+        write(writeOf([after])),
+      ]);
+
+      expect(results.map((result) => result.status)).toEqual([
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+      ]);
+      expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(
+        XapiStatementConflictError,
+      );
+      expect(await rowsWithIds([before.id!, after.id!])).toHaveLength(2);
+      expect(await rowsWithIds([besideTheConflict.id!])).toEqual([]);
+    });
+
+    it('stores a statement sent by two concurrent writes once, the second being a resend', async () => {
+      const shared = statement();
+
+      const [first, second] = await Promise.all([
+        write(writeOf([shared])),
+        write(writeOf([shared])),
+      ]);
+
+      expect(first.stored.map((s) => s.id)).toEqual([shared.id]);
+      expect(second.ids).toEqual([shared.id]);
+      expect(second.stored).toEqual([]);
+      expect(await rowsWithIds([shared.id!])).toHaveLength(1);
     });
   });
 
