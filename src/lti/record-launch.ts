@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import {
   courses,
@@ -6,6 +6,7 @@ import {
   deployments,
   enrolments,
   platforms,
+  sessions,
   users,
 } from '../db/schema.js';
 import {
@@ -16,7 +17,7 @@ import {
 } from '../errors.js';
 import { courseRoleFromLtiRoles, type CourseRole } from './roles.js';
 import { platformFrameOrigins } from './platform-registry.js';
-import { openSession } from './sessions.js';
+import { newSessionToken } from './sessions.js';
 
 /** What a validated launch tells us, as ltijs hands it over (its "idtoken" object). */
 export interface LtijsLaunchToken {
@@ -53,7 +54,7 @@ const DEEP_LINKING_LIFETIME_SECONDS = 3600;
 /**
  * Records a launch that ltijs has validated: checks what ltijs does not (the deployment is one
  * registered for this platform, the launch names a course), then upserts the user, the course
- * and the enrolment with its AGS endpoint, and opens a session, in one transaction.
+ * and the enrolment with its AGS endpoint, and opens a session, in one statement.
  * Throws LtiDeploymentUnknownError or LtiLaunchError; nothing is stored then.
  */
 export async function recordLaunch(
@@ -79,116 +80,117 @@ export async function recordLaunch(
     token.userInfo?.name ??
     ([token.userInfo?.given_name, token.userInfo?.family_name].filter(Boolean).join(' ') || null);
 
-  return db.transaction(async (tx) => {
-    const [deployment] = await tx
-      .select({
-        platformId: platforms.id,
-        issuer: platforms.issuer,
-        authUrl: platforms.authUrl,
-        frameOrigins: platforms.frameOrigins,
-      })
-      .from(platforms)
-      .innerJoin(deployments, eq(deployments.platformId, platforms.id))
-      .where(
-        and(
-          eq(platforms.issuer, token.iss),
-          eq(platforms.clientId, token.clientId),
-          eq(deployments.deploymentId, token.deploymentId),
-        ),
-      );
-    if (!deployment) {
-      throw new LtiDeploymentUnknownError(
-        `Deployment "${token.deploymentId}" is not registered for this LMS. Ask your LMS administrator to register it with microcred.`,
-      );
-    }
-    const { platformId } = deployment;
-    const newFrameOrigin =
-      launchOrigin && !deployment.frameOrigins.includes(launchOrigin) ? launchOrigin : null;
-    if (newFrameOrigin) {
-      await tx
-        .update(platforms)
-        .set({ frameOrigins: sql`array_append(${platforms.frameOrigins}, ${newFrameOrigin})` })
-        .where(eq(platforms.id, platformId));
-    }
+  const enrolment = {
+    role,
+    deploymentId: token.deploymentId,
+    agsLineItemUrl: context.endpoint?.lineitem ?? null,
+    agsLineItemsUrl: context.endpoint?.lineitems ?? null,
+    agsScopes: context.endpoint?.scope ?? null,
+  };
+  const session = newSessionToken();
+  // One statement, atomic on its own, so a launch costs one round trip: the deployment check,
+  // the frame origin learned, the user, course, enrolment and session upserted, and for deep
+  // linking the request waiting for the teacher's choice. Without the deployment, nothing is
+  // written and no row comes back.
+  const result = await db.execute(sql`
+    with deployment as (
+      select ${platforms.id} as platform_id, ${platforms.issuer} as issuer,
+             ${platforms.authUrl} as auth_url, ${platforms.frameOrigins} as frame_origins
+        from ${platforms}
+        join ${deployments} on ${deployments.platformId} = ${platforms.id}
+       where ${platforms.issuer} = ${token.iss} and ${platforms.clientId} = ${token.clientId}
+         and ${deployments.deploymentId} = ${token.deploymentId}
+    ),
+    origin as (
+      update ${platforms} set frame_origins = array_append(frame_origins, ${launchOrigin}::text)
+       where id = (select platform_id from deployment) and ${launchOrigin}::text is not null
+         and not (${launchOrigin}::text = any(frame_origins))
+      returning id
+    ),
+    launched_user as (
+      insert into ${users} (platform_id, sub, name, email)
+      select platform_id, ${token.user}, ${fullName}, ${token.userInfo?.email ?? null}
+        from deployment
+      on conflict (platform_id, sub) do update
+        set name = coalesce(excluded.name, ${users.name}),
+            email = coalesce(excluded.email, ${users.email})
+      returning id
+    ),
+    course as (
+      insert into ${courses} (platform_id, context_id, title, nrps_memberships_url)
+      select platform_id, ${contextId}, ${context.context?.title ?? context.context?.label ?? null},
+             ${membershipsUrlOf(context.namesRoles)}
+        from deployment
+      on conflict (platform_id, context_id) do update
+        set title = coalesce(excluded.title, ${courses.title}),
+            nrps_memberships_url = coalesce(excluded.nrps_memberships_url, ${courses.nrpsMembershipsUrl})
+      returning id
+    ),
+    enrolment as (
+      insert into ${enrolments} (course_id, user_id, role, deployment_id, ags_line_item_url,
+        ags_line_items_url, ags_scopes, last_launch_at)
+      select course.id, launched_user.id, ${enrolment.role}, ${enrolment.deploymentId},
+             ${enrolment.agsLineItemUrl}, ${enrolment.agsLineItemsUrl},
+             ${textArray(enrolment.agsScopes)}, now()
+        from course cross join launched_user
+      on conflict (course_id, user_id) do update
+        set role = excluded.role, deployment_id = excluded.deployment_id,
+            ags_line_item_url = excluded.ags_line_item_url,
+            ags_line_items_url = excluded.ags_line_items_url,
+            ags_scopes = excluded.ags_scopes, last_launch_at = excluded.last_launch_at
+      returning course_id
+    ),
+    opened as (
+      insert into ${sessions} (token_hash, user_id, course_id, role, locale, expires_at)
+      select ${session.tokenHash}, launched_user.id, course.id, ${role},
+             ${context.launchPresentation?.locale ?? null}, ${session.expiresAt.toISOString()}::timestamptz
+        from course cross join launched_user
+      returning token_hash
+    ),
+    deep_linking as (
+      insert into ${deepLinkingRequests} (user_id, course_id, deployment_id, return_url, data,
+        expires_at)
+      select launched_user.id, course.id, ${token.deploymentId}, ${deepLinking?.returnUrl ?? null},
+             ${deepLinking?.data ?? null},
+             ${new Date(Date.now() + DEEP_LINKING_LIFETIME_SECONDS * 1000).toISOString()}::timestamptz
+        from course cross join launched_user
+       where ${deepLinking !== null}
+      returning id
+    )
+    select deployment.issuer, deployment.auth_url, deployment.frame_origins,
+           launched_user.id as user_id, course.id as course_id,
+           (select id from deep_linking) as deep_linking_request_id
+      from deployment cross join launched_user cross join course`);
+  const row = (result as unknown as { rows: Record<string, unknown>[] }).rows[0];
+  if (!row) {
+    throw new LtiDeploymentUnknownError(
+      `Deployment "${token.deploymentId}" is not registered for this LMS. Ask your LMS administrator to register it with microcred.`,
+    );
+  }
+  const knownOrigins = row.frame_origins as string[];
+  return {
+    sessionToken: session.token,
+    userId: String(row.user_id),
+    courseId: String(row.course_id),
+    role,
+    deepLinkingRequestId:
+      row.deep_linking_request_id === null ? null : String(row.deep_linking_request_id),
+    frameOrigins: platformFrameOrigins({
+      issuer: String(row.issuer),
+      authUrl: String(row.auth_url),
+      frameOrigins:
+        launchOrigin && !knownOrigins.includes(launchOrigin)
+          ? [...knownOrigins, launchOrigin]
+          : knownOrigins,
+    }),
+  };
+}
 
-    const [user] = await tx
-      .insert(users)
-      .values({ platformId, sub: token.user, name: fullName, email: token.userInfo?.email ?? null })
-      .onConflictDoUpdate({
-        target: [users.platformId, users.sub],
-        set: {
-          name: sql`coalesce(excluded.name, ${users.name})`,
-          email: sql`coalesce(excluded.email, ${users.email})`,
-        },
-      })
-      .returning({ id: users.id });
-
-    const [course] = await tx
-      .insert(courses)
-      .values({
-        platformId,
-        contextId,
-        title: context.context?.title ?? context.context?.label ?? null,
-        nrpsMembershipsUrl: membershipsUrlOf(context.namesRoles),
-      })
-      .onConflictDoUpdate({
-        target: [courses.platformId, courses.contextId],
-        set: {
-          title: sql`coalesce(excluded.title, ${courses.title})`,
-          nrpsMembershipsUrl: sql`coalesce(excluded.nrps_memberships_url, ${courses.nrpsMembershipsUrl})`,
-        },
-      })
-      .returning({ id: courses.id });
-    if (!user || !course) throw new Error('Upsert returned no row');
-
-    const enrolment = {
-      role,
-      deploymentId: token.deploymentId,
-      agsLineItemUrl: context.endpoint?.lineitem ?? null,
-      agsLineItemsUrl: context.endpoint?.lineitems ?? null,
-      agsScopes: context.endpoint?.scope ?? null,
-      lastLaunchAt: new Date(),
-    };
-    await tx
-      .insert(enrolments)
-      .values({ courseId: course.id, userId: user.id, ...enrolment })
-      .onConflictDoUpdate({ target: [enrolments.courseId, enrolments.userId], set: enrolment });
-
-    const sessionToken = await openSession(tx, {
-      userId: user.id,
-      courseId: course.id,
-      role,
-      locale: context.launchPresentation?.locale ?? null,
-    });
-    let deepLinkingRequestId: string | null = null;
-    if (deepLinking) {
-      const [request] = await tx
-        .insert(deepLinkingRequests)
-        .values({
-          userId: user.id,
-          courseId: course.id,
-          deploymentId: token.deploymentId,
-          returnUrl: deepLinking.returnUrl,
-          data: deepLinking.data,
-          expiresAt: new Date(Date.now() + DEEP_LINKING_LIFETIME_SECONDS * 1000),
-        })
-        .returning({ id: deepLinkingRequests.id });
-      deepLinkingRequestId = request?.id ?? null;
-    }
-    return {
-      sessionToken,
-      userId: user.id,
-      courseId: course.id,
-      role,
-      deepLinkingRequestId,
-      frameOrigins: platformFrameOrigins({
-        ...deployment,
-        frameOrigins: newFrameOrigin
-          ? [...deployment.frameOrigins, newFrameOrigin]
-          : deployment.frameOrigins,
-      }),
-    };
-  });
+/** A text[] parameter (drizzle would spread a JS array into a list), or SQL null. */
+function textArray(values: readonly string[] | null) {
+  return values === null
+    ? sql`null::text[]`
+    : sql`array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
 }
 
 /** LTI Deep Linking 2.0, 4.4.1: a deep linking request must say where to send the answer. */

@@ -14,19 +14,21 @@ export interface Session {
   readonly expiresAt: Date;
 }
 
-/** Opens a session and returns its token; only the token's hash is stored. */
-export async function openSession(
-  db: Executor,
-  session: Omit<Session, 'expiresAt'>,
-  now: Date = new Date(),
-): Promise<string> {
+/**
+ * A new session's token, the hash under which it is stored (the token itself never is), and
+ * when it expires.
+ */
+export function newSessionToken(now: Date = new Date()): {
+  token: string;
+  tokenHash: string;
+  expiresAt: Date;
+} {
   const token = randomBytes(32).toString('base64url');
-  await db.insert(sessions).values({
-    ...session,
+  return {
+    token,
     tokenHash: hashToken(token),
     expiresAt: new Date(now.getTime() + SESSION_LIFETIME_SECONDS * 1000),
-  });
-  return token;
+  };
 }
 
 /** The live session for a token, or null when the token is unknown or expired. */
