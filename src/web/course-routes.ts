@@ -25,11 +25,14 @@ export function createCourseRouter(deps: {
 
   router.get('/course', session, async (_req, res) => {
     const { userId, courseId, role } = sessionOf(res);
-    const [course] = await db.select().from(courses).where(eq(courses.id, courseId));
-    const [user] = await db.select().from(users).where(eq(users.id, userId));
+    const [names] = await db
+      .select({ courseTitle: courses.title, userName: users.name, userSub: users.sub })
+      .from(courses)
+      .innerJoin(users, eq(users.id, userId))
+      .where(eq(courses.id, courseId));
     const page = {
-      courseTitle: course?.title ?? null,
-      userName: user?.name ?? user?.sub ?? '',
+      courseTitle: names?.courseTitle ?? null,
+      userName: names?.userName ?? names?.userSub ?? '',
     };
     if (role === 'teacher') {
       res.send(
