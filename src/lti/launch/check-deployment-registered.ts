@@ -4,11 +4,18 @@ import { deployments, platforms } from '../../db/schema.js';
 import { LaunchRefusal, type LaunchRequest } from './launch-request.js';
 
 const DEPLOYMENT_CLAIM = 'https://purl.imsglobal.org/spec/lti/claim/deployment_id';
+/** How long a deployment found registered is trusted without looking again. */
+const FOUND_CACHE_MS = 60_000;
+const FOUND_CACHE_LIMIT = 10_000;
+/** Per database handle: when each (issuer, deployment, client) was last found registered. */
+const foundByDatabase = new WeakMap<object, Map<string, number>>();
 
 /**
  * The deployment id must be one registered for the platform and client the token names
  * (LTI 1.3 core 5.3.3); ltijs accepts any. The claims are unverified here, which is safe: this
  * check only refuses, and ltijs verifies the signature over the same claims afterwards.
+ * A deployment found registered is remembered for a minute: this check refuses early, before
+ * ltijs stores anything, and recordLaunch checks the deployment again with every launch.
  */
 export async function checkDeploymentRegistered(db: Db, launch: LaunchRequest): Promise<void> {
   const deploymentId = launch.claims[DEPLOYMENT_CLAIM];
@@ -20,6 +27,14 @@ export async function checkDeploymentRegistered(db: Db, launch: LaunchRequest): 
   }
   const { iss, aud, azp } = launch.claims;
   const clientIds = typeof azp === 'string' ? [azp] : Array.isArray(aud) ? aud : [aud];
+  let found = foundByDatabase.get(db);
+  if (!found) {
+    found = new Map();
+    foundByDatabase.set(db, found);
+  }
+  const key = `${String(iss)}\n${deploymentId}\n${clientIds.join(' ')}`;
+  const foundAt = found.get(key);
+  if (foundAt !== undefined && Date.now() - foundAt < FOUND_CACHE_MS) return;
   const rows = await db
     .select({ clientId: platforms.clientId })
     .from(platforms)
@@ -32,4 +47,6 @@ export async function checkDeploymentRegistered(db: Db, launch: LaunchRequest): 
       403,
     );
   }
+  if (found.size >= FOUND_CACHE_LIMIT) found.clear();
+  found.set(key, Date.now());
 }
