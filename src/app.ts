@@ -25,6 +25,19 @@ import { createLtiProvider } from './lti/lti-provider.js';
 import { deleteExpiredSessions } from './lti/sessions.js';
 import { openToolKeyring } from './lti/tool-key.js';
 import { createLrsRouter } from './xapi/lrs-router.js';
+import { combineStatementHooks } from './xapi/external/combine-statement-hooks.js';
+import {
+  FORWARD_JOB,
+  createForwardingHook,
+  forwardStatements,
+  type ForwardJobPayload,
+} from './xapi/external/forward-statements.js';
+import {
+  PULL_JOB,
+  pullStatements,
+  startPullSchedule,
+  type PullJobPayload,
+} from './xapi/external/pull-statements.js';
 import { createAdminRouter } from './web/admin-routes.js';
 import { createAchievementPagesRouter } from './web/achievement-pages.js';
 import { createCourseRouter } from './web/course-routes.js';
@@ -125,6 +138,8 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
 
   const issueCredential = createCredentialIssuer({ db, secret, publicUrl });
   const issueHolderCredential = createHolderCredentialIssuer({ db, secret, publicUrl });
+  // What the LRS does in the storing transaction, for statements sent to it and pulled alike.
+  const onStatementsStored = combineStatementHooks(enqueueEvaluations, createForwardingHook(db));
   const outbox = startOutboxWorker({
     db,
     logger,
@@ -145,8 +160,16 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
           { db, provider: lti.ltijs, logger },
           job.payload as unknown as GradeJobPayload,
         ),
+      [FORWARD_JOB]: (job) =>
+        forwardStatements({ db, secret, logger }, job.payload as unknown as ForwardJobPayload),
+      [PULL_JOB]: (job) =>
+        pullStatements(
+          { db, secret, publicUrl, logger, onStatementsStored, onWorkQueued: () => outbox.kick() },
+          job.payload as unknown as PullJobPayload,
+        ),
     },
   });
+  const pullSchedule = startPullSchedule({ db, logger, onScheduled: () => outbox.kick() });
 
   const app = express();
   app.disable('x-powered-by');
@@ -168,7 +191,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       db,
       publicUrl,
       logger,
-      onStatementsStored: enqueueEvaluations,
+      onStatementsStored,
       onWorkQueued: () => outbox.kick(),
     }),
   );
@@ -196,7 +219,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     });
     next();
   });
-  app.use(createAdminRouter({ db, publicUrl, adminToken: settings.adminToken }));
+  app.use(createAdminRouter({ db, publicUrl, secret, adminToken: settings.adminToken }));
   app.use(createCourseRouter({ db, publicUrl, render }));
   app.use(
     createTeacherCourseRouter({
@@ -249,6 +272,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       frameAncestors.stop();
       clearInterval(maintenance);
       clearInterval(ruleSync);
+      await pullSchedule.stop();
       await outbox.stop();
       await database.close();
     },

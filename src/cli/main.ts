@@ -10,6 +10,7 @@ import * as platformAdd from './platform-add.js';
 import * as platformList from './platform-list.js';
 import { serve } from './serve.js';
 import * as xapiCredentials from './xapi-credentials.js';
+import * as xapiExternal from './xapi-external.js';
 
 type Command = { usage: string; run: (context: CommandContext, args: string[]) => Promise<void> };
 
@@ -27,6 +28,9 @@ const COMMANDS: Record<string, Command> = {
     usage: xapiCredentials.usage,
     run: xapiCredentials.xapiCredentialsCreate,
   },
+  'xapi external add': { usage: xapiExternal.addUsage, run: xapiExternal.xapiExternalAdd },
+  'xapi external list': { usage: xapiExternal.listUsage, run: xapiExternal.xapiExternalList },
+  'xapi external remove': { usage: xapiExternal.removeUsage, run: xapiExternal.xapiExternalRemove },
 };
 
 const HELP = [

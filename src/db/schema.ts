@@ -715,3 +715,45 @@ export const credentialNonces = pgTable('credential_nonces', {
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   usedAt: timestamp('used_at', { withTimezone: true }),
 });
+
+// ---------------------------------------------------------------------------------------------
+// External LRSs (owned by src/xapi/external): connections to forward statements to and pull
+// statements from.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * An external LRS connected to one platform, or to one course of it: statements about that
+ * platform's (or course's) learners are forwarded to it, statements stored in it are pulled
+ * into the tool's LRS, or both. The Basic secret is encrypted with the tool secret.
+ */
+export const externalLrsConnections = pgTable(
+  'external_lrs_connections',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    platformId: uuid('platform_id')
+      .notNull()
+      .references(() => platforms.id),
+    /** Narrows forwarding to the learners enrolled in this course. */
+    courseId: uuid('course_id').references(() => courses.id),
+    /** The xAPI base URL, ending in a slash (statements are at `<endpoint>statements`). */
+    endpoint: text('endpoint').notNull(),
+    basicKey: text('basic_key').notNull(),
+    /** The Basic secret, encrypted with the tool secret (see db/encryption.ts). */
+    basicSecretEncrypted: text('basic_secret_encrypted').notNull(),
+    direction: text('direction', { enum: ['forward', 'pull', 'both'] }).notNull(),
+    /** The X-Experience-API-Version header sent to the external LRS. */
+    xapiVersion: text('xapi_version', { enum: ['2.0.0', '1.0.3'] })
+      .notNull()
+      .default('2.0.0'),
+    isActive: boolean('is_active').notNull().default(true),
+    /** Pull cursor: the `stored` of the last statement pulled, as the external LRS wrote it. */
+    pullSince: text('pull_since'),
+    /** Pull cursor: the `more` IRL of the next page, while a listing is being followed. */
+    pullMore: text('pull_more'),
+    lastPulledAt: timestamp('last_pulled_at', { withTimezone: true }),
+    lastPullError: text('last_pull_error'),
+    lastForwardError: text('last_forward_error'),
+    createdAt: createdAt(),
+  },
+  (table) => [index('external_lrs_connections_platform_idx').on(table.platformId)],
+);

@@ -3,18 +3,30 @@ import express, { type RequestHandler, type Router } from 'express';
 import { updateIssuerProfile } from '../badges/issuer-profile.js';
 import type { Db } from '../db/database.js';
 import { issuerProfiles } from '../db/schema.js';
-import { NotFoundError, UnauthorizedError } from '../errors.js';
+import { BadRequestError, NotFoundError, UnauthorizedError } from '../errors.js';
 import { listPlatforms, registerPlatform, toolUrls } from '../lti/platform-registry.js';
+import {
+  addExternalLrs,
+  listExternalLrs,
+  removeExternalLrs,
+  setExternalLrsActive,
+} from '../xapi/external/external-lrs-connections.js';
 
 /**
  * The admin JSON API: `GET|POST /api/admin/platforms` for LMSs without dynamic registration,
  * `GET /api/admin/issuer-profiles` and `PATCH /api/admin/issuer-profiles/:id` for the awarding
  * bodies' details (address, identifiers, parent organisation ...). It answers only a bearer token equal to MICROCRED_ADMIN_TOKEN, and
  * does not exist when that setting is unset.
+ *
+ * `GET|POST /api/admin/external-lrs`, `PATCH|DELETE /api/admin/external-lrs/:id`: the external
+ * LRSs statements are forwarded to and pulled from (xapi/external); their Basic secret is
+ * taken, encrypted with the tool `secret`, and never shown again.
  */
 export function createAdminRouter(deps: {
   db: Db;
   publicUrl: string;
+  /** The tool secret, which encrypts the external LRSs' Basic secrets. */
+  secret: string;
   adminToken: string | undefined;
 }): Router {
   const router = express.Router();
@@ -45,6 +57,34 @@ export function createAdminRouter(deps: {
       });
     },
   );
+
+  router.get('/api/admin/external-lrs', async (_req, res) => {
+    res.json({ externalLrs: await listExternalLrs(deps.db) });
+  });
+
+  router.post('/api/admin/external-lrs', express.json({ limit: '20kb' }), async (req, res) => {
+    res.status(201).json({
+      externalLrs: await addExternalLrs({ db: deps.db, secret: deps.secret, input: req.body }),
+    });
+  });
+
+  router.patch('/api/admin/external-lrs/:id', express.json({ limit: '1kb' }), async (req, res) => {
+    const body: unknown = req.body;
+    const isActive = (body as { isActive?: unknown } | undefined)?.isActive;
+    if (typeof isActive !== 'boolean' || Object.keys(body as object).length !== 1) {
+      throw new BadRequestError(
+        'Send {"isActive": false} to pause the connection, true to resume it',
+      );
+    }
+    res.json({
+      externalLrs: await setExternalLrsActive(deps.db, String(req.params.id), isActive),
+    });
+  });
+
+  router.delete('/api/admin/external-lrs/:id', async (req, res) => {
+    await removeExternalLrs(deps.db, String(req.params.id));
+    res.status(204).end();
+  });
   return router;
 }
 
