@@ -424,7 +424,7 @@ async function costBed(learners: number): Promise<CostBed> {
       publicUrl: 'https://bench.example',
     }),
   };
-  const resolveActor = createActorResolver(platform.id);
+  const resolveActors = createActorResolver(platform.id);
   return {
     async run(n) {
       let evaluating = 0;
@@ -445,7 +445,7 @@ async function costBed(learners: number): Promise<CostBed> {
           credential: { key: 'bench' },
           source: 'platform',
           publicUrl: 'https://bench.example',
-          resolveActor,
+          resolveActors,
           onStatementsStored: timedEnqueue,
         });
         storing += performance.now() - storeStarted;

@@ -11,14 +11,22 @@ export type BatchOutcome<Result> = { value: Result } | { error: unknown };
 export function groupCommit<Item, Result>(options: {
   maxBatch: number;
   runBatch: (items: readonly Item[]) => Promise<readonly BatchOutcome<Result>[]>;
+  /**
+   * Batches that may run at once (1 by default). Two let the caller prepare the next batch
+   * while the database works on the last.
+   */
+  lanes?: number;
 }): (item: Item) => Promise<Result> {
   const { maxBatch, runBatch } = options;
+  const lanes = options.lanes ?? 1;
   if (!Number.isInteger(maxBatch) || maxBatch < 1) {
     throw new TypeError('maxBatch must be a positive integer');
   }
+  if (!Number.isInteger(lanes) || lanes < 1)
+    throw new TypeError('lanes must be a positive integer');
   type Waiting = { item: Item; resolve: (value: Result) => void; reject: (error: unknown) => void };
   let queue: Waiting[] = [];
-  let isRunning = false;
+  let running = 0;
 
   const runNext = async () => {
     while (queue.length > 0) {
@@ -36,14 +44,14 @@ export function groupCommit<Item, Result>(options: {
         for (const waiting of batch) waiting.reject(error);
       }
     }
-    isRunning = false;
+    running -= 1;
   };
 
   return (item) =>
     new Promise<Result>((resolve, reject) => {
       queue.push({ item, resolve, reject });
-      if (isRunning) return;
-      isRunning = true;
+      if (running >= lanes) return;
+      running += 1;
       // setImmediate rather than a microtask, so the callers of this turn join the batch.
       setImmediate(() => void runNext());
     });

@@ -172,9 +172,9 @@ export function createLrsRouter({
       statements,
       credential: { key: credentialKey },
       source: client.kind === 'launch' ? 'content' : statementSourceFor(client.credential),
-      resolveActor:
+      resolveActors:
         client.kind === 'launch'
-          ? async () => client.grant.userId
+          ? async (_executor, actors) => actors.map(() => client.grant.userId)
           : createActorResolver(client.credential.platformId),
       attachments: [...parts].map(([sha2, part]) => ({ sha2, ...part })),
     });

@@ -1,10 +1,16 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import { platforms, users } from '../db/schema.js';
 import type { Actor } from './statement.js';
 
-/** Finds the `users.id` a statement's actor stands for, or null when it stands for no known user. */
-export type ResolveActor = (executor: Executor, actor: Actor) => Promise<string | null>;
+/**
+ * Finds the `users.id` each actor stands for (in the same order), or null where an actor stands
+ * for no known user.
+ */
+export type ResolveActors = (
+  executor: Executor,
+  actors: readonly Actor[],
+) => Promise<(string | null)[]>;
 
 /**
  * The resolver for statements sent with credentials bound to `platformId` (null: unbound
@@ -13,33 +19,72 @@ export type ResolveActor = (executor: Executor, actor: Actor) => Promise<string 
  * - its `account.homePage` is the platform's issuer URL (compared normalised: scheme and host
  *   case and a trailing slash do not matter) and `account.name` is the user's LTI `sub`, or
  * - its `mbox` is `mailto:` the email of exactly one user of that platform (case-insensitive).
- * Groups, other identifiers and anything ambiguous resolve to null.
+ * Groups, other identifiers and anything ambiguous resolve to null. All the actors of a call
+ * cost at most two queries: this runs for every stored statement.
  */
-export function createActorResolver(platformId: string | null): ResolveActor {
-  return async (executor, actor) => {
-    if (platformId === null || actor.objectType === 'Group') return null;
-    if (actor.account) {
-      // The platform's issuer and the user in one round trip: this runs for every statement.
-      const [row] = await executor
-        .select({ issuer: platforms.issuer, userId: users.id })
-        .from(platforms)
-        .leftJoin(users, and(eq(users.platformId, platforms.id), eq(users.sub, actor.account.name)))
-        .where(eq(platforms.id, platformId))
-        .limit(1);
-      if (!row || normaliseUrl(actor.account.homePage) !== normaliseUrl(row.issuer)) return null;
-      return row.userId;
-    }
-    if (actor.mbox) {
-      const email = actor.mbox.slice('mailto:'.length).toLowerCase();
-      const matches = await executor
-        .select({ id: users.id })
-        .from(users)
-        .where(and(eq(users.platformId, platformId), eq(sql`lower(${users.email})`, email)))
-        .limit(2);
-      return matches.length === 1 ? (matches[0]?.id ?? null) : null;
-    }
-    return null;
+export function createActorResolver(platformId: string | null): ResolveActors {
+  return async (executor, actors) => {
+    if (platformId === null) return actors.map(() => null);
+    const agents = actors.map((actor) => (actor.objectType === 'Group' ? null : actor));
+    const names = [
+      ...new Set(agents.flatMap((agent) => (agent?.account ? [agent.account.name] : []))),
+    ];
+    const emails = [
+      ...new Set(
+        agents.flatMap((agent) =>
+          !agent?.account && agent?.mbox ? [agent.mbox.slice('mailto:'.length).toLowerCase()] : [],
+        ),
+      ),
+    ];
+    const [accounts, mailboxes] = await Promise.all([
+      names.length === 0 ? null : usersBySub(executor, platformId, names),
+      emails.length === 0 ? null : usersByEmail(executor, platformId, emails),
+    ]);
+    return agents.map((agent) => {
+      if (agent?.account) {
+        if (!accounts || normaliseUrl(agent.account.homePage) !== accounts.issuer) return null;
+        return accounts.ids.get(agent.account.name) ?? null;
+      }
+      if (agent?.mbox) {
+        return mailboxes?.get(agent.mbox.slice('mailto:'.length).toLowerCase()) ?? null;
+      }
+      return null;
+    });
   };
+}
+
+/** The platform's normalised issuer and, by `sub`, its users among `subs`; null for no platform. */
+async function usersBySub(
+  executor: Executor,
+  platformId: string,
+  subs: readonly string[],
+): Promise<{ issuer: string; ids: Map<string, string> } | null> {
+  const rows = await executor
+    .select({ issuer: platforms.issuer, sub: users.sub, id: users.id })
+    .from(platforms)
+    .leftJoin(users, and(eq(users.platformId, platforms.id), inArray(users.sub, [...subs])))
+    .where(eq(platforms.id, platformId));
+  const [first] = rows;
+  if (!first) return null;
+  return {
+    issuer: normaliseUrl(first.issuer),
+    ids: new Map(rows.flatMap((row) => (row.sub && row.id ? [[row.sub, row.id]] : []))),
+  };
+}
+
+/** By lower-case email, the platform's users among `emails` that no other user shares. */
+async function usersByEmail(
+  executor: Executor,
+  platformId: string,
+  emails: readonly string[],
+): Promise<Map<string, string>> {
+  const email = sql<string>`lower(${users.email})`;
+  const rows = await executor
+    .select({ email, id: sql<string>`min(${users.id}::text)`, count: sql<number>`count(*)::int` })
+    .from(users)
+    .where(and(eq(users.platformId, platformId), inArray(email, [...emails])))
+    .groupBy(email);
+  return new Map(rows.flatMap((row) => (row.count === 1 ? [[row.email, row.id]] : [])));
 }
 
 /** The URL with scheme and host in lower case and without trailing slashes. */

@@ -4,7 +4,7 @@
  *
  * Contract
  *
- * `storeStatements({ db, statements, credential, source, publicUrl, resolveActor,
+ * `storeStatements({ db, statements, credential, source, publicUrl, resolveActors,
  * onStatementsStored, now })` receives statements that `validateStatements` returned, in
  * request order. It guarantees:
  * - all or nothing: one transaction; if any statement is refused, or `onStatementsStored`
@@ -20,7 +20,7 @@
  *   `authority` = the credential as an Agent whose account is { homePage: publicUrl,
  *   name: credential key } (xAPI Data 2.4.9: Basic authentication, the LRS overwrites any
  *   authority sent), `version` kept or set to 2.0.0 (xAPI Data 2.4.10);
- * - indexed columns filled from the statement: `user_id` from `resolveActor`, verb, activity
+ * - indexed columns filled from the statement: `user_id` from `resolveActors`, verb, activity
  *   (when the object is an Activity), registration, score.scaled, success, completion, source,
  *   credential key;
  * - voiding (xAPI Data 2.3.2): a stored statement is voided when a voiding statement (verb
@@ -71,7 +71,7 @@ import {
 } from '../errors.js';
 import { groupCommit, type BatchOutcome } from '../db/group-commit.js';
 import type { XapiCredential } from './credentials.js';
-import type { ResolveActor } from './resolve-actor.js';
+import type { ResolveActors } from './resolve-actor.js';
 import {
   CONTEXT_ACTIVITY_TYPES,
   VOIDED_VERB_ID,
@@ -153,7 +153,7 @@ export interface StatementWrite {
   readonly statements: readonly Statement[];
   readonly credential: Pick<XapiCredential, 'key'>;
   readonly source: StatementSource;
-  readonly resolveActor: ResolveActor;
+  readonly resolveActors: ResolveActors;
   /** An authority to record instead of the credential's (a launch's actor, say). */
   readonly authority?: Agent;
   /** Attachment contents that came with the statements, stored with them. */
@@ -200,6 +200,7 @@ export function createStatementWriter(
 ): (write: StatementWrite) => Promise<StatementWriteResult> {
   return groupCommit({
     maxBatch: MAX_WRITES_PER_TRANSACTION,
+    lanes: 2,
     runBatch: async (writes): Promise<BatchOutcome<StatementWriteResult>[]> => {
       const outcomes: BatchOutcome<StatementWriteResult>[] = [];
       const prepared: { index: number; write: PreparedWrite }[] = [];
@@ -279,7 +280,7 @@ async function storeWrites(
         authority,
         version: statement.version ?? LRS_VERSION,
       }));
-      const userIds = await resolveActors(tx, lrsStatements, write.resolveActor);
+      const userIds = await resolveActors(tx, lrsStatements, write.resolveActors);
       rowsOfWrites.push(
         lrsStatements.map((statement, index) =>
           toRow(statement, {
@@ -414,23 +415,18 @@ function withIds(statements: readonly Statement[]): (Statement & { id: string })
   });
 }
 
+/** The user each statement's actor stands for, asking `resolve` once per distinct actor. */
 async function resolveActors(
   tx: Executor,
   statements: readonly LrsStatement[],
-  resolveActor: ResolveActor,
+  resolve: ResolveActors,
 ): Promise<(string | null)[]> {
-  const byActor = new Map<string, Promise<string | null>>();
-  const userIds: (string | null)[] = [];
-  for (const { actor } of statements) {
-    const key = JSON.stringify(actor);
-    let userId = byActor.get(key);
-    if (!userId) {
-      userId = resolveActor(tx, actor);
-      byActor.set(key, userId);
-    }
-    userIds.push(await userId);
-  }
-  return userIds;
+  const keys = statements.map(({ actor }) => JSON.stringify(actor));
+  const distinct = new Map<string, Actor>();
+  statements.forEach(({ actor }, index) => distinct.set(keys[index]!, actor));
+  const userIds = await resolve(tx, [...distinct.values()]);
+  const byKey = new Map([...distinct.keys()].map((key, index) => [key, userIds[index] ?? null]));
+  return keys.map((key) => byKey.get(key) ?? null);
 }
 
 function toRow(

@@ -111,7 +111,7 @@ export async function store(
     credential: { key: 'test-key' },
     source,
     publicUrl: PUBLIC_URL,
-    resolveActor: createActorResolver(place.platform.id),
+    resolveActors: createActorResolver(place.platform.id),
     onStatementsStored: enqueueEvaluations,
   });
 }

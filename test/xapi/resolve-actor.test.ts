@@ -39,10 +39,14 @@ describe('createActorResolver', () => {
     await database.close();
   });
 
-  const resolve = (
-    actor: Parameters<ReturnType<typeof createActorResolver>>[1],
+  const resolve = async (
+    actor: Parameters<ReturnType<typeof createActorResolver>>[1][number],
     platformId?: string | null,
-  ) => createActorResolver(platformId === undefined ? platform.id : platformId)(database.db, actor);
+  ) => {
+    const resolver = createActorResolver(platformId === undefined ? platform.id : platformId);
+    const [userId] = await resolver(database.db, [actor]);
+    return userId;
+  };
 
   it.each([
     ['the issuer exactly', 'https://moodle.example.org/'],
@@ -73,6 +77,22 @@ describe('createActorResolver', () => {
     ['a group', { objectType: 'Group' as const, mbox: 'mailto:ann@example.org' }],
   ])('resolves %s to nobody', async (_name, actor) => {
     expect(await resolve(actor)).toBeNull();
+  });
+
+  it('resolves many actors at once, each to its own user or to nobody, in order', async () => {
+    const resolver = createActorResolver(platform.id);
+    const ann = { account: { homePage: 'https://moodle.example.org', name: 'ann-sub' } };
+    const stranger = { account: { homePage: 'https://moodle.example.org', name: 'nobody' } };
+
+    const userIds = await resolver(database.db, [
+      stranger,
+      ann,
+      { mbox: 'mailto:twin@example.org' },
+      { mbox: 'mailto:ann@example.org' },
+      ann,
+    ]);
+
+    expect(userIds).toEqual([null, annId, null, annId, annId]);
   });
 
   it('resolves nobody for credentials bound to no platform', async () => {

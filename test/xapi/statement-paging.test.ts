@@ -40,7 +40,7 @@ describe('more paging while statements keep arriving (xAPI Communication 2.1.3)'
       credential: { key: 'paging-test' },
       source: 'platform',
       publicUrl: 'https://tool.example.org',
-      resolveActor: createActorResolver(null),
+      resolveActors: createActorResolver(null),
       onStatementsStored: onStored,
     });
     return statements.map((statement) => statement.id as string);

@@ -65,7 +65,7 @@ describe('statement store', () => {
       credential,
       source: 'platform',
       publicUrl: PUBLIC_URL,
-      resolveActor: createActorResolver(platformId),
+      resolveActors: createActorResolver(platformId),
       onStatementsStored,
       now,
     });
@@ -355,7 +355,7 @@ describe('statement store', () => {
       statements,
       credential,
       source: 'platform' as const,
-      resolveActor: createActorResolver(platformId),
+      resolveActors: createActorResolver(platformId),
     });
 
     it('stores concurrent writes in one transaction, each with its own answer', async () => {

@@ -298,7 +298,7 @@ async function storePage(
     }
   }
   if (statements.length === 0) return 0;
-  const resolveActor = createActorResolver(connection.platformId);
+  const resolveActors = createActorResolver(connection.platformId);
   const store = async (batch: Statement[]) => {
     const { stored, queuedWork } = await storeStatements({
       db: deps.db,
@@ -306,7 +306,7 @@ async function storePage(
       credential: { key: pulledCredentialKey(connection.id) },
       source: 'platform',
       publicUrl: deps.publicUrl,
-      resolveActor,
+      resolveActors,
       onStatementsStored: deps.onStatementsStored,
     });
     if (queuedWork) deps.onWorkQueued();
