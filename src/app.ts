@@ -51,6 +51,7 @@ import { createVerifyRouter } from './web/verify-routes.js';
 import { createWalletPages } from './web/wallet-pages.js';
 import { createWalletExchangeRouter } from './wallets/lcw/wallet-exchange-routes.js';
 import { createOid4vciRouter } from './wallets/oid4vci/oid4vci-routes.js';
+import { deleteExpiredHandOffs } from './wallets/expired-hand-offs.js';
 import { createRosterRouter } from './web/roster-routes.js';
 import {
   SESSION_COOKIE,
@@ -257,7 +258,11 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   const ruleSync = setInterval(() => void syncRules(), 5000);
   ruleSync.unref();
   const maintenance = setInterval(() => {
-    Promise.all([lti.storage.deleteExpired(), deleteExpiredSessions(db)]).catch((error: unknown) =>
+    Promise.all([
+      lti.storage.deleteExpired(),
+      deleteExpiredSessions(db),
+      deleteExpiredHandOffs(db),
+    ]).catch((error: unknown) =>
       logger.warn('db', 'clean-up of expired records failed', { error }),
     );
   }, MAINTENANCE_INTERVAL_MS);
