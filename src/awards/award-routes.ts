@@ -8,8 +8,7 @@ import {
   setAchievementTags,
   setActivityTags,
 } from './teacher-review.js';
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../xapi/validate/uuid.js';
 
 /**
  * The teacher's JSON API for awards, for the course of the session:
@@ -43,7 +42,7 @@ export function createAwardRouter(deps: {
   });
   router.put(`/api/achievements/:id/tags`, ...teacherOnly, json, async (req, res) => {
     const id = String(req.params.id);
-    if (!UUID_PATTERN.test(id)) throw new NotFoundError(`No achievement ${id} in this course`);
+    if (!isUuid(id)) throw new NotFoundError(`No achievement ${id} in this course`);
     res.json(await setAchievementTags(db, courseIdOf(res), id, req.body));
   });
   return router;

@@ -2,8 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { awards } from '../db/schema.js';
 import { CredentialNotYoursError, CredentialRevokedError, NotFoundError } from '../errors.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../xapi/validate/uuid.js';
 
 /**
  * The award `awardId` when it belongs to the learner `userId` and is not revoked: what a learner
@@ -15,7 +14,7 @@ export async function findOwnValidAward(
   awardId: string,
   userId: string,
 ): Promise<{ id: string; achievementId: string }> {
-  if (!UUID.test(awardId))
+  if (!isUuid(awardId))
     throw new NotFoundError(`No credential with id ${awardId} was issued here.`);
   const [award] = await db
     .select({

@@ -22,6 +22,7 @@ import type {
   MicroCredentialObject,
   OpenBadgeCredential,
 } from './open-badge-credential.js';
+import { isUuid } from '../xapi/validate/uuid.js';
 
 /** A salted hash of an identity, as hashEmailIdentity makes it. */
 export type HashedIdentity = {
@@ -111,7 +112,6 @@ export type MicroCredentialInput = {
 };
 
 const CONTEXTS = [VC_V2_CONTEXT_URL, OB_V3P0_CONTEXT_URL, OB_V3P0_EXTENSIONS_CONTEXT_URL];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SCORE_FRAGMENT = 'score';
 
 /**
@@ -397,7 +397,7 @@ function isoSeconds(date: Date): string {
 
 function checkInput(input: CredentialInput): void {
   const { achievement, issuer, recipient } = input;
-  if (!UUID.test(input.credentialId)) throw new TypeError('credentialId must be a UUID');
+  if (!isUuid(input.credentialId)) throw new TypeError('credentialId must be a UUID');
   if (!(input.issuedAt instanceof Date) || Number.isNaN(input.issuedAt.getTime())) {
     throw new TypeError('issuedAt must be a valid Date');
   }

@@ -4,8 +4,7 @@ import { createAchievement } from '../awards/create-achievement.js';
 import { courses } from '../db/schema.js';
 import { BadRequestError } from '../errors.js';
 import type { CommandContext } from './command-context.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../xapi/validate/uuid.js';
 
 export const usage =
   'microcred achievement create --course COURSE_ID --name NAME --description TEXT --criteria TEXT --rule JSON [--ects N] [--eqf-level N]';
@@ -24,7 +23,7 @@ export async function achievementCreate(context: CommandContext, args: string[])
       'eqf-level': { type: 'string' },
     },
   });
-  const [course] = UUID.test(values.course ?? '')
+  const [course] = isUuid(values.course ?? '')
     ? await context.db
         .select({ id: courses.id })
         .from(courses)

@@ -15,8 +15,7 @@ import {
   type ElmCredential,
   type ElmExportInput,
 } from './build-elm-credential.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../xapi/validate/uuid.js';
 
 /** The columns of an award the export reads, with its learner and issuer profile id. */
 const awardColumns = {
@@ -52,7 +51,7 @@ export async function loadAwardElm(
 ): Promise<{ name: string; credential: ElmCredential }> {
   const { awardId, publicUrl } = options;
   const notFound = new NotFoundError(`No credential with id ${awardId} was issued here.`);
-  if (!UUID.test(awardId)) throw notFound;
+  if (!isUuid(awardId)) throw notFound;
   const [award] = await db
     .select(awardColumns)
     .from(awards)
@@ -87,7 +86,7 @@ export async function loadAchievementElm(
   options: { achievementId: string; courseId: string; version?: number; publicUrl: string },
 ): Promise<{ name: string; credentials: ElmCredential[] }> {
   const { achievementId, courseId, version, publicUrl } = options;
-  if (!UUID.test(achievementId)) throw new NotFoundError('No such achievement');
+  if (!isUuid(achievementId)) throw new NotFoundError('No such achievement');
   const [current] = await db
     .select()
     .from(achievements)

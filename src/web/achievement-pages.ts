@@ -48,9 +48,9 @@ import {
 import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
 import { chooseLocale } from './i18n.js';
 import { LOCALE_COOKIE, type PageContext, type RenderView } from './views.js';
+import { isUuid } from '../xapi/validate/uuid.js';
 
 const MAX_IMAGE_BYTES = 1024 * 1024;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /**
@@ -341,7 +341,7 @@ function inputOf(achievement: Achievement) {
 
 async function courseAchievement(db: Db, res: Response, id: unknown) {
   const { courseId } = sessionOf(res);
-  if (typeof id !== 'string' || !UUID.test(id)) throw new NotFoundError('No such achievement');
+  if (typeof id !== 'string' || !isUuid(id)) throw new NotFoundError('No such achievement');
   const [achievement] = await db
     .select()
     .from(achievements)

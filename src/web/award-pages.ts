@@ -10,8 +10,8 @@ import type { Db } from '../db/database.js';
 import { NotFoundError } from '../errors.js';
 import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
 import type { RenderView } from './views.js';
+import { isUuid } from '../xapi/validate/uuid.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STATUS_MESSAGES = ['revoked', 'reinstated', 'gradeQueued', 'gradeAlreadyQueued'] as const;
 const MAX_REASON_LENGTH = 1000;
 
@@ -128,6 +128,6 @@ export function createAwardPages(deps: {
 
 function awardIdOf(raw: unknown): string {
   const id = String(raw);
-  if (!UUID.test(id)) throw new NotFoundError(`No award ${id} in this course`);
+  if (!isUuid(id)) throw new NotFoundError(`No award ${id} in this course`);
   return id.toLowerCase();
 }

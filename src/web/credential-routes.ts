@@ -13,8 +13,8 @@ import { BadRequestError, NotFoundError } from '../errors.js';
 import { credentialElements } from './credential-page.js';
 import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
 import type { RenderView } from './views.js';
+import { isUuid } from '../xapi/validate/uuid.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type Format = 'json' | 'jwt' | 'png' | 'svg';
 
 /**
@@ -166,7 +166,7 @@ export function createCredentialRouter(deps: {
 function parseId(raw: string): { id: string; format: Format | null } {
   const match = /^(.*?)(?:\.(json|jwt|png|svg))?$/.exec(raw);
   const id = match?.[1] ?? raw;
-  if (!UUID.test(id)) throw new NotFoundError(`No credential with id ${raw} was issued here.`);
+  if (!isUuid(id)) throw new NotFoundError(`No credential with id ${raw} was issued here.`);
   return { id: id.toLowerCase(), format: (match?.[2] as Format | undefined) ?? null };
 }
 
@@ -199,7 +199,7 @@ async function findAchievementVersion(
   id: string,
   version: number,
 ): Promise<Record<string, unknown>> {
-  if (!UUID.test(id) || !Number.isInteger(version)) throw new NotFoundError('No such achievement');
+  if (!isUuid(id) || !Number.isInteger(version)) throw new NotFoundError('No such achievement');
   const [current] = await db.select().from(achievements).where(eq(achievements.id, id));
   if (current?.version === version) return current as unknown as Record<string, unknown>;
   const [old] = await db

@@ -21,8 +21,7 @@ import {
   WalletPresentationInvalidError,
 } from './wallet-exchange-errors.js';
 import { exchangeOrigin, exchangeUrl } from './wallet-links.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../xapi/validate/uuid.js';
 
 const exchangeRequestSchema = z.strictObject({
   protocol: z.enum(['lcw-direct', 'vc-api'], 'must be "lcw-direct" or "vc-api"'),
@@ -200,7 +199,7 @@ function parseExchangeRequest(body: unknown): z.output<typeof exchangeRequestSch
 
 function exchangeIdOf(raw: unknown): string {
   const id = String(raw);
-  if (!UUID.test(id)) {
+  if (!isUuid(id)) {
     throw new WalletExchangeUnknownError(
       `No wallet exchange ${id.slice(0, 40)} is open here: ask for a new link on your credentials page.`,
     );
