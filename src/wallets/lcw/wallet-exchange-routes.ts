@@ -6,6 +6,7 @@ import type { SignedOpenBadgeCredential } from '../../badges/open-badge-credenti
 import type { Logger } from '../../config/logger.js';
 import type { Db } from '../../db/database.js';
 import { BadRequestError } from '../../errors.js';
+import { requireJsonBody } from '../../web/require-json-body.js';
 import { requireSession, sessionOf } from '../../web/session-auth.js';
 import { credentialPresentation, didAuthenticationRequest } from './vc-api-messages.js';
 import { createDidAuthVerifier } from './verify-did-auth.js';
@@ -58,7 +59,7 @@ export function createWalletExchangeRouter(deps: {
   router.post(
     '/api/credentials/:id/wallet-exchanges',
     requireSession(db),
-    requireJson,
+    requireJsonBody('{ "protocol": "lcw-direct" | "vc-api", "bindToHolder": true | false }'),
     express.json({ limit: '4kb' }),
     async (req, res) => {
       const { protocol, bindToHolder } = parseExchangeRequest(req.body);
@@ -175,16 +176,6 @@ const walletJson = express.json({
   limit: '16kb',
   type: ['application/json', 'application/*+json'],
 });
-
-/** A JSON API call with a session cookie must be JSON: a cross-site form cannot send that. */
-const requireJson: RequestHandler = (req, _res, next) => {
-  if (!req.is('application/json')) {
-    throw new BadRequestError(
-      'Send the request body as JSON, with Content-Type: application/json.',
-    );
-  }
-  next();
-};
 
 function parseExchangeRequest(body: unknown): z.output<typeof exchangeRequestSchema> {
   const parsed = exchangeRequestSchema.safeParse(body);

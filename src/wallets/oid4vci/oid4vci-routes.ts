@@ -6,6 +6,7 @@ import type { HolderCredentialIssuer } from '../../badges/holder-credential.js';
 import type { Logger } from '../../config/logger.js';
 import type { Db } from '../../db/database.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../../errors.js';
+import { requireJsonBody } from '../../web/require-json-body.js';
 import { requireSession, sessionOf } from '../../web/session-auth.js';
 import { createCredentialOffer } from './credential-offer.js';
 import { issueCredentialNonce } from './credential-nonces.js';
@@ -237,15 +238,7 @@ export function createOid4vciRouter(deps: {
   router.post(
     '/api/credentials/:id/credential-offers',
     requireSession(db),
-    (req, res, next) => {
-      // A cross-site form can post urlencoded or plain text, never JSON: JSON only.
-      if (!req.is('application/json')) {
-        throw new BadRequestError(
-          'Send the request as Content-Type: application/json, with { "txCode": true } or { "txCode": false }.',
-        );
-      }
-      next();
-    },
+    requireJsonBody('{ "txCode": true } or { "txCode": false }'),
     express.json({ limit: '1kb' }),
     async (req, res) => {
       const withTxCode = (req.body as { txCode?: unknown } | undefined)?.txCode ?? false;
