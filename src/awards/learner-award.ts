@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
-import { awards } from '../db/schema.js';
+import { achievements, awards } from '../db/schema.js';
 import { CredentialNotYoursError, CredentialRevokedError, NotFoundError } from '../errors.js';
 import { isUuid } from '../xapi/validate/uuid.js';
 
@@ -13,17 +13,18 @@ export async function findOwnValidAward(
   db: Db,
   awardId: string,
   userId: string,
-): Promise<{ id: string; achievementId: string }> {
+): Promise<{ id: string; achievementName: string }> {
   if (!isUuid(awardId))
     throw new NotFoundError(`No credential with id ${awardId} was issued here.`);
   const [award] = await db
     .select({
       id: awards.id,
       userId: awards.userId,
-      achievementId: awards.achievementId,
+      achievementName: achievements.name,
       revokedAt: awards.revokedAt,
     })
     .from(awards)
+    .innerJoin(achievements, eq(achievements.id, awards.achievementId))
     .where(eq(awards.id, awardId));
   if (!award) throw new NotFoundError(`No credential with id ${awardId} was issued here.`);
   if (award.userId !== userId) {
@@ -34,5 +35,5 @@ export async function findOwnValidAward(
       'This credential has been revoked; it can no longer be sent to a wallet.',
     );
   }
-  return { id: award.id, achievementId: award.achievementId };
+  return { id: award.id, achievementName: award.achievementName };
 }

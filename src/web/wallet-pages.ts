@@ -1,8 +1,6 @@
-import { eq } from 'drizzle-orm';
 import express, { type RequestHandler, type Router } from 'express';
 import { findOwnValidAward } from '../awards/learner-award.js';
 import type { Db } from '../db/database.js';
-import { achievements } from '../db/schema.js';
 import { BadRequestError } from '../errors.js';
 import { createWalletExchange } from '../wallets/lcw/wallet-exchange.js';
 import { createCredentialOffer } from '../wallets/oid4vci/credential-offer.js';
@@ -39,11 +37,7 @@ export function createWalletPages(deps: {
       // The page carries single-use codes: keep it out of every cache and the history's copy.
       res.set('Cache-Control', 'no-store');
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const [achievement] = await db
-        .select({ name: achievements.name })
-        .from(achievements)
-        .where(eq(achievements.id, award.achievementId));
-      const achievementName = achievement?.name ?? '';
+      const { achievementName } = award;
       const minutesUntil = (expiresAt: Date) =>
         Math.max(1, Math.round((expiresAt.getTime() - Date.now()) / 60_000));
       if (body.wallet === 'lcw') {
