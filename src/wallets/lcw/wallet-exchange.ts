@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, gt, isNotNull, isNull, notExists, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/database.js';
 import { awards, walletExchanges } from '../../db/schema.js';
-import { CredentialRevokedError, NotFoundError } from '../../errors.js';
+import { CredentialRevokedError } from '../../errors.js';
 import {
   WalletExchangeExpiredError,
   WalletExchangeUnknownError,
@@ -35,9 +35,8 @@ export type OpenWalletExchange = {
  * Opens a single-use hand-off of an award's credential to a Learner Credential Wallet, with a
  * fresh random challenge the wallet must sign, valid for WALLET_EXCHANGE_LIFETIME_SECONDS.
  * `bindToHolder` asks for the credential subject to become the wallet's DID. Whether the
- * award is the caller's to hand out is the caller's check.
- * Throws NotFoundError for an unknown award, CredentialRevokedError (409) for a
- * revoked one.
+ * award exists, is valid and is the caller's to hand out is the caller's check
+ * (findOwnValidAward); the exchange is refused later if the award is revoked meanwhile.
  */
 export async function createWalletExchange(
   db: Executor,
@@ -50,12 +49,6 @@ export async function createWalletExchange(
   },
 ): Promise<CreatedWalletExchange> {
   const { awardId, protocol, bindToHolder, publicUrl, now = new Date() } = input;
-  const [award] = await db
-    .select({ revokedAt: awards.revokedAt })
-    .from(awards)
-    .where(eq(awards.id, awardId));
-  if (!award) throw new NotFoundError(`No credential with id ${awardId} was issued here.`);
-  if (award.revokedAt) throw revoked();
   const challenge = randomUUID();
   const expiresAt = new Date(now.getTime() + WALLET_EXCHANGE_LIFETIME_SECONDS * 1000);
   const [created] = await db

@@ -1,9 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { CredentialOfferObject } from '@openid4vc/openid4vci';
-import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/database.js';
-import { awards, credentialOffers } from '../../db/schema.js';
-import { CredentialRevokedError, NotFoundError } from '../../errors.js';
+import { credentialOffers } from '../../db/schema.js';
 import { hashSecret, hashTxCode } from './hash-secret.js';
 import { CREDENTIAL_CONFIGURATION_IDS, PRE_AUTHORIZED_CODE_GRANT } from './issuer-metadata.js';
 
@@ -27,25 +25,14 @@ export type CreatedCredentialOffer = {
  * `withTxCode` the wallet must also send a 6-digit transaction code, which the learner reads
  * on the page showing the QR code (§4.1.1 `tx_code`), so a photographed QR code alone redeems
  * nothing. Only hashes of the codes are stored.
- * The caller checks that the award is the learner's own. Throws NotFoundError for an unknown
- * award and CredentialRevokedError for a revoked one.
+ * The caller checks that the award exists, is valid and is the learner's own
+ * (findOwnValidAward); the credential endpoint refuses it if it is revoked meanwhile.
  */
 export async function createCredentialOffer(
   db: Db,
   options: { awardId: string; publicUrl: string; withTxCode: boolean; now?: Date },
 ): Promise<CreatedCredentialOffer> {
   const { awardId, publicUrl, withTxCode, now = new Date() } = options;
-  const [award] = await db
-    .select({ revokedAt: awards.revokedAt })
-    .from(awards)
-    .where(eq(awards.id, awardId));
-  if (!award) throw new NotFoundError(`No credential with id ${awardId} was issued here.`);
-  if (award.revokedAt) {
-    throw new CredentialRevokedError(
-      'This credential has been revoked; it can no longer go to a wallet.',
-    );
-  }
-
   const preAuthorizedCode = randomBytes(32).toString('base64url');
   const txCode = withTxCode
     ? String(randomInt(0, 10 ** TX_CODE_LENGTH)).padStart(TX_CODE_LENGTH, '0')
