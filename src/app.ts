@@ -22,6 +22,7 @@ import { resolveSecret } from './config/secret.js';
 import type { Settings } from './config/settings.js';
 import { openDatabase, ping, type Database, type StorageMode } from './db/database.js';
 import { createLtiProvider } from './lti/lti-provider.js';
+import { deleteExpiredIssuedNonces } from './lti/launch/issued-nonces.js';
 import { deleteExpiredSessions } from './lti/sessions.js';
 import { openToolKeyring } from './lti/tool-key.js';
 import { createLrsRouter } from './xapi/lrs-router.js';
@@ -260,6 +261,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   const maintenance = setInterval(() => {
     Promise.all([
       lti.storage.deleteExpired(),
+      deleteExpiredIssuedNonces(db),
       deleteExpiredSessions(db),
       deleteExpiredHandOffs(db),
     ]).catch((error: unknown) =>

@@ -132,6 +132,19 @@ export const ltijsRecords = pgTable(
   ],
 );
 
+/**
+ * Nonces the tool sent in OIDC authentication requests (LTI 1.3 core 5.1.1.3), each good for
+ * one launch with the state it was sent with; with the login parameters that started it, to
+ * restart the launch in a window of its own when the LMS frame blocked the tool's cookie.
+ * A launch deletes its nonce when it is recorded; abandoned ones expire.
+ */
+export const ltiIssuedNonces = pgTable('lti_issued_nonces', {
+  nonce: text('nonce').primaryKey(),
+  state: text('state').notNull(),
+  login: jsonb('login').$type<Record<string, string>>().notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+});
+
 export const courses = pgTable(
   'courses',
   {

@@ -7,9 +7,12 @@ import { MicrocredError } from '../errors.js';
 import { LtijsStorage } from './ltijs-storage.js';
 import { checkDeploymentRegistered } from './launch/check-deployment-registered.js';
 import { checkIssuedAt } from './launch/check-issued-at.js';
-import { checkNonceIssued } from './launch/check-nonce-issued.js';
+import { checkStatePresent, nonceNotIssuedRefusal } from './launch/check-nonce-issued.js';
+import { findIssuedLogin, recordIssuedNonce } from './launch/issued-nonces.js';
 import { describeLaunchError } from './launch/describe-launch-error.js';
+import { launchPrechecks, type LaunchPrechecks } from './launch/launch-prechecks.js';
 import { LaunchRefusal, readLaunchRequest } from './launch/launch-request.js';
+import { createPlatformKeys } from './launch/platform-keys.js';
 import { createRegistrationRouter, type RegistrationPages } from './registration-router.js';
 import { recordLaunch, type LtijsLaunchToken, type RecordedLaunch } from './record-launch.js';
 import type { ToolKeyring } from './tool-key.js';
@@ -25,6 +28,12 @@ const LOGIN_PARAMETERS = [
   'client_id',
   'lti_deployment_id',
 ];
+
+/** The nonce and state of an authentication response, checked when the launch is recorded. */
+interface LaunchAuthentication {
+  nonce: string;
+  state: string;
+}
 
 /** The OIDC login initiation parameters (LTI 1.3 core 5.1.1) a login came with. */
 function loginParameters(params: Record<string, unknown>): Record<string, string> {
@@ -87,6 +96,7 @@ export function createLtiProvider(
     keyring: options.keyring,
   });
 
+  const platformKeys = createPlatformKeys();
   const provider = new ltijs.Provider.constructor();
   provider.setup(
     createHmac('sha256', options.secret).update('microcred:ltijs').digest('base64url'),
@@ -104,12 +114,21 @@ export function createLtiProvider(
     },
   );
 
-  const rejectLaunch = (req: Request, res: Response, error: unknown) => {
-    const page = describeLaunchError(error);
-    const login = res.locals.login as Record<string, string> | undefined;
-    if (page.code === 'LTI_MISSING_VALIDATION_COOKIE' && login) {
-      // The browser blocked our cookie inside the LMS frame; a window of its own has first-party cookies.
-      page.newWindowUrl = `${options.publicUrl}/lti/login?${new URLSearchParams(login)}`;
+  const rejectLaunch = async (req: Request, res: Response, error: unknown) => {
+    let page = describeLaunchError(error);
+    const authentication = res.locals.authentication as LaunchAuthentication | undefined;
+    if (page.code === 'LTI_MISSING_VALIDATION_COOKIE' && authentication) {
+      try {
+        const login = await findIssuedLogin(db, authentication.nonce, authentication.state);
+        if (login) {
+          // The browser blocked our cookie inside the LMS frame; a window of its own has first-party cookies.
+          page.newWindowUrl = `${options.publicUrl}/lti/login?${new URLSearchParams(login)}`;
+        } else {
+          page = describeLaunchError(nonceNotIssuedRefusal());
+        }
+      } catch (lookupError) {
+        logger.error('lti', 'issued nonce lookup failed', { error: lookupError });
+      }
     }
     logger.warn('lti', 'launch rejected', { reason: page.code, path: req.path });
     renderError(page, req, res);
@@ -120,6 +139,7 @@ export function createLtiProvider(
       const recorded = await recordLaunch(
         db,
         token as LtijsLaunchToken,
+        res.locals.authentication as LaunchAuthentication,
         webOrigin(req.get('origin')),
       );
       logger.info('lti', 'launch', {
@@ -199,7 +219,7 @@ export function createLtiProvider(
       const nonce = params.get('nonce');
       const state = params.get('state');
       if (!nonce || !state) return redirect(url);
-      storage.recordIssuedNonce(nonce, state, login).then(
+      recordIssuedNonce(db, { nonce, state, login }).then(
         () => redirect(url),
         (error: unknown) => next(error),
       );
@@ -220,17 +240,26 @@ export function createLtiProvider(
     '/launch',
     express.urlencoded({ extended: false, limit: '64kb' }),
     async (req, res, next) => {
+      let prechecks: LaunchPrechecks;
       try {
         const launch = readLaunchRequest(req.body);
         checkIssuedAt(launch, ID_TOKEN_MAX_AGE_SECONDS, new Date());
-        await checkDeploymentRegistered(db, launch);
-        res.locals.login = await checkNonceIssued(storage, launch);
+        const { jwksUrl } = await checkDeploymentRegistered(db, launch);
+        checkStatePresent(launch);
+        const { nonce } = launch.claims;
+        const authentication = {
+          nonce: typeof nonce === 'string' ? nonce : '',
+          state: String(launch.state),
+        };
+        res.locals.authentication = authentication;
+        const signingKey = await platformKeys.signingKeyFor(jwksUrl, launch.header);
+        prechecks = { nonce: authentication.nonce, jwksUrl, signingKey };
       } catch (error) {
         if (error instanceof LaunchRefusal) return rejectLaunch(req, res, error);
         return next(error);
       }
       markBodyParsed(req);
-      next();
+      launchPrechecks.run(prechecks, next);
     },
   );
   router.use(provider.app);

@@ -4,6 +4,7 @@ import type { Db } from '../db/database.js';
 import { decryptText, encryptText } from '../db/encryption.js';
 import { ltijsRecords, platforms, signingKeys } from '../db/schema.js';
 import type { PendingRegistration } from './dynamic-registration.js';
+import { launchPrechecks } from './launch/launch-prechecks.js';
 import { publicKeyPemFromJwk, type ToolKeyring } from './tool-key.js';
 
 /**
@@ -26,24 +27,26 @@ import { publicKeyPemFromJwk, type ToolKeyring } from './tool-key.js';
  * - `platform`: read from our `platforms` table (active registrations only); platforms are
  *   registered through microcred (CLI, admin API, dynamic registration), never through ltijs,
  *   so writes are refused. Every platform signs with the tool's current key, whose kid is the
- *   one ltijs puts in client assertions.
+ *   one ltijs puts in client assertions. During a launch microcred has prechecked, the platform
+ *   comes with the id_token's signing key (RSA_KEY) instead of its key set URL (JWK_SET), so
+ *   ltijs does not fetch the key set again (see launch/launch-prechecks.ts).
  * - `platformStatus`: registrations that reach ltijs are active (inactive ones are not listed).
  * - `publickey` / `privatekey`: the tool keys from `signing_keys`; read only.
  * - `nonce`, `state`, `accesstoken`: `ltijs_records`, each with the lifetime below; expired
- *   records are invisible and removed by `deleteExpired()`.
+ *   records are invisible and removed by `deleteExpired()`. The nonce of a launch microcred
+ *   checks itself is not kept twice (see `isNonceCheckedByTool`).
  * - `idtoken`, `contexttoken`: not kept. ltijs writes both at every launch for its `ltik`
  *   sessions, which "ltiaas" mode (ours: microcred opens its own session) never reads; keeping
  *   them would cost eight database round trips per launch for nothing.
  *
- * Beside the plugin contract it keeps other short-lived LTI records of ours: the nonces the
- * tool issued at login (`issuednonce`), which ltijs does not keep, so a launch can prove its
- * nonce is ours (see launch/check-nonce-issued.ts), and dynamic registrations waiting for the
- * administrator's choices (`pendingregistration`).
+ * Beside the plugin contract it keeps dynamic registrations waiting for the administrator's
+ * choices (`pendingregistration`).
  */
 export class LtijsStorage {
   readonly #db: Db;
   readonly #secret: string;
   readonly #keyring: ToolKeyring;
+  readonly #platformsFound = new Map<string, { rows: PlatformRow[]; foundAt: number }>();
 
   constructor(options: { db: Db; secret: string; keyring: ToolKeyring }) {
     this.#db = options.db;
@@ -60,12 +63,13 @@ export class LtijsStorage {
   }
 
   async Get(encryptionKey: unknown, collection: string, query?: Query): Promise<Item[] | false> {
+    if (isNonceCheckedByTool(collection, query)) return false;
     const rows = await this.#read(collection, query ?? {}, Boolean(encryptionKey));
     return rows.length === 0 ? false : rows;
   }
 
   async Insert(encryptionKey: unknown, collection: string, item: Item, index?: Query) {
-    if (NOT_KEPT.has(collection)) return true;
+    if (NOT_KEPT.has(collection) || isNonceCheckedByTool(collection, item)) return true;
     const lifetime = recordLifetimeSeconds(collection);
     await this.#db
       .insert(ltijsRecords)
@@ -107,30 +111,6 @@ export class LtijsStorage {
     recordLifetimeSeconds(collection);
     await this.#db.delete(ltijsRecords).where(matches(collection, query));
     return true;
-  }
-
-  /**
-   * Remembers a nonce sent in an authentication request, bound to that request's state, with
-   * the login parameters that started it (to restart the launch in a new window if need be).
-   */
-  async recordIssuedNonce(
-    nonce: string,
-    state: string,
-    login: Record<string, string>,
-  ): Promise<void> {
-    await this.Insert(false, ISSUED_NONCE, { nonce, state, login });
-  }
-
-  /**
-   * For a nonce issued with this state and not yet used or expired: the login parameters it
-   * was issued for, once. Null otherwise.
-   */
-  async consumeIssuedNonce(nonce: string, state: string): Promise<Record<string, string> | null> {
-    const [deleted] = await this.#db
-      .delete(ltijsRecords)
-      .where(and(matches(ISSUED_NONCE, { nonce, state }), gt(ltijsRecords.expiresAt, new Date())))
-      .returning({ data: ltijsRecords.data });
-    return deleted ? ((deleted.data.login as Record<string, string> | undefined) ?? {}) : null;
   }
 
   /** Keeps a dynamic registration waiting for the administrator's choices; returns its id. */
@@ -188,13 +168,9 @@ export class LtijsStorage {
 
   async #readPlatforms(query: Query): Promise<Item[]> {
     if (typeof query.platformUrl !== 'string') return [];
-    const conditions = [eq(platforms.issuer, query.platformUrl), eq(platforms.isActive, true)];
-    if (typeof query.clientId === 'string') conditions.push(eq(platforms.clientId, query.clientId));
-    const rows = await this.#db
-      .select()
-      .from(platforms)
-      .where(and(...conditions));
+    const rows = await this.#activePlatforms(query.platformUrl, query.clientId);
     const { kid } = await this.#keyring.current();
+    const prechecks = launchPrechecks.getStore();
     return rows.map((row) => ({
       platformName: row.name,
       platformUrl: row.issuer,
@@ -203,8 +179,29 @@ export class LtijsStorage {
       accesstokenEndpoint: row.tokenUrl,
       authorizationServer: row.tokenAudience ?? row.tokenUrl,
       kid,
-      authConfig: { method: 'JWK_SET', key: row.jwksUrl },
+      authConfig:
+        prechecks?.jwksUrl === row.jwksUrl
+          ? { method: 'RSA_KEY', key: prechecks.signingKey }
+          : { method: 'JWK_SET', key: row.jwksUrl },
     }));
+  }
+
+  /** Active registrations for an issuer (and client); ones found are remembered for a minute. */
+  async #activePlatforms(issuer: string, clientId: unknown): Promise<PlatformRow[]> {
+    const key = `${issuer}\n${typeof clientId === 'string' ? clientId : ''}`;
+    const known = this.#platformsFound.get(key);
+    if (known && Date.now() - known.foundAt < PLATFORMS_FOUND_CACHE_MS) return known.rows;
+    const conditions = [eq(platforms.issuer, issuer), eq(platforms.isActive, true)];
+    if (typeof clientId === 'string') conditions.push(eq(platforms.clientId, clientId));
+    const rows = await this.#db
+      .select()
+      .from(platforms)
+      .where(and(...conditions));
+    if (rows.length > 0) {
+      if (this.#platformsFound.size >= PLATFORMS_FOUND_CACHE_LIMIT) this.#platformsFound.clear();
+      this.#platformsFound.set(key, { rows, foundAt: Date.now() });
+    }
+    return rows;
   }
 
   async #readToolKeys(collection: 'publickey' | 'privatekey', query: Query): Promise<Item[]> {
@@ -234,9 +231,29 @@ export class LtijsStorage {
 
 type Item = Record<string, unknown>;
 type Query = Record<string, unknown>;
+type PlatformRow = typeof platforms.$inferSelect;
+
+/**
+ * How long a platform registration found active is used without reading it again, like the
+ * deployment check: a registration deactivated or changed reaches launches within a minute.
+ */
+const PLATFORMS_FOUND_CACHE_MS = 60_000;
+const PLATFORMS_FOUND_CACHE_LIMIT = 1_000;
+
+/**
+ * ltijs checks an id_token's nonce was not received before and records it; for a launch whose
+ * nonce microcred checks and consumes itself when recording it (issued by this tool with this
+ * state, once), both are redundant.
+ */
+function isNonceCheckedByTool(collection: string, query: Query | undefined): boolean {
+  return (
+    collection === 'nonce' &&
+    query?.nonce !== undefined &&
+    query.nonce === launchPrechecks.getStore()?.nonce
+  );
+}
 
 const NOT_KEPT = new Set(['idtoken', 'contexttoken']);
-const ISSUED_NONCE = 'issuednonce';
 const PENDING_REGISTRATION = 'pendingregistration';
 
 /** How long ltijs may find each kind of record, as ltijs's own MongoDB TTL indexes had it. */
@@ -244,7 +261,6 @@ const RECORD_LIFETIME_SECONDS: Record<string, number> = {
   // ltijs keeps nonces 10 s; we keep them as long as any id_token could still be accepted.
   nonce: 3600,
   state: 600,
-  [ISSUED_NONCE]: 600,
   [PENDING_REGISTRATION]: 1800,
   accesstoken: 3600,
 };

@@ -5,6 +5,7 @@ import {
   deepLinkingRequests,
   deployments,
   enrolments,
+  ltiIssuedNonces,
   platforms,
   sessions,
   users,
@@ -15,6 +16,7 @@ import {
   LtiDeepLinkingTeachersOnlyError,
   LtiDeploymentUnknownError,
 } from '../errors.js';
+import { nonceNotIssuedRefusal } from './launch/check-nonce-issued.js';
 import { courseRoleFromLtiRoles, type CourseRole } from './roles.js';
 import { platformFrameOrigins } from './platform-registry.js';
 import { newSessionToken } from './sessions.js';
@@ -52,14 +54,17 @@ export interface RecordedLaunch {
 const DEEP_LINKING_LIFETIME_SECONDS = 3600;
 
 /**
- * Records a launch that ltijs has validated: checks what ltijs does not (the deployment is one
- * registered for this platform, the launch names a course), then upserts the user, the course
+ * Records a launch that ltijs has validated: checks what ltijs does not (the nonce is one this
+ * tool issued with this state, not used before; the deployment is one registered for this
+ * platform; the launch names a course), then consumes the nonce, upserts the user, the course
  * and the enrolment with its AGS endpoint, and opens a session, in one statement.
- * Throws LtiDeploymentUnknownError or LtiLaunchError; nothing is stored then.
+ * Throws LaunchRefusal (LTI_NONCE_NOT_ISSUED), LtiDeploymentUnknownError or LtiLaunchError;
+ * nothing is stored then.
  */
 export async function recordLaunch(
   db: Db,
   token: LtijsLaunchToken,
+  authentication: { nonce: string; state: string },
   launchOrigin: string | null = null,
 ): Promise<RecordedLaunch> {
   const context = token.platformContext;
@@ -88,18 +93,26 @@ export async function recordLaunch(
     agsScopes: context.endpoint?.scope ?? null,
   };
   const session = newSessionToken();
-  // One statement, atomic on its own, so a launch costs one round trip: the deployment check,
-  // the frame origin learned, the user, course, enrolment and session upserted, and for deep
-  // linking the request waiting for the teacher's choice. Without the deployment, nothing is
-  // written and no row comes back.
+  // One statement, atomic on its own, so a launch costs one round trip: the nonce consumed,
+  // the deployment check, the frame origin learned, the user, course, enrolment and session
+  // upserted, and for deep linking the request waiting for the teacher's choice. Without an
+  // issued nonce or without the deployment, nothing else is written and `launched` is empty.
   const result = await db.execute(sql`
-    with deployment as (
+    with issued as (
+      delete from ${ltiIssuedNonces}
+       where ${ltiIssuedNonces.nonce} = ${authentication.nonce}
+         and ${ltiIssuedNonces.state} = ${authentication.state}
+         and ${ltiIssuedNonces.expiresAt} > now()
+      returning 1
+    ),
+    deployment as (
       select ${platforms.id} as platform_id, ${platforms.issuer} as issuer,
              ${platforms.authUrl} as auth_url, ${platforms.frameOrigins} as frame_origins
         from ${platforms}
         join ${deployments} on ${deployments.platformId} = ${platforms.id}
        where ${platforms.issuer} = ${token.iss} and ${platforms.clientId} = ${token.clientId}
          and ${deployments.deploymentId} = ${token.deploymentId}
+         and exists (select 1 from issued)
     ),
     origin as (
       update ${platforms} set frame_origins = array_append(frame_origins, ${launchOrigin}::text)
@@ -156,13 +169,18 @@ export async function recordLaunch(
         from course cross join launched_user
        where ${deepLinking !== null}
       returning id
+    ),
+    launched as (
+      select deployment.issuer, deployment.auth_url, deployment.frame_origins,
+             launched_user.id as user_id, course.id as course_id,
+             (select id from deep_linking) as deep_linking_request_id
+        from deployment cross join launched_user cross join course
     )
-    select deployment.issuer, deployment.auth_url, deployment.frame_origins,
-           launched_user.id as user_id, course.id as course_id,
-           (select id from deep_linking) as deep_linking_request_id
-      from deployment cross join launched_user cross join course`);
+    select exists (select 1 from issued) as nonce_issued, launched.*
+      from (select) as one left join launched on true`);
   const row = (result as unknown as { rows: Record<string, unknown>[] }).rows[0];
-  if (!row) {
+  if (!row?.nonce_issued) throw nonceNotIssuedRefusal();
+  if (row.user_id === null) {
     throw new LtiDeploymentUnknownError(
       `Deployment "${token.deploymentId}" is not registered for this LMS. Ask your LMS administrator to register it with microcred.`,
     );

@@ -1,5 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
+import { launchPrechecks } from '../../src/lti/launch/launch-prechecks.js';
 import { LtijsStorage } from '../../src/lti/ltijs-storage.js';
 import { registerPlatform } from '../../src/lti/platform-registry.js';
 import { openToolKeyring, type ToolKey } from '../../src/lti/tool-key.js';
@@ -128,13 +130,36 @@ describe('LtijsStorage, the ltijs database plugin on our tables', () => {
     expect(await storage.Get(false, 'state', { state: 'old' })).toBe(false);
   });
 
-  describe('issued nonces', () => {
-    it('consumes an issued nonce once, for its own state only, giving back its login', async () => {
-      const login = { iss: 'https://lms.example', login_hint: 'u1' };
-      await storage.recordIssuedNonce('nonce-1', 'state-1', login);
-      expect(await storage.consumeIssuedNonce('nonce-1', 'other-state')).toBeNull();
-      expect(await storage.consumeIssuedNonce('nonce-1', 'state-1')).toEqual(login);
-      expect(await storage.consumeIssuedNonce('nonce-1', 'state-1')).toBeNull();
+  describe('during a launch microcred prechecked', () => {
+    const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey;
+    const prechecks = { nonce: 'n-checked', jwksUrl: 'https://lms.example/jwks', signingKey };
+
+    it("gives ltijs the id_token's signing key instead of the key set URL to fetch", async () => {
+      const [platform] =
+        (await launchPrechecks.run(prechecks, () =>
+          storage.Get(false, 'platform', { platformUrl: 'https://lms.example' }),
+        )) || [];
+      expect(platform?.authConfig).toEqual({ method: 'RSA_KEY', key: signingKey });
+    });
+
+    it('keeps the key set URL for a platform publishing its keys elsewhere', async () => {
+      const [platform] =
+        (await launchPrechecks.run({ ...prechecks, jwksUrl: 'https://other.example/jwks' }, () =>
+          storage.Get(false, 'platform', { platformUrl: 'https://lms.example' }),
+        )) || [];
+      expect(platform?.authConfig).toEqual({ method: 'JWK_SET', key: 'https://lms.example/jwks' });
+    });
+
+    it('leaves the check of that launch nonce to microcred, and keeps every other nonce', async () => {
+      await launchPrechecks.run(prechecks, async () => {
+        await storage.Insert(false, 'nonce', { nonce: 'n-checked' });
+        await storage.Insert(false, 'nonce', { nonce: 'n-other' });
+        expect(await storage.Get(false, 'nonce', { nonce: 'n-checked' })).toBe(false);
+      });
+      expect(await storage.Get(false, 'nonce', { nonce: 'n-checked' })).toBe(false);
+      expect(await storage.Get(false, 'nonce', { nonce: 'n-other' })).toEqual([
+        { nonce: 'n-other' },
+      ]);
     });
   });
 });

@@ -7,8 +7,16 @@ const DEPLOYMENT_CLAIM = 'https://purl.imsglobal.org/spec/lti/claim/deployment_i
 /** How long a deployment found registered is trusted without looking again. */
 const FOUND_CACHE_MS = 60_000;
 const FOUND_CACHE_LIMIT = 10_000;
-/** Per database handle: when each (issuer, deployment, client) was last found registered. */
-const foundByDatabase = new WeakMap<object, Map<string, number>>();
+/** Per database handle: each (issuer, deployment, client) found registered, and when. */
+const foundByDatabase = new WeakMap<
+  object,
+  Map<string, RegisteredPlatform & { foundAt: number }>
+>();
+
+export interface RegisteredPlatform {
+  /** Where the platform publishes the keys its id_tokens are signed with. */
+  readonly jwksUrl: string;
+}
 
 /**
  * The deployment id must be one registered for the platform and client the token names
@@ -16,8 +24,12 @@ const foundByDatabase = new WeakMap<object, Map<string, number>>();
  * check only refuses, and ltijs verifies the signature over the same claims afterwards.
  * A deployment found registered is remembered for a minute: this check refuses early, before
  * ltijs stores anything, and recordLaunch checks the deployment again with every launch.
+ * With an `aud` array and no `azp`, the platform is the first audience registered, as in ltijs.
  */
-export async function checkDeploymentRegistered(db: Db, launch: LaunchRequest): Promise<void> {
+export async function checkDeploymentRegistered(
+  db: Db,
+  launch: LaunchRequest,
+): Promise<RegisteredPlatform> {
   const deploymentId = launch.claims[DEPLOYMENT_CLAIM];
   if (typeof deploymentId !== 'string' || deploymentId === '') {
     throw new LaunchRefusal(
@@ -33,14 +45,17 @@ export async function checkDeploymentRegistered(db: Db, launch: LaunchRequest): 
     foundByDatabase.set(db, found);
   }
   const key = `${String(iss)}\n${deploymentId}\n${clientIds.join(' ')}`;
-  const foundAt = found.get(key);
-  if (foundAt !== undefined && Date.now() - foundAt < FOUND_CACHE_MS) return;
+  const known = found.get(key);
+  if (known !== undefined && Date.now() - known.foundAt < FOUND_CACHE_MS) return known;
   const rows = await db
-    .select({ clientId: platforms.clientId })
+    .select({ clientId: platforms.clientId, jwksUrl: platforms.jwksUrl })
     .from(platforms)
     .innerJoin(deployments, eq(deployments.platformId, platforms.id))
     .where(and(eq(platforms.issuer, String(iss)), eq(deployments.deploymentId, deploymentId)));
-  if (!rows.some((row) => clientIds.includes(row.clientId))) {
+  const platform = clientIds
+    .map((clientId) => rows.find((row) => row.clientId === clientId))
+    .find((row) => row !== undefined);
+  if (!platform) {
     throw new LaunchRefusal(
       'LTI_DEPLOYMENT_UNKNOWN',
       `Deployment "${deploymentId}" is not registered for this LMS. Ask your LMS administrator to register it with microcred.`,
@@ -48,5 +63,6 @@ export async function checkDeploymentRegistered(db: Db, launch: LaunchRequest): 
     );
   }
   if (found.size >= FOUND_CACHE_LIMIT) found.clear();
-  found.set(key, Date.now());
+  found.set(key, { jwksUrl: platform.jwksUrl, foundAt: Date.now() });
+  return { jwksUrl: platform.jwksUrl };
 }

@@ -1,10 +1,16 @@
-import { decodeJwt, type JWTPayload } from 'jose';
+import {
+  decodeJwt,
+  decodeProtectedHeader,
+  type JWTPayload,
+  type ProtectedHeaderParameters,
+} from 'jose';
 import { LtiLaunchError } from '../../errors.js';
 
 /** An id_token POST to the launch URL, with its claims decoded but not yet verified. */
 export interface LaunchRequest {
   readonly idToken: string;
   readonly state: string | undefined;
+  readonly header: ProtectedHeaderParameters;
   readonly claims: JWTPayload & Record<string, unknown>;
 }
 
@@ -21,8 +27,10 @@ export function readLaunchRequest(body: unknown): LaunchRequest {
       'The launch carried no id_token. Open the activity from your LMS course again.',
     );
   }
+  let header;
   let claims;
   try {
+    header = decodeProtectedHeader(idToken);
     claims = decodeJwt(idToken);
   } catch {
     throw new LaunchRefusal(
@@ -30,7 +38,12 @@ export function readLaunchRequest(body: unknown): LaunchRequest {
       'The launch carried an id_token that is not a JWT. Tell your LMS administrator.',
     );
   }
-  return { idToken, state: typeof form.state === 'string' ? form.state : undefined, claims };
+  return {
+    idToken,
+    state: typeof form.state === 'string' ? form.state : undefined,
+    header,
+    claims,
+  };
 }
 
 /** A refused launch, with the reason code logged and shown, and a message a person can act on. */
