@@ -394,7 +394,9 @@ function containsNul(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('\0');
   if (Array.isArray(value)) return value.some(containsNul);
   if (value !== null && typeof value === 'object') {
-    return Object.entries(value).some(([key, item]) => key.includes('\0') || containsNul(item));
+    for (const key of Object.keys(value)) {
+      if (key.includes('\0') || containsNul((value as Record<string, unknown>)[key])) return true;
+    }
   }
   return false;
 }
@@ -542,15 +544,12 @@ async function holdWritersLock(
   ids: readonly string[],
 ): Promise<{ clock: Date; voidedIds: string[] }> {
   const voidingTarget = sql`${statementsTable.statement} -> 'object' ->> 'id'`;
-  const idList = sql.join(
-    ids.map((id) => sql`${id}`),
-    sql`, `,
-  );
   const result = await tx.execute(sql`
     select pg_advisory_xact_lock_shared(${WRITERS_LOCK_KEY}::bigint),
       date_trunc('milliseconds', clock_timestamp()) as now,
       array(select ${voidingTarget} from ${statementsTable}
-             where ${statementsTable.verbId} = ${VOIDED_VERB_ID} and ${voidingTarget} in (${idList})
+             where ${statementsTable.verbId} = ${VOIDED_VERB_ID}
+               and ${voidingTarget} = any(array(select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)))
            ) as voided`);
   const row = rowsOf(result)[0] ?? {};
   return {

@@ -1,8 +1,8 @@
 import { describeJsonType, invalid } from './json-shape.js';
 
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
-/** Characters RFC 3987 never allows unescaped in an IRI. */
-const FORBIDDEN = new Set([...'<>"{}|\\^`']);
+/** Whitespace, control characters and the characters RFC 3987 never allows unescaped. */
+const NOT_IN_IRI = /[\s\x00-\x20\x7f-\x9f<>"{}|\\^`]/u;
 const PERCENT_NOT_FOLLOWED_BY_TWO_HEX = /%(?![0-9A-Fa-f]{2})/;
 
 /**
@@ -13,12 +13,7 @@ const PERCENT_NOT_FOLLOWED_BY_TWO_HEX = /%(?![0-9A-Fa-f]{2})/;
 export function isIri(value: string): boolean {
   const scheme = SCHEME.exec(value);
   if (!scheme || value.length === scheme[0].length) return false;
-  for (const character of value) {
-    const code = character.codePointAt(0) ?? 0;
-    if (code <= 0x20 || (code >= 0x7f && code <= 0x9f) || FORBIDDEN.has(character)) return false;
-    if (/\s/u.test(character)) return false;
-  }
-  return !PERCENT_NOT_FOLLOWED_BY_TWO_HEX.test(value);
+  return !NOT_IN_IRI.test(value) && !PERCENT_NOT_FOLLOWED_BY_TWO_HEX.test(value);
 }
 
 /** An IRL is an IRI meant to be resolved: it must also parse as a URL. */

@@ -105,5 +105,10 @@ export function required<T>(
 
 /** Drops the properties whose value is undefined, so the normalised JSON has only what was sent. */
 export function withoutUndefined<T extends object>(object: T): T {
-  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
+  const defined: Record<string, unknown> = {};
+  for (const key of Object.keys(object)) {
+    const value = (object as Record<string, unknown>)[key];
+    if (value !== undefined) defined[key] = value;
+  }
+  return defined as T;
 }
