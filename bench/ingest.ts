@@ -15,9 +15,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { ownCpuSeconds, postgresCpuSeconds, processCpuSeconds } from './cpu-use.js';
 
 const CLIENTS = 8;
 const BATCH_SIZE = 50;
@@ -92,13 +94,17 @@ interface PhaseResult {
   statements: number;
   seconds: number;
   latenciesMs: number[];
+  /** CPU microseconds per statement: the tool, the clients (this process), PostgreSQL. */
+  cpu: { tool: number; clients: number; postgres: number };
 }
 
 /** CLIENTS loops sending `size` statements per request until the phase ends. */
 async function runPhase(
   size: number,
   send: (body: Record<string, unknown>[]) => Promise<void>,
+  tool: ChildProcess,
 ): Promise<PhaseResult> {
+  const cpuBefore = cpuSeconds(tool);
   const latenciesMs: number[] = [];
   let statements = 0;
   const started = performance.now();
@@ -118,7 +124,28 @@ async function runPhase(
       }
     }),
   );
-  return { statements, seconds: (performance.now() - started) / 1000, latenciesMs };
+  const cpuAfter = cpuSeconds(tool);
+  const microsecondsEach = (key: keyof typeof cpuAfter) =>
+    ((cpuAfter[key] - cpuBefore[key]) * 1e6) / statements;
+  return {
+    statements,
+    seconds: (performance.now() - started) / 1000,
+    latenciesMs,
+    cpu: {
+      tool: microsecondsEach('tool'),
+      clients: microsecondsEach('clients'),
+      postgres: microsecondsEach('postgres'),
+    },
+  };
+}
+
+/** CPU seconds used so far by the tool, by this process (the clients), by PostgreSQL. */
+function cpuSeconds(tool: ChildProcess) {
+  return {
+    tool: processCpuSeconds(tool.pid ?? 0),
+    clients: ownCpuSeconds(),
+    postgres: postgresCpuSeconds(),
+  };
 }
 
 function p99(values: number[]): number {
@@ -179,7 +206,10 @@ async function main(): Promise<void> {
     (await cli(['xapi', 'credentials', 'create', '--name', 'bench'])).trim().split('\n').at(-1) ??
       '{}',
   ) as { key: string; secret: string };
-  const tool = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // BENCH_PROFILE=tool writes a CPU profile of the tool to bench/profiles/.
+  const profile =
+    process.env.BENCH_PROFILE === 'tool' ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [];
+  const tool = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -190,27 +220,43 @@ async function main(): Promise<void> {
   try {
     await waitForHealth(url, tool);
     const authorization = `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
-    const post = async (body: Record<string, unknown>[]) => {
-      const response = await fetch(`${url}/xapi/statements`, {
-        method: 'POST',
-        headers: {
-          Authorization: authorization,
-          'X-Experience-API-Version': '2.0.0',
-          'Content-Type': 'application/json',
-        },
-        body: JSON.stringify(body.length === 1 ? body[0] : body),
+    // node:http with keep-alive: the clients share the two cores with the tool and PostgreSQL,
+    // and fetch (undici) spends several times more CPU per request.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
+    const post = (body: Record<string, unknown>[]) =>
+      new Promise<void>((resolve, reject) => {
+        const request = http.request(
+          `${url}/xapi/statements`,
+          {
+            method: 'POST',
+            agent,
+            headers: {
+              Authorization: authorization,
+              'X-Experience-API-Version': '2.0.0',
+              'Content-Type': 'application/json',
+            },
+          },
+          (response) => {
+            const chunks: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => chunks.push(chunk));
+            response.on('end', () =>
+              response.statusCode === 200
+                ? resolve()
+                : reject(
+                    new Error(`POST answered ${response.statusCode}: ${Buffer.concat(chunks)}`),
+                  ),
+            );
+          },
+        );
+        request.on('error', reject);
+        request.end(JSON.stringify(body.length === 1 ? body[0] : body));
       });
-      if (response.status !== 200) {
-        throw new Error(`POST answered ${response.status}: ${await response.text()}`);
-      }
-      await response.arrayBuffer();
-    };
-    await runPhase(BATCH_SIZE, post).catch((error: unknown) => {
+    await runPhase(BATCH_SIZE, post, tool).catch((error: unknown) => {
       throw error;
     });
     // The first phase above warms up the JIT, the connection pools and the secret cache.
-    const batches = await runPhase(BATCH_SIZE, post);
-    const singles = await runPhase(1, post);
+    const batches = await runPhase(BATCH_SIZE, post, tool);
+    const singles = await runPhase(1, post, tool);
     const rss = peakRssMb(tool.pid);
 
     await pool.query('create table bench_direct (id uuid primary key, statement jsonb not null)');
@@ -221,12 +267,12 @@ async function main(): Promise<void> {
         body.flatMap((statement) => [statement.id, JSON.stringify(statement)]),
       );
     };
-    const directBatches = await runPhase(BATCH_SIZE, insert);
-    const directSingles = await runPhase(1, insert);
+    const directBatches = await runPhase(BATCH_SIZE, insert, tool);
+    const directSingles = await runPhase(1, insert, tool);
 
     const rate = (phase: PhaseResult) => phase.statements / phase.seconds;
     const line = (label: string, phase: PhaseResult) =>
-      `${label.padEnd(34)} ${rate(phase).toFixed(0).padStart(7)} statements/s   p99 ${p99(phase.latenciesMs).toFixed(1).padStart(6)} ms   (${phase.statements} statements in ${phase.seconds.toFixed(1)} s)`;
+      `${label.padEnd(34)} ${rate(phase).toFixed(0).padStart(7)} statements/s   p99 ${p99(phase.latenciesMs).toFixed(1).padStart(6)} ms   (${phase.statements} statements in ${phase.seconds.toFixed(1)} s)\n${''.padEnd(34)} CPU µs per statement: tool ${phase.cpu.tool.toFixed(0)}, clients ${phase.cpu.clients.toFixed(0)}, PostgreSQL ${phase.cpu.postgres.toFixed(0)}`;
     const report = [
       `ingest benchmark: ${CLIENTS} clients, ${PHASE_SECONDS} s per phase, PostgreSQL ${(await pool.query('show server_version')).rows[0]?.server_version as string}`,
       line(`LRS POST, batches of ${BATCH_SIZE}`, batches),

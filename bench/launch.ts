@@ -13,7 +13,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout } from 'node:timers/promises';
 import { createInterface } from 'node:readline';
 import { registerPlatform } from '../src/lti/platform-registry.js';
@@ -21,6 +20,7 @@ import { openDatabase } from '../src/db/database.js';
 import { createBrowser } from '../test/support/http-client.js';
 import { LTI_ROLES, startTestLms, type TestLms } from '../test/support/test-lms.js';
 import { createTestStorage } from '../test/support/test-database.js';
+import { ownCpuSeconds, postgresCpuSeconds, processCpuSeconds } from './cpu-use.js';
 
 const BROWSERS = 50;
 /** The launch rate the latency target is set for. */
@@ -181,35 +181,14 @@ async function run(
   };
 }
 
-/**
- * CPU seconds (user + system) used so far by the server process, by this process (the test LMS
- * and the browsers) and by all PostgreSQL processes, from /proc. The three share the machine's
- * cores, so their sum per launch bounds the launch rate.
- */
+/** CPU seconds used so far by the server, by this process (the test LMS and browsers), by PostgreSQL. */
 function cpuSeconds(server: ChildProcess) {
-  const ticksPerSecond = 100;
-  const processSeconds = (pid: number | string) => {
-    try {
-      const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
-    } catch {
-      return 0; // the process has ended
-    }
+  return {
+    server: processCpuSeconds(server.pid ?? 0),
+    harness: ownCpuSeconds(),
+    postgres: postgresCpuSeconds(),
   };
-  const isPostgres = (pid: string) => {
-    try {
-      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
-    } catch {
-      return false;
-    }
-  };
-  const postgres = readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry) && isPostgres(entry))
-    .reduce((total, pid) => total + processSeconds(pid), 0);
-  const { user, system } = process.cpuUsage();
-  return { server: processSeconds(server.pid ?? 0), harness: (user + system) / 1e6, postgres };
 }
-
 async function startServer(mode: string, port: number): Promise<ChildProcess> {
   // BENCH_PROFILE=microcred (or ltijs) writes a CPU profile of that server to bench/profiles/.
   const profile =
