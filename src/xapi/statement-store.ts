@@ -240,16 +240,7 @@ type PreparedWrite = StatementWrite & { readonly sent: (Statement & { id: string
 
 /** Gives the write's statements their ids; throws what the statements themselves break. */
 function prepareWrite(write: StatementWrite): PreparedWrite {
-  const sent = withIds(write.statements);
-  sent.forEach((statement, index) => {
-    // PostgreSQL jsonb cannot hold the NUL character, which JSON otherwise allows.
-    if (containsNul(statement)) {
-      throw new XapiStatementInvalidError(
-        `statement[${index}] contains the character U+0000, which this LRS cannot store`,
-      );
-    }
-  });
-  return { ...write, sent };
+  return { ...write, sent: withIds(write.statements) };
 }
 
 /**
@@ -257,6 +248,47 @@ function prepareWrite(write: StatementWrite): PreparedWrite {
  * id sent by two writes is stored by the first; the second is a resend of it.
  */
 async function storeWrites(
+  context: StoreContext,
+  writes: readonly PreparedWrite[],
+): Promise<StatementWriteResult[]> {
+  try {
+    return await storeWritesInTransaction(context, writes);
+  } catch (error) {
+    throw nulRefusal(error, writes) ?? error;
+  }
+}
+
+/**
+ * PostgreSQL refuses the character U+0000 in text (22021) and jsonb (22P05), which JSON allows.
+ * Rather than search every statement for it, the LRS lets the database refuse it, which rolls
+ * the write back, and then names the statement: the refusal for a database error caused by a
+ * statement holding U+0000, or null.
+ */
+function nulRefusal(
+  error: unknown,
+  writes: readonly PreparedWrite[],
+): XapiStatementInvalidError | null {
+  if (!hasDatabaseErrorCode(error, ['22P05', '22021'])) return null;
+  for (const write of writes) {
+    const index = write.sent.findIndex(containsNul);
+    if (index >= 0) {
+      return new XapiStatementInvalidError(
+        `statement[${index}] contains the character U+0000, which this LRS cannot store`,
+      );
+    }
+  }
+  return null;
+}
+
+/** Whether the database error, or one it wraps, has one of these SQLSTATE codes. */
+function hasDatabaseErrorCode(error: unknown, codes: readonly string[]): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if (codes.includes((cause as { code?: unknown }).code as string)) return true;
+  }
+  return false;
+}
+
+async function storeWritesInTransaction(
   { db, publicUrl, onStatementsStored, now }: StoreContext,
   writes: readonly PreparedWrite[],
 ): Promise<StatementWriteResult[]> {

@@ -294,6 +294,23 @@ describe('statement store', () => {
       expect(error).toMatchObject({ status: 400, code: 'XAPI_STATEMENT_INVALID' });
       expect(await rowsWithIds([sent.id as string])).toEqual([]);
     });
+
+    it.each([
+      [
+        'an account name, looked up as text',
+        { actor: { account: { homePage: 'https://moodle.example.org', name: 'ann\u0000' } } },
+      ],
+      ['an extension value', { 'result.extensions': { 'https://example.org/x': ['a\u0000'] } }],
+    ])(
+      'names the statement holding U+0000 in %s, and stores none of the batch',
+      async (_where, change) => {
+        const batch = [statement(), statement(change)];
+        const error = await refusal(store(batch));
+        expect(error).toMatchObject({ status: 400, code: 'XAPI_STATEMENT_INVALID' });
+        expect((error as Error).message).toMatch(/^statement\[1\] contains the character U\+0000/);
+        expect(await rowsWithIds(batch.map((item) => item.id as string))).toEqual([]);
+      },
+    );
   });
 
   describe('voiding (xAPI Data 2.3.2)', () => {
