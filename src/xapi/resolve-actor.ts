@@ -5,7 +5,7 @@ import type { Actor } from './statement.js';
 
 /**
  * Finds the `users.id` each actor stands for (in the same order), or null where an actor stands
- * for no known user.
+ * for no known user. Actors with the same `identityKey` stand for the same user.
  */
 export type ResolveActors = (
   executor: Executor,
@@ -91,4 +91,17 @@ async function usersByEmail(
 export function normaliseUrl(url: string): string {
   const href = URL.canParse(url) ? new URL(url).href : url;
   return href.replace(/\/+$/, '');
+}
+
+/**
+ * What an actor is resolved by: an Agent's inverse functional identifier (its other properties,
+ * such as its name, change nothing), and for every Group the same key, as groups stand for no
+ * single user.
+ */
+export function identityKey(actor: Actor): string {
+  if (actor.objectType === 'Group') return 'Group';
+  if (actor.mbox !== undefined) return `mbox ${actor.mbox}`;
+  if (actor.mbox_sha1sum !== undefined) return `mbox_sha1sum ${actor.mbox_sha1sum}`;
+  if (actor.openid !== undefined) return `openid ${actor.openid}`;
+  return `account ${actor.account?.homePage ?? ''} ${actor.account?.name ?? ''}`;
 }

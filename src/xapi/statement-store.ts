@@ -71,7 +71,7 @@ import {
 } from '../errors.js';
 import { groupCommit, type BatchOutcome } from '../db/group-commit.js';
 import type { XapiCredential } from './credentials.js';
-import type { ResolveActors } from './resolve-actor.js';
+import { identityKey, type ResolveActors } from './resolve-actor.js';
 import {
   CONTEXT_ACTIVITY_TYPES,
   VOIDED_VERB_ID,
@@ -455,7 +455,7 @@ async function resolveActors(
   statements: readonly LrsStatement[],
   resolve: ResolveActors,
 ): Promise<(string | null)[]> {
-  const keys = statements.map(({ actor }) => JSON.stringify(actor));
+  const keys = statements.map(({ actor }) => identityKey(actor));
   const distinct = new Map<string, Actor>();
   statements.forEach(({ actor }, index) => distinct.set(keys[index]!, actor));
   const userIds = await resolve(tx, [...distinct.values()]);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
-import { createActorResolver, normaliseUrl } from '../../src/xapi/resolve-actor.js';
+import { createActorResolver, identityKey, normaliseUrl } from '../../src/xapi/resolve-actor.js';
 import { createTestDatabase } from '../support/test-database.js';
 import { buildPlatform, buildUser } from './xapi-factories.js';
 
@@ -102,6 +102,26 @@ describe('createActorResolver', () => {
   it('resolves nobody for a platform that does not exist', async () => {
     const actor = { account: { homePage: 'https://moodle.example.org', name: 'ann-sub' } };
     expect(await resolve(actor, '00000000-0000-4000-8000-000000000000')).toBeNull();
+  });
+});
+
+describe('identityKey', () => {
+  it('keys an Agent by its identifier alone, whatever its name', () => {
+    expect(identityKey({ name: 'Ann', mbox: 'mailto:ann@example.org' })).toBe(
+      identityKey({ name: 'Ann B.', mbox: 'mailto:ann@example.org' }),
+    );
+    expect(identityKey({ account: { homePage: 'https://lms.example', name: 'ann' } })).not.toBe(
+      identityKey({ account: { homePage: 'https://lms.example', name: 'bob' } }),
+    );
+  });
+
+  it('keeps identifiers of different kinds apart, and gives every Group one key', () => {
+    expect(identityKey({ openid: 'https://ann.example' })).not.toBe(
+      identityKey({ account: { homePage: 'https://ann.example', name: '' } }),
+    );
+    expect(identityKey({ objectType: 'Group', member: [{ mbox: 'mailto:ann@example.org' }] })).toBe(
+      identityKey({ objectType: 'Group', mbox: 'mailto:team@example.org' }),
+    );
   });
 });
 
