@@ -176,6 +176,25 @@ describe('LTI 1.3 launch (OIDC third-party login, LTI Core 1.3 section 5)', () =
       }, 'LTI_NONCE_NOT_ISSUED');
     });
 
+    it('the same id_token and state posted twice at once: one launch opens, the other is refused', async () => {
+      const browser = createBrowser();
+      const begun = await lms.beginLaunch({ browser, user: { id: 'learner-twice' } });
+      const before = await storedRows();
+      const posted = await Promise.all(
+        [1, 2].map(async () => {
+          const { response } = await browser.submitForm(
+            begun.authPage?.html ?? '',
+            begun.authPage?.url ?? '',
+            { followRedirects: false },
+          );
+          return { status: response.status, text: await response.text() };
+        }),
+      );
+      expect(posted.map(({ status }) => status).sort()).toEqual([303, 401]);
+      expect(posted.find(({ status }) => status === 401)?.text).toContain('LTI_NONCE_NOT_ISSUED');
+      expect((await storedRows()).sessions).toBe((before.sessions ?? 0) + 1);
+    });
+
     it('a wrong state', async () => {
       await expectRefused(launch({ tamper: { state: 'not-the-state' } }), 'LTI_NONCE_NOT_ISSUED');
     });
