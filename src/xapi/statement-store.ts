@@ -12,6 +12,8 @@
  *   if any statement in it is rejected);
  * - ids: a statement without one gets a random UUID; two statements of one batch with the same
  *   id refuse the batch with XapiStatementInvalidError (400, xAPI Communication 2.1.2);
+ * - a statement holding the character U+0000, which PostgreSQL cannot store, refuses the batch
+ *   with XapiStatementInvalidError naming that statement;
  * - immutability: a statement whose id is already stored changes nothing; if its content is
  *   not the same (xAPI Data 2.3.1 comparison) the batch is refused with
  *   XapiStatementConflictError (409). Concurrent writers of one id are settled by the primary
