@@ -2,9 +2,10 @@ import { and, eq, gt, lt, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.js';
 import { decryptText, encryptText } from '../db/encryption.js';
-import { ltijsRecords, platforms, signingKeys } from '../db/schema.js';
+import { ltijsRecords, signingKeys } from '../db/schema.js';
 import type { PendingRegistration } from './dynamic-registration.js';
 import { launchPrechecks } from './launch/launch-prechecks.js';
+import { findRegisteredPlatforms } from './registered-platforms.js';
 import { publicKeyPemFromJwk, type ToolKeyring } from './tool-key.js';
 
 /**
@@ -24,7 +25,8 @@ import { publicKeyPemFromJwk, type ToolKeyring } from './tool-key.js';
  * - `Delete(collection, query)`: remove matching records.
  *
  * Collections and where they live:
- * - `platform`: read from our `platforms` table (active registrations only); platforms are
+ * - `platform`: read from our `platforms` table (active registrations only, through
+ *   findRegisteredPlatforms, which keeps them a minute); platforms are
  *   registered through microcred (CLI, admin API, dynamic registration), never through ltijs,
  *   so writes are refused. Every platform signs with the tool's current key, whose kid is the
  *   one ltijs puts in client assertions. During a launch microcred has prechecked, the platform
@@ -46,7 +48,6 @@ export class LtijsStorage {
   readonly #db: Db;
   readonly #secret: string;
   readonly #keyring: ToolKeyring;
-  readonly #platformsFound = new Map<string, { rows: PlatformRow[]; foundAt: number }>();
 
   constructor(options: { db: Db; secret: string; keyring: ToolKeyring }) {
     this.#db = options.db;
@@ -168,7 +169,13 @@ export class LtijsStorage {
 
   async #readPlatforms(query: Query): Promise<Item[]> {
     if (typeof query.platformUrl !== 'string') return [];
-    const rows = await this.#activePlatforms(query.platformUrl, query.clientId);
+    const { clientId } = query;
+    const rows = await findRegisteredPlatforms(
+      this.#db,
+      query.platformUrl,
+      (platform) =>
+        platform.isActive && (typeof clientId !== 'string' || platform.clientId === clientId),
+    );
     const { kid } = await this.#keyring.current();
     const prechecks = launchPrechecks.getStore();
     return rows.map((row) => ({
@@ -184,24 +191,6 @@ export class LtijsStorage {
           ? { method: 'RSA_KEY', key: prechecks.signingKey }
           : { method: 'JWK_SET', key: row.jwksUrl },
     }));
-  }
-
-  /** Active registrations for an issuer (and client); ones found are remembered for a minute. */
-  async #activePlatforms(issuer: string, clientId: unknown): Promise<PlatformRow[]> {
-    const key = `${issuer}\n${typeof clientId === 'string' ? clientId : ''}`;
-    const known = this.#platformsFound.get(key);
-    if (known && Date.now() - known.foundAt < PLATFORMS_FOUND_CACHE_MS) return known.rows;
-    const conditions = [eq(platforms.issuer, issuer), eq(platforms.isActive, true)];
-    if (typeof clientId === 'string') conditions.push(eq(platforms.clientId, clientId));
-    const rows = await this.#db
-      .select()
-      .from(platforms)
-      .where(and(...conditions));
-    if (rows.length > 0) {
-      if (this.#platformsFound.size >= PLATFORMS_FOUND_CACHE_LIMIT) this.#platformsFound.clear();
-      this.#platformsFound.set(key, { rows, foundAt: Date.now() });
-    }
-    return rows;
   }
 
   async #readToolKeys(collection: 'publickey' | 'privatekey', query: Query): Promise<Item[]> {
@@ -231,15 +220,6 @@ export class LtijsStorage {
 
 type Item = Record<string, unknown>;
 type Query = Record<string, unknown>;
-type PlatformRow = typeof platforms.$inferSelect;
-
-/**
- * How long a platform registration found active is used without reading it again, like the
- * deployment check: a registration deactivated or changed reaches launches within a minute.
- */
-const PLATFORMS_FOUND_CACHE_MS = 60_000;
-const PLATFORMS_FOUND_CACHE_LIMIT = 1_000;
-
 /**
  * ltijs checks an id_token's nonce was not received before and records it; for a launch whose
  * nonce microcred checks and consumes itself when recording it (issued by this tool with this
