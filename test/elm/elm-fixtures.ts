@@ -1,7 +1,7 @@
 import { buildCredential } from '../../src/badges/build-credential.js';
 import { readElements } from '../../src/badges/eu-elements.js';
 import type { ElmExportInput } from '../../src/elm/build-elm-credential.js';
-import { ANNEX_I_ACHIEVEMENT } from '../support/course-world.js';
+import { ANNEX_I_ACHIEVEMENT, ANNEX_I_GERMAN } from '../support/course-world.js';
 
 export const AWARD_ID = '0b1c2d3e-4f50-4a61-8b72-9c8d7e6f5a4b';
 const PUBLIC_URL = 'https://microcred.example';
@@ -15,12 +15,7 @@ export const ACHIEVEMENT: ElmExportInput['achievement'] = {
   eu: {
     ...ANNEX_I_ACHIEVEMENT.eu,
     translations: {
-      de: {
-        name: 'Kreislaufwirtschaft in der Praxis',
-        description: 'Entwirft Materialkreisläufe für ein Produkt und misst ihre Wirkung.',
-        criteria: 'Mindestens 80 % in der Abschlussprüfung.',
-        learningOutcomes: ['Erfasst die Materialflüsse eines Produkts.'],
-      },
+      de: ANNEX_I_GERMAN,
       fr: {
         name: 'Économie circulaire en pratique',
         description: 'Conçoit des boucles de matières pour un produit et mesure leur effet.',

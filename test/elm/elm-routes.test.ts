@@ -6,6 +6,7 @@ import { awards, platforms, users } from '../../src/db/schema.js';
 import { createBrowser, type Browser } from '../support/http-client.js';
 import {
   ANNEX_I_ACHIEVEMENT,
+  ANNEX_I_GERMAN,
   CIRCULAR_ECONOMY_QUIZ,
   createAchievementAs,
   startCourseWorld,
@@ -59,12 +60,7 @@ describe('ELM downloads: one credential for its learner, every credential of an 
       ...ANNEX_I_ACHIEVEMENT,
       eu: {
         ...ANNEX_I_ACHIEVEMENT.eu,
-        translations: {
-          de: {
-            name: 'Kreislaufwirtschaft in der Praxis',
-            description: 'Entwirft Materialkreisläufe für ein Produkt und misst ihre Wirkung.',
-          },
-        },
+        translations: { de: ANNEX_I_GERMAN },
       },
     });
     learner = await platform.launch(MARIE, 'learner', { locale: 'de-DE' });

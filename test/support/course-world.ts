@@ -185,3 +185,11 @@ export const ANNEX_I_ACHIEVEMENT = {
   },
   rule: { scoreAtLeast: { activity: CIRCULAR_ECONOMY_QUIZ, scaled: 0.8 } },
 };
+
+/** The Annex I achievement's texts in German, as a teacher adds them as a translation. */
+export const ANNEX_I_GERMAN = {
+  name: 'Kreislaufwirtschaft in der Praxis',
+  description: 'Entwirft Materialkreisläufe für ein Produkt und misst ihre Wirkung.',
+  criteria: 'Mindestens 80 % in der Abschlussprüfung.',
+  learningOutcomes: ['Erfasst die Materialflüsse eines Produkts.'],
+};

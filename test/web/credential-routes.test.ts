@@ -10,6 +10,7 @@ import { registerPlatform } from '../../src/lti/platform-registry.js';
 import { createBrowser, type Browser } from '../support/http-client.js';
 import {
   ANNEX_I_ACHIEVEMENT,
+  ANNEX_I_GERMAN,
   CIRCULAR_ECONOMY_QUIZ as QUIZ,
   ESCO_SKILL,
   ONLINE,
@@ -30,13 +31,7 @@ const ACHIEVEMENT = {
   ...ANNEX_I_ACHIEVEMENT,
   eu: {
     ...ANNEX_I_ACHIEVEMENT.eu,
-    translations: {
-      de: {
-        name: 'Kreislaufwirtschaft in der Praxis',
-        description: 'Entwirft Materialkreisläufe für ein Produkt und misst ihre Wirkung.',
-        learningOutcomes: ['Erfasst die Materialflüsse eines Produkts.'],
-      },
-    },
+    translations: { de: ANNEX_I_GERMAN },
   },
 };
 
