@@ -117,8 +117,15 @@ export interface ToolWithLearner {
   post(statements: unknown): Promise<Response>;
   /** Calls the admin JSON API with the admin token. */
   admin(method: string, path: string, body?: unknown): Promise<Response>;
-  /** Adds a connection through the admin API and returns its id. */
-  connect(connection: Record<string, unknown>): Promise<string>;
+  /**
+   * Adds a connection to `external` through the admin API (its endpoint and credentials, the
+   * direction, then `connection` on top) and returns its id.
+   */
+  connect(
+    external: ExternalLrs,
+    direction: 'forward' | 'pull',
+    connection?: Record<string, unknown>,
+  ): Promise<string>;
   /** Removes every connection `connect` added, so the next test starts without any. */
   disconnectAll(): Promise<void>;
   /** Runs the outbox until no job is due. */
@@ -171,9 +178,13 @@ export async function startToolWithLearner(
         body: statements,
       }),
     admin,
-    async connect(connection) {
+    async connect(external, direction, connection = {}) {
       const response = await admin('POST', '/api/admin/external-lrs', {
         platformId: platform.id,
+        endpoint: external.baseUrl,
+        key: external.key,
+        secret: external.secret,
+        direction,
         ...connection,
       });
       if (response.status !== 201) {

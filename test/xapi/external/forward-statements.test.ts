@@ -43,15 +43,8 @@ describe('forwarding stored statements to an external LRS (xapi/external/forward
     await world.disconnectAll();
   });
 
-  async function connect(connection: Record<string, unknown> = {}): Promise<string> {
-    return world.connect({
-      endpoint: external.baseUrl,
-      key: external.key,
-      secret: external.secret,
-      direction: 'forward',
-      ...connection,
-    });
-  }
+  const connect = (connection?: Record<string, unknown>) =>
+    world.connect(external, 'forward', connection);
 
   it('sends a statement the platform posted to the external LRS, which returns it by id', async () => {
     await connect();

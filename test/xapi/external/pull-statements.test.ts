@@ -40,15 +40,8 @@ describe('pulling statements from an external LRS (xapi/external/pull-statements
     await world.disconnectAll();
   });
 
-  async function connect(connection: Record<string, unknown> = {}): Promise<string> {
-    return world.connect({
-      endpoint: external.baseUrl,
-      key: external.key,
-      secret: external.secret,
-      direction: 'pull',
-      ...connection,
-    });
-  }
+  const connect = (connection?: Record<string, unknown>) =>
+    world.connect(external, 'pull', connection);
 
   async function pull(): Promise<void> {
     slot += 1;
