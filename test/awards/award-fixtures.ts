@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { AwardDeps } from '../../src/awards/award-service.js';
-import { enqueueEvaluations } from '../../src/awards/award-service.js';
+import { enqueueEvaluations, evaluateLearner } from '../../src/awards/award-service.js';
+import { syncRuleIndex } from '../../src/awards/rule-index.js';
 import { createCredentialIssuer } from '../../src/badges/issue-credential.js';
 import { createLogger } from '../../src/config/logger.js';
 import type { Db } from '../../src/db/database.js';
 import {
   achievements,
+  awards,
   courses,
   enrolments,
   issuerProfiles,
@@ -114,6 +116,25 @@ export async function store(
     resolveActors: createActorResolver(place.platform.id),
     onStatementsStored: enqueueEvaluations,
   });
+}
+
+/** A learner `sub` who passed the exam of a fresh course with a 3-ECTS achievement, and their award. */
+export async function givenAward(db: Db, sub: string) {
+  const place = await givenCourse(db);
+  const learner = await givenLearner(db, place, sub);
+  await givenAchievement(db, place.course.id, {
+    name: 'Circular economy',
+    ects: 3,
+    rule: { passed: exam(sub) },
+  });
+  await syncRuleIndex(db);
+  await store(db, place, [{ sub, activity: exam(sub) }]);
+  await evaluateLearner(awardDeps(db), learner.id, {
+    activityIds: [exam(sub)],
+    achievementIds: [],
+  });
+  const [award] = await db.select().from(awards).where(eq(awards.userId, learner.id));
+  return award!;
 }
 
 export async function jobsOfKind(db: Db, kind: string) {

@@ -1,21 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluateLearner } from '../../src/awards/award-service.js';
-import { syncRuleIndex } from '../../src/awards/rule-index.js';
 import { createHolderCredentialIssuer } from '../../src/badges/holder-credential.js';
 import { createCredentialVerifier } from '../../src/badges/verify-credential.js';
 import type { Database } from '../../src/db/database.js';
 import { awards } from '../../src/db/schema.js';
-import {
-  PUBLIC_URL,
-  awardDeps,
-  exam,
-  givenAchievement,
-  givenCourse,
-  givenLearner,
-  store,
-} from '../awards/award-fixtures.js';
+import { PUBLIC_URL, givenAward } from '../awards/award-fixtures.js';
 import { createTestDatabase } from '../support/test-database.js';
 
 const WALLET_DID = 'did:key:z6MkjMj6LWvHCZD8RGxV5WbXaFqFyvRwkYZ4Gxrt2uPatiTc';
@@ -24,26 +14,6 @@ describe('createHolderCredentialIssuer', () => {
   let database: Database;
   let issueHolderCredential: ReturnType<typeof createHolderCredentialIssuer>;
   let verify: ReturnType<typeof createCredentialVerifier>;
-
-  /** A learner who passed the exam of a fresh course, and their award. */
-  async function givenAward(sub: string) {
-    const { db } = database;
-    const place = await givenCourse(db);
-    const learner = await givenLearner(db, place, sub);
-    await givenAchievement(db, place.course.id, {
-      name: 'Circular economy',
-      ects: 3,
-      rule: { passed: exam(sub) },
-    });
-    await syncRuleIndex(db);
-    await store(db, place, [{ sub, activity: exam(sub) }]);
-    await evaluateLearner(awardDeps(db), learner.id, {
-      activityIds: [exam(sub)],
-      achievementIds: [],
-    });
-    const [award] = await db.select().from(awards).where(eq(awards.userId, learner.id));
-    return award!;
-  }
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -56,7 +26,7 @@ describe('createHolderCredentialIssuer', () => {
   });
 
   it('hands over the stored credential unchanged when no wallet DID is given', async () => {
-    const award = await givenAward('as-issued');
+    const award = await givenAward(database.db, 'as-issued');
 
     const handed = await issueHolderCredential({
       awardId: award.id,
@@ -68,7 +38,7 @@ describe('createHolderCredentialIssuer', () => {
   });
 
   it('signs a copy bound to the wallet DID that verifies, keeping id, evidence and status entry', async () => {
-    const award = await givenAward('bound-di');
+    const award = await givenAward(database.db, 'bound-di');
 
     const handed = await issueHolderCredential({
       awardId: award.id,
@@ -89,7 +59,7 @@ describe('createHolderCredentialIssuer', () => {
   });
 
   it('signs a VC-JWT copy whose sub is the wallet DID', async () => {
-    const award = await givenAward('bound-jwt');
+    const award = await givenAward(database.db, 'bound-jwt');
 
     const handed = await issueHolderCredential({
       awardId: award.id,
@@ -104,7 +74,7 @@ describe('createHolderCredentialIssuer', () => {
   });
 
   it('refuses a revoked award with CONFLICT', async () => {
-    const award = await givenAward('revoked');
+    const award = await givenAward(database.db, 'revoked');
     await database.db.update(awards).set({ revokedAt: new Date() }).where(eq(awards.id, award.id));
 
     await expect(
@@ -123,7 +93,7 @@ describe('createHolderCredentialIssuer', () => {
   });
 
   it('refuses to bind to a DID whose key is not in the DID itself', async () => {
-    const award = await givenAward('did-web-holder');
+    const award = await givenAward(database.db, 'did-web-holder');
 
     await expect(
       issueHolderCredential({

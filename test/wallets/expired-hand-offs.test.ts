@@ -1,18 +1,8 @@
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluateLearner } from '../../src/awards/award-service.js';
-import { syncRuleIndex } from '../../src/awards/rule-index.js';
 import type { Database } from '../../src/db/database.js';
-import { awards, credentialOffers, walletExchanges } from '../../src/db/schema.js';
+import { credentialOffers, walletExchanges } from '../../src/db/schema.js';
 import { deleteExpiredHandOffs } from '../../src/wallets/expired-hand-offs.js';
-import {
-  awardDeps,
-  exam,
-  givenAchievement,
-  givenCourse,
-  givenLearner,
-  store,
-} from '../awards/award-fixtures.js';
+import { givenAward } from '../awards/award-fixtures.js';
 import { createTestDatabase } from '../support/test-database.js';
 
 const NOW = new Date('2026-11-29T12:00:00Z');
@@ -24,22 +14,7 @@ describe('deleteExpiredHandOffs', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const { db } = database;
-    const place = await givenCourse(db);
-    const learner = await givenLearner(db, place, 'sweep');
-    await givenAchievement(db, place.course.id, {
-      name: 'Sweep',
-      ects: 1,
-      rule: { passed: exam('sweep') },
-    });
-    await syncRuleIndex(db);
-    await store(db, place, [{ sub: 'sweep', activity: exam('sweep') }]);
-    await evaluateLearner(awardDeps(db), learner.id, {
-      activityIds: [exam('sweep')],
-      achievementIds: [],
-    });
-    const [award] = await db.select().from(awards).where(eq(awards.userId, learner.id));
-    awardId = award!.id;
+    awardId = (await givenAward(database.db, 'sweep')).id;
   });
   afterAll(async () => {
     await database.close();
