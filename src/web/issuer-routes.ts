@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import { issuerDid } from '../badges/did-web.js';
 import type { DocumentLoader } from '../badges/document-loader.js';
 import { loadIssuerDidDocument } from '../badges/issuer-did-document.js';
@@ -19,6 +19,7 @@ import type { Db } from '../db/database.js';
 import { issuerProfiles } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
 import type { RenderView } from './views.js';
+import { allowAnyOrigin } from './any-origin.js';
 
 /**
  * Public issuer routes, readable from any origin (verifiers and browser wallets):
@@ -45,19 +46,14 @@ export function createIssuerRouter(options: {
   });
 
   // Only these routes are readable from any origin; the router is mounted at the root.
-  const anyOrigin: RequestHandler = (_req, res, next) => {
-    res.set('Access-Control-Allow-Origin', '*');
-    next();
-  };
-
-  router.get('/issuers/:id/did.json', anyOrigin, async (req, res) => {
+  router.get('/issuers/:id/did.json', allowAnyOrigin, async (req, res) => {
     const issuerProfileId = String(req.params.id);
     const didDocument = await loadIssuerDidDocument({ db, publicUrl, issuerProfileId });
     if (!didDocument) throw new NotFoundError(`No issuer profile "${issuerProfileId}"`);
     res.type('application/did+json').send(JSON.stringify(didDocument));
   });
 
-  router.get('/issuers/:id/jwks.json', anyOrigin, async (req, res) => {
+  router.get('/issuers/:id/jwks.json', allowAnyOrigin, async (req, res) => {
     const [profile] = await db
       .select({ id: issuerProfiles.id })
       .from(issuerProfiles)
@@ -66,21 +62,21 @@ export function createIssuerRouter(options: {
     res.type('application/jwk-set+json').send(JSON.stringify({ keys: await jwksOf(profile.id) }));
   });
 
-  router.get('/.well-known/jwks.json', anyOrigin, async (_req, res) => {
+  router.get('/.well-known/jwks.json', allowAnyOrigin, async (_req, res) => {
     const profiles = await db.select({ id: issuerProfiles.id }).from(issuerProfiles);
     const keys = (await Promise.all(profiles.map((profile) => jwksOf(profile.id)))).flat();
     res.type('application/jwk-set+json').send(JSON.stringify({ keys }));
   });
 
-  router.get(MICROCREDENTIAL_CONTEXT_PATH, anyOrigin, (_req, res) => {
+  router.get(MICROCREDENTIAL_CONTEXT_PATH, allowAnyOrigin, (_req, res) => {
     res.type('application/ld+json').set('Cache-Control', 'public, max-age=86400').send(context);
   });
 
-  router.get(MICROCREDENTIAL_SCHEMA_PATH, anyOrigin, (_req, res) => {
+  router.get(MICROCREDENTIAL_SCHEMA_PATH, allowAnyOrigin, (_req, res) => {
     res.type('application/schema+json').set('Cache-Control', 'public, max-age=86400').send(schema);
   });
 
-  router.get('/status-lists/:id', anyOrigin, async (req, res) => {
+  router.get('/status-lists/:id', allowAnyOrigin, async (req, res) => {
     const unsigned = await buildStatusListCredential({
       db,
       publicUrl,

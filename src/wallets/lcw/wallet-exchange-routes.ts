@@ -6,6 +6,7 @@ import type { SignedOpenBadgeCredential } from '../../badges/open-badge-credenti
 import type { Logger } from '../../config/logger.js';
 import type { Db } from '../../db/database.js';
 import { BadRequestError } from '../../errors.js';
+import { allowAnyOrigin, answerPostPreflight } from '../../web/any-origin.js';
 import { requireJsonBody } from '../../web/require-json-body.js';
 import { requireSession, sessionOf } from '../../web/session-auth.js';
 import { credentialPresentation, didAuthenticationRequest } from './vc-api-messages.js';
@@ -108,18 +109,9 @@ export function createWalletExchangeRouter(deps: {
     return dataIntegrityForm(handed);
   };
 
-  router.options([DIRECT_PATH, VC_API_PATH], allowAnyOrigin, (_req, res) => {
-    res
-      .set({
-        'Access-Control-Allow-Methods': 'POST',
-        'Access-Control-Allow-Headers': 'Content-Type',
-        'Access-Control-Max-Age': '600',
-      })
-      .status(204)
-      .end();
-  });
+  router.options([DIRECT_PATH, VC_API_PATH], noStore, answerPostPreflight('Content-Type'));
 
-  router.post(DIRECT_PATH, allowAnyOrigin, walletJson, async (req, res) => {
+  router.post(DIRECT_PATH, allowAnyOrigin, noStore, walletJson, async (req, res) => {
     const id = exchangeIdOf(req.params.exchangeId);
     const exchange = await findOpenWalletExchange(db, {
       id,
@@ -133,7 +125,7 @@ export function createWalletExchangeRouter(deps: {
     res.json(await handOver(exchange, 'lcw-direct', holderDid));
   });
 
-  router.post(VC_API_PATH, allowAnyOrigin, walletJson, async (req, res) => {
+  router.post(VC_API_PATH, allowAnyOrigin, noStore, walletJson, async (req, res) => {
     const id = exchangeIdOf(req.params.exchangeId);
     const message = walletMessage(req.body);
     const exchange = await findOpenWalletExchange(db, { id, protocol: 'vc-api', now: new Date() });
@@ -162,12 +154,9 @@ export function createWalletExchangeRouter(deps: {
   return router;
 }
 
-/**
- * CORS for wallets: any origin may call, without cookies (no `Allow-Credentials`), and
- * nothing a wallet sends or receives is cached.
- */
-const allowAnyOrigin: RequestHandler = (_req, res, next) => {
-  res.set({ 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'no-store' });
+/** Nothing a wallet sends or receives is cached. */
+const noStore: RequestHandler = (_req, res, next) => {
+  res.set('Cache-Control', 'no-store');
   next();
 };
 

@@ -6,6 +6,7 @@ import type { HolderCredentialIssuer } from '../../badges/holder-credential.js';
 import type { Logger } from '../../config/logger.js';
 import type { Db } from '../../db/database.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../../errors.js';
+import { allowAnyOrigin, answerPostPreflight } from '../../web/any-origin.js';
 import { requireJsonBody } from '../../web/require-json-body.js';
 import { requireSession, sessionOf } from '../../web/session-auth.js';
 import { createCredentialOffer } from './credential-offer.js';
@@ -68,21 +69,16 @@ export function createOid4vciRouter(deps: {
   const issuer = new Openid4vciIssuer({ callbacks: libraryCallbacks() });
   const authorizationServer = new Oauth2AuthorizationServer({ callbacks: libraryCallbacks() });
 
-  const anyOrigin: RequestHandler = (_req, res, next) => {
-    res.set('Access-Control-Allow-Origin', '*');
-    next();
-  };
-
-  router.get(CREDENTIAL_ISSUER_METADATA_PATH, anyOrigin, (_req, res) => {
+  router.get(CREDENTIAL_ISSUER_METADATA_PATH, allowAnyOrigin, (_req, res) => {
     res.type('application/json').send(credentialIssuerDocument);
   });
-  router.get(AUTHORIZATION_SERVER_METADATA_PATH, anyOrigin, (_req, res) => {
+  router.get(AUTHORIZATION_SERVER_METADATA_PATH, allowAnyOrigin, (_req, res) => {
     res.type('application/json').send(authorizationServerDocument);
   });
 
   router.post(
     TOKEN_PATH,
-    anyOrigin,
+    allowAnyOrigin,
     body(
       'application/x-www-form-urlencoded',
       express.urlencoded({ extended: false, limit: '8kb' }),
@@ -113,21 +109,13 @@ export function createOid4vciRouter(deps: {
     },
   );
 
-  router.post(NONCE_PATH, anyOrigin, async (_req, res) => {
+  router.post(NONCE_PATH, allowAnyOrigin, async (_req, res) => {
     const { nonce } = await issueCredentialNonce(db);
     res.set('Cache-Control', 'no-store').json(issuer.createNonceResponse({ cNonce: nonce }));
   });
 
   // The credential request carries a bearer token and JSON: a browser asks first (preflight).
-  router.options(CREDENTIAL_PATH, anyOrigin, (_req, res) => {
-    res
-      .set({
-        'Access-Control-Allow-Methods': 'POST',
-        'Access-Control-Allow-Headers': 'Authorization, Content-Type',
-        'Access-Control-Max-Age': '600',
-      })
-      .sendStatus(204);
-  });
+  router.options(CREDENTIAL_PATH, answerPostPreflight('Authorization, Content-Type'));
 
   const requireAccessToken: RequestHandler = async (req, res, next) => {
     res.set('Access-Control-Expose-Headers', 'WWW-Authenticate');
@@ -153,7 +141,7 @@ export function createOid4vciRouter(deps: {
 
   router.post(
     CREDENTIAL_PATH,
-    anyOrigin,
+    allowAnyOrigin,
     requireAccessToken,
     body('application/json', express.json({ limit: '64kb' }), 'invalid_credential_request'),
     async (req, res) => {
