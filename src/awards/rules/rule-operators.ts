@@ -2,42 +2,37 @@ import { AwardRuleOperatorUnknownError } from '../../errors.js';
 import type { Evaluation, EvaluationContext, OutcomeState } from './evaluation.js';
 import { allOf } from './operators/all-of.js';
 import { anyOf } from './operators/any-of.js';
-import { atLeast, type AtLeast } from './operators/at-least.js';
+import { atLeast } from './operators/at-least.js';
 import { completed } from './operators/completed.js';
-import {
-  distinctGroupsAtLeast,
-  type DistinctGroupsAtLeast,
-} from './operators/distinct-groups-at-least.js';
+import { distinctGroupsAtLeast } from './operators/distinct-groups-at-least.js';
 import { earned } from './operators/earned.js';
 import { passed } from './operators/passed.js';
-import { scoreAtLeast, type ScoreAtLeast } from './operators/score-at-least.js';
-import { stackingCap, type StackingCap } from './operators/stacking-cap.js';
+import { scoreAtLeast } from './operators/score-at-least.js';
+import { stackingCap } from './operators/stacking-cap.js';
 import type { Explanation, Leaf, References, RuleOperator, RuleWalk } from './rule-operator.js';
-import { invalid, isPlainObject, type AchievementRef, type ActivityRef } from './rule-parts.js';
+import { invalid, isPlainObject } from './rule-parts.js';
+
+/**
+ * The nodes of the rule language by operator name: each operator file adds its own entry
+ * (`declare module '../rule-operators.js'`) with the JSON value under its key.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the operator files
+export interface RuleNodes {}
+
+export type RuleOperatorName = keyof RuleNodes;
 
 /** A rule is data: a JSON tree of nodes, each `{"<operator>": value}` (see operators/). */
-export type Rule =
-  | { passed: ActivityRef }
-  | { completed: ActivityRef }
-  | { scoreAtLeast: ScoreAtLeast }
-  | { earned: AchievementRef }
-  | { allOf: Rule[] }
-  | { anyOf: Rule[] }
-  | { atLeast: AtLeast }
-  | { distinctGroupsAtLeast: DistinctGroupsAtLeast }
-  | { stackingCap: StackingCap };
-
-type NodeKey<Node> = Node extends unknown ? keyof Node : never;
-export type RuleOperatorName = NodeKey<Rule>;
-type ValueOf<Name extends RuleOperatorName> = Extract<Rule, Record<Name, unknown>>[Name];
+export type Rule = {
+  [Name in RuleOperatorName]: { [Key in Name]: RuleNodes[Name] };
+}[RuleOperatorName];
 
 /**
  * Every rule operator, in the order messages list them. Parsing, evaluation, the learner's
  * progress, the teacher's summary, the rule form and the rule index all go through this table;
- * its type makes it list exactly the nodes of `Rule`.
+ * its type makes it list exactly the operators that declare a node.
  */
 export const RULE_OPERATORS: {
-  readonly [Name in RuleOperatorName]: RuleOperator<Name, ValueOf<Name>>;
+  readonly [Name in RuleOperatorName]: RuleOperator<Name, RuleNodes[Name]>;
 } = {
   passed,
   completed,

@@ -3,6 +3,12 @@ import { explanation, NO_REFERENCES, type RuleOperator } from '../rule-operator.
 import { parseList } from '../rule-parts.js';
 import type { Rule } from '../rule-operators.js';
 
+declare module '../rule-operators.js' {
+  interface RuleNodes {
+    allOf: Rule[];
+  }
+}
+
 /** `{"allOf": [rules]}`: every rule is met. */
 export const allOf: RuleOperator<'allOf', Rule[]> = {
   name: 'allOf',

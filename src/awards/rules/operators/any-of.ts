@@ -3,6 +3,12 @@ import { explanation, NO_REFERENCES, type RuleOperator } from '../rule-operator.
 import { parseList } from '../rule-parts.js';
 import type { Rule } from '../rule-operators.js';
 
+declare module '../rule-operators.js' {
+  interface RuleNodes {
+    anyOf: Rule[];
+  }
+}
+
 /** `{"anyOf": [rules]}`: one of the rules is met (the one stacking the fewest ECTS counts). */
 export const anyOf: RuleOperator<'anyOf', Rule[]> = {
   name: 'anyOf',

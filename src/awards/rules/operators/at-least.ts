@@ -8,6 +8,12 @@ export interface AtLeast {
   of: Rule[];
 }
 
+declare module '../rule-operators.js' {
+  interface RuleNodes {
+    atLeast: AtLeast;
+  }
+}
+
 /** `{"atLeast": {"n": 2, "of": [rules]}}`: at least n of the rules are met. */
 export const atLeast: RuleOperator<'atLeast', AtLeast> = {
   name: 'atLeast',

@@ -2,6 +2,12 @@ import { evaluateActivity } from '../activity-results.js';
 import { explanation, type RuleOperator } from '../rule-operator.js';
 import { flatActivityRef, parseActivityRef, type ActivityRef } from '../rule-parts.js';
 
+declare module '../rule-operators.js' {
+  interface RuleNodes {
+    completed: ActivityRef;
+  }
+}
+
 /** `{"completed": IRI}`: the learner completed the activity (a pass counts as a completion). */
 export const completed: RuleOperator<'completed', ActivityRef> = {
   name: 'completed',

@@ -18,6 +18,12 @@ export interface DistinctGroupsAtLeast {
   of: Rule[];
 }
 
+declare module '../rule-operators.js' {
+  interface RuleNodes {
+    distinctGroupsAtLeast: DistinctGroupsAtLeast;
+  }
+}
+
 /**
  * `{"distinctGroupsAtLeast": {"n": 2, "tag": "pillar", "count": 3, "of": [leaves]}}`: at least
  * `count` of the conditions, whose activities or achievements carry at least n distinct values

@@ -2,6 +2,12 @@ import { NOT_MET } from '../evaluation.js';
 import { explanation, type RuleOperator } from '../rule-operator.js';
 import { flatAchievementRef, parseAchievementRef, type AchievementRef } from '../rule-parts.js';
 
+declare module '../rule-operators.js' {
+  interface RuleNodes {
+    earned: AchievementRef;
+  }
+}
+
 /**
  * `{"earned": ACHIEVEMENT_ID}`: the learner holds a credential of another achievement (a
  * stack). Where only the credit-bearing form counts, a badge does not.

@@ -2,6 +2,12 @@ import { evaluateActivity } from '../activity-results.js';
 import { explanation, type RuleOperator } from '../rule-operator.js';
 import { flatActivityRef, parseActivityRef, type ActivityRef } from '../rule-parts.js';
 
+declare module '../rule-operators.js' {
+  interface RuleNodes {
+    passed: ActivityRef;
+  }
+}
+
 /** `{"passed": IRI}`: the learner passed the activity (a pass also counts as `result.success`). */
 export const passed: RuleOperator<'passed', ActivityRef> = {
   name: 'passed',

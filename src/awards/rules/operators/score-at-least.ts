@@ -21,6 +21,12 @@ export interface ScoreAtLeast {
   sources?: StatementSource[];
 }
 
+declare module '../rule-operators.js' {
+  interface RuleNodes {
+    scoreAtLeast: ScoreAtLeast;
+  }
+}
+
 /** `{"scoreAtLeast": {"activity": IRI, "scaled": 0.8}}`: the best score reaches `scaled`. */
 export const scoreAtLeast: RuleOperator<'scoreAtLeast', ScoreAtLeast> = {
   name: 'scoreAtLeast',

@@ -10,6 +10,12 @@ export interface StackingCap {
   rule: Rule;
 }
 
+declare module '../rule-operators.js' {
+  interface RuleNodes {
+    stackingCap: StackingCap;
+  }
+}
+
 /**
  * `{"stackingCap": {"ects": 60, "target": "MSc year", "rule": <rule>}}`, only as the whole rule:
  * the ECTS of the credentials stacked by `rule` must stay below `ects`, the size of `target`, so
