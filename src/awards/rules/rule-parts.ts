@@ -91,25 +91,28 @@ export function parseScaled(value: unknown, path: string): number {
   return value;
 }
 
-/** A whole number from 1 to `listed`, the number of things it counts among. */
-export function parseCount(value: unknown, at: string, listed: number): number {
+/** A whole number from 1 to `listed`, the number of things (`rules`...) it counts among. */
+export function parseCount(value: unknown, at: string, listed: number, things = 'rules'): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
     throw invalid(`${at} must be a whole number of at least 1`);
   }
   if (value > listed) {
-    throw invalid(`${at} is ${value} but only ${listed} rules are listed: it could never be met`);
+    throw invalid(
+      `${at} is ${value} but only ${listed} ${things} are listed: it could never be met`,
+    );
   }
   return value;
 }
 
-/** A non-empty list, each item parsed by `parseItem` at its own path. */
+/** A non-empty list (of `rules`...), each item parsed by `parseItem` at its own path. */
 export function parseList<T>(
   value: unknown,
   at: string,
   parseItem: (item: unknown, path: string) => T,
+  things: readonly [one: string, many: string] = ['rule', 'rules'],
 ): T[] {
-  if (!Array.isArray(value)) throw invalid(`${at} must be a list of rules`);
-  if (value.length < 1) throw invalid(`${at} must list at least 1 rule`);
+  if (!Array.isArray(value)) throw invalid(`${at} must be a list of ${things[1]}`);
+  if (value.length < 1) throw invalid(`${at} must list at least 1 ${things[0]}`);
   return value.map((item, index) => parseItem(item, `${at}[${index}]`));
 }
 
