@@ -3,6 +3,7 @@ import type { Evaluation, EvaluationContext, OutcomeState } from './evaluation.j
 import { allOf } from './operators/all-of.js';
 import { anyOf } from './operators/any-of.js';
 import { atLeast } from './operators/at-least.js';
+import { bestAverageAtLeast } from './operators/best-average-at-least.js';
 import { completed } from './operators/completed.js';
 import { distinctGroupsAtLeast } from './operators/distinct-groups-at-least.js';
 import { earned } from './operators/earned.js';
@@ -43,6 +44,7 @@ export const RULE_OPERATORS: {
   atLeast,
   distinctGroupsAtLeast,
   stackingCap,
+  bestAverageAtLeast,
 };
 
 const BY_NAME: ReadonlyMap<string, RuleOperator<string, unknown>> = new Map(
