@@ -98,3 +98,11 @@ export class DocumentNotBundledError extends MicrocredError {
 export class AwardRuleInvalidError extends BadRequestError {
   override readonly code = 'AWARD_RULE_INVALID';
 }
+
+/**
+ * A rule node that no operator in awards/rules/rule-operators.ts handles reached evaluation:
+ * the rule bypassed parseRule. Never treated as "not met".
+ */
+export class AwardRuleOperatorUnknownError extends MicrocredError {
+  override readonly code = 'AWARD_RULE_OPERATOR_UNKNOWN';
+}

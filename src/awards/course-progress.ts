@@ -8,11 +8,10 @@ import type { Executor } from '../db/database.js';
 import { achievements, awards, courses, enrolments, platforms, users } from '../db/schema.js';
 import { loadGroups, loadOutcomeStates } from './load-outcome-state.js';
 import { evaluateRule, type EvaluationContext, type OutcomeState } from './rules/evaluate.js';
-import { describeProgress } from './rules/progress.js';
 import {
   achievementsOfRule,
   activitiesOfRule,
-  leavesOf,
+  conditionsOf,
   parseRule,
   type Rule,
 } from './rules/rule-schema.js';
@@ -136,31 +135,19 @@ export async function courseProgress(
   };
 }
 
-/** How many of a rule's conditions (activities and stacked credentials) a learner has met. */
+/**
+ * How many of a rule's conditions (on activities, stacked credentials...) a learner has met,
+ * each on its own.
+ */
 export function standingOn(
   rule: Rule,
   state: OutcomeState,
   context: EvaluationContext,
 ): AchievementState {
-  const activityConditions = describeProgress(rule, state, context);
-  const stackConditions = leavesOf(rule)
-    .filter((leaf) => leaf.kind === 'earned')
-    .map(
-      (leaf) =>
-        evaluateRule(
-          {
-            earned:
-              leaf.sources === null
-                ? leaf.ref
-                : { achievement: leaf.ref, sources: [...leaf.sources] },
-          },
-          state,
-          context,
-        ).isMet,
-    );
-  const met =
-    activityConditions.filter((condition) => condition.isMet).length +
-    stackConditions.filter(Boolean).length;
-  const total = activityConditions.length + stackConditions.length;
+  const conditions = conditionsOf(rule);
+  const met = conditions.filter(
+    (condition) => evaluateRule(condition, state, context).isMet,
+  ).length;
+  const total = conditions.length;
   return met === 0 ? { kind: 'notStarted', total } : { kind: 'inProgress', met, total };
 }

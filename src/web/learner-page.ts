@@ -29,105 +29,30 @@ export function launchHref(activityId: string): string {
   return `/course/activities/launch?activity=${encodeURIComponent(activityId)}`;
 }
 
-/** A progress tree in catalog keys of the `learner` namespace, for views/course-learner.eta. */
+/**
+ * A progress tree (each operator's explanation, in catalog keys of the `learner` namespace under
+ * `condition.`) with the names of its activities and achievements and the links to launch
+ * content, for views/course-learner.eta.
+ */
 export function describeProgressNode(node: ProgressNode, names: Names): ConditionLine {
-  const line = (
-    key: string,
-    values: Record<string, string | number>,
-    rest: Partial<Omit<ConditionLine, 'key' | 'values'>> = {},
-  ): ConditionLine => ({
-    key: `learner:condition.${key}`,
+  const activity = node.activity === null ? undefined : names.activities.get(node.activity);
+  const values = { ...node.values };
+  if (node.activity !== null) values.activity = activity?.name ?? node.activity;
+  if (node.achievement !== null) {
+    values.achievement = names.achievements.get(node.achievement) ?? node.achievement;
+  }
+  return {
+    key: `learner:condition.${node.key}`,
     values,
     isMet: node.isMet,
-    notes: [],
-    launchHref: null,
-    activityNames: null,
-    children: [],
-    ...rest,
-  });
-  const note = (key: string, values: Record<string, string | number> = {}) => ({
-    key: `learner:condition.${key}`,
-    values,
-  });
-  const describeAll = (children: readonly ProgressNode[]) =>
-    children.map((child) => describeProgressNode(child, names));
-
-  switch (node.kind) {
-    case 'passed':
-    case 'completed':
-    case 'scoreAtLeast': {
-      const activity = names.activities.get(node.activity);
-      const notes = [
-        ...(node.kind === 'scoreAtLeast' && !node.isMet
-          ? [
-              node.bestScaled === null
-                ? note('noScoreYet')
-                : note('bestScore', { percent: Math.round(node.bestScaled * 100) }),
-            ]
-          : []),
-        ...(node.group === null ? [] : [note('inGroup', { group: node.group })]),
-      ];
-      return line(
-        node.kind,
-        {
-          activity: activity?.name ?? node.activity,
-          ...(node.kind === 'scoreAtLeast' ? { percent: Math.round(node.threshold * 100) } : {}),
-        },
-        {
-          notes,
-          launchHref: activity?.launchUrl ? launchHref(node.activity) : null,
-          activityNames: activity?.names ?? null,
-        },
-      );
-    }
-    case 'earned':
-      return line(
-        'earned',
-        { achievement: names.achievements.get(node.achievementId) ?? node.achievementId },
-        {
-          notes: [
-            ...(node.isHeldAsBadgeOnly ? [note('heldAsBadgeOnly')] : []),
-            ...(node.group === null ? [] : [note('inGroup', { group: node.group })]),
-          ],
-        },
-      );
-    case 'allOf':
-      return line(
-        'allOf',
-        { met: node.metCount, total: node.children.length },
-        { children: describeAll(node.children) },
-      );
-    case 'anyOf':
-      return line('anyOf', {}, { children: describeAll(node.children) });
-    case 'atLeast':
-      return line(
-        'atLeast',
-        { n: node.n, met: node.metCount, total: node.children.length },
-        { children: describeAll(node.children) },
-      );
-    case 'distinctGroupsAtLeast':
-      return line(
-        'distinctGroups',
-        { count: node.count, n: node.n, tag: node.tag, met: node.metCount },
-        {
-          notes: [
-            node.groupsCovered.length === 0
-              ? note('noGroupCovered')
-              : note('groupsCovered', { groups: node.groupsCovered.join(', ') }),
-          ],
-          children: describeAll(node.children),
-        },
-      );
-    case 'stackingCap':
-      return line(
-        'stackingCap',
-        { ects: node.ects, target: node.target },
-        {
-          notes: node.isCapped ? [note('capReached')] : [],
-          children: [describeProgressNode(node.child, names)],
-        },
-      );
-  }
+    notes: node.notes.map((note) => ({
+      key: `learner:condition.${note.key}`,
+      values: { ...note.values },
+    })),
+    launchHref: activity?.launchUrl && node.activity !== null ? launchHref(node.activity) : null,
+    activityNames: activity?.names ?? null,
+    children: node.children.map((child) => describeProgressNode(child, names)),
+  };
 }
 
 /**

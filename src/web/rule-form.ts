@@ -1,39 +1,53 @@
 import { AwardRuleInvalidError } from '../errors.js';
-import { leafOf, parseRule, type Rule } from '../awards/rules/rule-schema.js';
+import type {
+  CapFields,
+  ConditionFields,
+  RuleFormPart,
+  RuleOperator,
+  ShapeFields,
+  TeacherWords,
+} from '../awards/rules/rule-operator.js';
+import { operatorOf, RULE_OPERATORS } from '../awards/rules/rule-operators.js';
+import { parseRule, type Rule } from '../awards/rules/rule-schema.js';
 import type { FieldError, FieldErrors } from './achievement-form.js';
 
 /**
  * The rule form of the teacher's pages as plain data: the common shapes of the rule language
- * (awards/rules/rule-schema.ts) as rows of conditions under one combinator, an optional
- * stacking cap around them, and the JSON of the rule for everything else.
+ * (awards/rules/operators/) as rows of conditions under one combinator, an optional stacking cap
+ * around them, and the JSON of the rule for everything else. Each operator's `form` says whether
+ * it is a kind of condition row, a shape or fields around the whole rule, and how it reads and
+ * writes them; operators without one are edited in the JSON view.
  */
 
-export const RULE_SHAPES = ['allOf', 'anyOf', 'atLeast', 'distinctGroups', 'json'] as const;
-export type RuleShape = (typeof RULE_SHAPES)[number];
-export const CONDITION_KINDS = ['passed', 'completed', 'scoreAtLeast', 'earned'] as const;
-export type ConditionKind = (typeof CONDITION_KINDS)[number];
+type FormOf<Kind> = Extract<RuleFormPart<unknown>, { kind: Kind }>;
+const OPERATORS = Object.values(RULE_OPERATORS) as readonly RuleOperator<string, unknown>[];
+const formsOf = <Kind extends RuleFormPart<unknown>['kind']>(kind: Kind) =>
+  OPERATORS.flatMap((operator) =>
+    operator.form?.kind === kind
+      ? [{ name: operator.name, form: operator.form as FormOf<Kind> }]
+      : [],
+  );
+const CONDITION_FORMS = new Map(formsOf('condition').map(({ name, form }) => [name, form]));
+const SHAPE_FORMS = new Map(formsOf('shape').map(({ form }) => [form.shape, form]));
+const SHAPE_OPERATORS = new Map(formsOf('shape').map(({ name, form }) => [name, form]));
+const WRAPPER_FORMS = new Map(formsOf('wrapper').map(({ name, form }) => [name, form]));
+/** The shape of a rule of one condition, and of a form posted without a shape. */
+const DEFAULT_SHAPE = 'allOf';
+
+export const RULE_SHAPES: readonly string[] = [...SHAPE_FORMS.keys(), 'json'];
+export type RuleShape = string;
+export const CONDITION_KINDS: readonly string[] = [...CONDITION_FORMS.keys()];
+export type ConditionKind = string;
 const MIN_CONDITION_ROWS = 6;
 
-export interface ConditionRow {
+export interface ConditionRow extends ConditionFields {
+  /** The operator of the row, or '' for an empty row. */
   kind: ConditionKind | '';
-  activity: string;
-  /** For scoreAtLeast: the score needed, in percent. */
-  score: string;
-  /** For earned: the id of the stacked achievement. */
-  achievement: string;
 }
 
-export interface RuleFormValues {
+export interface RuleFormValues extends ShapeFields, CapFields {
   shape: RuleShape;
   conditions: ConditionRow[];
-  /** How many conditions must be met (atLeast, distinctGroups). */
-  count: string;
-  /** From how many different groups (distinctGroups). */
-  groups: string;
-  tag: string;
-  /** Stacking cap: the size of the target in ECTS, and the target's name. */
-  capEcts: string;
-  capTarget: string;
   json: string;
 }
 
@@ -50,14 +64,19 @@ export function ruleFormValuesOf(rule: Rule): RuleFormValues {
     capTarget: '',
     json,
   };
-  const capped = 'stackingCap' in rule ? rule.stackingCap : null;
-  const inner = capped ? capped.rule : rule;
-  const cap = capped ? { capEcts: String(capped.ects), capTarget: capped.target } : {};
-  const shaped = shapeOf(inner);
+  const { operator, value } = operatorOf(rule);
+  const wrapper = WRAPPER_FORMS.get(operator.name);
+  const unwrapped = wrapper ? wrapper.unwrap(value) : { rule, fields: {} };
+  const shaped = shapeOf(unwrapped.rule);
   if (!shaped) return withSpareRows(base);
-  const rows = shaped.children.map(conditionRowOf);
+  const rows = shaped.conditions.map(conditionRowOf);
   if (rows.some((row) => row === null)) return withSpareRows(base);
-  return withSpareRows({ ...base, ...cap, ...shaped.fields, conditions: rows as ConditionRow[] });
+  return withSpareRows({
+    ...base,
+    ...unwrapped.fields,
+    ...shaped.fields,
+    conditions: rows as ConditionRow[],
+  });
 }
 
 /**
@@ -73,7 +92,7 @@ export function readRuleForm(
     const value = body[name];
     return typeof value === 'string' ? value.trim() : '';
   };
-  const shape = RULE_SHAPES.find((candidate) => candidate === field('shape')) ?? 'allOf';
+  const shape = RULE_SHAPES.find((candidate) => candidate === field('shape')) ?? DEFAULT_SHAPE;
   const rowCount = Math.min(
     100,
     Object.keys(body).reduce((highest, key) => {
@@ -84,7 +103,7 @@ export function readRuleForm(
   const conditions = Array.from({ length: rowCount }, (_, index): ConditionRow => {
     const kind = field(`conditions.${index}.kind`);
     return {
-      kind: CONDITION_KINDS.find((candidate) => candidate === kind) ?? '',
+      kind: CONDITION_FORMS.has(kind) ? kind : '',
       activity: field(`conditions.${index}.activity`),
       score: field(`conditions.${index}.score`),
       achievement: field(`conditions.${index}.achievement`),
@@ -117,36 +136,14 @@ export function readRuleForm(
   if (used.length === 0) {
     return { values, errors: { conditions: { key: 'ruleErrors.noConditions' } } };
   }
-  const leaves = used.map(({ row }) => leafRuleOf(row));
-  let rule: unknown;
-  switch (shape) {
-    case 'allOf':
-      rule = leaves.length === 1 ? leaves[0] : { allOf: leaves };
-      break;
-    case 'anyOf':
-      rule = leaves.length === 1 ? leaves[0] : { anyOf: leaves };
-      break;
-    case 'atLeast':
-      rule = { atLeast: { n: countOf(values.count), of: leaves } };
-      break;
-    case 'distinctGroups':
-      rule = {
-        distinctGroupsAtLeast: {
-          n: countOf(values.groups),
-          tag: values.tag,
-          ...(values.count === '' ? {} : { count: countOf(values.count) }),
-          of: leaves,
-        },
-      };
-      break;
-  }
-  if (values.capEcts !== '' || values.capTarget !== '') {
-    rule = {
-      stackingCap: { ects: countOf(values.capEcts), target: values.capTarget, rule },
-    };
-  }
-  const isSingle = leaves.length === 1 && (shape === 'allOf' || shape === 'anyOf');
-  return checked(values, rule, (path) => formFieldOfRulePath(path, shape, isSingle, used));
+  const leaves = used.map(({ row }) => CONDITION_FORMS.get(row.kind)!.fromRow(row));
+  const inner = SHAPE_FORMS.get(shape)!.fromRows(leaves, values);
+  const rule = [...WRAPPER_FORMS.values()].reduce(
+    (wrapped, form) => form.wrap(wrapped, values),
+    inner,
+  );
+  const isSingle = leaves.length === 1 && inner === leaves[0];
+  return checked(values, rule, (path) => formFieldOfRulePath(path, isSingle, used));
 }
 
 function checked(
@@ -189,106 +186,52 @@ export function ruleErrorOf(message: string, path: string): FieldError {
   return { key: `ruleErrors.${key}`, params: { path } };
 }
 
+/** The form field a part of the rule (the path in a parseRule message) is typed in. */
 function formFieldOfRulePath(
   path: string,
-  shape: RuleShape,
   isSingle: boolean,
-  used: readonly { index: number }[],
+  used: readonly { row: ConditionRow; index: number }[],
 ): string {
-  const inner = path.replace(/^rule(\.stackingCap\.rule)?/, '');
-  if (/^rule\.stackingCap\.ects/.test(path)) return 'capEcts';
-  if (/^rule\.stackingCap(\.target)?$/.test(path) || /^rule\.stackingCap\.target/.test(path)) {
-    return 'capTarget';
+  let inner = path.replace(/^rule/, '');
+  const wrapped = /^\.(\w+)(?:\.(\w+))?/.exec(inner);
+  const wrapper = wrapped && WRAPPER_FORMS.get(wrapped[1]!);
+  if (wrapped && wrapper) {
+    const field = wrapper.fieldOf(wrapped[2]);
+    if (field !== null) return field;
+    inner = inner.slice(wrapped[0].length);
   }
-  const leaf = isSingle
-    ? /^\.(\w+)(\.(\w+))?/.exec(inner)
-    : /\[(\d+)\]\.(\w+)(\.(\w+))?/.exec(inner);
-  if (leaf) {
-    const position = isSingle ? 0 : Number(leaf[1]);
-    const kind = isSingle ? leaf[1] : leaf[2];
-    const part = isSingle ? leaf[3] : leaf[4];
-    const row = used[position]?.index ?? 0;
-    if (kind === 'earned') return `conditions.${row}.achievement`;
-    if (part === 'scaled') return `conditions.${row}.score`;
-    return `conditions.${row}.activity`;
+  const condition = isSingle
+    ? /^\.(\w+)(?:\.(\w+))?/.exec(inner)
+    : /\[(\d+)\]\.(\w+)(?:\.(\w+))?/.exec(inner);
+  if (condition) {
+    const [kind, part] = isSingle ? [condition[1], condition[2]] : [condition[2], condition[3]];
+    const row = used[isSingle ? 0 : Number(condition[1])]?.index ?? 0;
+    const field = CONDITION_FORMS.get(kind ?? '')?.fieldOf(part) ?? 'activity';
+    return `conditions.${row}.${field}`;
   }
-  if (/\.tag$/.test(inner)) return 'tag';
-  if (/\.count$/.test(inner)) return 'count';
-  if (/\.n$/.test(inner)) return shape === 'distinctGroups' ? 'groups' : 'count';
-  return 'conditions';
+  const shapePart = /^\.(\w+)\.(\w+)$/.exec(inner);
+  return (shapePart && SHAPE_OPERATORS.get(shapePart[1]!)?.fieldOf(shapePart[2]!)) ?? 'conditions';
 }
 
-function leafRuleOf(row: ConditionRow): unknown {
-  switch (row.kind) {
-    case 'passed':
-      return { passed: row.activity };
-    case 'completed':
-      return { completed: row.activity };
-    case 'scoreAtLeast': {
-      const percent = Number(row.score.replace(',', '.'));
-      const scaled = row.score === '' || !Number.isFinite(percent) ? row.score : percent / 100;
-      return { scoreAtLeast: { activity: row.activity, scaled } };
-    }
-    default:
-      return { earned: row.achievement };
-  }
-}
-
-/** A whole number from the form, or the text for parseRule to refuse. */
-function countOf(text: string): number | string {
-  const value = Number(text.replace(',', '.'));
-  return text !== '' && Number.isFinite(value) ? value : text;
-}
-
+/** The rows and fields of a rule the form shows (one condition is an all-of), or null. */
 function shapeOf(
   rule: Rule,
-): { children: readonly Rule[]; fields: Partial<RuleFormValues> } | null {
-  if (leafOf(rule)) return { children: [rule], fields: { shape: 'allOf' } };
-  if ('allOf' in rule) return { children: rule.allOf, fields: { shape: 'allOf' } };
-  if ('anyOf' in rule) return { children: rule.anyOf, fields: { shape: 'anyOf' } };
-  if ('atLeast' in rule) {
-    return {
-      children: rule.atLeast.of,
-      fields: { shape: 'atLeast', count: String(rule.atLeast.n) },
-    };
+): { conditions: readonly Rule[]; fields: Partial<RuleFormValues> } | null {
+  const { operator, value } = operatorOf(rule);
+  if (CONDITION_FORMS.has(operator.name)) {
+    return { conditions: [rule], fields: { shape: DEFAULT_SHAPE } };
   }
-  if ('distinctGroupsAtLeast' in rule) {
-    const { n, tag, count, of } = rule.distinctGroupsAtLeast;
-    return {
-      children: of,
-      fields: {
-        shape: 'distinctGroups',
-        groups: String(n),
-        tag,
-        count: count === undefined ? '' : String(count),
-      },
-    };
-  }
-  return null;
+  const form = SHAPE_OPERATORS.get(operator.name);
+  if (!form) return null;
+  const { conditions, fields } = form.toRows(value);
+  return { conditions, fields: { ...fields, shape: form.shape } };
 }
 
-/** The form row of a leaf without source limits, or null when the form cannot show it. */
+/** The form row of a condition, or null when the form cannot show it. */
 function conditionRowOf(rule: Rule): ConditionRow | null {
-  const empty = { activity: '', score: '', achievement: '' };
-  if ('passed' in rule && typeof rule.passed === 'string') {
-    return { ...empty, kind: 'passed', activity: rule.passed };
-  }
-  if ('completed' in rule && typeof rule.completed === 'string') {
-    return { ...empty, kind: 'completed', activity: rule.completed };
-  }
-  if ('scoreAtLeast' in rule && rule.scoreAtLeast.sources === undefined) {
-    const percent = Math.round(rule.scoreAtLeast.scaled * 10_000) / 100;
-    return {
-      ...empty,
-      kind: 'scoreAtLeast',
-      activity: rule.scoreAtLeast.activity,
-      score: String(percent),
-    };
-  }
-  if ('earned' in rule && typeof rule.earned === 'string') {
-    return { ...empty, kind: 'earned', achievement: rule.earned };
-  }
-  return null;
+  const { operator, value } = operatorOf(rule);
+  const row = CONDITION_FORMS.get(operator.name)?.toRow(value) ?? null;
+  return row && { ...row, kind: operator.name };
 }
 
 function withSpareRows(values: RuleFormValues): RuleFormValues {
@@ -319,28 +262,12 @@ export function describeRule(
   t: (key: string, options?: Record<string, unknown>) => string,
   nameOf: (ref: string) => string,
 ): string {
-  const k = (key: string, options?: Record<string, unknown>) =>
-    t(`teacher-achievements:ruleSummary.${key}`, options);
-  const list = (rules: readonly Rule[]) =>
-    rules.map((child) => describeRule(child, t, nameOf)).join(k('separator'));
-  if ('passed' in rule) return k('passed', { activity: nameOf(leafOf(rule)?.ref ?? '') });
-  if ('completed' in rule) return k('completed', { activity: nameOf(leafOf(rule)?.ref ?? '') });
-  if ('scoreAtLeast' in rule) {
-    return k('scoreAtLeast', {
-      activity: nameOf(rule.scoreAtLeast.activity),
-      percent: Math.round(rule.scoreAtLeast.scaled * 100),
-    });
-  }
-  if ('earned' in rule) return k('earned', { achievement: nameOf(leafOf(rule)?.ref ?? '') });
-  if ('allOf' in rule) return k('allOf', { list: list(rule.allOf) });
-  if ('anyOf' in rule) return k('anyOf', { list: list(rule.anyOf) });
-  if ('atLeast' in rule) {
-    return k('atLeast', { n: rule.atLeast.n, list: list(rule.atLeast.of) });
-  }
-  if ('distinctGroupsAtLeast' in rule) {
-    const { n, tag, count = n, of } = rule.distinctGroupsAtLeast;
-    return k('distinctGroups', { n: count, groups: n, tag, list: list(of) });
-  }
-  const { ects, target } = rule.stackingCap;
-  return k('stackingCap', { rule: describeRule(rule.stackingCap.rule, t, nameOf), ects, target });
+  const words: TeacherWords = {
+    say: (key, options) => t(`teacher-achievements:ruleSummary.${key}`, options),
+    nameOf,
+    rule: (child) => describeRule(child, t, nameOf),
+    list: (rules) => rules.map(words.rule).join(words.say('separator')),
+  };
+  const { operator, value } = operatorOf(rule);
+  return operator.describe(value, words);
 }

@@ -1,0 +1,105 @@
+import type { StatementSource } from './rule-parts.js';
+
+/** What a learner has shown on one activity through statements of one source. */
+export interface ActivityOutcome {
+  readonly source: StatementSource;
+  readonly passedBy: string | null;
+  readonly completedBy: string | null;
+  readonly bestScaled: number | null;
+  readonly bestScoreBy: string | null;
+}
+
+/** A credential the learner holds (not revoked), as a stack sees it. */
+export interface HeldCredential {
+  readonly awardId: string;
+  readonly form: 'micro-credential' | 'badge';
+  /** The ECTS the credential carries; null for the badge form. */
+  readonly ects: number | null;
+  /** The sources of the statements the credential rests on. */
+  readonly sources: readonly StatementSource[];
+}
+
+/** Everything a rule can look at for one learner. */
+export interface OutcomeState {
+  /** Activity IRI → the learner's outcomes on it, one per source (and registration). */
+  readonly activities: ReadonlyMap<string, readonly ActivityOutcome[]>;
+  /** Achievement id → the learner's credential of it. */
+  readonly credentials: ReadonlyMap<string, HeldCredential>;
+}
+
+export interface EvaluationContext {
+  /** Group tags (e.g. `pillar` → `environmental`) by activity IRI or achievement id. */
+  readonly groups: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /**
+   * True when evaluating for the credit-bearing micro-credential form: only credentials held in
+   * that form count, and the stacking cap applies.
+   */
+  readonly creditOnly: boolean;
+}
+
+export type Evidence =
+  | {
+      readonly kind: 'statement';
+      readonly statementId: string;
+      readonly activity: string;
+      /** What the statement shows: a pass, a completion, or the best score on the activity. */
+      readonly condition: 'passed' | 'completed' | 'scoreAtLeast';
+      readonly source: StatementSource;
+      /** The learner's best scaled score on the activity, where there is one. */
+      readonly scaled: number | null;
+    }
+  | {
+      readonly kind: 'credential';
+      readonly achievementId: string;
+      readonly awardId: string;
+      readonly ects: number | null;
+    };
+
+export interface Evaluation {
+  readonly isMet: boolean;
+  /** What satisfied the rule, in rule order without repeats (empty when it is not met). */
+  readonly evidence: readonly Evidence[];
+  /** The ECTS of the credentials in the evidence: the smallest stack that meets the rule. */
+  readonly stackedEcts: number;
+  /** Why a rule whose conditions are met is still not met (the stacking cap), else null. */
+  readonly refusal: string | null;
+}
+
+export const NOT_MET: Evaluation = { isMet: false, evidence: [], stackedEcts: 0, refusal: null };
+
+/** A met evaluation resting on the given evidence. */
+export function metWith(evidence: readonly Evidence[]): Evaluation {
+  return combine([{ isMet: true, evidence, stackedEcts: 0, refusal: null }]);
+}
+
+/** The `count` met results stacking the fewest ECTS (earlier first among equals), combined. */
+export function cheapest(results: readonly Evaluation[], count: number): Evaluation {
+  const met = results
+    .map((result, index) => ({ result, index }))
+    .filter(({ result }) => result.isMet)
+    .sort((a, b) => a.result.stackedEcts - b.result.stackedEcts || a.index - b.index);
+  if (met.length < count) return NOT_MET;
+  return combine(
+    met
+      .slice(0, count)
+      .sort((a, b) => a.index - b.index)
+      .map(({ result }) => result),
+  );
+}
+
+/** Met results as one: their evidence in order without repeats, and the ECTS it stacks. */
+export function combine(results: readonly Evaluation[]): Evaluation {
+  const evidence = new Map<string, Evidence>();
+  for (const item of results.flatMap((result) => result.evidence)) {
+    const key =
+      item.kind === 'statement'
+        ? `s:${item.statementId}:${item.activity}:${item.condition}`
+        : `c:${item.achievementId}`;
+    if (!evidence.has(key)) evidence.set(key, item);
+  }
+  const stackedEcts = [...evidence.values()].reduce(
+    (sum, item) => sum + (item.kind === 'credential' ? (item.ects ?? 0) : 0),
+    0,
+  );
+  return { isMet: true, evidence: [...evidence.values()], stackedEcts, refusal: null };
+}
