@@ -270,7 +270,7 @@ describe('the teacher achievement pages', () => {
     expect(await storedAchievements()).toEqual(before);
   });
 
-  it('refuses an upload that is neither PNG nor SVG', async () => {
+  it('refuses an upload that is neither PNG, JPEG nor SVG', async () => {
     const refused = await postMultipart(
       teacher,
       '/course/achievements',
@@ -279,10 +279,10 @@ describe('the teacher achievement pages', () => {
         ...completeForm(),
         name: 'Not stored',
       },
-      { bytes: Buffer.from('GIF89a'), type: 'image/gif', name: 'badge.gif' },
+      { bytes: Buffer.from('just some words'), type: 'text/plain', name: 'badge.txt' },
     );
     expect(refused.status).toBe(422);
-    expect(refused.html).toContain('id="error-image">Upload a PNG or SVG image.');
+    expect(refused.html).toContain('id="error-image">Upload a PNG, JPEG or SVG image.');
     expect((await storedAchievements()).map((a) => a.name)).not.toContain('Not stored');
   });
 
