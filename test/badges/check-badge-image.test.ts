@@ -1,32 +1,22 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   BadgeImageInvalidError,
   type BadgeImageProblem,
 } from '../../src/badges/badge-image-error.js';
-import { readPngChunks, writePngChunks } from '../../src/badges/bake.js';
 import {
   checkBadgeImage,
   checkBadgeImageDataUri,
   MAX_BADGE_IMAGE_BYTES,
   MAX_BADGE_IMAGE_SIDE,
 } from '../../src/badges/check-badge-image.js';
-
-/** 24×16 pictures drawn and encoded by Chromium (fixtures/README.md). */
-const PNG = readFileSync(new URL('fixtures/images/badge-24x16.png', import.meta.url));
-const JPEG = readFileSync(new URL('fixtures/images/badge-24x16.jpg', import.meta.url));
-/** A 1×1 GIF89a: header, screen, two-colour table, one image, trailer. */
-const GIF = Buffer.from(
-  [
-    '474946383961',
-    '01000100800000',
-    '000000ffffff',
-    '2c000000000100010000',
-    '0202440100',
-    '3b',
-  ].join(''),
-  'hex',
-);
+import {
+  GIF,
+  HOSTILE_SVG,
+  HOSTILE_SVG_SANITIZED,
+  JPEG,
+  PNG,
+  pngDeclaring,
+} from '../support/badge-images.js';
 
 function problemOf(bytes: Buffer): BadgeImageProblem | null {
   try {
@@ -36,18 +26,6 @@ function problemOf(bytes: Buffer): BadgeImageProblem | null {
     if (error instanceof BadgeImageInvalidError) return error.problem;
     throw error;
   }
-}
-
-/** The PNG with its IHDR declaring another size, every CRC right. */
-function pngDeclaring(width: number, height: number): Buffer {
-  const chunks = readPngChunks(PNG).map((chunk) => {
-    if (chunk.type !== 'IHDR') return chunk;
-    const data = Buffer.from(chunk.data);
-    data.writeUInt32BE(width, 0);
-    data.writeUInt32BE(height, 4);
-    return { type: chunk.type, data };
-  });
-  return writePngChunks(chunks);
 }
 
 /** The JPEG with its start-of-frame header declaring another width. */
@@ -73,10 +51,9 @@ describe('checkBadgeImage: what an image file really is', () => {
   });
 
   it('sanitizes an SVG', () => {
-    const svg = '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect/></svg>';
-    expect(checkBadgeImage(Buffer.from(svg))).toEqual({
+    expect(checkBadgeImage(Buffer.from(HOSTILE_SVG))).toEqual({
       type: 'svg',
-      bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>'),
+      bytes: Buffer.from(HOSTILE_SVG_SANITIZED),
       width: null,
       height: null,
     });
