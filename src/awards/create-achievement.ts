@@ -1,12 +1,12 @@
 import { and, count, eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { BadgeImageInvalidError } from '../badges/badge-image-error.js';
+import { badgeImageProblemOf, badgeImageReferenceSchema } from '../badges/check-badge-image.js';
 import { languageTag, microCredentialElementsSchema } from '../badges/eu-elements.js';
 import type { Executor } from '../db/database.js';
 import { achievements, achievementVersions, awards } from '../db/schema.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import { parseRule } from './rules/rule-schema.js';
-
-const IMAGE = /^(https?:\/\/\S+|data:image\/(png|svg\+xml);base64,[A-Za-z0-9+/=]+)$/;
 
 /** What a teacher sends to define an achievement. */
 export const achievementInputSchema = z.strictObject({
@@ -28,13 +28,8 @@ export const achievementInputSchema = z.strictObject({
     .default(null),
   /** The language of name, description and criteria. */
   language: languageTag.default('en'),
-  /** An http(s) URL or a base64 `data:image/png` / `data:image/svg+xml` URI. */
-  image: z
-    .string()
-    .max(2_000_000, 'must be at most 2 MB')
-    .regex(IMAGE, 'must be an http(s) URL or a base64 PNG/SVG data URI')
-    .nullable()
-    .default(null),
+  /** An http(s) URL, or a base64 PNG, JPEG or SVG `data:` URI stored checked and sanitized. */
+  image: badgeImageReferenceSchema.nullable().default(null),
   /** The further EU micro-credential elements (badges/eu-elements.ts). */
   eu: microCredentialElementsSchema.default({ learningOutcomes: [], translations: {} }),
   rule: z.unknown(),
@@ -45,7 +40,8 @@ export type Achievement = typeof achievements.$inferSelect;
 
 /**
  * Validates and stores a new achievement of a course. Throws BadRequestError naming the bad
- * field, or AwardRuleInvalidError naming the bad part of the rule.
+ * field, BadgeImageInvalidError for an image refused by checkBadgeImage, or
+ * AwardRuleInvalidError naming the bad part of the rule.
  */
 export async function createAchievement(
   db: Executor,
@@ -111,6 +107,8 @@ function parseInput(input: unknown) {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue?.path.join('.') || 'achievement';
+    const imageProblem = issue && badgeImageProblemOf(issue);
+    if (imageProblem) throw new BadgeImageInvalidError(imageProblem, field);
     throw new BadRequestError(
       issue?.code === 'unrecognized_keys'
         ? `achievement has unknown field ${issue.keys[0]}`

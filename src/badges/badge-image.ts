@@ -1,19 +1,25 @@
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { writePngChunks } from './bake.js';
+import { BadgeImageInvalidError } from './badge-image-error.js';
+import { checkBadgeImage, type BadgeImage } from './check-badge-image.js';
 
 /**
- * The achievement image in PNG and SVG, for baking: a `data:` image of the achievement when it
- * has one in that format, else a generated round badge whose colour derives from the
- * achievement id (SVG with the name written on it; PNG a plain disc, as we do not rasterise
- * text). Images given by http(s) URL are never fetched, so they get the generated one too.
+ * The achievement image in PNG and SVG, for baking and serving: the achievement's `data:`
+ * image when it passes checkBadgeImage now (so an image stored before the checks existed, or
+ * written to the database by other means, is sanitized or left out here too), else a generated
+ * round badge whose colour derives from the achievement id (SVG with the name written on it;
+ * PNG a plain disc, as we do not rasterise text). In SVG a PNG or JPEG image is embedded in an
+ * `<image>`; in PNG an SVG or JPEG image gives the generated disc, as we do not convert images.
+ * Images given by http(s) URL are never fetched, so they get the generated one too.
  */
 
 const SIZE = 256;
 
 export function badgeSvg(achievement: { id: string; name: string; image: string | null }): string {
-  const fromData = decodeDataUri(achievement.image, 'image/svg+xml');
-  if (fromData) return fromData.toString('utf8');
+  const stored = storedImage(achievement.image);
+  if (stored?.type === 'svg') return stored.bytes.toString('utf8');
+  if (stored) return rasterInSvg(stored);
   const [r, g, b] = colourOf(achievement.id);
   const words = achievement.name.split(/\s+/).slice(0, 6);
   const lines = [words.slice(0, 3).join(' '), words.slice(3).join(' ')].filter(Boolean);
@@ -27,8 +33,8 @@ export function badgeSvg(achievement: { id: string; name: string; image: string 
 }
 
 export function badgePng(achievement: { id: string; image: string | null }): Buffer {
-  const fromData = decodeDataUri(achievement.image, 'image/png');
-  if (fromData) return fromData;
+  const stored = storedImage(achievement.image);
+  if (stored?.type === 'png') return stored.bytes;
   const [r, g, b] = colourOf(achievement.id);
   // RGBA scanlines, each with filter byte 0: a disc of the colour with a white ring.
   const raw = Buffer.alloc((SIZE * 4 + 1) * SIZE);
@@ -62,10 +68,23 @@ function colourOf(id: string): [number, number, number] {
   return [40 + ((hash[0] ?? 0) % 120), 40 + ((hash[1] ?? 0) % 120), 60 + ((hash[2] ?? 0) % 120)];
 }
 
-function decodeDataUri(uri: string | null, mediaType: string): Buffer | null {
-  const prefix = `data:${mediaType};base64,`;
-  if (!uri?.startsWith(prefix)) return null;
-  return Buffer.from(uri.slice(prefix.length), 'base64');
+function storedImage(uri: string | null): BadgeImage | null {
+  const base64 = /^data:image\/(?:png|jpeg|svg\+xml);base64,([A-Za-z0-9+/=]+)$/.exec(
+    uri ?? '',
+  )?.[1];
+  if (!base64) return null;
+  try {
+    return checkBadgeImage(Buffer.from(base64, 'base64'));
+  } catch (error) {
+    if (error instanceof BadgeImageInvalidError) return null;
+    throw error;
+  }
+}
+
+function rasterInSvg(image: BadgeImage): string {
+  const { width, height } = image;
+  const href = `data:image/${image.type};base64,${image.bytes.toString('base64')}`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"><image width="${width}" height="${height}" xlink:href="${href}"/></svg>`;
 }
 
 function escapeXml(text: string): string {

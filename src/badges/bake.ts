@@ -90,7 +90,11 @@ function isCredentialChunk(chunk: Chunk): boolean {
 
 /**
  * The SVG with the credential baked in: a JSON credential goes in CDATA, a compact JWT in the
- * `verify` attribute. Throws TypeError when `svg` has no `<svg>` root element.
+ * `verify` attribute. The credential cannot end its element early: a JWT is base64url only, and
+ * in the JSON every `<` (which JSON allows only inside strings) is written `\u003c`, the same
+ * string to any JSON parser, so no end tag can appear in the CDATA, while `]]>` is split across
+ * two CDATA sections. `svg` must be inert already (badge-image.ts); throws TypeError when it has
+ * no `<svg>` root element.
  */
 export function bakeSvg(svg: string, credential: string): string {
   const withoutOld = svg.replace(
@@ -106,7 +110,7 @@ export function bakeSvg(svg: string, credential: string): string {
   const isJwt = /^[\w-]+\.[\w-]+\.[\w-]+$/.test(credential);
   const element = isJwt
     ? `<openbadges:credential verify="${credential}"></openbadges:credential>`
-    : `<openbadges:credential><![CDATA[${credential.replaceAll(']]>', ']]]]><![CDATA[>')}]]></openbadges:credential>`;
+    : `<openbadges:credential><![CDATA[${credential.replaceAll('<', '\\u003c').replaceAll(']]>', ']]]]><![CDATA[>')}]]></openbadges:credential>`;
   const at = root.index;
   return `${withoutOld.slice(0, at)}${openTag}${element}${withoutOld.slice(at + root[0].length)}`;
 }

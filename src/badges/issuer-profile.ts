@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { Executor } from '../db/database.js';
 import { issuerProfiles } from '../db/schema.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
+import { BadgeImageInvalidError } from './badge-image-error.js';
+import { badgeImageProblemOf, badgeImageReferenceSchema } from './check-badge-image.js';
 
 const httpUrl = z
   .string()
@@ -20,7 +22,8 @@ export const issuerProfileDetailsSchema = z.strictObject({
   url: httpUrl.nullable().optional(),
   email: z.email().nullable().optional(),
   description: z.string().trim().min(1).max(5000).nullable().optional(),
-  image: z.string().max(2_000_000).nullable().optional(),
+  /** The awarding body's logo: an http(s) URL, or a PNG, JPEG or SVG `data:` URI checked. */
+  image: badgeImageReferenceSchema.nullable().optional(),
   countryCode: country.nullable().optional(),
   address: z
     .strictObject({
@@ -55,7 +58,8 @@ export type IssuerProfileDetails = z.input<typeof issuerProfileDetailsSchema>;
 
 /**
  * Changes the given details of an issuer profile; credentials issued before keep theirs.
- * Throws BadRequestError naming the bad field, NotFoundError for an unknown profile.
+ * Throws BadRequestError naming the bad field, BadgeImageInvalidError for a refused image,
+ * NotFoundError for an unknown profile.
  */
 export async function updateIssuerProfile(
   db: Executor,
@@ -65,6 +69,8 @@ export async function updateIssuerProfile(
   const parsed = issuerProfileDetailsSchema.safeParse(details);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
+    const imageProblem = issue && badgeImageProblemOf(issue);
+    if (imageProblem) throw new BadgeImageInvalidError(imageProblem);
     throw new BadRequestError(
       `${issue?.path.join('.') || 'profile'} ${issue?.message ?? 'is invalid'}`,
     );

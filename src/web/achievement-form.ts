@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import type { Achievement } from '../awards/create-achievement.js';
+import type { BadgeImageProblem } from '../badges/badge-image-error.js';
+import { badgeImageProblemOf } from '../badges/check-badge-image.js';
 import {
   EQF_URI_PREFIX,
   readElements,
@@ -321,7 +323,38 @@ export function fieldErrorsOf(
 
 const URL_FIELDS = ['qualityAssuranceUrl', 'furtherInformationUrl', 'stacksInto'];
 
+/** The form's message for an image checkBadgeImage refused. */
+export function imageErrorOf(problem: BadgeImageProblem): FieldError {
+  switch (problem.reason) {
+    case 'too-large':
+      return { key: 'errors.imageTooLarge', params: { max: problem.maxBytes / 1024 } };
+    case 'unsupported-type':
+      return problem.detected
+        ? { key: 'errors.imageFormat', params: { format: problem.detected.toUpperCase() } }
+        : { key: 'errors.imageType' };
+    case 'type-mismatch':
+      return { key: 'errors.imageType' };
+    case 'damaged':
+      return { key: 'errors.imageDamaged', params: { format: problem.type.toUpperCase() } };
+    case 'too-many-pixels':
+      return {
+        key: 'errors.imagePixels',
+        params: { width: problem.width, height: problem.height, max: problem.maxSide },
+      };
+    case 'svg-entities':
+      return { key: 'errors.imageSvgEntities' };
+    case 'svg-root':
+      return problem.root === 'svg'
+        ? { key: 'errors.imageSvgNamespace' }
+        : { key: 'errors.imageNotSvg', params: { root: problem.root } };
+    case 'svg-too-complex':
+      return { key: 'errors.imageSvgComplex' };
+  }
+}
+
 function messageOf(issue: z.core.$ZodIssue, field: string): FieldError {
+  const imageProblem = badgeImageProblemOf(issue);
+  if (imageProblem) return imageErrorOf(imageProblem);
   switch (issue.code) {
     case 'too_small':
       if (issue.origin === 'string') return { key: 'errors.required' };

@@ -16,6 +16,12 @@ import {
 import { parseRule, type Rule } from '../awards/rules/rule-schema.js';
 import { previewRule, type PreviewEntry } from '../awards/teacher-review.js';
 import { badgeSvg } from '../badges/badge-image.js';
+import { BadgeImageInvalidError } from '../badges/badge-image-error.js';
+import {
+  badgeImageDataUri,
+  checkBadgeImage,
+  MAX_BADGE_IMAGE_BYTES,
+} from '../badges/check-badge-image.js';
 import {
   ASSESSMENT_TYPES,
   EQF_URI_PREFIX,
@@ -31,6 +37,7 @@ import {
   emptyFormValues,
   fieldErrorsOf,
   formValuesOf,
+  imageErrorOf,
   readAchievementForm,
   supervisionOptionValue,
   type AchievementFormValues,
@@ -49,9 +56,6 @@ import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
 import { chooseLocale } from './i18n.js';
 import { LOCALE_COOKIE, type PageContext, type RenderView } from './views.js';
 import { isUuid } from '../xapi/validate/uuid.js';
-
-const MAX_IMAGE_BYTES = 1024 * 1024;
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /**
  * The teacher's achievement pages: the form with every European micro-credential element
@@ -104,7 +108,7 @@ export function createAchievementPagesRouter(deps: {
         imageUrl: image,
         vocabularies: vocabularies(),
         activities: achievement ? [] : await activityChoices(db, courseId),
-        maxImageKilobytes: MAX_IMAGE_BYTES / 1024,
+        maxImageKilobytes: MAX_BADGE_IMAGE_BYTES / 1024,
       }),
     );
   };
@@ -410,7 +414,7 @@ function imagePreviewOf(achievement: Achievement | null): string {
 function imageUpload(): RequestHandler {
   const upload = multer({
     storage: multer.memoryStorage(),
-    limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 2000, fieldSize: 100 * 1024 },
+    limits: { fileSize: MAX_BADGE_IMAGE_BYTES, files: 1, fields: 2000, fieldSize: 100 * 1024 },
   }).single('image');
   return (req, res, next) => {
     upload(req, res, (error: unknown) => {
@@ -428,27 +432,25 @@ function imageUpload(): RequestHandler {
   };
 }
 
-/** The uploaded PNG or SVG as the data: URI the achievement stores, or the error on the field. */
+/**
+ * The uploaded image, checked (a PNG, JPEG or sanitized SVG by its content, whatever its name),
+ * as the data: URI the achievement stores, or the error on the field.
+ */
 function uploadedImage(
   file: Express.Multer.File | undefined,
   res: Response,
 ): { image: string | null; errors: FieldErrors } {
   if (res.locals.imageTooLarge === true) {
-    return {
-      image: null,
-      errors: { image: { key: 'errors.imageTooLarge', params: { max: MAX_IMAGE_BYTES / 1024 } } },
-    };
+    const problem = { reason: 'too-large', maxBytes: MAX_BADGE_IMAGE_BYTES } as const;
+    return { image: null, errors: { image: imageErrorOf(problem) } };
   }
   if (!file || file.size === 0) return { image: null, errors: {} };
-  const isPng = file.buffer.subarray(0, 8).equals(PNG_SIGNATURE);
-  const isSvg =
-    !isPng &&
-    /^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE[^>]*>\s*)?<svg[\s>]/i.test(
-      file.buffer.subarray(0, 4096).toString('utf8'),
-    );
-  if (!isPng && !isSvg) return { image: null, errors: { image: { key: 'errors.imageType' } } };
-  const type = isPng ? 'image/png' : 'image/svg+xml';
-  return { image: `data:${type};base64,${file.buffer.toString('base64')}`, errors: {} };
+  try {
+    return { image: badgeImageDataUri(checkBadgeImage(file.buffer)), errors: {} };
+  } catch (error) {
+    if (!(error instanceof BadgeImageInvalidError)) throw error;
+    return { image: null, errors: { image: imageErrorOf(error.problem) } };
+  }
 }
 
 function bodyOf(req: express.Request): Record<string, unknown> {

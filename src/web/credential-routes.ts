@@ -11,6 +11,7 @@ import type { Db } from '../db/database.js';
 import { achievements, achievementVersions, awards, credentialRecords } from '../db/schema.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import { credentialElements } from './credential-page.js';
+import { sendBadgeImage } from './send-badge-image.js';
 import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
 import type { RenderView } from './views.js';
 import { isUuid } from '../xapi/validate/uuid.js';
@@ -59,17 +60,13 @@ export function createCredentialRouter(deps: {
       image: credential.credentialSubject.achievement.image?.id ?? null,
     };
     if (format === 'png') {
-      res
-        .type('image/png')
-        .attachment(`${fileName}.png`)
-        .send(bakePng(badgePng(image), bakedText));
+      const body = bakePng(badgePng(image), bakedText);
+      sendBadgeImage(res, { type: 'png', body, fileName: `${fileName}.png` });
       return;
     }
     if (format === 'svg') {
-      res
-        .type('image/svg+xml')
-        .attachment(`${fileName}.svg`)
-        .send(bakeSvg(badgeSvg(image), bakedText));
+      const body = bakeSvg(badgeSvg(image), bakedText);
+      sendBadgeImage(res, { type: 'svg', body, fileName: `${fileName}.svg` });
       return;
     }
     const wantsHtml =
@@ -116,8 +113,8 @@ export function createCredentialRouter(deps: {
         name: String(definition.name),
         image: (definition.image as string | null) ?? null,
       };
-      if (file === 'image.svg') res.type('image/svg+xml').send(badgeSvg(image));
-      else res.type('image/png').send(badgePng(image));
+      if (file === 'image.svg') sendBadgeImage(res, { type: 'svg', body: badgeSvg(image) });
+      else sendBadgeImage(res, { type: 'png', body: badgePng(image) });
       return;
     }
     if (file !== undefined) throw new NotFoundError(`Nothing here: ${req.path}`);

@@ -1,3 +1,4 @@
+import { SaxesParser } from 'saxes';
 import { describe, expect, it } from 'vitest';
 import { badgePng, badgeSvg } from '../../src/badges/badge-image.js';
 import { bakePng, bakeSvg, readPngChunks, unbakePng, unbakeSvg } from '../../src/badges/bake.js';
@@ -47,4 +48,45 @@ describe('baking credentials into badge images', () => {
     expect(withJwt.match(/<openbadges:credential/g)).toHaveLength(1);
     expect(unbakeSvg(withJwt)).toBe(JWT);
   });
+
+  it('keeps a credential inside its element whatever its text holds', () => {
+    const hostile = {
+      id: 'urn:uuid:2',
+      name: 'Ends early? </openbadges:credential><script>alert(1)</script> ]]> <![CDATA[',
+    };
+    const svg = badgeSvg(ACHIEVEMENT);
+    const baked = bakeSvg(svg, JSON.stringify(hostile));
+    const [root, ...drawing] = elementsIn(svg);
+    expect(elementsIn(baked)).toEqual([root, 'openbadges:credential', ...drawing]);
+    expect(JSON.parse(unbakeSvg(baked) ?? '')).toEqual(hostile);
+  });
 });
+
+describe('badge images from stored achievement images', () => {
+  const svgUri = (svg: string) =>
+    `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
+
+  it('sanitizes a stored SVG again, for images stored before the checks', () => {
+    const stored = svgUri(
+      '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script><foreignObject><p xmlns="http://www.w3.org/1999/xhtml">x</p></foreignObject><circle r="4"/></svg>',
+    );
+    expect(badgeSvg({ ...ACHIEVEMENT, image: stored })).toBe(
+      '<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>',
+    );
+  });
+
+  it('gives the generated badge for a stored image that is no longer accepted', () => {
+    const stored = svgUri('<html><script>alert(1)</script></html>');
+    expect(badgeSvg({ ...ACHIEVEMENT, image: stored })).toBe(badgeSvg(ACHIEVEMENT));
+    expect(badgePng({ ...ACHIEVEMENT, image: stored })).toEqual(badgePng(ACHIEVEMENT));
+  });
+});
+
+/** The qualified names of the elements of an XML document, in document order. */
+function elementsIn(xml: string): string[] {
+  const names: string[] = [];
+  const parser = new SaxesParser({ xmlns: true });
+  parser.on('opentag', (tag) => names.push(tag.name));
+  parser.write(xml).close();
+  return names;
+}

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncRuleIndex } from '../../src/awards/rule-index.js';
 import { badgePng } from '../../src/badges/badge-image.js';
+import {
+  dataUri,
+  GIF,
+  HOSTILE_SVG,
+  HOSTILE_SVG_SANITIZED,
+  JPEG,
+  PNG,
+  pngDeclaring,
+} from '../support/badge-images.js';
 import { createBrowser, type Browser } from '../support/http-client.js';
 import { platformXapiAuthorization, postStatements } from '../support/platform-xapi.js';
 import { LTI_ROLES, type TestLms } from '../support/test-lms.js';
@@ -270,7 +279,7 @@ describe('the teacher achievement pages', () => {
     expect(await storedAchievements()).toEqual(before);
   });
 
-  it('refuses an upload that is neither PNG nor SVG', async () => {
+  it('refuses an upload that is neither PNG, JPEG nor SVG', async () => {
     const refused = await postMultipart(
       teacher,
       '/course/achievements',
@@ -279,10 +288,10 @@ describe('the teacher achievement pages', () => {
         ...completeForm(),
         name: 'Not stored',
       },
-      { bytes: Buffer.from('GIF89a'), type: 'image/gif', name: 'badge.gif' },
+      { bytes: Buffer.from('just some words'), type: 'text/plain', name: 'badge.txt' },
     );
     expect(refused.status).toBe(422);
-    expect(refused.html).toContain('id="error-image">Upload a PNG or SVG image.');
+    expect(refused.html).toContain('id="error-image">Upload a PNG, JPEG or SVG image.');
     expect((await storedAchievements()).map((a) => a.name)).not.toContain('Not stored');
   });
 
@@ -343,6 +352,129 @@ describe('the teacher achievement pages', () => {
     expect(refused.status).toBe(422);
     expect(refused.html).toContain('<html lang="de">');
     expect(refused.html).toContain('id="error-name">Bitte ausfüllen.');
+  });
+
+  describe('uploaded images are inert', () => {
+    const createWithImage = async (
+      name: string,
+      image: { bytes: Buffer | string; type: string; name: string },
+      browser: Browser = teacher,
+      query = '',
+    ) =>
+      postMultipart(
+        browser,
+        `/course/achievements${query}`,
+        {
+          _csrf: await tokenFor(browser, '/course/achievements/new'),
+          ...completeForm(),
+          name,
+        },
+        { ...image, bytes: Buffer.from(image.bytes) },
+      );
+    const decoded = (image: string | null | undefined) =>
+      Buffer.from(image?.split(',')[1] ?? '', 'base64').toString('utf8');
+
+    it('stores an SVG without its script, handlers, foreign objects, outside links or fetching CSS', async () => {
+      const created = await createWithImage('Hostile SVG', {
+        bytes: HOSTILE_SVG,
+        type: 'image/svg+xml',
+        name: 'badge.svg',
+      });
+      expect(created.status).toBe(303);
+      const stored = (await storedAchievements()).find((a) => a.name === 'Hostile SVG');
+      expect(stored?.image).toMatch(/^data:image\/svg\+xml;base64,/);
+      expect(decoded(stored?.image)).toBe(HOSTILE_SVG_SANITIZED);
+    });
+
+    it('stores a JPEG', async () => {
+      const created = await createWithImage('With JPEG', {
+        bytes: JPEG,
+        type: 'image/jpeg',
+        name: 'badge.jpg',
+      });
+      expect(created.status).toBe(303);
+      const stored = (await storedAchievements()).find((a) => a.name === 'With JPEG');
+      expect(stored?.image).toBe(dataUri('image/jpeg', JPEG));
+    });
+
+    it.each([
+      {
+        refused: 'an SVG declaring entities',
+        image: {
+          bytes: `<!DOCTYPE svg [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><svg xmlns="http://www.w3.org/2000/svg"><text>&b;</text></svg>`,
+          type: 'image/svg+xml',
+          name: 'laughs.svg',
+        },
+        message: 'This SVG declares XML entities (a DOCTYPE with ENTITY declarations)',
+      },
+      {
+        refused: 'an HTML page named .svg',
+        image: {
+          bytes: '<html><body><script>alert(1)</script></body></html>',
+          type: 'image/svg+xml',
+          name: 'badge.svg',
+        },
+        message: 'This file is not an SVG image (its main element is “html”, not “svg”)',
+      },
+      {
+        refused: 'a GIF named .png',
+        image: { bytes: GIF, type: 'image/png', name: 'badge.png' },
+        message: 'This file is a GIF image: save it as PNG, JPEG or SVG and upload it again.',
+      },
+      {
+        refused: 'a truncated PNG',
+        image: { bytes: PNG.subarray(0, PNG.length - 30), type: 'image/png', name: 'badge.png' },
+        message: 'This PNG file is damaged or incomplete',
+      },
+      {
+        refused: 'a PNG declaring 100000×100000 pixels',
+        image: { bytes: pngDeclaring(100_000, 100_000), type: 'image/png', name: 'huge.png' },
+        message: 'The image is 100000 × 100000 pixels: upload one of at most 4096 × 4096 pixels.',
+      },
+    ])(
+      'refuses $refused with 422 and the reason on the field, storing nothing',
+      async ({ image, message }) => {
+        const before = await storedAchievements();
+        const refused = await createWithImage('Refused image', image);
+        expect(refused.status).toBe(422);
+        expect(refused.html).toContain(`id="error-image">${message}`);
+        expect(await storedAchievements()).toEqual(before);
+      },
+    );
+
+    it('leaves the achievement as it was when an edit brings a refused image', async () => {
+      const achievement = await createByApi('Kept image', { passed: FIELD_TRIP });
+      const before = await storedAchievements();
+      const refused = await postMultipart(
+        teacher,
+        `/course/achievements/${achievement.id}`,
+        {
+          _csrf: await tokenFor(teacher, `/course/achievements/${achievement.id}/edit`),
+          name: 'Kept image, renamed',
+          description: 'Changed.',
+          criteria: 'Do it.',
+        },
+        { bytes: GIF, type: 'image/png', name: 'badge.png' },
+      );
+      expect(refused.status).toBe(422);
+      expect(refused.html).toContain('id="error-image">This file is a GIF image');
+      expect(await storedAchievements()).toEqual(before);
+    });
+
+    it('says what is wrong with an image in the language of the page', async () => {
+      const german = createBrowser();
+      await lms.launch({ browser: german, user: { id: 'teacher' }, roles: [LTI_ROLES.instructor] });
+      const refused = await createWithImage(
+        'Refused image',
+        { bytes: GIF, type: 'image/png', name: 'badge.png' },
+        german,
+        '?lang=de',
+      );
+      expect(refused.status).toBe(422);
+      expect(refused.html).toContain(
+        'id="error-image">Diese Datei ist ein GIF-Bild: Speichern Sie es als PNG, JPEG oder SVG',
+      );
+    });
   });
 
   describe('an achievement with credentials issued', () => {
@@ -635,6 +767,77 @@ describe('the teacher achievement pages', () => {
   });
 
   describe('the JSON API', () => {
+    const postAchievement = (body: Record<string, unknown>) =>
+      teacher.request(`${tool.url}/api/achievements`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ description: 'With an image.', criteria: 'Do it.', ...body }),
+      });
+
+    it('stores a data: URI SVG sanitized', async () => {
+      const { response } = await postAchievement({
+        name: 'API hostile SVG',
+        image: dataUri('image/svg+xml', HOSTILE_SVG),
+        rule: { passed: FIELD_TRIP },
+      });
+      expect(response.status).toBe(201);
+      const stored = (await storedAchievements()).find((a) => a.name === 'API hostile SVG');
+      expect(stored?.image).toBe(dataUri('image/svg+xml', HOSTILE_SVG_SANITIZED));
+    });
+
+    it('refuses a GIF in a data: URI claiming PNG with 400 BADGE_IMAGE_INVALID, storing nothing', async () => {
+      const before = await storedAchievements();
+      const { response } = await postAchievement({
+        name: 'API GIF',
+        image: dataUri('image/png', GIF),
+        rule: { passed: FIELD_TRIP },
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        error: {
+          code: 'BADGE_IMAGE_INVALID',
+          message: 'image must be a PNG, JPEG or SVG image (this is GIF)',
+        },
+      });
+      expect(await storedAchievements()).toEqual(before);
+    });
+
+    it('refuses an SVG in a data: URI claiming PNG', async () => {
+      const { response } = await postAchievement({
+        name: 'API mislabelled',
+        image: dataUri('image/png', HOSTILE_SVG),
+        rule: { passed: FIELD_TRIP },
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        error: {
+          code: 'BADGE_IMAGE_INVALID',
+          message: 'image claims image/png but holds an SVG image',
+        },
+      });
+    });
+
+    it('refuses a PATCH with a refused image, leaving the achievement as it was', async () => {
+      const achievement = await createByApi('API patched image', { passed: FIELD_TRIP });
+      const before = await storedAchievements();
+      const { response } = await teacher.request(`${tool.url}/api/achievements/${achievement.id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: 'API patched image',
+          description: 'Changed.',
+          criteria: 'Do it.',
+          image: dataUri('image/png', pngDeclaring(100_000, 100_000)),
+          rule: { passed: FIELD_TRIP },
+        }),
+      });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+        'BADGE_IMAGE_INVALID',
+      );
+      expect(await storedAchievements()).toEqual(before);
+    });
+
     it('changes an achievement with PATCH /api/achievements/:id', async () => {
       const achievement = await createByApi('Patched', { passed: QUIZ });
       const { response } = await teacher.request(`${tool.url}/api/achievements/${achievement.id}`, {

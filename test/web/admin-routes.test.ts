@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataUri, GIF, HOSTILE_SVG, HOSTILE_SVG_SANITIZED } from '../support/badge-images.js';
 import { createBrowser } from '../support/http-client.js';
 import { LTI_ROLES, startTestLms, type TestLms } from '../support/test-lms.js';
 import { startTestTool, type TestTool } from '../support/test-tool.js';
@@ -75,6 +76,18 @@ describe('the admin JSON API: manual platform registration', () => {
     });
   });
 
+  it('stores an awarding body logo given as an SVG data: URI sanitized', async () => {
+    const response = await fetch(`${tool.url}/api/admin/issuer-profiles/university-of-testing`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ image: dataUri('image/svg+xml', HOSTILE_SVG) }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      issuerProfile: { image: dataUri('image/svg+xml', HOSTILE_SVG_SANITIZED) },
+    });
+  });
+
   describe('refusals', () => {
     it('answers 401 to a wrong token', async () => {
       const response = await register({}, 'wrong-token-wrong-token-wrong-token-00');
@@ -91,6 +104,21 @@ describe('the admin JSON API: manual platform registration', () => {
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({
         error: { code: 'BAD_REQUEST', message: expect.stringContaining('email') },
+      });
+    });
+
+    it('answers 400 BADGE_IMAGE_INVALID to a logo that is a GIF named PNG', async () => {
+      const response = await fetch(`${tool.url}/api/admin/issuer-profiles/university-of-testing`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ image: dataUri('image/png', GIF) }),
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        error: {
+          code: 'BADGE_IMAGE_INVALID',
+          message: 'image must be a PNG, JPEG or SVG image (this is GIF)',
+        },
       });
     });
 

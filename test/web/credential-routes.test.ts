@@ -1,12 +1,15 @@
+import { eq } from 'drizzle-orm';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateAchievement } from '../../src/awards/create-achievement.js';
+import { syncRuleIndex } from '../../src/awards/rule-index.js';
 import type { DidDocument } from '../../src/badges/did-web.js';
 import { updateIssuerProfile } from '../../src/badges/issuer-profile.js';
 import { rotateIssuerKeys } from '../../src/badges/rotate-issuer-keys.js';
 import { createXapiCredentialsCommand } from '../../src/cli/xapi-credentials.js';
-import { issuerProfiles } from '../../src/db/schema.js';
+import { achievements, awards, issuerProfiles } from '../../src/db/schema.js';
 import { registerPlatform } from '../../src/lti/platform-registry.js';
+import { dataUri, HOSTILE_SVG, HOSTILE_SVG_SANITIZED } from '../support/badge-images.js';
 import { createBrowser, type Browser } from '../support/http-client.js';
 import {
   ANNEX_I_ACHIEVEMENT,
@@ -20,6 +23,7 @@ import {
   validateAgainstOfficialSchema,
   verifyDataIntegrity,
 } from '../support/independent-verifier.js';
+import { platformXapiAuthorization, postStatements } from '../support/platform-xapi.js';
 import { LTI_ROLES, startTestLms, type TestLms } from '../support/test-lms.js';
 import { startTestTool, type TestTool } from '../support/test-tool.js';
 
@@ -314,6 +318,94 @@ describe('issued micro-credentials: every EU element, four formats, public page,
     expect(baked).toEqual(credential);
     expect(validateAgainstOfficialSchema(baked).errors).toBeNull();
     expect((await verifyDataIntegrity(baked, didDocument)).verified).toBe(true);
+  });
+
+  it('serves badge images with their exact type, never sniffed, under a policy without scripts', async () => {
+    const imagePolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox";
+    const achievementImage = `${String(credential.credentialSubject.achievement.id)}/image.svg`;
+    for (const [url, type, download] of [
+      [`${credentialUrl}.svg`, 'image/svg+xml', /^attachment; filename=.+\.svg/],
+      [`${credentialUrl}.svg?proof=jwt`, 'image/svg+xml', /^attachment; filename=.+\.svg/],
+      [`${credentialUrl}.png`, 'image/png', /^attachment; filename=.+\.png/],
+      [achievementImage, 'image/svg+xml', null],
+      [achievementImage.replace(/svg$/, 'png'), 'image/png', null],
+    ] as const) {
+      const { headers } = await fetch(url);
+      expect({
+        url,
+        type: headers.get('content-type'),
+        sniffing: headers.get('x-content-type-options'),
+        policy: headers.get('content-security-policy'),
+      }).toEqual({ url, type, sniffing: 'nosniff', policy: imagePolicy });
+      if (download) expect(headers.get('content-disposition')).toMatch(download);
+      else expect(headers.get('content-disposition')).toBeNull();
+    }
+  });
+
+  describe('a credential whose achievement image was stored before images were checked', () => {
+    const SECOND_QUIZ = `${QUIZ}-2`;
+    let hostileUrl: string;
+    let imageUrl: string;
+
+    beforeAll(async () => {
+      const { db } = tool.current().database;
+      const [first] = await db
+        .select({ courseId: achievements.courseId })
+        .from(achievements)
+        .where(eq(achievements.id, achievementId));
+      const [stored] = await db
+        .insert(achievements)
+        .values({
+          courseId: first?.courseId ?? '',
+          name: 'Stored before the checks',
+          description: 'Its image was written to the database before images were checked.',
+          criteria: 'Pass the second quiz.',
+          image: dataUri('image/svg+xml', HOSTILE_SVG),
+          rule: { passed: SECOND_QUIZ },
+        })
+        .returning();
+      await syncRuleIndex(db);
+      const posted = await postStatements(tool, await platformXapiAuthorization(tool, lms), {
+        ...passing('7c1d5a0e-3b8f-4c2a-9e61-0d4b7f2a9c10', lms.issuer),
+        object: { objectType: 'Activity', id: SECOND_QUIZ },
+      });
+      expect(posted.status).toBe(200);
+      await tool.current().outbox.drain();
+      const [award] = await db
+        .select({ id: awards.id })
+        .from(awards)
+        .where(eq(awards.achievementId, stored?.id ?? ''));
+      hostileUrl = `${tool.url}/credentials/${award?.id}`;
+      imageUrl = `${tool.url}/achievements/${stored?.id}/versions/1/image.svg`;
+    }, 60_000);
+
+    it('carries the image as it was stored, signed in the credential', async () => {
+      const signed = (await (await fetch(hostileUrl)).json()) as Credential;
+      expect(signed.credentialSubject.achievement.image).toEqual({
+        id: dataUri('image/svg+xml', HOSTILE_SVG),
+        type: 'Image',
+      });
+    });
+
+    it('bakes it into SVG downloads as the inert drawing, with the credential alone beside it', async () => {
+      const signed = (await (await fetch(hostileUrl)).json()) as Credential;
+      const inert = HOSTILE_SVG_SANITIZED.replace(
+        '<svg ',
+        '<svg xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0" ',
+      );
+      for (const proof of ['', '?proof=jwt']) {
+        const baked = await (await fetch(`${hostileUrl}.svg${proof}`)).text();
+        const element = /<openbadges:credential\b[\s\S]*?<\/openbadges:credential>/.exec(baked);
+        expect(baked.replace(element?.[0] ?? '', '')).toBe(inert);
+      }
+      const baked = await (await fetch(`${hostileUrl}.svg`)).text();
+      const cdata = /<!\[CDATA\[([\s\S]*?)\]\]>/.exec(baked);
+      expect(JSON.parse(cdata?.[1] ?? '')).toEqual(signed);
+    });
+
+    it('serves the achievement image as the inert drawing', async () => {
+      expect(await (await fetch(imageUrl)).text()).toBe(HOSTILE_SVG_SANITIZED);
+    });
   });
 
   it('shows people a page with every EU element in plain words', async () => {
