@@ -53,7 +53,6 @@ describe('the microcred command', () => {
         loginUrl: 'https://tool.example/lti/login',
         launchUrl: 'https://tool.example/lti/launch',
         jwksUrl: 'https://tool.example/lti/keys',
-        dynamicRegistrationUrl: 'https://tool.example/lti/register',
       },
     });
     const listed = await microcred('platform', 'list');
