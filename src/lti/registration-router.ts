@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
-import { MicrocredError } from '../errors.js';
+import { LtiRegistrationInvitationError, MicrocredError } from '../errors.js';
 import {
   beginDynamicRegistration,
   completeDynamicRegistration,
@@ -52,7 +52,16 @@ export function createRegistrationRouter(
   const refuseRegistration = (req: Request, res: Response, error: unknown) => {
     if (!(error instanceof MicrocredError && error.expose)) throw error;
     logger.warn('lti', 'dynamic registration refused', { reason: error.code });
-    renderError({ status: error.status, code: error.code, message: error.message }, req, res);
+    renderError(
+      {
+        status: error.status,
+        code: error.code,
+        message: error.message,
+        isMessageTranslated: error instanceof LtiRegistrationInvitationError,
+      },
+      req,
+      res,
+    );
   };
   router.get('/register', async (req, res) => {
     try {

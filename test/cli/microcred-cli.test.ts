@@ -61,6 +61,46 @@ describe('the microcred command', () => {
     ]);
   });
 
+  it('invites an LMS and prints the registration URL and when it expires', async () => {
+    const before = Date.now();
+    const { stdout } = await microcred(
+      'platform',
+      'invite',
+      '--awarding-body',
+      'University of Example',
+      '--trust-level',
+      'self-study',
+      '--expires',
+      '12h',
+    );
+    const invitation = JSON.parse(stdout) as { url: string; expiresAt: string };
+    expect(invitation).toMatchObject({
+      url: expect.stringMatching(/^https:\/\/tool\.example\/lti\/register\?invitation=[\w-]{43}$/),
+      trustLevel: 'self-study',
+      awardingBody: { id: 'university-of-example', name: 'University of Example', isNew: false },
+    });
+    const lifetime = Date.parse(invitation.expiresAt) - before;
+    expect(lifetime).toBeGreaterThan(12 * 3_600_000 - 60_000);
+    expect(lifetime).toBeLessThanOrEqual(12 * 3_600_000);
+  });
+
+  it('refuses an invitation lifetime that is not a duration, with exit code 2', async () => {
+    const failure = await microcred(
+      'platform',
+      'invite',
+      '--awarding-body',
+      'University of Example',
+      '--trust-level',
+      'registered',
+      '--expires',
+      'next week',
+    ).catch((error: unknown) => error);
+    expect(failure).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('such as 7d (days), 12h (hours) or 30m (minutes)'),
+    });
+  });
+
   it('refuses a bad URL with a message naming the option and exit code 2', async () => {
     const failure = await microcred(
       'platform',
