@@ -20,10 +20,12 @@ import type { Logger } from './config/logger.js';
 import { projectRoot } from './config/project-root.js';
 import { resolveSecret } from './config/secret.js';
 import type { Settings } from './config/settings.js';
+import { watchChanges } from './db/change-notifications.js';
 import { openDatabase, ping, type Database, type StorageMode } from './db/database.js';
 import { createLtiProvider } from './lti/lti-provider.js';
 import { deleteExpiredIssuedNonces } from './lti/launch/issued-nonces.js';
 import { deleteExpiredSessions } from './lti/sessions.js';
+import { watchRegisteredPlatforms } from './lti/registered-platforms.js';
 import { openToolKeyring } from './lti/tool-key.js';
 import { createLrsRouter } from './xapi/lrs-router.js';
 import { combineStatementHooks } from './xapi/external/combine-statement-hooks.js';
@@ -61,7 +63,7 @@ import {
   sessionCookieOptions,
   sessionOf,
 } from './web/session-auth.js';
-import { securityHeaders } from './web/security-headers.js';
+import { allowAnyFrameAncestor, securityHeaders } from './web/security-headers.js';
 import { createViewRenderer, LOCALE_COOKIE, rememberChosenLocale } from './web/views.js';
 import { createCsrfProtection } from './web/csrf.js';
 import { loadFrameAncestors } from './web/frame-ancestors.js';
@@ -106,6 +108,13 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   const secret = resolveSecret(settings, logger);
   const keyring = await openToolKeyring(db, secret);
   const frameAncestors = await loadFrameAncestors(db);
+  // Registration changes made by any process count here at once (db/change-notifications.ts).
+  const stopWatchingPlatforms = await watchRegisteredPlatforms(database);
+  const stopWatchingFrameAncestors = await watchChanges(database, 'platforms', () => {
+    frameAncestors
+      .refresh()
+      .catch((error: unknown) => logger.warn('db', 'frame ancestors refresh failed', { error }));
+  });
   const csrf = createCsrfProtection(secret);
   const render = createViewRenderer({ csrfTokenOf: csrf.tokenOf });
   const cookieOptions = sessionCookieOptions(publicUrl);
@@ -130,9 +139,14 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       res.send(render(res, 'registration-form', registration));
     },
     onRegistered: (platform, _req, res) => {
-      void frameAncestors.refresh();
-      res.send(render(res, 'registration-done', { platformName: platform.name }));
+      res.send(
+        render(res, 'registration-done', {
+          platformName: platform.name,
+          isMoodle: platform.name.toLowerCase() === 'moodle',
+        }),
+      );
     },
+    allowAnyFrameAncestor,
     renderError: (page, _req, res) => {
       res.status(page.status).send(render(res, 'launch-error', { ...page }));
     },
@@ -277,6 +291,8 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     outbox,
     async close() {
       frameAncestors.stop();
+      await stopWatchingFrameAncestors();
+      await stopWatchingPlatforms();
       clearInterval(maintenance);
       clearInterval(ruleSync);
       await pullSchedule.stop();

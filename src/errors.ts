@@ -79,6 +79,31 @@ export class LtiPlatformUnknownError extends BadRequestError {
   override readonly code = 'LTI_PLATFORM_UNKNOWN';
 }
 
+/**
+ * A dynamic registration without a usable invitation (LTI Dynamic Registration needs an
+ * administrator's invitation here): missing, unknown, used, expired or withdrawn.
+ */
+export class LtiRegistrationInvitationError extends MicrocredError {
+  override readonly expose = true;
+  constructor(
+    override readonly code:
+      | 'LTI_REGISTRATION_INVITATION_REQUIRED'
+      | 'LTI_REGISTRATION_INVITATION_UNKNOWN'
+      | 'LTI_REGISTRATION_INVITATION_USED'
+      | 'LTI_REGISTRATION_INVITATION_EXPIRED'
+      | 'LTI_REGISTRATION_INVITATION_WITHDRAWN',
+    message: string,
+    override readonly status: number = 403,
+  ) {
+    super(message);
+  }
+}
+
+/** A registration named an issuer and client id registered already. */
+export class LtiPlatformExistsError extends ConflictError {
+  override readonly code = 'LTI_REGISTRATION_PLATFORM_EXISTS';
+}
+
 export class LtiDeploymentUnknownError extends LtiLaunchError {
   override readonly code = 'LTI_DEPLOYMENT_UNKNOWN';
 }

@@ -7,6 +7,7 @@ import * as courseList from './course-list.js';
 import * as keysRotate from './keys-rotate.js';
 import * as migrate from './migrate.js';
 import * as platformAdd from './platform-add.js';
+import * as platformInvite from './platform-invite.js';
 import * as platformList from './platform-list.js';
 import { serve } from './serve.js';
 import * as xapiCredentials from './xapi-credentials.js';
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, Command> = {
   migrate: { usage: migrate.usage, run: migrate.migrate },
   'platform add': { usage: platformAdd.usage, run: platformAdd.platformAdd },
   'platform list': { usage: platformList.usage, run: platformList.platformList },
+  'platform invite': { usage: platformInvite.usage, run: platformInvite.platformInvite },
   'course list': { usage: courseList.usage, run: courseList.courseList },
   'achievement create': {
     usage: achievementCreate.usage,

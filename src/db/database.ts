@@ -4,7 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
@@ -14,7 +14,7 @@ import * as schema from './schema.js';
 
 type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
-export type Tx = PgTransaction<PgQueryResultHKT, Schema, never>;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** Anything that runs queries: the database itself or an open transaction. */
 export type Executor = Db | Tx;
 
@@ -25,8 +25,17 @@ export interface Database {
   readonly mode: StorageMode;
   /** Applies pending migrations; safe to call from several processes at once on PostgreSQL. */
   migrate(): Promise<void>;
+  /**
+   * Calls `onNotification` with the payload of each PostgreSQL NOTIFY on `channel`, from any
+   * process on this database (PGlite: this process), after the notifying transaction commits.
+   * When notifications may have been lost (the listening connection dropped), it is called
+   * with `null`: treat everything on the channel as changed. Returns a function that stops.
+   */
+  listen(channel: string, onNotification: (payload: string | null) => void): Promise<Unlisten>;
   close(): Promise<void>;
 }
+
+export type Unlisten = () => Promise<void>;
 
 const MIGRATIONS_FOLDER = path.join(projectRoot, 'drizzle');
 /** Arbitrary constant key for the advisory lock that serialises migrations across processes. */
@@ -65,7 +74,59 @@ function openPostgres(connectionString: string, logger: Logger | undefined): Dat
         client.release();
       }
     },
+    listen: (channel, onNotification) =>
+      listenOnPostgres(connectionString, channel, onNotification, logger),
     close: () => pool.end(),
+  };
+}
+
+/** How long a lost listening connection waits before it connects again. */
+const RELISTEN_DELAY_MS = 1000;
+
+/**
+ * LISTEN needs a connection of its own for as long as it listens (a pooled one would be handed
+ * to other queries). A lost connection is replaced after a pause; the listener hears `null`
+ * then and again once listening resumes, since notifications sent meanwhile were lost.
+ */
+async function listenOnPostgres(
+  connectionString: string,
+  channel: string,
+  onNotification: (payload: string | null) => void,
+  logger: Logger | undefined,
+): Promise<Unlisten> {
+  let client: pg.Client | null = null;
+  let isStopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async (): Promise<void> => {
+    const connection = new pg.Client({ connectionString });
+    connection.on('notification', (message) => {
+      if (message.channel === channel) onNotification(message.payload ?? '');
+    });
+    const lost = (error?: unknown) => {
+      if (client !== connection || isStopped) return;
+      client = null;
+      logger?.warn('db', 'change notification connection lost', { channel, error });
+      onNotification(null);
+      connection.end().catch(() => undefined);
+      retry = setTimeout(() => {
+        connect().then(
+          () => onNotification(null),
+          (connectError: unknown) => lost(connectError),
+        );
+      }, RELISTEN_DELAY_MS);
+      retry.unref();
+    };
+    connection.on('error', lost);
+    connection.on('end', () => lost());
+    client = connection;
+    await connection.connect();
+    await connection.query(`listen ${pg.escapeIdentifier(channel)}`);
+  };
+  await connect();
+  return async () => {
+    isStopped = true;
+    clearTimeout(retry);
+    await client?.end();
   };
 }
 
@@ -80,6 +141,10 @@ async function openPglite(dataPath: string | undefined): Promise<Database> {
       await migratePglite(drizzlePglite(client, { schema }), {
         migrationsFolder: MIGRATIONS_FOLDER,
       });
+    },
+    async listen(channel, onNotification) {
+      const unlisten = await client.listen(channel, (payload) => onNotification(payload));
+      return () => unlisten();
     },
     close: () => client.close(),
   };

@@ -116,6 +116,27 @@ export const deployments = pgTable(
   (table) => [primaryKey({ columns: [table.platformId, table.deploymentId] })],
 );
 
+/**
+ * An administrator's invitation to register one LMS by LTI Dynamic Registration: single use,
+ * expiring, carrying the awarding body and trust level the new platform gets. Only a SHA-256
+ * hash of the token in the registration URL is kept.
+ */
+export const registrationInvitations = pgTable('registration_invitations', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tokenHash: text('token_hash').notNull().unique(),
+  /** The existing awarding body the platform joins; null: a new body is created for it. */
+  issuerProfileId: text('issuer_profile_id').references(() => issuerProfiles.id),
+  /** The awarding body's name: the existing body's, or the new body's. */
+  awardingBodyName: text('awarding_body_name').notNull(),
+  trustLevel: text('trust_level', { enum: ['registered', 'self-study'] }).notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  /** The platform registered with this invitation. */
+  platformId: uuid('platform_id').references(() => platforms.id),
+  withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
+  createdAt: createdAt(),
+});
+
 /** Records ltijs keeps (nonces, states, id tokens, context tokens, access tokens). */
 export const ltijsRecords = pgTable(
   'ltijs_records',

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import type { Db } from '../db/database.js';
 import { BadRequestError } from '../errors.js';
-import { registerPlatform, toolUrls, type Platform } from './platform-registry.js';
+import { createAwardingBody } from './awarding-body.js';
+import { insertNewPlatform, toolUrls, type Platform } from './platform-registry.js';
+import { writeRegistrations } from './registered-platforms.js';
+import { consumeInvitation, findOpenInvitationById } from './registration-invitations.js';
 
 export class LtiRegistrationError extends BadRequestError {
   override readonly code = 'LTI_REGISTRATION_FAILED';
@@ -37,8 +40,9 @@ const registrationResponseSchema = z.object({
     .optional(),
 });
 
-/** A registration the administrator's LMS started, waiting for the awarding body and trust level. */
+/** A registration the administrator's LMS started under an invitation, waiting for their go. */
 export interface PendingRegistration {
+  readonly invitationId: string;
   readonly openIdConfigurationUrl: string;
   readonly registrationToken: string | null;
 }
@@ -50,6 +54,7 @@ export interface PendingRegistration {
  * Throws LtiRegistrationError with a reason an administrator can act on.
  */
 export function beginDynamicRegistration(options: {
+  invitationId: string;
   openIdConfigurationUrl: unknown;
   registrationToken: unknown;
   referer: string | undefined;
@@ -66,6 +71,7 @@ export function beginDynamicRegistration(options: {
     );
   }
   return {
+    invitationId: options.invitationId,
     openIdConfigurationUrl: configurationUrl.href,
     registrationToken:
       typeof options.registrationToken === 'string' ? options.registrationToken : null,
@@ -75,21 +81,19 @@ export function beginDynamicRegistration(options: {
 /**
  * Second step (3.4 to 3.6): reads the platform's OpenID configuration, posts our client
  * registration with the one-time registration token, and registers the platform and the
- * deployment it answers with, under the awarding body and trust level the administrator chose.
- * Throws LtiRegistrationError, or BadRequestError for a bad awarding body or trust level.
+ * deployment it answers with, under the awarding body and trust level of the invitation, which
+ * it consumes. A platform whose issuer and client id are registered already is refused and
+ * left as it is; an invitation without an existing awarding body gets a new one, with signing
+ * keys of its own. Throws LtiRegistrationError, LtiRegistrationInvitationError (the invitation
+ * is no longer open: nothing is fetched) or LtiPlatformExistsError.
  */
 export async function completeDynamicRegistration(options: {
   db: Db;
   publicUrl: string;
   pending: PendingRegistration;
-  awardingBody: unknown;
-  trustLevel: unknown;
 }): Promise<Platform> {
-  if (options.trustLevel !== 'registered' && options.trustLevel !== 'self-study') {
-    throw new LtiRegistrationError(
-      'Choose who learns through this LMS: registered students, or open self-study learners.',
-    );
-  }
+  const { db, pending } = options;
+  await findOpenInvitationById(db, pending.invitationId);
   const configuration = platformConfigurationSchema.safeParse(
     await fetchJson(options.pending.openIdConfigurationUrl, {
       headers: { accept: 'application/json' },
@@ -127,22 +131,25 @@ export async function completeDynamicRegistration(options: {
       'The platform answered the registration without a deployment id.',
     );
   }
-  return registerPlatform(options.db, {
-    issuer: platformConfiguration.issuer,
-    clientId: response.data.client_id,
-    deploymentId,
-    authUrl: platformConfiguration.authorization_endpoint,
-    tokenUrl: platformConfiguration.token_endpoint,
-    jwksUrl: platformConfiguration.jwks_uri,
-    tokenAudience: platformConfiguration.authorization_server,
-    name:
-      platformConfiguration['https://purl.imsglobal.org/spec/lti-platform-configuration']
-        ?.product_family_code ?? undefined,
-    awardingBody:
-      typeof options.awardingBody === 'string' && options.awardingBody.trim()
-        ? options.awardingBody.trim()
-        : undefined,
-    trustLevel: options.trustLevel,
+  return writeRegistrations(db, async (tx) => {
+    const invitation = await findOpenInvitationById(tx, pending.invitationId);
+    const platform = await insertNewPlatform(tx, {
+      issuer: platformConfiguration.issuer,
+      clientId: response.data.client_id,
+      deploymentId,
+      name:
+        platformConfiguration['https://purl.imsglobal.org/spec/lti-platform-configuration']
+          ?.product_family_code ?? new URL(platformConfiguration.issuer).host,
+      authUrl: platformConfiguration.authorization_endpoint,
+      tokenUrl: platformConfiguration.token_endpoint,
+      jwksUrl: platformConfiguration.jwks_uri,
+      tokenAudience: platformConfiguration.authorization_server ?? null,
+      trustLevel: invitation.trustLevel,
+      issuerProfileId:
+        invitation.issuerProfileId ?? (await createAwardingBody(tx, invitation.awardingBodyName)),
+    });
+    await consumeInvitation(tx, invitation.id, platform.id);
+    return platform;
   });
 }
 

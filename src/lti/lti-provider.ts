@@ -205,6 +205,7 @@ export function createLtiProvider(
       onRegistrationStarted: options.onRegistrationStarted,
       onRegistered: options.onRegistered,
       renderError,
+      allowAnyFrameAncestor: options.allowAnyFrameAncestor,
     }),
   );
   router.use(pinQueryForLtijs);

@@ -128,9 +128,9 @@ export class LtijsStorage {
       .where(and(matches(PENDING_REGISTRATION, { id }), gt(ltijsRecords.expiresAt, new Date())))
       .returning({ data: ltijsRecords.data });
     if (!deleted) return null;
-    const { openIdConfigurationUrl, registrationToken } =
+    const { invitationId, openIdConfigurationUrl, registrationToken } =
       deleted.data as unknown as PendingRegistration;
-    return { openIdConfigurationUrl, registrationToken };
+    return { invitationId, openIdConfigurationUrl, registrationToken };
   }
 
   /** Removes records past their lifetime; returns how many. */

@@ -1,8 +1,10 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db/database.js';
-import { deployments, issuerProfiles, platforms } from '../db/schema.js';
-import { BadRequestError } from '../errors.js';
+import type { Db, Tx } from '../db/database.js';
+import { deployments, platforms } from '../db/schema.js';
+import { BadRequestError, LtiPlatformExistsError, NotFoundError } from '../errors.js';
+import { chooseAwardingBody, createAwardingBody } from './awarding-body.js';
+import { writeRegistrations } from './registered-platforms.js';
 
 const httpUrl = z
   .string()
@@ -28,9 +30,12 @@ export type PlatformRegistration = z.input<typeof platformRegistrationSchema>;
 export type Platform = typeof platforms.$inferSelect;
 
 /**
- * Registers a platform and one of its deployments, or updates them when the issuer and client
- * id are known already (adding the deployment). The platform's awarding body becomes an issuer
- * profile named after it (default: the platform's name). Throws BadRequestError naming the bad field.
+ * An administrator's registration (CLI or admin API): registers a platform and one of its
+ * deployments, or updates them when the issuer and client id are known already (adding the
+ * deployment, reactivating it). The awarding body is the issuer profile `awardingBody` names
+ * by id or exact name, or a new one of that name (default: the platform's name); an update
+ * without `awardingBody` keeps the platform's body. Every process sees the change at once.
+ * Throws BadRequestError naming the bad field.
  */
 export async function registerPlatform(db: Db, input: unknown): Promise<Platform> {
   const parsed = platformRegistrationSchema.safeParse(input);
@@ -42,14 +47,21 @@ export async function registerPlatform(db: Db, input: unknown): Promise<Platform
   }
   const registration = parsed.data;
   const name = registration.name ?? new URL(registration.issuer).host;
-  const awardingBody = registration.awardingBody ?? name;
-  const profileId = slugify(awardingBody);
 
-  return db.transaction(async (tx) => {
-    await tx
-      .insert(issuerProfiles)
-      .values({ id: profileId, name: awardingBody })
-      .onConflictDoNothing();
+  return writeRegistrations(db, async (tx) => {
+    const [existing] = await tx
+      .select({ issuerProfileId: platforms.issuerProfileId })
+      .from(platforms)
+      .where(
+        and(
+          eq(platforms.issuer, registration.issuer),
+          eq(platforms.clientId, registration.clientId),
+        ),
+      );
+    const issuerProfileId =
+      existing && !registration.awardingBody
+        ? existing.issuerProfileId
+        : await awardingBodyId(tx, registration.awardingBody ?? name);
     const fields = {
       name,
       authUrl: registration.authUrl,
@@ -57,7 +69,7 @@ export async function registerPlatform(db: Db, input: unknown): Promise<Platform
       jwksUrl: registration.jwksUrl,
       tokenAudience: registration.tokenAudience ?? null,
       trustLevel: registration.trustLevel,
-      issuerProfileId: profileId,
+      issuerProfileId,
     };
     const [platform] = await tx
       .insert(platforms)
@@ -74,6 +86,53 @@ export async function registerPlatform(db: Db, input: unknown): Promise<Platform
       .onConflictDoNothing();
     return platform;
   });
+}
+
+/** The platform fields a registration stores (all but its awarding body). */
+export type NewPlatform = Omit<
+  typeof platforms.$inferInsert,
+  'id' | 'issuerProfileId' | 'isActive' | 'frameOrigins' | 'createdAt'
+>;
+
+/**
+ * Stores a platform nobody registered before, with its first deployment, in the caller's
+ * transaction. Never touches an existing registration: throws LtiPlatformExistsError when
+ * the issuer and client id are registered already.
+ */
+export async function insertNewPlatform(
+  tx: Tx,
+  platform: NewPlatform & { issuerProfileId: string; deploymentId: string },
+): Promise<Platform> {
+  const { deploymentId, ...fields } = platform;
+  const [inserted] = await tx.insert(platforms).values(fields).onConflictDoNothing().returning();
+  if (!inserted) {
+    throw new LtiPlatformExistsError(
+      `An LMS with the issuer ${platform.issuer} and the client id ${platform.clientId} is registered already; a registration never replaces it. If this is that LMS, ask the tool's administrator to update its registration.`,
+    );
+  }
+  await tx.insert(deployments).values({ platformId: inserted.id, deploymentId });
+  return inserted;
+}
+
+/**
+ * Deactivates a platform (its launches are refused) or activates it again, in every process at
+ * once. Throws NotFoundError for an unknown id.
+ */
+export async function setPlatformActive(
+  db: Db,
+  platformId: string,
+  isActive: boolean,
+): Promise<Platform> {
+  const [platform] = await writeRegistrations(db, (tx) =>
+    tx.update(platforms).set({ isActive }).where(eq(platforms.id, platformId)).returning(),
+  );
+  if (!platform) throw new NotFoundError(`No platform has the id ${platformId}`);
+  return platform;
+}
+
+async function awardingBodyId(tx: Tx, nameOrId: string): Promise<string> {
+  const choice = await chooseAwardingBody(tx, nameOrId);
+  return choice.issuerProfileId ?? createAwardingBody(tx, choice.name);
 }
 
 export async function listPlatforms(db: Db) {
@@ -98,20 +157,8 @@ export function toolUrls(publicUrl: string) {
     launchUrl: `${publicUrl}/lti/launch`,
     redirectUrls: [`${publicUrl}/lti/launch`],
     jwksUrl: `${publicUrl}/lti/keys`,
-    dynamicRegistrationUrl: `${publicUrl}/lti/register`,
     xapiEndpoint: `${publicUrl}/xapi/`,
   };
-}
-
-function slugify(text: string): string {
-  const slug = text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60);
-  return slug || 'awarding-body';
 }
 
 /**

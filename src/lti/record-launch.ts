@@ -55,7 +55,7 @@ const DEEP_LINKING_LIFETIME_SECONDS = 3600;
 
 /**
  * Records a launch that ltijs has validated: checks what ltijs does not (the nonce is one this
- * tool issued with this state, not used before; the deployment is one registered for this
+ * tool issued with this state, not used before; the deployment is one registered for this active
  * platform; the launch names a course), then consumes the nonce, upserts the user, the course
  * and the enrolment with its AGS endpoint, and opens a session, in one statement.
  * Throws LaunchRefusal (LTI_NONCE_NOT_ISSUED), LtiDeploymentUnknownError or LtiLaunchError;
@@ -111,6 +111,7 @@ export async function recordLaunch(
         from ${platforms}
         join ${deployments} on ${deployments.platformId} = ${platforms.id}
        where ${platforms.issuer} = ${token.iss} and ${platforms.clientId} = ${token.clientId}
+         and ${platforms.isActive}
          and ${deployments.deploymentId} = ${token.deploymentId}
          and exists (select 1 from issued)
     ),

@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../db/database.js';
+import { notifyChange, watchChanges } from '../db/change-notifications.js';
+import type { Database, Db, Tx, Unlisten } from '../db/database.js';
 import { deployments, platforms } from '../db/schema.js';
 
 /** A platform registration as launches read it: the row and its deployment ids. */
@@ -20,8 +21,9 @@ const foundByDatabase = new WeakMap<
  * The registrations of `issuer` that are `wanted`. Every launch reads them several times (the
  * deployment precheck, ltijs at login and at the id_token post), so an issuer's registrations
  * are kept for a minute once one was found; when none wanted is among those kept, they are
- * read again. So a new registration or deployment counts at once, and a changed or deactivated
- * one within a minute.
+ * read again. So a new registration or deployment counts at once; a changed or deactivated one
+ * counts at once too, because every change goes through writeRegistrations, which drops what
+ * every process keeps (watchRegisteredPlatforms).
  */
 export async function findRegisteredPlatforms(
   db: Db,
@@ -52,4 +54,26 @@ export async function findRegisteredPlatforms(
     found.set(issuer, { platforms: read, foundAt: Date.now() });
   }
   return read.filter(wanted);
+}
+
+/**
+ * Runs `write` in a transaction that changes platform registrations or their deployments, and
+ * makes every process drop the registrations it keeps: this one as soon as the transaction
+ * commits, the others when the PostgreSQL notice sent with the commit reaches them.
+ */
+export async function writeRegistrations<T>(db: Db, write: (tx: Tx) => Promise<T>): Promise<T> {
+  try {
+    return await db.transaction(async (tx) => {
+      const written = await write(tx);
+      await notifyChange(tx, 'platforms');
+      return written;
+    });
+  } finally {
+    foundByDatabase.delete(db);
+  }
+}
+
+/** Drops the registrations kept for `database` whenever any process changes them. */
+export function watchRegisteredPlatforms(database: Database): Promise<Unlisten> {
+  return watchChanges(database, 'platforms', () => foundByDatabase.delete(database.db));
 }

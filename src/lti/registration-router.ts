@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
-import { BadRequestError } from '../errors.js';
+import { LtiRegistrationInvitationError, MicrocredError } from '../errors.js';
 import {
   beginDynamicRegistration,
   completeDynamicRegistration,
@@ -10,22 +10,35 @@ import {
 import type { LaunchErrorPage } from './launch/describe-launch-error.js';
 import type { LtijsStorage } from './ltijs-storage.js';
 import type { Platform } from './platform-registry.js';
+import { findOpenInvitation, type Invitation } from './registration-invitations.js';
 
-/**
- * `/lti/register` (LTI Dynamic Registration 1.0): `GET` checks the initiation and asks the
- * administrator for the awarding body and the learners' trust level; `POST` completes it.
- */
 /** The pages the registration shows, which the web part renders. */
 export interface RegistrationPages {
   onRegistrationStarted: (
-    registration: { registrationId: string; lmsHost: string },
+    registration: {
+      registrationId: string;
+      lmsHost: string;
+      awardingBody: string;
+      trustLevel: Invitation['trustLevel'];
+    },
     req: Request,
     res: Response,
   ) => void;
   onRegistered: (platform: Platform, req: Request, res: Response) => void;
   renderError: (page: LaunchErrorPage, req: Request, res: Response) => void;
+  /**
+   * Lets any origin frame this response: LMSs show the registration inside their own pages
+   * (Moodle in an iframe panel of its admin page), from origins the tool does not know yet.
+   */
+  allowAnyFrameAncestor: (res: Response) => void;
 }
 
+/**
+ * `/lti/register` (LTI Dynamic Registration 1.0), by invitation only: `GET` checks the
+ * invitation (`?invitation=`, before anything else and without any outgoing request) and the
+ * initiation, and shows the administrator what will be registered; `POST` completes it.
+ * Only a request under a valid invitation gets a page that any origin may frame.
+ */
 export function createRegistrationRouter(
   options: RegistrationPages & {
     db: Db;
@@ -34,25 +47,40 @@ export function createRegistrationRouter(
     storage: LtijsStorage;
   },
 ): Router {
-  const { db, publicUrl, logger, storage, onRegistrationStarted, onRegistered, renderError } =
-    options;
+  const { db, publicUrl, logger, storage, renderError, allowAnyFrameAncestor } = options;
   const router = express.Router();
   const refuseRegistration = (req: Request, res: Response, error: unknown) => {
-    if (!(error instanceof LtiRegistrationError) && !(error instanceof BadRequestError))
-      throw error;
-    logger.warn('lti', 'dynamic registration refused', { reason: error.message });
-    renderError({ status: error.status, code: error.code, message: error.message }, req, res);
+    if (!(error instanceof MicrocredError && error.expose)) throw error;
+    logger.warn('lti', 'dynamic registration refused', { reason: error.code });
+    renderError(
+      {
+        status: error.status,
+        code: error.code,
+        message: error.message,
+        isMessageTranslated: error instanceof LtiRegistrationInvitationError,
+      },
+      req,
+      res,
+    );
   };
   router.get('/register', async (req, res) => {
     try {
+      const invitation = await findOpenInvitation(db, req.query.invitation);
+      allowAnyFrameAncestor(res);
       const pending = beginDynamicRegistration({
+        invitationId: invitation.id,
         openIdConfigurationUrl: req.query.openid_configuration,
         registrationToken: req.query.registration_token,
         referer: req.get('referer'),
       });
       const registrationId = await storage.holdPendingRegistration(pending);
-      onRegistrationStarted(
-        { registrationId, lmsHost: new URL(pending.openIdConfigurationUrl).host },
+      options.onRegistrationStarted(
+        {
+          registrationId,
+          lmsHost: new URL(pending.openIdConfigurationUrl).host,
+          awardingBody: invitation.awardingBodyName,
+          trustLevel: invitation.trustLevel,
+        },
         req,
         res,
       );
@@ -75,15 +103,13 @@ export function createRegistrationRouter(
             'This registration has expired or was already completed. Start it again from your LMS.',
           );
         }
-        const platform = await completeDynamicRegistration({
-          db,
-          publicUrl: publicUrl,
-          pending,
-          awardingBody: form.awardingBody,
-          trustLevel: form.trustLevel,
+        allowAnyFrameAncestor(res);
+        const platform = await completeDynamicRegistration({ db, publicUrl, pending });
+        logger.info('lti', 'platform registered dynamically', {
+          platform: platform.issuer,
+          invitation: pending.invitationId,
         });
-        logger.info('lti', 'platform registered dynamically', { platform: platform.issuer });
-        onRegistered(platform, req, res);
+        options.onRegistered(platform, req, res);
       } catch (error) {
         refuseRegistration(req, res, error);
       }

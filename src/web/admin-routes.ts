@@ -4,7 +4,18 @@ import { updateIssuerProfile } from '../badges/issuer-profile.js';
 import type { Db } from '../db/database.js';
 import { issuerProfiles } from '../db/schema.js';
 import { BadRequestError, NotFoundError, UnauthorizedError } from '../errors.js';
-import { listPlatforms, registerPlatform, toolUrls } from '../lti/platform-registry.js';
+import {
+  listPlatforms,
+  registerPlatform,
+  setPlatformActive,
+  toolUrls,
+} from '../lti/platform-registry.js';
+import {
+  createRegistrationInvitation,
+  listRegistrationInvitations,
+  withdrawRegistrationInvitation,
+} from '../lti/registration-invitations.js';
+import { isUuid } from '../xapi/validate/uuid.js';
 import {
   addExternalLrs,
   listExternalLrs,
@@ -14,6 +25,10 @@ import {
 
 /**
  * The admin JSON API: `GET|POST /api/admin/platforms` for LMSs without dynamic registration,
+ * `PATCH /api/admin/platforms/:id` with `{"isActive": false|true}` to deactivate or reactivate
+ * one (in every process at once),
+ * `POST|GET /api/admin/registration-invitations` and `DELETE /api/admin/registration-invitations/:id`
+ * for the invitations dynamic registration needs (lti/registration-invitations.ts),
  * `GET /api/admin/issuer-profiles` and `PATCH /api/admin/issuer-profiles/:id` for the awarding
  * bodies' details (address, identifiers, parent organisation ...). It answers only a bearer token equal to MICROCRED_ADMIN_TOKEN, and
  * does not exist when that setting is unset.
@@ -44,6 +59,39 @@ export function createAdminRouter(deps: {
       pasteIntoYourLms: toolUrls(deps.publicUrl),
     });
   });
+  router.patch('/api/admin/platforms/:id', express.json({ limit: '1kb' }), async (req, res) => {
+    const id = String(req.params.id);
+    if (!isUuid(id)) throw new NotFoundError(`No platform has the id ${id}`);
+    const platform = await setPlatformActive(deps.db, id, readIsActive(req.body, 'platform'));
+    const [listed] = (await listPlatforms(deps.db)).filter((entry) => entry.id === platform.id);
+    res.json({ platform: presentPlatform(listed ?? { ...platform, deploymentIds: [] }) });
+  });
+
+  router.post(
+    '/api/admin/registration-invitations',
+    express.json({ limit: '2kb' }),
+    async (req, res) => {
+      res.status(201).json({
+        invitation: await createRegistrationInvitation({
+          db: deps.db,
+          publicUrl: deps.publicUrl,
+          request: req.body,
+        }),
+      });
+    },
+  );
+
+  router.get('/api/admin/registration-invitations', async (_req, res) => {
+    res.json({ invitations: await listRegistrationInvitations(deps.db) });
+  });
+
+  router.delete('/api/admin/registration-invitations/:id', async (req, res) => {
+    const id = String(req.params.id);
+    if (!isUuid(id)) throw new NotFoundError(`No registration invitation has the id ${id}`);
+    await withdrawRegistrationInvitation(deps.db, id);
+    res.status(204).end();
+  });
+
   router.get('/api/admin/issuer-profiles', async (_req, res) => {
     res.json({ issuerProfiles: await deps.db.select().from(issuerProfiles) });
   });
@@ -69,15 +117,12 @@ export function createAdminRouter(deps: {
   });
 
   router.patch('/api/admin/external-lrs/:id', express.json({ limit: '1kb' }), async (req, res) => {
-    const body: unknown = req.body;
-    const isActive = (body as { isActive?: unknown } | undefined)?.isActive;
-    if (typeof isActive !== 'boolean' || Object.keys(body as object).length !== 1) {
-      throw new BadRequestError(
-        'Send {"isActive": false} to pause the connection, true to resume it',
-      );
-    }
     res.json({
-      externalLrs: await setExternalLrsActive(deps.db, String(req.params.id), isActive),
+      externalLrs: await setExternalLrsActive(
+        deps.db,
+        String(req.params.id),
+        readIsActive(req.body, 'connection'),
+      ),
     });
   });
 
@@ -86,6 +131,19 @@ export function createAdminRouter(deps: {
     res.status(204).end();
   });
   return router;
+}
+
+/** The body `{"isActive": boolean}` and nothing else. */
+function readIsActive(body: unknown, what: 'platform' | 'connection'): boolean {
+  const isActive = (body as { isActive?: unknown } | undefined)?.isActive;
+  if (typeof isActive !== 'boolean' || Object.keys(body as object).length !== 1) {
+    throw new BadRequestError(
+      what === 'platform'
+        ? 'Send {"isActive": false} to deactivate the platform, true to activate it again'
+        : 'Send {"isActive": false} to pause the connection, true to resume it',
+    );
+  }
+  return isActive;
 }
 
 function requireAdminToken(adminToken: string | undefined): RequestHandler {

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 
 /**
  * Headers for every response. Pages may only be framed by the tool itself and the registered
@@ -21,4 +21,18 @@ export function securityHeaders(frameAncestors: () => string): RequestHandler {
     });
     next();
   };
+}
+
+/**
+ * Lets any origin frame this one response (`frame-ancestors *`), for a page an LMS shows in
+ * its own page before the tool knows the LMS: the registration under a valid invitation.
+ */
+export function allowAnyFrameAncestor(res: Response): void {
+  const policy = res.get('Content-Security-Policy');
+  if (policy) {
+    res.set(
+      'Content-Security-Policy',
+      policy.replace(/frame-ancestors [^;]*/, 'frame-ancestors *'),
+    );
+  }
 }

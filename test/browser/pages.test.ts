@@ -15,6 +15,7 @@ import {
 } from '../../src/demo/demo-course.js';
 import { LTI_ROLES } from '../../src/demo/demo-lms.js';
 import { DEMO_PLATFORM_NAME, demoUser } from '../../src/demo/seed-demo-course.js';
+import { createRegistrationInvitation } from '../../src/lti/registration-invitations.js';
 import { loadCatalogs, LOCALES } from '../../src/web/i18n.js';
 import { checkPage, openPage, pageStrings, switchLanguage } from '../support/browser.js';
 import {
@@ -54,6 +55,7 @@ describe('Done when 2, 3 and 4: every page, in English and German, at 360 and 12
   let issuerPath = '';
   let deepLinkPath = '';
   let credentialJson = '';
+  let invitationToken = '';
 
   beforeAll(async () => {
     world = await startDemoInBrowser();
@@ -85,14 +87,25 @@ describe('Done when 2, 3 and 4: every page, in English and German, at 360 and 12
     await deepLinkTeacher.goto(`${loginUrl}?${parameters}`);
     await deepLinkTeacher.waitForURL(/\/deep-link\/[0-9a-f-]+$/);
     deepLinkPath = new URL(deepLinkTeacher.url()).pathname;
+
+    const invitation = await createRegistrationInvitation({
+      db: world.demo.tool.database.db,
+      publicUrl: world.toolUrl,
+      request: { awardingBody: 'Demo University', trustLevel: 'registered' },
+    });
+    invitationToken = new URL(invitation.url).searchParams.get('invitation') ?? '';
   }, 150_000);
 
   afterAll(async () => {
     await world?.close();
   });
 
-  const registrationQuery = () =>
-    `openid_configuration=${encodeURIComponent(`${world.demo.lms.issuer}/.well-known/openid-configuration`)}&registration_token=${world.demo.lms.registrationToken}`;
+  const registrationQuery = (invitation: string | null) =>
+    new URLSearchParams({
+      ...(invitation && { invitation }),
+      openid_configuration: `${world.demo.lms.issuer}/.well-known/openid-configuration`,
+      registration_token: world.demo.lms.registrationToken,
+    }).toString();
   const uploadCredential = async (page: Page) => {
     await page.locator('#credential-file').setInputFiles({
       name: 'credential.json',
@@ -191,13 +204,14 @@ describe('Done when 2, 3 and 4: every page, in English and German, at 360 and 12
     {
       name: 'lti-registration',
       page: () => visitor,
-      path: () => `/lti/register?${registrationQuery()}`,
+      path: () => `/lti/register?${registrationQuery(invitationToken)}`,
       referer: () => world.demo.url,
     },
     {
       name: 'lti-registration-refused',
       page: () => visitor,
-      path: () => `/lti/register?${registrationQuery()}`,
+      path: () => `/lti/register?${registrationQuery(null)}`,
+      status: 401,
     },
   ];
 

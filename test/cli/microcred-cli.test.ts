@@ -53,13 +53,52 @@ describe('the microcred command', () => {
         loginUrl: 'https://tool.example/lti/login',
         launchUrl: 'https://tool.example/lti/launch',
         jwksUrl: 'https://tool.example/lti/keys',
-        dynamicRegistrationUrl: 'https://tool.example/lti/register',
       },
     });
     const listed = await microcred('platform', 'list');
     expect(JSON.parse(listed.stdout)).toEqual([
       expect.objectContaining({ issuer: 'https://moodle.example', deploymentIds: ['1'] }),
     ]);
+  });
+
+  it('invites an LMS and prints the registration URL and when it expires', async () => {
+    const before = Date.now();
+    const { stdout } = await microcred(
+      'platform',
+      'invite',
+      '--awarding-body',
+      'University of Example',
+      '--trust-level',
+      'self-study',
+      '--expires',
+      '12h',
+    );
+    const invitation = JSON.parse(stdout) as { url: string; expiresAt: string };
+    expect(invitation).toMatchObject({
+      url: expect.stringMatching(/^https:\/\/tool\.example\/lti\/register\?invitation=[\w-]{43}$/),
+      trustLevel: 'self-study',
+      awardingBody: { id: 'university-of-example', name: 'University of Example', isNew: false },
+    });
+    const createdAt = Date.parse(invitation.expiresAt) - 12 * 3_600_000;
+    expect(createdAt).toBeGreaterThanOrEqual(before);
+    expect(createdAt).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('refuses an invitation lifetime that is not a duration, with exit code 2', async () => {
+    const failure = await microcred(
+      'platform',
+      'invite',
+      '--awarding-body',
+      'University of Example',
+      '--trust-level',
+      'registered',
+      '--expires',
+      'next week',
+    ).catch((error: unknown) => error);
+    expect(failure).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('such as 7d (days), 12h (hours) or 30m (minutes)'),
+    });
   });
 
   it('refuses a bad URL with a message naming the option and exit code 2', async () => {

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DidDocument } from '../../src/badges/did-web.js';
-import { createBrowser, type Browser } from '../support/http-client.js';
+import {
+  ADMIN_TOKEN,
+  confirmRegistration,
+  inviteLms,
+  openRegistration,
+  registrationIdIn,
+} from '../support/dynamic-registration.js';
+import { createBrowser } from '../support/http-client.js';
 import {
   validateAgainstOfficialSchema,
   verifyDataIntegrity,
@@ -24,41 +31,35 @@ function passingStatement(id: string, actorName = LEARNER.id, homePage?: string)
   };
 }
 
-async function registerDynamically(tool: TestTool, lms: TestLms, browser: Browser) {
-  const url = new URL('/lti/register', tool.url);
-  url.searchParams.set('openid_configuration', lms.openIdConfigurationUrl);
-  url.searchParams.set('registration_token', lms.registrationToken);
-  return browser.request(url.href, { headers: { referer: `${lms.issuer}/admin/tools` } });
-}
-
 describe('the first slice: LTI launch → xAPI result → Open Badges 3.0 credential → grade in the LMS', () => {
   let tool: TestTool;
   let lms: TestLms;
 
   beforeAll(async () => {
-    [tool, lms] = await Promise.all([startTestTool(), startTestLms()]);
+    [tool, lms] = await Promise.all([
+      startTestTool({ env: { MICROCRED_ADMIN_TOKEN: ADMIN_TOKEN } }),
+      startTestLms(),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([tool?.close(), lms?.close()]);
   });
 
   it('issues exactly one verifiable credential for a passing statement and posts the grade once, keeping everything across a restart', async () => {
-    // An administrator registers the LMS by LTI Dynamic Registration.
-    const admin = createBrowser();
-    const form = await registerDynamically(tool, lms, admin);
-    expect(form.response.status).toBe(200);
-    const registrationId = /name="registration" value="([^"]+)"/.exec(
-      await form.response.text(),
-    )?.[1];
-    const registration = await admin.request(`${tool.url}/lti/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        registration: registrationId ?? '',
-        awardingBody: 'University of Example',
-        trustLevel: 'registered',
-      }).toString(),
+    // The tool's administrator invites the LMS, whose administrator registers it by LTI
+    // Dynamic Registration.
+    const invitation = await inviteLms(tool.url, {
+      awardingBody: 'University of Example',
+      trustLevel: 'registered',
     });
+    const admin = createBrowser();
+    const form = await openRegistration(admin, invitation.url, lms, `${lms.issuer}/admin/tools`);
+    expect(form.response.status).toBe(200);
+    const registration = await confirmRegistration(
+      admin,
+      tool.url,
+      registrationIdIn(await form.response.text()),
+    );
     expect(registration.response.status).toBe(200);
     expect(await registration.response.text()).toContain('lti-close.js');
 

@@ -18,12 +18,14 @@ export interface TestTool {
 
 /**
  * Starts the real tool over HTTP on 127.0.0.1, on fresh storage (PostgreSQL when DATABASE_URL
- * is set, else PGlite), with a quiet logger and a fast outbox poll.
+ * is set, else PGlite), with a quiet logger and a fast outbox poll. Given the `storage` of
+ * another tool (PostgreSQL only), it starts a second process-like instance on the same
+ * database, and `close()` leaves the data to that tool.
  */
 export async function startTestTool(
-  options: { logger?: Logger; env?: Record<string, string> } = {},
+  options: { logger?: Logger; env?: Record<string, string>; storage?: TestStorage } = {},
 ): Promise<TestTool> {
-  const storage = await createTestStorage();
+  const storage = options.storage ?? (await createTestStorage());
   const port = await freePort();
   const settings = loadSettings({
     PORT: String(port),
@@ -47,7 +49,7 @@ export async function startTestTool(
     },
     async close() {
       await stop(running);
-      await storage.drop();
+      if (!options.storage) await storage.drop();
     },
   };
 }

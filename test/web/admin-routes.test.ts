@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataUri, GIF, HOSTILE_SVG, HOSTILE_SVG_SANITIZED } from '../support/badge-images.js';
+import {
+  confirmRegistration,
+  openRegistration,
+  registrationIdIn,
+} from '../support/dynamic-registration.js';
 import { createBrowser } from '../support/http-client.js';
 import { LTI_ROLES, startTestLms, type TestLms } from '../support/test-lms.js';
 import { startTestTool, type TestTool } from '../support/test-tool.js';
@@ -158,5 +163,173 @@ describe('the admin JSON API without MICROCRED_ADMIN_TOKEN', () => {
     expect(await response.json()).toMatchObject({
       error: { message: expect.stringContaining('MICROCRED_ADMIN_TOKEN') },
     });
+  });
+});
+
+describe('the admin JSON API: registration invitations and platform changes', () => {
+  let tool: TestTool;
+  let lms: TestLms;
+
+  beforeAll(async () => {
+    [tool, lms] = await Promise.all([
+      startTestTool({ env: { MICROCRED_ADMIN_TOKEN: ADMIN_TOKEN } }),
+      startTestLms(),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([tool?.close(), lms?.close()]);
+  });
+
+  const admin = (
+    method: string,
+    path: string,
+    body?: unknown,
+    token: string | null = ADMIN_TOKEN,
+  ) =>
+    fetch(`${tool.url}${path}`, {
+      method,
+      headers: {
+        ...(token !== null && { authorization: `Bearer ${token}` }),
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+      },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+  const invite = async (body: unknown) => {
+    const response = await admin('POST', '/api/admin/registration-invitations', body);
+    return {
+      response,
+      body: (await response.json()) as {
+        invitation: { id: string; url: string; expiresAt: string };
+      },
+    };
+  };
+  const listed = async () =>
+    (
+      (await (await admin('GET', '/api/admin/registration-invitations')).json()) as {
+        invitations: { id: string; status: string }[];
+      }
+    ).invitations;
+
+  it('creates an invitation good for seven days, with its registration URL, and lists it open', async () => {
+    const before = Date.now();
+    const { response, body } = await invite({
+      awardingBody: 'University of Invitations',
+      trustLevel: 'registered',
+    });
+    expect(response.status).toBe(201);
+    const { invitation } = body;
+    expect(invitation.url).toMatch(
+      new RegExp(`^${tool.url}/lti/register\\?invitation=[\\w-]{43}$`),
+    );
+    const createdAt = Date.parse(invitation.expiresAt) - 7 * 86_400_000;
+    expect(createdAt).toBeGreaterThanOrEqual(before);
+    expect(createdAt).toBeLessThanOrEqual(Date.now());
+    expect((await listed()).find((entry) => entry.id === invitation.id)).toMatchObject({
+      status: 'open',
+      awardingBody: { id: null, name: 'University of Invitations' },
+      trustLevel: 'registered',
+      platform: null,
+    });
+    expect(JSON.stringify(await listed())).not.toContain(
+      new URL(invitation.url).searchParams.get('invitation'),
+    );
+  });
+
+  it('takes the lifetime as a duration or in seconds, and refuses nonsense', async () => {
+    const halfDay = await invite({ awardingBody: 'A', trustLevel: 'self-study', expires: '12h' });
+    const halfDayLeft = Date.parse(halfDay.body.invitation.expiresAt) - Date.now();
+    expect(halfDayLeft).toBeLessThanOrEqual(12 * 3_600_000);
+    expect(halfDayLeft).toBeGreaterThan(12 * 3_600_000 - 60_000);
+    const minutes = await invite({
+      awardingBody: 'A',
+      trustLevel: 'self-study',
+      expiresInSeconds: 600,
+    });
+    expect(minutes.response.status).toBe(201);
+    for (const [body, words] of [
+      [{ awardingBody: 'A', trustLevel: 'registered', expires: 'soon' }, 'such as 7d'],
+      [{ awardingBody: 'A', trustLevel: 'registered', expires: '400d' }, 'at most 90 days'],
+      [{ awardingBody: 'A', trustLevel: 'everyone' }, 'trustLevel'],
+      [{ trustLevel: 'registered' }, 'awardingBody is required'],
+    ] as const) {
+      const { response, body: answer } = await invite(body);
+      expect(response.status).toBe(400);
+      expect(answer).toMatchObject({
+        error: { code: 'BAD_REQUEST', message: expect.stringContaining(words) },
+      });
+    }
+  });
+
+  it('withdraws an open invitation, and refuses to withdraw a used one', async () => {
+    const open = (await invite({ awardingBody: 'Withdrawn', trustLevel: 'registered' })).body
+      .invitation;
+    expect((await admin('DELETE', `/api/admin/registration-invitations/${open.id}`)).status).toBe(
+      204,
+    );
+    expect((await listed()).find((entry) => entry.id === open.id)?.status).toBe('withdrawn');
+
+    const used = (await invite({ awardingBody: 'Used', trustLevel: 'registered' })).body.invitation;
+    const browser = createBrowser();
+    const form = await openRegistration(browser, used.url, lms, `${lms.issuer}/admin`);
+    await confirmRegistration(browser, tool.url, registrationIdIn(await form.response.text()));
+    expect((await listed()).find((entry) => entry.id === used.id)).toMatchObject({
+      status: 'used',
+      platform: { issuer: lms.issuer, clientId: lms.clientId },
+    });
+    const refused = await admin('DELETE', `/api/admin/registration-invitations/${used.id}`);
+    expect(refused.status).toBe(409);
+    expect((await admin('DELETE', '/api/admin/registration-invitations/not-an-id')).status).toBe(
+      404,
+    );
+  });
+
+  it('deactivates a platform, whose launches are refused at once, and activates it again', async () => {
+    const platforms = (await (await admin('GET', '/api/admin/platforms')).json()) as {
+      platforms: { id: string; issuer: string }[];
+    };
+    const platform = platforms.platforms.find((entry) => entry.issuer === lms.issuer)!;
+    const launch = () => lms.launch({ browser: createBrowser(), user: { id: 'learner' } });
+    expect((await launch()).finalUrl).toBe(`${tool.url}/course`);
+
+    const off = await admin('PATCH', `/api/admin/platforms/${platform.id}`, { isActive: false });
+    expect(off.status).toBe(200);
+    expect(await off.json()).toMatchObject({ platform: { id: platform.id, isActive: false } });
+    const refused = await launch();
+    expect(refused.response.status).toBe(400);
+    expect(refused.text).toContain('LTI_PLATFORM_UNKNOWN');
+
+    const on = await admin('PATCH', `/api/admin/platforms/${platform.id}`, { isActive: true });
+    expect(on.status).toBe(200);
+    expect((await launch()).finalUrl).toBe(`${tool.url}/course`);
+  });
+
+  describe('who may: only the bearer of the admin token', () => {
+    const WRONG_TOKEN = 'wrong-token-wrong-token-wrong-token-00';
+    it.each([null, WRONG_TOKEN])(
+      'answers 401 with token %s, and changes nothing',
+      async (token) => {
+        const invitationsBefore = await listed();
+        const [someone] = invitationsBefore;
+        const platformsBefore = await (await admin('GET', '/api/admin/platforms')).json();
+        const platformId = (platformsBefore as { platforms: { id: string }[] }).platforms[0]?.id;
+        const attempts = [
+          admin(
+            'POST',
+            '/api/admin/registration-invitations',
+            { awardingBody: 'X', trustLevel: 'registered' },
+            token,
+          ),
+          admin('GET', '/api/admin/registration-invitations', undefined, token),
+          admin('DELETE', `/api/admin/registration-invitations/${someone?.id}`, undefined, token),
+          admin('PATCH', `/api/admin/platforms/${platformId}`, { isActive: false }, token),
+        ];
+        for (const response of await Promise.all(attempts)) {
+          expect(response.status).toBe(401);
+          expect(await response.json()).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
+        }
+        expect(await listed()).toEqual(invitationsBefore);
+        expect(await (await admin('GET', '/api/admin/platforms')).json()).toEqual(platformsBefore);
+      },
+    );
   });
 });

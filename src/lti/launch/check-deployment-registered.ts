@@ -6,7 +6,7 @@ const DEPLOYMENT_CLAIM = 'https://purl.imsglobal.org/spec/lti/claim/deployment_i
 
 /**
  * The deployment id must be one registered for the platform and client the token names
- * (LTI 1.3 core 5.3.3); ltijs accepts any. The claims are unverified here, which is safe: this
+ * (LTI 1.3 core 5.3.3), of an active registration; ltijs accepts any. The claims are unverified here, which is safe: this
  * check only refuses, and ltijs verifies the signature over the same claims afterwards.
  * Registrations come from findRegisteredPlatforms (kept a minute): this check refuses early,
  * before ltijs stores anything, and recordLaunch checks the deployment again with every launch.
@@ -30,7 +30,9 @@ export async function checkDeploymentRegistered(
     db,
     String(iss),
     (platform) =>
-      clientIds.includes(platform.clientId) && platform.deploymentIds.includes(deploymentId),
+      platform.isActive &&
+      clientIds.includes(platform.clientId) &&
+      platform.deploymentIds.includes(deploymentId),
   );
   const platform = clientIds
     .map((clientId) => registered.find((candidate) => candidate.clientId === clientId))

@@ -6,6 +6,8 @@ export interface LaunchErrorPage {
   message: string;
   /** Where to restart the launch in a new window, when the frame's cookies were blocked. */
   newWindowUrl?: string;
+  /** The code's translated text says all the message says: the English details are left out. */
+  isMessageTranslated?: boolean;
 }
 
 /** ltijs reports failures as `{ status, details: { message: CODE } }`; make them readable. */
