@@ -1,6 +1,7 @@
 import { and, count, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { languageTag, microCredentialElementsSchema } from '../badges/eu-elements.js';
+import { refuseMalformedText } from '../badges/malformed-text.js';
 import type { Executor } from '../db/database.js';
 import { achievements, achievementVersions, awards } from '../db/schema.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
@@ -8,37 +9,43 @@ import { parseRule } from './rules/rule-schema.js';
 
 const IMAGE = /^(https?:\/\/\S+|data:image\/(png|svg\+xml);base64,[A-Za-z0-9+/=]+)$/;
 
-/** What a teacher sends to define an achievement. */
-export const achievementInputSchema = z.strictObject({
-  name: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
-  description: z.string().trim().min(1, 'is required').max(5000, 'must be at most 5000 characters'),
-  criteria: z.string().trim().min(1, 'is required').max(5000, 'must be at most 5000 characters'),
-  ects: z
-    .number()
-    .positive('must be more than 0')
-    .max(60, 'must be at most 60')
-    .nullable()
-    .default(null),
-  eqfLevel: z
-    .number()
-    .int('must be a whole number')
-    .min(1, 'must be from 1 to 8')
-    .max(8, 'must be from 1 to 8')
-    .nullable()
-    .default(null),
-  /** The language of name, description and criteria. */
-  language: languageTag.default('en'),
-  /** An http(s) URL or a base64 `data:image/png` / `data:image/svg+xml` URI. */
-  image: z
-    .string()
-    .max(2_000_000, 'must be at most 2 MB')
-    .regex(IMAGE, 'must be an http(s) URL or a base64 PNG/SVG data URI')
-    .nullable()
-    .default(null),
-  /** The further EU micro-credential elements (badges/eu-elements.ts). */
-  eu: microCredentialElementsSchema.default({ learningOutcomes: [], translations: {} }),
-  rule: z.unknown(),
-});
+/** What a teacher sends to define an achievement; no text may be malformed (malformed-text.ts). */
+export const achievementInputSchema = z
+  .strictObject({
+    name: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
+    description: z
+      .string()
+      .trim()
+      .min(1, 'is required')
+      .max(5000, 'must be at most 5000 characters'),
+    criteria: z.string().trim().min(1, 'is required').max(5000, 'must be at most 5000 characters'),
+    ects: z
+      .number()
+      .positive('must be more than 0')
+      .max(60, 'must be at most 60')
+      .nullable()
+      .default(null),
+    eqfLevel: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be from 1 to 8')
+      .max(8, 'must be from 1 to 8')
+      .nullable()
+      .default(null),
+    /** The language of name, description and criteria. */
+    language: languageTag.default('en'),
+    /** An http(s) URL or a base64 `data:image/png` / `data:image/svg+xml` URI. */
+    image: z
+      .string()
+      .max(2_000_000, 'must be at most 2 MB')
+      .regex(IMAGE, 'must be an http(s) URL or a base64 PNG/SVG data URI')
+      .nullable()
+      .default(null),
+    /** The further EU micro-credential elements (badges/eu-elements.ts). */
+    eu: microCredentialElementsSchema.default({ learningOutcomes: [], translations: {} }),
+    rule: z.unknown(),
+  })
+  .superRefine(refuseMalformedText);
 
 export type AchievementInput = z.input<typeof achievementInputSchema>;
 export type Achievement = typeof achievements.$inferSelect;

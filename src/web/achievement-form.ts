@@ -322,6 +322,8 @@ export function fieldErrorsOf(
 const URL_FIELDS = ['qualityAssuranceUrl', 'furtherInformationUrl', 'stacksInto'];
 
 function messageOf(issue: z.core.$ZodIssue, field: string): FieldError {
+  if (issue.code === 'custom' && issue.params?.malformedText)
+    return { key: 'errors.malformedText' };
   switch (issue.code) {
     case 'too_small':
       if (issue.origin === 'string') return { key: 'errors.required' };
