@@ -55,8 +55,8 @@ type Template = {
   iriSlots: number[];
   /** Indexes of the quads that hold a placeholder. */
   filledQuads: number[];
-  /** The quads without placeholders, by quadKey. */
-  fixedQuadKeys: Set<string>;
+  /** Pairs of quads equal but for their placeholders: they may come out as the same quad. */
+  mayCollide: [number, number][];
   /** Every term and prefix name the credential's contexts define. */
   contextTerms: ReadonlySet<string>;
 };
@@ -113,13 +113,9 @@ export function createTemplateCanonizer(options: {
       if (!staysTheSameIri(strings[slot]!, shape.contextTerms)) return null;
     }
     const quads = shape.quads.slice();
-    const seen = new Set<string>();
-    for (const index of shape.filledQuads) {
-      const quad = fill(quads[index]!, placeholder, strings);
-      const key = quadKey(quad);
-      if (seen.has(key) || shape.fixedQuadKeys.has(key)) return null;
-      seen.add(key);
-      quads[index] = quad;
+    for (const index of shape.filledQuads) quads[index] = fill(quads[index]!, placeholder, strings);
+    for (const [first, second] of shape.mayCollide) {
+      if (sameQuad(quads[first]!, quads[second]!)) return null;
     }
     return canonizeQuads(quads);
   };
@@ -213,7 +209,6 @@ function analyse(
   const iriSlots = new Set<number>();
   const found = new Set<number>();
   const filledQuads: number[] = [];
-  const fixedQuadKeys = new Set<string>();
   const slotOf = (value: string): number | null => {
     const index = Number(value.slice(placeholder.length));
     return value.startsWith(placeholder) && String(index) === value.slice(placeholder.length)
@@ -240,10 +235,30 @@ function analyse(
       isFilled = true;
     }
     if (isFilled) filledQuads.push(index);
-    else fixedQuadKeys.add(quadKey(quad));
   }
   if (found.size !== count) return null;
-  return { iriSlots: [...iriSlots], filledQuads, fixedQuadKeys };
+  const isPlaceholder = (term: Term) => term.value.startsWith(placeholder);
+  const fits = (a: Term, b: Term) =>
+    a.termType === b.termType && (a.value === b.value || isPlaceholder(a) || isPlaceholder(b));
+  const mayCollide: [number, number][] = [];
+  const filled = new Set(filledQuads);
+  for (const index of filledQuads) {
+    const quad = quads[index]!;
+    for (const [other, candidate] of quads.entries()) {
+      if (other === index || (other < index && filled.has(other))) continue;
+      if (
+        sameTerm(quad.predicate, candidate.predicate) &&
+        sameTerm(quad.graph, candidate.graph) &&
+        fits(quad.subject, candidate.subject) &&
+        fits(quad.object, candidate.object) &&
+        quad.object.datatype?.value === candidate.object.datatype?.value &&
+        quad.object.language === candidate.object.language
+      ) {
+        mayCollide.push([index, other]);
+      }
+    }
+  }
+  return { iriSlots: [...iriSlots], filledQuads, mayCollide };
 }
 
 /** Whether JSON-LD expansion and toRDF keep `value` in an `@id` position exactly as it is. */
@@ -261,20 +276,21 @@ function fill(quad: Quad, placeholder: string, strings: readonly string[]): Quad
   return { ...quad, subject: term(quad.subject), object: term(quad.object) };
 }
 
-/** A key equal for equal quads (distinct quads may rarely share one: then the library signs). */
-function quadKey({ subject, predicate, object, graph }: Quad): string {
-  return [
-    subject.termType,
-    subject.value,
-    predicate.value,
-    object.termType,
-    object.value,
-    object.datatype?.value ?? '',
-    object.language ?? '',
-    graph.value,
-  ].join('\u0000');
+/** Whether two quads are the same statement. */
+function sameQuad(a: Quad, b: Quad): boolean {
+  return (
+    sameTerm(a.subject, b.subject) &&
+    sameTerm(a.predicate, b.predicate) &&
+    sameTerm(a.object, b.object) &&
+    a.object.datatype?.value === b.object.datatype?.value &&
+    a.object.language === b.object.language &&
+    sameTerm(a.graph, b.graph)
+  );
 }
 
+function sameTerm(a: Term, b: Term): boolean {
+  return a.termType === b.termType && a.value === b.value;
+}
 /** Every key of every object in a JSON-LD context document: its terms and prefixes. */
 function collectKeys(value: unknown, names: Set<string>): void {
   if (Array.isArray(value)) {
