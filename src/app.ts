@@ -152,7 +152,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     },
   });
 
-  const issueCredential = createCredentialIssuer({ db, secret, publicUrl });
+  const issueCredential = createCredentialIssuer({ db, secret, publicUrl, logger });
   const issueHolderCredential = createHolderCredentialIssuer({ db, secret, publicUrl });
   // What the LRS does in the storing transaction, for statements sent to it and pulled alike.
   const onStatementsStored = combineStatementHooks(enqueueEvaluations, createForwardingHook(db));

@@ -131,3 +131,11 @@ export class AwardRuleInvalidError extends BadRequestError {
 export class AwardRuleOperatorUnknownError extends MicrocredError {
   override readonly code = 'AWARD_RULE_OPERATOR_UNKNOWN';
 }
+
+/**
+ * A Data Integrity proof the tool just made did not verify with the issuer's public key: the
+ * credential is not issued (and nothing is stored), rather than handed out unverifiable.
+ */
+export class BadgeSignatureSelfCheckError extends MicrocredError {
+  override readonly code = 'BADGE_SIGNATURE_SELF_CHECK_FAILED';
+}

@@ -3,37 +3,44 @@ import { z } from 'zod';
 import { BadgeImageInvalidError } from '../badges/badge-image-error.js';
 import { badgeImageProblemOf, badgeImageReferenceSchema } from '../badges/check-badge-image.js';
 import { languageTag, microCredentialElementsSchema } from '../badges/eu-elements.js';
+import { refuseMalformedText } from '../badges/malformed-text.js';
 import type { Executor } from '../db/database.js';
 import { achievements, achievementVersions, awards } from '../db/schema.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import { parseRule } from './rules/rule-schema.js';
 
-/** What a teacher sends to define an achievement. */
-export const achievementInputSchema = z.strictObject({
-  name: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
-  description: z.string().trim().min(1, 'is required').max(5000, 'must be at most 5000 characters'),
-  criteria: z.string().trim().min(1, 'is required').max(5000, 'must be at most 5000 characters'),
-  ects: z
-    .number()
-    .positive('must be more than 0')
-    .max(60, 'must be at most 60')
-    .nullable()
-    .default(null),
-  eqfLevel: z
-    .number()
-    .int('must be a whole number')
-    .min(1, 'must be from 1 to 8')
-    .max(8, 'must be from 1 to 8')
-    .nullable()
-    .default(null),
-  /** The language of name, description and criteria. */
-  language: languageTag.default('en'),
-  /** An http(s) URL, or a base64 PNG, JPEG or SVG `data:` URI stored checked and sanitized. */
-  image: badgeImageReferenceSchema.nullable().default(null),
-  /** The further EU micro-credential elements (badges/eu-elements.ts). */
-  eu: microCredentialElementsSchema.default({ learningOutcomes: [], translations: {} }),
-  rule: z.unknown(),
-});
+/** What a teacher sends to define an achievement; no text may be malformed (malformed-text.ts). */
+export const achievementInputSchema = z
+  .strictObject({
+    name: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
+    description: z
+      .string()
+      .trim()
+      .min(1, 'is required')
+      .max(5000, 'must be at most 5000 characters'),
+    criteria: z.string().trim().min(1, 'is required').max(5000, 'must be at most 5000 characters'),
+    ects: z
+      .number()
+      .positive('must be more than 0')
+      .max(60, 'must be at most 60')
+      .nullable()
+      .default(null),
+    eqfLevel: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be from 1 to 8')
+      .max(8, 'must be from 1 to 8')
+      .nullable()
+      .default(null),
+    /** The language of name, description and criteria. */
+    language: languageTag.default('en'),
+    /** An http(s) URL, or a base64 PNG, JPEG or SVG `data:` URI stored checked and sanitized. */
+    image: badgeImageReferenceSchema.nullable().default(null),
+    /** The further EU micro-credential elements (badges/eu-elements.ts). */
+    eu: microCredentialElementsSchema.default({ learningOutcomes: [], translations: {} }),
+    rule: z.unknown(),
+  })
+  .superRefine(refuseMalformedText);
 
 export type AchievementInput = z.input<typeof achievementInputSchema>;
 export type Achievement = typeof achievements.$inferSelect;

@@ -9,7 +9,8 @@ import {
   signingKeys,
   users,
 } from '../db/schema.js';
-import { NotFoundError } from '../errors.js';
+import type { Logger } from '../config/logger.js';
+import { BadgeSignatureSelfCheckError, NotFoundError } from '../errors.js';
 import { buildCredential, type MicroCredentialInput } from './build-credential.js';
 import { issuerDid } from './did-web.js';
 import { createDocumentLoader, type DocumentLoader } from './document-loader.js';
@@ -129,15 +130,18 @@ export function createToolDocumentLoader(options: { db: Db; publicUrl: string })
  * `data-integrity` the stored and returned credential has an empty `proof`, without `vc-jwt`
  * the stored JWT is empty.
  * The returned function rejects with NotFoundError for an unknown issuer profile,
- * BadgeSchemaInvalidError if the result breaks a schema, TypeError for malformed requests.
+ * BadgeSchemaInvalidError if the result breaks a schema, BadgeSignatureSelfCheckError (logged,
+ * nothing stored) if its Data Integrity proof does not verify, TypeError for malformed requests.
  */
 export function createCredentialIssuer(options: {
   db: Db;
   secret: string;
   publicUrl: string;
   formats?: readonly CredentialFormat[];
+  /** Where a credential refused by the signature self-check is reported. */
+  logger?: Logger;
 }): CredentialIssuer {
-  const { db, secret, publicUrl } = options;
+  const { db, secret, publicUrl, logger } = options;
   const formats = new Set(options.formats ?? ['data-integrity', 'vc-jwt']);
   const documentLoader = createToolDocumentLoader({ db, publicUrl });
   const signDataIntegrity = createFastDataIntegritySigner({ documentLoader });
@@ -252,7 +256,19 @@ export function createCredentialIssuer(options: {
     });
     assertValidCredential(credential);
     const signed = formats.has('data-integrity')
-      ? await signDataIntegrity({ credential, key: issuer.key, now: request.issuedAt })
+      ? await signDataIntegrity({ credential, key: issuer.key, now: request.issuedAt }).catch(
+          (error: unknown) => {
+            if (error instanceof BadgeSignatureSelfCheckError) {
+              logger?.error('badges', 'credential not issued: its proof did not verify', {
+                code: error.code,
+                awardId: request.awardId,
+                issuerProfileId: profile.id,
+                kid: issuer.key.kid,
+              });
+            }
+            throw error;
+          },
+        )
       : { ...credential, proof: [] };
     const jwt = formats.has('vc-jwt') ? await signVcJwt({ credential, key: issuer.jwtKey }) : '';
     return {

@@ -5,6 +5,7 @@ import { issuerProfiles } from '../db/schema.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import { BadgeImageInvalidError } from './badge-image-error.js';
 import { badgeImageProblemOf, badgeImageReferenceSchema } from './check-badge-image.js';
+import { refuseMalformedText } from './malformed-text.js';
 
 const httpUrl = z
   .string()
@@ -15,44 +16,50 @@ const country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 co
 /**
  * The awarding-body details of an issuer profile (EU elements "awarding body" and "country /
  * region of the issuer"). `identifiers` take OB IdentifierEntry types; identifiers OB does not
- * name (Erasmus code, PIC, ROR) use the `ext:` prefix the OB schema allows.
+ * name (Erasmus code, PIC, ROR) use the `ext:` prefix the OB schema allows. No text may be
+ * malformed (malformed-text.ts).
  */
-export const issuerProfileDetailsSchema = z.strictObject({
-  name: z.string().trim().min(1).max(200).optional(),
-  url: httpUrl.nullable().optional(),
-  email: z.email().nullable().optional(),
-  description: z.string().trim().min(1).max(5000).nullable().optional(),
-  /** The awarding body's logo: an http(s) URL, or a PNG, JPEG or SVG `data:` URI checked. */
-  image: badgeImageReferenceSchema.nullable().optional(),
-  countryCode: country.nullable().optional(),
-  address: z
-    .strictObject({
-      streetAddress: z.string().trim().min(1).optional(),
-      postalCode: z.string().trim().min(1).optional(),
-      addressLocality: z.string().trim().min(1).optional(),
-      addressRegion: z.string().trim().min(1).optional(),
-      addressCountryCode: country.optional(),
-      addressCountry: z.string().trim().min(1).optional(),
-    })
-    .nullable()
-    .optional(),
-  identifiers: z
-    .array(
-      z.strictObject({
-        identifierType: z
-          .string()
-          .regex(/^(ext:[A-Za-z0-9._-]+|[a-zA-Z]+)$/, 'must be an OB identifier type or ext:Name'),
-        identifier: z.string().trim().min(1).max(200),
-      }),
-    )
-    .max(20)
-    .optional(),
-  parentOrg: z
-    .strictObject({ id: httpUrl, name: z.string().trim().min(1), url: httpUrl.optional() })
-    .nullable()
-    .optional(),
-  publishRecipientName: z.boolean().optional(),
-});
+export const issuerProfileDetailsSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    url: httpUrl.nullable().optional(),
+    email: z.email().nullable().optional(),
+    description: z.string().trim().min(1).max(5000).nullable().optional(),
+    /** The awarding body's logo: an http(s) URL, or a PNG, JPEG or SVG `data:` URI checked. */
+    image: badgeImageReferenceSchema.nullable().optional(),
+    countryCode: country.nullable().optional(),
+    address: z
+      .strictObject({
+        streetAddress: z.string().trim().min(1).optional(),
+        postalCode: z.string().trim().min(1).optional(),
+        addressLocality: z.string().trim().min(1).optional(),
+        addressRegion: z.string().trim().min(1).optional(),
+        addressCountryCode: country.optional(),
+        addressCountry: z.string().trim().min(1).optional(),
+      })
+      .nullable()
+      .optional(),
+    identifiers: z
+      .array(
+        z.strictObject({
+          identifierType: z
+            .string()
+            .regex(
+              /^(ext:[A-Za-z0-9._-]+|[a-zA-Z]+)$/,
+              'must be an OB identifier type or ext:Name',
+            ),
+          identifier: z.string().trim().min(1).max(200),
+        }),
+      )
+      .max(20)
+      .optional(),
+    parentOrg: z
+      .strictObject({ id: httpUrl, name: z.string().trim().min(1), url: httpUrl.optional() })
+      .nullable()
+      .optional(),
+    publishRecipientName: z.boolean().optional(),
+  })
+  .superRefine(refuseMalformedText);
 
 export type IssuerProfileDetails = z.input<typeof issuerProfileDetailsSchema>;
 

@@ -355,6 +355,8 @@ export function imageErrorOf(problem: BadgeImageProblem): FieldError {
 function messageOf(issue: z.core.$ZodIssue, field: string): FieldError {
   const imageProblem = badgeImageProblemOf(issue);
   if (imageProblem) return imageErrorOf(imageProblem);
+  if (issue.code === 'custom' && issue.params?.malformedText)
+    return { key: 'errors.malformedText' };
   switch (issue.code) {
     case 'too_small':
       if (issue.origin === 'string') return { key: 'errors.required' };

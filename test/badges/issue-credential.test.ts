@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import { verifyCredential } from '@digitalbazaar/vc';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issuerDid } from '../../src/badges/did-web.js';
 import { createDocumentLoader } from '../../src/badges/document-loader.js';
@@ -17,7 +18,9 @@ import {
 } from '../../src/badges/microcredential-context.js';
 import { validateCredential } from '../../src/badges/validate-credential.js';
 import type { Database } from '../../src/db/database.js';
-import { issuerProfiles } from '../../src/db/schema.js';
+import { createLogger } from '../../src/config/logger.js';
+import { decryptText, encryptText } from '../../src/db/encryption.js';
+import { credentialRecords, issuerProfiles, signingKeys } from '../../src/db/schema.js';
 import { createTestDatabase } from '../support/test-database.js';
 
 const PUBLIC_URL = 'https://badges.uni.example';
@@ -152,5 +155,56 @@ describe('createCredentialIssuer', () => {
     await expect(issue(request({ issuerProfileId: 'nobody' }))).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
+  });
+
+  it('issues nothing, and logs BADGE_SIGNATURE_SELF_CHECK_FAILED, when its proof would not verify', async () => {
+    // A profile whose stored private key is not the one its DID document publishes.
+    await database.db.insert(issuerProfiles).values({ id: 'mismatched', name: 'Mismatched' });
+    const loggedLines: string[] = [];
+    const issue = createCredentialIssuer({
+      db: database.db,
+      secret: SECRET,
+      publicUrl: PUBLIC_URL,
+      logger: createLogger('error', (line) => loggedLines.push(line)),
+    });
+    await issue(request({ issuerProfileId: 'mismatched' }));
+    const [row] = await database.db
+      .select()
+      .from(signingKeys)
+      .where(eq(signingKeys.issuerProfileId, 'mismatched'));
+    const storedJwk = JSON.parse(decryptText(row!.privateKeyEncrypted, SECRET)) as {
+      d: string;
+    };
+    const { d: otherSecret } = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
+    await database.db
+      .update(signingKeys)
+      .set({
+        privateKeyEncrypted: encryptText(JSON.stringify({ ...storedJwk, d: otherSecret }), SECRET),
+      })
+      .where(eq(signingKeys.kid, row!.kid));
+    const freshIssue = createCredentialIssuer({
+      db: database.db,
+      secret: SECRET,
+      publicUrl: PUBLIC_URL,
+      logger: createLogger('error', (line) => loggedLines.push(line)),
+    });
+
+    const refused = request({ issuerProfileId: 'mismatched' });
+    await expect(freshIssue(refused)).rejects.toMatchObject({
+      code: 'BADGE_SIGNATURE_SELF_CHECK_FAILED',
+    });
+    const stored = await database.db
+      .select()
+      .from(credentialRecords)
+      .where(eq(credentialRecords.id, refused.awardId));
+    expect(stored).toEqual([]);
+    expect(loggedLines.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        code: 'BADGE_SIGNATURE_SELF_CHECK_FAILED',
+        awardId: refused.awardId,
+        issuerProfileId: 'mismatched',
+      }),
+    ]);
   });
 });

@@ -279,6 +279,20 @@ describe('the teacher achievement pages', () => {
     expect(await storedAchievements()).toEqual(before);
   });
 
+  it('refuses a text with a NUL character with 422 and the message on its field, storing nothing', async () => {
+    const before = await storedAchievements();
+    const refused = await postMultipart(teacher, '/course/achievements', {
+      _csrf: await tokenFor(teacher, '/course/achievements/new'),
+      ...completeForm(),
+      criteria: 'Pass the quiz.\u0000',
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.html).toContain(
+      'id="error-criteria">This text holds a broken or NUL character that cannot be stored',
+    );
+    expect(await storedAchievements()).toEqual(before);
+  });
+
   it('refuses an upload that is neither PNG, JPEG nor SVG', async () => {
     const refused = await postMultipart(
       teacher,

@@ -127,6 +127,34 @@ describe('the admin JSON API: manual platform registration', () => {
       });
     });
 
+    it('answers 400 naming an awarding body text with a lone surrogate, and keeps the profile', async () => {
+      const patch = (body: unknown) =>
+        fetch(`${tool.url}/api/admin/issuer-profiles/university-of-testing`, {
+          method: 'PATCH',
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const response = await patch({
+        description: 'Kept description',
+        address: { streetAddress: 'Rue \udc00 de la Paix' },
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        error: {
+          code: 'BAD_REQUEST',
+          message: expect.stringMatching(/^address\.streetAddress .*lone surrogate, U\+DC00/),
+        },
+      });
+      const listed = await fetch(`${tool.url}/api/admin/issuer-profiles`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      const { issuerProfiles } = (await listed.json()) as {
+        issuerProfiles: { id: string; description: string | null }[];
+      };
+      const profile = issuerProfiles.find((candidate) => candidate.id === 'university-of-testing');
+      expect(profile?.description).not.toBe('Kept description');
+    });
+
     it('answers 400 naming the bad field', async () => {
       const response = await register({ issuer: 'ftp://lms.example' });
       expect(response.status).toBe(400);

@@ -79,6 +79,40 @@ describe('the teacher JSON API: /api/achievements', () => {
       });
     });
 
+    it('answers 400 naming a text with a lone surrogate, and stores nothing', async () => {
+      const name = 'Circular economy (lone surrogate)';
+      const { response } = await post(teacher, {
+        ...ACHIEVEMENT,
+        name,
+        eu: { learningOutcomes: [{ text: 'Explains material \ud800 loops.' }] },
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        error: {
+          code: 'BAD_REQUEST',
+          message: expect.stringMatching(
+            /^eu\.learningOutcomes\.0\.text .*lone surrogate, U\+D800/,
+          ),
+        },
+      });
+      const listed = await teacher.request(`${tool.url}/api/achievements`);
+      const { achievements } = (await listed.response.json()) as {
+        achievements: { name: string }[];
+      };
+      expect(achievements.map((a) => a.name)).not.toContain(name);
+    });
+
+    it('answers 400 naming a text with a NUL character', async () => {
+      const { response } = await post(teacher, {
+        ...ACHIEVEMENT,
+        eu: { translations: { de: { name: 'Daten\u0000kompetenz', description: 'Liest Daten.' } } },
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        error: { message: expect.stringMatching(/^eu\.translations\.de\.name .*NUL/) },
+      });
+    });
+
     it('answers 400 for malformed JSON', async () => {
       const { response } = await teacher.request(`${tool.url}/api/achievements`, {
         method: 'POST',
