@@ -10,10 +10,10 @@ import type { Logger } from '../config/logger.js';
 import type { Executor } from '../db/database.js';
 import {
   BadRequestError,
-  ForbiddenError,
   NotFoundError,
   UnauthorizedError,
   XapiAuthError,
+  XapiLaunchForbiddenError,
   XapiStatementInvalidError,
 } from '../errors.js';
 import { jsonErrorHandler } from '../json-error-handler.js';
@@ -23,15 +23,14 @@ import {
   fetchLaunchToken,
   LAUNCH_KEY_PREFIX,
   XapiLaunchFetchError,
-  type LaunchGrant,
 } from './content-launch.js';
 import { authenticateBasic, type XapiCredential } from './credentials.js';
 import { createDocumentRouter } from './document-router.js';
 import { isJsonMediaType } from './document-store.js';
+import { checkLaunchStatements } from './launch-scope.js';
 import { formatStatement, parseAcceptLanguage, type StatementFormat } from './format-statement.js';
 import { buildMultipart, parseMultipart } from './multipart-mixed.js';
 import {
-  agentKeyOf,
   asParameter,
   parseActorParameter,
   parseBoolean,
@@ -53,7 +52,6 @@ import {
   type StatementQuery,
   type StatementSource,
 } from './statement-store.js';
-import { identifierOf } from './validate/actor.js';
 import { validateStatement, validateStatements } from './validate/statement.js';
 import { expectUuid } from './validate/uuid.js';
 import { LRS_VERSION, SUPPORTED_VERSIONS, isSupportedVersion } from './validate/version.js';
@@ -100,8 +98,8 @@ type AttachmentParts = Map<string, { contentType: string; content: Buffer }>;
  * challenge, 403, 404, 409 conflict, 412, 413 too large), so it behaves the same mounted alone.
  *
  * Statements sent with platform-bound credentials are stored with source `platform` and their
- * actors resolved to that platform's users; launch tokens store source `content` about their
- * own learner and registration only; other credentials store source `content`, the least
+ * actors resolved to that platform's users; launch tokens store source `content` within
+ * their launch's scope only (launch-scope.ts); other credentials store source `content`, the least
  * trusted (ARCHITECTURE.md, Trust). `onStatementsStored` runs inside the storing transaction
  * (see statement-store.ts); when it says it queued work, `onWorkQueued` is called after the
  * commit, so that work starts at once.
@@ -164,9 +162,9 @@ export function createLrsRouter({
     statements: Statement[],
     parts: AttachmentParts,
   ): Promise<string[]> {
-    await checkAttachments(statements, parts);
     const client = clientOf(res);
     if (client.kind === 'launch') checkLaunchStatements(client.grant, statements);
+    await checkAttachments(statements, parts);
     const credentialKey = client.kind === 'launch' ? client.grant.tokenKey : client.credential.key;
     const { ids, stored, queuedWork } = await writeStatements({
       statements,
@@ -189,6 +187,11 @@ export function createLrsRouter({
   }
 
   const getStatements: RequestHandler = async (req, res) => {
+    if (clientOf(res).kind === 'launch') {
+      throw new XapiLaunchForbiddenError(
+        "A launch token cannot read statements: content gets its launch data and learner's preferences from the State and Agent Profile Resources (cmi5 sections 10 and 11)",
+      );
+    }
     const parameters = readParameters(req, [
       ...new Set([...SINGLE_STATEMENT_PARAMETERS, ...QUERY_PARAMETERS]),
     ]);
@@ -198,7 +201,6 @@ export function createLrsRouter({
         ? false
         : parseBoolean(parameters.attachments, 'attachments');
     const languages = parseAcceptLanguage(req.get('Accept-Language'));
-    const client = clientOf(res);
     const { statementId, voidedStatementId } = parameters;
     if (statementId !== undefined || voidedStatementId !== undefined) {
       // xAPI Communication 2.1.3: only attachments and format may come with either id, not both.
@@ -217,7 +219,7 @@ export function createLrsRouter({
       const name = isVoided ? 'voidedStatementId' : 'statementId';
       const id = asParameter(() => expectUuid(parameters[name], name));
       const statement = await getStatement(db, id, { voided: isVoided });
-      if (!statement || (client.kind === 'launch' && !isOwnStatement(client.grant, statement))) {
+      if (!statement) {
         throw new NotFoundError(`No ${isVoided ? 'voided ' : ''}statement with id ${id}`);
       }
       res.set('Last-Modified', new Date(statement.stored).toUTCString());
@@ -226,9 +228,7 @@ export function createLrsRouter({
       });
       return;
     }
-    const query = parseStatementQuery(parameters);
-    if (client.kind === 'launch') restrictToLaunch(client.grant, query);
-    const page = await queryStatements(db, query);
+    const page = await queryStatements(db, parseStatementQuery(parameters));
     res.set(CONSISTENT_THROUGH_HEADER, page.consistentThrough.toISOString());
     const result = {
       statements: page.statements.map((statement) => formatStatement(statement, format, languages)),
@@ -518,50 +518,6 @@ function clientOf(res: Response): XapiClient {
 /** Which trust level statements sent with this credential carry (ARCHITECTURE.md, Trust). */
 function statementSourceFor(credential: XapiCredential): StatementSource {
   return credential.platformId === null ? 'content' : 'platform';
-}
-
-/**
- * A launch token writes only statements about its own learner in its own registration
- * (ARCHITECTURE.md, Trust): the actor has the launch actor's identifier and
- * context.registration is the launch registration.
- */
-function checkLaunchStatements(grant: LaunchGrant, statements: readonly Statement[]): void {
-  const own = agentKeyOf(grant.actor);
-  statements.forEach((statement, index) => {
-    const isSameActor = identifierOf(statement.actor) && agentKeyOf(statement.actor) === own;
-    if (!isSameActor) {
-      throw new ForbiddenError(
-        `statement[${index}].actor is not the learner this launch token was issued for`,
-      );
-    }
-    const registration = statement.context?.registration?.toLowerCase();
-    if (registration !== grant.registration.toLowerCase()) {
-      throw new ForbiddenError(
-        `statement[${index}].context.registration must be the launch registration ${grant.registration}`,
-      );
-    }
-  });
-}
-
-function isOwnStatement(grant: LaunchGrant, statement: LrsStatement): boolean {
-  return (
-    identifierOf(statement.actor) !== undefined &&
-    agentKeyOf(statement.actor) === agentKeyOf(grant.actor) &&
-    statement.context?.registration?.toLowerCase() === grant.registration.toLowerCase()
-  );
-}
-
-/** A launch token reads its own learner's statements in its registration, nothing else. */
-function restrictToLaunch(grant: LaunchGrant, query: StatementQuery): void {
-  if (query.agent && agentKeyOf(query.agent) !== agentKeyOf(grant.actor)) {
-    throw new ForbiddenError("A launch token reads only its own learner's statements");
-  }
-  if (query.registration && query.registration.toLowerCase() !== grant.registration.toLowerCase()) {
-    throw new ForbiddenError('A launch token reads only statements of its registration');
-  }
-  query.agent = grant.actor;
-  query.relatedAgents = false;
-  query.registration = grant.registration;
 }
 
 const notFound: RequestHandler = (req) => {
