@@ -1,9 +1,9 @@
-import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Router } from 'express';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import { statements as statementsTable } from '../db/schema.js';
 import { BadRequestError, NotFoundError, XapiLaunchForbiddenError } from '../errors.js';
-import type { XapiClient } from './xapi-client.js';
+import { clientOf, type XapiClient } from './xapi-client.js';
 import {
   deleteDocuments,
   isJsonMediaType,
@@ -86,10 +86,6 @@ export function createDocumentRouter({ db }: { db: Executor }): Router {
   router.get('/agents', agentsGet);
   router.get('/activities', activitiesGet(db));
   return router;
-}
-
-function clientOf(res: Response): XapiClient {
-  return res.locals.xapiClient as XapiClient;
 }
 
 function parameterNames(shape: ResourceShape, method: string): string[] {
