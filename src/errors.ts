@@ -59,6 +59,19 @@ export class XapiAuthError extends UnauthorizedError {
   override readonly code = 'XAPI_CREDENTIALS_INVALID';
 }
 
+/** A content launch token used for an activity outside its own (xapi/launch-scope.ts). */
+export class XapiActivityOutOfScopeError extends ForbiddenError {
+  override readonly code = 'XAPI_ACTIVITY_OUT_OF_SCOPE';
+}
+
+/**
+ * A content launch token used for what content may never do: another learner or registration,
+ * voiding, reading statements, writing shared documents (xapi/launch-scope.ts).
+ */
+export class XapiLaunchForbiddenError extends ForbiddenError {
+  override readonly code = 'XAPI_LAUNCH_FORBIDDEN';
+}
+
 export class LtiLaunchError extends UnauthorizedError {
   override readonly code: string = 'LTI_LAUNCH_INVALID';
 }

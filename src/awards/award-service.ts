@@ -16,6 +16,7 @@ import {
   statements,
   users,
 } from '../db/schema.js';
+import { VOIDED_VERB_ID } from '../xapi/statement.js';
 import type { StoredStatement } from '../xapi/statement-store.js';
 import {
   loadGroups,
@@ -48,7 +49,6 @@ export const GRADE_JOB = 'ags-score';
 /** A claim to issue a credential older than this (the outbox lease) is taken over. */
 const CLAIM_SECONDS = 120;
 
-const VOIDED_VERB = 'http://adlnet.gov/expapi/verbs/voided';
 /** The EU "supervision and identity verification" of a self-study learner's badge. */
 export const SELF_STUDY_SUPERVISION = 'unsupervised without identity verification';
 
@@ -108,7 +108,7 @@ export async function enqueueEvaluations(
 ): Promise<boolean> {
   const counted = stored.filter(
     (s): s is StoredStatement & { userId: string; activityId: string } =>
-      s.userId !== null && s.activityId !== null && !s.isVoided && s.verbId !== VOIDED_VERB,
+      s.userId !== null && s.activityId !== null && !s.isVoided && s.verbId !== VOIDED_VERB_ID,
   );
   const improved = await recordOutcomes(
     tx,
@@ -147,11 +147,11 @@ export async function enqueueEvaluations(
 
 async function rebuildVoided(tx: Executor, stored: readonly StoredStatement[]): Promise<void> {
   const targetIds = stored.flatMap((s) => {
-    if (s.verbId !== VOIDED_VERB) return [];
+    if (s.verbId !== VOIDED_VERB_ID) return [];
     const object = s.statement.object as { objectType?: string; id?: string };
     return object.objectType === 'StatementRef' && object.id ? [object.id] : [];
   });
-  const voided = stored.filter((s) => s.isVoided && s.verbId !== VOIDED_VERB).map((s) => s.id);
+  const voided = stored.filter((s) => s.isVoided && s.verbId !== VOIDED_VERB_ID).map((s) => s.id);
   const ids = [...new Set([...targetIds, ...voided])];
   if (ids.length === 0) return;
   const targets = await tx

@@ -3,9 +3,9 @@
  * 8.2, the fetch URL). `createContentLaunch` records a launch and returns the launch URL with
  * `endpoint`, `fetch`, `actor`, `registration` and `activityId`. The content POSTs to `fetch`
  * once and gets `{ "auth-token": ... }`, the Basic credentials it then sends to the LRS. Those
- * credentials are a `LaunchGrant`: good until they expire, only for statements whose actor is
- * the launch's actor and whose registration is the launch's registration, for that learner's
- * state documents in that registration, and for reading that learner's statements.
+ * credentials are a `LaunchGrant`: good until they expire, for the launch's learner,
+ * registration and activity (with the activities under its IRI) only, as launch-scope.ts
+ * spells out.
  *
  * Tokens are 256 random bits; the database keeps only their SHA-256, and a fetch code works
  * once.
@@ -22,7 +22,7 @@ export const LAUNCH_KEY_PREFIX = 'launch.';
 const DEFAULT_FETCH_SECONDS = 600;
 const DEFAULT_TOKEN_SECONDS = 3600;
 
-/** What a launch token may do; see the top of this file. */
+/** Whose launch a token stands for; launch-scope.ts says what it may do. */
 export interface LaunchGrant {
   readonly tokenKey: string;
   readonly userId: string | null;

@@ -1,9 +1,9 @@
-import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Router } from 'express';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import { statements as statementsTable } from '../db/schema.js';
-import { BadRequestError, ForbiddenError, NotFoundError } from '../errors.js';
-import type { XapiClient } from './xapi-client.js';
+import { BadRequestError, NotFoundError, XapiLaunchForbiddenError } from '../errors.js';
+import { clientOf, type XapiClient } from './xapi-client.js';
 import {
   deleteDocuments,
   isJsonMediaType,
@@ -14,6 +14,7 @@ import {
   type DocumentKind,
   type DocumentScope,
 } from './document-store.js';
+import { checkLaunchActivity, checkLaunchDocument } from './launch-scope.js';
 import {
   agentKeyOf,
   parseAgentParameter,
@@ -66,8 +67,8 @@ const AGENT_PROFILE: ResourceShape = {
 
 /**
  * The document resources and the Agents and Activities Resources (xAPI Communication 2.2 to
- * 2.7), to mount inside the LRS router after authentication. A launch token (see
- * content-launch.ts) reaches only its own learner's state in its registration.
+ * 2.7), to mount inside the LRS router after authentication. A launch token reaches only what
+ * launch-scope.ts allows: its learner's state, agent profile and its activities' profiles.
  */
 export function createDocumentRouter({ db }: { db: Executor }): Router {
   const router = express.Router();
@@ -87,10 +88,6 @@ export function createDocumentRouter({ db }: { db: Executor }): Router {
   return router;
 }
 
-function clientOf(res: Response): XapiClient {
-  return res.locals.xapiClient as XapiClient;
-}
-
 function parameterNames(shape: ResourceShape, method: string): string[] {
   return [
     ...(shape.hasActivity ? ['activityId'] : []),
@@ -105,35 +102,30 @@ function parameterNames(shape: ResourceShape, method: string): string[] {
 function scopeOf(
   shape: ResourceShape,
   parameters: Record<string, string>,
+  req: Request,
   client: XapiClient,
 ): DocumentScope {
   const agent: Agent | undefined = shape.hasAgent
     ? parseAgentParameter(requireParameter(parameters, 'agent'), 'agent')
     : undefined;
-  const registration =
-    shape.hasRegistration && parameters.registration !== undefined
-      ? parseUuidParameter(parameters.registration, 'registration').toLowerCase()
-      : '';
-  if (client.kind === 'launch') {
-    const isOwn =
-      shape.kind === 'state' &&
-      agent !== undefined &&
-      agentKeyOf(agent) === agentKeyOf(client.grant.actor) &&
-      registration === client.grant.registration.toLowerCase();
-    if (!isOwn) {
-      throw new ForbiddenError(
-        "A launch token reaches only its learner's state documents in its registration",
-      );
-    }
-  }
-  return {
+  const scope = {
     kind: shape.kind,
     activityId: shape.hasActivity
       ? parseIriParameter(requireParameter(parameters, 'activityId'), 'activityId')
       : '',
     agentKey: agent ? agentKeyOf(agent) : '',
-    registration,
+    registration:
+      shape.hasRegistration && parameters.registration !== undefined
+        ? parseUuidParameter(parameters.registration, 'registration').toLowerCase()
+        : '',
   };
+  if (client.kind === 'launch') {
+    checkLaunchDocument(client.grant, {
+      ...scope,
+      isRead: req.method === 'GET' || req.method === 'HEAD',
+    });
+  }
+  return scope;
 }
 
 function preconditionsOf(req: Request) {
@@ -143,7 +135,7 @@ function preconditionsOf(req: Request) {
 function documentGet(db: Executor, shape: ResourceShape): RequestHandler {
   return async (req, res) => {
     const parameters = readParameters(req, parameterNames(shape, 'GET'));
-    const scope = scopeOf(shape, parameters, clientOf(res));
+    const scope = scopeOf(shape, parameters, req, clientOf(res));
     const documentId = parameters[shape.idName];
     if (documentId === undefined) {
       const since =
@@ -172,7 +164,7 @@ function documentGet(db: Executor, shape: ResourceShape): RequestHandler {
 function documentWrite(db: Executor, shape: ResourceShape, method: 'PUT' | 'POST'): RequestHandler {
   return async (req, res) => {
     const parameters = readParameters(req, parameterNames(shape, method));
-    const scope = scopeOf(shape, parameters, clientOf(res));
+    const scope = scopeOf(shape, parameters, req, clientOf(res));
     const documentId = requireParameter(parameters, shape.idName);
     const contentType = req.get('Content-Type') ?? 'application/octet-stream';
     const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -206,7 +198,7 @@ function documentWrite(db: Executor, shape: ResourceShape, method: 'PUT' | 'POST
 function documentDelete(db: Executor, shape: ResourceShape): RequestHandler {
   return async (req, res) => {
     const parameters = readParameters(req, parameterNames(shape, 'DELETE'));
-    const scope = scopeOf(shape, parameters, clientOf(res));
+    const scope = scopeOf(shape, parameters, req, clientOf(res));
     const documentId = shape.canDeleteAll
       ? parameters[shape.idName]
       : requireParameter(parameters, shape.idName);
@@ -230,7 +222,7 @@ const agentsGet: RequestHandler = (req, res) => {
   const parameters = readParameters(req, ['agent']);
   const agent = parseAgentParameter(requireParameter(parameters, 'agent'), 'agent');
   if (clientOf(res).kind === 'launch') {
-    throw new ForbiddenError('A launch token cannot read the Agents Resource');
+    throw new XapiLaunchForbiddenError('A launch token cannot read the Agents Resource');
   }
   const identifier = identifierOf(agent) ?? {};
   const person: Record<string, unknown> = { objectType: 'Person' };
@@ -247,6 +239,8 @@ function activitiesGet(db: Executor): RequestHandler {
   return async (req, res) => {
     const parameters = readParameters(req, ['activityId']);
     const activityId = parseIriParameter(requireParameter(parameters, 'activityId'), 'activityId');
+    const client = clientOf(res);
+    if (client.kind === 'launch') checkLaunchActivity(client.grant, activityId);
     const definitionPath = sql`${statementsTable.statement} -> 'object' -> 'definition'`;
     const rows = await db
       .select({ definition: definitionPath })

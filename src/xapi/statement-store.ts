@@ -37,57 +37,27 @@
  * `createStatementWriter({ db, publicUrl, onStatementsStored })` gives the LRS the same store
  * with group commit: concurrent writes share one transaction, each keeping this contract.
  *
- * `getStatement(db, id, { voided })` returns the statement with that id as the LRS returns
- * it, or null when there is none, or when it is voided and `voided` is false, or not voided and
- * `voided` is true (xAPI Communication 2.1.4: voided statements are fetched by
- * voidedStatementId only).
- *
- * `queryStatements(db, query)` returns non-voided statements matching every filter given,
- * newest first (by insertion order) unless `ascending`, at most `limit` of them (0 or more than
- * MAX_PAGE_SIZE mean MAX_PAGE_SIZE), and `nextAfter`, the cursor for the next page, or null when
- * there is none. Statements stored while paging never shift a page.
+ * The store's reads, `getStatement` and `queryStatements`, are in query-statements.ts (with
+ * their contract) and exported here too.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  and,
-  asc,
-  desc,
-  eq,
-  exists,
-  gt,
-  inArray,
-  lt,
-  lte,
-  ne,
-  or,
-  sql,
-  type SQL,
-} from 'drizzle-orm';
-import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { inArray } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
-import { statements as statementsTable, xapiAttachments } from '../db/schema.js';
-import {
-  BadRequestError,
-  XapiStatementConflictError,
-  XapiStatementInvalidError,
-} from '../errors.js';
+import { statements as statementsTable } from '../db/schema.js';
+import { XapiStatementConflictError, XapiStatementInvalidError } from '../errors.js';
 import { groupCommit, type BatchOutcome } from '../db/group-commit.js';
+import { applyVoiding } from './apply-voiding.js';
+import { storeAttachmentContents, type AttachmentContent } from './attachment-contents.js';
 import type { XapiCredential } from './credentials.js';
 import { identityKey, type ResolveActors } from './resolve-actor.js';
-import {
-  CONTEXT_ACTIVITY_TYPES,
-  VOIDED_VERB_ID,
-  type Actor,
-  type Agent,
-  type LrsStatement,
-  type Statement,
-} from './statement.js';
+import type { Actor, Agent, LrsStatement, Statement } from './statement.js';
+import { insertRows, toRow, type NewStatementRow, type StatementSource } from './statement-rows.js';
 import { statementsMatch } from './statements-match.js';
-import { identifierOf } from './validate/actor.js';
 import { LRS_VERSION } from './validate/version.js';
+import { holdWritersLock } from './writers-lock.js';
 
-type StatementRow = typeof statementsTable.$inferSelect;
-export type StatementSource = StatementRow['source'];
+export { getStatement, queryStatements } from './query-statements.js';
+export type { StatementSource } from './statement-rows.js';
 
 /** A statement this LRS has just stored, with the columns indexed for rule evaluation. */
 export interface StoredStatement {
@@ -120,35 +90,6 @@ export type OnStatementsStored = (
   tx: Executor,
   statements: readonly StoredStatement[],
 ) => Promise<boolean | void>;
-
-/** Attachment content by its SHA-256 hex (xAPI Data 2.4.11). */
-export interface AttachmentContent {
-  readonly sha2: string;
-  readonly contentType: string;
-  readonly content: Buffer;
-}
-
-/** The stored contents among `hashes`, in that order; unknown hashes are left out. */
-export async function readAttachments(
-  db: Executor,
-  hashes: readonly string[],
-): Promise<AttachmentContent[]> {
-  if (hashes.length === 0) return [];
-  const rows = await db
-    .select()
-    .from(xapiAttachments)
-    .where(inArray(xapiAttachments.sha2, [...hashes]));
-  const bySha2 = new Map(rows.map((row) => [row.sha2, row]));
-  return hashes.flatMap((sha2) => {
-    const row = bySha2.get(sha2);
-    return row
-      ? [{ sha2, contentType: row.contentType, content: Buffer.from(row.contentBase64, 'base64') }]
-      : [];
-  });
-}
-
-/** The most statements one page of a query returns. */
-export const MAX_PAGE_SIZE = 100;
 
 /** One request's statements and who sent them. */
 export interface StatementWrite {
@@ -345,19 +286,10 @@ async function storeWritesInTransaction(
     for (const [index, write] of writes.entries()) {
       await checkResentStatements(tx, write.sent, insertedByWrite[index]!);
     }
-    const attachments = writes.flatMap((write) => write.attachments ?? []);
-    if (attachments.length > 0) {
-      await tx
-        .insert(xapiAttachments)
-        .values(
-          attachments.map((attachment) => ({
-            sha2: attachment.sha2,
-            contentType: attachment.contentType,
-            contentBase64: attachment.content.toString('base64'),
-          })),
-        )
-        .onConflictDoNothing({ target: xapiAttachments.sha2 });
-    }
+    await storeAttachmentContents(
+      tx,
+      writes.flatMap((write) => write.attachments ?? []),
+    );
 
     const newRowsOfWrites = rowsOfWrites.map((writeRows, index) =>
       writeRows.filter((row) => insertedByWrite[index]!.has(row.id)),
@@ -379,51 +311,6 @@ async function storeWritesInTransaction(
       queuedWork,
     }));
   });
-}
-
-/** A statement as it is inserted. */
-type NewStatementRow = ReturnType<typeof toRow>;
-
-/**
- * Inserts the rows in their order, skipping ids already stored; returns the inserted ids with
- * their `seq`. The rows go as one JSON parameter: building a multi-row INSERT value by value
- * costs more CPU than everything else the LRS does with a statement.
- */
-async function insertRows(
-  tx: Executor,
-  rows: readonly NewStatementRow[],
-): Promise<{ id: string; seq: number }[]> {
-  const result = await tx.execute(sql`
-    insert into ${statementsTable} (id, user_id, verb_id, activity_id, registration,
-      score_scaled, success, completion, source, credential_key, stored, statement)
-    select row.id, row.user_id, row.verb_id, row.activity_id, row.registration,
-      row.score_scaled, row.success, row.completion, row.source, row.credential_key, row.stored,
-      row.statement
-      from jsonb_array_elements(${JSON.stringify(rows.map(toRecord))}::jsonb)
-        with ordinality as element(value, position)
-      cross join lateral jsonb_populate_record(null::${statementsTable}, element.value) as row
-     order by element.position
-    on conflict (id) do nothing
-    returning id, seq`);
-  return rowsOf(result).map((row) => ({ id: String(row.id), seq: Number(row.seq) }));
-}
-
-/** A row as jsonb_populate_record reads it: keyed by column name. */
-function toRecord(row: NewStatementRow) {
-  return {
-    id: row.id,
-    user_id: row.userId,
-    verb_id: row.verbId,
-    activity_id: row.activityId,
-    registration: row.registration,
-    score_scaled: row.scoreScaled,
-    success: row.success,
-    completion: row.completion,
-    source: row.source,
-    credential_key: row.credentialKey,
-    stored: row.stored,
-    statement: row.statement,
-  };
 }
 
 function containsNul(value: unknown): boolean {
@@ -467,28 +354,6 @@ async function resolveActors(
   return keys.map((key) => byKey.get(key) ?? null);
 }
 
-function toRow(
-  statement: LrsStatement,
-  fields: { userId: string | null; source: StatementSource; credentialKey: string; now: Date },
-) {
-  const { object, result, context } = statement;
-  const isActivity = object.objectType === undefined || object.objectType === 'Activity';
-  return {
-    id: statement.id,
-    userId: fields.userId,
-    verbId: statement.verb.id,
-    activityId: isActivity ? object.id : null,
-    registration: context?.registration ?? null,
-    scoreScaled: result?.score?.scaled ?? null,
-    success: result?.success ?? null,
-    completion: result?.completion ?? null,
-    source: fields.source,
-    credentialKey: fields.credentialKey,
-    stored: fields.now,
-    statement: statement as unknown as Record<string, unknown>,
-  };
-}
-
 /**
  * For each statement whose id was already stored: the stored one must have the same content
  * (xAPI Communication 2.1.1/2.1.2 SHOULD return 409 Conflict otherwise).
@@ -520,313 +385,4 @@ async function checkResentStatements(
       );
     }
   }
-}
-
-/**
- * Marks as voided the statements that the new voiding statements point to, and the new
- * statements that stored voiding statements already pointed to. Returns the ids of the new
- * statements that ended up voided.
- */
-async function applyVoiding(
-  tx: Executor,
-  newRows: readonly NewStatementRow[],
-  alreadyVoidedIds: readonly string[],
-): Promise<Set<string>> {
-  if (newRows.length === 0) return new Set();
-  const targets = newRows.flatMap((row) => {
-    const { verb, object } = row.statement as unknown as LrsStatement;
-    return verb.id === VOIDED_VERB_ID && object.objectType === 'StatementRef' ? [object.id] : [];
-  });
-  const newIds = newRows.map((row) => row.id);
-  const newIdSet = new Set(newIds);
-  const alreadyVoided = alreadyVoidedIds.filter((id) => newIdSet.has(id));
-  const toVoid = [...targets, ...alreadyVoided];
-  if (toVoid.length === 0) return new Set();
-  const voided = await tx
-    .update(statementsTable)
-    .set({ isVoided: true })
-    .where(and(inArray(statementsTable.id, toVoid), ne(statementsTable.verbId, VOIDED_VERB_ID)))
-    .returning({ id: statementsTable.id });
-  return new Set(voided.map((row) => row.id).filter((id) => newIdSet.has(id)));
-}
-
-/** Fetches one statement by id; see the contract at the top of this file. */
-export async function getStatement(
-  db: Executor,
-  id: string,
-  { voided = false }: { voided?: boolean } = {},
-): Promise<LrsStatement | null> {
-  const [row] = await db
-    .select({ statement: statementsTable.statement })
-    .from(statementsTable)
-    .where(and(eq(statementsTable.id, id), eq(statementsTable.isVoided, voided)))
-    .limit(1);
-  return row ? (row.statement as unknown as LrsStatement) : null;
-}
-
-/**
- * Every transaction that stores statements holds this advisory lock (shared: writers never wait
- * for each other) from before it reads the clock for `stored` until it ends. Readers look for
- * holders to learn the earliest `stored` still to come; see `readConsistentThrough`.
- */
-const WRITERS_LOCK_KEY = 4_242_101;
-
-/**
- * Takes the writers' lock and reads the clock for `stored`, and, in the same round trip, which
- * of `ids` stored voiding statements already point to (xAPI Data 2.3.2).
- */
-async function holdWritersLock(
-  tx: Executor,
-  ids: readonly string[],
-): Promise<{ clock: Date; voidedIds: string[] }> {
-  const voidingTarget = sql`${statementsTable.statement} -> 'object' ->> 'id'`;
-  const result = await tx.execute(sql`
-    select pg_advisory_xact_lock_shared(${WRITERS_LOCK_KEY}::bigint),
-      date_trunc('milliseconds', clock_timestamp()) as now,
-      array(select ${voidingTarget} from ${statementsTable}
-             where ${statementsTable.verbId} = ${VOIDED_VERB_ID}
-               and ${voidingTarget} = any(array(select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)))
-           ) as voided`);
-  const row = rowsOf(result)[0] ?? {};
-  return {
-    clock: new Date(row.now as string | Date),
-    voidedIds: ((row.voided as string[] | null) ?? []).map(String),
-  };
-}
-
-function rowsOf(result: unknown): Record<string, unknown>[] {
-  return (result as { rows: Record<string, unknown>[] }).rows;
-}
-
-/**
- * The instant through which stored statements are final (xAPI Communication 2.1.3,
- * X-Experience-API-Consistent-Through): every statement stored before it is visible now, and
- * none stored before it can still appear. It is the start of the oldest transaction still
- * storing statements (their `stored` comes later), or the database clock when none is.
- */
-export async function readConsistentThrough(db: Executor): Promise<Date> {
-  const result = await db.execute(sql`
-    select date_trunc('milliseconds', coalesce(
-      (select min(activity.xact_start)
-         from pg_locks as lock
-         join pg_stat_activity as activity on activity.pid = lock.pid
-        where lock.locktype = 'advisory' and lock.granted
-          and lock.database = (select oid from pg_database where datname = current_database())
-          and lock.classid = 0 and lock.objid = ${WRITERS_LOCK_KEY} and lock.objsubid = 1),
-      clock_timestamp())) as through`);
-  return new Date(rowsOf(result)[0]?.through as string | Date);
-}
-
-/** Filters of GET /statements (xAPI Communication 2.1.3). */
-export interface StatementQuery {
-  /** An Agent or Identified Group: statements whose actor or object is it or has it as member. */
-  agent?: Actor;
-  verb?: string;
-  /** Statements whose object is the Activity with this id. */
-  activity?: string;
-  registration?: string;
-  /** Widens `activity` to context activities and sub-statements. */
-  relatedActivities?: boolean;
-  /** Widens `agent` to authority, instructor, team, context agents and sub-statements. */
-  relatedAgents?: boolean;
-  /** Stored strictly after. */
-  since?: Date;
-  /** Stored at or before. */
-  until?: Date;
-  /** 0 means MAX_PAGE_SIZE. */
-  limit: number;
-  ascending: boolean;
-  /** The cursor a previous page returned as `next`. */
-  after?: string;
-}
-
-export interface StatementPage {
-  statements: LrsStatement[];
-  /** The cursor of the next page, or null when this is the last. */
-  next: string | null;
-  /** See readConsistentThrough. */
-  consistentThrough: Date;
-}
-
-/**
- * A position in the stored order: (stored, seq) of the last statement returned, and the
- * consistent-through instant the first page was read at, which bounds later newest-first pages.
- */
-interface Cursor {
-  storedMs: number;
-  seq: number;
-  throughMs: number;
-}
-
-function encodeCursor(cursor: Cursor): string {
-  return `${cursor.storedMs}.${cursor.seq}.${cursor.throughMs}`;
-}
-
-function decodeCursor(text: string): Cursor {
-  const match = /^(\d{1,15})\.(\d{1,15})\.(\d{1,15})$/.exec(text);
-  if (!match) throw new BadRequestError('The paging cursor is not one this LRS handed out');
-  return { storedMs: Number(match[1]), seq: Number(match[2]), throughMs: Number(match[3]) };
-}
-
-/**
- * Queries stored statements; see the contract at the top of this file. Pages are ordered by
- * (stored, seq) and only ever hold statements stored before the consistent-through instant, so
- * a statement committed late can never land behind a page already handed out: following `next`
- * returns every matching statement exactly once while statements keep arriving.
- */
-export async function queryStatements(db: Executor, query: StatementQuery): Promise<StatementPage> {
-  const limit = query.limit <= 0 || query.limit > MAX_PAGE_SIZE ? MAX_PAGE_SIZE : query.limit;
-  const cursor = query.after === undefined ? undefined : decodeCursor(query.after);
-  const consistentThrough = await readConsistentThrough(db);
-  // Newest first keeps the bound of its first page; oldest first moves on with the present.
-  const through = cursor && !query.ascending ? new Date(cursor.throughMs) : consistentThrough;
-  const conditions: SQL[] = [
-    eq(statementsTable.isVoided, false),
-    lt(statementsTable.stored, through),
-  ];
-  const filters = filterConditions(statementsTable, query);
-  if (filters.length > 0) {
-    // xAPI Communication 2.1.3, Filter Conditions for StatementRefs: a statement whose object
-    // is a StatementRef to a statement that matches (voided or not) matches too.
-    const target = alias(statementsTable, 'target');
-    conditions.push(
-      or(
-        and(...filters),
-        and(
-          sql`${statementsTable.statement} -> 'object' ->> 'objectType' = 'StatementRef'`,
-          exists(
-            db
-              .select({ one: sql`1` })
-              .from(target)
-              .where(
-                and(
-                  sql`${target.id}::text = lower(${statementsTable.statement} -> 'object' ->> 'id')`,
-                  ...filterConditions(target, query),
-                ),
-              ),
-          ),
-        ),
-      ) as SQL,
-    );
-  }
-  if (query.since) conditions.push(gt(statementsTable.stored, query.since));
-  if (query.until) conditions.push(lte(statementsTable.stored, query.until));
-  if (cursor) {
-    const stored = new Date(cursor.storedMs);
-    const position = sql`(${statementsTable.stored}, ${statementsTable.seq})`;
-    conditions.push(
-      query.ascending
-        ? sql`${position} > (${stored}, ${cursor.seq})`
-        : sql`${position} < (${stored}, ${cursor.seq})`,
-    );
-  }
-  const direction = query.ascending ? asc : desc;
-  const rows = await db
-    .select({
-      seq: statementsTable.seq,
-      stored: statementsTable.stored,
-      statement: statementsTable.statement,
-    })
-    .from(statementsTable)
-    .where(and(...conditions))
-    .orderBy(direction(statementsTable.stored), direction(statementsTable.seq))
-    .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    statements: page.map((row) => row.statement as unknown as LrsStatement),
-    next:
-      rows.length > limit && last
-        ? encodeCursor({
-            storedMs: last.stored.getTime(),
-            seq: last.seq,
-            throughMs: through.getTime(),
-          })
-        : null,
-    consistentThrough,
-  };
-}
-
-/** The columns the filters read, on the statements table or an alias of it. */
-interface StatementsTable {
-  statement: AnyPgColumn;
-  verbId: AnyPgColumn;
-  activityId: AnyPgColumn;
-  registration: AnyPgColumn;
-}
-
-/** The agent, verb, activity and registration filters, on `table` (the table or an alias). */
-function filterConditions(table: StatementsTable, query: StatementQuery): SQL[] {
-  const conditions: SQL[] = [];
-  if (query.agent) {
-    conditions.push(agentCondition(table, query.agent, query.relatedAgents ?? false));
-  }
-  if (query.verb !== undefined) conditions.push(eq(table.verbId, query.verb));
-  if (query.activity !== undefined) {
-    conditions.push(
-      query.relatedActivities
-        ? relatedActivityCondition(table, query.activity)
-        : eq(table.activityId, query.activity),
-    );
-  }
-  if (query.registration !== undefined) {
-    conditions.push(eq(table.registration, query.registration));
-  }
-  return conditions;
-}
-
-/** Containment of a JSON fragment in the stored statement (uses jsonb `@>`). */
-function containsIn(table: StatementsTable): (fragment: Record<string, unknown>) => SQL {
-  return (fragment) => sql`${table.statement} @> ${JSON.stringify(fragment)}::jsonb`;
-}
-
-/**
- * xAPI Communication 2.1.3, `agent`: the actor or object has the same inverse functional
- * identifier, or is a group with a member that has it; with `related_agents`, also the
- * authority, instructor, team, context agents and groups, and the same places in a sub-statement.
- */
-function agentCondition(table: StatementsTable, agent: Actor, isRelated: boolean): SQL {
-  const contains = containsIn(table);
-  const identifier = identifierOf(agent);
-  if (!identifier) throw new TypeError('The agent filter needs an Agent or an Identified Group');
-  const asActor = [identifier, { member: [identifier] }];
-  const fragments: Record<string, unknown>[] = asActor.flatMap((who) => [
-    { actor: who },
-    { object: who },
-  ]);
-  if (isRelated) {
-    const inStatement = (who: unknown): Record<string, unknown>[] => [
-      { actor: who },
-      { object: who },
-      { context: { instructor: who } },
-      { context: { team: who } },
-      { context: { contextAgents: [{ agent: who }] } },
-      { context: { contextGroups: [{ group: who }] } },
-    ];
-    for (const who of asActor) {
-      fragments.push({ authority: who });
-      fragments.push(...inStatement(who).slice(2));
-      fragments.push(...inStatement(who).map((fragment) => ({ object: fragment })));
-    }
-  }
-  return or(...fragments.map(contains)) as SQL;
-}
-
-/**
- * xAPI Communication 2.1.3, `related_activities`: the object, any context activity, or the same
- * places in a sub-statement is the activity.
- */
-function relatedActivityCondition(table: StatementsTable, activityId: string): SQL {
-  const contains = containsIn(table);
-  const inStatement: Record<string, unknown>[] = [
-    { object: { id: activityId } },
-    ...CONTEXT_ACTIVITY_TYPES.map((type) => ({
-      context: { contextActivities: { [type]: [{ id: activityId }] } },
-    })),
-  ];
-  return or(
-    eq(table.activityId, activityId),
-    ...inStatement.slice(1).map(contains),
-    ...inStatement.map((fragment) => contains({ object: fragment })),
-  ) as SQL;
 }

@@ -210,3 +210,14 @@ export type LrsStatement = Statement & {
 
 /** The reserved verb that voids the statement its StatementRef object points to (xAPI Data 2.3.2). */
 export const VOIDED_VERB_ID = 'http://adlnet.gov/expapi/verbs/voided';
+
+/** The header of a multipart part that names its attachment's SHA-256 (xAPI Communication 1.5.2). */
+export const HASH_HEADER = 'X-Experience-API-Hash';
+
+/** The attachments of a statement and of its sub-statement. */
+export function attachmentsOf(statement: Statement): Attachment[] {
+  return [
+    ...(statement.attachments ?? []),
+    ...(statement.object.objectType === 'SubStatement' ? (statement.object.attachments ?? []) : []),
+  ];
+}

@@ -3,12 +3,8 @@ import type { Logger } from '../../config/logger.js';
 import type { Db, Executor } from '../../db/database.js';
 import { enrolments, outbox, statements as statementsTable, users } from '../../db/schema.js';
 import type { LrsStatement } from '../statement.js';
-import {
-  readAttachments,
-  type AttachmentContent,
-  type OnStatementsStored,
-  type StoredStatement,
-} from '../statement-store.js';
+import { readAttachments, type AttachmentContent } from '../attachment-contents.js';
+import type { OnStatementsStored, StoredStatement } from '../statement-store.js';
 import {
   createExternalLrsClient,
   ExternalLrsRequestError,
