@@ -98,3 +98,17 @@ export class DocumentNotBundledError extends MicrocredError {
 export class AwardRuleInvalidError extends BadRequestError {
   override readonly code = 'AWARD_RULE_INVALID';
 }
+
+/** Every verification worker is busy and the queue is full: try again after `retryAfterSeconds`. */
+export class VerifierBusyError extends MicrocredError {
+  override readonly code = 'VERIFY_BUSY';
+  override readonly status = 503;
+  override readonly expose = true;
+
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

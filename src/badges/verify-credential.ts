@@ -5,7 +5,6 @@ import {
   defaultDocumentLoader,
   verifyCredential,
 } from '@digitalbazaar/vc';
-import { and, desc, eq } from 'drizzle-orm';
 import {
   compactVerify,
   decodeJwt,
@@ -15,13 +14,31 @@ import {
   type JWTPayload,
 } from 'jose';
 import type { Db } from '../db/database.js';
-import { credentialRecords, credentialStatusChanges, statusLists } from '../db/schema.js';
-import { unbakePng, unbakeSvg } from './bake.js';
 import { isEd25519Multikey } from './base58.js';
 import { VC_V2_CONTEXT_URL } from './context-urls.js';
 import type { DidDocument } from './did-web.js';
-import { createToolDocumentLoader } from './issue-credential.js';
+import { createDocumentLoader } from './document-loader.js';
+import { toolDocuments } from './tool-document-loader.js';
 import { validateCredential } from './validate-credential.js';
+import { extractCredential } from './verify/extract-credential.js';
+import type {
+  Check,
+  CredentialVerifier,
+  Reason,
+  ReasonCode,
+  VerificationReport,
+} from './verify/verification-report.js';
+import { createDatabaseLookups, type VerifierLookups } from './verify/verifier-lookups.js';
+
+export {
+  REASON_CODES,
+  type Check,
+  type CheckName,
+  type CheckOutcome,
+  type CredentialVerifier,
+  type ReasonCode,
+  type VerificationReport,
+} from './verify/verification-report.js';
 
 /**
  * Verification of Open Badges 3.0 credentials, ours or anybody's, offline: a JSON credential
@@ -33,123 +50,26 @@ import { validateCredential } from './validate-credential.js';
  * accepts it). Anything else is reported as not checkable offline, never fetched.
  */
 
-export type CheckName =
-  'format' | 'context' | 'type' | 'schema' | 'proof' | 'issuer' | 'validity' | 'status';
-
-export type CheckOutcome = 'passed' | 'failed' | 'warning' | 'skipped';
-
-/** Every reason a check can give; `public:checkReason.<code>` is its text on the pages. */
-export const REASON_CODES = [
-  'pngUnreadable',
-  'pngWithoutCredential',
-  'svgWithoutCredential',
-  'unsupportedInput',
-  'neitherJsonNorJwt',
-  'jwtPayloadNotJson',
-  'jsonCredential',
-  'jwtCredential',
-  'bakedJsonCredential',
-  'bakedJwtCredential',
-  'contextNotVc',
-  'contextWithoutOpenBadges',
-  'contextVc11',
-  'contextsValid',
-  'typeValid',
-  'typeInvalid',
-  'schemaNotForVc11',
-  'schemaValid',
-  'schemaInvalid',
-  'issuerMissing',
-  'issuedBy',
-  'notValidYet',
-  'expired',
-  'validFromUntil',
-  'validFromWithoutEnd',
-  'validUntil',
-  'validWithoutDates',
-  'methodMissing',
-  'methodWithoutScheme',
-  'didKeyNotEd25519',
-  'didWebOfAnotherHost',
-  'unknownDidMethod',
-  'methodKeyInvalid',
-  'methodNeedsFetching',
-  'unknownUriScheme',
-  'proofMissing',
-  'proofUnsupported',
-  'proofVerifiedWithDidKey',
-  'proofVerifiedWithOurIssuerDid',
-  'proofVerifiedWithUrlFragmentKey',
-  'proofSignatureInvalid',
-  'proofNotVerified',
-  'proofNotVerifiedUnexplained',
-  'bindingWithoutIssuer',
-  'keyNotUnderIssuer',
-  'signedWithIssuerDidKey',
-  'signedWithOurIssuerDid',
-  'keyOnlyInMethodUrl',
-  'jwtMalformed',
-  'jwtAlgorithmUnsupported',
-  'jwtKeyNotResolvable',
-  'jwtKeyNotNamed',
-  'jwtSignatureInvalid',
-  'jwtVerifiedWithHeaderKey',
-  'jwtVerifiedWithIssuerKey',
-  'jwtClaimsDisagree',
-  'jwtKeyInHeader',
-  'signedWithIssuerKey',
-  'keyNotOfIssuer',
-  'statusListMissing',
-  'statusNotCheckable',
-  'statusEntryUnknown',
-  'notRevoked',
-  'revoked',
-  'revokedWithReason',
-] as const;
-
-export type ReasonCode = (typeof REASON_CODES)[number];
-
-type Reason = {
-  /** In English: the JSON answer of POST /verify and the logs. */
-  reason: string;
-  reasonCode: ReasonCode;
-  /** Shown as they are: identifiers, URLs, algorithm names, error texts of libraries. */
-  reasonValues?: Record<string, string>;
-  /** ISO dates, for the page to write in its language. */
-  reasonDates?: Record<string, string>;
-};
-
-export type Check = { check: CheckName; outcome: CheckOutcome } & Reason;
-
-export type VerificationReport = {
-  /** True when no check failed and a proof was verified. */
-  verified: boolean;
-  format: 'json' | 'jwt' | 'png' | 'svg' | 'unknown';
-  checks: Check[];
-  /** The credential found, as JSON (for a JWT: its payload's credential). */
-  credential: Record<string, unknown> | null;
-};
-
-export type CredentialVerifier = (input: Buffer | string | object) => Promise<VerificationReport>;
-
 const VC_V1_CONTEXT_URL = 'https://www.w3.org/2018/credentials/v1';
 const OB_CONTEXT =
   /^https:\/\/(purl\.imsglobal\.org\/spec\/ob\/v3p0\/context(-3\.0\.\d+)?|imsglobal\.github\.io\/openbadges-specification\/context)\.json$/;
-const JWT = /^[\w-]+\.[\w-]+\.[\w-]*$/;
-const JWT_CLAIMS = ['iss', 'jti', 'nbf', 'sub', 'exp', 'iat', 'aud'];
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
 
-export function createCredentialVerifier(deps: {
-  db: Db;
-  publicUrl: string;
-  now?: () => Date;
-}): CredentialVerifier {
-  const { db, publicUrl } = deps;
-  const toolLoader = createToolDocumentLoader({ db, publicUrl });
+/**
+ * The verifier, in this thread. Our issuer DIDs and status list entries come from `db`, or
+ * through `lookups` where the database is in another thread (verification-pool.ts).
+ */
+export function createCredentialVerifier(
+  deps: { publicUrl: string; now?: () => Date } & ({ db: Db } | { lookups: VerifierLookups }),
+): CredentialVerifier {
+  const { publicUrl } = deps;
+  const lookups = 'lookups' in deps ? deps.lookups : createDatabaseLookups(deps);
+  const toolLoader = createDocumentLoader({
+    resolveDid: lookups.resolveDid,
+    documents: toolDocuments(publicUrl),
+  });
 
   return async (input) => {
-    const checks: Check[] = [];
-    const extracted = extract(input);
+    const extracted = extractCredential(input);
     if ('error' in extracted) {
       return {
         verified: false,
@@ -158,22 +78,8 @@ export function createCredentialVerifier(deps: {
         credential: null,
       };
     }
-    const { format, container } = extracted;
-    let credential: Record<string, unknown>;
-    let jwt: string | null = null;
-    if (typeof extracted.value === 'string') {
-      jwt = extracted.value;
-      try {
-        credential = credentialOfJwt(decodeJwt(jwt));
-      } catch {
-        return failedFormat(format, {
-          reason: 'The JWT payload is not JSON',
-          reasonCode: 'jwtPayloadNotJson',
-        });
-      }
-    } else {
-      credential = extracted.value;
-    }
+    const { format, container, credential, jwt } = extracted;
+    const checks: Check[] = [];
     const image = container?.toUpperCase();
     checks.push({
       check: 'format',
@@ -197,115 +103,13 @@ export function createCredentialVerifier(deps: {
       ? await checkJwtProof(jwt, credential, toolLoader)
       : await checkDataIntegrity(credential, toolLoader, publicUrl);
     checks.push(...proofChecks);
-    checks.push(await checkStatus(db, publicUrl, credential));
+    checks.push(await checkStatus(lookups, publicUrl, credential));
 
     const verified =
       checks.every((check) => check.outcome !== 'failed') &&
       checks.some((check) => check.check === 'proof' && check.outcome === 'passed');
-    return { verified, format, checks, credential };
+    return { verified, format, checks, credential } satisfies VerificationReport;
   };
-}
-
-type Extracted =
-  | {
-      format: VerificationReport['format'];
-      container: 'png' | 'svg' | null;
-      value: string | Record<string, unknown>;
-    }
-  | { format: VerificationReport['format']; error: Reason };
-
-function extract(input: Buffer | string | object): Extracted {
-  if (Buffer.isBuffer(input)) {
-    if (input.subarray(0, 4).equals(PNG_SIGNATURE)) {
-      let text: string | null;
-      try {
-        text = unbakePng(input);
-      } catch (error) {
-        const detail = (error as Error).message;
-        return {
-          format: 'png',
-          error: {
-            reason: `Not a readable PNG: ${detail}`,
-            reasonCode: 'pngUnreadable',
-            reasonValues: { detail },
-          },
-        };
-      }
-      if (text === null) {
-        return {
-          format: 'png',
-          error: {
-            reason: 'The PNG has no openbadgecredential chunk',
-            reasonCode: 'pngWithoutCredential',
-          },
-        };
-      }
-      return fromText(text, 'png');
-    }
-    return fromText(input.toString('utf8'), null);
-  }
-  if (typeof input === 'string') return fromText(input, null);
-  if (input && typeof input === 'object' && !Array.isArray(input)) {
-    return { format: 'json', container: null, value: input as Record<string, unknown> };
-  }
-  return {
-    format: 'unknown',
-    error: {
-      reason: 'Send a credential as JSON, a JWT, a PNG or an SVG',
-      reasonCode: 'unsupportedInput',
-    },
-  };
-}
-
-function fromText(raw: string, container: 'png' | 'svg' | null): Extracted {
-  const text = raw.trim();
-  if (container === null && (text.startsWith('<') || text.includes('<svg'))) {
-    const baked = unbakeSvg(text);
-    if (baked === null) {
-      return {
-        format: 'svg',
-        error: {
-          reason: 'The SVG has no openbadges:credential',
-          reasonCode: 'svgWithoutCredential',
-        },
-      };
-    }
-    return fromText(baked, 'svg');
-  }
-  const format = container ?? (JWT.test(text) ? 'jwt' : 'json');
-  if (JWT.test(text)) return { format, container, value: text };
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      return { format, container, value: parsed as Record<string, unknown> };
-    }
-  } catch {
-    // reported below
-  }
-  return {
-    format,
-    error: {
-      reason: 'Neither a JSON credential nor a compact JWT',
-      reasonCode: 'neitherJsonNorJwt',
-    },
-  };
-}
-
-function failedFormat(format: VerificationReport['format'], reason: Reason): VerificationReport {
-  return {
-    verified: false,
-    format,
-    checks: [{ check: 'format', outcome: 'failed', ...reason }],
-    credential: null,
-  };
-}
-
-/** A VC-JWT carries the credential as its payload (VCDM 2.0) or in `vc` (VCDM 1.1). */
-function credentialOfJwt(payload: JWTPayload): Record<string, unknown> {
-  if (payload.vc && typeof payload.vc === 'object') return payload.vc as Record<string, unknown>;
-  const credential: Record<string, unknown> = { ...payload };
-  for (const claim of JWT_CLAIMS) delete credential[claim];
-  return credential;
 }
 
 function contexts(credential: Record<string, unknown>): unknown[] {
@@ -952,7 +756,7 @@ async function checkJwtProof(
 }
 
 async function checkStatus(
-  db: Db,
+  lookups: VerifierLookups,
   publicUrl: string,
   credential: Record<string, unknown>,
 ): Promise<Check> {
@@ -979,15 +783,9 @@ async function checkStatus(
   }
   const listId = listUrl.slice(prefix.length);
   const index = Number(status.statusListIndex);
-  const [record] = /^[0-9a-f-]{36}$/i.test(listId)
-    ? await db
-        .select({ id: credentialRecords.id, revokedAt: credentialRecords.revokedAt })
-        .from(credentialRecords)
-        .innerJoin(statusLists, eq(statusLists.id, credentialRecords.statusListId))
-        .where(
-          and(eq(credentialRecords.statusListId, listId), eq(credentialRecords.statusIndex, index)),
-        )
-    : [];
+  const record = /^[0-9a-f-]{36}$/i.test(listId)
+    ? await lookups.findStatusEntry(listId, index)
+    : null;
   if (!record) {
     return {
       check: 'status',
@@ -1005,27 +803,16 @@ async function checkStatus(
       reasonCode: 'notRevoked',
     };
   }
-  const [change] = await db
-    .select({ reason: credentialStatusChanges.reason })
-    .from(credentialStatusChanges)
-    .where(
-      and(
-        eq(credentialStatusChanges.credentialId, record.id),
-        eq(credentialStatusChanges.action, 'revoke'),
-      ),
-    )
-    .orderBy(desc(credentialStatusChanges.id))
-    .limit(1);
-  const revokedAt = record.revokedAt.toISOString();
+  const { revokedAt, revocationReason } = record;
   return {
     check: 'status',
     outcome: 'failed',
     reasonDates: { revokedAt },
-    ...(change
+    ...(revocationReason !== null
       ? {
-          reason: `Revoked on ${revokedAt}: ${change.reason}`,
+          reason: `Revoked on ${revokedAt}: ${revocationReason}`,
           reasonCode: 'revokedWithReason',
-          reasonValues: { reason: change.reason },
+          reasonValues: { reason: revocationReason },
         }
       : { reason: `Revoked on ${revokedAt}`, reasonCode: 'revoked' }),
   };
