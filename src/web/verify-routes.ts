@@ -1,6 +1,9 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import multer from 'multer';
-import type { CredentialVerifier, VerificationReport } from '../badges/verify-credential.js';
+import type {
+  CredentialVerifier,
+  VerificationReport,
+} from '../badges/verify/verification-report.js';
 import { VerifierBusyError } from '../errors.js';
 import type { RenderView } from './views.js';
 

@@ -13,8 +13,9 @@ import { createDatabaseLookups, type VerifierLookups } from './verifier-lookups.
  *   this thread, which holds the database, for our DID documents and status list entries;
  * - a hard time budget per verification: a worker still busy when it runs out is terminated
  *   (a replacement starts at once) and the report says `VERIFY_TIMEOUT`;
- * - a bounded queue: when it is full, or a request has waited `MAX_WAIT_MS` for a worker, the
- *   request is refused with VerifierBusyError (503, with the seconds to wait before retrying).
+ * - a bounded queue: when it is full, a request is refused with VerifierBusyError (503, with
+ *   the seconds to wait before retrying). So a request waits at most its place in the queue
+ *   times the budget, divided among the workers (20 s with the defaults), once they have started.
  *
  * We use node:worker_threads directly rather than a pool library: besides the pool and the
  * deadline, the pool must answer its workers' lookups, which a library would route through a
@@ -46,8 +47,6 @@ export type FromWorker =
 
 /** Verifying one of our credentials takes tens of milliseconds; a real one elsewhere, under a second. */
 const TIME_BUDGET_MS = 5_000;
-/** How long a request may wait for a free worker before it is refused as busy. */
-const MAX_WAIT_MS = 10_000;
 const QUEUED_PER_WORKER = 4;
 /** A 5 MB credential parses and expands into well under this. */
 const WORKER_HEAP_MB = 512;
@@ -56,6 +55,7 @@ type Task = {
   input: Buffer | string | object;
   resolve: (report: VerificationReport) => void;
   reject: (error: Error) => void;
+  /** The deadline, while a worker runs it. */
   timer?: NodeJS.Timeout;
 };
 
@@ -93,7 +93,6 @@ export function createVerificationPool(options: {
   };
 
   const run = (entry: PoolWorker, task: Task) => {
-    clearTimeout(task.timer);
     entry.task = task;
     task.timer = setTimeout(() => {
       retire(entry);
@@ -176,19 +175,17 @@ export function createVerificationPool(options: {
           queue.pop();
           throw busy('Too many verifications are waiting');
         }
-        task.timer = setTimeout(() => {
-          queue.splice(queue.indexOf(task), 1);
-          reject(busy('No verification worker became free in time'));
-        }, MAX_WAIT_MS);
       }),
     async close() {
       closed = true;
-      for (const task of queue.splice(0)) {
+      const running = [...workers];
+      workers.clear();
+      const unanswered = [...queue.splice(0), ...running.map((entry) => entry.task)];
+      for (const task of unanswered) {
+        if (!task) continue;
         clearTimeout(task.timer);
         task.reject(busy('The tool is shutting down'));
       }
-      const running = [...workers];
-      workers.clear();
       await Promise.all(
         running.map((entry) => {
           entry.worker.removeAllListeners();

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { createCredentialVerifier } from '../verify-credential.js';
+import { createCredentialVerifier } from './verify-credential.js';
 import type { FromWorker, LookupRequest, ToWorker, WorkerSetup } from './verification-pool.js';
 import type { VerifierLookups } from './verifier-lookups.js';
 
