@@ -1,4 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { microcredentialSchemaUrl } from '../microcredential-context.js';
+import { validateCredential } from '../validate-credential.js';
 import { createCredentialVerifier } from './verify-credential.js';
 import type { FromWorker, LookupRequest, ToWorker, WorkerSetup } from './verification-pool.js';
 import type { VerifierLookups } from './verifier-lookups.js';
@@ -48,4 +50,6 @@ port.on('message', (message: ToWorker) => {
       send({ kind: 'failed', message: String((error as Error)?.message ?? error) }),
   );
 });
+// The schemas compile on first use: compiled here, they take nothing from the first budget.
+validateCredential({ credentialSchema: [{ id: microcredentialSchemaUrl(publicUrl) }] });
 send({ kind: 'ready' });
