@@ -27,10 +27,10 @@ import { buildCredential } from '../src/badges/build-credential.js';
 import { issuerDid } from '../src/badges/did-web.js';
 import {
   createCredentialIssuer,
-  createToolDocumentLoader,
   type CredentialFormat,
   type CredentialIssueRequest,
 } from '../src/badges/issue-credential.js';
+import { createToolDocumentLoader } from '../src/badges/tool-document-loader.js';
 import { ensureIssuerJwtKey } from '../src/badges/issuer-jwt-keys.js';
 import { ensureIssuerKey } from '../src/badges/issuer-keys.js';
 import {

@@ -13,9 +13,10 @@ import { createAwardRouter } from './awards/award-routes.js';
 import { REEVALUATE_JOB, syncRuleIndex, type ReevaluateJobPayload } from './awards/rule-index.js';
 import { passBackGrade } from './awards/grade-passback.js';
 import { startOutboxWorker, type OutboxWorker } from './awards/outbox.js';
-import { createCredentialIssuer, createToolDocumentLoader } from './badges/issue-credential.js';
+import { createCredentialIssuer } from './badges/issue-credential.js';
+import { createToolDocumentLoader } from './badges/tool-document-loader.js';
 import { createHolderCredentialIssuer } from './badges/holder-credential.js';
-import { createCredentialVerifier } from './badges/verify-credential.js';
+import { createVerificationPool } from './badges/verify/verification-pool.js';
 import type { Logger } from './config/logger.js';
 import { projectRoot } from './config/project-root.js';
 import { resolveSecret } from './config/secret.js';
@@ -257,12 +258,12 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       courseIdOf: (res) => sessionOf(res).courseId,
     }),
   );
-  const verifyCredential = createCredentialVerifier({ db, publicUrl });
-  app.use(createCredentialRouter({ db, publicUrl, render, verify: verifyCredential }));
+  const verification = createVerificationPool({ db, publicUrl });
+  app.use(createCredentialRouter({ db, publicUrl, render, verify: verification.verify }));
   app.use(createElmRouter({ db, publicUrl }));
   app.use(createWalletExchangeRouter({ db, publicUrl, issueHolderCredential, logger }));
   app.use(createOid4vciRouter({ db, publicUrl, issueHolderCredential, logger }));
-  app.use(createVerifyRouter({ verify: verifyCredential, render }));
+  app.use(createVerifyRouter({ verify: verification.verify, render }));
   app.use(createRosterRouter({ db, ltijs: lti.ltijs, logger }));
   app.use(createDeepLinkingRouter({ db, publicUrl, render, keyring }));
   app.use((req) => {
@@ -297,6 +298,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       clearInterval(ruleSync);
       await pullSchedule.stop();
       await outbox.stop();
+      await verification.close();
       await database.close();
     },
   };

@@ -152,3 +152,17 @@ export class AwardRuleOperatorUnknownError extends MicrocredError {
 export class BadgeSignatureSelfCheckError extends MicrocredError {
   override readonly code = 'BADGE_SIGNATURE_SELF_CHECK_FAILED';
 }
+
+/** Every verification worker is busy and the queue is full: try again after `retryAfterSeconds`. */
+export class VerifierBusyError extends MicrocredError {
+  override readonly code = 'VERIFY_BUSY';
+  override readonly status = 503;
+  override readonly expose = true;
+
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

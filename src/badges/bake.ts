@@ -69,23 +69,36 @@ export function bakePng(png: Buffer, credential: string): Buffer {
   return writePngChunks(chunks);
 }
 
-/** The credential text baked in a PNG, or null when it has none. Throws TypeError for a bad PNG. */
+/**
+ * The credential text baked in a PNG, or null when it has none. Throws TypeError for a bad PNG,
+ * a compressed credential chunk, or a second credential chunk: one pass over the chunks, and
+ * each chunk's keyword is looked for only where a keyword can be (at most 79 bytes).
+ */
 export function unbakePng(png: Buffer): string | null {
-  const chunk = readPngChunks(png).find(isCredentialChunk);
-  if (!chunk) return null;
-  const data = chunk.data;
-  const afterKeyword = data.indexOf(0) + 1;
-  const compressed = data[afterKeyword] === 1;
-  if (compressed) throw new TypeError('Compressed openbadgecredential chunks are not allowed');
-  const languageEnd = data.indexOf(0, afterKeyword + 2);
-  const translatedEnd = data.indexOf(0, languageEnd + 1);
-  return data.subarray(translatedEnd + 1).toString('utf8');
+  let found: Buffer | null = null;
+  for (const chunk of readPngChunks(png)) {
+    if (!isCredentialChunk(chunk)) continue;
+    if (found) throw new TypeError('More than one openbadgecredential chunk');
+    found = chunk.data;
+  }
+  if (!found) return null;
+  const afterKeyword = KEYWORD.length + 1;
+  if (found[afterKeyword] !== 0) {
+    throw new TypeError('Compressed openbadgecredential chunks are not allowed');
+  }
+  const languageEnd = found.indexOf(0, afterKeyword + 2);
+  const translatedEnd = languageEnd === -1 ? -1 : found.indexOf(0, languageEnd + 1);
+  if (translatedEnd === -1) throw new TypeError('Malformed openbadgecredential chunk');
+  return found.subarray(translatedEnd + 1).toString('utf8');
 }
 
 function isCredentialChunk(chunk: Chunk): boolean {
-  if (chunk.type !== 'iTXt') return false;
-  const end = chunk.data.indexOf(0);
-  return chunk.data.toString('latin1', 0, end) === KEYWORD;
+  return (
+    chunk.type === 'iTXt' &&
+    chunk.data.length > KEYWORD.length &&
+    chunk.data[KEYWORD.length] === 0 &&
+    chunk.data.toString('latin1', 0, KEYWORD.length) === KEYWORD
+  );
 }
 
 /**
@@ -115,15 +128,51 @@ export function bakeSvg(svg: string, credential: string): string {
   return `${withoutOld.slice(0, at)}${openTag}${element}${withoutOld.slice(at + root[0].length)}`;
 }
 
-/** The credential text baked in an SVG (JSON or JWT), or null when it has none. */
+const SVG_CREDENTIAL_OPEN = '<openbadges:credential';
+const SVG_CREDENTIAL_CLOSE = '</openbadges:credential>';
+
+/**
+ * The credential text baked in an SVG (JSON or JWT), or null when it has none. Throws TypeError
+ * for an element without its end and for a second credential. Linear in the SVG: every search
+ * starts where the previous one stopped.
+ */
 export function unbakeSvg(svg: string): string | null {
-  const match = /<openbadges:credential\b([^>]*?)(\/>|>([\s\S]*?)<\/openbadges:credential>)/.exec(
-    svg,
+  const start = findSvgCredential(svg, 0);
+  if (start === -1) return null;
+  const tagEnd = svg.indexOf('>', start);
+  if (tagEnd === -1) throw new TypeError('The openbadges:credential tag is not closed');
+  const selfClosing = svg[tagEnd - 1] === '/';
+  const attributes = svg.slice(
+    start + SVG_CREDENTIAL_OPEN.length,
+    selfClosing ? tagEnd - 1 : tagEnd,
   );
-  if (!match) return null;
-  const verify = /\sverify\s*=\s*"([^"]*)"/.exec(match[1] ?? '');
+  let body = '';
+  let end = tagEnd + 1;
+  if (!selfClosing) {
+    const close = svg.indexOf(SVG_CREDENTIAL_CLOSE, end);
+    if (close === -1) throw new TypeError('The openbadges:credential element has no end tag');
+    body = svg.slice(end, close);
+    end = close + SVG_CREDENTIAL_CLOSE.length;
+  }
+  if (findSvgCredential(svg, end) !== -1) {
+    throw new TypeError('More than one openbadges:credential element');
+  }
+  const verify = /\sverify\s*=\s*"([^"]*)"/.exec(attributes);
   if (verify?.[1]) return verify[1];
-  const body = (match[3] ?? '').trim();
-  const cdata = /^<!\[CDATA\[([\s\S]*)\]\]>$/.exec(body);
-  return (cdata ? (cdata[1] ?? '').replaceAll(']]]]><![CDATA[>', ']]>') : body).trim();
+  const text = body.trim();
+  const cdata = text.startsWith('<![CDATA[') && text.endsWith(']]>');
+  return (
+    cdata
+      ? text.slice('<![CDATA['.length, -']]>'.length).replaceAll(']]]]><![CDATA[>', ']]>')
+      : text
+  ).trim();
+}
+
+/** Where the next `<openbadges:credential` element starts from `from` on, or -1. */
+function findSvgCredential(svg: string, from: number): number {
+  let at = svg.indexOf(SVG_CREDENTIAL_OPEN, from);
+  while (at !== -1 && /[\w:.-]/.test(svg[at + SVG_CREDENTIAL_OPEN.length] ?? '')) {
+    at = svg.indexOf(SVG_CREDENTIAL_OPEN, at + SVG_CREDENTIAL_OPEN.length);
+  }
+  return at;
 }

@@ -8,7 +8,7 @@ import {
   NotFoundError,
 } from '../errors.js';
 import { issuerDid, parseIssuerDid } from './did-web.js';
-import { createToolDocumentLoader } from './issue-credential.js';
+import { createToolDocumentLoader } from './tool-document-loader.js';
 import { ensureIssuerJwtKey } from './issuer-jwt-keys.js';
 import { ensureIssuerKey } from './issuer-keys.js';
 import type { OpenBadgeCredential, SignedOpenBadgeCredential } from './open-badge-credential.js';

@@ -13,26 +13,21 @@ import type { Logger } from '../config/logger.js';
 import { BadgeSignatureSelfCheckError, NotFoundError } from '../errors.js';
 import { buildCredential, type MicroCredentialInput } from './build-credential.js';
 import { issuerDid } from './did-web.js';
-import { createDocumentLoader, type DocumentLoader } from './document-loader.js';
 import {
   readElements,
   type MicroCredentialElements,
   type SupervisionLevel,
 } from './eu-elements.js';
 import { hashEmailIdentity } from './hash-email-identity.js';
-import { createIssuerDidResolver } from './issuer-did-document.js';
 import { groupCommit, type BatchOutcome } from '../db/group-commit.js';
 import { ensureIssuerJwtKey, type IssuerJwtKey } from './issuer-jwt-keys.js';
 import { ensureIssuerKey, type IssuerSigningKey } from './issuer-keys.js';
-import {
-  microcredentialContext,
-  microcredentialContextUrl,
-  microcredentialSchemaUrl,
-} from './microcredential-context.js';
+import { microcredentialContextUrl, microcredentialSchemaUrl } from './microcredential-context.js';
 import type { SignedOpenBadgeCredential } from './open-badge-credential.js';
 import { createFastDataIntegritySigner } from './sign/data-integrity-fast.js';
 import { signVcJwt } from './sign/vc-jwt.js';
 import { allocateStatusIndexes, statusListUrl } from './status-list.js';
+import { createToolDocumentLoader } from './tool-document-loader.js';
 import { assertValidCredential } from './validate-credential.js';
 
 /** What the award service knows about one award. */
@@ -102,18 +97,6 @@ export type CredentialFormat = 'data-integrity' | 'vc-jwt';
 const MAX_BATCH = 200;
 /** Distinct achievement texts whose parsed EU elements are kept. */
 const MAX_CACHED_ELEMENTS = 500;
-
-/**
- * The document loader the tool signs and verifies with: bundled contexts, our extension
- * context under `publicUrl`, and our own issuer DIDs from the database. Never the network.
- */
-export function createToolDocumentLoader(options: { db: Db; publicUrl: string }): DocumentLoader {
-  const { db, publicUrl } = options;
-  return createDocumentLoader({
-    resolveDid: createIssuerDidResolver({ db, publicUrl }),
-    documents: new Map([[microcredentialContextUrl(publicUrl), microcredentialContext(publicUrl)]]),
-  });
-}
 
 /**
  * The one way the tool issues a credential: allocate its status list entry, build it

@@ -6,7 +6,7 @@ import { parseIssuerDid } from '../badges/did-web.js';
 import type { OpenBadgeCredential } from '../badges/open-badge-credential.js';
 import { listStatusChanges } from '../badges/status-list.js';
 import { changeAwardStatus } from '../awards/award-actions.js';
-import type { CredentialVerifier } from '../badges/verify-credential.js';
+import type { CredentialVerifier } from '../badges/verify/verification-report.js';
 import type { Db } from '../db/database.js';
 import { achievements, achievementVersions, awards, credentialRecords } from '../db/schema.js';
 import { BadRequestError, NotFoundError } from '../errors.js';

@@ -1,6 +1,10 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import multer from 'multer';
-import type { CredentialVerifier, VerificationReport } from '../badges/verify-credential.js';
+import type {
+  CredentialVerifier,
+  VerificationReport,
+} from '../badges/verify/verification-report.js';
+import { VerifierBusyError } from '../errors.js';
 import type { RenderView } from './views.js';
 
 /** Baked PNGs of real badges run to a few hundred KB. */
@@ -18,6 +22,10 @@ const FORM_TYPES = ['multipart/form-data', 'application/x-www-form-urlencoded'];
  *   `text/plain`) or a baked badge (`image/png`, `image/svg+xml`), answered with the report as
  *   JSON: `verified`, the format, and every check with its outcome and reason. A credential
  *   that fails is still a 200: the report is the answer.
+ *
+ * Verification runs in a bounded pool of worker threads (badges/verify/verification-pool.ts): a
+ * verification over its time budget answers a report with the error `VERIFY_TIMEOUT`, and
+ * when the pool's queue is full the answer is 503 with `Retry-After`.
  *
  * The forms carry no CSRF token on purpose: verifying changes nothing and needs no session, so
  * a cross-site post could gain nothing.
@@ -59,7 +67,17 @@ export function createVerifyRouter(deps: {
         res.status(422).send(render(res, 'verify', { pasted, error: 'empty', result: null }));
         return;
       }
-      const report = await verify(file ? file.buffer : pasted);
+      let report: VerificationReport;
+      try {
+        report = await verify(file ? file.buffer : pasted);
+      } catch (error) {
+        if (!(error instanceof VerifierBusyError)) throw error;
+        res
+          .status(503)
+          .set('Retry-After', String(error.retryAfterSeconds))
+          .send(render(res, 'verify', { pasted: file ? '' : pasted, error: 'busy', result: null }));
+        return;
+      }
       res.send(
         render(res, 'verify', {
           pasted: file ? '' : pasted,
@@ -70,24 +88,19 @@ export function createVerifyRouter(deps: {
     },
   );
 
-  // Not a form: the JSON API.
+  // Not a form: the JSON API. The body is parsed in the verification worker, not here.
   router.post('/verify', express.raw({ type: () => true, limit: MAX_BODY }), async (req, res) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    let input: Buffer | object = body;
-    if (req.is(['application/json', 'application/vc+ld+json', 'application/ld+json'])) {
-      try {
-        const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
-        input =
-          parsed && typeof parsed.credential !== 'undefined' && !parsed['@context']
-            ? typeof parsed.credential === 'string'
-              ? Buffer.from(parsed.credential)
-              : (parsed.credential as object)
-            : parsed;
-      } catch {
-        input = body;
-      }
+    res.set('Access-Control-Allow-Origin', '*');
+    try {
+      res.json(await verify(body));
+    } catch (error) {
+      if (!(error instanceof VerifierBusyError)) throw error;
+      res
+        .status(503)
+        .set('Retry-After', String(error.retryAfterSeconds))
+        .json({ error: { code: error.code, message: error.message } });
     }
-    res.set('Access-Control-Allow-Origin', '*').json(await verify(input));
   });
 
   function renderUploadError(error: unknown, _req: Request, res: Response, next: NextFunction) {

@@ -1,7 +1,14 @@
 import { SaxesParser } from 'saxes';
 import { describe, expect, it } from 'vitest';
 import { badgePng, badgeSvg } from '../../src/badges/badge-image.js';
-import { bakePng, bakeSvg, readPngChunks, unbakePng, unbakeSvg } from '../../src/badges/bake.js';
+import {
+  bakePng,
+  bakeSvg,
+  readPngChunks,
+  unbakePng,
+  unbakeSvg,
+  writePngChunks,
+} from '../../src/badges/bake.js';
 
 const ACHIEVEMENT = {
   id: 'https://badges.example/achievements/a/versions/1',
@@ -59,6 +66,49 @@ describe('baking credentials into badge images', () => {
     const [root, ...drawing] = elementsIn(svg);
     expect(elementsIn(baked)).toEqual([root, 'openbadges:credential', ...drawing]);
     expect(JSON.parse(unbakeSvg(baked) ?? '')).toEqual(hostile);
+  });
+
+  describe('reading a credential back takes one pass over the image', () => {
+    const OPENING = '<openbadges:credential>';
+
+    it('stops an SVG of a megabyte of credential openings at the first one, which has no end', () => {
+      const hostile = `<svg xmlns="http://www.w3.org/2000/svg">${OPENING.repeat(45_000)}</svg>`;
+      expect(() => unbakeSvg(hostile)).toThrow(/has no end tag/);
+    });
+
+    it('refuses an SVG with a second credential after the first', () => {
+      const once = bakeSvg(badgeSvg(ACHIEVEMENT), JSON_CREDENTIAL);
+      const twice = once.replace('</svg>', `<openbadges:credential verify="${JWT}"/></svg>`);
+      expect(() => unbakeSvg(twice)).toThrow(/More than one openbadges:credential/);
+    });
+
+    it('does not take a longer element name for the credential element', () => {
+      const svg = `<svg><openbadges:credentials>x</openbadges:credentials>${bakeSvg('<svg></svg>', JWT).slice(5)}`;
+      expect(unbakeSvg(svg)).toBe(JWT);
+    });
+
+    it('reads the credential among thousands of other iTXt chunks', () => {
+      const chunks = readPngChunks(bakePng(badgePng(ACHIEVEMENT), JWT));
+      const other = { type: 'iTXt', data: Buffer.from('Comment\0\0\0\0\0text', 'latin1') };
+      const many = writePngChunks([
+        ...chunks.slice(0, 1),
+        ...Array.from({ length: 5_000 }, () => other),
+        ...chunks.slice(1),
+      ]);
+      expect(unbakePng(many)).toBe(JWT);
+    });
+
+    it('refuses a PNG with a second credential chunk', () => {
+      const chunks = readPngChunks(bakePng(badgePng(ACHIEVEMENT), JWT));
+      const credential = chunks.find((chunk) => chunk.type === 'iTXt');
+      if (!credential) throw new Error('the baked PNG has no iTXt chunk');
+      const twice = writePngChunks([
+        ...chunks.slice(0, -1),
+        credential,
+        chunks.at(-1) ?? credential,
+      ]);
+      expect(() => unbakePng(twice)).toThrow(/More than one openbadgecredential chunk/);
+    });
   });
 });
 

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHolderCredentialIssuer } from '../../src/badges/holder-credential.js';
-import { createCredentialVerifier } from '../../src/badges/verify-credential.js';
+import { createCredentialVerifier } from '../../src/badges/verify/verify-credential.js';
 import type { Database } from '../../src/db/database.js';
 import { awards } from '../../src/db/schema.js';
 import { PUBLIC_URL, givenAward } from '../awards/award-fixtures.js';

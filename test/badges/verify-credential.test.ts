@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCredentialVerifier } from '../../src/badges/verify/verify-credential.js';
 import {
-  createCredentialVerifier,
   REASON_CODES,
   type CheckName,
   type CredentialVerifier,
-} from '../../src/badges/verify-credential.js';
+} from '../../src/badges/verify/verification-report.js';
 import type { Database } from '../../src/db/database.js';
 import { loadCatalogs } from '../../src/web/i18n.js';
 import { createTestDatabase } from '../support/test-database.js';

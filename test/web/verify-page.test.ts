@@ -175,4 +175,29 @@ describe('the verify page: GET and POST /verify', () => {
     expect(html).toContain('Verifiziert: Dieser Nachweis ist echt und gültig.');
     expect(html).toContain('<strong>Signatur</strong>');
   });
+
+  it('answers a megabyte of repeated credential openings in an SVG with the reason, not a stall', async () => {
+    const hostile = `<svg xmlns="http://www.w3.org/2000/svg">${'<openbadges:credential>'.repeat(45_000)}</svg>`;
+    const { status, html } = await submit({
+      file: { bytes: Buffer.from(hostile), name: 'hostile.svg', type: 'image/svg+xml' },
+    });
+    expect(status).toBe(200);
+    expect(html).toContain('Not verified: see the failed checks below.');
+    expect(html).toMatch(
+      /<span class="check-outcome">Failed<\/span>\s*<strong>Format<\/strong>\s*<span class="check-reason">Not a readable SVG image: The openbadges:credential element has no end tag<\/span>/,
+    );
+  });
+
+  it('answers API clients that send deeply nested JSON that it nests too deep', async () => {
+    const response = await fetch(`${world.tool.url}/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}`,
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      verified: false,
+      checks: [{ check: 'format', outcome: 'failed', reasonCode: 'jsonTooDeep' }],
+    });
+  });
 });

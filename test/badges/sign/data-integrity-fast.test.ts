@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCredential, type CredentialInput } from '../../../src/badges/build-credential.js';
 import { issuerDid, type DidDocument } from '../../../src/badges/did-web.js';
-import { createToolDocumentLoader } from '../../../src/badges/issue-credential.js';
+import { createToolDocumentLoader } from '../../../src/badges/tool-document-loader.js';
 import { loadIssuerDidDocument } from '../../../src/badges/issuer-did-document.js';
 import { ensureIssuerKey, type IssuerSigningKey } from '../../../src/badges/issuer-keys.js';
 import {
