@@ -25,6 +25,7 @@ import { createLtiProvider } from './lti/lti-provider.js';
 import { deleteExpiredIssuedNonces } from './lti/launch/issued-nonces.js';
 import { deleteExpiredSessions } from './lti/sessions.js';
 import { openToolKeyring } from './lti/tool-key.js';
+import { createOutgoingRequests } from './outgoing/outgoing-requests.js';
 import { createLrsRouter } from './xapi/lrs-router.js';
 import { combineStatementHooks } from './xapi/external/combine-statement-hooks.js';
 import {
@@ -109,6 +110,8 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   const csrf = createCsrfProtection(secret);
   const render = createViewRenderer({ csrfTokenOf: csrf.tokenOf });
   const cookieOptions = sessionCookieOptions(publicUrl);
+  const outgoing = createOutgoingRequests({ allowPrivate: settings.outgoingAllowPrivate, logger });
+  const outgoingFetch = outgoing.fetch;
 
   const lti = createLtiProvider({
     db,
@@ -116,6 +119,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     publicUrl,
     logger,
     keyring,
+    outgoingFetch,
     onLaunched: (launch, _req, res) => {
       frameAncestors.add(launch.frameOrigins);
       res.cookie(SESSION_COOKIE, launch.sessionToken, cookieOptions);
@@ -163,10 +167,21 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
           job.payload as unknown as GradeJobPayload,
         ),
       [FORWARD_JOB]: (job) =>
-        forwardStatements({ db, secret, logger }, job.payload as unknown as ForwardJobPayload),
+        forwardStatements(
+          { db, secret, logger, outgoingFetch },
+          job.payload as unknown as ForwardJobPayload,
+        ),
       [PULL_JOB]: (job) =>
         pullStatements(
-          { db, secret, publicUrl, logger, onStatementsStored, onWorkQueued: () => outbox.kick() },
+          {
+            db,
+            secret,
+            publicUrl,
+            logger,
+            outgoingFetch,
+            onStatementsStored,
+            onWorkQueued: () => outbox.kick(),
+          },
           job.payload as unknown as PullJobPayload,
         ),
     },
@@ -176,7 +191,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(securityHeaders(frameAncestors.sources));
+  app.use(securityHeaders(frameAncestors.sources, publicUrl));
 
   app.get('/health', async (_req, res) => {
     try {
@@ -230,6 +245,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       render,
       requireCsrfToken: csrf.requireToken,
       ltijs: lti.ltijs,
+      outgoingFetch,
       logger,
       kickOutbox: () => outbox.kick(),
     }),
@@ -249,7 +265,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   app.use(createWalletExchangeRouter({ db, publicUrl, issueHolderCredential, logger }));
   app.use(createOid4vciRouter({ db, publicUrl, issueHolderCredential, logger }));
   app.use(createVerifyRouter({ verify: verifyCredential, render }));
-  app.use(createRosterRouter({ db, ltijs: lti.ltijs, logger }));
+  app.use(createRosterRouter({ db, ltijs: lti.ltijs, outgoingFetch, logger }));
   app.use(createDeepLinkingRouter({ db, publicUrl, render, keyring }));
   app.use((req) => {
     throw new NotFoundError(`Nothing here: ${req.method} ${req.path}`);
@@ -281,6 +297,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       clearInterval(ruleSync);
       await pullSchedule.stop();
       await outbox.stop();
+      await outgoing.close();
       await database.close();
     },
   };

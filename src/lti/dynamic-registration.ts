@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../db/database.js';
 import { BadRequestError } from '../errors.js';
+import type { OutgoingFetch, OutgoingRequestInit } from '../outgoing/outgoing-requests.js';
 import { registerPlatform, toolUrls, type Platform } from './platform-registry.js';
 
 export class LtiRegistrationError extends BadRequestError {
@@ -76,12 +77,14 @@ export function beginDynamicRegistration(options: {
  * Second step (3.4 to 3.6): reads the platform's OpenID configuration, posts our client
  * registration with the one-time registration token, and registers the platform and the
  * deployment it answers with, under the awarding body and trust level the administrator chose.
- * Throws LtiRegistrationError, or BadRequestError for a bad awarding body or trust level.
+ * Throws LtiRegistrationError, or BadRequestError for a bad awarding body or trust level, or
+ * OutgoingRequestError when the platform cannot be reached (or may not be: outgoing-requests.ts).
  */
 export async function completeDynamicRegistration(options: {
   db: Db;
   publicUrl: string;
   pending: PendingRegistration;
+  outgoingFetch: OutgoingFetch;
   awardingBody: unknown;
   trustLevel: unknown;
 }): Promise<Platform> {
@@ -91,7 +94,7 @@ export async function completeDynamicRegistration(options: {
     );
   }
   const configuration = platformConfigurationSchema.safeParse(
-    await fetchJson(options.pending.openIdConfigurationUrl, {
+    await fetchJson(options.outgoingFetch, options.pending.openIdConfigurationUrl, {
       headers: { accept: 'application/json' },
     }),
   );
@@ -107,7 +110,7 @@ export async function completeDynamicRegistration(options: {
 
   const token = options.pending.registrationToken;
   const response = registrationResponseSchema.safeParse(
-    await fetchJson(platformConfiguration.registration_endpoint, {
+    await fetchJson(options.outgoingFetch, platformConfiguration.registration_endpoint, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -180,17 +183,12 @@ function parseConfigurationUrl(value: unknown): URL {
   return url;
 }
 
-async function fetchJson(url: string, init: RequestInit): Promise<unknown> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      ...init,
-      redirect: 'error',
-      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
-    });
-  } catch (error) {
-    throw new LtiRegistrationError(`The LMS could not be reached at ${url}.`, { cause: error });
-  }
+async function fetchJson(
+  outgoingFetch: OutgoingFetch,
+  url: string,
+  init: OutgoingRequestInit,
+): Promise<unknown> {
+  const response = await outgoingFetch(url, { ...init, timeoutMs: FETCH_TIMEOUT_MS });
   if (!response.ok) {
     throw new LtiRegistrationError(`The LMS answered ${response.status} at ${url}.`);
   }

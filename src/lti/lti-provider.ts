@@ -4,6 +4,7 @@ import ltijs from 'ltijs';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
 import { MicrocredError } from '../errors.js';
+import type { OutgoingFetch } from '../outgoing/outgoing-requests.js';
 import { LtijsStorage } from './ltijs-storage.js';
 import { checkDeploymentRegistered } from './launch/check-deployment-registered.js';
 import { checkIssuedAt } from './launch/check-issued-at.js';
@@ -85,6 +86,8 @@ export function createLtiProvider(
     publicUrl: string;
     logger: Logger;
     keyring: ToolKeyring;
+    /** How the tool reaches the platform (its configuration, key set and services). */
+    outgoingFetch: OutgoingFetch;
     onLaunched: (launch: RecordedLaunch, req: Request, res: Response) => void;
   },
 ): LtiProvider {
@@ -96,7 +99,7 @@ export function createLtiProvider(
     keyring: options.keyring,
   });
 
-  const platformKeys = createPlatformKeys();
+  const platformKeys = createPlatformKeys(options.outgoingFetch);
   const provider = new ltijs.Provider.constructor();
   provider.setup(
     createHmac('sha256', options.secret).update('microcred:ltijs').digest('base64url'),
@@ -202,6 +205,7 @@ export function createLtiProvider(
       publicUrl: options.publicUrl,
       logger,
       storage,
+      outgoingFetch: options.outgoingFetch,
       onRegistrationStarted: options.onRegistrationStarted,
       onRegistered: options.onRegistered,
       renderError,

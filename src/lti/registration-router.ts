@@ -2,6 +2,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
 import { BadRequestError } from '../errors.js';
+import { OutgoingRequestError, type OutgoingFetch } from '../outgoing/outgoing-requests.js';
 import {
   beginDynamicRegistration,
   completeDynamicRegistration,
@@ -32,13 +33,18 @@ export function createRegistrationRouter(
     publicUrl: string;
     logger: Logger;
     storage: LtijsStorage;
+    outgoingFetch: OutgoingFetch;
   },
 ): Router {
   const { db, publicUrl, logger, storage, onRegistrationStarted, onRegistered, renderError } =
     options;
   const router = express.Router();
   const refuseRegistration = (req: Request, res: Response, error: unknown) => {
-    if (!(error instanceof LtiRegistrationError) && !(error instanceof BadRequestError))
+    if (
+      !(error instanceof LtiRegistrationError) &&
+      !(error instanceof BadRequestError) &&
+      !(error instanceof OutgoingRequestError)
+    )
       throw error;
     logger.warn('lti', 'dynamic registration refused', { reason: error.message });
     renderError({ status: error.status, code: error.code, message: error.message }, req, res);
@@ -79,6 +85,7 @@ export function createRegistrationRouter(
           db,
           publicUrl: publicUrl,
           pending,
+          outgoingFetch: options.outgoingFetch,
           awardingBody: form.awardingBody,
           trustLevel: form.trustLevel,
         });

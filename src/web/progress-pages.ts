@@ -1,5 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type ltijs from 'ltijs';
+import type { OutgoingFetch } from '../outgoing/outgoing-requests.js';
 import {
   courseProgress,
   type AchievementState,
@@ -36,6 +37,7 @@ export function createProgressPages(deps: {
   db: Db;
   render: RenderView;
   ltijs: typeof ltijs.Provider;
+  outgoingFetch: OutgoingFetch;
   logger: Logger;
 }): Router {
   const { db, render, logger } = deps;
@@ -44,15 +46,16 @@ export function createProgressPages(deps: {
 
   const load = async (req: Request, res: Response) => {
     const { courseId } = sessionOf(res);
-    const roster = await loadCourseRoster({ db, provider: deps.ltijs }, courseId).catch(
-      (error: unknown) => {
-        if (error instanceof NrpsNotGrantedError || error instanceof NrpsPlatformError) {
-          logger.info('lti', 'progress page without the LMS roster', { courseId, error });
-          return null;
-        }
-        throw error;
-      },
-    );
+    const roster = await loadCourseRoster(
+      { db, provider: deps.ltijs, outgoingFetch: deps.outgoingFetch },
+      courseId,
+    ).catch((error: unknown) => {
+      if (error instanceof NrpsNotGrantedError || error instanceof NrpsPlatformError) {
+        logger.info('lti', 'progress page without the LMS roster', { courseId, error });
+        return null;
+      }
+      throw error;
+    });
     const rosterLearners = (roster?.members ?? [])
       .filter((member) => courseRoleFromLtiRoles(member.roles) === 'learner')
       .map((member) => ({ sub: member.userId, name: member.name, email: member.email }));

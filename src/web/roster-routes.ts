@@ -1,5 +1,6 @@
 import express, { type Router } from 'express';
 import type ltijs from 'ltijs';
+import type { OutgoingFetch } from '../outgoing/outgoing-requests.js';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
 import { BadRequestError } from '../errors.js';
@@ -16,15 +17,20 @@ import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
 export function createRosterRouter(deps: {
   db: Db;
   ltijs: typeof ltijs.Provider;
+  outgoingFetch: OutgoingFetch;
   logger: Logger;
 }): Router {
   const { db, logger } = deps;
   const router = express.Router();
 
   router.get('/api/roster', requireSession(db), requireTeacher, async (req, res) => {
-    const roster = await loadCourseRoster({ db, provider: deps.ltijs }, sessionOf(res).courseId, {
-      refresh: readRefresh(req.query.refresh),
-    });
+    const roster = await loadCourseRoster(
+      { db, provider: deps.ltijs, outgoingFetch: deps.outgoingFetch },
+      sessionOf(res).courseId,
+      {
+        refresh: readRefresh(req.query.refresh),
+      },
+    );
     if (roster.isFresh) {
       logger.info('lti', 'roster fetched', {
         courseId: roster.courseId,

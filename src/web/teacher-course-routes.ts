@@ -1,5 +1,6 @@
 import express, { type RequestHandler, type Router } from 'express';
 import type ltijs from 'ltijs';
+import type { OutgoingFetch } from '../outgoing/outgoing-requests.js';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
 import { createActivityPages } from './activity-pages.js';
@@ -17,6 +18,7 @@ export function createTeacherCourseRouter(deps: {
   render: RenderView;
   requireCsrfToken: RequestHandler;
   ltijs: typeof ltijs.Provider;
+  outgoingFetch: OutgoingFetch;
   logger: Logger;
   kickOutbox: () => void;
 }): Router {

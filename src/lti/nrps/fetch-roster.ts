@@ -1,5 +1,6 @@
 import type ltijs from 'ltijs';
 import { MicrocredError } from '../../errors.js';
+import type { OutgoingFetch } from '../../outgoing/outgoing-requests.js';
 import { nextLink } from './next-link.js';
 
 /** The OAuth scope of Names and Role Provisioning Services 2.0 (section 3.6.2). */
@@ -28,6 +29,9 @@ export interface FetchRosterOptions {
   readonly membershipsUrl: string;
 }
 
+/** Roster pages can be long: a few thousand members with names and emails. */
+const MAX_PAGE_BYTES = 8 * 1024 * 1024;
+
 /** The platform refused, failed or answered something that is not a membership container. */
 export class NrpsPlatformError extends MicrocredError {
   override readonly code = 'NRPS_PLATFORM_ERROR';
@@ -52,15 +56,17 @@ interface LtijsPlatform {
  * caches it in our storage plugin; the pages are fetched here rather than through ltijs's
  * `NamesAndRoles.getMembers` because that one sends the bearer token to wherever a `next` link
  * points, follows links without end when asked for every page, cannot resolve relative links
- * and has no timeout. Here `next` links must stay on the origin of the membership service.
+ * and has no timeout. Here `next` links must stay on the origin of the membership service,
+ * and pages are fetched through `outgoingFetch` (address checks, no redirects, size limit).
  *
  * Throws NrpsPlatformError when the platform is unknown or inactive, refuses the token or a
  * page, does not answer in time, or answers something that is not a membership container.
  */
 export async function fetchRoster(
-  provider: typeof ltijs.Provider,
+  deps: { provider: typeof ltijs.Provider; outgoingFetch: OutgoingFetch },
   options: FetchRosterOptions,
 ): Promise<RosterMember[]> {
+  const { provider, outgoingFetch } = deps;
   const origin = new URL(options.membershipsUrl).origin;
   const authorization = await accessToken(provider, options);
 
@@ -74,7 +80,7 @@ export async function fetchRoster(
       );
     }
     visited.add(url);
-    const response = await fetchPage(url, authorization);
+    const response = await fetchPage(outgoingFetch, url, authorization);
     for (const member of readMembers(await response.json().catch(() => null))) {
       if (!members.has(member.userId)) members.set(member.userId, member);
     }
@@ -115,13 +121,13 @@ async function accessToken(
   }
 }
 
-async function fetchPage(url: string, authorization: string) {
-  let response: Response;
+async function fetchPage(outgoingFetch: OutgoingFetch, url: string, authorization: string) {
+  let response;
   try {
-    response = await fetch(url, {
+    response = await outgoingFetch(url, {
       headers: { authorization, accept: MEMBERSHIP_CONTAINER },
-      redirect: 'error',
-      signal: AbortSignal.timeout(PAGE_TIMEOUT_MS),
+      timeoutMs: PAGE_TIMEOUT_MS,
+      maxResponseBytes: MAX_PAGE_BYTES,
     });
   } catch (error) {
     throw new NrpsPlatformError('The LMS did not answer the roster request; try again later.', {
@@ -129,7 +135,6 @@ async function fetchPage(url: string, authorization: string) {
     });
   }
   if (!response.ok) {
-    await response.body?.cancel();
     throw new NrpsPlatformError(
       `The LMS refused the roster request (HTTP ${response.status}). If it keeps refusing, ask your LMS administrator to check that microcred may read course memberships.`,
     );
