@@ -1,6 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
-import { Agent, fetch as undiciFetch, Headers, Response } from 'undici';
+import { Agent, fetch as undiciFetch, type Headers, Response } from 'undici';
 import type { Logger } from '../config/logger.js';
 import type { OutgoingAllowList } from '../config/settings.js';
 import { MicrocredError } from '../errors.js';
