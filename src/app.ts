@@ -163,7 +163,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       },
       [GRADE_JOB]: (job) =>
         passBackGrade(
-          { db, provider: lti.ltijs, logger },
+          { db, services: lti.services, logger },
           job.payload as unknown as GradeJobPayload,
         ),
       [FORWARD_JOB]: (job) =>
@@ -244,8 +244,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       publicUrl,
       render,
       requireCsrfToken: csrf.requireToken,
-      ltijs: lti.ltijs,
-      outgoingFetch,
+      platformServices: lti.services,
       logger,
       kickOutbox: () => outbox.kick(),
     }),
@@ -265,7 +264,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   app.use(createWalletExchangeRouter({ db, publicUrl, issueHolderCredential, logger }));
   app.use(createOid4vciRouter({ db, publicUrl, issueHolderCredential, logger }));
   app.use(createVerifyRouter({ verify: verifyCredential, render }));
-  app.use(createRosterRouter({ db, ltijs: lti.ltijs, outgoingFetch, logger }));
+  app.use(createRosterRouter({ db, platformServices: lti.services, logger }));
   app.use(createDeepLinkingRouter({ db, publicUrl, render, keyring }));
   app.use((req) => {
     throw new NotFoundError(`Nothing here: ${req.method} ${req.path}`);

@@ -14,6 +14,7 @@ import { describeLaunchError } from './launch/describe-launch-error.js';
 import { launchPrechecks, type LaunchPrechecks } from './launch/launch-prechecks.js';
 import { LaunchRefusal, readLaunchRequest } from './launch/launch-request.js';
 import { createPlatformKeys } from './launch/platform-keys.js';
+import { createPlatformServices, type PlatformServices } from './platform-services.js';
 import { createRegistrationRouter, type RegistrationPages } from './registration-router.js';
 import { recordLaunch, type LtijsLaunchToken, type RecordedLaunch } from './record-launch.js';
 import type { ToolKeyring } from './tool-key.js';
@@ -68,8 +69,8 @@ function markBodyParsed(req: Request): void {
 export interface LtiProvider {
   /** Mount at `/lti`: login, launch, keys, dynamic registration. */
   readonly router: Router;
-  /** The ltijs instance, for its AGS client. */
-  readonly ltijs: typeof ltijs.Provider;
+  /** Access tokens and requests for the platforms' AGS and NRPS services. */
+  readonly services: PlatformServices;
   readonly storage: LtijsStorage;
 }
 
@@ -267,7 +268,15 @@ export function createLtiProvider(
     },
   );
   router.use(provider.app);
-  return { router, ltijs: provider, storage };
+  return {
+    router,
+    services: createPlatformServices({
+      db,
+      keyring: options.keyring,
+      outgoingFetch: options.outgoingFetch,
+    }),
+    storage,
+  };
 }
 
 /** The Origin header of a request when it names an http(s) origin (not "null"). */

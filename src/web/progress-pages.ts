@@ -1,6 +1,4 @@
 import express, { type Request, type Response, type Router } from 'express';
-import type ltijs from 'ltijs';
-import type { OutgoingFetch } from '../outgoing/outgoing-requests.js';
 import {
   courseProgress,
   type AchievementState,
@@ -9,6 +7,7 @@ import {
 } from '../awards/course-progress.js';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
+import type { PlatformServices } from '../lti/platform-services.js';
 import { loadCourseRoster, NrpsNotGrantedError } from '../lti/nrps/course-roster.js';
 import { NrpsPlatformError } from '../lti/nrps/fetch-roster.js';
 import { courseRoleFromLtiRoles } from '../lti/roles.js';
@@ -36,8 +35,7 @@ export interface ProgressQuery {
 export function createProgressPages(deps: {
   db: Db;
   render: RenderView;
-  ltijs: typeof ltijs.Provider;
-  outgoingFetch: OutgoingFetch;
+  platformServices: PlatformServices;
   logger: Logger;
 }): Router {
   const { db, render, logger } = deps;
@@ -46,16 +44,15 @@ export function createProgressPages(deps: {
 
   const load = async (req: Request, res: Response) => {
     const { courseId } = sessionOf(res);
-    const roster = await loadCourseRoster(
-      { db, provider: deps.ltijs, outgoingFetch: deps.outgoingFetch },
-      courseId,
-    ).catch((error: unknown) => {
-      if (error instanceof NrpsNotGrantedError || error instanceof NrpsPlatformError) {
-        logger.info('lti', 'progress page without the LMS roster', { courseId, error });
-        return null;
-      }
-      throw error;
-    });
+    const roster = await loadCourseRoster({ db, services: deps.platformServices }, courseId).catch(
+      (error: unknown) => {
+        if (error instanceof NrpsNotGrantedError || error instanceof NrpsPlatformError) {
+          logger.info('lti', 'progress page without the LMS roster', { courseId, error });
+          return null;
+        }
+        throw error;
+      },
+    );
     const rosterLearners = (roster?.members ?? [])
       .filter((member) => courseRoleFromLtiRoles(member.roles) === 'learner')
       .map((member) => ({ sub: member.userId, name: member.name, email: member.email }));

@@ -1,9 +1,8 @@
 import express, { type Router } from 'express';
-import type ltijs from 'ltijs';
-import type { OutgoingFetch } from '../outgoing/outgoing-requests.js';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
 import { BadRequestError } from '../errors.js';
+import type { PlatformServices } from '../lti/platform-services.js';
 import { loadCourseRoster, type CourseRoster } from '../lti/nrps/course-roster.js';
 import { courseRoleFromLtiRoles } from '../lti/roles.js';
 import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
@@ -16,8 +15,7 @@ import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
  */
 export function createRosterRouter(deps: {
   db: Db;
-  ltijs: typeof ltijs.Provider;
-  outgoingFetch: OutgoingFetch;
+  platformServices: PlatformServices;
   logger: Logger;
 }): Router {
   const { db, logger } = deps;
@@ -25,7 +23,7 @@ export function createRosterRouter(deps: {
 
   router.get('/api/roster', requireSession(db), requireTeacher, async (req, res) => {
     const roster = await loadCourseRoster(
-      { db, provider: deps.ltijs, outgoingFetch: deps.outgoingFetch },
+      { db, services: deps.platformServices },
       sessionOf(res).courseId,
       {
         refresh: readRefresh(req.query.refresh),
