@@ -18,6 +18,7 @@ const settings = loadSettings({
   ...process.env,
   PORT: port,
   MICROCRED_PUBLIC_URL: `http://127.0.0.1:${port}`,
+  MICROCRED_OUTGOING_ALLOW_PRIVATE: '127.0.0.1',
 });
 const logger = createLogger('error', (line) => process.stderr.write(line));
 

@@ -28,6 +28,7 @@ import { deleteExpiredIssuedNonces } from './lti/launch/issued-nonces.js';
 import { deleteExpiredSessions } from './lti/sessions.js';
 import { watchRegisteredPlatforms } from './lti/registered-platforms.js';
 import { openToolKeyring } from './lti/tool-key.js';
+import { createOutgoingRequests } from './outgoing/outgoing-requests.js';
 import { createLrsRouter } from './xapi/lrs-router.js';
 import { combineStatementHooks } from './xapi/external/combine-statement-hooks.js';
 import {
@@ -119,6 +120,8 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   const csrf = createCsrfProtection(secret);
   const render = createViewRenderer({ csrfTokenOf: csrf.tokenOf });
   const cookieOptions = sessionCookieOptions(publicUrl);
+  const outgoing = createOutgoingRequests({ allowPrivate: settings.outgoingAllowPrivate, logger });
+  const outgoingFetch = outgoing.fetch;
 
   const lti = createLtiProvider({
     db,
@@ -126,6 +129,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     publicUrl,
     logger,
     keyring,
+    outgoingFetch,
     onLaunched: (launch, _req, res) => {
       frameAncestors.add(launch.frameOrigins);
       res.cookie(SESSION_COOKIE, launch.sessionToken, cookieOptions);
@@ -174,14 +178,25 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       },
       [GRADE_JOB]: (job) =>
         passBackGrade(
-          { db, provider: lti.ltijs, logger },
+          { db, services: lti.services, logger },
           job.payload as unknown as GradeJobPayload,
         ),
       [FORWARD_JOB]: (job) =>
-        forwardStatements({ db, secret, logger }, job.payload as unknown as ForwardJobPayload),
+        forwardStatements(
+          { db, secret, logger, outgoingFetch },
+          job.payload as unknown as ForwardJobPayload,
+        ),
       [PULL_JOB]: (job) =>
         pullStatements(
-          { db, secret, publicUrl, logger, onStatementsStored, onWorkQueued: () => outbox.kick() },
+          {
+            db,
+            secret,
+            publicUrl,
+            logger,
+            outgoingFetch,
+            onStatementsStored,
+            onWorkQueued: () => outbox.kick(),
+          },
           job.payload as unknown as PullJobPayload,
         ),
     },
@@ -191,7 +206,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(securityHeaders(frameAncestors.sources));
+  app.use(securityHeaders(frameAncestors.sources, publicUrl));
 
   app.get('/health', async (_req, res) => {
     try {
@@ -244,7 +259,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       publicUrl,
       render,
       requireCsrfToken: csrf.requireToken,
-      ltijs: lti.ltijs,
+      platformServices: lti.services,
       logger,
       kickOutbox: () => outbox.kick(),
     }),
@@ -264,7 +279,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   app.use(createWalletExchangeRouter({ db, publicUrl, issueHolderCredential, logger }));
   app.use(createOid4vciRouter({ db, publicUrl, issueHolderCredential, logger }));
   app.use(createVerifyRouter({ verify: verification.verify, render }));
-  app.use(createRosterRouter({ db, ltijs: lti.ltijs, logger }));
+  app.use(createRosterRouter({ db, platformServices: lti.services, logger }));
   app.use(createDeepLinkingRouter({ db, publicUrl, render, keyring }));
   app.use((req) => {
     throw new NotFoundError(`Nothing here: ${req.method} ${req.path}`);
@@ -299,6 +314,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       await pullSchedule.stop();
       await outbox.stop();
       await verification.close();
+      await outgoing.close();
       await database.close();
     },
   };

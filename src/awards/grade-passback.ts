@@ -1,9 +1,9 @@
 import { and, eq } from 'drizzle-orm';
-import type ltijs from 'ltijs';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
 import { achievements, awards, enrolments, platforms, users } from '../db/schema.js';
 import { NoGradebookError, postScore } from '../lti/ags/post-score.js';
+import type { PlatformServices } from '../lti/platform-services.js';
 import type { GradeJobPayload } from './award-service.js';
 
 /**
@@ -12,7 +12,7 @@ import type { GradeJobPayload } from './award-service.js';
  * gradebook ends the job quietly.
  */
 export async function passBackGrade(
-  deps: { db: Db; provider: typeof ltijs.Provider; logger: Logger },
+  deps: { db: Db; services: PlatformServices; logger: Logger },
   payload: GradeJobPayload,
 ): Promise<void> {
   const [row] = await deps.db
@@ -36,7 +36,7 @@ export async function passBackGrade(
 
   try {
     await postScore(
-      deps.provider,
+      deps.services,
       {
         platformIssuer: row.platform.issuer,
         clientId: row.platform.clientId,

@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { createApp } from '../app.js';
 import { createLogger } from '../config/logger.js';
 import type { Settings } from '../config/settings.js';
@@ -6,15 +7,21 @@ import type { Settings } from '../config/settings.js';
 export async function serve(settings: Settings): Promise<void> {
   const logger = createLogger(settings.logLevel);
   const tool = await createApp(settings, { logger });
-  const server = tool.app.listen(settings.port, () => {
+  const server = createServer(tool.app);
+  server.listen({ port: settings.port, host: settings.host }, () => {
     logger.info('lifecycle', 'listening', {
       url: settings.publicUrl,
+      host: settings.host ?? 'every interface',
       port: settings.port,
       storage: tool.storageMode,
     });
   });
   server.on('error', (error) => {
-    logger.error('lifecycle', 'cannot listen', { port: settings.port, error });
+    logger.error('lifecycle', 'cannot listen', {
+      host: settings.host,
+      port: settings.port,
+      error,
+    });
     process.exitCode = 1;
     void tool.close();
   });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 /**
@@ -7,6 +8,8 @@ import path from 'node:path';
 export interface Settings {
   /** TCP port the HTTP server listens on. */
   readonly port: number;
+  /** Address the HTTP server listens on (an IP address or a host name); every interface when unset. */
+  readonly host: string | undefined;
   /** Public base URL of the tool, as LMSs and verifiers reach it (no trailing slash). */
   readonly publicUrl: string;
   /** PostgreSQL connection string; when unset the embedded PGlite database in `dataDir` is used. */
@@ -19,6 +22,25 @@ export interface Settings {
   readonly logLevel: LogLevel;
   /** Bearer token for the admin JSON API (/api/admin); the API is off when unset. */
   readonly adminToken: string | undefined;
+  /**
+   * The private, loopback and other non-public hosts and networks the tool may send requests to
+   * (an LMS or an LRS on an internal network); every other such address is refused.
+   */
+  readonly outgoingAllowPrivate: OutgoingAllowList;
+}
+
+/** Hosts and networks that outgoing requests may reach although they are not public. */
+export interface OutgoingAllowList {
+  /** Host names, lower case, matched exactly against the URL's host name. */
+  readonly hosts: readonly string[];
+  readonly networks: readonly AllowedNetwork[];
+}
+
+/** An IP network in CIDR form (a single address has the full prefix length). */
+export interface AllowedNetwork {
+  readonly address: string;
+  readonly prefixLength: number;
+  readonly family: 'ipv4' | 'ipv6';
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -44,6 +66,10 @@ export function loadSettings(
   const problems: string[] = [];
 
   const port = parsePort(env.PORT ?? '3000', problems);
+  const host = nonEmpty(env.HOST)?.trim();
+  if (host !== undefined && isIP(host) === 0 && !isHostName(host)) {
+    problems.push(`HOST must be an IP address or a host name, not "${host}"`);
+  }
   const publicUrl = parsePublicUrl(
     env.MICROCRED_PUBLIC_URL ?? `http://localhost:${port}`,
     problems,
@@ -64,16 +90,22 @@ export function loadSettings(
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`MICROCRED_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   }
+  const outgoingAllowPrivate = parseOutgoingAllowList(
+    env.MICROCRED_OUTGOING_ALLOW_PRIVATE ?? '',
+    problems,
+  );
 
   if (problems.length > 0) throw new SettingsError(problems);
   return Object.freeze({
     port,
+    host,
     publicUrl,
     databaseUrl,
     dataDir: path.resolve(cwd, env.MICROCRED_DATA_DIR ?? 'data'),
     secret,
     logLevel,
     adminToken,
+    outgoingAllowPrivate,
   });
 }
 
@@ -100,4 +132,38 @@ function parsePublicUrl(value: string, problems: string[]): string {
     problems.push(`MICROCRED_PUBLIC_URL must be an http(s) URL without query, not "${value}"`);
     return '';
   }
+}
+
+const HOST_NAME = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.?$/i;
+
+/** A DNS host name (not an IP address: an all-numeric name such as `127.1` is neither). */
+function isHostName(value: string): boolean {
+  return value.length <= 253 && HOST_NAME.test(value) && !/^[\d.]+$/.test(value);
+}
+
+/** `MICROCRED_OUTGOING_ALLOW_PRIVATE`: a comma list of host names, IP addresses and CIDR ranges. */
+function parseOutgoingAllowList(value: string, problems: string[]): OutgoingAllowList {
+  const hosts: string[] = [];
+  const networks: AllowedNetwork[] = [];
+  for (const entry of value.split(',').map((item) => item.trim())) {
+    if (entry === '') continue;
+    const [rawAddress = '', prefix, ...rest] = entry.split('/');
+    const address = rawAddress.replace(/^\[(.*)\]$/, '$1');
+    const version = isIP(address);
+    if (version !== 0 && rest.length === 0) {
+      const maximum = version === 4 ? 32 : 128;
+      const prefixLength = prefix === undefined ? maximum : Number(prefix);
+      if (/^\d{1,3}$/.test(prefix ?? String(maximum)) && prefixLength <= maximum) {
+        networks.push({ address, prefixLength, family: version === 4 ? 'ipv4' : 'ipv6' });
+        continue;
+      }
+    } else if (prefix === undefined && isHostName(entry)) {
+      hosts.push(entry.toLowerCase().replace(/\.$/, ''));
+      continue;
+    }
+    problems.push(
+      `MICROCRED_OUTGOING_ALLOW_PRIVATE lists host names, IP addresses and CIDR ranges separated by commas; "${entry}" is none of them`,
+    );
+  }
+  return Object.freeze({ hosts: Object.freeze(hosts), networks: Object.freeze(networks) });
 }

@@ -24,7 +24,7 @@ export interface RunningDemo {
  * Starts the tool with the demo LMS in front of it on one HTTP server: the LMS and its pages
  * under `/demo`, the tool everywhere else, exactly as `npm start` serves it. The LMS is
  * registered with the tool and its course seeded (seed-demo-course.ts). The server listens on
- * `settings.port` on every interface, as `microcred serve` does.
+ * `settings.port` and `settings.host` (every interface when unset), as `microcred serve` does.
  */
 export async function startDemo({
   settings,
@@ -57,7 +57,7 @@ export async function startDemo({
   const server = createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(settings.port, () => resolve());
+    server.listen({ port: settings.port, host: settings.host }, () => resolve());
   });
   return {
     url: `${demoUrl}/`,

@@ -5,6 +5,7 @@ import { createAwardingBody } from './awarding-body.js';
 import { insertNewPlatform, toolUrls, type Platform } from './platform-registry.js';
 import { writeRegistrations } from './registered-platforms.js';
 import { consumeInvitation, findOpenInvitationById } from './registration-invitations.js';
+import type { OutgoingFetch, OutgoingRequestInit } from '../outgoing/outgoing-requests.js';
 
 export class LtiRegistrationError extends BadRequestError {
   override readonly code = 'LTI_REGISTRATION_FAILED';
@@ -85,17 +86,19 @@ export function beginDynamicRegistration(options: {
  * it consumes. A platform whose issuer and client id are registered already is refused and
  * left as it is; an invitation without an existing awarding body gets a new one, with signing
  * keys of its own. Throws LtiRegistrationError, LtiRegistrationInvitationError (the invitation
- * is no longer open: nothing is fetched) or LtiPlatformExistsError.
+ * is no longer open: nothing is fetched) LtiPlatformExistsError, or
+ * OutgoingRequestError when the platform cannot be reached (or may not be: outgoing-requests.ts).
  */
 export async function completeDynamicRegistration(options: {
   db: Db;
   publicUrl: string;
   pending: PendingRegistration;
+  outgoingFetch: OutgoingFetch;
 }): Promise<Platform> {
   const { db, pending } = options;
   await findOpenInvitationById(db, pending.invitationId);
   const configuration = platformConfigurationSchema.safeParse(
-    await fetchJson(options.pending.openIdConfigurationUrl, {
+    await fetchJson(options.outgoingFetch, options.pending.openIdConfigurationUrl, {
       headers: { accept: 'application/json' },
     }),
   );
@@ -111,7 +114,7 @@ export async function completeDynamicRegistration(options: {
 
   const token = options.pending.registrationToken;
   const response = registrationResponseSchema.safeParse(
-    await fetchJson(platformConfiguration.registration_endpoint, {
+    await fetchJson(options.outgoingFetch, platformConfiguration.registration_endpoint, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -187,17 +190,12 @@ function parseConfigurationUrl(value: unknown): URL {
   return url;
 }
 
-async function fetchJson(url: string, init: RequestInit): Promise<unknown> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      ...init,
-      redirect: 'error',
-      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
-    });
-  } catch (error) {
-    throw new LtiRegistrationError(`The LMS could not be reached at ${url}.`, { cause: error });
-  }
+async function fetchJson(
+  outgoingFetch: OutgoingFetch,
+  url: string,
+  init: OutgoingRequestInit,
+): Promise<unknown> {
+  const response = await outgoingFetch(url, { ...init, timeoutMs: FETCH_TIMEOUT_MS });
   if (!response.ok) {
     throw new LtiRegistrationError(`The LMS answered ${response.status} at ${url}.`);
   }

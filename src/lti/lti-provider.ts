@@ -4,6 +4,7 @@ import ltijs from 'ltijs';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
 import { MicrocredError } from '../errors.js';
+import type { OutgoingFetch } from '../outgoing/outgoing-requests.js';
 import { LtijsStorage } from './ltijs-storage.js';
 import { checkDeploymentRegistered } from './launch/check-deployment-registered.js';
 import { checkIssuedAt } from './launch/check-issued-at.js';
@@ -13,6 +14,7 @@ import { describeLaunchError } from './launch/describe-launch-error.js';
 import { launchPrechecks, type LaunchPrechecks } from './launch/launch-prechecks.js';
 import { LaunchRefusal, readLaunchRequest } from './launch/launch-request.js';
 import { createPlatformKeys } from './launch/platform-keys.js';
+import { createPlatformServices, type PlatformServices } from './platform-services.js';
 import { createRegistrationRouter, type RegistrationPages } from './registration-router.js';
 import { recordLaunch, type LtijsLaunchToken, type RecordedLaunch } from './record-launch.js';
 import type { ToolKeyring } from './tool-key.js';
@@ -67,8 +69,8 @@ function markBodyParsed(req: Request): void {
 export interface LtiProvider {
   /** Mount at `/lti`: login, launch, keys, dynamic registration. */
   readonly router: Router;
-  /** The ltijs instance, for its AGS client. */
-  readonly ltijs: typeof ltijs.Provider;
+  /** Access tokens and requests for the platforms' AGS and NRPS services. */
+  readonly services: PlatformServices;
   readonly storage: LtijsStorage;
 }
 
@@ -85,6 +87,8 @@ export function createLtiProvider(
     publicUrl: string;
     logger: Logger;
     keyring: ToolKeyring;
+    /** How the tool reaches the platform (its configuration, key set and services). */
+    outgoingFetch: OutgoingFetch;
     onLaunched: (launch: RecordedLaunch, req: Request, res: Response) => void;
   },
 ): LtiProvider {
@@ -96,7 +100,7 @@ export function createLtiProvider(
     keyring: options.keyring,
   });
 
-  const platformKeys = createPlatformKeys();
+  const platformKeys = createPlatformKeys(options.outgoingFetch);
   const provider = new ltijs.Provider.constructor();
   provider.setup(
     createHmac('sha256', options.secret).update('microcred:ltijs').digest('base64url'),
@@ -202,6 +206,7 @@ export function createLtiProvider(
       publicUrl: options.publicUrl,
       logger,
       storage,
+      outgoingFetch: options.outgoingFetch,
       onRegistrationStarted: options.onRegistrationStarted,
       onRegistered: options.onRegistered,
       renderError,
@@ -264,7 +269,15 @@ export function createLtiProvider(
     },
   );
   router.use(provider.app);
-  return { router, ltijs: provider, storage };
+  return {
+    router,
+    services: createPlatformServices({
+      db,
+      keyring: options.keyring,
+      outgoingFetch: options.outgoingFetch,
+    }),
+    storage,
+  };
 }
 
 /** The Origin header of a request when it names an http(s) origin (not "null"). */

@@ -2,6 +2,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
 import { LtiRegistrationInvitationError, MicrocredError } from '../errors.js';
+import type { OutgoingFetch } from '../outgoing/outgoing-requests.js';
 import {
   beginDynamicRegistration,
   completeDynamicRegistration,
@@ -45,6 +46,7 @@ export function createRegistrationRouter(
     publicUrl: string;
     logger: Logger;
     storage: LtijsStorage;
+    outgoingFetch: OutgoingFetch;
   },
 ): Router {
   const { db, publicUrl, logger, storage, renderError, allowAnyFrameAncestor } = options;
@@ -104,7 +106,12 @@ export function createRegistrationRouter(
           );
         }
         allowAnyFrameAncestor(res);
-        const platform = await completeDynamicRegistration({ db, publicUrl, pending });
+        const platform = await completeDynamicRegistration({
+          db,
+          publicUrl,
+          pending,
+          outgoingFetch: options.outgoingFetch,
+        });
         logger.info('lti', 'platform registered dynamically', {
           platform: platform.issuer,
           invitation: pending.invitationId,

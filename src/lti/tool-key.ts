@@ -6,7 +6,7 @@ import { signingKeys } from '../db/schema.js';
 
 export interface ToolKey {
   readonly kid: string;
-  /** PKCS#8 PEM, what ltijs signs client assertions and we sign deep linking responses with. */
+  /** PKCS#8 PEM: signs client assertions (platform-services.ts) and deep linking responses. */
   readonly privateKeyPem: string;
   readonly publicKeyPem: string;
   readonly publicJwk: Record<string, unknown>;

@@ -1,5 +1,4 @@
 import express, { type Request, type Response, type Router } from 'express';
-import type ltijs from 'ltijs';
 import {
   courseProgress,
   type AchievementState,
@@ -8,6 +7,7 @@ import {
 } from '../awards/course-progress.js';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
+import type { PlatformServices } from '../lti/platform-services.js';
 import { loadCourseRoster, NrpsNotGrantedError } from '../lti/nrps/course-roster.js';
 import { NrpsPlatformError } from '../lti/nrps/fetch-roster.js';
 import { courseRoleFromLtiRoles } from '../lti/roles.js';
@@ -35,7 +35,7 @@ export interface ProgressQuery {
 export function createProgressPages(deps: {
   db: Db;
   render: RenderView;
-  ltijs: typeof ltijs.Provider;
+  platformServices: PlatformServices;
   logger: Logger;
 }): Router {
   const { db, render, logger } = deps;
@@ -44,7 +44,7 @@ export function createProgressPages(deps: {
 
   const load = async (req: Request, res: Response) => {
     const { courseId } = sessionOf(res);
-    const roster = await loadCourseRoster({ db, provider: deps.ltijs }, courseId).catch(
+    const roster = await loadCourseRoster({ db, services: deps.platformServices }, courseId).catch(
       (error: unknown) => {
         if (error instanceof NrpsNotGrantedError || error instanceof NrpsPlatformError) {
           logger.info('lti', 'progress page without the LMS roster', { courseId, error });

@@ -1,8 +1,8 @@
 import express, { type Router } from 'express';
-import type ltijs from 'ltijs';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
 import { BadRequestError } from '../errors.js';
+import type { PlatformServices } from '../lti/platform-services.js';
 import { loadCourseRoster, type CourseRoster } from '../lti/nrps/course-roster.js';
 import { courseRoleFromLtiRoles } from '../lti/roles.js';
 import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
@@ -15,16 +15,20 @@ import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
  */
 export function createRosterRouter(deps: {
   db: Db;
-  ltijs: typeof ltijs.Provider;
+  platformServices: PlatformServices;
   logger: Logger;
 }): Router {
   const { db, logger } = deps;
   const router = express.Router();
 
   router.get('/api/roster', requireSession(db), requireTeacher, async (req, res) => {
-    const roster = await loadCourseRoster({ db, provider: deps.ltijs }, sessionOf(res).courseId, {
-      refresh: readRefresh(req.query.refresh),
-    });
+    const roster = await loadCourseRoster(
+      { db, services: deps.platformServices },
+      sessionOf(res).courseId,
+      {
+        refresh: readRefresh(req.query.refresh),
+      },
+    );
     if (roster.isFresh) {
       logger.info('lti', 'roster fetched', {
         courseId: roster.courseId,

@@ -1,11 +1,17 @@
 import type { RequestHandler, Response } from 'express';
 
+/** One year, as HSTS preload lists ask (RFC 6797 section 6.1.1). */
+const HSTS = 'max-age=31536000; includeSubDomains';
+
 /**
  * Headers for every response. Pages may only be framed by the tool itself and the registered
- * LMSs (`frameAncestors`), never by anyone else (clickjacking).
+ * LMSs (`frameAncestors`), never by anyone else (clickjacking). A tool served over HTTPS tells
+ * browsers never to reach it over plain HTTP (HSTS, RFC 6797).
  */
-export function securityHeaders(frameAncestors: () => string): RequestHandler {
+export function securityHeaders(frameAncestors: () => string, publicUrl: string): RequestHandler {
+  const isHttps = new URL(publicUrl).protocol === 'https:';
   return (_req, res, next) => {
+    if (isHttps) res.set('Strict-Transport-Security', HSTS);
     res.set({
       'Content-Security-Policy': [
         "default-src 'self'",

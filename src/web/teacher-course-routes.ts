@@ -1,5 +1,5 @@
 import express, { type RequestHandler, type Router } from 'express';
-import type ltijs from 'ltijs';
+import type { PlatformServices } from '../lti/platform-services.js';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
 import { createActivityPages } from './activity-pages.js';
@@ -16,7 +16,7 @@ export function createTeacherCourseRouter(deps: {
   publicUrl: string;
   render: RenderView;
   requireCsrfToken: RequestHandler;
-  ltijs: typeof ltijs.Provider;
+  platformServices: PlatformServices;
   logger: Logger;
   kickOutbox: () => void;
 }): Router {

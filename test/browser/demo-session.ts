@@ -6,6 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { createLogger } from '../../src/config/logger.js';
+import { DEMO_ALLOW_PRIVATE } from '../../src/config/demo-settings.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { DEMO_ACTIVITIES, type DemoActivity } from '../../src/demo/demo-course.js';
 import { startDemo, type RunningDemo } from '../../src/demo/demo-server.js';
@@ -37,6 +38,7 @@ export async function startDemoInBrowser(): Promise<DemoInBrowser> {
     MICROCRED_PUBLIC_URL: toolUrl,
     DATABASE_URL: storage.databaseUrl,
     MICROCRED_DATA_DIR: storage.dataDir,
+    MICROCRED_OUTGOING_ALLOW_PRIVATE: DEMO_ALLOW_PRIVATE,
   });
   const [demo, browser] = await Promise.all([
     startDemo({ settings, logger: createLogger('error', () => {}) }),

@@ -6,13 +6,64 @@ describe('loadSettings', () => {
   it('runs on defaults: port 3000, PGlite under ./data, a localhost public URL', () => {
     expect(loadSettings({}, '/srv/tool')).toEqual({
       port: 3000,
+      host: undefined,
       publicUrl: 'http://localhost:3000',
       databaseUrl: undefined,
       dataDir: path.resolve('/srv/tool', 'data'),
       secret: undefined,
       logLevel: 'info',
       adminToken: undefined,
+      outgoingAllowPrivate: { hosts: [], networks: [] },
     });
+  });
+
+  it('listens on the HOST address when given: an IP address or a host name', () => {
+    expect(loadSettings({ HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
+    expect(loadSettings({ HOST: '::' }).host).toBe('::');
+    expect(loadSettings({ HOST: 'localhost' }).host).toBe('localhost');
+    expect(loadSettings({ HOST: ' ' }).host).toBeUndefined();
+  });
+
+  it.each(['http://127.0.0.1', '127.0.0.1:3000', 'bad_host', '-x.example'])(
+    'refuses HOST=%s',
+    (host) => {
+      expect(() => loadSettings({ HOST: host })).toThrow(
+        /HOST must be an IP address or a host name/,
+      );
+    },
+  );
+
+  it('reads the private addresses outgoing requests may reach: host names, addresses and CIDR ranges', () => {
+    expect(
+      loadSettings({
+        MICROCRED_OUTGOING_ALLOW_PRIVATE:
+          ' Moodle.Internal , 127.0.0.0/8,[::1], 10.1.2.3,fd00::/8 ',
+      }).outgoingAllowPrivate,
+    ).toEqual({
+      hosts: ['moodle.internal'],
+      networks: [
+        { address: '127.0.0.0', prefixLength: 8, family: 'ipv4' },
+        { address: '::1', prefixLength: 128, family: 'ipv6' },
+        { address: '10.1.2.3', prefixLength: 32, family: 'ipv4' },
+        { address: 'fd00::', prefixLength: 8, family: 'ipv6' },
+      ],
+    });
+  });
+
+  it('names every entry of the private allow list it cannot read', () => {
+    try {
+      loadSettings({
+        MICROCRED_OUTGOING_ALLOW_PRIVATE:
+          '127.1,10.0.0.0/33,::1/129,http://lms,10.0.0.0/8/8,good.example',
+      });
+      expect.unreachable();
+    } catch (error) {
+      const { problems } = error as SettingsError;
+      expect(problems).toHaveLength(5);
+      for (const entry of ['127.1', '10.0.0.0/33', '::1/129', 'http://lms', '10.0.0.0/8/8']) {
+        expect(problems.some((problem) => problem.includes(`"${entry}"`))).toBe(true);
+      }
+    }
   });
 
   it('follows PORT in the default public URL and drops a trailing slash from a given one', () => {
@@ -31,12 +82,14 @@ describe('loadSettings', () => {
         MICROCRED_LOG_LEVEL: 'loud',
         MICROCRED_PUBLIC_URL: 'ftp://tool',
         MICROCRED_ADMIN_TOKEN: 'short',
+        HOST: 'a host',
+        MICROCRED_OUTGOING_ALLOW_PRIVATE: '10.0.0.0/99',
       });
     expect(load).toThrow(SettingsError);
     try {
       load();
     } catch (error) {
-      expect((error as SettingsError).problems).toHaveLength(6);
+      expect((error as SettingsError).problems).toHaveLength(8);
     }
   });
 

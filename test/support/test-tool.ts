@@ -20,7 +20,8 @@ export interface TestTool {
  * Starts the real tool over HTTP on 127.0.0.1, on fresh storage (PostgreSQL when DATABASE_URL
  * is set, else PGlite), with a quiet logger and a fast outbox poll. Given the `storage` of
  * another tool (PostgreSQL only), it starts a second process-like instance on the same
- * database, and `close()` leaves the data to that tool.
+ * database, and `close()` leaves the data to that tool. It may fetch
+ * from 127.0.0.1, where the test LMS and test LRSs run (`env` can take that back).
  */
 export async function startTestTool(
   options: { logger?: Logger; env?: Record<string, string>; storage?: TestStorage } = {},
@@ -33,6 +34,7 @@ export async function startTestTool(
     DATABASE_URL: storage.databaseUrl,
     MICROCRED_DATA_DIR: storage.dataDir,
     MICROCRED_LOG_LEVEL: 'error',
+    MICROCRED_OUTGOING_ALLOW_PRIVATE: '127.0.0.1',
     ...options.env,
   });
   const logger = options.logger ?? createLogger('error', () => {});

@@ -303,6 +303,36 @@ describe('GET /api/roster: the course roster for teachers (LTI NRPS 2.0)', () =>
       }
     });
 
+    it('answers 502 NRPS_PLATFORM_ERROR, the same as for an LMS that does not answer, for a membership service at an address that is not allowed', async () => {
+      // 127.0.0.2 is loopback, but the test tool may fetch from 127.0.0.1 only.
+      const membershipService = await serve((_req, res) => {
+        res.setHeader('content-type', MEDIA_TYPES.membershipContainer);
+        res.end(JSON.stringify({ members: [{ user_id: 'someone', roles: [LTI_ROLES.learner] }] }));
+      }, '127.0.0.2');
+      const closedPort = (await serve(() => {})).closeNow();
+      try {
+        const refused = await rosterServedBy('not-allowed', `${membershipService.url}/memberships`);
+        const unanswered = await rosterServedBy(
+          'not-answering',
+          `http://127.0.0.1:${await closedPort}/memberships`,
+        );
+
+        expect(refused.status).toBe(502);
+        type Answer = { error: { code: string; message: string } };
+        const { error } = (await refused.json()) as Answer;
+        const { error: unansweredError } = (await unanswered.json()) as Answer;
+        expect([unansweredError.code, unansweredError.message]).toEqual([
+          error.code,
+          error.message,
+        ]);
+        expect(error.code).toBe('NRPS_PLATFORM_ERROR');
+        expect(error.message).not.toContain('127.0.0.2');
+        expect(membershipService.requests).toEqual([]);
+      } finally {
+        await membershipService.close();
+      }
+    });
+
     it('refuses a refresh value other than 1 or 0 with 400 BAD_REQUEST', async () => {
       const teacher = await courseWithTeacher('bad-refresh');
 
@@ -314,20 +344,29 @@ describe('GET /api/roster: the course roster for teachers (LTI NRPS 2.0)', () =>
   });
 });
 
-/** A bare HTTP server on 127.0.0.1 that records the URLs it was asked for. */
+/** A bare HTTP server on `host` (127.0.0.1) that records the URLs it was asked for. */
 async function serve(
   handler: Parameters<typeof createServer>[1] & {},
-): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
+  host = '127.0.0.1',
+): Promise<{
+  url: string;
+  requests: string[];
+  close(): Promise<void>;
+  /** Closes the server and resolves with the port it listened on, where nothing listens now. */
+  closeNow(): Promise<number>;
+}> {
   const requests: string[] = [];
   const server: Server = createServer((req, res) => {
     requests.push(req.url ?? '');
     handler(req, res);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
+  const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close,
+    closeNow: () => close().then(() => port),
   };
 }

@@ -2,10 +2,12 @@ import type { webcrypto } from 'node:crypto';
 import { KeyObject } from 'node:crypto';
 import {
   createRemoteJWKSet,
+  customFetch,
   errors,
   type JWTVerifyGetKey,
   type ProtectedHeaderParameters,
 } from 'jose';
+import type { OutgoingFetch } from '../../outgoing/outgoing-requests.js';
 import { LaunchRefusal } from './launch-request.js';
 
 /** How long a platform's key set is used before it is fetched again. */
@@ -25,8 +27,9 @@ export interface PlatformKeys {
  * keys at a JWKS URL). ltijs fetches the key set at every launch; a tool in many courses would
  * ask the LMS for the same keys thousands of times a day. An unknown `kid` fetches the set
  * again (a rotated key), at most once per cooldown, so forged kids cannot make us hammer the LMS.
+ * Key sets are fetched through `outgoingFetch`, with its address checks and limits.
  */
-export function createPlatformKeys(): PlatformKeys {
+export function createPlatformKeys(outgoingFetch: OutgoingFetch): PlatformKeys {
   const keySets = new Map<string, JWTVerifyGetKey>();
   const nodeKeys = new WeakMap<object, KeyObject>();
 
@@ -38,6 +41,8 @@ export function createPlatformKeys(): PlatformKeys {
         cacheMaxAge: KEY_SET_MAX_AGE_MS,
         cooldownDuration: REFETCH_COOLDOWN_MS,
         timeoutDuration: FETCH_TIMEOUT_MS,
+        [customFetch]: (url, init) =>
+          outgoingFetch(url, { ...init, timeoutMs: FETCH_TIMEOUT_MS }) as Promise<Response>,
       });
       keySets.set(jwksUrl, keySet);
     }

@@ -1,8 +1,8 @@
 import { asc, eq } from 'drizzle-orm';
-import type ltijs from 'ltijs';
 import type { Db } from '../../db/database.js';
 import { courses, platforms, rosterMembers } from '../../db/schema.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
+import type { PlatformServices } from '../platform-services.js';
 import { fetchRoster, type RosterMember } from './fetch-roster.js';
 
 /** How long a fetched roster is served from the cache before it is fetched again. */
@@ -41,11 +41,11 @@ export interface LoadCourseRosterOptions {
  * carried the NRPS claim, and NrpsPlatformError when the platform fails or refuses.
  */
 export async function loadCourseRoster(
-  deps: { db: Db; provider: typeof ltijs.Provider },
+  deps: { db: Db; services: PlatformServices },
   courseId: string,
   options: LoadCourseRosterOptions = {},
 ): Promise<CourseRoster> {
-  const { db, provider } = deps;
+  const { db, services } = deps;
   const now = options.now ?? new Date();
 
   if (!options.refresh) {
@@ -70,7 +70,7 @@ export async function loadCourseRoster(
       'Your LMS did not grant microcred access to the course roster: its launches carry no Names and Role Provisioning Services claim. Ask your LMS administrator to enable the roster (Names and Role Provisioning) service and the sharing of names for microcred, then open microcred from the course again.',
     );
   }
-  const members = await fetchRoster(provider, {
+  const members = await fetchRoster(services, {
     platformIssuer: course.platformIssuer,
     clientId: course.clientId,
     membershipsUrl: course.membershipsUrl,

@@ -1,5 +1,9 @@
-import type ltijs from 'ltijs';
 import { MicrocredError } from '../../errors.js';
+import {
+  PlatformInactiveError,
+  PlatformTokenError,
+  type PlatformServices,
+} from '../platform-services.js';
 import { nextLink } from './next-link.js';
 
 /** The OAuth scope of Names and Role Provisioning Services 2.0 (section 3.6.2). */
@@ -21,12 +25,15 @@ export interface RosterMember {
 }
 
 export interface FetchRosterOptions {
-  /** The platform and the tool's client id on it, which ltijs gets the access token for. */
+  /** The platform and the tool's client id on it, which the access token is asked for. */
   readonly platformIssuer: string;
   readonly clientId: string;
   /** The `context_memberships_url` of the course's NRPS claim. */
   readonly membershipsUrl: string;
 }
+
+/** Roster pages can be long: a few thousand members with names and emails. */
+const MAX_PAGE_BYTES = 8 * 1024 * 1024;
 
 /** The platform refused, failed or answered something that is not a membership container. */
 export class NrpsPlatformError extends MicrocredError {
@@ -39,30 +46,27 @@ export class NrpsPlatformError extends MicrocredError {
 const MAX_PAGES = 1000;
 const PAGE_TIMEOUT_MS = 15_000;
 
-interface LtijsPlatform {
-  platformActive(): Promise<boolean>;
-  platformAccessToken(scopes: string): Promise<{ token_type: string; access_token: string }>;
-}
-
 /**
  * Fetches the whole roster of a course from the platform's membership service (NRPS 2.0):
  * every page, following `Link: rel="next"` (section 2.4.2), in the platform's order, each user
- * once (the first listing wins when the roster shifts between pages). ltijs supplies the access
- * token (LTI Security Framework 1.0 section 4.1, client credentials with a signed assertion) and
- * caches it in our storage plugin; the pages are fetched here rather than through ltijs's
+ * once (the first listing wins when the roster shifts between pages). `services` supplies the
+ * access token (LTI Security Framework 1.0 section 4.1, client credentials with a signed
+ * assertion); the pages are fetched here rather than through ltijs's
  * `NamesAndRoles.getMembers` because that one sends the bearer token to wherever a `next` link
  * points, follows links without end when asked for every page, cannot resolve relative links
- * and has no timeout. Here `next` links must stay on the origin of the membership service.
+ * and has no timeout. Here `next` links must stay on the origin of the membership service,
+ * and pages are fetched through `services.outgoingFetch` (address checks, no redirects, size
+ * limit).
  *
  * Throws NrpsPlatformError when the platform is unknown or inactive, refuses the token or a
  * page, does not answer in time, or answers something that is not a membership container.
  */
 export async function fetchRoster(
-  provider: typeof ltijs.Provider,
+  services: PlatformServices,
   options: FetchRosterOptions,
 ): Promise<RosterMember[]> {
   const origin = new URL(options.membershipsUrl).origin;
-  const authorization = await accessToken(provider, options);
+  const authorization = await accessToken(services, options);
 
   const members = new Map<string, RosterMember>();
   const visited = new Set<string>();
@@ -74,7 +78,7 @@ export async function fetchRoster(
       );
     }
     visited.add(url);
-    const response = await fetchPage(url, authorization);
+    const response = await fetchPage(services, url, authorization);
     for (const member of readMembers(await response.json().catch(() => null))) {
       if (!members.has(member.userId)) members.set(member.userId, member);
     }
@@ -89,39 +93,33 @@ export async function fetchRoster(
 }
 
 async function accessToken(
-  provider: typeof ltijs.Provider,
+  services: PlatformServices,
   options: FetchRosterOptions,
 ): Promise<string> {
-  // getPlatform reads our storage plugin, which lists only active registrations.
-  const getPlatform = (
-    provider as unknown as {
-      getPlatform(issuer: string, clientId: string): Promise<LtijsPlatform | false>;
-    }
-  ).getPlatform.bind(provider);
-  const platform = await getPlatform(options.platformIssuer, options.clientId);
-  if (!platform || !(await platform.platformActive())) {
-    throw new NrpsPlatformError(
-      'The LMS registration of this course is no longer active in microcred, so the roster cannot be read.',
-    );
-  }
   try {
-    const token = await platform.platformAccessToken(NRPS_SCOPE);
-    return `${token.token_type} ${token.access_token}`;
+    return await services.authorization(options, [NRPS_SCOPE]);
   } catch (error) {
+    if (error instanceof PlatformInactiveError) {
+      throw new NrpsPlatformError(
+        'The LMS registration of this course is no longer active in microcred, so the roster cannot be read.',
+        { cause: error },
+      );
+    }
+    if (!(error instanceof PlatformTokenError)) throw error;
     throw new NrpsPlatformError(
-      `The LMS did not issue an access token for the roster${describeHttpError(error)}. Ask your LMS administrator to allow the Names and Role Provisioning service for microcred.`,
+      `The LMS did not issue an access token for the roster${describeRefusal(error)}. Ask your LMS administrator to allow the Names and Role Provisioning service for microcred.`,
       { cause: error },
     );
   }
 }
 
-async function fetchPage(url: string, authorization: string) {
-  let response: Response;
+async function fetchPage(services: PlatformServices, url: string, authorization: string) {
+  let response;
   try {
-    response = await fetch(url, {
+    response = await services.outgoingFetch(url, {
       headers: { authorization, accept: MEMBERSHIP_CONTAINER },
-      redirect: 'error',
-      signal: AbortSignal.timeout(PAGE_TIMEOUT_MS),
+      timeoutMs: PAGE_TIMEOUT_MS,
+      maxResponseBytes: MAX_PAGE_BYTES,
     });
   } catch (error) {
     throw new NrpsPlatformError('The LMS did not answer the roster request; try again later.', {
@@ -129,7 +127,6 @@ async function fetchPage(url: string, authorization: string) {
     });
   }
   if (!response.ok) {
-    await response.body?.cancel();
     throw new NrpsPlatformError(
       `The LMS refused the roster request (HTTP ${response.status}). If it keeps refusing, ask your LMS administrator to check that microcred may read course memberships.`,
     );
@@ -170,11 +167,7 @@ function readMembers(body: unknown): RosterMember[] {
   });
 }
 
-function describeHttpError(error: unknown): string {
-  const response = (error as { response?: { statusCode?: unknown; body?: unknown } } | null)
-    ?.response;
-  if (typeof response?.statusCode !== 'number') return '';
-  const body = typeof response.body === 'string' ? response.body : '';
-  const oauthError = /"error"\s*:\s*"([a-z_]+)"/.exec(body)?.[1];
-  return ` (HTTP ${response.statusCode}${oauthError ? `: ${oauthError}` : ''})`;
+function describeRefusal(error: PlatformTokenError): string {
+  if (error.upstreamStatus === null) return '';
+  return ` (HTTP ${error.upstreamStatus}${error.oauthError ? `: ${error.oauthError}` : ''})`;
 }

@@ -1,5 +1,6 @@
 import xapiModule from '@xapi/xapi';
 import { MicrocredError } from '../../errors.js';
+import type { OutgoingFetch } from '../../outgoing/outgoing-requests.js';
 
 // The package is CommonJS whose class is also its own `default`; its types describe the ES form.
 const XAPI = xapiModule.default;
@@ -10,6 +11,8 @@ type AdapterFunction = Extract<NonNullable<XapiConfig['adapter']>, (...args: nev
 
 /** An external LRS request that takes longer than this fails (and its outbox job is retried). */
 const REQUEST_TIMEOUT_MS = 30_000;
+/** A page of statements (the LRS chooses its length) or a batch's answer. */
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 /** How much of an external LRS's error answer is kept in the error message. */
 const ANSWER_EXCERPT_CHARS = 300;
 
@@ -46,55 +49,65 @@ export interface ExternalLrsAccess {
 
 /**
  * An `@xapi/xapi` client for one external LRS, sending the connection's
- * X-Experience-API-Version. Its transport (Node's fetch) gives up after REQUEST_TIMEOUT_MS,
- * follows no redirects (they would carry the Basic credentials elsewhere), and throws
- * ExternalLrsRequestError for a network failure or any answer outside 2xx.
+ * X-Experience-API-Version. Its transport is `outgoingFetch` (address checks, no redirects:
+ * they would carry the Basic credentials elsewhere, size limit), which gives up after
+ * REQUEST_TIMEOUT_MS; it throws ExternalLrsRequestError for a failed request (with the one
+ * message outgoingFetch gives for every failure) or any answer outside 2xx.
  */
-export function createExternalLrsClient(access: ExternalLrsAccess): XapiClient {
+export function createExternalLrsClient(
+  access: ExternalLrsAccess,
+  outgoingFetch: OutgoingFetch,
+): XapiClient {
   return new XAPI({
     endpoint: access.endpoint,
     auth: XAPI.toBasicAuth(access.basicKey, access.basicSecret),
     // The library's types list the 1.0.x versions only; it sends whatever version it is given.
     version: access.xapiVersion as XapiConfig['version'],
-    adapter: fetchWithTimeout,
+    adapter: adapterOver(outgoingFetch),
   });
 }
 
-const fetchWithTimeout: AdapterFunction = async ({ url, method, data, headers = {} }) => {
-  const request = `${method} ${withoutQuery(url)}`;
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method,
-      headers,
-      body: requestBody(data, headers),
-      redirect: 'manual',
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-  } catch (error) {
-    const reason = error instanceof Error ? (causeMessage(error) ?? error.message) : String(error);
-    throw new ExternalLrsRequestError(`${request} failed: ${reason}`, null, { cause: error });
-  }
-  const text = await response.text();
-  if (!response.ok) {
-    const location = response.headers.get('location');
-    const answer = location ? `redirect to ${withoutQuery(location)}` : excerpt(text);
-    throw new ExternalLrsRequestError(
-      `${request} answered ${response.status}${answer ? `: ${answer}` : ''}`,
-      response.status,
-    );
-  }
-  return {
-    // The library trusts the answer to have the shape of the resource asked for.
-    data: parseAnswer(text) as never,
-    headers: Object.fromEntries(response.headers),
-    status: response.status,
+const adapterOver =
+  (outgoingFetch: OutgoingFetch): AdapterFunction =>
+  async ({ url, method, data, headers = {} }) => {
+    const request = `${method} ${withoutQuery(url)}`;
+    let response;
+    try {
+      response = await outgoingFetch(url, {
+        method,
+        headers,
+        body: await requestBody(data, headers),
+        timeoutMs: REQUEST_TIMEOUT_MS,
+        maxResponseBytes: MAX_ANSWER_BYTES,
+      });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new ExternalLrsRequestError(`${request} failed: ${reason}`, null, { cause: error });
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      const answer = excerpt(text);
+      throw new ExternalLrsRequestError(
+        `${request} answered ${response.status}${answer ? `: ${answer}` : ''}`,
+        response.status,
+      );
+    }
+    return {
+      // The library trusts the answer to have the shape of the resource asked for.
+      data: parseAnswer(text) as never,
+      headers: Object.fromEntries(response.headers),
+      status: response.status,
+    };
   };
-};
 
-function requestBody(data: unknown, headers: Record<string, string>): RequestInit['body'] {
+async function requestBody(
+  data: unknown,
+  headers: Record<string, string>,
+): Promise<string | Uint8Array | undefined> {
   if (data === undefined || data === null) return undefined;
-  if (data instanceof Blob || typeof data === 'string') return data;
+  // A statement with attachments comes as a multipart/mixed Blob.
+  if (data instanceof Blob) return new Uint8Array(await data.arrayBuffer());
+  if (typeof data === 'string') return data;
   return headers['Content-Type'] === 'application/json' ? JSON.stringify(data) : String(data);
 }
 
@@ -110,13 +123,6 @@ function parseAnswer(text: string): unknown {
 /** The URL without its query string, which may hold agents' identifiers. */
 function withoutQuery(url: string): string {
   return url.split('?')[0] ?? url;
-}
-
-/** Node's fetch reports "fetch failed" and keeps the reason (ECONNREFUSED ...) in `cause`. */
-function causeMessage(error: Error): string | undefined {
-  const cause = error.cause;
-  if (cause instanceof Error) return `${error.message} (${cause.message})`;
-  return undefined;
 }
 
 function excerpt(text: string): string {

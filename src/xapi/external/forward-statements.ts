@@ -1,6 +1,7 @@
 import { and, asc, inArray } from 'drizzle-orm';
 import type { Logger } from '../../config/logger.js';
 import type { Db, Executor } from '../../db/database.js';
+import type { OutgoingFetch } from '../../outgoing/outgoing-requests.js';
 import { enrolments, outbox, statements as statementsTable, users } from '../../db/schema.js';
 import type { LrsStatement } from '../statement.js';
 import { readAttachments, type AttachmentContent } from '../attachment-contents.js';
@@ -135,7 +136,7 @@ async function readLearners(
  * A removed or paused connection ends the job without sending anything.
  */
 export async function forwardStatements(
-  deps: { db: Db; secret: string; logger: Logger },
+  deps: { db: Db; secret: string; logger: Logger; outgoingFetch: OutgoingFetch },
   payload: ForwardJobPayload,
 ): Promise<void> {
   const { db, logger } = deps;
@@ -149,7 +150,10 @@ export async function forwardStatements(
   }
   const statements = await readStatements(db, payload.statementIds);
   const requests = await planRequests(db, statements, connection.xapiVersion);
-  const client = createExternalLrsClient(externalLrsAccess(connection, deps.secret));
+  const client = createExternalLrsClient(
+    externalLrsAccess(connection, deps.secret),
+    deps.outgoingFetch,
+  );
   const refusals: Refusal[] = [];
   try {
     for (const request of requests) refusals.push(...(await send(client, request, logger)));

@@ -1,6 +1,7 @@
 import { and, eq, inArray, notExists, sql } from 'drizzle-orm';
 import type { Logger } from '../../config/logger.js';
 import type { Db, Executor } from '../../db/database.js';
+import type { OutgoingFetch } from '../../outgoing/outgoing-requests.js';
 import { externalLrsConnections, outbox } from '../../db/schema.js';
 import { XapiStatementConflictError, XapiStatementInvalidError } from '../../errors.js';
 import { createActorResolver } from '../resolve-actor.js';
@@ -143,6 +144,7 @@ export async function pullStatements(
     secret: string;
     publicUrl: string;
     logger: Logger;
+    outgoingFetch: OutgoingFetch;
     onStatementsStored: OnStatementsStored;
     onWorkQueued: () => void;
   },
@@ -156,7 +158,10 @@ export async function pullStatements(
     });
     return;
   }
-  const client = createExternalLrsClient(externalLrsAccess(connection, deps.secret));
+  const client = createExternalLrsClient(
+    externalLrsAccess(connection, deps.secret),
+    deps.outgoingFetch,
+  );
   const startedAtMs = Date.now();
   let cursor: PullCursor = { since: connection.pullSince, more: connection.pullMore };
   let storedCount = 0;

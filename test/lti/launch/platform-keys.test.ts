@@ -2,7 +2,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../../../src/config/logger.js';
 import { createPlatformKeys } from '../../../src/lti/launch/platform-keys.js';
+import { createOutgoingRequests } from '../../../src/outgoing/outgoing-requests.js';
+
+const loopback = createOutgoingRequests({
+  allowPrivate: {
+    hosts: [],
+    networks: [{ address: '127.0.0.1', prefixLength: 32, family: 'ipv4' }],
+  },
+  logger: createLogger('error', () => {}),
+});
 
 describe("platform keys: an LMS's key set, fetched once and kept", () => {
   let server: Server;
@@ -26,14 +36,17 @@ describe("platform keys: an LMS's key set, fetched once and kept", () => {
     jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`;
     await publishKey('key-1');
   });
-  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  afterAll(async () => {
+    await loopback.close();
+    await new Promise((resolve) => server.close(resolve));
+  });
   afterEach(() => {
     vi.useRealTimers();
     answerStatus = 200;
   });
 
   it('finds the signing key by kid, fetching the key set once for many launches', async () => {
-    const keys = createPlatformKeys();
+    const keys = createPlatformKeys(loopback.fetch);
     const before = fetches;
     const found = await Promise.all(
       Array.from({ length: 20 }, () => keys.signingKeyFor(jwksUrl, { alg: 'RS256', kid: 'key-1' })),
@@ -44,7 +57,7 @@ describe("platform keys: an LMS's key set, fetched once and kept", () => {
   });
 
   it('refuses a kid the LMS does not publish, without asking the LMS again right away', async () => {
-    const keys = createPlatformKeys();
+    const keys = createPlatformKeys(loopback.fetch);
     await keys.signingKeyFor(jwksUrl, { alg: 'RS256', kid: 'key-1' });
     const before = fetches;
     await expect(
@@ -54,7 +67,7 @@ describe("platform keys: an LMS's key set, fetched once and kept", () => {
   });
 
   it('finds a key the LMS rotated in, once the refetch cooldown has passed', async () => {
-    const keys = createPlatformKeys();
+    const keys = createPlatformKeys(loopback.fetch);
     await keys.signingKeyFor(jwksUrl, { alg: 'RS256', kid: 'key-1' });
     await publishKey('key-2');
     vi.useFakeTimers({ toFake: ['Date'] });
@@ -64,7 +77,7 @@ describe("platform keys: an LMS's key set, fetched once and kept", () => {
   });
 
   it('refuses algorithms other than RS256 and tokens naming no key, before fetching', async () => {
-    const keys = createPlatformKeys();
+    const keys = createPlatformKeys(loopback.fetch);
     const before = fetches;
     await expect(keys.signingKeyFor(jwksUrl, { alg: 'HS256', kid: 'key-1' })).rejects.toMatchObject(
       { code: 'LTI_ALG_NOT_RS256' },
@@ -81,7 +94,28 @@ describe("platform keys: an LMS's key set, fetched once and kept", () => {
   it('answers 502 when the key set cannot be fetched', async () => {
     answerStatus = 503;
     await expect(
-      createPlatformKeys().signingKeyFor(jwksUrl, { alg: 'RS256', kid: 'key-1' }),
+      createPlatformKeys(loopback.fetch).signingKeyFor(jwksUrl, { alg: 'RS256', kid: 'key-1' }),
     ).rejects.toMatchObject({ code: 'LTI_KEYSET_UNAVAILABLE', status: 502 });
+  });
+
+  it('refuses to fetch a key set at an address that is not allowed, with the same 502 and the reason in the debug log', async () => {
+    const log: string[] = [];
+    const nothingAllowed = createOutgoingRequests({
+      allowPrivate: { hosts: [], networks: [] },
+      logger: createLogger('debug', (line) => log.push(line)),
+    });
+    const before = fetches;
+    try {
+      await expect(
+        createPlatformKeys(nothingAllowed.fetch).signingKeyFor(jwksUrl, {
+          alg: 'RS256',
+          kid: 'key-1',
+        }),
+      ).rejects.toMatchObject({ code: 'LTI_KEYSET_UNAVAILABLE', status: 502 });
+    } finally {
+      await nothingAllowed.close();
+    }
+    expect(fetches).toBe(before);
+    expect(log.join('')).toContain('address 127.0.0.1 is not public and not allowed');
   });
 });

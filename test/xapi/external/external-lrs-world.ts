@@ -38,15 +38,21 @@ export interface ExternalLrs {
 }
 
 /**
- * Starts an external LRS on `port` (a free one by default). With `refusedVerb`, it answers 400
+ * Starts an external LRS on `host` (127.0.0.1 by default) and `port` (a free one by default). With `refusedVerb`, it answers 400
  * to any POST of statements holding that verb, as a stricter LRS would. With `isDown`, its
  * database and credential exist but it listens only once `bringUp()` is called.
  */
 export async function startExternalLrs({
+  host = '127.0.0.1',
   port = 0,
   refusedVerb,
   isDown = false,
-}: { port?: number; refusedVerb?: string; isDown?: boolean } = {}): Promise<ExternalLrs> {
+}: {
+  host?: string;
+  port?: number;
+  refusedVerb?: string;
+  isDown?: boolean;
+} = {}): Promise<ExternalLrs> {
   const database = await createTestDatabase();
   const { key, secret } = await createXapiCredential({ db: database.db, name: 'external' });
   const app = express();
@@ -75,11 +81,11 @@ export async function startExternalLrs({
   let server: Server | undefined;
   const bringUp = async () => {
     server = await new Promise<Server>((resolve) => {
-      const listening = app.listen(port, '127.0.0.1', () => resolve(listening));
+      const listening = app.listen(port, host, () => resolve(listening));
     });
   };
   if (!isDown) await bringUp();
-  const baseUrl = `http://127.0.0.1:${server ? (server.address() as AddressInfo).port : port}/xapi`;
+  const baseUrl = `http://${host}:${server ? (server.address() as AddressInfo).port : port}/xapi`;
   const authorization = basicAuthorization(key, secret);
   return {
     db: database.db,
