@@ -41,6 +41,7 @@ export type PageValue =
     };
 export type Present<T> = T | null | undefined | false | '';
 export type IssuedMicroCredential = Partial<MicroCredentialObject>;
+export type IssuedAchievement = OpenBadgeCredential['credentialSubject']['achievement'];
 
 /** The ELM lists an element's value can be a concept of (elm/eu-vocabularies.ts). */
 export type ElmList = 'eqf' | 'assessment' | 'learning-assessment' | 'isced-f' | 'supervision';
@@ -48,8 +49,6 @@ export type ElmNodeKind = 'qualification' | 'assessmentSpecification' | 'assessm
 
 /** What an element's ELM mapping may write; elm/build-elm-credential.ts implements it. */
 export interface ElmTarget {
-  /** The achievement as the Open Badges credential was issued. */
-  readonly issued: OpenBadgeCredential['credentialSubject']['achievement'];
   /** The id of a node of the document (`urn:epass:<kind>:<award id>[:<part>]`). */
   id(kind: string, ...parts: (string | number)[]): string;
   /** A text in the achievement's own language. */
@@ -102,6 +101,8 @@ export interface EuElement<V> {
   /** Its alignments with the EU vocabularies in the credential's achievement. */
   readonly alignments?: (value: V) => Alignment[];
   readonly elm?: (value: V, to: ElmTarget) => void;
+  /** The value the ELM export writes, when not the stored one: what the credential was issued with. */
+  readonly elmValue?: (stored: V | undefined, issued: IssuedAchievement) => V | undefined;
   readonly form?: {
     readonly controls: readonly FormControl[];
     /** The stored value as the controls' texts. */

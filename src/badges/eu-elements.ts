@@ -39,6 +39,7 @@ export type {
   ElmList,
   ElmNodeKind,
   ElmTarget,
+  IssuedAchievement,
   ExtensionTermType,
   FormControl,
   FormOption,
@@ -163,16 +164,13 @@ export const EU_ELEMENTS: readonly AnyEuElement[] = [
       },
     ],
     // As the Open Badges credential was issued: a self-study badge carries no credits.
-    elm: (_ects, to) => {
-      const credits = to.issued.creditsAvailable;
-      if (credits !== undefined) {
-        to.set(
-          'qualification',
-          'creditPoint',
-          to.creditPoint(to.id('creditPoint', 'available'), credits),
-        );
-      }
-    },
+    elmValue: (_ects, issued) => issued.creditsAvailable,
+    elm: (credits, to) =>
+      to.set(
+        'qualification',
+        'creditPoint',
+        to.creditPoint(to.id('creditPoint', 'available'), credits),
+      ),
     form: {
       controls: [{ name: 'ects', kind: 'input', inputmode: 'decimal', hint: 'ects' }],
       show: (ects) => ({ ects: numberText(ects) }),
@@ -333,11 +331,13 @@ export const EU_ELEMENTS: readonly AnyEuElement[] = [
       ];
     },
     // The level the credential was issued with (derived from the platform when unset).
-    elm: (level, to) => {
-      const issued = to.issued.microCredential?.supervisionAndIdentityVerification;
-      const chosen = issued !== undefined && issued in SUPERVISION_LEVELS ? issued : level;
-      to.set('assessment', 'idVerification', to.concept('supervision', chosen));
+    elmValue: (stored, issued) => {
+      const level = issued.microCredential?.supervisionAndIdentityVerification;
+      return level !== undefined && level in SUPERVISION_LEVELS
+        ? (level as SupervisionLevel)
+        : stored;
     },
+    elm: (level, to) => to.set('assessment', 'idVerification', to.concept('supervision', level)),
     form: {
       controls: [
         {
