@@ -85,6 +85,8 @@ export interface FormControl {
   readonly inputmode?: 'decimal';
   readonly type?: 'url';
   readonly options?: readonly FormOption[];
+  /** A posted value outside its options reads as none. */
+  readonly isClosed?: true;
   /** Its value is one or more URLs (an invalid one is named as such). */
   readonly isUrl?: true;
 }

@@ -419,6 +419,7 @@ export const EU_ELEMENTS: readonly AnyEuElement[] = [
         {
           name: 'stackable',
           kind: 'select',
+          isClosed: true,
           options: [
             { value: 'yes', label: { key: 'stackable.yes' } },
             { value: 'no', label: { key: 'stackable.no' } },
