@@ -280,3 +280,7 @@ export function valueOf(
   const value = kept?.[row.field];
   return value === null ? undefined : value;
 }
+
+export function dropUndefined<T extends Record<string, unknown>>(object: T): T {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  dropUndefined,
   element,
   lines,
   nonEmpty,
@@ -28,12 +29,14 @@ import {
   type Stackability,
   PARTICIPATION_FORMS,
   SUPERVISION_LEVELS,
+  supervisionOptionValue,
   text,
   type SupervisionLevel,
 } from './eu-value-types.js';
 
 export * from './eu-value-types.js';
 export { numberOrText, valueOf } from './eu-element-kinds.js';
+export { FORM_SECTIONS, PAGE_ROWS } from './eu-element-layout.js';
 export type {
   AnyEuElement,
   ElmList,
@@ -59,10 +62,6 @@ export type {
  */
 
 const supervisionLevels = Object.keys(SUPERVISION_LEVELS) as SupervisionLevel[];
-/** The value of a supervision choice: the EU URI where there is one, else our term. */
-export function supervisionOptionValue(level: SupervisionLevel): string {
-  return SUPERVISION_LEVELS[level].uri ?? level;
-}
 
 /**
  * The rows, in the order of the credential's `microCredential` object (single values, then
@@ -511,53 +510,6 @@ export const EU_ELEMENTS: readonly AnyEuElement[] = [
   }),
 ];
 
-/**
- * The Annex I elements the public page shows from the table, in the Annex's order, after the
- * learner, title, issuer country, awarding body and date of issuing.
- */
-export const PAGE_ROWS: readonly { readonly id: string; readonly isMandatory: boolean }[] = [
-  { id: 'learningOutcomes', isMandatory: true },
-  { id: 'workload', isMandatory: true },
-  { id: 'level', isMandatory: true },
-  { id: 'assessment', isMandatory: true },
-  { id: 'participation', isMandatory: true },
-  { id: 'qualityAssurance', isMandatory: true },
-  { id: 'prerequisites', isMandatory: false },
-  { id: 'supervision', isMandatory: false },
-  { id: 'grade', isMandatory: false },
-  { id: 'stackability', isMandatory: false },
-  { id: 'fieldOfStudy', isMandatory: false },
-  { id: 'furtherInformation', isMandatory: false },
-];
-
-/**
- * The EU sections of the teacher's form (`sections.<id>`) and the controls in each, by name;
- * `outcomes` is the form's own block of learning outcome rows.
- */
-export const FORM_SECTIONS: readonly {
-  readonly id: string;
-  readonly controls: readonly string[];
-}[] = [
-  { id: 'level', controls: ['ects', 'workloadHours', 'eqfLevel'] },
-  { id: 'outcomes', controls: [] },
-  {
-    id: 'assessment',
-    controls: [
-      'assessmentType',
-      'assessmentDescription',
-      'gradingScheme',
-      'participationForm',
-      'supervision',
-    ],
-  },
-  { id: 'quality', controls: ['qualityAssurance', 'qualityAssuranceUrl'] },
-  {
-    id: 'stacking',
-    controls: ['prerequisites', 'stackable', 'stackabilityDescription', 'stacksInto'],
-  },
-  { id: 'further', controls: ['fieldOfStudy', 'furtherInformation', 'furtherInformationUrl'] },
-];
-
 /** The `eu` part of an achievement; every field is optional for a plain badge. */
 export const microCredentialElementsSchema = z.strictObject({
   ...(Object.fromEntries(
@@ -615,8 +567,4 @@ export function missingMandatoryElements(achievement: {
   if (!eu.participationForm) missing.push('form of participation');
   if (!eu.qualityAssurance) missing.push('type of quality assurance');
   return missing;
-}
-
-function dropUndefined<T extends Record<string, unknown>>(object: T): T {
-  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
 }

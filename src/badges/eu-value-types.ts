@@ -52,6 +52,11 @@ export const SUPERVISION_LEVELS = {
 } as const satisfies Record<string, { label: string; uri: string | null }>;
 export type SupervisionLevel = keyof typeof SUPERVISION_LEVELS;
 
+/** The value of a supervision choice: the EU URI where there is one, else our term. */
+export function supervisionOptionValue(level: SupervisionLevel): string {
+  return SUPERVISION_LEVELS[level].uri ?? level;
+}
+
 export const ECTS_FRAMEWORK_URI = 'http://data.europa.eu/snb/education-credit/6fcec5c5af';
 export const EQF_URI_PREFIX = 'http://data.europa.eu/snb/eqf/';
 export const ESCO_SKILL_PREFIX = 'http://data.europa.eu/esco/skill/';
