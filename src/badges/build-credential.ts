@@ -4,14 +4,7 @@ import {
   OB_V3P0_EXTENSIONS_CONTEXT_URL,
   VC_V2_CONTEXT_URL,
 } from './context-urls.js';
-import {
-  ASSESSMENT_TYPES,
-  ECTS_FRAMEWORK_URI,
-  EQF_URI_PREFIX,
-  PARTICIPATION_FORMS,
-  SUPERVISION_LEVELS,
-  type SupervisionLevel,
-} from './eu-elements.js';
+import { EU_ELEMENTS, valueOf, type MicroCredentialElements } from './eu-elements.js';
 import type {
   Achievement,
   AchievementSubject,
@@ -95,21 +88,7 @@ export type CredentialInput = {
 };
 
 /** The EU micro-credential elements, resolved to one language. */
-export type MicroCredentialInput = {
-  learningOutcomes: readonly { text: string; escoSkills: readonly string[] }[];
-  workloadHours?: number;
-  assessmentType?: string;
-  assessmentDescription?: string;
-  participationForm?: string;
-  qualityAssurance?: string;
-  qualityAssuranceUrl?: string;
-  prerequisites?: string;
-  supervision?: SupervisionLevel;
-  gradingScheme?: string;
-  stackability?: { isStackable: boolean; description?: string; stacksInto: readonly string[] };
-  furtherInformation?: string;
-  furtherInformationUrl?: string;
-};
+export type MicroCredentialInput = Omit<MicroCredentialElements, 'translations' | 'fieldOfStudy'>;
 
 const CONTEXTS = [VC_V2_CONTEXT_URL, OB_V3P0_CONTEXT_URL, OB_V3P0_EXTENSIONS_CONTEXT_URL];
 const SCORE_FRAGMENT = 'score';
@@ -203,22 +182,13 @@ function buildAchievement(input: CredentialInput): Achievement {
   if (image) achievement.image = { id: image, type: 'Image' };
   if (language) achievement.inLanguage = language;
   if (fieldOfStudy) achievement.fieldOfStudy = fieldOfStudy;
-  const alignment: Alignment[] = [];
-  if (eqfLevel !== null) alignment.push(eqfAlignment(eqfLevel));
-  if (ects !== null && microCredential) {
-    alignment.push({
-      type: ['Alignment'],
-      targetName: `${ects} ECTS credits`,
-      targetUrl: ECTS_FRAMEWORK_URI,
-      targetFramework: 'European Credit Transfer and Accumulation System',
-      targetCode: String(ects),
-    });
-  }
-  if (microCredential) alignment.push(...euAlignments(microCredential));
+  const elements = microCredential ? elementValues(input, microCredential) : [];
+  const alignment = [
+    ...(eqfLevel !== null ? [eqfAlignment(eqfLevel)] : []),
+    ...euAlignments(elements),
+  ];
   if (alignment.length > 0) achievement.alignment = alignment;
-  if (microCredential) {
-    achievement.microCredential = buildMicroCredential(input, microCredential);
-  }
+  if (microCredential) achievement.microCredential = buildMicroCredential(elements);
   if (input.scoreScaled !== null) {
     achievement.resultDescription = [
       {
@@ -234,92 +204,41 @@ function buildAchievement(input: CredentialInput): Achievement {
   return achievement;
 }
 
-/** Assessment type, participation form and ESCO skills as alignments to the EU vocabularies. */
-function euAlignments(elements: MicroCredentialInput): Alignment[] {
-  const alignments: Alignment[] = [];
-  if (elements.assessmentType) {
-    alignments.push({
-      type: ['Alignment'],
-      targetName: `Assessment: ${ASSESSMENT_TYPES[elements.assessmentType] ?? 'other'}`,
-      targetUrl: elements.assessmentType,
-      targetFramework: 'Europass learning assessment types',
-    });
-  }
-  if (elements.participationForm) {
-    alignments.push({
-      type: ['Alignment'],
-      targetName: `Form of participation: ${PARTICIPATION_FORMS[elements.participationForm] ?? 'other'}`,
-      targetUrl: elements.participationForm,
-      targetFramework: 'Europass modes of learning and assessment',
-    });
-  }
-  const supervisionUri = elements.supervision && SUPERVISION_LEVELS[elements.supervision].uri;
-  if (elements.supervision && supervisionUri) {
-    alignments.push({
-      type: ['Alignment'],
-      targetName: `Supervision and identity verification: ${SUPERVISION_LEVELS[elements.supervision].label}`,
-      targetUrl: supervisionUri,
-      targetFramework: 'Europass supervision and verification',
-    });
-  }
-  for (const outcome of elements.learningOutcomes) {
-    for (const skill of outcome.escoSkills) {
-      alignments.push({
-        type: ['Alignment'],
-        targetName: outcome.text.length > 200 ? `${outcome.text.slice(0, 197)}...` : outcome.text,
-        targetUrl: skill,
-        targetFramework: 'ESCO',
-        targetType: 'ceasn:Competency',
-      });
-    }
-  }
-  return alignments;
+/** The table's rows with their values in this credential (rows without one left out). */
+function elementValues(input: CredentialInput, microCredential: MicroCredentialInput) {
+  const from = {
+    eu: microCredential,
+    achievement: input.achievement,
+    issuer: input.issuer.address,
+  };
+  return EU_ELEMENTS.map((row) => ({ row, value: valueOf(row, from) })).filter(
+    ({ value }) => value !== undefined,
+  );
+}
+type ElementValues = ReturnType<typeof elementValues>;
+
+/** The elements' alignments with the EU vocabularies; skills (competencies) after frameworks. */
+function euAlignments(elements: ElementValues): Alignment[] {
+  const alignments = elements.flatMap(({ row, value }) => row.alignments?.(value) ?? []);
+  const isSkill = (alignment: Alignment) => alignment.targetType !== undefined;
+  return [...alignments.filter((one) => !isSkill(one)), ...alignments.filter(isSkill)];
 }
 
-function buildMicroCredential(
-  input: CredentialInput,
-  elements: MicroCredentialInput,
-): MicroCredentialObject {
-  const { ects, eqfLevel } = input.achievement;
-  const address = input.issuer.address;
-  const object: MicroCredentialObject = {
-    type: 'EuMicroCredential',
-    learningOutcome: elements.learningOutcomes.map((outcome) => ({
-      type: 'LearningOutcome',
-      outcome: outcome.text,
-      ...(outcome.escoSkills.length > 0 ? { escoSkill: [...outcome.escoSkills] } : {}),
-    })),
-  };
-  if (ects !== null) object.ectsCredits = ects;
-  if (elements.workloadHours !== undefined) object.workloadHours = elements.workloadHours;
-  if (eqfLevel !== null) object.eqfLevel = `${EQF_URI_PREFIX}${eqfLevel}`;
-  const optional = {
-    assessmentType: elements.assessmentType,
-    assessmentDescription: elements.assessmentDescription,
-    participationForm: elements.participationForm,
-    qualityAssurance: elements.qualityAssurance,
-    qualityAssuranceUrl: elements.qualityAssuranceUrl,
-    prerequisites: elements.prerequisites,
-    supervisionAndIdentityVerification: elements.supervision,
-    supervisionAndIdentityVerificationUri:
-      elements.supervision && (SUPERVISION_LEVELS[elements.supervision].uri ?? undefined),
-    gradingScheme: elements.gradingScheme,
-    stackabilityDescription: elements.stackability?.description,
-    furtherInformation: elements.furtherInformation,
-    furtherInformationUrl: elements.furtherInformationUrl,
-    issuerCountry: address?.addressCountryCode,
-    issuerRegion: address?.addressRegion,
-  };
-  for (const [key, value] of Object.entries(optional)) {
-    if (value !== undefined && value !== null) (object as Record<string, unknown>)[key] = value;
+/** The `microCredential` object: single values in the table's order, then the lists and flags. */
+function buildMicroCredential(elements: ElementValues): MicroCredentialObject {
+  const values: Record<string, unknown> = {};
+  for (const { row, value } of elements) Object.assign(values, row.credential?.(value));
+  const terms = EU_ELEMENTS.flatMap((row) => row.terms ?? []).filter((term) => !term.of);
+  const isLater = (type: string) => type === 'iri-set' || type === 'boolean';
+  const object: Record<string, unknown> = { type: 'EuMicroCredential' };
+  for (const term of [
+    ...terms.filter((one) => !isLater(one.type)),
+    ...terms.filter((one) => isLater(one.type)),
+  ]) {
+    const value = values[term.name];
+    if (value !== undefined && value !== null) object[term.name] = value;
   }
-  if (elements.stackability) {
-    object.isStackable = elements.stackability.isStackable;
-    if (elements.stackability.stacksInto.length > 0) {
-      object.stacksInto = [...elements.stackability.stacksInto];
-    }
-  }
-  return object;
+  return object as MicroCredentialObject;
 }
 
 /** The level in the European Qualifications Framework, by its Europass (ELM) concept URI. */

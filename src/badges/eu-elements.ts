@@ -1,137 +1,544 @@
 import { z } from 'zod';
+import {
+  dropUndefined,
+  element,
+  lines,
+  nonEmpty,
+  numberOrText,
+  numberText,
+  optional,
+  prefixPattern,
+  termOf,
+  textElement,
+  textValue,
+  uri,
+  urlElement,
+  vocabularyElement,
+  type AnyEuElement,
+} from './eu-element-kinds.js';
+import {
+  ASSESSMENT_TYPES,
+  ECTS_FRAMEWORK_URI,
+  EQF_URI_PREFIX,
+  ESCO_SKILL_PREFIX,
+  languageTag,
+  learningOutcomeSchema,
+  stackabilitySchema,
+  translationSchema,
+  type LearningOutcome,
+  type Stackability,
+  PARTICIPATION_FORMS,
+  SUPERVISION_LEVELS,
+  supervisionOptionValue,
+  text,
+  type SupervisionLevel,
+} from './eu-value-types.js';
+
+export * from './eu-value-types.js';
+export { numberOrText, valueOf } from './eu-element-kinds.js';
+export { FORM_SECTIONS, PAGE_ROWS } from './eu-element-layout.js';
+export type {
+  AnyEuElement,
+  ElmList,
+  ElmNodeKind,
+  ElmTarget,
+  IssuedAchievement,
+  ExtensionTermType,
+  FormControl,
+  FormOption,
+  PageValue,
+} from './eu-element-kinds.js';
 
 /**
  * The elements of a European micro-credential (Council Recommendation 2022/C 243/02, Annex I)
- * that an achievement carries beyond OB 3.0's name, description, criteria, ECTS and EQF level,
- * and the EU controlled vocabularies (Europass / ELM, data.europa.eu/snb) they draw from.
- * The learner, issuer country/region, awarding body and date of issuing come from the award
- * and the issuer profile, not from here.
+ * as one table, EU_ELEMENTS. Each row names where its value is kept, how it is validated, the
+ * terms of our JSON-LD extension context it is written with, how it goes into the Open Badges
+ * credential (extension property, alignment with the EU vocabulary), its ELM mapping, its
+ * controls in the teacher's form and its row on the public credential page. The stored schema,
+ * the credential, the context and JSON Schema (microcredential-context.ts), the ELM export,
+ * the form and the pages are derived from it; catalog keys follow from the names:
+ * `teacher-achievements:fields.<control>.label` (and `.hint`), `public:element.<page row>`.
+ * The learner, the title, the awarding body and the date of issuing come with every award.
  */
 
-/** Europass learning assessment types (http://data.europa.eu/snb/assessment/25831c2). */
-export const ASSESSMENT_TYPES: Readonly<Record<string, string>> = {
-  'http://data.europa.eu/snb/assessment/19a2e5e671': 'peer assessment',
-  'http://data.europa.eu/snb/assessment/2939dae15f': 'marked assignment',
-  'http://data.europa.eu/snb/assessment/3484bd7e51': 'continuous evaluation',
-  'http://data.europa.eu/snb/assessment/4f03b91c0e': 'portfolio',
-  'http://data.europa.eu/snb/assessment/56539a6507': 'group performance',
-  'http://data.europa.eu/snb/assessment/6a4db9f11d': 'practical assessment',
-  'http://data.europa.eu/snb/assessment/6e6cb2cc78': 'written examination',
-  'http://data.europa.eu/snb/assessment/7331eb4762': 'level of attendance',
-  'http://data.europa.eu/snb/assessment/795dac4096': 'project work',
-  'http://data.europa.eu/snb/assessment/812e3b0ae1': 'peer review',
-  'http://data.europa.eu/snb/assessment/b1b68f6735': 'quiz',
-  'http://data.europa.eu/snb/assessment/c4256a2726': 'problem based learning',
-  'http://data.europa.eu/snb/assessment/d30284d7df': 'oral examination',
-  'http://data.europa.eu/snb/assessment/de4d165a6c': 'artefact assessment',
-};
-
-/** Europass modes of learning and assessment (http://data.europa.eu/snb/learning-assessment/25831c2). */
-export const PARTICIPATION_FORMS: Readonly<Record<string, string>> = {
-  'http://data.europa.eu/snb/learning-assessment/729f3bed4b': 'work-based',
-  'http://data.europa.eu/snb/learning-assessment/7813801c77': 'project-based',
-  'http://data.europa.eu/snb/learning-assessment/9191af2ed9': 'in person',
-  'http://data.europa.eu/snb/learning-assessment/920fbb3cbe': 'online',
-  'http://data.europa.eu/snb/learning-assessment/e92d221e4d': 'blended',
-  'http://data.europa.eu/snb/learning-assessment/ed4c557045': 'research lab',
-};
+const supervisionLevels = Object.keys(SUPERVISION_LEVELS) as SupervisionLevel[];
 
 /**
- * Supervision and identity verification. The EU list (snb/supervision-verification) is not
- * bundled here except for the one concept the Commission's own sample uses; the others are
- * named by our terms and labelled in plain words.
+ * The rows, in the order of the credential's `microCredential` object (single values, then
+ * stackability's flag and list) and of our JSON Schema; the context groups the terms by type.
  */
-export const SUPERVISION_LEVELS = {
-  'unsupervised-no-id': {
-    label: 'unsupervised, without identity verification',
-    uri: 'http://data.europa.eu/snb/supervision-verification/c598449d64',
-  },
-  'unsupervised-id': { label: 'unsupervised, with identity verification', uri: null },
-  'supervised-no-id': { label: 'supervised, without identity verification', uri: null },
-  'supervised-id': {
-    label: 'supervised, with identity verification (online or on site)',
-    uri: null,
-  },
-} as const satisfies Record<string, { label: string; uri: string | null }>;
-export type SupervisionLevel = keyof typeof SUPERVISION_LEVELS;
-
-export const ECTS_FRAMEWORK_URI = 'http://data.europa.eu/snb/education-credit/6fcec5c5af';
-export const EQF_URI_PREFIX = 'http://data.europa.eu/snb/eqf/';
-export const ESCO_SKILL_PREFIX = 'http://data.europa.eu/esco/skill/';
-
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
-const httpUrl = z
-  .string()
-  .trim()
-  .refine((value) => /^https?:\/\//.test(value) && URL.canParse(value), 'must be an http(s) URL');
-const vocabulary = (terms: Readonly<Record<string, string>>, name: string) =>
-  z
-    .string()
-    .refine(
-      (value) => value in terms,
-      `must be a ${name} URI from the EU vocabulary (${Object.keys(terms)[0]} ...)`,
-    );
-/** BCP 47 language tags such as `en`, `de`, `pt-PT`. */
-export const languageTag = z
-  .string()
-  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as en or pt-PT');
-
-export const learningOutcomeSchema = z.strictObject({
-  text: text(2000),
-  /** ESCO skill or competence URIs (http://data.europa.eu/esco/skill/...). */
-  escoSkills: z
-    .array(
-      z
-        .string()
-        .refine((value) => value.startsWith(ESCO_SKILL_PREFIX), 'must be an ESCO skill URI'),
-    )
-    .max(20)
-    .default([]),
-});
-
-export const translationSchema = z.strictObject({
-  name: text(200),
-  description: text(5000),
-  criteria: text(5000).optional(),
-  /** The learning outcome texts in the same order as the default language's. */
-  learningOutcomes: z.array(text(2000)).optional(),
-});
+export const EU_ELEMENTS: readonly AnyEuElement[] = [
+  element<LearningOutcome[]>({
+    field: 'learningOutcomes',
+    source: 'eu',
+    schema: z.array(learningOutcomeSchema).max(50).default([]),
+    terms: [
+      {
+        name: 'learningOutcome',
+        type: 'node-set',
+        schema: { type: 'array', items: { $ref: '#/$defs/LearningOutcome' } },
+        isRequired: true,
+      },
+      {
+        name: 'outcome',
+        type: 'string',
+        schema: nonEmpty,
+        of: 'LearningOutcome',
+        isRequired: true,
+      },
+      {
+        name: 'escoSkill',
+        type: 'iri-set',
+        schema: {
+          type: 'array',
+          items: { type: 'string', pattern: prefixPattern(ESCO_SKILL_PREFIX) },
+        },
+        of: 'LearningOutcome',
+      },
+    ],
+    credential: (outcomes) => ({
+      learningOutcome: outcomes.map((outcome) => ({
+        type: 'LearningOutcome',
+        outcome: outcome.text,
+        ...(outcome.escoSkills.length > 0 ? { escoSkill: [...outcome.escoSkills] } : {}),
+      })),
+    }),
+    alignments: (outcomes) =>
+      outcomes.flatMap((outcome) =>
+        outcome.escoSkills.map((skill) => ({
+          type: ['Alignment'],
+          targetName: outcome.text.length > 200 ? `${outcome.text.slice(0, 197)}...` : outcome.text,
+          targetUrl: skill,
+          targetFramework: 'ESCO',
+          targetType: 'ceasn:Competency',
+        })),
+      ),
+    elm: (outcomes, to) => {
+      if (outcomes.length === 0) return;
+      to.set(
+        'qualification',
+        'learningOutcome',
+        outcomes.map((outcome, index) => ({
+          id: to.id('learningOutcome', index + 1),
+          type: 'LearningOutcome',
+          title: to.outcomeTexts[index],
+          ...(outcome.escoSkills.length > 0
+            ? { relatedESCOSkill: outcome.escoSkills.map((skill) => to.escoSkill(skill)) }
+            : {}),
+        })),
+      );
+    },
+    page: {
+      row: 'learningOutcomes',
+      values: (issued) =>
+        (issued.learningOutcome ?? []).flatMap((outcome) => [
+          { text: outcome.outcome },
+          ...(outcome.escoSkill ?? []).map((skill) => ({
+            key: 'public:value.escoSkill',
+            values: { uri: skill },
+            href: skill,
+          })),
+        ]),
+    },
+  }),
+  element<number>({
+    field: 'ects',
+    source: 'achievement',
+    terms: [
+      {
+        name: 'ectsCredits',
+        type: 'number',
+        schema: { type: 'number', exclusiveMinimum: 0, maximum: 60 },
+        isRequired: true,
+      },
+    ],
+    credential: (ects) => ({ ectsCredits: ects }),
+    alignments: (ects) => [
+      {
+        type: ['Alignment'],
+        targetName: `${ects} ECTS credits`,
+        targetUrl: ECTS_FRAMEWORK_URI,
+        targetFramework: 'European Credit Transfer and Accumulation System',
+        targetCode: String(ects),
+      },
+    ],
+    // As the Open Badges credential was issued: a self-study badge carries no credits.
+    elmValue: (_ects, issued) => issued.creditsAvailable,
+    elm: (credits, to) =>
+      to.set(
+        'qualification',
+        'creditPoint',
+        to.creditPoint(to.id('creditPoint', 'available'), credits),
+      ),
+    form: {
+      controls: [{ name: 'ects', kind: 'input', inputmode: 'decimal', hint: 'ects' }],
+      show: (ects) => ({ ects: numberText(ects) }),
+      read: (texts) => numberOrText(texts.ects ?? '') ?? null,
+    },
+    page: {
+      row: 'workload',
+      values: (issued, credential) => {
+        const subject = credential.credentialSubject;
+        const ects =
+          subject.creditsEarned ?? subject.achievement.creditsAvailable ?? issued.ectsCredits;
+        return [ects !== undefined && { key: 'public:value.ects', values: { ects } }];
+      },
+    },
+  }),
+  element<number>({
+    field: 'workloadHours',
+    source: 'eu',
+    /** Notional workload in hours, beside the ECTS credits. */
+    schema: z.number().positive().max(10_000),
+    terms: [
+      { name: 'workloadHours', type: 'number', schema: { type: 'number', exclusiveMinimum: 0 } },
+    ],
+    credential: (hours) => ({ workloadHours: hours }),
+    elm: (hours, to) => to.set('qualification', 'volumeOfLearning', to.duration(hours)),
+    form: {
+      controls: [
+        { name: 'workloadHours', kind: 'input', inputmode: 'decimal', hint: 'workloadHours' },
+      ],
+      show: (hours) => ({ workloadHours: numberText(hours) }),
+      read: (texts) => numberOrText(texts.workloadHours ?? ''),
+    },
+    page: {
+      row: 'workload',
+      values: (issued) => [
+        issued.workloadHours !== undefined && {
+          key: 'public:value.hours',
+          values: { hours: issued.workloadHours },
+        },
+      ],
+    },
+  }),
+  element<number>({
+    field: 'eqfLevel',
+    source: 'achievement',
+    terms: [
+      {
+        name: 'eqfLevel',
+        type: 'iri',
+        schema: { type: 'string', pattern: `${prefixPattern(EQF_URI_PREFIX)}[1-8]$` },
+      },
+    ],
+    credential: (level) => ({ eqfLevel: `${EQF_URI_PREFIX}${level}` }),
+    elm: (level, to) => to.set('qualification', 'eqfLevel', to.concept('eqf', level)),
+    form: {
+      controls: [
+        {
+          name: 'eqfLevel',
+          kind: 'select',
+          hint: 'eqfLevel',
+          options: [1, 2, 3, 4, 5, 6, 7, 8].map((level) => ({
+            value: `${EQF_URI_PREFIX}${level}`,
+            label: { key: 'eqf.level', params: { level } },
+          })),
+        },
+      ],
+      show: (level) => ({ eqfLevel: level === undefined ? '' : `${EQF_URI_PREFIX}${level}` }),
+      read: ({ eqfLevel = '' }) => {
+        if (eqfLevel === '') return null;
+        return eqfLevel.startsWith(EQF_URI_PREFIX)
+          ? Number(eqfLevel.slice(EQF_URI_PREFIX.length))
+          : eqfLevel;
+      },
+    },
+    page: {
+      row: 'level',
+      values: (issued) => [
+        issued.eqfLevel && {
+          key: 'public:value.eqfLevel',
+          values: { level: termOf(issued.eqfLevel) },
+          href: issued.eqfLevel,
+        },
+      ],
+    },
+  }),
+  vocabularyElement('assessmentType', ASSESSMENT_TYPES, {
+    name: 'assessment type',
+    uriPrefix: 'http://data.europa.eu/snb/assessment/',
+    alignment: { label: 'Assessment', framework: 'Europass learning assessment types' },
+    catalog: 'assessment',
+    page: 'assessment',
+    elm: (type, to) => to.set('assessmentSpecification', 'dcType', to.concept('assessment', type)),
+  }),
+  textElement('assessmentDescription', 2000, {
+    hint: 'assessmentDescription',
+    page: 'assessment',
+    elm: (description, to) =>
+      to.set('assessmentSpecification', 'description', to.ownText(description)),
+  }),
+  vocabularyElement('participationForm', PARTICIPATION_FORMS, {
+    name: 'participation form',
+    uriPrefix: 'http://data.europa.eu/snb/learning-assessment/',
+    alignment: {
+      label: 'Form of participation',
+      framework: 'Europass modes of learning and assessment',
+    },
+    catalog: 'participation',
+    page: 'participation',
+    elm: (form, to) => to.set('qualification', 'mode', to.concept('learning-assessment', form)),
+  }),
+  textElement('qualityAssurance', 2000, {
+    hint: 'qualityAssurance',
+    page: 'qualityAssurance',
+    elm: (description, to) =>
+      to.note('quality-assurance', 'Type of quality assurance', description),
+  }),
+  urlElement('qualityAssuranceUrl', 'qualityAssurance', {
+    subject: 'quality-assurance',
+    label: 'Quality assurance',
+  }),
+  textElement('prerequisites', 2000, {
+    hint: 'prerequisites',
+    page: 'prerequisites',
+    elm: (prerequisites, to) =>
+      to.set('qualification', 'entryRequirement', {
+        id: to.id('note', 'prerequisites'),
+        type: 'Note',
+        noteLiteral: to.ownText(prerequisites),
+      }),
+  }),
+  element<SupervisionLevel>({
+    field: 'supervision',
+    source: 'eu',
+    /** When unset, the issuer derives it from the learner's platform trust level. */
+    schema: z.enum(supervisionLevels as [SupervisionLevel, ...SupervisionLevel[]]),
+    terms: [
+      {
+        name: 'supervisionAndIdentityVerification',
+        type: 'string',
+        schema: { enum: supervisionLevels },
+      },
+      { name: 'supervisionAndIdentityVerificationUri', type: 'iri', schema: uri },
+    ],
+    credential: (level) => ({
+      supervisionAndIdentityVerification: level,
+      supervisionAndIdentityVerificationUri: SUPERVISION_LEVELS[level].uri ?? undefined,
+    }),
+    alignments: (level) => {
+      const { uri: targetUrl, label } = SUPERVISION_LEVELS[level];
+      if (!targetUrl) return [];
+      return [
+        {
+          type: ['Alignment'],
+          targetName: `Supervision and identity verification: ${label}`,
+          targetUrl,
+          targetFramework: 'Europass supervision and verification',
+        },
+      ];
+    },
+    // The level the credential was issued with (derived from the platform when unset).
+    elmValue: (stored, issued) => {
+      const level = issued.microCredential?.supervisionAndIdentityVerification;
+      return level !== undefined && level in SUPERVISION_LEVELS
+        ? (level as SupervisionLevel)
+        : stored;
+    },
+    elm: (level, to) => to.set('assessment', 'idVerification', to.concept('supervision', level)),
+    form: {
+      controls: [
+        {
+          name: 'supervision',
+          kind: 'select',
+          hint: 'supervision',
+          options: supervisionLevels.map((level) => ({
+            value: supervisionOptionValue(level),
+            label: { key: `supervision.${level}` },
+          })),
+        },
+      ],
+      show: (level) => ({ supervision: level ? supervisionOptionValue(level) : '' }),
+      read: ({ supervision = '' }) =>
+        supervision === ''
+          ? undefined
+          : (supervisionLevels.find((level) => supervisionOptionValue(level) === supervision) ??
+            supervision),
+    },
+    page: {
+      row: 'supervision',
+      values: (issued) => {
+        const level = issued.supervisionAndIdentityVerification;
+        if (!level) return [];
+        if (!(level in SUPERVISION_LEVELS)) return [{ text: level }];
+        const href =
+          issued.supervisionAndIdentityVerificationUri ??
+          SUPERVISION_LEVELS[level as SupervisionLevel].uri;
+        return [{ key: `public:supervision.${level}`, ...(href ? { href } : {}) }];
+      },
+    },
+  }),
+  textElement('gradingScheme', 2000, {
+    hint: 'gradingScheme',
+    page: 'grade',
+    elm: (scheme, to) =>
+      to.set('assessmentSpecification', 'gradingScheme', {
+        id: to.id('gradingScheme'),
+        type: 'GradingScheme',
+        title: { en: 'Grading scheme' },
+        description: to.ownText(scheme),
+      }),
+    pageValues: (issued, credential) => {
+      const result = credential.credentialSubject.result?.[0];
+      return [
+        result?.value !== undefined && {
+          key: 'public:value.percent',
+          values: { value: result.value },
+        },
+        textValue(issued.gradingScheme),
+      ];
+    },
+  }),
+  element<Stackability>({
+    field: 'stackability',
+    source: 'eu',
+    schema: stackabilitySchema,
+    terms: [
+      { name: 'isStackable', type: 'boolean', schema: { type: 'boolean' } },
+      { name: 'stackabilityDescription', type: 'string', schema: nonEmpty },
+      { name: 'stacksInto', type: 'iri-set', schema: { type: 'array', items: uri } },
+    ],
+    credential: ({ isStackable, description, stacksInto }) => ({
+      isStackable,
+      stackabilityDescription: description,
+      stacksInto: stacksInto.length > 0 ? [...stacksInto] : undefined,
+    }),
+    elm: ({ isStackable, description, stacksInto }, to) => {
+      const text =
+        description ??
+        (isStackable
+          ? 'Can be stacked with other credentials.'
+          : 'A stand-alone credential: it does not stack with others.');
+      to.note('stackability', 'Integration and stackability options', text);
+      stacksInto.forEach((url, index) => to.document('stacks-into', 'Stacks into', url, index + 1));
+    },
+    form: {
+      controls: [
+        {
+          name: 'stackable',
+          kind: 'select',
+          isClosed: true,
+          options: [
+            { value: 'yes', label: { key: 'stackable.yes' } },
+            { value: 'no', label: { key: 'stackable.no' } },
+          ],
+        },
+        { name: 'stackabilityDescription', kind: 'textarea' },
+        { name: 'stacksInto', kind: 'textarea', hint: 'stacksInto', isUrl: true },
+      ],
+      show: (stackability) => ({
+        stackable: stackability ? (stackability.isStackable ? 'yes' : 'no') : '',
+        stackabilityDescription: stackability?.description ?? '',
+        stacksInto: (stackability?.stacksInto ?? []).join('\n'),
+      }),
+      read: ({ stackable = '', stackabilityDescription = '', stacksInto = '' }) => {
+        if (stackable === '' && stackabilityDescription.trim() === '' && stacksInto.trim() === '') {
+          return undefined;
+        }
+        return dropUndefined({
+          isStackable: stackable === '' ? undefined : stackable === 'yes',
+          description: optional(stackabilityDescription),
+          stacksInto: lines(stacksInto),
+        });
+      },
+      controlOf: (part) =>
+        part === 'description'
+          ? 'stackabilityDescription'
+          : part === 'stacksInto'
+            ? 'stacksInto'
+            : 'stackable',
+    },
+    page: {
+      row: 'stackability',
+      values: (issued) => [
+        issued.isStackable !== undefined && {
+          key: issued.isStackable ? 'public:value.stackable' : 'public:value.standAlone',
+        },
+        textValue(issued.stackabilityDescription),
+        ...(issued.stacksInto ?? []).map((url) => ({
+          key: 'public:value.stacksInto',
+          values: { url },
+          href: url,
+        })),
+      ],
+    },
+  }),
+  textElement('furtherInformation', 5000, {
+    page: 'furtherInformation',
+    elm: (information, to) => to.note('further-information', 'Further information', information),
+  }),
+  urlElement('furtherInformationUrl', 'furtherInformation', {
+    subject: 'further-information',
+    label: 'Further information',
+  }),
+  element<string>({
+    field: 'fieldOfStudy',
+    source: 'eu',
+    /** ISCED-F 2013 field of education; the credential carries it as OB `fieldOfStudy`. */
+    schema: text(200),
+    elm: (field, to) => {
+      const concept = to.concept('isced-f', field);
+      if (concept) to.set('qualification', 'thematicArea', concept);
+      else to.note('field-of-study', 'Field of study', field);
+    },
+    form: {
+      controls: [{ name: 'fieldOfStudy', kind: 'input', hint: 'fieldOfStudy' }],
+      show: (field) => ({ fieldOfStudy: field ?? '' }),
+      read: (texts) => optional(texts.fieldOfStudy ?? ''),
+    },
+    page: {
+      row: 'fieldOfStudy',
+      values: (_issued, credential) => [
+        textValue(credential.credentialSubject.achievement.fieldOfStudy),
+      ],
+    },
+  }),
+  element<string>({
+    field: 'addressCountryCode',
+    source: 'issuer',
+    terms: [
+      { name: 'issuerCountry', type: 'string', schema: { type: 'string', pattern: '^[A-Z]{2}$' } },
+    ],
+    credential: (code) => ({ issuerCountry: code }),
+  }),
+  element<string>({
+    field: 'addressRegion',
+    source: 'issuer',
+    terms: [{ name: 'issuerRegion', type: 'string', schema: nonEmpty }],
+    credential: (region) => ({ issuerRegion: region }),
+  }),
+];
 
 /** The `eu` part of an achievement; every field is optional for a plain badge. */
 export const microCredentialElementsSchema = z.strictObject({
-  learningOutcomes: z.array(learningOutcomeSchema).max(50).default([]),
-  /** Notional workload in hours, beside the ECTS credits. */
-  workloadHours: z.number().positive().max(10_000).optional(),
-  assessmentType: vocabulary(ASSESSMENT_TYPES, 'assessment type').optional(),
-  /** How the assessment is carried out, in the author's words. */
-  assessmentDescription: text(2000).optional(),
-  participationForm: vocabulary(PARTICIPATION_FORMS, 'participation form').optional(),
-  /** The type of quality assurance used to underpin the micro-credential. */
-  qualityAssurance: text(2000).optional(),
-  qualityAssuranceUrl: httpUrl.optional(),
-  prerequisites: text(2000).optional(),
-  /** When unset, the issuer derives it from the learner's platform trust level. */
-  supervision: z
-    .enum(Object.keys(SUPERVISION_LEVELS) as [SupervisionLevel, ...SupervisionLevel[]])
-    .optional(),
-  /** How the grade is given (the learner's grade itself is the credential's result). */
-  gradingScheme: text(2000).optional(),
-  /** Integration / stackability options. */
-  stackability: z
-    .strictObject({
-      isStackable: z.boolean(),
-      description: text(2000).optional(),
-      /** Public URLs of the achievements or programmes this one stacks into. */
-      stacksInto: z.array(httpUrl).max(20).default([]),
-    })
-    .optional(),
-  furtherInformation: text(5000).optional(),
-  furtherInformationUrl: httpUrl.optional(),
-  /** ISCED-F 2013 field of education (for OB `fieldOfStudy`). */
-  fieldOfStudy: text(200).optional(),
+  ...(Object.fromEntries(
+    EU_ELEMENTS.filter((row) => row.source === 'eu').map((row) => [
+      row.field,
+      row.field === 'learningOutcomes' ? row.schema : row.schema?.optional(),
+    ]),
+  ) as unknown as StoredShape),
   /** Texts in other languages, by BCP 47 tag. */
   translations: z.record(languageTag, translationSchema).default({}),
 });
+
+/** The stored elements' types, which the table's rows are checked against. */
+type StoredShape = {
+  learningOutcomes: z.ZodDefault<z.ZodArray<typeof learningOutcomeSchema>>;
+  workloadHours: z.ZodOptional<z.ZodType<number>>;
+  assessmentType: z.ZodOptional<z.ZodType<string>>;
+  assessmentDescription: z.ZodOptional<z.ZodType<string>>;
+  participationForm: z.ZodOptional<z.ZodType<string>>;
+  qualityAssurance: z.ZodOptional<z.ZodType<string>>;
+  qualityAssuranceUrl: z.ZodOptional<z.ZodType<string>>;
+  prerequisites: z.ZodOptional<z.ZodType<string>>;
+  supervision: z.ZodOptional<z.ZodType<SupervisionLevel>>;
+  gradingScheme: z.ZodOptional<z.ZodType<string>>;
+  stackability: z.ZodOptional<typeof stackabilitySchema>;
+  furtherInformation: z.ZodOptional<z.ZodType<string>>;
+  furtherInformationUrl: z.ZodOptional<z.ZodType<string>>;
+  fieldOfStudy: z.ZodOptional<z.ZodType<string>>;
+};
 
 export type MicroCredentialElements = z.output<typeof microCredentialElementsSchema>;
 export type MicroCredentialElementsInput = z.input<typeof microCredentialElementsSchema>;

@@ -1,8 +1,10 @@
+import { EU_ELEMENTS, type ExtensionTermType } from './eu-elements.js';
+
 /**
  * Our JSON-LD extension context and JSON Schema for the EU micro-credential elements that
  * OB 3.0 has no property for (Council Recommendation 2022/C 243/02, Annex I). Both are
  * published by the tool under its public URL and bundled: signing and verifying never fetch
- * them. The terms live in the namespace `<context URL>#`, so each term IRI dereferences to
+ * them. Both are derived from the table of EU elements (eu-elements.ts). The terms live in the namespace `<context URL>#`, so each term IRI dereferences to
  * the context that defines it.
  */
 
@@ -18,27 +20,16 @@ export function microcredentialSchemaUrl(publicUrl: string): string {
 }
 
 const XSD = 'http://www.w3.org/2001/XMLSchema#';
-const IRI_TERMS = [
-  'eqfLevel',
-  'assessmentType',
-  'participationForm',
-  'qualityAssuranceUrl',
-  'supervisionAndIdentityVerificationUri',
-  'furtherInformationUrl',
-];
-const STRING_TERMS = [
-  'outcome',
-  'assessmentDescription',
-  'qualityAssurance',
-  'prerequisites',
-  'supervisionAndIdentityVerification',
-  'gradingScheme',
-  'stackabilityDescription',
-  'furtherInformation',
-  'issuerCountry',
-  'issuerRegion',
-];
-const NUMBER_TERMS = ['ectsCredits', 'workloadHours'];
+/** The context definition of each type of term, in the order the context lists them. */
+const TERM_DEFINITIONS: Record<ExtensionTermType, (id: string) => Record<string, unknown>> = {
+  'node-set': (id) => ({ '@id': id, '@container': '@set' }),
+  'iri-set': (id) => ({ '@id': id, '@type': '@id', '@container': '@set' }),
+  boolean: (id) => ({ '@id': id, '@type': `${XSD}boolean` }),
+  iri: (id) => ({ '@id': id, '@type': '@id' }),
+  string: (id) => ({ '@id': id, '@type': `${XSD}string` }),
+  number: (id) => ({ '@id': id }),
+};
+const TERMS = EU_ELEMENTS.flatMap((row) => row.terms ?? []);
 
 /** The context document for a tool published at `publicUrl` (JSON-LD 1.1, protected terms). */
 export function microcredentialContext(publicUrl: string): Record<string, unknown> {
@@ -48,19 +39,32 @@ export function microcredentialContext(publicUrl: string): Record<string, unknow
     EuMicroCredential: `${ns}EuMicroCredential`,
     LearningOutcome: `${ns}LearningOutcome`,
     microCredential: { '@id': `${ns}microCredential` },
-    learningOutcome: { '@id': `${ns}learningOutcome`, '@container': '@set' },
-    escoSkill: { '@id': `${ns}escoSkill`, '@type': '@id', '@container': '@set' },
-    stacksInto: { '@id': `${ns}stacksInto`, '@type': '@id', '@container': '@set' },
-    isStackable: { '@id': `${ns}isStackable`, '@type': `${XSD}boolean` },
   };
-  for (const term of IRI_TERMS) terms[term] = { '@id': `${ns}${term}`, '@type': '@id' };
-  for (const term of STRING_TERMS) terms[term] = { '@id': `${ns}${term}`, '@type': `${XSD}string` };
-  for (const term of NUMBER_TERMS) terms[term] = { '@id': `${ns}${term}` };
+  for (const [type, definition] of Object.entries(TERM_DEFINITIONS)) {
+    for (const term of TERMS.filter((candidate) => candidate.type === type)) {
+      terms[term.name] = definition(`${ns}${term.name}`);
+    }
+  }
   return { '@context': { '@version': 1.1, ...terms } };
 }
 
-const uri = { type: 'string', format: 'uri' };
-const nonEmpty = { type: 'string', minLength: 1 };
+/** The JSON Schema of a class of our context: its type and the terms of the table. */
+function classSchema(name: 'EuMicroCredential' | 'LearningOutcome', required: string[]) {
+  const own = TERMS.filter((term) => (term.of ?? 'EuMicroCredential') === name);
+  return {
+    type: 'object',
+    required,
+    additionalProperties: false,
+    properties: {
+      type: { const: name },
+      ...Object.fromEntries(own.map((term) => [term.name, term.schema])),
+    },
+  };
+}
+const requiredOf = (name: string) =>
+  TERMS.filter((term) => term.isRequired && (term.of ?? 'EuMicroCredential') === name).map(
+    (term) => term.name,
+  );
 
 /**
  * JSON Schema (draft 2019-09) for the `microCredential` object our context defines, applied to
@@ -92,55 +96,11 @@ export const MICROCREDENTIAL_SCHEMA: Readonly<Record<string, unknown>> = Object.
       then: {
         required: ['microCredential', 'creditsAvailable'],
         properties: {
-          microCredential: { type: 'object', required: ['learningOutcome', 'ectsCredits'] },
+          microCredential: { type: 'object', required: requiredOf('EuMicroCredential') },
         },
       },
     },
-    EuMicroCredential: {
-      type: 'object',
-      required: ['type'],
-      additionalProperties: false,
-      properties: {
-        type: { const: 'EuMicroCredential' },
-        learningOutcome: { type: 'array', items: { $ref: '#/$defs/LearningOutcome' } },
-        ectsCredits: { type: 'number', exclusiveMinimum: 0, maximum: 60 },
-        workloadHours: { type: 'number', exclusiveMinimum: 0 },
-        eqfLevel: { type: 'string', pattern: '^http://data\\.europa\\.eu/snb/eqf/[1-8]$' },
-        assessmentType: { type: 'string', pattern: '^http://data\\.europa\\.eu/snb/assessment/' },
-        assessmentDescription: nonEmpty,
-        participationForm: {
-          type: 'string',
-          pattern: '^http://data\\.europa\\.eu/snb/learning-assessment/',
-        },
-        qualityAssurance: nonEmpty,
-        qualityAssuranceUrl: uri,
-        prerequisites: nonEmpty,
-        supervisionAndIdentityVerification: {
-          enum: ['unsupervised-no-id', 'unsupervised-id', 'supervised-no-id', 'supervised-id'],
-        },
-        supervisionAndIdentityVerificationUri: uri,
-        gradingScheme: nonEmpty,
-        isStackable: { type: 'boolean' },
-        stackabilityDescription: nonEmpty,
-        stacksInto: { type: 'array', items: uri },
-        furtherInformation: nonEmpty,
-        furtherInformationUrl: uri,
-        issuerCountry: { type: 'string', pattern: '^[A-Z]{2}$' },
-        issuerRegion: nonEmpty,
-      },
-    },
-    LearningOutcome: {
-      type: 'object',
-      required: ['type', 'outcome'],
-      additionalProperties: false,
-      properties: {
-        type: { const: 'LearningOutcome' },
-        outcome: nonEmpty,
-        escoSkill: {
-          type: 'array',
-          items: { type: 'string', pattern: '^http://data\\.europa\\.eu/esco/skill/' },
-        },
-      },
-    },
+    EuMicroCredential: classSchema('EuMicroCredential', ['type']),
+    LearningOutcome: classSchema('LearningOutcome', ['type', ...requiredOf('LearningOutcome')]),
   },
 });

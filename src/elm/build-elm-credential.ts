@@ -1,29 +1,27 @@
 import { badgePng } from '../badges/badge-image.js';
-import {
-  readElements,
-  SUPERVISION_LEVELS,
-  type MicroCredentialElements,
-  type SupervisionLevel,
-} from '../badges/eu-elements.js';
+import { readElements, type MicroCredentialElements } from '../badges/eu-elements.js';
 import type { OpenBadgeCredential } from '../badges/open-badge-credential.js';
 import type { IssuerAddress } from '../db/schema.js';
 import { ConflictError } from '../errors.js';
 import {
-  assessmentTypeConcept,
   base64EncodingConcept,
   countryConcept,
-  ectsConcept,
-  eqfConcept,
-  escoSkillConcept,
   fileTypeConcept,
   genericCredentialProfile,
-  iscedFConcept,
   languageConcept,
-  modeConcept,
-  ownConcept,
-  supervisionConcept,
   type ElmConcept,
 } from './eu-vocabularies.js';
+import {
+  creditPoint,
+  mapElements,
+  note,
+  type ElmNode,
+  type LanguageMap,
+  type MappedElements,
+  type NodeIds,
+} from './map-eu-elements.js';
+
+export { hoursDuration } from './map-eu-elements.js';
 
 /** The W3C Verifiable Credentials 1.1 context, which EDC credentials are written in. */
 export const VC_V1_CONTEXT_URL = 'https://www.w3.org/2018/credentials/v1';
@@ -95,9 +93,6 @@ export type ElmCredential = {
   credentialSchema: { id: typeof EDC_GENERIC_FULL_SCHEMA; type: 'ShaclValidator2017' };
 } & ElmNode;
 
-type ElmNode = { [key: string]: unknown };
-type LanguageMap = Record<string, string>;
-
 /**
  * Builds the unsigned ELM 3 document of one award, in the EDC application profile, for the
  * awarding body to seal and issue through European Digital Credentials. Pure: the same input
@@ -108,16 +103,12 @@ type LanguageMap = Record<string, string>;
  * and its translations). It leaves out what sealing adds (`issued`, the sealing issuer's eIDAS
  * identifier, the proof) and the revocation status of the Open Badges credential.
  *
- * Annex I element → ELM: learner → `credentialSubject` (Person: pseudonymous id, LTI user id,
- * name, e-mail); title → `title`s and `displayParameter`; awarding body, country and region of
- * the issuer → `awardedBy.awardingBody` and `issuer` (Organisation with `location`); date of
- * issuing → `validFrom` and `awardedBy.awardingDate`; learning outcomes → Qualification
- * `learningOutcome` with `relatedESCOSkill`; notional workload → `creditPoint` (ECTS) and
- * `volumeOfLearning`, credits earned → `creditReceived`; level → `eqfLevel`; type of assessment
- * → assessment specification `dcType`; form of participation → `mode`; supervision and identity
- * verification → `idVerification`; grade → `grade` and `gradingScheme`; prerequisites →
- * `entryRequirement`; quality assurance, integration and stackability, further information →
- * `additionalNote`s and `supplementaryDocument`s; field of study → `thematicArea` (ISCED-F).
+ * The award's own Annex I elements: learner → `credentialSubject` (Person: pseudonymous id, LTI
+ * user id, name, e-mail); title → `title`s and `displayParameter`; awarding body, country and
+ * region of the issuer → `awardedBy.awardingBody` and `issuer` (Organisation with `location`);
+ * date of issuing → `validFrom` and `awardedBy.awardingDate`; credits earned → `creditReceived`;
+ * grade → `grade`. The achievement's elements go where their row of the table of EU elements
+ * (badges/eu-elements.ts) maps them, through mapElements.
  *
  * Throws ElmIssuerCountryMissingError (409) when the issuer profile has no country ELM knows
  * (every EDC organisation needs one), TypeError for a stored credential that is not ours.
@@ -142,8 +133,9 @@ export function buildElmCredential(input: ElmExportInput): ElmCredential {
     awardingDate: ob.validFrom,
     description: texts.criteria,
   };
-  const qualification = buildQualification(ob, achievement, eu, texts, ids);
-  const assessment = buildAssessment(ob, eu, texts, ids, { organisation, awardingProcess });
+  const elements = mapElements(ob.credentialSubject.achievement, { eu, achievement }, texts, ids);
+  const qualification = buildQualification(ob, elements, texts);
+  const assessment = buildAssessment(ob, elements, texts, ids, { organisation, awardingProcess });
   const creditsEarned = ob.credentialSubject.creditsEarned;
   const learningAchievement: ElmNode = {
     id: ids('learningAchievement'),
@@ -178,11 +170,9 @@ export function buildElmCredential(input: ElmExportInput): ElmCredential {
 }
 
 /** The ids of one document's own nodes, `urn:epass:<kind>:<award id>[:<part>]`, as EDC names them. */
-function nodeIds(awardId: string) {
-  return (kind: string, ...parts: (string | number)[]) =>
-    ['urn:epass', kind, awardId, ...parts].join(':');
+function nodeIds(awardId: string): NodeIds {
+  return (kind, ...parts) => ['urn:epass', kind, awardId, ...parts].join(':');
 }
-type NodeIds = ReturnType<typeof nodeIds>;
 
 type Texts = {
   defaultLanguage: string;
@@ -319,132 +309,47 @@ function buildOrganisation(
 
 function buildQualification(
   ob: OpenBadgeCredential,
-  achievement: ElmExportInput['achievement'],
-  eu: MicroCredentialElements,
+  elements: MappedElements,
   texts: Texts,
-  ids: NodeIds,
 ): ElmNode {
-  const own = texts.defaultLanguage;
-  const obAchievement = ob.credentialSubject.achievement;
-  // As the Open Badges credential was issued: a self-study badge carries no credits.
-  const credits = obAchievement.creditsAvailable;
-  const field = eu.fieldOfStudy ? iscedFConcept(eu.fieldOfStudy) : undefined;
-  const mode = eu.participationForm ? modeConcept(eu.participationForm) : undefined;
-  const notes: ElmNode[] = [];
-  const documents: ElmNode[] = [];
-  const addNote = (term: string, label: string, text: string) =>
-    notes.push({ ...note(ids('note', term), { [own]: text }), subject: noteSubject(term, label) });
-  const addDocument = (term: string, label: string, url: string, index?: number) =>
-    documents.push({
-      id: ids('webResource', term, ...(index === undefined ? [] : [index])),
-      type: 'WebResource',
-      title: { en: label },
-      contentURL: url,
-    });
-
-  if (eu.qualityAssurance) {
-    addNote('quality-assurance', 'Type of quality assurance', eu.qualityAssurance);
-  }
-  if (eu.qualityAssuranceUrl) {
-    addDocument('quality-assurance', 'Quality assurance', eu.qualityAssuranceUrl);
-  }
-  if (eu.stackability) {
-    const { isStackable, description, stacksInto } = eu.stackability;
-    const text =
-      description ??
-      (isStackable
-        ? 'Can be stacked with other credentials.'
-        : 'A stand-alone credential: it does not stack with others.');
-    addNote('stackability', 'Integration and stackability options', text);
-    stacksInto.forEach((url, index) => addDocument('stacks-into', 'Stacks into', url, index + 1));
-  }
-  if (eu.furtherInformation) {
-    addNote('further-information', 'Further information', eu.furtherInformation);
-  }
-  if (eu.furtherInformationUrl) {
-    addDocument('further-information', 'Further information', eu.furtherInformationUrl);
-  }
-  if (eu.fieldOfStudy && !field) addNote('field-of-study', 'Field of study', eu.fieldOfStudy);
-
   return {
-    id: obAchievement.id,
+    id: ob.credentialSubject.achievement.id,
     type: 'Qualification',
     title: texts.name,
     description: texts.description,
-    language: languageConcept(own),
-    ...(achievement.eqfLevel !== null ? { eqfLevel: eqfConcept(achievement.eqfLevel) } : {}),
-    ...(credits !== undefined
-      ? { creditPoint: creditPoint(ids('creditPoint', 'available'), credits) }
-      : {}),
-    ...(eu.workloadHours !== undefined
-      ? { volumeOfLearning: hoursDuration(eu.workloadHours) }
-      : {}),
-    ...(mode ? { mode } : {}),
-    ...(field ? { thematicArea: field } : {}),
-    ...(eu.prerequisites
-      ? { entryRequirement: note(ids('note', 'prerequisites'), { [own]: eu.prerequisites }) }
-      : {}),
-    ...(eu.learningOutcomes.length > 0
-      ? {
-          learningOutcome: eu.learningOutcomes.map((outcome, index) => ({
-            id: ids('learningOutcome', index + 1),
-            type: 'LearningOutcome',
-            title: texts.outcomes[index],
-            ...(outcome.escoSkills.length > 0
-              ? { relatedESCOSkill: outcome.escoSkills.map(escoSkillConcept) }
-              : {}),
-          })),
-        }
-      : {}),
-    ...(notes.length > 0 ? { additionalNote: notes } : {}),
-    ...(documents.length > 0 ? { supplementaryDocument: documents } : {}),
+    language: languageConcept(texts.defaultLanguage),
+    ...elements.qualification,
   };
 }
 
 function buildAssessment(
   ob: OpenBadgeCredential,
-  eu: MicroCredentialElements,
+  elements: MappedElements,
   texts: Texts,
   ids: NodeIds,
   parties: { organisation: ElmNode; awardingProcess: ElmNode },
 ): ElmNode {
   const own = texts.defaultLanguage;
-  const type = eu.assessmentType ? assessmentTypeConcept(eu.assessmentType) : undefined;
+  const type = elements.assessmentSpecification.dcType as ElmConcept | undefined;
   const typeLabel = type?.prefLabel?.en;
   const title = {
     en: typeLabel ? typeLabel.charAt(0).toUpperCase() + typeLabel.slice(1) : 'Assessment',
-  };
-  const supervision =
-    supervisionLevel(
-      ob.credentialSubject.achievement.microCredential?.supervisionAndIdentityVerification,
-    ) ?? eu.supervision;
-  const specification: ElmNode = {
-    id: ids('learningAssessmentSpec'),
-    type: 'LearningAssessmentSpecification',
-    title,
-    language: languageConcept(own),
-    ...(eu.assessmentDescription ? { description: { [own]: eu.assessmentDescription } } : {}),
-    ...(type ? { dcType: type } : {}),
-    ...(eu.gradingScheme
-      ? {
-          gradingScheme: {
-            id: ids('gradingScheme'),
-            type: 'GradingScheme',
-            title: { en: 'Grading scheme' },
-            description: { [own]: eu.gradingScheme },
-          },
-        }
-      : {}),
   };
   return {
     id: ids('learningAssessment'),
     type: 'LearningAssessment',
     title,
     grade: note(ids('note', 'grade'), grade(ob, own)),
-    ...(supervision ? { idVerification: supervisionConcept(supervision) } : {}),
+    ...elements.assessment,
     assessedBy: parties.organisation,
     awardedBy: parties.awardingProcess,
-    specifiedBy: specification,
+    specifiedBy: {
+      id: ids('learningAssessmentSpec'),
+      type: 'LearningAssessmentSpecification',
+      title,
+      language: languageConcept(own),
+      ...elements.assessmentSpecification,
+    },
   };
 }
 
@@ -560,19 +465,6 @@ function isEmail(value: string | null): value is string {
   return value !== null && /^[^\s<>"{}|\\^`@]+@[^\s<>"{}|\\^`@]+$/.test(value);
 }
 
-function creditPoint(id: string, ects: number): ElmNode {
-  return { id, type: 'CreditPoint', framework: ectsConcept(), point: String(ects) };
-}
-
-function note(id: string, text: LanguageMap): ElmNode {
-  return { id, type: 'Note', noteLiteral: text };
-}
-
-/** What a note of ours is about, as a concept of ours (no EU list names these elements). */
-function noteSubject(term: string, label: string): ElmConcept {
-  return ownConcept('annex-1-element', term, label);
-}
-
 /** A PNG or JPEG `data:` image as a MediaObject; other images are left out. */
 function mediaObject(id: string, image: string): ElmNode | null {
   const match = /^data:image\/(png|jpeg);base64,([A-Za-z0-9+/=]+)$/.exec(image);
@@ -584,21 +476,6 @@ function mediaObject(id: string, image: string): ElmNode | null {
     contentEncoding: base64EncodingConcept(),
     contentType: fileTypeConcept(match[1] === 'png' ? 'PNG' : 'JPEG'),
   };
-}
-
-/** Hours as an xsd:duration (`PT10H`, `PT1H30M`): only seconds may have a fraction. */
-export function hoursDuration(hours: number): string {
-  const totalSeconds = Math.round(hours * 3600);
-  const h = Math.floor(totalSeconds / 3600);
-  const m = Math.floor((totalSeconds % 3600) / 60);
-  const s = totalSeconds % 60;
-  return `PT${h > 0 ? `${h}H` : ''}${m > 0 ? `${m}M` : ''}${s > 0 || totalSeconds === 0 ? `${s}S` : ''}`;
-}
-
-function supervisionLevel(value: string | undefined): SupervisionLevel | undefined {
-  return value !== undefined && value in SUPERVISION_LEVELS
-    ? (value as SupervisionLevel)
-    : undefined;
 }
 
 /** The parts of a stored Open Badges credential the export reads, checked. */

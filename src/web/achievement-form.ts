@@ -3,17 +3,20 @@ import type { Achievement } from '../awards/create-achievement.js';
 import type { BadgeImageProblem } from '../badges/badge-image-error.js';
 import { badgeImageProblemOf } from '../badges/check-badge-image.js';
 import {
-  EQF_URI_PREFIX,
+  EU_ELEMENTS,
+  FORM_SECTIONS,
   readElements,
-  SUPERVISION_LEVELS,
-  type SupervisionLevel,
+  valueOf,
+  type AnyEuElement,
+  type FormControl,
 } from '../badges/eu-elements.js';
 
 /**
  * The achievement form of the teacher's pages as plain data: what the form posts (flat field
  * names such as `outcomes.2.escoSkills`, as urlencoded and multipart bodies carry them) turned
  * into the input of `achievementInputSchema`, an achievement turned back into the form's
- * values, and zod issues turned into catalog keys on the form's fields.
+ * values, and zod issues turned into catalog keys on the form's fields. The EU elements' controls
+ * and how each reads and shows its value come from the table of EU elements (eu-elements.ts).
  */
 
 export const MIN_OUTCOME_ROWS = 5;
@@ -38,27 +41,7 @@ export interface AchievementFormValues {
   name: string;
   description: string;
   criteria: string;
-  ects: string;
-  /** The EQF level's URI (EQF_URI_PREFIX + level), or '' for none. */
-  eqfLevel: string;
   language: string;
-  workloadHours: string;
-  assessmentType: string;
-  assessmentDescription: string;
-  participationForm: string;
-  qualityAssurance: string;
-  qualityAssuranceUrl: string;
-  prerequisites: string;
-  /** The level's EU URI where the vocabulary has one, else our term for it. */
-  supervision: string;
-  gradingScheme: string;
-  stackable: '' | 'yes' | 'no';
-  stackabilityDescription: string;
-  /** One URL per line. */
-  stacksInto: string;
-  furtherInformation: string;
-  furtherInformationUrl: string;
-  fieldOfStudy: string;
   outcomes: OutcomeRow[];
   translations: TranslationBlock[];
   /** On edit: keep the current image or go back to the generated one. */
@@ -66,6 +49,33 @@ export interface AchievementFormValues {
   /** On create only: the first condition of the rule, refined on the rule page. */
   ruleKind: 'passed' | 'completed';
   ruleActivity: string;
+  /** The texts of the EU elements' controls, by control name (FORM_SECTIONS). */
+  [control: string]: string | OutcomeRow[] | TranslationBlock[];
+}
+
+/** The rows the form edits: the achievement's columns (ECTS, EQF) and its `eu` elements. */
+const COLUMN_ROWS = EU_ELEMENTS.filter((row) => row.form && row.source === 'achievement');
+const EU_ROWS = EU_ELEMENTS.filter((row) => row.form && row.source === 'eu');
+const CONTROLS = EU_ELEMENTS.flatMap((row) => row.form?.controls ?? []);
+
+/** The form's EU sections with their controls, for the view. */
+export const FORM_LAYOUT: readonly { id: string; controls: readonly FormControl[] }[] =
+  FORM_SECTIONS.map((section) => ({
+    id: section.id,
+    controls: section.controls.map((name) => {
+      const control = CONTROLS.find((candidate) => candidate.name === name);
+      if (!control) throw new Error(`FORM_SECTIONS names the unknown control "${name}"`);
+      return control;
+    }),
+  }));
+
+/** The texts of the controls of `rows`. */
+function controlTexts(rows: readonly AnyEuElement[], textOf: (control: FormControl) => string) {
+  return Object.fromEntries(
+    rows
+      .flatMap((row) => row.form?.controls ?? [])
+      .map((control) => [control.name, textOf(control)]),
+  );
 }
 
 /** A message of the `teacher-achievements` catalog for one field. */
@@ -75,34 +85,14 @@ export interface FieldError {
 }
 export type FieldErrors = Record<string, FieldError>;
 
-/** The value of a supervision choice: the EU URI where there is one, else our term. */
-export function supervisionOptionValue(level: SupervisionLevel): string {
-  return SUPERVISION_LEVELS[level].uri ?? level;
-}
-
 export function emptyFormValues(language: string): AchievementFormValues {
   return withSpareRows({
     name: '',
     description: '',
     criteria: '',
-    ects: '',
-    eqfLevel: '',
+    ...controlTexts(COLUMN_ROWS, () => ''),
     language,
-    workloadHours: '',
-    assessmentType: '',
-    assessmentDescription: '',
-    participationForm: '',
-    qualityAssurance: '',
-    qualityAssuranceUrl: '',
-    prerequisites: '',
-    supervision: '',
-    gradingScheme: '',
-    stackable: '',
-    stackabilityDescription: '',
-    stacksInto: '',
-    furtherInformation: '',
-    furtherInformationUrl: '',
-    fieldOfStudy: '',
+    ...controlTexts(EU_ROWS, () => ''),
     outcomes: [],
     translations: [],
     imageChoice: 'keep',
@@ -114,30 +104,15 @@ export function emptyFormValues(language: string): AchievementFormValues {
 /** The form filled with a stored achievement. */
 export function formValuesOf(achievement: Achievement): AchievementFormValues {
   const eu = readElements(achievement.eu);
-  const numberText = (value: number | null | undefined) =>
-    value === null || value === undefined ? '' : String(value);
+  const shown = (rows: readonly AnyEuElement[]) =>
+    Object.assign({}, ...rows.map((row) => row.form?.show(valueOf(row, { eu, achievement }))));
   return withSpareRows({
     ...emptyFormValues(achievement.language),
     name: achievement.name,
     description: achievement.description,
     criteria: achievement.criteria,
-    ects: numberText(achievement.ects),
-    eqfLevel: achievement.eqfLevel === null ? '' : `${EQF_URI_PREFIX}${achievement.eqfLevel}`,
-    workloadHours: numberText(eu.workloadHours),
-    assessmentType: eu.assessmentType ?? '',
-    assessmentDescription: eu.assessmentDescription ?? '',
-    participationForm: eu.participationForm ?? '',
-    qualityAssurance: eu.qualityAssurance ?? '',
-    qualityAssuranceUrl: eu.qualityAssuranceUrl ?? '',
-    prerequisites: eu.prerequisites ?? '',
-    supervision: eu.supervision ? supervisionOptionValue(eu.supervision) : '',
-    gradingScheme: eu.gradingScheme ?? '',
-    stackable: eu.stackability ? (eu.stackability.isStackable ? 'yes' : 'no') : '',
-    stackabilityDescription: eu.stackability?.description ?? '',
-    stacksInto: (eu.stackability?.stacksInto ?? []).join('\n'),
-    furtherInformation: eu.furtherInformation ?? '',
-    furtherInformationUrl: eu.furtherInformationUrl ?? '',
-    fieldOfStudy: eu.fieldOfStudy ?? '',
+    ...shown(COLUMN_ROWS),
+    ...shown(EU_ROWS),
     outcomes: eu.learningOutcomes.map((outcome) => ({
       text: outcome.text,
       escoSkills: outcome.escoSkills.join('\n'),
@@ -180,29 +155,19 @@ export function readAchievementForm(
       Object.fromEntries(names.map((name) => [name, field(`${prefix}.${index}.${name}`)])),
     );
   };
-  const stackable = field('stackable');
+  /** A choice outside a closed control's options reads as none. */
+  const control = (spec: FormControl) => {
+    const text = field(spec.name);
+    const isOffered = !spec.isClosed || spec.options?.some((option) => option.value === text);
+    return isOffered ? text : '';
+  };
   const values: AchievementFormValues = {
     name: field('name'),
     description: field('description'),
     criteria: field('criteria'),
-    ects: field('ects'),
-    eqfLevel: field('eqfLevel'),
+    ...controlTexts(COLUMN_ROWS, control),
     language: field('language').trim(),
-    workloadHours: field('workloadHours'),
-    assessmentType: field('assessmentType'),
-    assessmentDescription: field('assessmentDescription'),
-    participationForm: field('participationForm'),
-    qualityAssurance: field('qualityAssurance'),
-    qualityAssuranceUrl: field('qualityAssuranceUrl'),
-    prerequisites: field('prerequisites'),
-    supervision: field('supervision'),
-    gradingScheme: field('gradingScheme'),
-    stackable: stackable === 'yes' || stackable === 'no' ? stackable : '',
-    stackabilityDescription: field('stackabilityDescription'),
-    stacksInto: field('stacksInto'),
-    furtherInformation: field('furtherInformation'),
-    furtherInformationUrl: field('furtherInformationUrl'),
-    fieldOfStudy: field('fieldOfStudy'),
+    ...controlTexts(EU_ROWS, control),
     outcomes: rows('outcomes', ['text', 'escoSkills']) as unknown as OutcomeRow[],
     translations: rows('translations', [
       'language',
@@ -222,6 +187,9 @@ export function readAchievementForm(
       .split(/\s*\n\s*/)
       .map((line) => line.trim())
       .filter(Boolean);
+  const texts = values as Readonly<Record<string, string>>;
+  const read = (rows: readonly AnyEuElement[]) =>
+    Object.fromEntries(rows.map((row) => [row.field, row.form?.read(texts)]));
 
   const outcomeRows = values.outcomes
     .map((row, index) => ({ row, index }))
@@ -233,35 +201,12 @@ export function readAchievementForm(
         (text) => text.trim() !== '',
       ),
     );
-  const isStackabilityGiven =
-    values.stackable !== '' ||
-    values.stackabilityDescription.trim() !== '' ||
-    values.stacksInto.trim() !== '';
-
   const eu = dropUndefined({
     learningOutcomes: outcomeRows.map(({ row }) => ({
       text: row.text.trim(),
       escoSkills: row.escoSkills.split(/\s+/).filter(Boolean),
     })),
-    workloadHours: numberOrText(values.workloadHours) ?? undefined,
-    assessmentType: optional(values.assessmentType),
-    assessmentDescription: optional(values.assessmentDescription),
-    participationForm: optional(values.participationForm),
-    qualityAssurance: optional(values.qualityAssurance),
-    qualityAssuranceUrl: optional(values.qualityAssuranceUrl),
-    prerequisites: optional(values.prerequisites),
-    supervision: supervisionTerm(values.supervision),
-    gradingScheme: optional(values.gradingScheme),
-    stackability: isStackabilityGiven
-      ? dropUndefined({
-          isStackable: values.stackable === '' ? undefined : values.stackable === 'yes',
-          description: optional(values.stackabilityDescription),
-          stacksInto: lines(values.stacksInto),
-        })
-      : undefined,
-    furtherInformation: optional(values.furtherInformation),
-    furtherInformationUrl: optional(values.furtherInformationUrl),
-    fieldOfStudy: optional(values.fieldOfStudy),
+    ...read(EU_ROWS),
     translations: Object.fromEntries(
       translationBlocks.map(({ block }) => [
         block.language.trim(),
@@ -279,8 +224,7 @@ export function readAchievementForm(
     name: values.name,
     description: values.description,
     criteria: values.criteria,
-    ects: numberOrText(values.ects),
-    eqfLevel: eqfLevelOf(values.eqfLevel),
+    ...read(COLUMN_ROWS),
     language: values.language === '' ? 'en' : values.language,
     image,
     eu,
@@ -299,10 +243,8 @@ export function readAchievementForm(
       const known = ['name', 'description', 'criteria', 'learningOutcomes'];
       return `translations.${at}.${part !== undefined && known.includes(part) ? part : 'language'}`;
     }
-    if (section === 'stackability') {
-      if (index === 'description') return 'stackabilityDescription';
-      return index === 'stacksInto' ? 'stacksInto' : 'stackable';
-    }
+    const form = EU_ROWS.find((row) => row.field === section)?.form;
+    if (form) return form.controlOf?.(index) ?? form.controls[0]?.name ?? section ?? 'name';
     return section ?? 'name';
   };
   return { values: withSpareRows(values), input, fieldOf };
@@ -320,8 +262,6 @@ export function fieldErrorsOf(
   }
   return errors;
 }
-
-const URL_FIELDS = ['qualityAssuranceUrl', 'furtherInformationUrl', 'stacksInto'];
 
 /** The form's message for an image checkBadgeImage refused. */
 export function imageErrorOf(problem: BadgeImageProblem): FieldError {
@@ -376,7 +316,7 @@ function messageOf(issue: z.core.$ZodIssue, field: string): FieldError {
     case 'invalid_type':
       if (issue.expected === 'number') return { key: 'errors.number' };
       if (issue.expected === 'int') return { key: 'errors.wholeNumber' };
-      return { key: field === 'stackable' ? 'errors.choice' : 'errors.required' };
+      return { key: isChoice(field) ? 'errors.choice' : 'errors.required' };
     case 'invalid_key':
       return { key: 'errors.languageTag' };
     case 'invalid_value':
@@ -384,13 +324,17 @@ function messageOf(issue: z.core.$ZodIssue, field: string): FieldError {
     default:
       if (field === 'language' || field.endsWith('.language')) return { key: 'errors.languageTag' };
       if (field === 'image') return { key: 'errors.imageType' };
-      if (URL_FIELDS.includes(field)) return { key: 'errors.url' };
-      if (field.endsWith('.escoSkills')) return { key: 'errors.esco' };
-      if (field === 'assessmentType' || field === 'participationForm') {
-        return { key: 'errors.choice' };
+      if (CONTROLS.some((control) => control.name === field && control.isUrl)) {
+        return { key: 'errors.url' };
       }
+      if (field.endsWith('.escoSkills')) return { key: 'errors.esco' };
+      if (isChoice(field)) return { key: 'errors.choice' };
       return { key: 'errors.invalid' };
   }
+}
+
+function isChoice(field: string): boolean {
+  return CONTROLS.some((control) => control.name === field && control.kind === 'select');
 }
 
 /** The form's rows plus empty ones to fill in (the page's script can add more). */
@@ -421,27 +365,6 @@ function withSpareRows(values: AchievementFormValues): AchievementFormValues {
       ...Array.from({ length: SPARE_TRANSLATION_BLOCKS }, () => emptyTranslation),
     ],
   };
-}
-
-/** '' → null; a number (decimal comma too) → that number; else the text, for zod to refuse. */
-function numberOrText(text: string): number | string | null {
-  const trimmed = text.trim();
-  if (trimmed === '') return null;
-  const value = Number(trimmed.replace(',', '.'));
-  return Number.isFinite(value) ? value : trimmed;
-}
-
-function eqfLevelOf(value: string): number | string | null {
-  if (value === '') return null;
-  return value.startsWith(EQF_URI_PREFIX) ? Number(value.slice(EQF_URI_PREFIX.length)) : value;
-}
-
-function supervisionTerm(value: string): string | undefined {
-  if (value === '') return undefined;
-  const level = (Object.keys(SUPERVISION_LEVELS) as SupervisionLevel[]).find(
-    (term) => supervisionOptionValue(term) === value,
-  );
-  return level ?? value;
 }
 
 function dropUndefined<T extends Record<string, unknown>>(object: T): T {

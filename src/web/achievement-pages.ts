@@ -22,24 +22,17 @@ import {
   checkBadgeImage,
   MAX_BADGE_IMAGE_BYTES,
 } from '../badges/check-badge-image.js';
-import {
-  ASSESSMENT_TYPES,
-  EQF_URI_PREFIX,
-  PARTICIPATION_FORMS,
-  readElements,
-  SUPERVISION_LEVELS,
-  type SupervisionLevel,
-} from '../badges/eu-elements.js';
+import { readElements } from '../badges/eu-elements.js';
 import type { Db } from '../db/database.js';
 import { achievements, awards } from '../db/schema.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import {
   emptyFormValues,
   fieldErrorsOf,
+  FORM_LAYOUT,
   formValuesOf,
   imageErrorOf,
   readAchievementForm,
-  supervisionOptionValue,
   type AchievementFormValues,
   type FieldErrors,
 } from './achievement-form.js';
@@ -106,7 +99,7 @@ export function createAchievementPagesRouter(deps: {
         imagePreview: imagePreviewOf(achievement),
         imageIsUrl: image !== null && !image.startsWith('data:'),
         imageUrl: image,
-        vocabularies: vocabularies(),
+        sections: FORM_LAYOUT,
         activities: achievement ? [] : await activityChoices(db, courseId),
         maxImageKilobytes: MAX_BADGE_IMAGE_BYTES / 1024,
       }),
@@ -296,29 +289,6 @@ export async function teacherAchievementList(db: Db, res: Response) {
         ruleSummary: (t: PageContext['t'], locale: string) => describeRule(rule, t, nameIn(locale)),
       };
     }),
-  };
-}
-
-/** The labels of the choices come from the catalog by each term's code. */
-function vocabularies() {
-  const codeOf = (uri: string) => uri.slice(uri.lastIndexOf('/') + 1);
-  return {
-    eqfLevels: [1, 2, 3, 4, 5, 6, 7, 8].map((level) => ({
-      value: `${EQF_URI_PREFIX}${level}`,
-      level,
-    })),
-    assessmentTypes: Object.keys(ASSESSMENT_TYPES).map((uri) => ({
-      value: uri,
-      code: codeOf(uri),
-    })),
-    participationForms: Object.keys(PARTICIPATION_FORMS).map((uri) => ({
-      value: uri,
-      code: codeOf(uri),
-    })),
-    supervisionLevels: (Object.keys(SUPERVISION_LEVELS) as SupervisionLevel[]).map((term) => ({
-      value: supervisionOptionValue(term),
-      code: term,
-    })),
   };
 }
 
