@@ -1,9 +1,12 @@
+import type { ErrorCode } from './error-codes.js';
+
 /**
- * Errors with stable codes. A code never changes once shipped. `expose` errors carry a message
- * a person can act on and keep their status; anything else becomes a plain 500 with a request id.
+ * Errors with stable codes. A code never changes once shipped, and has a row in
+ * src/error-codes.ts (its type says so). `expose` errors carry a message a person can act on
+ * and keep their status; anything else becomes a plain 500 with a request id.
  */
 export class MicrocredError extends Error {
-  readonly code: string = 'MICROCRED_ERROR';
+  readonly code: ErrorCode = 'MICROCRED_ERROR';
   readonly status: number = 500;
   readonly expose: boolean = false;
 }
@@ -13,27 +16,27 @@ abstract class ExposedError extends MicrocredError {
 }
 
 export class BadRequestError extends ExposedError {
-  override readonly code: string = 'BAD_REQUEST';
+  override readonly code: ErrorCode = 'BAD_REQUEST';
   override readonly status: number = 400;
 }
 
 export class NotFoundError extends ExposedError {
-  override readonly code: string = 'NOT_FOUND';
+  override readonly code: ErrorCode = 'NOT_FOUND';
   override readonly status: number = 404;
 }
 
 export class UnauthorizedError extends ExposedError {
-  override readonly code: string = 'UNAUTHORIZED';
+  override readonly code: ErrorCode = 'UNAUTHORIZED';
   override readonly status: number = 401;
 }
 
 export class ForbiddenError extends ExposedError {
-  override readonly code: string = 'FORBIDDEN';
+  override readonly code: ErrorCode = 'FORBIDDEN';
   override readonly status: number = 403;
 }
 
 export class ConflictError extends ExposedError {
-  override readonly code: string = 'CONFLICT';
+  override readonly code: ErrorCode = 'CONFLICT';
   override readonly status: number = 409;
 }
 
@@ -73,7 +76,7 @@ export class XapiLaunchForbiddenError extends ForbiddenError {
 }
 
 export class LtiLaunchError extends UnauthorizedError {
-  override readonly code: string = 'LTI_LAUNCH_INVALID';
+  override readonly code: ErrorCode = 'LTI_LAUNCH_INVALID';
 }
 
 export class LtiContextMissingError extends LtiLaunchError {

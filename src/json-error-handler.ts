@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from './config/logger.js';
+import type { ErrorCode } from './error-codes.js';
 import { MicrocredError } from './errors.js';
 
 /**
@@ -26,7 +27,11 @@ export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
-export function describeError(error: unknown): { status: number; code: string; message: string } {
+export function describeError(error: unknown): {
+  status: number;
+  code: ErrorCode;
+  message: string;
+} {
   if (error instanceof MicrocredError && error.expose) {
     return { status: error.status, code: error.code, message: error.message };
   }

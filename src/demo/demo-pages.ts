@@ -12,7 +12,7 @@ import {
   fullName,
   type DemoActivity,
 } from './demo-course.js';
-import { escapeHtml } from './demo-lms.js';
+import { escapeHtml } from './escape-html.js';
 
 /** The course page of the demo LMS. `activityUrl` gives a quiz's page and activity IRI. */
 export function renderDemoHome(activityUrl: (activity: DemoActivity) => string): string {

@@ -7,7 +7,9 @@ import { projectRoot } from '../config/project-root.js';
 import type { Settings } from '../config/settings.js';
 import { DEFAULT_LOCALE, isLocale } from '../web/i18n.js';
 import { DEMO_ACTIVITIES, DEMO_COURSE, DEMO_PEOPLE, type DemoActivity } from './demo-course.js';
-import { DemoLms, generatePlatformSigningKey, LTI_ROLES } from './demo-lms.js';
+import { DemoLms } from './demo-lms.js';
+import { LTI_ROLES } from './lms/lti-vocabulary.js';
+import { generatePlatformSigningKey } from './lms/platform-signing-key.js';
 import { renderDemoHome, renderQuiz } from './demo-pages.js';
 import { demoUser, seedDemoCourse } from './seed-demo-course.js';
 

@@ -12,7 +12,9 @@ import {
   fullName,
   type DemoActivity,
 } from './demo-course.js';
-import { LTI_ROLES, type DemoLms, type LmsUser } from './demo-lms.js';
+import type { DemoLms } from './demo-lms.js';
+import { LTI_ROLES } from './lms/lti-vocabulary.js';
+import type { LmsUser } from './lms/roster.js';
 
 export const DEMO_PLATFORM_NAME = 'Demo University LMS';
 

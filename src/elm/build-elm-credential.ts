@@ -2,6 +2,7 @@ import { badgePng } from '../badges/badge-image.js';
 import { readElements, type MicroCredentialElements } from '../badges/eu-elements.js';
 import type { OpenBadgeCredential } from '../badges/open-badge-credential.js';
 import type { IssuerAddress } from '../db/schema.js';
+import type { ErrorCode } from '../error-codes.js';
 import { ConflictError } from '../errors.js';
 import {
   base64EncodingConcept,
@@ -36,7 +37,7 @@ export const EDC_GENERIC_FULL_SCHEMA = 'http://data.europa.eu/snb/model/ap/edc-g
 
 /** The ELM export of a credential cannot be made (409). */
 export class ElmExportUnavailableError extends ConflictError {
-  override readonly code: string = 'ELM_EXPORT_UNAVAILABLE';
+  override readonly code: ErrorCode = 'ELM_EXPORT_UNAVAILABLE';
 }
 
 /** The awarding body's issuer profile names no country, or one the EU list lacks. */

@@ -13,7 +13,7 @@ import {
   DEMO_PEOPLE,
   fullName,
 } from '../../src/demo/demo-course.js';
-import { LTI_ROLES } from '../../src/demo/demo-lms.js';
+import { LTI_ROLES } from '../../src/demo/lms/lti-vocabulary.js';
 import { DEMO_PLATFORM_NAME, demoUser } from '../../src/demo/seed-demo-course.js';
 import { createRegistrationInvitation } from '../../src/lti/registration-invitations.js';
 import { loadCatalogs, LOCALES } from '../../src/web/i18n.js';

@@ -1,18 +1,27 @@
 /**
  * The demo LMS (src/demo/demo-lms.ts) as tests use it: each test file starts its own on
  * 127.0.0.1 at a free port with `startTestLms()`, runs launches through the HTTP client of
- * http-client.ts, and ends it with `close()`.
+ * http-client.ts, and ends it with `close()`. What only tests of the tool's refusals need lives
+ * here, not in the demo: id_tokens signed with another key or algorithm (`signWith`), a
+ * tampered nonce or state (`tamper`), score posts that fail on purpose (`failNextScores`), and
+ * pending logins and membership requests a test can see.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
+import express, { type Router } from 'express';
+import { SignJWT, UnsecuredJWT, type JWTPayload, type KeyInput } from 'jose';
 import {
   DemoLms,
-  generatePlatformSigningKey,
+  type AuthAnswer,
   type AuthRequest,
   type DemoLmsInit,
-  type LaunchAnswerOptions,
+  type LaunchClaimsOptions,
+  type PendingAuthRequest,
 } from '../../src/demo/demo-lms.js';
+import {
+  generatePlatformSigningKey,
+  type PlatformSigningKey,
+} from '../../src/demo/lms/platform-signing-key.js';
 import type { Browser, BrowserResponse } from './http-client.js';
 
 export {
@@ -21,8 +30,35 @@ export {
   LTI_ROLES,
   MEDIA_TYPES,
   NRPS_SCOPE,
-  type LmsMember as TestMember,
-} from '../../src/demo/demo-lms.js';
+} from '../../src/demo/lms/lti-vocabulary.js';
+export type { LmsMember as TestMember } from '../../src/demo/lms/roster.js';
+
+/** How to sign an id_token other than with the platform's key, for forged-token tests. */
+export interface SignWith {
+  /** Defaults to the platform's private key. */
+  key?: KeyInput;
+  /** Defaults to RS256; `none` produces an unsecured JWT. */
+  alg?: string;
+  /** Defaults to the platform's `kid`; `null` leaves the header without a kid. */
+  kid?: string | null;
+}
+
+/** What the platform signs and posts for a launch, beyond its claims. */
+export interface LaunchAnswerOptions extends LaunchClaimsOptions {
+  signWith?: SignWith;
+  /** Values the platform puts in place of the ones the tool sent, to test the tool's checks. */
+  tamper?: {
+    /** The nonce written into the id_token. */
+    nonce?: string;
+    /** The state posted back with the id_token. */
+    state?: string;
+  };
+}
+
+/** An authentication request the platform answered, with the id_token it answered with. */
+export interface AnsweredAuthRequest extends AuthRequest {
+  readonly idToken: string;
+}
 
 /** Options of {@link startTestLms}. */
 export interface TestLmsOptions {
@@ -49,7 +85,7 @@ export interface LaunchResult {
   readonly finalUrl: string;
   readonly text: string;
   /** Set when the platform answered the tool's authentication request. */
-  readonly authRequest: AuthRequest | undefined;
+  readonly authRequest: AnsweredAuthRequest | undefined;
   /** The platform's auto-posting form page, for replaying or submitting from another browser. */
   readonly authPage: { readonly url: string; readonly html: string } | undefined;
 }
@@ -77,17 +113,73 @@ export async function startTestLms(options: TestLmsOptions = {}): Promise<TestLm
 }
 
 /** A running test platform. */
-export class TestLms extends DemoLms {
+export class TestLms extends DemoLms<LaunchAnswerOptions> {
+  /** The URLs of the membership requests, oldest first. */
+  readonly membershipRequests: string[] = [];
   readonly #server: Server;
-  readonly #answeredAuthRequests = new Map<string, AuthRequest>();
+  readonly #signingKey: PlatformSigningKey;
+  readonly #answeredAuthRequests = new Map<string, AnsweredAuthRequest>();
+  #scoreFailures = { remaining: 0, status: 500 };
 
   constructor(init: DemoLmsInit, server: Server) {
     super(init);
     this.#server = server;
+    this.#signingKey = init.signingKey;
   }
 
-  protected override onAuthRequestAnswered(request: AuthRequest): void {
-    this.#answeredAuthRequests.set(request.messageHint, request);
+  /**
+   * Logins the platform initiated whose authentication request has not arrived yet, by
+   * `lti_message_hint`. A test that sends the login initiation by hand adds an entry here so
+   * that the platform answers it.
+   */
+  get pendingAuthRequests(): Map<string, PendingAuthRequest<LaunchAnswerOptions>> {
+    return this.pendingLogins;
+  }
+
+  /** Makes the next `count` score posts fail with `status`. */
+  failNextScores(count: number, status: number): void {
+    this.#scoreFailures = { remaining: count, status };
+  }
+
+  /** The demo LMS's routes, behind the score failures and membership requests tests ask for. */
+  override mount(app: Router): void {
+    app.post('/contexts/:contextId/lineitems/:lineItemNumber/scores', (_req, res, next) => {
+      if (this.#scoreFailures.remaining === 0) return next();
+      this.#scoreFailures.remaining -= 1;
+      res
+        .status(this.#scoreFailures.status)
+        .json({ error: 'simulated_failure', error_description: 'failNextScores' });
+    });
+    app.get('/contexts/:contextId/memberships', (req, _res, next) => {
+      this.membershipRequests.push(new URL(req.originalUrl, this.issuer).href);
+      next();
+    });
+    super.mount(app);
+  }
+
+  /** Signs a payload as a JWT with the platform's key, or as `signWith` says. */
+  async signIdTokenWith(payload: JWTPayload, signWith: SignWith): Promise<string> {
+    const alg = signWith.alg ?? 'RS256';
+    if (alg === 'none') return new UnsecuredJWT(payload).encode();
+    const kid = signWith.kid === undefined ? this.kid : signWith.kid;
+    return new SignJWT(payload)
+      .setProtectedHeader({ alg, typ: 'JWT', ...(kid !== null && { kid }) })
+      .sign(signWith.key ?? this.#signingKey.privateKey);
+  }
+
+  /** Answers as the launch's `signWith` and `tamper` say, and keeps the answer for the test. */
+  protected override async answerAuthRequest(
+    request: AuthRequest,
+    launch: LaunchAnswerOptions,
+    claims: JWTPayload,
+  ): Promise<AuthAnswer> {
+    const signed = {
+      ...claims,
+      ...(launch.tamper?.nonce !== undefined && { nonce: launch.tamper.nonce }),
+    };
+    const idToken = await this.signIdTokenWith(signed, launch.signWith ?? {});
+    this.#answeredAuthRequests.set(request.messageHint, { ...request, idToken });
+    return { idToken, state: launch.tamper?.state ?? request.state };
   }
 
   /**

@@ -4,6 +4,7 @@ import {
   type JWTPayload,
   type ProtectedHeaderParameters,
 } from 'jose';
+import type { ErrorCode } from '../../error-codes.js';
 import { LtiLaunchError } from '../../errors.js';
 
 /** An id_token POST to the launch URL, with its claims decoded but not yet verified. */
@@ -48,9 +49,9 @@ export function readLaunchRequest(body: unknown): LaunchRequest {
 
 /** A refused launch, with the reason code logged and shown, and a message a person can act on. */
 export class LaunchRefusal extends LtiLaunchError {
-  override readonly code: string;
+  override readonly code: ErrorCode;
 
-  constructor(code: string, message: string, status = 401) {
+  constructor(code: ErrorCode, message: string, status = 401) {
     super(message);
     this.code = code;
     Object.defineProperty(this, 'status', { value: status });

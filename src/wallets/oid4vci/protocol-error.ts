@@ -1,21 +1,6 @@
 import { Oauth2ServerErrorResponseError } from '@openid4vc/oauth2';
 import type { ErrorRequestHandler } from 'express';
-
-/**
- * The error codes the OpenID4VCI endpoints answer with: RFC 6749 §5.2 at the token endpoint,
- * RFC 6750 §3.1 for the access token, OpenID4VCI 1.0 §8.3.1.2 at the credential endpoint.
- */
-export type ProtocolErrorCode =
-  | 'invalid_request'
-  | 'invalid_grant'
-  | 'unsupported_grant_type'
-  | 'invalid_token'
-  | 'invalid_credential_request'
-  | 'unknown_credential_configuration'
-  | 'invalid_proof'
-  | 'invalid_nonce'
-  | 'invalid_encryption_parameters'
-  | 'credential_request_denied';
+import type { ProtocolErrorCode } from '../../error-codes.js';
 
 /**
  * An error the protocol endpoints answer with `{ error, error_description }` (status 400 unless
