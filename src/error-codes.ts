@@ -129,12 +129,87 @@ export const ERROR_CODES = {
     meaning:
       'A stored rule reached evaluation with an operator no descriptor handles; it is never treated as not met.',
   },
+  BADGE_SIGNATURE_SELF_CHECK_FAILED: {
+    status: 500,
+    surface: 'internal',
+    meaning:
+      "A Data Integrity proof the tool just made did not verify with the issuer's public key; the credential was not issued and nothing was stored.",
+  },
+  VERIFY_BUSY: {
+    status: 503,
+    surface: 'api',
+    meaning:
+      'Every verification worker is busy and the queue is full; try again after the Retry-After seconds.',
+  },
+  VERIFY_TIMEOUT: {
+    status: 504,
+    surface: 'api',
+    meaning:
+      'A verification ran past its time budget; the verification report carries this error and verified false instead of the tool hanging.',
+  },
+  OUTGOING_REQUEST_FAILED: {
+    status: 502,
+    surface: 'api',
+    meaning:
+      'A server the tool had to fetch from (an LMS, an LRS) did not answer, answered too slowly or too much, redirected, or is at an address the tool may not reach; the reason is in the debug log only.',
+  },
 
   // LTI: registration, services and the launch checks microcred adds to ltijs.
   LTI_REGISTRATION_FAILED: {
     status: 400,
     surface: 'launch',
     meaning: 'LTI Dynamic Registration with the platform failed; the page says at which step.',
+  },
+  LTI_REGISTRATION_INVITATION_REQUIRED: {
+    status: 401,
+    surface: 'launch',
+    meaning:
+      "Dynamic registration was opened without an invitation; the tool's administrator creates one (microcred platform invite).",
+  },
+  LTI_REGISTRATION_INVITATION_UNKNOWN: {
+    status: 403,
+    surface: 'launch',
+    meaning: 'The registration URL carries an invitation the tool does not know.',
+  },
+  LTI_REGISTRATION_INVITATION_USED: {
+    status: 410,
+    surface: 'launch',
+    meaning:
+      'The invitation was used by an earlier registration; each invitation registers one LMS.',
+  },
+  LTI_REGISTRATION_INVITATION_EXPIRED: {
+    status: 410,
+    surface: 'launch',
+    meaning: 'The invitation expired before the registration was completed.',
+  },
+  LTI_REGISTRATION_INVITATION_WITHDRAWN: {
+    status: 410,
+    surface: 'launch',
+    meaning: 'The administrator withdrew the invitation.',
+  },
+  LTI_REGISTRATION_PLATFORM_EXISTS: {
+    status: 409,
+    surface: 'launch',
+    meaning:
+      'A registration named an issuer and client id that are registered already; the existing registration is left as it is.',
+  },
+  LTI_ACCESS_TOKEN_REFUSED: {
+    status: 500,
+    surface: 'internal',
+    meaning:
+      'The LMS did not issue an access token for its services (AGS, NRPS): its token endpoint refused or could not be reached.',
+  },
+  LTI_SERVICES_PLATFORM_INACTIVE: {
+    status: 500,
+    surface: 'internal',
+    meaning:
+      'A service call (AGS, NRPS) was made for an LMS registration that is unknown or no longer active.',
+  },
+  AGS_PLATFORM_ERROR: {
+    status: 500,
+    surface: 'internal',
+    meaning:
+      'The LMS refused or failed a gradebook request (line items or scores); the grade job is retried from the outbox.',
   },
   LTI_PLATFORM_UNKNOWN: {
     status: 400,
@@ -378,6 +453,18 @@ export const ERROR_CODES = {
     status: 400,
     surface: 'lrs',
     meaning: 'A cmi5 fetch URL was used already or has expired, so it gives no token.',
+  },
+  XAPI_ACTIVITY_OUT_OF_SCOPE: {
+    status: 403,
+    surface: 'lrs',
+    meaning:
+      'A content launch token wrote about an activity other than the one it was launched for (or one under its IRI); nothing of the request was stored.',
+  },
+  XAPI_LAUNCH_FORBIDDEN: {
+    status: 403,
+    surface: 'lrs',
+    meaning:
+      'A content launch token tried what content may not do: write about another learner or registration, void, or read statements.',
   },
   XAPI_EXTERNAL_LRS_REQUEST_FAILED: {
     status: 500,

@@ -17,6 +17,7 @@ const NOT_ERROR_CODES = new Set([
   'RSA_KEY', // ltijs's platform key methods
   'JWK_SET', // ltijs's platform key methods
   'CERTIFICATION_NAME', // LinkedIn's "add to profile" task
+  'MICROCRED_OUTGOING_ALLOW_PRIVATE', // a setting's name
 ]);
 
 /**

@@ -25,7 +25,8 @@ export interface PlatformServices {
  * token endpoint refused (`upstreamStatus`, `oauthError`) or could not be reached (null).
  */
 export class PlatformTokenError extends MicrocredError {
-  override readonly code: string = 'LTI_ACCESS_TOKEN_REFUSED';
+  override readonly code: 'LTI_ACCESS_TOKEN_REFUSED' | 'LTI_SERVICES_PLATFORM_INACTIVE' =
+    'LTI_ACCESS_TOKEN_REFUSED';
 
   constructor(
     message: string,
@@ -39,7 +40,7 @@ export class PlatformTokenError extends MicrocredError {
 
 /** No active registration of the tool with this platform and client id. */
 export class PlatformInactiveError extends PlatformTokenError {
-  override readonly code = 'LTI_PLATFORM_INACTIVE';
+  override readonly code = 'LTI_SERVICES_PLATFORM_INACTIVE';
 }
 
 const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PlatformSigningKey } from '../../src/demo/demo-lms.js';
+import type { PlatformSigningKey } from '../../src/demo/lms/platform-signing-key.js';
 import { deployments, issuerProfiles, platforms } from '../../src/db/schema.js';
 import { registerPlatform } from '../../src/lti/platform-registry.js';
 import { startClaimingPlatform, type ClaimingPlatform } from '../support/claiming-platform.js';

@@ -7,7 +7,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { generatePlatformSigningKey, type PlatformSigningKey } from '../../src/demo/demo-lms.js';
+import {
+  generatePlatformSigningKey,
+  type PlatformSigningKey,
+} from '../../src/demo/lms/platform-signing-key.js';
 
 export interface ClaimingPlatform {
   /** Where the platform really is. */
