@@ -74,9 +74,10 @@ export async function changeAwardStatus(
 }
 
 /**
- * Queues the award's grade for the LMS again, with the award's own result: its grade job goes
- * back to pending with fresh attempts (an award without one gets one). Answers 'alreadyQueued' when the job is still waiting to run. Throws ConflictError
- * for a revoked award, whose grade is not sent.
+ * Queues the award's grade for the LMS again, with the award's own result (never a made-up
+ * full mark): its grade job goes back to pending with fresh attempts (an award without one
+ * gets one). Answers 'alreadyQueued' when the job is still waiting to run. Throws
+ * ConflictError for a revoked award, whose grade is not sent.
  */
 export async function resendGrade(
   db: Db,
