@@ -74,10 +74,10 @@ export async function changeAwardStatus(
 }
 
 /**
- * Queues the award's grade for the LMS again: its grade job goes back to pending with fresh
- * attempts (an award without one gets one with full marks, as awarding queues it without a
- * score). Answers 'alreadyQueued' when the job is still waiting to run. Throws ConflictError
- * for a revoked award, whose grade is not sent.
+ * Queues the award's grade for the LMS again, with the award's own result (never a made-up
+ * full mark): its grade job goes back to pending with fresh attempts (an award without one
+ * gets one). Answers 'alreadyQueued' when the job is still waiting to run. Throws
+ * ConflictError for a revoked award, whose grade is not sent.
  */
 export async function resendGrade(
   db: Db,
@@ -88,13 +88,14 @@ export async function resendGrade(
   if (award.revokedAt !== null) {
     throw new ConflictError('A revoked credential sends no grade; reinstate it first.');
   }
-  const grade: GradeJobPayload = { awardId, scoreScaled: 1 };
+  const grade: GradeJobPayload = { awardId, scoreScaled: award.scoreScaled };
   const requeued = await db
     .insert(outbox)
     .values({ kind: GRADE_JOB, dedupeKey: `${GRADE_JOB}:${awardId}`, payload: { ...grade } })
     .onConflictDoUpdate({
       target: outbox.dedupeKey,
       set: {
+        payload: sql`excluded.payload`,
         status: 'pending',
         attempts: 0,
         nextAttemptAt: sql`now()`,

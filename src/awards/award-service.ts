@@ -54,7 +54,8 @@ export const SELF_STUDY_SUPERVISION = 'unsupervised without identity verificatio
 
 export interface GradeJobPayload {
   awardId: string;
-  scoreScaled: number;
+  /** The award's result (0 to 1), null when the achievement has none (awards.scoreScaled). */
+  scoreScaled: number | null;
 }
 
 /** Re-evaluate a learner's rules that reference these activities or stacked achievements. */
@@ -307,7 +308,7 @@ async function issueAndStore(
     stackedCredentials: evidence.stackedCredentials,
   });
 
-  const grade: GradeJobPayload = { awardId, scoreScaled: scoreScaled ?? 1 };
+  const grade: GradeJobPayload = { awardId, scoreScaled };
   const stacks: EvaluateJobPayload = {
     userId: recipient.user.id,
     activityIds: [],
@@ -328,6 +329,7 @@ async function issueAndStore(
         issuedAt,
         form: evidence.form,
         evidence: { ...evidence },
+        scoreScaled,
       })
       .onConflictDoNothing()
       .returning({ id: awards.id }),

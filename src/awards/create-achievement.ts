@@ -36,6 +36,10 @@ export const achievementInputSchema = z
     language: languageTag.default('en'),
     /** An http(s) URL, or a base64 PNG, JPEG or SVG `data:` URI stored checked and sanitized. */
     image: badgeImageReferenceSchema.nullable().default(null),
+    /** What the LMS gradebook gets for an award (awards/grade-value.ts). */
+    gradeMode: z
+      .enum(['result', 'pass'], { error: 'must be "result" or "pass"' })
+      .default('result'),
     /** The further EU micro-credential elements (badges/eu-elements.ts). */
     eu: microCredentialElementsSchema.default({ learningOutcomes: [], translations: {} }),
     rule: z.unknown(),

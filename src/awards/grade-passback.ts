@@ -2,14 +2,22 @@ import { and, eq } from 'drizzle-orm';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
 import { achievements, awards, enrolments, platforms, users } from '../db/schema.js';
-import { NoGradebookError, postScore } from '../lti/ags/post-score.js';
+import { achievementLineItem, CREATED_SCORE_MAXIMUM } from '../lti/ags/achievement-line-item.js';
+import {
+  assertCanPostScores,
+  NoGradebookError,
+  postScore,
+  type Gradebook,
+} from '../lti/ags/post-score.js';
 import type { PlatformServices } from '../lti/platform-services.js';
 import type { GradeJobPayload } from './award-service.js';
+import { gradeValue } from './grade-value.js';
 
 /**
- * Sends an award's grade to the LMS gradebook of the course it was earned in. Runs as an
- * outbox job: it throws on a refused or failed post so the outbox retries; a course without a
- * gradebook ends the job quietly.
+ * Sends an award's grade to the column of its achievement in the LMS gradebook of the course it
+ * was earned in (lti/ags/achievement-line-item.ts), the value as the achievement's grade mode
+ * says (grade-value.ts). Runs as an outbox job: it throws on a refused or failed request so the
+ * outbox retries; a course without a gradebook ends the job quietly.
  */
 export async function passBackGrade(
   deps: { db: Db; services: PlatformServices; logger: Logger },
@@ -17,7 +25,6 @@ export async function passBackGrade(
 ): Promise<void> {
   const [row] = await deps.db
     .select({
-      award: awards,
       achievement: achievements,
       user: users,
       platform: platforms,
@@ -34,27 +41,29 @@ export async function passBackGrade(
     .where(eq(awards.id, payload.awardId));
   if (!row) throw new Error(`Award ${payload.awardId} has no enrolment to send a grade to`);
 
+  const gradebook: Gradebook = {
+    platformIssuer: row.platform.issuer,
+    clientId: row.platform.clientId,
+    lineItemsUrl: row.enrolment.agsLineItemsUrl,
+    scopes: row.enrolment.agsScopes ?? [],
+  };
   try {
-    await postScore(
-      deps.services,
-      {
-        platformIssuer: row.platform.issuer,
-        clientId: row.platform.clientId,
-        userSub: row.user.sub,
-        lineItemUrl: row.enrolment.agsLineItemUrl,
-        lineItemsUrl: row.enrolment.agsLineItemsUrl,
-        scopes: row.enrolment.agsScopes ?? [],
-      },
-      {
-        scoreScaled: payload.scoreScaled,
-        comment: `Awarded: ${row.achievement.name}`,
-        lineItemTag: `microcred:achievement:${row.achievement.id}`,
-        lineItemLabel: row.achievement.name,
-      },
-    );
+    assertCanPostScores(gradebook);
+    const lineItem = await achievementLineItem(deps, gradebook, row.achievement);
+    const scoreMaximum = lineItem.scoreMaximum ?? CREATED_SCORE_MAXIMUM;
+    await postScore(deps.services, gradebook, lineItem.id, {
+      userId: row.user.sub,
+      scoreGiven: gradeValue(
+        { scoreScaled: payload.scoreScaled, gradeMode: row.achievement.gradeMode },
+        scoreMaximum,
+      ),
+      scoreMaximum,
+      comment: `Awarded: ${row.achievement.name}`,
+    });
     deps.logger.info('awards', 'grade sent', {
       awardId: payload.awardId,
       platform: row.platform.issuer,
+      lineItem: lineItem.id,
     });
   } catch (error) {
     if (!(error instanceof NoGradebookError)) throw error;

@@ -350,10 +350,37 @@ export const achievements = pgTable(
     /** An https URL or a `data:image/png|svg+xml` URI; a default image is generated without. */
     image: text('image'),
     rule: jsonb('rule').$type<unknown>().notNull(),
+    /**
+     * What the LMS gradebook gets for an award: the learner's result scaled to the column's
+     * maximum (none for an achievement without a score), or the maximum for any pass.
+     */
+    gradeMode: text('grade_mode', { enum: ['result', 'pass'] })
+      .notNull()
+      .default('result'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [index('achievements_course_idx').on(table.courseId)],
+);
+
+/**
+ * The LMS gradebook column (AGS line item) of each achievement of a course: the column of the
+ * activity deep-linked for it (learned from a launch of that activity), or the one the tool found
+ * or created through the line items service.
+ */
+export const achievementLineItems = pgTable(
+  'achievement_line_items',
+  {
+    courseId: uuid('course_id')
+      .notNull()
+      .references(() => courses.id),
+    achievementId: uuid('achievement_id')
+      .notNull()
+      .references(() => achievements.id),
+    lineItemUrl: text('line_item_url').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.courseId, table.achievementId] })],
 );
 
 /**
@@ -395,6 +422,8 @@ export const awards = pgTable(
       .default('micro-credential'),
     /** Awards section: what met the rule (see awards/award-evidence.ts). */
     evidence: jsonb('evidence').$type<Record<string, unknown>>(),
+    /** The learner's result for the achievement (0 to 1), as the credential states it; null: none. */
+    scoreScaled: doublePrecision('score_scaled'),
     /** Awards section: set by revokeAward; stacks built on it are flagged, not revoked. */
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },

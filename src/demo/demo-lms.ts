@@ -231,6 +231,13 @@ export class DemoLms<Launch extends LaunchClaimsOptions = LaunchClaimsOptions> {
     this.#roster.setMembershipPageSize(size);
   }
 
+  /** Adds a column to a context's gradebook, as a teacher does in the LMS; returns a copy. */
+  addLineItem(contextId: string, item: Omit<LineItem, 'id'>): LineItem {
+    const id = `${this.lineItemsUrl(contextId)}/${this.#nextLineItemNumber++}`;
+    this.#lineItems.set(id, { contextId, item: { ...item, id } });
+    return { ...item, id };
+  }
+
   /** Where the platform fetches the tool's public keys (for client assertions). */
   setToolJwksUrl(url: string): void {
     this.#toolJwks = createRemoteJWKSet(new URL(url));

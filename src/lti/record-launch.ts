@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import {
+  achievementLineItems,
+  achievements,
   courses,
   deepLinkingRequests,
   deployments,
@@ -34,6 +36,7 @@ export interface LtijsLaunchToken {
     roles?: string[];
     messageType?: string;
     launchPresentation?: { locale?: string };
+    custom?: Record<string, unknown>;
     endpoint?: { scope?: string[]; lineitem?: string; lineitems?: string };
     namesRoles?: { context_memberships_url?: unknown };
     deepLinkingSettings?: { deep_link_return_url?: string; data?: string };
@@ -57,7 +60,9 @@ const DEEP_LINKING_LIFETIME_SECONDS = 3600;
  * Records a launch that ltijs has validated: checks what ltijs does not (the nonce is one this
  * tool issued with this state, not used before; the deployment is one registered for this active
  * platform; the launch names a course), then consumes the nonce, upserts the user, the course
- * and the enrolment with its AGS endpoint, and opens a session, in one statement.
+ * and the enrolment with its AGS endpoint, remembers the gradebook column of an activity
+ * deep-linked for an achievement of the course (its `achievement_id` custom parameter), and
+ * opens a session, in one statement.
  * Throws LaunchRefusal (LTI_NONCE_NOT_ISSUED), LtiDeploymentUnknownError or LtiLaunchError;
  * nothing is stored then.
  */
@@ -92,6 +97,7 @@ export async function recordLaunch(
     agsLineItemsUrl: context.endpoint?.lineitems ?? null,
     agsScopes: context.endpoint?.scope ?? null,
   };
+  const deepLinkedColumn = deepLinkedColumnOf(token);
   const session = newSessionToken();
   // One statement, atomic on its own, so a launch costs one round trip: the nonce consumed,
   // the deployment check, the frame origin learned, the user, course, enrolment and session
@@ -154,6 +160,16 @@ export async function recordLaunch(
             ags_scopes = excluded.ags_scopes, last_launch_at = excluded.last_launch_at
       returning course_id
     ),
+    achievement_column as (
+      insert into ${achievementLineItems} (course_id, achievement_id, line_item_url)
+      select course.id, ${achievements.id}, ${deepLinkedColumn?.lineItemUrl ?? null}
+        from course join ${achievements} on ${achievements.courseId} = course.id
+       where ${achievements.id} = ${deepLinkedColumn?.achievementId ?? null}::uuid
+      on conflict (course_id, achievement_id) do update
+        set line_item_url = excluded.line_item_url, updated_at = now()
+        where ${achievementLineItems.lineItemUrl} <> excluded.line_item_url
+      returning 1
+    ),
     opened as (
       insert into ${sessions} (token_hash, user_id, course_id, role, locale, expires_at)
       select ${session.tokenHash}, launched_user.id, course.id, ${role},
@@ -203,6 +219,21 @@ export async function recordLaunch(
           : knownOrigins,
     }),
   };
+}
+
+/**
+ * The achievement and gradebook column of a launch from an activity the tool created by deep
+ * linking (its custom parameter `achievement_id`, web/deep-linking-routes.ts) that has a column
+ * (the AGS `lineitem` claim); null for any other launch.
+ */
+function deepLinkedColumnOf(token: LtijsLaunchToken) {
+  const context = token.platformContext;
+  const achievementId = context.custom?.achievement_id;
+  const lineItemUrl = context.endpoint?.lineitem;
+  if (context.messageType !== 'LtiResourceLinkRequest') return null;
+  if (typeof achievementId !== 'string' || !/^[0-9a-f-]{36}$/i.test(achievementId)) return null;
+  if (typeof lineItemUrl !== 'string' || !/^https?:\/\//i.test(lineItemUrl)) return null;
+  return { achievementId, lineItemUrl };
 }
 
 /** A text[] parameter (drizzle would spread a JS array into a list), or SQL null. */

@@ -49,6 +49,8 @@ export interface AchievementFormValues {
   /** On create only: the first condition of the rule, refined on the rule page. */
   ruleKind: 'passed' | 'completed';
   ruleActivity: string;
+  /** What the LMS gradebook gets for an award (awards/grade-value.ts). */
+  gradeMode: 'result' | 'pass';
   /** The texts of the EU elements' controls, by control name (FORM_SECTIONS). */
   [control: string]: string | OutcomeRow[] | TranslationBlock[];
 }
@@ -98,6 +100,7 @@ export function emptyFormValues(language: string): AchievementFormValues {
     imageChoice: 'keep',
     ruleKind: 'passed',
     ruleActivity: '',
+    gradeMode: 'result',
   });
 }
 
@@ -111,6 +114,7 @@ export function formValuesOf(achievement: Achievement): AchievementFormValues {
     name: achievement.name,
     description: achievement.description,
     criteria: achievement.criteria,
+    gradeMode: achievement.gradeMode,
     ...shown(COLUMN_ROWS),
     ...shown(EU_ROWS),
     outcomes: eu.learningOutcomes.map((outcome) => ({
@@ -179,6 +183,7 @@ export function readAchievementForm(
     imageChoice: field('imageChoice') === 'generated' ? 'generated' : 'keep',
     ruleKind: field('ruleKind') === 'completed' ? 'completed' : 'passed',
     ruleActivity: field('ruleActivity').trim(),
+    gradeMode: field('gradeMode') === 'pass' ? 'pass' : 'result',
   };
 
   const optional = (text: string) => (text.trim() === '' ? undefined : text.trim());
@@ -228,6 +233,7 @@ export function readAchievementForm(
     language: values.language === '' ? 'en' : values.language,
     image,
     eu,
+    gradeMode: values.gradeMode,
   };
 
   const fieldOf = (path: readonly PropertyKey[]): string => {

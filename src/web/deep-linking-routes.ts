@@ -5,12 +5,11 @@ import { fieldErrorsOf, type FieldError } from './achievement-form.js';
 import type { Db } from '../db/database.js';
 import { achievements, courses, deepLinkingRequests, platforms } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
+import { achievementLineItemTag, CREATED_SCORE_MAXIMUM } from '../lti/ags/achievement-line-item.js';
 import { signDeepLinkingResponse } from '../lti/deep-linking/sign-deep-linking-response.js';
 import type { ToolKeyring } from '../lti/tool-key.js';
 import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
 import type { RenderView } from './views.js';
-
-const SCORE_MAXIMUM = 100;
 
 /**
  * The teacher's side of LTI Deep Linking 2.0: after a deep linking launch, `GET /deep-link/:id`
@@ -113,9 +112,10 @@ export function createDeepLinkingRouter(deps: {
             url: `${publicUrl}/lti/launch`,
             custom: { achievement_id: achievement.id },
             lineItem: {
-              scoreMaximum: SCORE_MAXIMUM,
+              scoreMaximum: CREATED_SCORE_MAXIMUM,
               label: achievement.name,
-              tag: `microcred:achievement:${achievement.id}`,
+              // How the line items service finds the activity's column (achievement-line-item.ts).
+              tag: achievementLineItemTag(achievement.id),
               resourceId: achievement.id,
             },
           },

@@ -61,14 +61,16 @@ describe('grade passback through the outbox (LTI AGS 2.0)', () => {
     expect(lms.scores).toHaveLength(1);
     expect(lms.scores[0]?.body).toMatchObject({
       userId: 'learner',
-      scoreGiven: 100,
+      activityProgress: 'Completed',
       gradingProgress: 'FullyGraded',
     });
+    // A pass without a score is no grade of 100.
+    expect(lms.scores[0]?.body).not.toHaveProperty('scoreGiven');
     await tool.current().outbox.drain();
     expect(lms.scores).toHaveLength(1);
   });
 
-  it('sends no score to a line item at an address outgoing requests may not reach, and keeps only the generic error', async () => {
+  it('sends no request to a line items service at an address outgoing requests may not reach, and keeps only the generic error', async () => {
     // 127.0.0.2 is loopback, but the test tool may fetch from 127.0.0.1 only.
     const requests: string[] = [];
     const gradebook: Server = createServer((req, res) => {
@@ -76,7 +78,7 @@ describe('grade passback through the outbox (LTI AGS 2.0)', () => {
       res.writeHead(200).end();
     });
     await new Promise<void>((resolve) => gradebook.listen(0, '127.0.0.2', resolve));
-    const lineItemUrl = `http://127.0.0.2:${(gradebook.address() as AddressInfo).port}/lineitems/1`;
+    const lineItemsUrl = `http://127.0.0.2:${(gradebook.address() as AddressInfo).port}/lineitems`;
     try {
       const teacher = createBrowser();
       await lms.launch({
@@ -102,7 +104,10 @@ describe('grade passback through the outbox (LTI AGS 2.0)', () => {
         roles: [LTI_ROLES.learner],
         context: { id: 'elsewhere-gradebook' },
         claims: {
-          [LTI_CLAIMS.agsEndpoint]: { scope: [AGS_SCOPES.score], lineitem: lineItemUrl },
+          [LTI_CLAIMS.agsEndpoint]: {
+            scope: [AGS_SCOPES.score, AGS_SCOPES.lineItem],
+            lineitems: lineItemsUrl,
+          },
         },
       });
       const scoresBefore = lms.scores.length;
