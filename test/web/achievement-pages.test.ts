@@ -826,6 +826,22 @@ describe('the teacher achievement pages', () => {
       expect(stored?.image).toBe(dataUri('image/svg+xml', HOSTILE_SVG_SANITIZED));
     });
 
+    it('refuses a score threshold given in percent (scaled 80) with 400, naming its path', async () => {
+      const before = await storedAchievements();
+      const { response } = await postAchievement({
+        name: 'API percent threshold',
+        rule: { allOf: [{ passed: LAB }, { scoreAtLeast: { activity: FIELD_TRIP, scaled: 80 } }] },
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        error: {
+          code: 'AWARD_RULE_INVALID',
+          message: 'rule.allOf[1].scoreAtLeast.scaled must be at most 1',
+        },
+      });
+      expect(await storedAchievements()).toEqual(before);
+    });
+
     it('refuses a GIF in a data: URI claiming PNG with 400 BADGE_IMAGE_INVALID, storing nothing', async () => {
       const before = await storedAchievements();
       const { response } = await postAchievement({
