@@ -97,16 +97,15 @@ export async function qrCodeDataUri(text: string): Promise<string> {
  * Where a learner stands on an achievement: a valid credential of its current version, of an
  * earlier version only (a newer version exists), only expired or only revoked ones, or none.
  */
-export type CredentialStatus =
-  'earned' | 'earnedEarlierVersion' | 'expired' | 'revoked' | 'inProgress';
+type CredentialStatus = 'earned' | 'earnedEarlierVersion' | 'expired' | 'revoked' | 'inProgress';
 
 /** What views/course-learner.eta shows a learner: each achievement, its progress, its credentials. */
 export async function learnerPageData(
   db: Db,
   publicUrl: string,
   learner: { userId: string; courseId: string },
-  now: Date = new Date(),
 ) {
+  const now = new Date();
   const [progress, activities] = await Promise.all([
     learnerProgress(db, learner.userId, learner.courseId),
     listCourseActivities(db, learner.courseId),
