@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { upsertCourseActivity } from '../../src/awards/course-activities.js';
+import { awards } from '../../src/db/schema.js';
 import type { Browser } from '../support/http-client.js';
 import {
   createAchievementAs,
@@ -324,6 +326,35 @@ describe('the learner page: GET /course for a learner', () => {
       expect(article).not.toContain('linkedin.com');
     });
   });
+
+  it('marks a credential past its validUntil as expired, still with its downloads', async () => {
+    const learner3 = await registered.launch(
+      { id: 'learner-3', name: 'Mary Somerville' },
+      'learner',
+    );
+    await registered.send('learner-3', [
+      { activity: QUIZ, verb: 'passed', scaled: 0.9 },
+      { activity: EXAM, verb: 'scored', scaled: 0.97 },
+      { activity: PILLARS.environmental, verb: 'completed' },
+      { activity: PILLARS.social, verb: 'completed' },
+    ]);
+    const awardId = /\/credentials\/([0-9a-f-]{36})/.exec(
+      achievementArticle(await page(learner3), 'Sustainability foundations'),
+    )?.[1] as string;
+    // The issuer sets no validity period today; a credential that carries one is shown expired after it.
+    const { db } = world.tool.current().database;
+    const [award] = await db.select().from(awards).where(eq(awards.id, awardId));
+    await db
+      .update(awards)
+      .set({ credential: { ...award?.credential, validUntil: '2020-01-01T00:00:00Z' } })
+      .where(eq(awards.id, awardId));
+
+    const article = achievementArticle(await page(learner3), 'Sustainability foundations');
+    expect(article).toContain('status status-expired');
+    expect(article).toMatch(/This credential expired on [^<]*2020/);
+    expect(article).toContain(`/credentials/${awardId}.json`);
+    expect(article).not.toContain('Not earned yet');
+  }, 60_000);
 
   it('speaks German to a learner launched in German, with the activity names in German', async () => {
     const german = await registered.launch({ id: 'learner-2', name: 'Emmy Noether' }, 'learner', {
