@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
-import { achievements, awards, platforms, users } from '../db/schema.js';
+import { achievements, awards, credentialStatusChanges, platforms, users } from '../db/schema.js';
 import { loadGroups, loadOutcomeState } from './load-outcome-state.js';
 import { explainProgress, type ProgressNode } from './rules/progress.js';
 import { achievementsOfRule, activitiesOfRule, parseRule } from './rules/rule-schema.js';
@@ -13,7 +13,21 @@ export interface AchievementProgress {
    * the achievement has ECTS, self-study learners a badge without credits (award-service.ts).
    */
   readonly form: 'micro-credential' | 'badge';
-  readonly award: { id: string; issuedAt: Date; revokedAt: Date | null } | null;
+  /** Every credential the learner holds for the achievement, of any version, newest first. */
+  readonly credentials: readonly HeldCredential[];
+}
+
+/** A credential a learner was issued, revoked or not, with what its signed document says. */
+export interface HeldCredential {
+  readonly id: string;
+  /** The version of the achievement it was issued for. */
+  readonly version: number;
+  readonly issuedAt: Date;
+  readonly revokedAt: Date | null;
+  /** The reason the issuer gave for the latest revocation, when revoked. */
+  readonly revocationReason: string | null;
+  readonly validUntil: Date | null;
+  readonly issuerName: string | null;
 }
 
 /** Each achievement of a course with where a learner stands on it and their award, if any. */
@@ -41,35 +55,67 @@ export async function learnerProgress(
       .innerJoin(platforms, eq(platforms.id, users.platformId))
       .where(eq(users.id, userId)),
   ]);
-  const userAwards = await db
+  const held = await heldCredentials(
+    db,
+    userId,
+    courseAchievements.map((a) => a.id),
+  );
+
+  return courseAchievements.map((achievement, index) => {
+    const creditOnly = trust?.level === 'registered' && achievement.ects !== null;
+    return {
+      achievement,
+      progress: explainProgress(rules[index]!, state, { groups, creditOnly }),
+      form: creditOnly ? 'micro-credential' : 'badge',
+      credentials: held.filter((credential) => credential.achievementId === achievement.id),
+    };
+  });
+}
+
+/** The learner's credentials for the achievements, newest version first, revoked ones too. */
+async function heldCredentials(
+  db: Executor,
+  userId: string,
+  achievementIds: readonly string[],
+): Promise<(HeldCredential & { achievementId: string })[]> {
+  const rows = await db
     .select({
       id: awards.id,
       achievementId: awards.achievementId,
       version: awards.achievementVersion,
       issuedAt: awards.issuedAt,
       revokedAt: awards.revokedAt,
+      credential: awards.credential,
     })
     .from(awards)
-    .where(
-      and(
-        eq(awards.userId, userId),
-        inArray(
-          awards.achievementId,
-          courseAchievements.map((a) => a.id),
-        ),
-      ),
-    );
-
-  return courseAchievements.map((achievement, index) => {
-    const award = userAwards.find(
-      (a) => a.achievementId === achievement.id && a.version === achievement.version,
-    );
-    const creditOnly = trust?.level === 'registered' && achievement.ects !== null;
+    .where(and(eq(awards.userId, userId), inArray(awards.achievementId, [...achievementIds])))
+    .orderBy(desc(awards.achievementVersion), desc(awards.issuedAt));
+  const revokedIds = rows.flatMap((row) => (row.revokedAt ? [row.id] : []));
+  const revocations =
+    revokedIds.length === 0
+      ? []
+      : await db
+          .select({
+            id: credentialStatusChanges.credentialId,
+            reason: credentialStatusChanges.reason,
+          })
+          .from(credentialStatusChanges)
+          .where(
+            and(
+              inArray(credentialStatusChanges.credentialId, revokedIds),
+              eq(credentialStatusChanges.action, 'revoke'),
+            ),
+          )
+          .orderBy(desc(credentialStatusChanges.id));
+  return rows.map(({ credential, ...row }) => {
+    const signed = credential as { issuer?: { name?: unknown }; validUntil?: unknown };
     return {
-      achievement,
-      progress: explainProgress(rules[index]!, state, { groups, creditOnly }),
-      form: creditOnly ? 'micro-credential' : 'badge',
-      award: award ? { id: award.id, issuedAt: award.issuedAt, revokedAt: award.revokedAt } : null,
+      ...row,
+      revocationReason: row.revokedAt
+        ? (revocations.find((revocation) => revocation.id === row.id)?.reason ?? null)
+        : null,
+      validUntil: typeof signed.validUntil === 'string' ? new Date(signed.validUntil) : null,
+      issuerName: typeof signed.issuer?.name === 'string' ? signed.issuer.name : null,
     };
   });
 }

@@ -1,6 +1,11 @@
 import { and, asc, eq, gt, isNull } from 'drizzle-orm';
 import express, { type Response, type Router } from 'express';
 import { achievementInputSchema, createAchievement } from '../awards/create-achievement.js';
+import {
+  numberOfField,
+  percentFieldProblem,
+  scaledOfPercentField,
+} from '../awards/rules/rule-operator.js';
 import { fieldErrorsOf, type FieldError } from './achievement-form.js';
 import type { Db } from '../db/database.js';
 import { achievements, courses, deepLinkingRequests, platforms } from '../db/schema.js';
@@ -150,7 +155,9 @@ async function chosenAchievement(
     if (!existing) throw new NotFoundError('Choose one of the achievements listed.');
     return existing;
   }
-  const minimumScore = form.minimumScore ? Number(form.minimumScore) / 100 : null;
+  const minimumScore = form.minimumScore?.trim()
+    ? scaledOfPercentField(form.minimumScore.trim())
+    : null;
   return createAchievement(db, courseId, {
     name: form.name ?? '',
     description: form.description ?? '',
@@ -192,8 +199,14 @@ function invalidFields(form: Record<string, string | undefined>): PickerErrors |
     );
   }
   if (!isAbsoluteIri(form.activity ?? '')) errors.activity = { key: 'errors.url' };
-  const minimumScore = form.minimumScore?.trim();
-  if (minimumScore && !(Number(minimumScore) >= 0 && Number(minimumScore) <= 100)) {
+  const minimumScore = form.minimumScore?.trim() ?? '';
+  const scoreProblem = percentFieldProblem(minimumScore);
+  if (scoreProblem?.key === 'percentFraction') {
+    errors.minimumScore = { key: 'errors.percentFraction', params: scoreProblem.params };
+  } else if (
+    minimumScore !== '' &&
+    (scoreProblem || typeof numberOfField(minimumScore) !== 'number')
+  ) {
     errors.minimumScore = { key: 'errors.percent' };
   }
   return Object.keys(errors).length > 0 ? errors : null;

@@ -1,10 +1,14 @@
 import { inArray } from 'drizzle-orm';
 import QRCode from 'qrcode';
 import { listCourseActivities, type CourseActivity } from '../awards/course-activities.js';
-import { learnerProgress, type AchievementProgress } from '../awards/learner-progress.js';
+import {
+  learnerProgress,
+  type AchievementProgress,
+  type HeldCredential,
+} from '../awards/learner-progress.js';
 import { referencesOf, type ProgressNode } from '../awards/rules/progress.js';
 import type { Db } from '../db/database.js';
-import { achievements, awards } from '../db/schema.js';
+import { achievements } from '../db/schema.js';
 
 /** One line of "what is done and what is missing": a catalog key and its values. */
 export interface ConditionLine {
@@ -89,32 +93,31 @@ export async function qrCodeDataUri(text: string): Promise<string> {
   return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
 }
 
-/** What views/course-learner.eta shows a learner: each achievement, its progress, its credential. */
+/**
+ * Where a learner stands on an achievement: a valid credential of its current version, of an
+ * earlier version only (a newer version exists), only expired or only revoked ones, or none.
+ */
+type CredentialStatus = 'earned' | 'earnedEarlierVersion' | 'expired' | 'revoked' | 'inProgress';
+
+/** What views/course-learner.eta shows a learner: each achievement, its progress, its credentials. */
 export async function learnerPageData(
   db: Db,
   publicUrl: string,
   learner: { userId: string; courseId: string },
 ) {
+  const now = new Date();
   const [progress, activities] = await Promise.all([
     learnerProgress(db, learner.userId, learner.courseId),
     listCourseActivities(db, learner.courseId),
   ]);
   const stackedIds = [...new Set(progress.flatMap((p) => referencesOf(p.progress).achievements))];
-  const awardIds = progress.flatMap((p) => (p.award ? [p.award.id] : []));
-  const [stacked, credentials] = await Promise.all([
+  const stacked =
     stackedIds.length === 0
       ? []
-      : db
+      : await db
           .select({ id: achievements.id, name: achievements.name })
           .from(achievements)
-          .where(inArray(achievements.id, stackedIds)),
-    awardIds.length === 0
-      ? []
-      : db
-          .select({ id: awards.id, credential: awards.credential })
-          .from(awards)
-          .where(inArray(awards.id, awardIds)),
-  ]);
+          .where(inArray(achievements.id, stackedIds));
   const names: Names = {
     activities: new Map(activities.map((activity) => [activity.activityId, activity])),
     achievements: new Map(stacked.map((a) => [a.id, a.name])),
@@ -128,28 +131,33 @@ export async function learnerPageData(
         href: launchHref(activity.activityId),
       })),
     achievements: await Promise.all(
-      progress.map((entry) =>
-        presentAchievement(
-          entry,
-          names,
-          publicUrl,
-          credentials.find((c) => c.id === entry.award?.id),
-        ),
-      ),
+      progress.map((entry) => presentAchievement(entry, names, publicUrl, now)),
     ),
   };
 }
 
 async function presentAchievement(
-  { achievement, progress, form, award }: AchievementProgress,
+  { achievement, progress, form, credentials }: AchievementProgress,
   names: Names,
   publicUrl: string,
-  issued: { credential: Record<string, unknown> } | undefined,
+  now: Date,
 ) {
   const eu = achievement.eu as { workloadHours?: number };
-  const credential = issued?.credential as
-    { issuer?: { name?: string }; validUntil?: string } | undefined;
-  const url = award ? `${publicUrl}/credentials/${award.id}` : null;
+  const presented = await Promise.all(
+    credentials.map((credential) =>
+      presentCredential(credential, achievement.name, achievement.version, publicUrl, now),
+    ),
+  );
+  const valid = presented.filter((credential) => credential.isValid);
+  const status: CredentialStatus = valid.some((credential) => credential.isCurrentVersion)
+    ? 'earned'
+    : valid.length > 0
+      ? 'earnedEarlierVersion'
+      : presented.some((credential) => credential.isExpired)
+        ? 'expired'
+        : presented.length > 0
+          ? 'revoked'
+          : 'inProgress';
   return {
     name: achievement.name,
     description: achievement.description,
@@ -161,24 +169,46 @@ async function presentAchievement(
     eqfLevel: achievement.eqfLevel,
     workloadHours: eu.workloadHours ?? null,
     progress: describeProgressNode(progress, names),
-    credential:
-      award && url
-        ? {
-            id: award.id,
-            url,
-            fileName: achievement.name.replace(/[^\p{L}\p{N}]+/gu, '-'),
-            issuedAt: award.issuedAt,
-            revokedAt: award.revokedAt,
-            qrCode: await qrCodeDataUri(url),
-            linkedInUrl: linkedInAddUrl({
-              name: achievement.name,
-              organizationName: credential?.issuer?.name ?? '',
-              issuedAt: award.issuedAt,
-              validUntil: credential?.validUntil ?? null,
-              url,
-              id: award.id,
-            }),
-          }
-        : null,
+    status,
+    /** The credential the status line speaks of: the newest valid one, else the newest. */
+    statusCredential: valid[0] ?? presented[0] ?? null,
+    credentials: presented,
+  };
+}
+
+async function presentCredential(
+  credential: HeldCredential,
+  achievementName: string,
+  currentVersion: number,
+  publicUrl: string,
+  now: Date,
+) {
+  const url = `${publicUrl}/credentials/${credential.id}`;
+  const isRevoked = credential.revokedAt !== null;
+  const isExpired =
+    !isRevoked &&
+    credential.validUntil !== null &&
+    credential.validUntil.getTime() <= now.getTime();
+  return {
+    id: credential.id,
+    url,
+    version: credential.version,
+    isCurrentVersion: credential.version === currentVersion,
+    fileName: `${achievementName}-v${credential.version}`.replace(/[^\p{L}\p{N}]+/gu, '-'),
+    issuedAt: credential.issuedAt,
+    revokedAt: credential.revokedAt,
+    revocationReason: credential.revocationReason,
+    validUntil: credential.validUntil,
+    isExpired,
+    isValid: !isRevoked && !isExpired,
+    qrCode: await qrCodeDataUri(url),
+    linkedInUrl: linkedInAddUrl({
+      name: achievementName,
+      organizationName: credential.issuerName ?? '',
+      issuedAt: credential.issuedAt,
+      validUntil: credential.validUntil?.toISOString() ?? null,
+      url,
+      id: credential.id,
+    }),
   };
 }

@@ -136,6 +136,17 @@ export function readRuleForm(
   if (used.length === 0) {
     return { values, errors: { conditions: { key: 'ruleErrors.noConditions' } } };
   }
+  const rowErrors: FieldErrors = {};
+  for (const { row, index } of used) {
+    const problem = CONDITION_FORMS.get(row.kind)!.check?.(row);
+    if (problem) {
+      rowErrors[`conditions.${index}.${problem.field}`] = {
+        key: `ruleErrors.${problem.key}`,
+        params: { ...problem.params, number: index + 1 },
+      };
+    }
+  }
+  if (Object.keys(rowErrors).length > 0) return { values, errors: rowErrors };
   const leaves = used.map(({ row }) => CONDITION_FORMS.get(row.kind)!.fromRow(row));
   const inner = SHAPE_FORMS.get(shape)!.fromRows(leaves, values);
   const rule = [...WRAPPER_FORMS.values()].reduce(

@@ -113,6 +113,38 @@ describe('LTI Deep Linking 2.0: a teacher adds a microcred activity from the LMS
       expect(page).toContain('value="No rule"');
     });
 
+    it.each([
+      [
+        '0.8',
+        'Minimum score in % (leave empty: passing is enough): 0.8 would mean 0.8 %, less than 1 %. Did you mean 80 %?',
+      ],
+      [
+        '150',
+        'Minimum score in % (leave empty: passing is enough): Give a percentage from 0 to 100.',
+      ],
+    ])(
+      'refuses a minimum score of %s in percent, naming the field, creating nothing',
+      async (score, text) => {
+        const teacher = createBrowser();
+        const picker = await deepLinkingLaunch(teacher);
+        const answer = await choose(teacher, picker.finalUrl, {
+          achievement: 'new',
+          name: `Threshold ${score}`,
+          description: 'Explains circular economy principles.',
+          criteria: 'Score well in the case study.',
+          activity: 'https://courses.example.org/sustainability/case-study',
+          minimumScore: score,
+        });
+        expect(answer.response.status).toBe(422);
+        expect(await answer.response.text()).toContain(text);
+        const listed = await teacher.request(`${tool.url}/api/achievements`);
+        const { achievements } = (await listed.response.json()) as {
+          achievements: { name: string }[];
+        };
+        expect(achievements.map((a) => a.name)).not.toContain(`Threshold ${score}`);
+      },
+    );
+
     it('answers a request only once', async () => {
       const teacher = createBrowser();
       const picker = await deepLinkingLaunch(teacher);

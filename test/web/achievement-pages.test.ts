@@ -684,6 +684,22 @@ describe('the teacher achievement pages', () => {
       );
     });
 
+    it('stores a score of 80 in percent as scaled 0.8 and shows it as 80 % again', async () => {
+      const saved = await saveRule({
+        shape: 'allOf',
+        'conditions.0.kind': 'scoreAtLeast',
+        'conditions.0.activity': ESSAY,
+        'conditions.0.score': '80',
+      });
+      expect(saved.status).toBe(303);
+      expect(await storedRule()).toEqual({ scoreAtLeast: { activity: ESSAY, scaled: 0.8 } });
+      const form = await page(teacher, `/course/achievements/${target.id}/rule`);
+      expect(form.html).toMatch(/name="conditions\.0\.score"[^>]*value="80"/);
+      const list = await page(teacher, '/course');
+      const row = list.html.slice(list.html.indexOf('Rule Target'));
+      expect(row.slice(0, row.indexOf('</tr>'))).toContain('score at least 80% in');
+    });
+
     it('shows a stored pillar rule with its shape chosen', async () => {
       await saveRule(shapes[4]?.[1] ?? {});
       const form = await page(teacher, `/course/achievements/${target.id}/rule`);
@@ -701,7 +717,18 @@ describe('the teacher achievement pages', () => {
           'conditions.0.score': '150',
         },
         'conditions.0.score',
-        'Give the score needed as a percentage from 0 to 100 (at rule.scoreAtLeast.scaled).',
+        'Condition 1, score needed in percent: give a percentage from 0 to 100; 150 is outside that range.',
+      ],
+      [
+        'a score typed as a fraction (0.8 where 80 % was meant)',
+        {
+          shape: 'allOf',
+          'conditions.0.kind': 'scoreAtLeast',
+          'conditions.0.activity': FIELD_TRIP,
+          'conditions.0.score': '0.8',
+        },
+        'conditions.0.score',
+        'Condition 1, score needed in percent: 0.8 would mean 0.8 %, less than 1 %. Did you mean 80 %?',
       ],
       [
         'more conditions needed than listed',
@@ -797,6 +824,22 @@ describe('the teacher achievement pages', () => {
       expect(response.status).toBe(201);
       const stored = (await storedAchievements()).find((a) => a.name === 'API hostile SVG');
       expect(stored?.image).toBe(dataUri('image/svg+xml', HOSTILE_SVG_SANITIZED));
+    });
+
+    it('refuses a score threshold given in percent (scaled 80) with 400, naming its path', async () => {
+      const before = await storedAchievements();
+      const { response } = await postAchievement({
+        name: 'API percent threshold',
+        rule: { allOf: [{ passed: LAB }, { scoreAtLeast: { activity: FIELD_TRIP, scaled: 80 } }] },
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        error: {
+          code: 'AWARD_RULE_INVALID',
+          message: 'rule.allOf[1].scoreAtLeast.scaled must be at most 1',
+        },
+      });
+      expect(await storedAchievements()).toEqual(before);
     });
 
     it('refuses a GIF in a data: URI claiming PNG with 400 BADGE_IMAGE_INVALID, storing nothing', async () => {

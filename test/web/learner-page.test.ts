@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { upsertCourseActivity } from '../../src/awards/course-activities.js';
+import { awards } from '../../src/db/schema.js';
 import type { Browser } from '../support/http-client.js';
 import {
   createAchievementAs,
@@ -49,6 +51,13 @@ function conditionItem(html: string, text: string): string {
   return html.slice(start, nested !== -1 && nested < end ? nested : end);
 }
 
+/** The `<article>` of the achievement named `name`. */
+function achievementArticle(html: string, name: string): string {
+  const heading = html.indexOf(`>${name}</h2>`);
+  expect(heading, `achievement "${name}" on the page`).toBeGreaterThan(-1);
+  return html.slice(html.lastIndexOf('<article', heading), html.indexOf('</article>', heading));
+}
+
 const decode = (text: string) =>
   text
     .replace(/&amp;/g, '&')
@@ -59,6 +68,7 @@ describe('the learner page: GET /course for a learner', () => {
   let world: CourseWorld;
   let registered: WorldPlatform;
   let learner: Browser;
+  let teacher: Browser;
   let foundationsId: string;
 
   const page = async (browser: Browser = learner) => {
@@ -70,7 +80,7 @@ describe('the learner page: GET /course for a learner', () => {
   beforeAll(async () => {
     world = await startCourseWorld();
     registered = await world.platform('registered');
-    const teacher = await registered.launch({ id: 'teacher-1', name: 'Grace Hopper' }, 'teacher');
+    teacher = await registered.launch({ id: 'teacher-1', name: 'Grace Hopper' }, 'teacher');
     const courseId = await registered.courseId();
     const { db } = world.tool.current().database;
     await upsertCourseActivity(db, courseId, {
@@ -239,6 +249,112 @@ describe('the learner page: GET /course for a learner', () => {
       );
     });
   });
+
+  describe('after the teacher publishes version 2 of an achievement the learner holds', () => {
+    let article: string;
+    let credentialUrl: string;
+
+    beforeAll(async () => {
+      credentialUrl = /href="([^"]+\/credentials\/[0-9a-f-]{36})"/.exec(
+        achievementArticle(await page(), 'Sustainability foundations'),
+      )?.[1] as string;
+      const stricter = structuredClone(FOUNDATIONS);
+      stricter.rule.allOf[1] = { scoreAtLeast: { activity: EXAM, scaled: 0.95 } };
+      const { response } = await teacher.request(
+        `${world.tool.url}/api/achievements/${foundationsId}`,
+        {
+          method: 'PATCH',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(stricter),
+        },
+      );
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { version: number }).version).toBe(2);
+      article = achievementArticle(await page(), 'Sustainability foundations');
+    }, 30_000);
+
+    it('still shows the version-1 credential as earned, noting that a newer version exists', () => {
+      expect(article).toMatch(/Earned on [^<]+ \(version 1\)\. A newer version/);
+      expect(article).toMatch(/Your credential, version 1, earned on [^<]*\d{4}/);
+      expect(article).not.toContain('Not earned yet');
+    });
+
+    it('keeps its downloads and wallet hand-offs working', async () => {
+      for (const format of ['json', 'jwt', 'png', 'svg']) {
+        expect(article).toContain(`href="${credentialUrl}.${format}"`);
+        const response = await fetch(`${credentialUrl}.${format}`);
+        expect(response.status, format).toBe(200);
+      }
+      expect(article).toContain(
+        `action="/course/credentials/${credentialUrl.split('/').at(-1)}/wallet"`,
+      );
+    });
+
+    it('explains the conditions of the current version', () => {
+      expect(article).toContain('Score at least 95 % in “Final exam”');
+    });
+  });
+
+  describe('once the teacher revokes the credential', () => {
+    let article: string;
+    let awardId: string;
+
+    beforeAll(async () => {
+      awardId = /\/credentials\/([0-9a-f-]{36})/.exec(
+        achievementArticle(await page(), 'Sustainability foundations'),
+      )?.[1] as string;
+      const { response } = await teacher.request(
+        `${world.tool.url}/api/credentials/${awardId}/revoke`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ reason: 'The exam was taken by someone else' }),
+        },
+      );
+      expect(response.status).toBe(200);
+      article = achievementArticle(await page(), 'Sustainability foundations');
+    }, 30_000);
+
+    it('shows it as revoked with the reason, and still lists it', () => {
+      expect(article).toContain('status status-revoked');
+      expect(article).toContain('Reason given: The exam was taken by someone else');
+      expect(article).toContain(`/credentials/${awardId}`);
+    });
+
+    it('offers no wallet hand-off and no LinkedIn button for it', () => {
+      expect(article).not.toContain(`/course/credentials/${awardId}/wallet`);
+      expect(article).not.toContain('linkedin.com');
+    });
+  });
+
+  it('marks a credential past its validUntil as expired, still with its downloads', async () => {
+    const learner3 = await registered.launch(
+      { id: 'learner-3', name: 'Mary Somerville' },
+      'learner',
+    );
+    await registered.send('learner-3', [
+      { activity: QUIZ, verb: 'passed', scaled: 0.9 },
+      { activity: EXAM, verb: 'scored', scaled: 0.97 },
+      { activity: PILLARS.environmental, verb: 'completed' },
+      { activity: PILLARS.social, verb: 'completed' },
+    ]);
+    const awardId = /\/credentials\/([0-9a-f-]{36})/.exec(
+      achievementArticle(await page(learner3), 'Sustainability foundations'),
+    )?.[1] as string;
+    // The issuer sets no validity period today; a credential that carries one is shown expired after it.
+    const { db } = world.tool.current().database;
+    const [award] = await db.select().from(awards).where(eq(awards.id, awardId));
+    await db
+      .update(awards)
+      .set({ credential: { ...award?.credential, validUntil: '2020-01-01T00:00:00Z' } })
+      .where(eq(awards.id, awardId));
+
+    const article = achievementArticle(await page(learner3), 'Sustainability foundations');
+    expect(article).toContain('status status-expired');
+    expect(article).toMatch(/This credential expired on [^<]*2020/);
+    expect(article).toContain(`/credentials/${awardId}.json`);
+    expect(article).not.toContain('Not earned yet');
+  }, 60_000);
 
   it('speaks German to a learner launched in German, with the activity names in German', async () => {
     const german = await registered.launch({ id: 'learner-2', name: 'Emmy Noether' }, 'learner', {

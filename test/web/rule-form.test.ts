@@ -40,6 +40,68 @@ describe('the rule form and an operator it has no fields for (bestAverageAtLeast
   });
 });
 
+describe('the score field of the rule form, in percent', () => {
+  const readScore = (score: string) =>
+    readRuleForm({
+      shape: 'allOf',
+      'conditions.0.kind': 'passed',
+      'conditions.0.activity': LAB,
+      'conditions.1.kind': 'scoreAtLeast',
+      'conditions.1.activity': QUIZ,
+      'conditions.1.score': score,
+    });
+
+  it.each([
+    ['0', 0],
+    ['1', 0.01],
+    ['80', 0.8],
+    ['72,5', 0.725],
+    ['100', 1],
+  ])('stores %s as the scaled score %s', (score, scaled) => {
+    const read = readScore(score);
+    expect(read.errors).toBeNull();
+    expect('rule' in read && read.rule).toEqual({
+      allOf: [{ passed: LAB }, { scoreAtLeast: { activity: QUIZ, scaled } }],
+    });
+  });
+
+  it.each(['0.8', '0,5', '0.999'])(
+    'asks whether %s, a fraction, was meant as a percentage, on that field',
+    (score) => {
+      expect(readScore(score).errors).toEqual({
+        'conditions.1.score': {
+          key: 'ruleErrors.percentFraction',
+          params: { value: score, meant: Number(score.replace(',', '.')) * 100, number: 2 },
+        },
+      });
+    },
+  );
+
+  it.each(['150', '100.5', '-5'])('refuses %s, outside 0 to 100, on that field', (score) => {
+    expect(readScore(score).errors).toEqual({
+      'conditions.1.score': { key: 'ruleErrors.percentRange', params: { value: score, number: 2 } },
+    });
+  });
+
+  it('names the field and asks the question in the message', () => {
+    expect(
+      english('teacher-achievements:ruleErrors.percentFraction', {
+        value: '0.8',
+        meant: 80,
+        number: 1,
+      }),
+    ).toBe(
+      'Condition 1, score needed in percent: 0.8 would mean 0.8 %, less than 1 %. Did you mean 80 %? Type the percentage from 0 to 100, for example 80 for 80 %.',
+    );
+  });
+
+  it('shows a stored threshold back in percent, keeping a fraction of a percent', () => {
+    const rule = parseRule({ scoreAtLeast: { activity: QUIZ, scaled: 0.008 } });
+    expect(ruleFormValuesOf(rule).conditions[0]?.score).toBe('0.8');
+    expect(describeRule(rule, english, (ref) => ref)).toBe(`score at least 0.8% in ${QUIZ}`);
+  });
+});
+
 describe('describeRule', () => {
   const names = new Map([
     [QUIZ, 'Quiz'],

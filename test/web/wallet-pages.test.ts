@@ -177,7 +177,8 @@ describe('the wallet hand-off page: POST /course/credentials/:id/wallet', () => 
     expect(response.status).toBe(400);
   });
 
-  it('refuses to send a revoked credential', async () => {
+  it('refuses to send a revoked credential, posted from a page shown before it was revoked', async () => {
+    const { html } = await getPage(learner, `${world.tool.url}/course`);
     const revoked = await teacher.request(`${world.tool.url}/api/credentials/${awardId}/revoke`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -185,7 +186,11 @@ describe('the wallet hand-off page: POST /course/credentials/:id/wallet', () => 
     });
     expect(revoked.response.status).toBe(200);
 
-    const { response } = await sendToWallet({ wallet: 'openid4vci' });
+    const { response } = await postForm(
+      learner,
+      `${world.tool.url}/course/credentials/${awardId}/wallet`,
+      { _csrf: csrfTokenOf(html), wallet: 'openid4vci' },
+    );
 
     expect(response.status).toBe(409);
     expect(await response.text()).toContain('This credential has been revoked');

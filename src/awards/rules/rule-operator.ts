@@ -137,6 +137,8 @@ export type RuleFormPart<Value> =
       fromRow(row: ConditionFields): unknown;
       /** The field of the row that a part of the value (`activity`, `scaled`...) is typed in. */
       fieldOf(part: string | undefined): keyof ConditionFields;
+      /** What is wrong with the row as typed before the rule is built from it, or null. */
+      check?(row: ConditionFields): RowProblem | null;
     }
   | {
       /** A way of combining the conditions, offered as a shape of the rule. */
@@ -157,6 +159,39 @@ export type RuleFormPart<Value> =
       fieldOf(part: string | undefined): keyof CapFields | null;
     };
 
+/** A field of a condition row typed wrong: a catalog key of `teacher-achievements:ruleErrors`. */
+export interface RowProblem {
+  readonly field: keyof ConditionFields;
+  readonly key: string;
+  readonly params: Readonly<Record<string, string | number>>;
+}
+
+/**
+ * What is wrong with a percentage as typed, or null: outside 0 to 100 (`percentRange`), or
+ * strictly between 0 and 1 (`percentFraction`), which is almost always a scaled score such as
+ * 0.8 typed where 80 was meant, so it is asked about rather than stored as 0.8 %. Text that is
+ * no number is left for parseRule to refuse.
+ */
+export function percentFieldProblem(
+  text: string,
+): { key: 'percentRange' | 'percentFraction'; params: Record<string, string | number> } | null {
+  const percent = numberOfField(text);
+  if (typeof percent !== 'number') return null;
+  if (percent < 0 || percent > 100) return { key: 'percentRange', params: { value: text } };
+  if (percent > 0 && percent < 1) {
+    return {
+      key: 'percentFraction',
+      params: { value: text, meant: percentOfScaled(percent) },
+    };
+  }
+  return null;
+}
+
+/** A scaled score (0..1) in percent, to two decimals: 0.8 is 80, 0.008 is 0.8. */
+export function percentOfScaled(scaled: number): number {
+  return Math.round(scaled * 10_000) / 100;
+}
+
 /** A form field as typed: a number, or the text itself for parseRule to refuse. */
 export function numberOfField(text: string): number | string {
   const value = Number(text.replace(',', '.'));
@@ -171,7 +206,7 @@ export function scaledOfPercentField(text: string): number | string {
 
 /** A stored scaled score (0..1) as the percentage the form shows. */
 export function percentFieldOfScaled(scaled: number): string {
-  return String(Math.round(scaled * 10_000) / 100);
+  return String(percentOfScaled(scaled));
 }
 
 /** An explanation line with no notes, references or children unless given. */

@@ -1,6 +1,11 @@
 import { acceptedOutcomes, bestScoring } from '../activity-results.js';
 import { NOT_MET, metWith, type Evidence, type OutcomeState } from '../evaluation.js';
-import { explanation, type ExplanationNote, type RuleOperator } from '../rule-operator.js';
+import {
+  explanation,
+  type ExplanationNote,
+  percentOfScaled,
+  type RuleOperator,
+} from '../rule-operator.js';
 import {
   flatActivityRef,
   invalid,
@@ -98,14 +103,14 @@ export const bestAverageAtLeast: RuleOperator<'bestAverageAtLeast', BestAverageA
     return explanation(
       'bestAverageAtLeast',
       evaluation.isMet,
-      { n: value.n, total: value.of.length, percent: percentOf(value.scaled) },
+      { n: value.n, total: value.of.length, percent: percentOfScaled(value.scaled) },
       { notes, children },
     );
   },
   describe: (value, words) =>
     words.say('bestAverageAtLeast', {
       n: value.n,
-      percent: percentOf(value.scaled),
+      percent: percentOfScaled(value.scaled),
       list: value.of
         .map((ref) => words.nameOf(flatActivityRef(ref).ref))
         .join(words.say('separator')),

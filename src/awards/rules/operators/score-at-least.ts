@@ -3,6 +3,8 @@ import {
   explanation,
   type ExplanationNote,
   percentFieldOfScaled,
+  percentFieldProblem,
+  percentOfScaled,
   scaledOfPercentField,
   type RuleOperator,
 } from '../rule-operator.js';
@@ -70,14 +72,14 @@ export const scoreAtLeast: RuleOperator<'scoreAtLeast', ScoreAtLeast> = {
     return explanation(
       'scoreAtLeast',
       evaluation.isMet,
-      { activity: value.activity, percent: Math.round(value.scaled * 100) },
+      { activity: value.activity, percent: percentOfScaled(value.scaled) },
       { notes, activity: value.activity },
     );
   },
   describe: (value, words) =>
     words.say('scoreAtLeast', {
       activity: words.nameOf(value.activity),
-      percent: Math.round(value.scaled * 100),
+      percent: percentOfScaled(value.scaled),
     }),
   form: {
     kind: 'condition',
@@ -89,5 +91,9 @@ export const scoreAtLeast: RuleOperator<'scoreAtLeast', ScoreAtLeast> = {
       scoreAtLeast: { activity: row.activity, scaled: scaledOfPercentField(row.score) },
     }),
     fieldOf: (part) => (part === 'scaled' ? 'score' : 'activity'),
+    check: (row) => {
+      const problem = percentFieldProblem(row.score);
+      return problem && { field: 'score', ...problem };
+    },
   },
 };
