@@ -233,9 +233,7 @@ export class DemoLms<Launch extends LaunchClaimsOptions = LaunchClaimsOptions> {
 
   /** Adds a column to a context's gradebook, as a teacher does in the LMS; returns a copy. */
   addLineItem(contextId: string, item: Omit<LineItem, 'id'>): LineItem {
-    const id = `${this.lineItemsUrl(contextId)}/${this.#nextLineItemNumber++}`;
-    this.#lineItems.set(id, { contextId, item: { ...item, id } });
-    return { ...item, id };
+    return this.#gradebook.addLineItem(contextId, item);
   }
 
   /** Where the platform fetches the tool's public keys (for client assertions). */

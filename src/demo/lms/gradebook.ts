@@ -69,6 +69,13 @@ export class Gradebook {
       .map((stored) => ({ ...stored.item }));
   }
 
+  /** Adds a column to a context's gradebook, as a teacher does in the LMS; returns a copy. */
+  addLineItem(contextId: string, item: Omit<LineItem, 'id'>): LineItem {
+    const id = `${this.lineItemsUrl(contextId)}/${this.#nextLineItemNumber++}`;
+    this.#lineItems.set(id, { contextId, item: { ...item, id } });
+    return { ...item, id };
+  }
+
   /** The line item of a resource link, created with a maximum of 100 when missing. */
   lineItemForResourceLink(
     contextId: string,
