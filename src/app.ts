@@ -1,18 +1,9 @@
 import path from 'node:path';
 import express, { type Express } from 'express';
-import {
-  EVALUATE_JOB,
-  GRADE_JOB,
-  enqueueEvaluations,
-  reevaluateAchievement,
-  runEvaluateJob,
-  type EvaluateJobPayload,
-  type GradeJobPayload,
-} from './awards/award-service.js';
+import { awardJobHandlers } from './awards/award-job-handlers.js';
 import { createAwardRouter } from './awards/award-routes.js';
-import { REEVALUATE_JOB, syncRuleIndex, type ReevaluateJobPayload } from './awards/rule-index.js';
-import { passBackGrade } from './awards/grade-passback.js';
-import { startOutboxWorker, type OutboxWorker } from './awards/outbox.js';
+import { enqueueEvaluations } from './awards/enqueue-evaluations.js';
+import { indexStaleRules } from './awards/rule-index.js';
 import { createCredentialIssuer, createToolDocumentLoader } from './badges/issue-credential.js';
 import { createHolderCredentialIssuer } from './badges/holder-credential.js';
 import { createCredentialVerifier } from './badges/verify-credential.js';
@@ -21,6 +12,8 @@ import { projectRoot } from './config/project-root.js';
 import { resolveSecret } from './config/secret.js';
 import type { Settings } from './config/settings.js';
 import { openDatabase, ping, type Database, type StorageMode } from './db/database.js';
+import { createJobRegistry } from './jobs/job-registry.js';
+import { startJobWorker, type JobWorker } from './jobs/job-worker.js';
 import { createLtiProvider } from './lti/lti-provider.js';
 import { deleteExpiredIssuedNonces } from './lti/launch/issued-nonces.js';
 import { deleteExpiredSessions } from './lti/sessions.js';
@@ -28,17 +21,10 @@ import { openToolKeyring } from './lti/tool-key.js';
 import { createLrsRouter } from './xapi/lrs-router.js';
 import { combineStatementHooks } from './xapi/external/combine-statement-hooks.js';
 import {
-  FORWARD_JOB,
   createForwardingHook,
-  forwardStatements,
-  type ForwardJobPayload,
+  forwardStatementsJobHandler,
 } from './xapi/external/forward-statements.js';
-import {
-  PULL_JOB,
-  pullStatements,
-  startPullSchedule,
-  type PullJobPayload,
-} from './xapi/external/pull-statements.js';
+import { pullStatementsJobHandler, startPullSchedule } from './xapi/external/pull-statements.js';
 import { createAdminRouter } from './web/admin-routes.js';
 import { createAchievementPagesRouter } from './web/achievement-pages.js';
 import { createCourseRouter } from './web/course-routes.js';
@@ -72,7 +58,7 @@ export interface MicrocredApp {
   readonly app: Express;
   readonly storageMode: StorageMode;
   readonly database: Database;
-  readonly outbox: OutboxWorker;
+  readonly outbox: JobWorker;
   /** Stops background work and closes the database; the HTTP server is the caller's to close. */
   close(): Promise<void>;
 }
@@ -142,36 +128,33 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   const issueHolderCredential = createHolderCredentialIssuer({ db, secret, publicUrl });
   // What the LRS does in the storing transaction, for statements sent to it and pulled alike.
   const onStatementsStored = combineStatementHooks(enqueueEvaluations, createForwardingHook(db));
-  const outbox = startOutboxWorker({
+  const kickOutbox = () => outbox.kick();
+  const outbox = startJobWorker({
     db,
     logger,
     pollIntervalMs: options.outboxPollIntervalMs ?? 1000,
-    handlers: {
-      [EVALUATE_JOB]: async (job) => {
-        const payload = job.payload as unknown as EvaluateJobPayload;
-        const created = await runEvaluateJob({ db, logger, issueCredential }, payload);
-        if (created.length > 0) outbox.kick();
-      },
-      [REEVALUATE_JOB]: async (job) => {
-        const { achievementId } = job.payload as unknown as ReevaluateJobPayload;
-        const created = await reevaluateAchievement({ db, logger, issueCredential }, achievementId);
-        if (created.length > 0) outbox.kick();
-      },
-      [GRADE_JOB]: (job) =>
-        passBackGrade(
-          { db, provider: lti.ltijs, logger },
-          job.payload as unknown as GradeJobPayload,
-        ),
-      [FORWARD_JOB]: (job) =>
-        forwardStatements({ db, secret, logger }, job.payload as unknown as ForwardJobPayload),
-      [PULL_JOB]: (job) =>
-        pullStatements(
-          { db, secret, publicUrl, logger, onStatementsStored, onWorkQueued: () => outbox.kick() },
-          job.payload as unknown as PullJobPayload,
-        ),
-    },
+    registry: createJobRegistry([
+      ...awardJobHandlers({
+        db,
+        logger,
+        issueCredential,
+        ltijs: lti.ltijs,
+        onWorkQueued: kickOutbox,
+      }),
+      forwardStatementsJobHandler({ db, secret, logger }),
+      pullStatementsJobHandler({
+        db,
+        secret,
+        publicUrl,
+        logger,
+        onStatementsStored,
+        onWorkQueued: kickOutbox,
+      }),
+    ]),
   });
-  const pullSchedule = startPullSchedule({ db, logger, onScheduled: () => outbox.kick() });
+  // Achievements written before saving an achievement indexed its rule in the same transaction.
+  if ((await indexStaleRules(db)).length > 0) kickOutbox();
+  const pullSchedule = startPullSchedule({ db, logger, onScheduled: kickOutbox });
 
   const app = express();
   app.disable('x-powered-by');
@@ -194,7 +177,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       publicUrl,
       logger,
       onStatementsStored,
-      onWorkQueued: () => outbox.kick(),
+      onWorkQueued: kickOutbox,
     }),
   );
   // Pages only: the LRS, on the hot path, never reads the language.
@@ -209,20 +192,8 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     }),
   );
   app.use(createIssuerPageRouter({ db, publicUrl, render }));
-  // A saved or changed achievement updates the rule index, which queues the re-evaluation of
-  // the course's learners (awards/rule-index.ts); the maintenance timer catches any other edit.
-  const syncRules = () =>
-    syncRuleIndex(db)
-      .then((changed) => changed.length > 0 && outbox.kick())
-      .catch((error: unknown) => logger.warn('awards', 'rule index sync failed', { error }));
-  app.use(['/api/achievements', '/course/achievements'], (req, res, next) => {
-    res.on('finish', () => {
-      if (req.method !== 'GET' && res.statusCode < 400) void syncRules();
-    });
-    next();
-  });
   app.use(createAdminRouter({ db, publicUrl, secret, adminToken: settings.adminToken }));
-  app.use(createCourseRouter({ db, publicUrl, render }));
+  app.use(createCourseRouter({ db, publicUrl, render, kickOutbox }));
   app.use(
     createTeacherCourseRouter({
       db,
@@ -231,10 +202,12 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       requireCsrfToken: csrf.requireToken,
       ltijs: lti.ltijs,
       logger,
-      kickOutbox: () => outbox.kick(),
+      kickOutbox,
     }),
   );
-  app.use(createAchievementPagesRouter({ db, render, requireCsrfToken: csrf.requireToken }));
+  app.use(
+    createAchievementPagesRouter({ db, render, requireCsrfToken: csrf.requireToken, kickOutbox }),
+  );
   app.use(createWalletPages({ db, publicUrl, render, requireCsrfToken: csrf.requireToken }));
   app.use(
     createAwardRouter({
@@ -250,14 +223,12 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   app.use(createOid4vciRouter({ db, publicUrl, issueHolderCredential, logger }));
   app.use(createVerifyRouter({ verify: verifyCredential, render }));
   app.use(createRosterRouter({ db, ltijs: lti.ltijs, logger }));
-  app.use(createDeepLinkingRouter({ db, publicUrl, render, keyring }));
+  app.use(createDeepLinkingRouter({ db, publicUrl, render, keyring, kickOutbox }));
   app.use((req) => {
     throw new NotFoundError(`Nothing here: ${req.method} ${req.path}`);
   });
   app.use(pageErrorHandler(render, logger), jsonErrorHandler(logger));
 
-  const ruleSync = setInterval(() => void syncRules(), 5000);
-  ruleSync.unref();
   const maintenance = setInterval(() => {
     Promise.all([
       lti.storage.deleteExpired(),
@@ -278,7 +249,6 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     async close() {
       frameAncestors.stop();
       clearInterval(maintenance);
-      clearInterval(ruleSync);
       await pullSchedule.stop();
       await outbox.stop();
       await database.close();

@@ -4,7 +4,7 @@ import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
 import { achievements, awards, enrolments, platforms, users } from '../db/schema.js';
 import { NoGradebookError, postScore } from '../lti/ags/post-score.js';
-import type { GradeJobPayload } from './award-service.js';
+import type { GradePayload } from './award-jobs.js';
 
 /**
  * Sends an award's grade to the LMS gradebook of the course it was earned in. Runs as an
@@ -13,7 +13,7 @@ import type { GradeJobPayload } from './award-service.js';
  */
 export async function passBackGrade(
   deps: { db: Db; provider: typeof ltijs.Provider; logger: Logger },
-  payload: GradeJobPayload,
+  payload: GradePayload,
 ): Promise<void> {
   const [row] = await deps.db
     .select({

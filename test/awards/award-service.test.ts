@@ -1,15 +1,12 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  EVALUATE_JOB,
-  evaluateLearner,
-  GRADE_JOB,
-  reevaluateAchievement,
-  revokeAward,
-} from '../../src/awards/award-service.js';
+import { evaluateLearnerJob, gradeJob } from '../../src/awards/award-jobs.js';
 import { updateAchievement } from '../../src/awards/create-achievement.js';
-import { achievementsReferencing, syncRuleIndex } from '../../src/awards/rule-index.js';
-import { previewRule } from '../../src/awards/teacher-review.js';
+import { evaluateLearner } from '../../src/awards/evaluate-learner.js';
+import { reevaluateAchievement } from '../../src/awards/reevaluate-achievement.js';
+import { revokeAward } from '../../src/awards/revoke-award.js';
+import { achievementsReferencing } from '../../src/awards/rule-index.js';
+import { previewRule } from '../../src/awards/rule-preview.js';
 import type { Database } from '../../src/db/database.js';
 import { awardFlags, awards, outcomeStates } from '../../src/db/schema.js';
 import { createTestDatabase } from '../support/test-database.js';
@@ -64,9 +61,10 @@ describe('the award service on a real database', () => {
       ects: null,
       rule: { scoreAtLeast: { activity: exam('inc'), scaled: 0.9 } },
     });
-    await syncRuleIndex(db);
     const jobsFor = async () =>
-      (await jobsOfKind(db, EVALUATE_JOB)).filter((job) => job.payload.userId === learner.id);
+      (await jobsOfKind(db, evaluateLearnerJob.name)).filter(
+        (job) => job.payload.userId === learner.id,
+      );
     await store(db, place, [
       { sub: 'incremental', activity: exam('inc'), verb: ANSWERED, scaled: 0.6 },
     ]);
@@ -114,7 +112,6 @@ describe('the award service on a real database', () => {
       ects: null,
       rule: { passed: exam('essay') },
     });
-    await syncRuleIndex(db);
     const found = await achievementsReferencing(db, learner.id, {
       activityIds: [exam('quiz')],
       achievementIds: [],
@@ -131,7 +128,6 @@ describe('the award service on a real database', () => {
       ects: 5,
       rule: { passed: exam('race') },
     });
-    await syncRuleIndex(db);
     await store(db, place, [{ sub: 'race', activity: exam('race') }]);
     const issuer = awardDeps(db);
     let signed = 0;
@@ -151,7 +147,7 @@ describe('the award service on a real database', () => {
     expect(signed).toBe(1);
     const rows = await db.select().from(awards).where(eq(awards.achievementId, achievement.id));
     expect(rows).toHaveLength(1);
-    const grades = (await jobsOfKind(db, GRADE_JOB)).filter(
+    const grades = (await jobsOfKind(db, gradeJob.name)).filter(
       (job) => job.payload.awardId === rows[0]!.id,
     );
     expect(grades).toHaveLength(1);
@@ -171,7 +167,6 @@ describe('the award service on a real database', () => {
       ects: 5,
       rule: { earned: part.id },
     });
-    await syncRuleIndex(db);
     await store(db, place, [{ sub: 'revoke', activity: exam('part') }]);
     const deps = awardDeps(db);
     const [partAward] = await evaluateLearner(deps, learner.id, {
@@ -216,21 +211,21 @@ describe('the award service on a real database', () => {
       ects: 5,
       rule: { passed: exam('v1') },
     });
-    await syncRuleIndex(db);
     await store(db, place, [
       { sub: 'version', activity: exam('v1') },
       { sub: 'version', activity: exam('v2') },
     ]);
     const deps = awardDeps(db);
     await reevaluateAchievement(deps, achievement.id);
-    await updateAchievement(db, achievement.id, {
-      name: 'Versioned',
-      description: 'd',
-      criteria: 'c',
-      ects: 5,
-      rule: { allOf: [{ passed: exam('v1') }, { passed: exam('v2') }] },
-    });
-    expect(await syncRuleIndex(db)).toEqual([achievement.id]);
+    await db.transaction((tx) =>
+      updateAchievement(tx, achievement.id, {
+        name: 'Versioned',
+        description: 'd',
+        criteria: 'c',
+        ects: 5,
+        rule: { allOf: [{ passed: exam('v1') }, { passed: exam('v2') }] },
+      }),
+    );
     await reevaluateAchievement(deps, achievement.id);
     const versions = await db
       .select({ version: awards.achievementVersion })

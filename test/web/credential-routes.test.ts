@@ -471,10 +471,12 @@ describe('issued micro-credentials: every EU element, four formats, public page,
 
   it('moves an achievement edited after issuing to a new version; the issued credential stays as it was', async () => {
     const { db } = tool.current().database;
-    const updated = await updateAchievement(db, achievementId, {
-      ...ACHIEVEMENT,
-      description: 'A revised description.',
-    });
+    const updated = await db.transaction((tx) =>
+      updateAchievement(tx, achievementId, {
+        ...ACHIEVEMENT,
+        description: 'A revised description.',
+      }),
+    );
     expect(updated.version).toBe(2);
     const oldVersion = (await (
       await fetch(`${tool.url}/achievements/${achievementId}/versions/1`)
