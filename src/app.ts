@@ -128,6 +128,8 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   const issueHolderCredential = createHolderCredentialIssuer({ db, secret, publicUrl });
   // What the LRS does in the storing transaction, for statements sent to it and pulled alike.
   const onStatementsStored = combineStatementHooks(enqueueEvaluations, createForwardingHook(db));
+  // Saving an achievement indexes its rule; this catches those an earlier version wrote without.
+  await indexStaleRules(db);
   const kickOutbox = () => outbox.kick();
   const outbox = startJobWorker({
     db,
@@ -152,8 +154,6 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       }),
     ]),
   });
-  // Achievements written before saving an achievement indexed its rule in the same transaction.
-  if ((await indexStaleRules(db)).length > 0) kickOutbox();
   const pullSchedule = startPullSchedule({ db, logger, onScheduled: kickOutbox });
 
   const app = express();
