@@ -13,7 +13,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../db/database.js';
 import { outbox } from '../db/schema.js';
-import type { JobKind } from './job-kind.js';
+import type { JobKind, JobPayload } from './job-kind.js';
 
 /** A job checked against its kind, ready to be queued with `enqueueJobs`. */
 export interface QueuedJob {
@@ -25,7 +25,11 @@ export interface QueuedJob {
 export type JobStatus = (typeof outbox.$inferSelect)['status'];
 
 /** Checks `payload` against the kind's schema; throws TypeError naming the bad field. */
-export function jobOf<Payload>(kind: JobKind<Payload>, payload: Payload, key: string): QueuedJob {
+export function jobOf<Payload extends JobPayload>(
+  kind: JobKind<Payload>,
+  payload: Payload,
+  key: string,
+): QueuedJob {
   const parsed = kind.payload.safeParse(payload);
   if (!parsed.success) {
     throw new TypeError(`Invalid payload for a ${kind.name} job: ${z.prettifyError(parsed.error)}`);
@@ -33,12 +37,12 @@ export function jobOf<Payload>(kind: JobKind<Payload>, payload: Payload, key: st
   return {
     kind: kind.name,
     dedupeKey: dedupeKeyOf(kind.name, key),
-    payload: parsed.data as Record<string, unknown>,
+    payload: parsed.data,
   };
 }
 
 /** Queues one job; resolves true when it is new (false when its key was queued before). */
-export async function enqueueJob<Payload>(
+export async function enqueueJob<Payload extends JobPayload>(
   tx: Executor,
   kind: JobKind<Payload>,
   payload: Payload,
@@ -62,7 +66,7 @@ export async function enqueueJobs(tx: Executor, jobs: readonly QueuedJob[]): Pro
  * Queues the job again with fresh attempts when it has finished (done or failed), or for the
  * first time. Resolves false when it is still pending.
  */
-export async function requeueJob<Payload>(
+export async function requeueJob<Payload extends JobPayload>(
   tx: Executor,
   kind: JobKind<Payload>,
   payload: Payload,
@@ -87,7 +91,7 @@ export async function requeueJob<Payload>(
 }
 
 /** The status of the kind's jobs queued under these keys; keys never queued are left out. */
-export async function jobStatuses<Payload>(
+export async function jobStatuses<Payload extends JobPayload>(
   db: Executor,
   kind: JobKind<Payload>,
   keys: readonly string[],
@@ -107,7 +111,7 @@ export async function jobStatuses<Payload>(
 }
 
 /** The payloads of the kind's jobs still pending (waiting, or being run). */
-export async function pendingJobPayloads<Payload>(
+export async function pendingJobPayloads<Payload extends JobPayload>(
   db: Executor,
   kind: JobKind<Payload>,
 ): Promise<Payload[]> {

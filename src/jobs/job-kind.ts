@@ -19,20 +19,19 @@ export const STANDARD_RETRY: RetryPolicy = {
  * its payload must pass when queued and again before it runs, and its retry policy. The owning
  * module declares it; `handleJob` (job-registry.ts) pairs it with what runs it.
  */
-export interface JobKind<Payload> {
+export interface JobKind<Payload extends JobPayload> {
   readonly name: string;
   readonly payload: z.ZodType<Payload>;
   readonly retry: RetryPolicy;
 }
 
-export function defineJobKind<Schema extends z.ZodType>(kind: {
+/** What a payload is: a JSON object (the `outbox.payload` column). */
+export type JobPayload = Record<string, unknown>;
+
+export function defineJobKind<Payload extends JobPayload>(kind: {
   name: string;
-  payload: Schema;
+  payload: z.ZodType<Payload>;
   retry?: RetryPolicy;
-}): JobKind<z.output<Schema>> {
-  return Object.freeze({
-    name: kind.name,
-    payload: kind.payload as z.ZodType<z.output<Schema>>,
-    retry: kind.retry ?? STANDARD_RETRY,
-  });
+}): JobKind<Payload> {
+  return Object.freeze({ ...kind, retry: kind.retry ?? STANDARD_RETRY });
 }

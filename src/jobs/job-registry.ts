@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { outbox } from '../db/schema.js';
-import type { JobKind, RetryPolicy } from './job-kind.js';
+import type { JobKind, JobPayload, RetryPolicy } from './job-kind.js';
 
 export type StoredJob = typeof outbox.$inferSelect;
 
@@ -21,7 +21,7 @@ export interface JobHandler {
 }
 
 /** Pairs a kind with what runs it; the run receives the payload its schema parsed. */
-export function handleJob<Payload>(
+export function handleJob<Payload extends JobPayload>(
   kind: JobKind<Payload>,
   run: (payload: Payload) => Promise<void>,
 ): JobHandler {
