@@ -28,8 +28,9 @@ import { once } from 'node:events';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { createApp } from '../src/app.js';
-import { enqueueEvaluations, runEvaluateJob } from '../src/awards/award-service.js';
-import { syncRuleIndex } from '../src/awards/rule-index.js';
+import { createAchievement } from '../src/awards/create-achievement.js';
+import { enqueueEvaluations } from '../src/awards/enqueue-evaluations.js';
+import { evaluateLearner } from '../src/awards/evaluate-learner.js';
 import { createCredentialIssuer } from '../src/badges/issue-credential.js';
 import { createLogger } from '../src/config/logger.js';
 import { loadSettings } from '../src/config/settings.js';
@@ -141,49 +142,39 @@ async function seed(db: Db, learners: number) {
     .values({ platformId: platform.id, contextId: 'bench-course', title: 'Bench' })
     .returning();
   const ids: string[] = [];
-  for (const fields of COURSE_RULES) {
-    const [row] = await db
-      .insert(achievements)
-      .values({
-        courseId: course!.id,
+  // Saved before there are learners, so the re-evaluations they queue have nobody to visit.
+  const save = (fields: { name: string; ects: number; rule: unknown }) =>
+    db.transaction((tx) =>
+      createAchievement(tx, course!.id, {
         description: 'Bench',
         criteria: 'Bench',
         eqfLevel: 6,
         ...fields,
-      })
-      .returning();
-    ids.push(row!.id);
-  }
+      }),
+    );
+  for (const fields of COURSE_RULES) ids.push((await save(fields)).id);
   await db.insert(achievementTags).values([
     { achievementId: ids[0]!, tags: { pillar: 'environmental' } },
     { achievementId: ids[1]!, tags: { pillar: 'economic' } },
   ]);
-  const [stack] = await db
-    .insert(achievements)
-    .values({
-      courseId: course!.id,
-      name: 'E (stack of A and B)',
-      description: 'Bench',
-      criteria: 'Bench',
-      ects: 10,
-      rule: {
-        stackingCap: {
-          ects: 60,
-          target: 'a degree year',
-          rule: {
-            distinctGroupsAtLeast: {
-              n: 2,
-              tag: 'pillar',
-              count: 2,
-              of: [{ earned: ids[0] }, { earned: ids[1] }],
-            },
+  const stack = await save({
+    name: 'E (stack of A and B)',
+    ects: 10,
+    rule: {
+      stackingCap: {
+        ects: 60,
+        target: 'a degree year',
+        rule: {
+          distinctGroupsAtLeast: {
+            n: 2,
+            tag: 'pillar',
+            count: 2,
+            of: [{ earned: ids[0] }, { earned: ids[1] }],
           },
         },
       },
-    })
-    .returning();
-  // Indexed before there are learners, so the re-evaluation it queues has nobody to visit.
-  await syncRuleIndex(db);
+    },
+  });
   await db.execute(sql`
     insert into users (platform_id, sub, name)
     select ${platform.id}, 'learner-' || g, 'Learner ' || g from generate_series(1, ${learners}) g`);
@@ -191,7 +182,7 @@ async function seed(db: Db, learners: number) {
     insert into enrolments (course_id, user_id, role, deployment_id)
     select ${course!.id}, id, 'learner', '1' from users where platform_id = ${platform.id}`);
   const credential = await createXapiCredential({ db, name: 'bench', platformId: platform.id });
-  return { platform, stackId: stack!.id, credential };
+  return { platform, stackId: stack.id, credential };
 }
 
 /**
@@ -451,8 +442,7 @@ async function costBed(learners: number): Promise<CostBed> {
         storing += performance.now() - storeStarted;
         const first = stored[0]!;
         const jobStarted = performance.now();
-        await runEvaluateJob(deps, {
-          userId: first.userId!,
+        await evaluateLearner(deps, first.userId!, {
           activityIds: [first.activityId!],
           achievementIds: [],
         });

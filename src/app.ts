@@ -1,18 +1,9 @@
 import path from 'node:path';
 import express, { type Express } from 'express';
-import {
-  EVALUATE_JOB,
-  GRADE_JOB,
-  enqueueEvaluations,
-  reevaluateAchievement,
-  runEvaluateJob,
-  type EvaluateJobPayload,
-  type GradeJobPayload,
-} from './awards/award-service.js';
+import { awardJobHandlers } from './awards/award-job-handlers.js';
 import { createAwardRouter } from './awards/award-routes.js';
-import { REEVALUATE_JOB, syncRuleIndex, type ReevaluateJobPayload } from './awards/rule-index.js';
-import { passBackGrade } from './awards/grade-passback.js';
-import { startOutboxWorker, type OutboxWorker } from './awards/outbox.js';
+import { enqueueEvaluations } from './awards/enqueue-evaluations.js';
+import { indexStaleRules } from './awards/rule-index.js';
 import { createCredentialIssuer } from './badges/issue-credential.js';
 import { createToolDocumentLoader } from './badges/tool-document-loader.js';
 import { createHolderCredentialIssuer } from './badges/holder-credential.js';
@@ -23,6 +14,8 @@ import { resolveSecret } from './config/secret.js';
 import type { Settings } from './config/settings.js';
 import { watchChanges } from './db/change-notifications.js';
 import { openDatabase, ping, type Database, type StorageMode } from './db/database.js';
+import { createJobRegistry } from './jobs/job-registry.js';
+import { startJobWorker, type JobWorker } from './jobs/job-worker.js';
 import { createLtiProvider } from './lti/lti-provider.js';
 import { deleteExpiredIssuedNonces } from './lti/launch/issued-nonces.js';
 import { deleteExpiredSessions } from './lti/sessions.js';
@@ -32,17 +25,10 @@ import { createOutgoingRequests } from './outgoing/outgoing-requests.js';
 import { createLrsRouter } from './xapi/lrs-router.js';
 import { combineStatementHooks } from './xapi/external/combine-statement-hooks.js';
 import {
-  FORWARD_JOB,
   createForwardingHook,
-  forwardStatements,
-  type ForwardJobPayload,
+  forwardStatementsJobHandler,
 } from './xapi/external/forward-statements.js';
-import {
-  PULL_JOB,
-  pullStatements,
-  startPullSchedule,
-  type PullJobPayload,
-} from './xapi/external/pull-statements.js';
+import { pullStatementsJobHandler, startPullSchedule } from './xapi/external/pull-statements.js';
 import { createAdminRouter } from './web/admin-routes.js';
 import { createAchievementPagesRouter } from './web/achievement-pages.js';
 import { createCourseRouter } from './web/course-routes.js';
@@ -76,7 +62,7 @@ export interface MicrocredApp {
   readonly app: Express;
   readonly storageMode: StorageMode;
   readonly database: Database;
-  readonly outbox: OutboxWorker;
+  readonly outbox: JobWorker;
   /** Stops background work and closes the database; the HTTP server is the caller's to close. */
   close(): Promise<void>;
 }
@@ -161,47 +147,34 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   const issueHolderCredential = createHolderCredentialIssuer({ db, secret, publicUrl });
   // What the LRS does in the storing transaction, for statements sent to it and pulled alike.
   const onStatementsStored = combineStatementHooks(enqueueEvaluations, createForwardingHook(db));
-  const outbox = startOutboxWorker({
+  // Saving an achievement indexes its rule; this catches those an earlier version wrote without.
+  await indexStaleRules(db);
+  const kickOutbox = () => outbox.kick();
+  const outbox = startJobWorker({
     db,
     logger,
     pollIntervalMs: options.outboxPollIntervalMs ?? 1000,
-    handlers: {
-      [EVALUATE_JOB]: async (job) => {
-        const payload = job.payload as unknown as EvaluateJobPayload;
-        const created = await runEvaluateJob({ db, logger, issueCredential }, payload);
-        if (created.length > 0) outbox.kick();
-      },
-      [REEVALUATE_JOB]: async (job) => {
-        const { achievementId } = job.payload as unknown as ReevaluateJobPayload;
-        const created = await reevaluateAchievement({ db, logger, issueCredential }, achievementId);
-        if (created.length > 0) outbox.kick();
-      },
-      [GRADE_JOB]: (job) =>
-        passBackGrade(
-          { db, services: lti.services, logger },
-          job.payload as unknown as GradeJobPayload,
-        ),
-      [FORWARD_JOB]: (job) =>
-        forwardStatements(
-          { db, secret, logger, outgoingFetch },
-          job.payload as unknown as ForwardJobPayload,
-        ),
-      [PULL_JOB]: (job) =>
-        pullStatements(
-          {
-            db,
-            secret,
-            publicUrl,
-            logger,
-            outgoingFetch,
-            onStatementsStored,
-            onWorkQueued: () => outbox.kick(),
-          },
-          job.payload as unknown as PullJobPayload,
-        ),
-    },
+    registry: createJobRegistry([
+      ...awardJobHandlers({
+        db,
+        logger,
+        issueCredential,
+        services: lti.services,
+        onWorkQueued: kickOutbox,
+      }),
+      forwardStatementsJobHandler({ db, secret, logger, outgoingFetch }),
+      pullStatementsJobHandler({
+        db,
+        secret,
+        publicUrl,
+        logger,
+        outgoingFetch,
+        onStatementsStored,
+        onWorkQueued: kickOutbox,
+      }),
+    ]),
   });
-  const pullSchedule = startPullSchedule({ db, logger, onScheduled: () => outbox.kick() });
+  const pullSchedule = startPullSchedule({ db, logger, onScheduled: kickOutbox });
 
   const app = express();
   app.disable('x-powered-by');
@@ -224,7 +197,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       publicUrl,
       logger,
       onStatementsStored,
-      onWorkQueued: () => outbox.kick(),
+      onWorkQueued: kickOutbox,
     }),
   );
   // Pages only: the LRS, on the hot path, never reads the language.
@@ -239,20 +212,8 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     }),
   );
   app.use(createIssuerPageRouter({ db, publicUrl, render }));
-  // A saved or changed achievement updates the rule index, which queues the re-evaluation of
-  // the course's learners (awards/rule-index.ts); the maintenance timer catches any other edit.
-  const syncRules = () =>
-    syncRuleIndex(db)
-      .then((changed) => changed.length > 0 && outbox.kick())
-      .catch((error: unknown) => logger.warn('awards', 'rule index sync failed', { error }));
-  app.use(['/api/achievements', '/course/achievements'], (req, res, next) => {
-    res.on('finish', () => {
-      if (req.method !== 'GET' && res.statusCode < 400) void syncRules();
-    });
-    next();
-  });
   app.use(createAdminRouter({ db, publicUrl, secret, adminToken: settings.adminToken }));
-  app.use(createCourseRouter({ db, publicUrl, render }));
+  app.use(createCourseRouter({ db, publicUrl, render, kickOutbox }));
   app.use(
     createTeacherCourseRouter({
       db,
@@ -261,10 +222,12 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       requireCsrfToken: csrf.requireToken,
       platformServices: lti.services,
       logger,
-      kickOutbox: () => outbox.kick(),
+      kickOutbox,
     }),
   );
-  app.use(createAchievementPagesRouter({ db, render, requireCsrfToken: csrf.requireToken }));
+  app.use(
+    createAchievementPagesRouter({ db, render, requireCsrfToken: csrf.requireToken, kickOutbox }),
+  );
   app.use(createWalletPages({ db, publicUrl, render, requireCsrfToken: csrf.requireToken }));
   app.use(
     createAwardRouter({
@@ -280,14 +243,12 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   app.use(createOid4vciRouter({ db, publicUrl, issueHolderCredential, logger }));
   app.use(createVerifyRouter({ verify: verification.verify, render }));
   app.use(createRosterRouter({ db, platformServices: lti.services, logger }));
-  app.use(createDeepLinkingRouter({ db, publicUrl, render, keyring }));
+  app.use(createDeepLinkingRouter({ db, publicUrl, render, keyring, kickOutbox }));
   app.use((req) => {
     throw new NotFoundError(`Nothing here: ${req.method} ${req.path}`);
   });
   app.use(pageErrorHandler(render, logger), jsonErrorHandler(logger));
 
-  const ruleSync = setInterval(() => void syncRules(), 5000);
-  ruleSync.unref();
   const maintenance = setInterval(() => {
     Promise.all([
       lti.storage.deleteExpired(),
@@ -310,7 +271,6 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       await stopWatchingFrameAncestors();
       await stopWatchingPlatforms();
       clearInterval(maintenance);
-      clearInterval(ruleSync);
       await pullSchedule.stop();
       await outbox.stop();
       await verification.close();

@@ -4,19 +4,14 @@
  * send its grade to the LMS again. `gradeStates` tells where each award's grade stands.
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { changeCredentialStatus } from '../badges/status-list.js';
 import type { Db, Executor } from '../db/database.js';
-import { achievements, awardFlags, awards, outbox } from '../db/schema.js';
+import { achievements, awardFlags, awards } from '../db/schema.js';
 import { ConflictError, NotFoundError } from '../errors.js';
-import {
-  EVALUATE_JOB,
-  GRADE_JOB,
-  revokeAward,
-  type EvaluateJobPayload,
-  type GradeJobPayload,
-} from './award-service.js';
-import { enqueue } from './outbox.js';
+import { enqueueJob, jobStatuses, requeueJob } from '../jobs/enqueue-job.js';
+import { evaluateLearnerJob, gradeJob } from './award-jobs.js';
+import { revokeAward } from './revoke-award.js';
 
 export type GradeState = 'pending' | 'done' | 'failed' | 'none';
 
@@ -33,7 +28,7 @@ export async function findCourseAward(db: Executor, courseId: string, awardId: s
 
 /**
  * Revokes or reinstates an award of the course. Revoking flips the credential's status bit and
- * flags the stacks built on it (award-service revokeAward); reinstating clears both and has the
+ * flags the stacks built on it (revokeAward); reinstating clears both and has the
  * learner's stacks evaluated again. Throws ConflictError when the award already is in that state.
  */
 export async function changeAwardStatus(
@@ -60,16 +55,12 @@ export async function changeAwardStatus(
     }
     await tx.update(awards).set({ revokedAt: null }).where(eq(awards.id, award.id));
     await tx.delete(awardFlags).where(eq(awardFlags.componentAwardId, award.id));
-    const stacks: EvaluateJobPayload = {
-      userId: award.userId,
-      activityIds: [],
-      achievementIds: [award.achievementId],
-    };
-    await enqueue(tx, {
-      kind: EVALUATE_JOB,
-      dedupeKey: `${EVALUATE_JOB}:reinstated:${award.id}:${randomUUID()}`,
-      payload: { ...stacks },
-    });
+    await enqueueJob(
+      tx,
+      evaluateLearnerJob,
+      { userId: award.userId, activityIds: [], achievementIds: [award.achievementId] },
+      `reinstated:${award.id}:${randomUUID()}`,
+    );
   });
 }
 
@@ -88,24 +79,13 @@ export async function resendGrade(
   if (award.revokedAt !== null) {
     throw new ConflictError('A revoked credential sends no grade; reinstate it first.');
   }
-  const grade: GradeJobPayload = { awardId, scoreScaled: award.scoreScaled };
-  const requeued = await db
-    .insert(outbox)
-    .values({ kind: GRADE_JOB, dedupeKey: `${GRADE_JOB}:${awardId}`, payload: { ...grade } })
-    .onConflictDoUpdate({
-      target: outbox.dedupeKey,
-      set: {
-        payload: sql`excluded.payload`,
-        status: 'pending',
-        attempts: 0,
-        nextAttemptAt: sql`now()`,
-        lastError: null,
-        finishedAt: null,
-      },
-      setWhere: sql`${outbox.status} <> 'pending'`,
-    })
-    .returning({ id: outbox.id });
-  return requeued.length > 0 ? 'queued' : 'alreadyQueued';
+  const isQueued = await requeueJob(
+    db,
+    gradeJob,
+    { awardId, scoreScaled: award.scoreScaled },
+    awardId,
+  );
+  return isQueued ? 'queued' : 'alreadyQueued';
 }
 
 /** Where the grade of each award stands: its grade job's status, or 'none' without one. */
@@ -113,17 +93,6 @@ export async function gradeStates(
   db: Executor,
   awardIds: readonly string[],
 ): Promise<Map<string, GradeState>> {
-  const states = new Map<string, GradeState>(awardIds.map((id) => [id, 'none']));
-  if (awardIds.length === 0) return states;
-  const jobs = await db
-    .select({ dedupeKey: outbox.dedupeKey, status: outbox.status })
-    .from(outbox)
-    .where(
-      inArray(
-        outbox.dedupeKey,
-        awardIds.map((id) => `${GRADE_JOB}:${id}`),
-      ),
-    );
-  for (const job of jobs) states.set(job.dedupeKey.slice(GRADE_JOB.length + 1), job.status);
-  return states;
+  const jobs = await jobStatuses(db, gradeJob, awardIds);
+  return new Map(awardIds.map((id) => [id, jobs.get(id) ?? 'none']));
 }

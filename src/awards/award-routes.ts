@@ -1,13 +1,9 @@
 import express, { type RequestHandler, type Response, type Router } from 'express';
 import type { Db } from '../db/database.js';
 import { NotFoundError } from '../errors.js';
-import {
-  awardsNeedingAttention,
-  courseAwards,
-  previewRule,
-  setAchievementTags,
-  setActivityTags,
-} from './teacher-review.js';
+import { awardsNeedingAttention, courseAwards } from './course-awards.js';
+import { setAchievementTags, setActivityTags } from './group-tags.js';
+import { previewRule } from './rule-preview.js';
 import { isUuid } from '../xapi/validate/uuid.js';
 
 /**

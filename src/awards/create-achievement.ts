@@ -4,9 +4,10 @@ import { BadgeImageInvalidError } from '../badges/badge-image-error.js';
 import { badgeImageProblemOf, badgeImageReferenceSchema } from '../badges/check-badge-image.js';
 import { languageTag, microCredentialElementsSchema } from '../badges/eu-elements.js';
 import { refuseMalformedText } from '../badges/malformed-text.js';
-import type { Executor } from '../db/database.js';
+import type { Tx } from '../db/database.js';
 import { achievements, achievementVersions, awards } from '../db/schema.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
+import { indexAchievementRule } from './rule-index.js';
 import { parseRule } from './rules/rule-schema.js';
 
 /** What a teacher sends to define an achievement; no text may be malformed (malformed-text.ts). */
@@ -50,21 +51,24 @@ export type AchievementInput = z.input<typeof achievementInputSchema>;
 export type Achievement = typeof achievements.$inferSelect;
 
 /**
- * Validates and stores a new achievement of a course. Throws BadRequestError naming the bad
+ * Validates and stores a new achievement of a course with its rule index entries and the
+ * evaluation of the course's learners against it, in the caller's transaction (it opens none):
+ * the caller kicks the job queue after the commit. Throws BadRequestError naming the bad
  * field, BadgeImageInvalidError for an image refused by checkBadgeImage, or
  * AwardRuleInvalidError naming the bad part of the rule.
  */
 export async function createAchievement(
-  db: Executor,
+  tx: Tx,
   courseId: string,
   input: unknown,
 ): Promise<Achievement> {
   const values = parseInput(input);
-  const [achievement] = await db
+  const [achievement] = await tx
     .insert(achievements)
     .values({ ...values, courseId })
     .returning();
   if (!achievement) throw new Error('Insert returned no row');
+  await indexAchievementRule(tx, achievement);
   return achievement;
 }
 
@@ -72,18 +76,23 @@ export async function createAchievement(
  * Replaces an achievement's definition. While no credential was issued from the current
  * version it is edited in place; once one was, the current version is kept in
  * `achievement_versions` and the achievement moves to the next version, so every issued
- * credential keeps pointing at the definition it was issued from. Throws NotFoundError for an
- * unknown achievement, and what createAchievement throws for bad input.
+ * credential keeps pointing at the definition it was issued from. Like createAchievement, it
+ * writes the rule index and queues the re-evaluation in the caller's transaction. Throws
+ * NotFoundError for an unknown achievement, and what createAchievement throws for bad input.
  */
 export async function updateAchievement(
-  db: Executor,
+  tx: Tx,
   achievementId: string,
   input: unknown,
 ): Promise<Achievement> {
   const values = parseInput(input);
-  const [current] = await db.select().from(achievements).where(eq(achievements.id, achievementId));
+  const [current] = await tx
+    .select()
+    .from(achievements)
+    .where(eq(achievements.id, achievementId))
+    .for('update');
   if (!current) throw new NotFoundError(`No achievement ${achievementId}`);
-  const [issued] = await db
+  const [issued] = await tx
     .select({ n: count() })
     .from(awards)
     .where(
@@ -91,7 +100,7 @@ export async function updateAchievement(
     );
   const isIssued = (issued?.n ?? 0) > 0;
   if (isIssued) {
-    await db
+    await tx
       .insert(achievementVersions)
       .values({
         achievementId,
@@ -100,7 +109,7 @@ export async function updateAchievement(
       })
       .onConflictDoNothing();
   }
-  const [updated] = await db
+  const [updated] = await tx
     .update(achievements)
     .set({
       ...values,
@@ -110,6 +119,7 @@ export async function updateAchievement(
     .where(eq(achievements.id, achievementId))
     .returning();
   if (!updated) throw new Error('Update returned no row');
+  await indexAchievementRule(tx, updated);
   return updated;
 }
 

@@ -10,7 +10,7 @@ import {
   type Gradebook,
 } from '../lti/ags/post-score.js';
 import type { PlatformServices } from '../lti/platform-services.js';
-import type { GradeJobPayload } from './award-service.js';
+import type { GradePayload } from './award-jobs.js';
 import { gradeValue } from './grade-value.js';
 
 /**
@@ -21,7 +21,7 @@ import { gradeValue } from './grade-value.js';
  */
 export async function passBackGrade(
   deps: { db: Db; services: PlatformServices; logger: Logger },
-  payload: GradeJobPayload,
+  payload: GradePayload,
 ): Promise<void> {
   const [row] = await deps.db
     .select({

@@ -10,7 +10,7 @@ export interface AchievementProgress {
   readonly progress: ProgressNode;
   /**
    * The form this learner earns: registered learners the credit-bearing micro-credential when
-   * the achievement has ECTS, self-study learners a badge without credits (award-service.ts).
+   * the achievement has ECTS, self-study learners a badge without credits (award-evidence.ts).
    */
   readonly form: 'micro-credential' | 'badge';
   /** Every credential the learner holds for the achievement, of any version, newest first. */

@@ -3,11 +3,14 @@
  * activity or stacked achievement.
  *
  * Contract
- * - `syncRuleIndex(db)` brings the index up to date with `achievements` (new achievements, and
- *   rules or versions changed in place or by a new version) and, in the same transaction per
- *   achievement, queues one re-evaluation of the course's learners for each change. Safe to
- *   run from several workers at once: the re-evaluation job is deduplicated by achievement,
- *   version and rule. Cost: one query over achievements, plus work per changed achievement.
+ * - `indexAchievementRule(tx, achievement)` writes the achievement's index entries and queues
+ *   one re-evaluation of the course's learners, in the caller's transaction: the commands that
+ *   save an achievement (create-achievement.ts) call it, so an achievement is never stored
+ *   without its index. The job is deduplicated by achievement, version and rule: saving the
+ *   same rule again queues nothing.
+ * - `indexStaleRules(db)` does the same for every achievement whose index does not match its
+ *   rule and version, one transaction each; run once at start, for achievements written before
+ *   saving indexed them.
  * - `achievementsReferencing(db, userId, refs)` returns the achievements of the learner's
  *   courses whose rules reference any of the given activities or achievements.
  */
@@ -23,19 +26,40 @@ import {
   ruleReferences,
   users,
 } from '../db/schema.js';
-import { enqueue } from './outbox.js';
+import { enqueueJob } from '../jobs/enqueue-job.js';
+import { reevaluateAchievementJob } from './award-jobs.js';
 import { achievementsOfRule, activitiesOfRule, parseRule } from './rules/rule-schema.js';
-
-export const REEVALUATE_JOB = 'reevaluate-achievement';
-
-export interface ReevaluateJobPayload {
-  achievementId: string;
-  version: number;
-}
 
 export type AchievementRow = typeof achievements.$inferSelect;
 
-export async function syncRuleIndex(db: Db): Promise<string[]> {
+export async function indexAchievementRule(tx: Executor, achievement: AchievementRow) {
+  const rule = parseRule(achievement.rule);
+  const refs = [
+    ...activitiesOfRule(rule).map((ref) => ({ kind: 'activity' as const, ref })),
+    ...achievementsOfRule(rule).map((ref) => ({ kind: 'achievement' as const, ref })),
+  ];
+  await tx.delete(ruleReferences).where(eq(ruleReferences.achievementId, achievement.id));
+  await tx
+    .insert(ruleReferences)
+    .values(refs.map((ref) => ({ ...ref, achievementId: achievement.id })))
+    .onConflictDoNothing();
+  await tx
+    .insert(indexedRules)
+    .values({ achievementId: achievement.id, version: achievement.version, rule: achievement.rule })
+    .onConflictDoUpdate({
+      target: indexedRules.achievementId,
+      set: { version: achievement.version, rule: achievement.rule },
+    });
+  await enqueueJob(
+    tx,
+    reevaluateAchievementJob,
+    { achievementId: achievement.id, version: achievement.version },
+    `${achievement.id}:${achievement.version}:${fingerprint(achievement.rule)}`,
+  );
+}
+
+/** Returns the ids of the achievements it indexed. */
+export async function indexStaleRules(db: Db): Promise<string[]> {
   const stale = await db
     .select({ achievement: achievements })
     .from(achievements)
@@ -48,38 +72,7 @@ export async function syncRuleIndex(db: Db): Promise<string[]> {
       ),
     );
   for (const { achievement } of stale) {
-    await db.transaction(async (tx) => {
-      const rule = parseRule(achievement.rule);
-      const refs = [
-        ...activitiesOfRule(rule).map((ref) => ({ kind: 'activity' as const, ref })),
-        ...achievementsOfRule(rule).map((ref) => ({ kind: 'achievement' as const, ref })),
-      ];
-      await tx.delete(ruleReferences).where(eq(ruleReferences.achievementId, achievement.id));
-      await tx
-        .insert(ruleReferences)
-        .values(refs.map((ref) => ({ ...ref, achievementId: achievement.id })))
-        .onConflictDoNothing();
-      await tx
-        .insert(indexedRules)
-        .values({
-          achievementId: achievement.id,
-          version: achievement.version,
-          rule: achievement.rule,
-        })
-        .onConflictDoUpdate({
-          target: indexedRules.achievementId,
-          set: { version: achievement.version, rule: achievement.rule },
-        });
-      const payload: ReevaluateJobPayload = {
-        achievementId: achievement.id,
-        version: achievement.version,
-      };
-      await enqueue(tx, {
-        kind: REEVALUATE_JOB,
-        dedupeKey: `${REEVALUATE_JOB}:${achievement.id}:${achievement.version}:${fingerprint(achievement.rule)}`,
-        payload: { ...payload },
-      });
-    });
+    await db.transaction((tx) => indexAchievementRule(tx, achievement));
   }
   return stale.map(({ achievement }) => achievement.id);
 }

@@ -39,14 +39,16 @@ export async function achievementCreate(context: CommandContext, args: string[])
       '--rule must be JSON, e.g. \'{"passed":"https://example.org/quiz"}\'',
     );
   }
-  const achievement = await createAchievement(context.db, course.id, {
-    name: values.name,
-    description: values.description,
-    criteria: values.criteria,
-    rule,
-    ects: values.ects === undefined ? null : Number(values.ects),
-    eqfLevel: values['eqf-level'] === undefined ? null : Number(values['eqf-level']),
-  });
+  const achievement = await context.db.transaction((tx) =>
+    createAchievement(tx, course.id, {
+      name: values.name,
+      description: values.description,
+      criteria: values.criteria,
+      rule,
+      ects: values.ects === undefined ? null : Number(values.ects),
+      eqfLevel: values['eqf-level'] === undefined ? null : Number(values['eqf-level']),
+    }),
+  );
   context.out(
     JSON.stringify({ id: achievement.id, name: achievement.name, version: achievement.version }),
   );

@@ -1,6 +1,7 @@
 import type { LogLevel } from './settings.js';
 
-export type LogCategory = 'lifecycle' | 'http' | 'lti' | 'xapi' | 'awards' | 'badges' | 'db';
+export type LogCategory =
+  'lifecycle' | 'http' | 'lti' | 'xapi' | 'awards' | 'badges' | 'db' | 'jobs';
 export type LogFields = Record<string, unknown>;
 
 export interface Logger {

@@ -63,20 +63,22 @@ export async function seedDemoCourse({
   }
   const [basics] = DEMO_ACTIVITIES;
   if (!basics) throw new Error('The demo course has no activities');
-  await createAchievement(db, course.id, {
-    name: 'Sustainability Basics',
-    description: 'Explains the three pillars of sustainable development and how they interact.',
-    criteria: `Pass the quiz "${basics.title}".`,
-    ects: 1,
-    eqfLevel: 5,
-    eu: {
-      learningOutcomes: [
-        { text: 'Explain the environmental, economic and societal pillars of sustainability.' },
-      ],
-      workloadHours: 25,
-    },
-    rule: { passed: activityUrl(basics) },
-  });
+  await db.transaction((tx) =>
+    createAchievement(tx, course.id, {
+      name: 'Sustainability Basics',
+      description: 'Explains the three pillars of sustainable development and how they interact.',
+      criteria: `Pass the quiz "${basics.title}".`,
+      ects: 1,
+      eqfLevel: 5,
+      eu: {
+        learningOutcomes: [
+          { text: 'Explain the environmental, economic and societal pillars of sustainability.' },
+        ],
+        workloadHours: 25,
+      },
+      rule: { passed: activityUrl(basics) },
+    }),
+  );
 
   lms.addMembers(
     DEMO_COURSE.contextId,

@@ -14,7 +14,7 @@ import {
   type Achievement,
 } from '../awards/create-achievement.js';
 import { parseRule, type Rule } from '../awards/rules/rule-schema.js';
-import { previewRule, type PreviewEntry } from '../awards/teacher-review.js';
+import { previewRule, type PreviewEntry } from '../awards/rule-preview.js';
 import { badgeSvg } from '../badges/badge-image.js';
 import { BadgeImageInvalidError } from '../badges/badge-image-error.js';
 import {
@@ -59,8 +59,10 @@ export function createAchievementPagesRouter(deps: {
   db: Db;
   render: RenderView;
   requireCsrfToken: RequestHandler;
+  /** Called after an achievement was saved: its re-evaluation is queued. */
+  kickOutbox: () => void;
 }): Router {
-  const { db, render, requireCsrfToken } = deps;
+  const { db, render, requireCsrfToken, kickOutbox } = deps;
   const router = express.Router();
   const teacherOnly: RequestHandler[] = [requireSession(db), requireTeacher];
   const formBody: RequestHandler[] = [
@@ -124,7 +126,10 @@ export function createAchievementPagesRouter(deps: {
       await renderForm(res, { achievement: null, values: form.values, errors, status: 422 });
       return;
     }
-    const achievement = await createAchievement(db, courseId, { ...form.input, rule });
+    const achievement = await db.transaction((tx) =>
+      createAchievement(tx, courseId, { ...form.input, rule }),
+    );
+    kickOutbox();
     res.redirect(303, `/course/achievements/${achievement.id}/rule?saved=created`);
   });
 
@@ -144,10 +149,10 @@ export function createAchievementPagesRouter(deps: {
       await renderForm(res, { achievement, values: form.values, errors, status: 422 });
       return;
     }
-    const updated = await updateAchievement(db, achievement.id, {
-      ...form.input,
-      rule: achievement.rule,
-    });
+    const updated = await db.transaction((tx) =>
+      updateAchievement(tx, achievement.id, { ...form.input, rule: achievement.rule }),
+    );
+    kickOutbox();
     const saved = updated.version > achievement.version ? 'versioned' : 'updated';
     res.redirect(303, `/course?saved=${saved}`);
   });
@@ -230,7 +235,10 @@ export function createAchievementPagesRouter(deps: {
     const posted = await postedRule(req, res);
     if (!posted) return;
     const { achievement, rule } = posted;
-    const updated = await updateAchievement(db, achievement.id, { ...inputOf(achievement), rule });
+    const updated = await db.transaction((tx) =>
+      updateAchievement(tx, achievement.id, { ...inputOf(achievement), rule }),
+    );
+    kickOutbox();
     const saved = updated.version > achievement.version ? 'versioned' : 'rule';
     res.redirect(303, `/course?saved=${saved}`);
   });

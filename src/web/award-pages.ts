@@ -5,7 +5,7 @@ import {
   resendGrade,
   type GradeState,
 } from '../awards/award-actions.js';
-import { awardsNeedingAttention, courseAwards } from '../awards/teacher-review.js';
+import { awardsNeedingAttention, courseAwards } from '../awards/course-awards.js';
 import type { Db } from '../db/database.js';
 import { NotFoundError } from '../errors.js';
 import { requireSession, requireTeacher, sessionOf } from './session-auth.js';

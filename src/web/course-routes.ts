@@ -18,8 +18,10 @@ export function createCourseRouter(deps: {
   db: Db;
   publicUrl: string;
   render: RenderView;
+  /** Called after an achievement was saved: its re-evaluation is queued. */
+  kickOutbox: () => void;
 }): Router {
-  const { db, publicUrl, render } = deps;
+  const { db, publicUrl, render, kickOutbox } = deps;
   const router = express.Router();
   const session = requireSession(db);
 
@@ -62,7 +64,9 @@ export function createCourseRouter(deps: {
     requireTeacher,
     express.json({ limit: '100kb' }),
     async (req, res) => {
-      const achievement = await createAchievement(db, sessionOf(res).courseId, req.body);
+      const { courseId } = sessionOf(res);
+      const achievement = await db.transaction((tx) => createAchievement(tx, courseId, req.body));
+      kickOutbox();
       res
         .status(201)
         .location(`/api/achievements/${achievement.id}`)
@@ -84,7 +88,9 @@ export function createCourseRouter(deps: {
             .where(and(eq(achievements.id, id), eq(achievements.courseId, sessionOf(res).courseId)))
         : [];
       if (!owned) throw new NotFoundError(`No achievement ${id} in this course`);
-      res.json(presentAchievement(await updateAchievement(db, owned.id, req.body)));
+      const updated = await db.transaction((tx) => updateAchievement(tx, owned.id, req.body));
+      kickOutbox();
+      res.json(presentAchievement(updated));
     },
   );
 

@@ -27,8 +27,10 @@ export function createDeepLinkingRouter(deps: {
   publicUrl: string;
   render: RenderView;
   keyring: ToolKeyring;
+  /** Called after the form's new achievement was saved: its re-evaluation is queued. */
+  kickOutbox: () => void;
 }): Router {
-  const { db, publicUrl, render } = deps;
+  const { db, publicUrl, render, kickOutbox } = deps;
   const router = express.Router();
   const guard = [requireSession(db), requireTeacher];
 
@@ -90,7 +92,7 @@ export function createDeepLinkingRouter(deps: {
         res.status(422).send(await pickerPage(res, courseId, invalid, form));
         return;
       }
-      const achievement = await chosenAchievement(db, courseId, form);
+      const achievement = await chosenAchievement(db, courseId, form, kickOutbox);
       const answered = await db
         .update(deepLinkingRequests)
         .set({ answeredAt: new Date() })
@@ -144,6 +146,7 @@ async function chosenAchievement(
   db: Db,
   courseId: string,
   form: Record<string, string | undefined>,
+  kickOutbox: () => void,
 ) {
   if (form.achievement && form.achievement !== 'new') {
     const [existing] = /^[0-9a-f-]{36}$/i.test(form.achievement)
@@ -158,16 +161,20 @@ async function chosenAchievement(
   const minimumScore = form.minimumScore?.trim()
     ? scaledOfPercentField(form.minimumScore.trim())
     : null;
-  return createAchievement(db, courseId, {
-    name: form.name ?? '',
-    description: form.description ?? '',
-    criteria: form.criteria ?? '',
-    ects: form.ects ? Number(form.ects) : null,
-    rule:
-      minimumScore === null
-        ? { passed: form.activity ?? '' }
-        : { scoreAtLeast: { activity: form.activity ?? '', scaled: minimumScore } },
-  });
+  const created = await db.transaction((tx) =>
+    createAchievement(tx, courseId, {
+      name: form.name ?? '',
+      description: form.description ?? '',
+      criteria: form.criteria ?? '',
+      ects: form.ects ? Number(form.ects) : null,
+      rule:
+        minimumScore === null
+          ? { passed: form.activity ?? '' }
+          : { scoreAtLeast: { activity: form.activity ?? '', scaled: minimumScore } },
+    }),
+  );
+  kickOutbox();
+  return created;
 }
 
 /** What is wrong in the form's new achievement, by field, as catalog keys. */

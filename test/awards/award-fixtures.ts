@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import type { AwardDeps } from '../../src/awards/award-service.js';
-import { enqueueEvaluations, evaluateLearner } from '../../src/awards/award-service.js';
-import { syncRuleIndex } from '../../src/awards/rule-index.js';
+import { createAchievement } from '../../src/awards/create-achievement.js';
+import { enqueueEvaluations } from '../../src/awards/enqueue-evaluations.js';
+import { evaluateLearner } from '../../src/awards/evaluate-learner.js';
+import type { AwardDeps } from '../../src/awards/issue-award.js';
 import { createCredentialIssuer } from '../../src/badges/issue-credential.js';
 import { createLogger } from '../../src/config/logger.js';
 import type { Db } from '../../src/db/database.js';
 import {
-  achievements,
   awards,
   courses,
   enrolments,
@@ -73,16 +73,15 @@ export async function givenLearner(
   return user!;
 }
 
+/** Saves an achievement as teachers do: with its rule index and its re-evaluation queued. */
 export async function givenAchievement(
   db: Db,
   courseId: string,
   fields: { name: string; ects: number | null; rule: unknown },
 ) {
-  const [achievement] = await db
-    .insert(achievements)
-    .values({ courseId, description: 'd', criteria: 'c', eqfLevel: 6, ...fields })
-    .returning();
-  return achievement!;
+  return db.transaction((tx) =>
+    createAchievement(tx, courseId, { description: 'd', criteria: 'c', eqfLevel: 6, ...fields }),
+  );
 }
 
 /** Stores statements through the LRS store with the awards callback, as the /xapi route does. */
@@ -127,7 +126,6 @@ export async function givenAward(db: Db, sub: string) {
     ects: 3,
     rule: { passed: exam(sub) },
   });
-  await syncRuleIndex(db);
   await store(db, place, [{ sub, activity: exam(sub) }]);
   await evaluateLearner(awardDeps(db), learner.id, {
     activityIds: [exam(sub)],

@@ -1,5 +1,4 @@
 import { createXapiCredentialsCommand } from '../../src/cli/xapi-credentials.js';
-import { syncRuleIndex } from '../../src/awards/rule-index.js';
 import { registerPlatform } from '../../src/lti/platform-registry.js';
 import { createBrowser, type Browser } from '../support/http-client.js';
 import { LTI_ROLES, startTestLms, type TestLms } from '../support/test-lms.js';
@@ -165,7 +164,6 @@ export async function postStatement(
 
 /** Waits until the tool has done all its queued work (evaluations, awards, grades). */
 export async function settle(tool: TestTool): Promise<void> {
-  await syncRuleIndex(tool.current().database.db);
   await tool.current().outbox.drain();
 }
 

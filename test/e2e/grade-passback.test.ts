@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GRADE_JOB } from '../../src/awards/award-service.js';
+import { gradeJob } from '../../src/awards/award-jobs.js';
 import { outbox } from '../../src/db/schema.js';
 import { createBrowser } from '../support/http-client.js';
 import { platformXapiAuthorization, postStatements } from '../support/platform-xapi.js';
@@ -123,7 +123,7 @@ describe('grade passback through the outbox (LTI AGS 2.0)', () => {
         .current()
         .database.db.select()
         .from(outbox)
-        .where(eq(outbox.kind, GRADE_JOB));
+        .where(eq(outbox.kind, gradeJob.name));
       const failed = jobs.find((job) => job.lastError?.includes('127.0.0.2'));
       expect(failed).toMatchObject({ status: 'pending' });
       expect(failed?.lastError).toContain('could not get an answer from the other server');

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syncRuleIndex } from '../../src/awards/rule-index.js';
 import { badgePng } from '../../src/badges/badge-image.js';
 import {
   dataUri,
@@ -496,7 +495,6 @@ describe('the teacher achievement pages', () => {
 
     beforeAll(async () => {
       achievement = await createByApi('Quiz Passed', { passed: QUIZ });
-      await syncRuleIndex(tool.current().database.db);
       const authorization = await platformXapiAuthorization(tool, lms);
       const response = await postStatements(tool, authorization, {
         actor: { objectType: 'Agent', account: { homePage: lms.issuer, name: LEARNER.id } },

@@ -1,4 +1,7 @@
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reevaluateAchievementJob } from '../../src/awards/award-jobs.js';
+import { outbox, ruleReferences } from '../../src/db/schema.js';
 import { createBrowser, type Browser } from '../support/http-client.js';
 import { LTI_ROLES, type TestLms } from '../support/test-lms.js';
 import type { TestTool } from '../support/test-tool.js';
@@ -40,6 +43,49 @@ describe('the teacher JSON API: /api/achievements', () => {
     const listed = await teacher.request(`${tool.url}/api/achievements`);
     const { achievements } = (await listed.response.json()) as { achievements: { name: string }[] };
     expect(achievements.map((a) => a.name)).toContain(ACHIEVEMENT.name);
+  });
+
+  const savedWith = async (achievementId: string) => {
+    const { db } = tool.current().database;
+    const references = await db
+      .select({ kind: ruleReferences.kind, ref: ruleReferences.ref })
+      .from(ruleReferences)
+      .where(eq(ruleReferences.achievementId, achievementId));
+    const reevaluations = await db
+      .select({ payload: outbox.payload })
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.kind, reevaluateAchievementJob.name),
+          eq(outbox.payload, { achievementId, version: 1 }),
+        ),
+      );
+    return { references, reevaluations };
+  };
+
+  it('has the rule indexed and the re-evaluation of the course’s learners queued when it answers 201', async () => {
+    const { response } = await post(teacher, { ...ACHIEVEMENT, name: 'Indexed on save' });
+    expect(response.status).toBe(201);
+    const { id } = (await response.json()) as { id: string };
+    expect(await savedWith(id)).toEqual({
+      references: [{ kind: 'activity', ref: ACHIEVEMENT.rule.passed }],
+      reevaluations: [{ payload: { achievementId: id, version: 1 } }],
+    });
+  });
+
+  it('has a changed rule indexed and its re-evaluation queued when it answers the PATCH', async () => {
+    const { response } = await post(teacher, { ...ACHIEVEMENT, name: 'Changed rule' });
+    const { id } = (await response.json()) as { id: string };
+    const essay = 'https://example.org/essay';
+    const patched = await teacher.request(`${tool.url}/api/achievements/${id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...ACHIEVEMENT, name: 'Changed rule', rule: { passed: essay } }),
+    });
+    expect(patched.response.status).toBe(200);
+    const { references, reevaluations } = await savedWith(id);
+    expect(references).toEqual([{ kind: 'activity', ref: essay }]);
+    expect(reevaluations).toHaveLength(2);
   });
 
   describe('refusals', () => {

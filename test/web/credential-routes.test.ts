@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateAchievement } from '../../src/awards/create-achievement.js';
-import { syncRuleIndex } from '../../src/awards/rule-index.js';
+import { indexAchievementRule } from '../../src/awards/rule-index.js';
 import type { DidDocument } from '../../src/badges/did-web.js';
 import { updateIssuerProfile } from '../../src/badges/issuer-profile.js';
 import { rotateIssuerKeys } from '../../src/badges/rotate-issuer-keys.js';
@@ -364,7 +364,8 @@ describe('issued micro-credentials: every EU element, four formats, public page,
           rule: { passed: SECOND_QUIZ },
         })
         .returning();
-      await syncRuleIndex(db);
+      if (!stored) throw new Error('the achievement was not stored');
+      await indexAchievementRule(db, stored);
       const posted = await postStatements(tool, await platformXapiAuthorization(tool, lms), {
         ...passing('7c1d5a0e-3b8f-4c2a-9e61-0d4b7f2a9c10', lms.issuer),
         object: { objectType: 'Activity', id: SECOND_QUIZ },
@@ -563,10 +564,12 @@ describe('issued micro-credentials: every EU element, four formats, public page,
 
   it('moves an achievement edited after issuing to a new version; the issued credential stays as it was', async () => {
     const { db } = tool.current().database;
-    const updated = await updateAchievement(db, achievementId, {
-      ...ACHIEVEMENT,
-      description: 'A revised description.',
-    });
+    const updated = await db.transaction((tx) =>
+      updateAchievement(tx, achievementId, {
+        ...ACHIEVEMENT,
+        description: 'A revised description.',
+      }),
+    );
     expect(updated.version).toBe(2);
     const oldVersion = (await (
       await fetch(`${tool.url}/achievements/${achievementId}/versions/1`)

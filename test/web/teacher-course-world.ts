@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import { syncRuleIndex } from '../../src/awards/rule-index.js';
 import { createBrowser, type Browser, type BrowserResponse } from '../support/http-client.js';
 import { platformXapiAuthorization, postStatements } from '../support/platform-xapi.js';
 import { LTI_ROLES, type TestLms } from '../support/test-lms.js';
@@ -70,7 +69,6 @@ export async function createAchievement(
   });
   expect(response.status).toBe(201);
   const { id } = (await response.json()) as { id: string };
-  await syncRuleIndex(tool.current().database.db);
   return id;
 }
 

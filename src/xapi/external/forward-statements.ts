@@ -1,8 +1,12 @@
 import { and, asc, inArray } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Logger } from '../../config/logger.js';
 import type { Db, Executor } from '../../db/database.js';
 import type { OutgoingFetch } from '../../outgoing/outgoing-requests.js';
-import { enrolments, outbox, statements as statementsTable, users } from '../../db/schema.js';
+import { enrolments, statements as statementsTable, users } from '../../db/schema.js';
+import { enqueueJob, enqueueJobs, jobOf } from '../../jobs/enqueue-job.js';
+import { defineJobKind } from '../../jobs/job-kind.js';
+import { handleJob, type JobHandler } from '../../jobs/job-registry.js';
 import type { LrsStatement } from '../statement.js';
 import { readAttachments, type AttachmentContent } from '../attachment-contents.js';
 import type { OnStatementsStored, StoredStatement } from '../statement-store.js';
@@ -21,8 +25,13 @@ import {
   type ForwardConnection,
 } from './external-lrs-connections.js';
 
-/** The outbox job kind that sends stored statements to an external LRS. */
-export const FORWARD_JOB = 'external-lrs-forward';
+/** The job that sends stored statements (of the tool's LRS, in stored order) to an external LRS. */
+export const forwardStatementsJob = defineJobKind({
+  name: 'external-lrs-forward',
+  payload: z.object({ connectionId: z.guid(), statementIds: z.array(z.guid()).min(1) }),
+});
+export type ForwardStatementsPayload = z.output<typeof forwardStatementsJob.payload>;
+
 /** Statements per forward job: one POST when the external LRS takes them all. */
 const FORWARD_BATCH_SIZE = 100;
 /**
@@ -31,12 +40,6 @@ const FORWARD_BATCH_SIZE = 100;
  */
 const CONNECTION_STATUSES = new Set([401, 403, 404, 405]);
 const CRLF = new TextEncoder().encode('\r\n');
-
-export interface ForwardJobPayload {
-  connectionId: string;
-  /** Statements of the tool's LRS, sent in their stored order. */
-  statementIds: string[];
-}
 
 /**
  * The `onStatementsStored` part that forwards: inside the storing transaction, it queues one
@@ -71,18 +74,17 @@ export function createForwardingHook(db: Db): OnStatementsStored {
       );
     });
     if (jobs.length === 0) return false;
-    await tx.insert(outbox).values(jobs).onConflictDoNothing({ target: outbox.dedupeKey });
+    await enqueueJobs(tx, jobs);
     return true;
   };
 }
 
-function forwardJob(connectionId: string, statementIds: string[], suffix = '') {
-  const payload: ForwardJobPayload = { connectionId, statementIds };
-  return {
-    kind: FORWARD_JOB,
-    dedupeKey: `${FORWARD_JOB}:${connectionId}:${statementIds[0]}${suffix}`,
-    payload: { ...payload },
-  };
+function forwardJob(connectionId: string, statementIds: string[]) {
+  return jobOf(
+    forwardStatementsJob,
+    { connectionId, statementIds },
+    `${connectionId}:${statementIds[0]}`,
+  );
 }
 
 /** The platform of each learner, and the courses they are enrolled in among the connections'. */
@@ -131,13 +133,14 @@ async function readLearners(
  * - 409 for a statement: the external LRS holds one with that id already; it counts as sent.
  * - Another 4xx for a batch: the statements are sent one by one to find the refused ones. If
  *   some got through, the refused ones are queued as a job of their own and this job ends; if
- *   none did, it throws with the refusal, and the outbox gives up after MAX_ATTEMPTS.
+ *   none did, it throws with the refusal, and the job queue gives up after its
+ *   retry policy's attempts.
  * Failures and refusals are kept as the connection's `lastForwardError` until a job succeeds.
  * A removed or paused connection ends the job without sending anything.
  */
 export async function forwardStatements(
   deps: { db: Db; secret: string; logger: Logger; outgoingFetch: OutgoingFetch },
-  payload: ForwardJobPayload,
+  payload: ForwardStatementsPayload,
 ): Promise<void> {
   const { db, logger } = deps;
   const connection = await readExternalLrs(db, payload.connectionId);
@@ -181,10 +184,12 @@ export async function forwardStatements(
   );
   await recordConnectionError(db, connection.id, 'forward', problem);
   if (refusedIds.length === statements.length) throw problem;
-  await db
-    .insert(outbox)
-    .values(forwardJob(connection.id, refusedIds, ':refused'))
-    .onConflictDoNothing({ target: outbox.dedupeKey });
+  await enqueueJob(
+    db,
+    forwardStatementsJob,
+    { connectionId: connection.id, statementIds: refusedIds },
+    `${connection.id}:${refusedIds[0]}:refused`,
+  );
   logger.warn('xapi', 'statements forwarded, some refused and queued again', {
     connectionId: connection.id,
     refusedStatementIds: refusedIds,
@@ -201,6 +206,16 @@ async function readStatements(db: Executor, ids: readonly string[]): Promise<Lrs
     .where(inArray(statementsTable.id, [...ids]))
     .orderBy(asc(statementsTable.seq));
   return rows.map((row) => row.statement as unknown as LrsStatement);
+}
+
+/** Runs the forward jobs (forwardStatements). */
+export function forwardStatementsJobHandler(deps: {
+  db: Db;
+  secret: string;
+  logger: Logger;
+  outgoingFetch: OutgoingFetch;
+}): JobHandler {
+  return handleJob(forwardStatementsJob, (payload) => forwardStatements(deps, payload));
 }
 
 /** One POST /statements: statements, and the attachment contents when sent as multipart. */

@@ -1,9 +1,13 @@
-import { and, eq, inArray, notExists, sql } from 'drizzle-orm';
+import { and, eq, inArray, notInArray } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Logger } from '../../config/logger.js';
 import type { Db, Executor } from '../../db/database.js';
 import type { OutgoingFetch } from '../../outgoing/outgoing-requests.js';
-import { externalLrsConnections, outbox } from '../../db/schema.js';
+import { externalLrsConnections } from '../../db/schema.js';
 import { XapiStatementConflictError, XapiStatementInvalidError } from '../../errors.js';
+import { enqueueJobs, jobOf, pendingJobPayloads } from '../../jobs/enqueue-job.js';
+import { defineJobKind } from '../../jobs/job-kind.js';
+import { handleJob, type JobHandler } from '../../jobs/job-registry.js';
 import { createActorResolver } from '../resolve-actor.js';
 import type { Statement } from '../statement.js';
 import { storeStatements, type OnStatementsStored } from '../statement-store.js';
@@ -23,8 +27,13 @@ import {
   type ExternalLrsConnection,
 } from './external-lrs-connections.js';
 
-/** The outbox job kind that pulls new statements from an external LRS. */
-export const PULL_JOB = 'external-lrs-pull';
+/** The job that pulls new statements from an external LRS. */
+export const pullStatementsJob = defineJobKind({
+  name: 'external-lrs-pull',
+  payload: z.object({ connectionId: z.guid() }),
+});
+export type PullStatementsPayload = z.output<typeof pullStatementsJob.payload>;
+
 /** How often each pulling connection is asked for new statements. */
 export const PULL_INTERVAL_MS = 60_000;
 /** Statements asked for per page. */
@@ -34,10 +43,6 @@ const PULL_PAGE_SIZE = 100;
  * continues from the cursor.
  */
 const PULL_RUN_MS = 60_000;
-
-export interface PullJobPayload {
-  connectionId: string;
-}
 
 /** Where a pull continues: after the `stored` instant, or at the `more` IRL first. */
 interface PullCursor {
@@ -53,16 +58,9 @@ interface PullCursor {
  */
 export async function schedulePulls(db: Executor, now = new Date()): Promise<boolean> {
   const slot = Math.floor(now.getTime() / PULL_INTERVAL_MS);
-  const pending = db
-    .select({ id: outbox.id })
-    .from(outbox)
-    .where(
-      and(
-        eq(outbox.kind, PULL_JOB),
-        eq(outbox.status, 'pending'),
-        sql`${outbox.payload} ->> 'connectionId' = ${externalLrsConnections.id}::text`,
-      ),
-    );
+  const pending = (await pendingJobPayloads(db, pullStatementsJob)).map(
+    (payload) => payload.connectionId,
+  );
   const due = await db
     .select({ id: externalLrsConnections.id })
     .from(externalLrsConnections)
@@ -70,21 +68,14 @@ export async function schedulePulls(db: Executor, now = new Date()): Promise<boo
       and(
         eq(externalLrsConnections.isActive, true),
         inArray(externalLrsConnections.direction, ['pull', 'both']),
-        notExists(pending),
+        pending.length > 0 ? notInArray(externalLrsConnections.id, pending) : undefined,
       ),
     );
-  if (due.length === 0) return false;
-  const queued = await db
-    .insert(outbox)
-    .values(
-      due.map(({ id }) => {
-        const payload: PullJobPayload = { connectionId: id };
-        return { kind: PULL_JOB, dedupeKey: `${PULL_JOB}:${id}:${slot}`, payload: { ...payload } };
-      }),
-    )
-    .onConflictDoNothing({ target: outbox.dedupeKey })
-    .returning({ id: outbox.id });
-  return queued.length > 0;
+  const queued = await enqueueJobs(
+    db,
+    due.map(({ id }) => jobOf(pullStatementsJob, { connectionId: id }, `${id}:${slot}`)),
+  );
+  return queued > 0;
 }
 
 /**
@@ -148,7 +139,7 @@ export async function pullStatements(
     onStatementsStored: OnStatementsStored;
     onWorkQueued: () => void;
   },
-  payload: PullJobPayload,
+  payload: PullStatementsPayload,
 ): Promise<void> {
   const { db, logger } = deps;
   const connection = await readExternalLrs(db, payload.connectionId);
@@ -189,6 +180,19 @@ export async function pullStatements(
     stored: storedCount,
     since: cursor.since,
   });
+}
+
+/** Runs the pull jobs (pullStatements). */
+export function pullStatementsJobHandler(deps: {
+  db: Db;
+  secret: string;
+  publicUrl: string;
+  logger: Logger;
+  outgoingFetch: OutgoingFetch;
+  onStatementsStored: OnStatementsStored;
+  onWorkQueued: () => void;
+}): JobHandler {
+  return handleJob(pullStatementsJob, (payload) => pullStatements(deps, payload));
 }
 
 /** One page of a statement listing: the raw statements and the next page's `more`, or null. */

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/config/logger.js';
 import { externalLrsConnections, statements as statementsTable } from '../../../src/db/schema.js';
-import { FORWARD_JOB } from '../../../src/xapi/external/forward-statements.js';
+import { forwardStatementsJob } from '../../../src/xapi/external/forward-statements.js';
 import { schedulePulls, PULL_INTERVAL_MS } from '../../../src/xapi/external/pull-statements.js';
 import {
   passedStatement,
@@ -49,7 +49,7 @@ describe('external LRS at an address outgoing requests may not reach', () => {
     await world.post(statement);
     await world.drain();
 
-    const [job] = (await world.jobs(FORWARD_JOB)).filter(
+    const [job] = (await world.jobs(forwardStatementsJob.name)).filter(
       (candidate) => candidate.payload.connectionId === connectionId,
     );
     expect(job).toMatchObject({ status: 'pending', attempts: 1 });

@@ -8,7 +8,7 @@ import {
   xapiAttachments,
 } from '../../../src/db/schema.js';
 import { buildMultipart } from '../../../src/xapi/multipart-mixed.js';
-import { FORWARD_JOB } from '../../../src/xapi/external/forward-statements.js';
+import { forwardStatementsJob } from '../../../src/xapi/external/forward-statements.js';
 import { freePort } from '../../support/test-tool.js';
 import { xapiRequest } from '../lrs-test-server.js';
 import { buildUser } from '../xapi-factories.js';
@@ -117,7 +117,7 @@ describe('forwarding stored statements to an external LRS (xapi/external/forward
     await world.post(statement);
     await world.post(statement);
 
-    const jobs = (await world.jobs(FORWARD_JOB)).filter(
+    const jobs = (await world.jobs(forwardStatementsJob.name)).filter(
       (job) => job.payload.connectionId === connectionId,
     );
     expect(jobs.map((job) => job.payload.statementIds)).toEqual([[statement.id]]);
@@ -130,7 +130,7 @@ describe('forwarding stored statements to an external LRS (xapi/external/forward
     const stranger = passedStatement({ mbox: 'mailto:nobody@example.org' });
     await world.post([...batch, stranger]);
 
-    const [job] = (await world.jobs(FORWARD_JOB)).filter(
+    const [job] = (await world.jobs(forwardStatementsJob.name)).filter(
       (item) => item.payload.connectionId === connectionId,
     );
     expect(job?.payload.statementIds).toEqual(batch.map((statement) => statement.id));
@@ -161,7 +161,7 @@ describe('forwarding stored statements to an external LRS (xapi/external/forward
       account: { homePage: world.platform.issuer, name: outsiderSub },
     });
     await world.post([enrolled, outsider]);
-    const jobs = (await world.jobs(FORWARD_JOB)).filter(
+    const jobs = (await world.jobs(forwardStatementsJob.name)).filter(
       (job) => job.payload.connectionId === connectionId,
     );
     expect(jobs.map((job) => job.payload.statementIds)).toEqual([[enrolled.id]]);
@@ -178,7 +178,7 @@ describe('forwarding stored statements to an external LRS (xapi/external/forward
     await world.post(statement);
     await world.drain();
 
-    const [pending] = (await world.jobs(FORWARD_JOB)).filter(
+    const [pending] = (await world.jobs(forwardStatementsJob.name)).filter(
       (job) => job.payload.connectionId === connectionId,
     );
     expect(pending).toMatchObject({ status: 'pending', attempts: 1 });
@@ -192,9 +192,9 @@ describe('forwarding stored statements to an external LRS (xapi/external/forward
     await down.bringUp();
     // The outbox may be retrying on its own just now: let that attempt end first.
     await world.drain();
-    await makeJobsDue(world.db, FORWARD_JOB, connectionId);
+    await makeJobsDue(world.db, forwardStatementsJob.name, connectionId);
     await world.drain();
-    const [done] = (await world.jobs(FORWARD_JOB)).filter(
+    const [done] = (await world.jobs(forwardStatementsJob.name)).filter(
       (job) => job.payload.connectionId === connectionId,
     );
     expect(done).toMatchObject({ status: 'done', lastError: null });
@@ -217,7 +217,7 @@ describe('forwarding stored statements to an external LRS (xapi/external/forward
     for (const statement of accepted)
       expect((await external.statement(statement.id)).status).toBe(200);
     expect((await external.statement(refused.id)).status).toBe(404);
-    const jobs = (await world.jobs(FORWARD_JOB)).filter(
+    const jobs = (await world.jobs(forwardStatementsJob.name)).filter(
       (job) => job.payload.connectionId === connectionId,
     );
     expect(jobs).toMatchObject([
@@ -239,7 +239,7 @@ describe('forwarding stored statements to an external LRS (xapi/external/forward
 
     await world.post(statement);
     await world.drain();
-    const [job] = (await world.jobs(FORWARD_JOB)).filter(
+    const [job] = (await world.jobs(forwardStatementsJob.name)).filter(
       (item) => item.payload.connectionId === connectionId,
     );
     expect(job).toMatchObject({ status: 'done', lastError: null });

@@ -3,10 +3,10 @@ import { eq, inArray } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/config/logger.js';
 import { externalLrsConnections, statements as statementsTable } from '../../../src/db/schema.js';
-import { FORWARD_JOB } from '../../../src/xapi/external/forward-statements.js';
+import { forwardStatementsJob } from '../../../src/xapi/external/forward-statements.js';
 import {
   PULL_INTERVAL_MS,
-  PULL_JOB,
+  pullStatementsJob,
   schedulePulls,
 } from '../../../src/xapi/external/pull-statements.js';
 import { freePort } from '../../support/test-tool.js';
@@ -167,7 +167,7 @@ describe('pulling statements from an external LRS (xapi/external/pull-statements
     const sentToTool = passedStatement(world.learner.actor);
     expect((await world.post(sentToTool)).status).toBe(200);
     await world.drain();
-    const forwarded = (await world.jobs(FORWARD_JOB))
+    const forwarded = (await world.jobs(forwardStatementsJob.name))
       .filter((job) => job.payload.connectionId === connectionId)
       .flatMap((job) => job.payload.statementIds as string[]);
     expect(forwarded).toEqual([sentToTool.id]);
@@ -214,7 +214,7 @@ describe('pulling statements from an external LRS (xapi/external/pull-statements
     const port = await freePort();
     const connectionId = await connect({ endpoint: `http://127.0.0.1:${port}/xapi` });
     await pull();
-    const [job] = (await world.jobs(PULL_JOB)).filter(
+    const [job] = (await world.jobs(pullStatementsJob.name)).filter(
       (item) => item.payload.connectionId === connectionId,
     );
     expect(job).toMatchObject({

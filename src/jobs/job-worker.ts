@@ -1,35 +1,16 @@
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Logger } from '../config/logger.js';
-import type { Db, Executor } from '../db/database.js';
+import type { Db } from '../db/database.js';
 import { outbox } from '../db/schema.js';
+import { STANDARD_RETRY } from './job-kind.js';
+import { JobPayloadInvalidError, type JobRegistry, type StoredJob } from './job-registry.js';
 
-export type OutboxJob = typeof outbox.$inferSelect;
-export type OutboxHandler = (job: OutboxJob) => Promise<void>;
-
-/** A job is given up (status `failed`, kept for the teacher to see and resend) after this many tries. */
-export const MAX_ATTEMPTS = 12;
 /** While a worker runs a job, other workers leave it alone for this long. */
 const LEASE_SECONDS = 120;
 /** Jobs a worker claims at once: fewer claim round trips when the queue is long. */
 const CLAIM_BATCH = 4;
 
-/**
- * Adds a job in the caller's transaction, so it commits or rolls back with the work that
- * caused it. Enqueueing the same `dedupeKey` again is a no-op.
- */
-export async function enqueue(
-  tx: Executor,
-  job: { kind: string; dedupeKey: string; payload: Record<string, unknown> },
-): Promise<void> {
-  await tx.insert(outbox).values(job).onConflictDoNothing({ target: outbox.dedupeKey });
-}
-
-/** Delay before retry number `attempt` (1-based): 2 s, 4 s, 8 s … capped at one hour. */
-export function retryDelaySeconds(attempt: number): number {
-  return Math.min(2 ** attempt, 3600);
-}
-
-export interface OutboxWorker {
+export interface JobWorker {
   /** Runs due jobs now instead of waiting for the next poll. */
   kick(): void;
   /** Runs due jobs until none is left; resolves when done (for tests and the CLI). */
@@ -38,19 +19,20 @@ export interface OutboxWorker {
 }
 
 /**
- * Polls the outbox and runs due jobs with the handler of their kind. Jobs are claimed with
- * `for update skip locked` and a lease, so several app nodes can run workers side by side;
- * a job whose handler throws is retried with backoff, and a crash mid-job only delays it.
+ * Polls the queue and runs due jobs with the handler of their kind. Jobs are claimed with
+ * `for update skip locked` and a lease, so several app nodes can run workers side by side.
+ * A job whose handler throws is retried as its kind's retry policy says; a job whose stored
+ * payload fails its kind's schema fails at once, logged; a crash mid-job only delays it.
  */
-export function startOutboxWorker(options: {
+export function startJobWorker(options: {
   db: Db;
   logger: Logger;
-  handlers: Record<string, OutboxHandler>;
+  registry: JobRegistry;
   pollIntervalMs: number;
   /** How many jobs run at once at most (each claims its own with skip locked); 4 by default. */
   concurrency?: number;
-}): OutboxWorker {
-  const { db, logger, handlers } = options;
+}): JobWorker {
+  const { db, logger, registry } = options;
   const concurrency = options.concurrency ?? 4;
   let running: Promise<void> | null = null;
   let rerun = false;
@@ -66,7 +48,7 @@ export function startOutboxWorker(options: {
       if (workers.length >= concurrency) return;
       workers.push(
         runDueJobs(startWorker).catch((error: unknown) =>
-          logger.error('awards', 'outbox poll failed', { error }),
+          logger.error('jobs', 'job queue poll failed', { error }),
         ),
       );
     };
@@ -79,7 +61,7 @@ export function startOutboxWorker(options: {
       const jobs = await claimDueJobs(db, CLAIM_BATCH);
       if (jobs.length === 0) return;
       if (jobs.length === CLAIM_BATCH) onBacklog();
-      for (const job of jobs) await runJob(db, logger, handlers, job);
+      for (const job of jobs) await runJob(db, logger, registry, job);
     }
   };
 
@@ -123,7 +105,7 @@ export function startOutboxWorker(options: {
  * Claims up to `limit` due jobs, oldest first, leasing them: one statement, so one round trip
  * (the job queue is on the path of every award).
  */
-async function claimDueJobs(db: Db, limit: number): Promise<OutboxJob[]> {
+async function claimDueJobs(db: Db, limit: number): Promise<StoredJob[]> {
   const due = db
     .select({ id: outbox.id })
     .from(outbox)
@@ -142,33 +124,23 @@ async function claimDueJobs(db: Db, limit: number): Promise<OutboxJob[]> {
   return jobs.sort((a, b) => a.id - b.id);
 }
 
-async function runJob(
-  db: Db,
-  logger: Logger,
-  handlers: Record<string, OutboxHandler>,
-  job: OutboxJob,
-): Promise<void> {
-  const handler = handlers[job.kind];
+async function runJob(db: Db, logger: Logger, registry: JobRegistry, job: StoredJob) {
+  const handler = registry.handlerOf(job.kind);
+  const retry = handler?.retry ?? STANDARD_RETRY;
   try {
-    if (!handler) throw new Error(`No handler for outbox jobs of kind "${job.kind}"`);
-    await handler(job);
+    if (!handler) throw new Error(`No handler for jobs of kind "${job.kind}"`);
+    await handler.prepare(job)();
     await db
       .update(outbox)
       .set({ status: 'done', finishedAt: new Date(), lastError: null })
       .where(eq(outbox.id, job.id));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const isFinal = job.attempts >= MAX_ATTEMPTS;
-    logger.warn(
-      'awards',
-      isFinal ? 'outbox job failed for good' : 'outbox job failed, will retry',
-      {
-        jobId: job.id,
-        kind: job.kind,
-        attempt: job.attempts,
-        error: message,
-      },
-    );
+    const isInvalid = error instanceof JobPayloadInvalidError;
+    const isFinal = isInvalid || job.attempts >= retry.maxAttempts;
+    const fields = { jobId: job.id, kind: job.kind, attempt: job.attempts, error: message };
+    if (isInvalid) logger.error('jobs', 'job failed: its stored payload is invalid', fields);
+    else logger.warn('jobs', isFinal ? 'job failed for good' : 'job failed, will retry', fields);
     await db
       .update(outbox)
       .set(
@@ -176,7 +148,7 @@ async function runJob(
           ? { status: 'failed', finishedAt: new Date(), lastError: message }
           : {
               lastError: message,
-              nextAttemptAt: new Date(Date.now() + retryDelaySeconds(job.attempts) * 1000),
+              nextAttemptAt: new Date(Date.now() + retry.delaySeconds(job.attempts) * 1000),
             },
       )
       .where(eq(outbox.id, job.id));

@@ -1,0 +1,30 @@
+import { handleJob, type JobHandler } from '../jobs/job-registry.js';
+import { evaluateLearnerJob, gradeJob, reevaluateAchievementJob } from './award-jobs.js';
+import { evaluateLearner } from './evaluate-learner.js';
+import { passBackGrade } from './grade-passback.js';
+import type { AwardDeps } from './issue-award.js';
+import { reevaluateAchievement } from './reevaluate-achievement.js';
+import type { PlatformServices } from '../lti/platform-services.js';
+
+/**
+ * What runs the awards part's jobs. An evaluation that issued credentials queued their grades
+ * and the stacks built on them: it calls `onWorkQueued` so they start at once.
+ */
+export function awardJobHandlers(
+  deps: AwardDeps & { services: PlatformServices; onWorkQueued: () => void },
+): JobHandler[] {
+  const { db, logger, onWorkQueued } = deps;
+  return [
+    handleJob(evaluateLearnerJob, async ({ userId, activityIds, achievementIds }) => {
+      const created = await evaluateLearner(deps, userId, { activityIds, achievementIds });
+      if (created.length > 0) onWorkQueued();
+    }),
+    handleJob(reevaluateAchievementJob, async ({ achievementId }) => {
+      const created = await reevaluateAchievement(deps, achievementId);
+      if (created.length > 0) onWorkQueued();
+    }),
+    handleJob(gradeJob, (payload) =>
+      passBackGrade({ db, services: deps.services, logger }, payload),
+    ),
+  ];
+}

@@ -1,0 +1,52 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Executor } from '../db/database.js';
+import { achievements, achievementTags } from '../db/schema.js';
+import { BadRequestError, NotFoundError } from '../errors.js';
+import { setCourseActivityTags } from './course-activities.js';
+
+/** Sets the group tags of an activity in a course, e.g. {"pillar": "economic"}. */
+export async function setActivityTags(
+  db: Executor,
+  courseId: string,
+  input: unknown,
+): Promise<{ activity: string; tags: Record<string, string> }> {
+  const body = (input ?? {}) as { activity?: unknown; tags?: unknown };
+  if (typeof body.activity !== 'string' || !URL.canParse(body.activity)) {
+    throw new BadRequestError('activity must be an absolute IRI');
+  }
+  const tags = parseTags(body.tags);
+  await setCourseActivityTags(db, courseId, body.activity, tags);
+  return { activity: body.activity, tags };
+}
+
+/** Sets the group tags of one of the course's achievements, for the stacks that use it. */
+export async function setAchievementTags(
+  db: Executor,
+  courseId: string,
+  achievementId: string,
+  input: unknown,
+): Promise<{ achievementId: string; tags: Record<string, string> }> {
+  const tags = parseTags((input as { tags?: unknown } | null)?.tags);
+  const [achievement] = await db
+    .select({ id: achievements.id })
+    .from(achievements)
+    .where(and(eq(achievements.courseId, courseId), inArray(achievements.id, [achievementId])));
+  if (!achievement) throw new NotFoundError(`No achievement ${achievementId} in this course`);
+  await db
+    .insert(achievementTags)
+    .values({ achievementId, tags })
+    .onConflictDoUpdate({ target: achievementTags.achievementId, set: { tags } });
+  return { achievementId, tags };
+}
+
+function parseTags(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new BadRequestError('tags must be an object such as {"pillar": "environmental"}');
+  }
+  for (const [key, tag] of Object.entries(value)) {
+    if (typeof tag !== 'string' || tag.length === 0 || tag.length > 100) {
+      throw new BadRequestError(`tags.${key} must be a non-empty text`);
+    }
+  }
+  return value as Record<string, string>;
+}

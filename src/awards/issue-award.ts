@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import type { CredentialIssuer } from '../badges/issue-credential.js';
+import type { Logger } from '../config/logger.js';
+import type { Db, Executor } from '../db/database.js';
+import type { platforms, users } from '../db/schema.js';
+import { awardClaims, awardRefusals, awards } from '../db/schema.js';
+import { enqueueJobs, jobOf } from '../jobs/enqueue-job.js';
+import { describeEvidence, type AwardEvidence } from './award-evidence.js';
+import { evaluateLearnerJob, gradeJob } from './award-jobs.js';
+import type { AchievementRow } from './rule-index.js';
+import { evidenceScore, evidenceStatementIds, type Evaluation } from './rules/evaluate.js';
+
+/** A claim to issue a credential older than this (the outbox lease) is taken over. */
+const CLAIM_SECONDS = 120;
+
+export interface AwardDeps {
+  db: Db;
+  logger: Logger;
+  issueCredential: CredentialIssuer;
+  now?: () => Date;
+}
+
+/**
+ * Issues the learner's credential of an achievement version whose rule the evaluation met.
+ * Exactly one award per learner and achievement version: racing evaluations first claim the
+ * award (`award_claims`), so only one signs; a unique index on `awards` backs it up, and only
+ * the winner queues the grade passback and the re-evaluation of the stacks built on it.
+ * Returns the new award's id, or null when another evaluation issued it.
+ */
+export async function issueAward(
+  deps: AwardDeps,
+  recipient: { user: typeof users.$inferSelect; platform: typeof platforms.$inferSelect },
+  achievement: AchievementRow,
+  evaluation: Evaluation,
+  creditOnly: boolean,
+): Promise<string | null> {
+  const { db } = deps;
+  const evidence = await describeEvidence(
+    db,
+    recipient.platform.trustLevel,
+    achievement,
+    evaluation,
+    creditOnly,
+  );
+  const awardId = randomUUID();
+  if (!(await claim(db, recipient.user.id, achievement, awardId))) return null;
+  try {
+    return await issueAndStore(deps, recipient, achievement, evaluation, evidence, awardId);
+  } catch (error) {
+    await db.delete(awardClaims).where(eq(awardClaims.awardId, awardId));
+    throw error;
+  }
+}
+
+/**
+ * Claims the right to issue this learner's credential of this achievement version. False when
+ * another evaluation holds a live claim (or already issued it).
+ */
+async function claim(
+  db: Executor,
+  userId: string,
+  achievement: AchievementRow,
+  awardId: string,
+): Promise<boolean> {
+  const claimed = await db
+    .insert(awardClaims)
+    .values({
+      userId,
+      achievementId: achievement.id,
+      achievementVersion: achievement.version,
+      awardId,
+    })
+    .onConflictDoUpdate({
+      target: [awardClaims.userId, awardClaims.achievementId, awardClaims.achievementVersion],
+      set: { awardId, claimedAt: sql`now()` },
+      setWhere: sql`${awardClaims.claimedAt} < now() - make_interval(secs => ${CLAIM_SECONDS})
+        and not exists (select 1 from ${awards} where ${awards.userId} = ${userId}
+          and ${awards.achievementId} = ${achievement.id}
+          and ${awards.achievementVersion} = ${achievement.version})`,
+    })
+    .returning({ awardId: awardClaims.awardId });
+  return claimed[0]?.awardId === awardId;
+}
+
+async function issueAndStore(
+  deps: AwardDeps,
+  recipient: { user: typeof users.$inferSelect; platform: typeof platforms.$inferSelect },
+  achievement: AchievementRow,
+  evaluation: Evaluation,
+  evidence: AwardEvidence,
+  awardId: string,
+): Promise<string | null> {
+  const { db, logger, issueCredential } = deps;
+  const scoreScaled = evidenceScore(evaluation);
+  const statementIds = evidenceStatementIds(evaluation);
+  const issuedAt = deps.now?.() ?? new Date();
+  const credential = await issueCredential({
+    awardId,
+    issuedAt,
+    issuerProfileId: recipient.platform.issuerProfileId,
+    achievement: { ...achievement, ects: evidence.form === 'badge' ? null : achievement.ects },
+    recipient: {
+      platformIssuer: recipient.platform.issuer,
+      sub: recipient.user.sub,
+      name: recipient.user.name,
+      email: recipient.user.email,
+    },
+    evidenceStatementIds: statementIds,
+    scoreScaled,
+    form: evidence.form,
+    creditsEarned: evidence.creditsEarned,
+    outcomes: evidence.statements,
+    stackedCredentials: evidence.stackedCredentials,
+  });
+
+  // The award, and only if it is new, its grade passback, the re-evaluation of the stacks
+  // built on it, and the end of an earlier refusal: all or nothing.
+  const jobs = [
+    jobOf(gradeJob, { awardId, scoreScaled }, awardId),
+    jobOf(
+      evaluateLearnerJob,
+      { userId: recipient.user.id, activityIds: [], achievementIds: [achievement.id] },
+      `award:${awardId}`,
+    ),
+  ];
+  const isNew = await db.transaction(async (tx) => {
+    const inserted = tx.$with('inserted').as(
+      tx
+        .insert(awards)
+        .values({
+          id: awardId,
+          userId: recipient.user.id,
+          achievementId: achievement.id,
+          achievementVersion: achievement.version,
+          evidenceStatementIds: statementIds,
+          credential,
+          issuedAt,
+          form: evidence.form,
+          evidence: { ...evidence },
+          scoreScaled,
+        })
+        .onConflictDoNothing()
+        .returning({ id: awards.id }),
+    );
+    const cleared = tx.$with('cleared').as(
+      tx
+        .delete(awardRefusals)
+        .where(
+          and(
+            eq(awardRefusals.userId, recipient.user.id),
+            eq(awardRefusals.achievementId, achievement.id),
+            sql`exists (select 1 from ${inserted})`,
+          ),
+        )
+        .returning({ userId: awardRefusals.userId }),
+    );
+    const rows = await tx.with(inserted, cleared).select({ id: inserted.id }).from(inserted);
+    if (rows.length === 0) return false;
+    await enqueueJobs(tx, jobs);
+    return true;
+  });
+  if (!isNew) return null;
+  logger.info('awards', 'credential awarded', {
+    awardId,
+    userId: recipient.user.id,
+    achievementId: achievement.id,
+    form: evidence.form,
+  });
+  return awardId;
+}

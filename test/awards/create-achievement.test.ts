@@ -1,0 +1,75 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reevaluateAchievementJob } from '../../src/awards/award-jobs.js';
+import { createAchievement, updateAchievement } from '../../src/awards/create-achievement.js';
+import type { Database } from '../../src/db/database.js';
+import { achievements, indexedRules, ruleReferences } from '../../src/db/schema.js';
+import { createTestDatabase } from '../support/test-database.js';
+import { exam, givenAchievement, givenCourse, jobsOfKind } from './award-fixtures.js';
+
+const DEFINITION = { name: 'Quiz', description: 'd', criteria: 'c', ects: 2 };
+
+describe('createAchievement and updateAchievement, commands in the caller’s transaction', () => {
+  let database: Database;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  const reevaluationsOf = async (achievementId: string) =>
+    (await jobsOfKind(database.db, reevaluateAchievementJob.name)).filter(
+      (job) => job.payload.achievementId === achievementId,
+    );
+
+  it('leaves no achievement, index entry or job behind when the caller’s transaction rolls back', async () => {
+    const { db } = database;
+    const place = await givenCourse(db);
+    let createdId = '';
+    await expect(
+      db.transaction(async (tx) => {
+        createdId = (
+          await createAchievement(tx, place.course.id, {
+            ...DEFINITION,
+            rule: { passed: exam('rolled-back') },
+          })
+        ).id;
+        throw new Error('the caller gave up');
+      }),
+    ).rejects.toThrow('the caller gave up');
+
+    expect(createdId).not.toBe('');
+    expect(await db.select().from(achievements).where(eq(achievements.id, createdId))).toEqual([]);
+    expect(
+      await db.select().from(ruleReferences).where(eq(ruleReferences.achievementId, createdId)),
+    ).toEqual([]);
+    expect(
+      await db.select().from(indexedRules).where(eq(indexedRules.achievementId, createdId)),
+    ).toEqual([]);
+    expect(await reevaluationsOf(createdId)).toEqual([]);
+  });
+
+  it('queues one re-evaluation per rule saved, and none for a save that keeps the rule', async () => {
+    const { db } = database;
+    const place = await givenCourse(db);
+    const achievement = await givenAchievement(db, place.course.id, {
+      name: DEFINITION.name,
+      ects: DEFINITION.ects,
+      rule: { passed: exam('first') },
+    });
+    const save = (rule: unknown, name = DEFINITION.name) =>
+      db.transaction((tx) => updateAchievement(tx, achievement.id, { ...DEFINITION, name, rule }));
+
+    await save({ passed: exam('first') }, 'Quiz, renamed');
+    expect(await reevaluationsOf(achievement.id)).toHaveLength(1);
+    await save({ passed: exam('second') });
+    expect(await reevaluationsOf(achievement.id)).toHaveLength(2);
+    const references = await db
+      .select({ ref: ruleReferences.ref })
+      .from(ruleReferences)
+      .where(eq(ruleReferences.achievementId, achievement.id));
+    expect(references).toEqual([{ ref: exam('second') }]);
+  });
+});

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { evaluateLearnerJob } from '../../src/awards/award-jobs.js';
+import { outcomeStates } from '../../src/db/schema.js';
+import type { Database } from '../../src/db/database.js';
+import { createTestDatabase } from '../support/test-database.js';
+import {
+  exam,
+  givenAchievement,
+  givenCourse,
+  givenLearner,
+  jobsOfKind,
+  store,
+} from './award-fixtures.js';
+
+const VOIDED = 'http://adlnet.gov/expapi/verbs/voided';
+const ANSWERED = 'http://adlnet.gov/expapi/verbs/answered';
+
+describe('enqueueEvaluations, in the transaction that stores statements', () => {
+  let database: Database;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it('folds each stored statement into the learner’s outcome state, keeping the best score', async () => {
+    const { db } = database;
+    const place = await givenCourse(db);
+    const learner = await givenLearner(db, place, 'fold');
+    const ids = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'];
+    await store(db, place, [
+      { id: ids[0], sub: 'fold', activity: exam('a'), verb: ANSWERED, scaled: 0.9 },
+    ]);
+    await store(db, place, [{ id: ids[1], sub: 'fold', activity: exam('a'), scaled: 0.5 }]);
+    const [row] = await db.select().from(outcomeStates).where(eq(outcomeStates.userId, learner.id));
+    expect(row).toMatchObject({
+      activityId: exam('a'),
+      source: 'platform',
+      bestScaled: 0.9,
+      bestScoreBy: ids[0],
+      passedBy: ids[1],
+    });
+  });
+
+  it('queues an evaluation only for statements that improve an outcome a rule looks at', async () => {
+    const { db } = database;
+    const place = await givenCourse(db);
+    const learner = await givenLearner(db, place, 'incremental');
+    await givenAchievement(db, place.course.id, {
+      name: 'Quiz',
+      ects: null,
+      rule: { scoreAtLeast: { activity: exam('inc'), scaled: 0.9 } },
+    });
+    const jobsFor = async () =>
+      (await jobsOfKind(db, evaluateLearnerJob.name)).filter(
+        (job) => job.payload.userId === learner.id,
+      );
+    await store(db, place, [
+      { sub: 'incremental', activity: exam('inc'), verb: ANSWERED, scaled: 0.6 },
+    ]);
+    expect(await jobsFor()).toHaveLength(1);
+    await store(db, place, [
+      { sub: 'incremental', activity: exam('inc'), verb: ANSWERED, scaled: 0.5 },
+    ]);
+    await store(db, place, [{ sub: 'incremental', activity: exam('unreferenced'), scaled: 1 }]);
+    expect(await jobsFor()).toHaveLength(1);
+    await store(db, place, [
+      { sub: 'incremental', activity: exam('inc'), verb: ANSWERED, scaled: 0.7 },
+    ]);
+    expect(await jobsFor()).toHaveLength(2);
+  });
+
+  it('rebuilds the outcome state when a statement is voided', async () => {
+    const { db } = database;
+    const place = await givenCourse(db);
+    const learner = await givenLearner(db, place, 'void');
+    const passId = '33333333-3333-4333-8333-333333333333';
+    await store(db, place, [{ id: passId, sub: 'void', activity: exam('v') }]);
+    await store(db, place, [
+      {
+        sub: 'void',
+        activity: exam('v'),
+        verb: VOIDED,
+        object: { objectType: 'StatementRef', id: passId },
+      },
+    ]);
+    const rows = await db.select().from(outcomeStates).where(eq(outcomeStates.userId, learner.id));
+    expect(rows).toEqual([]);
+  });
+});
