@@ -8,7 +8,7 @@ import {
   setAchievementTags,
   setActivityTags,
 } from './teacher-review.js';
-import { isUuid } from '../xapi/validate/uuid.js';
+import { isUuid } from '../shared/uuid.js';
 
 /**
  * The teacher's JSON API for awards, for the course of the session:

@@ -55,7 +55,7 @@ import {
 import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
 import { chooseLocale } from './i18n.js';
 import { LOCALE_COOKIE, type PageContext, type RenderView } from './views.js';
-import { isUuid } from '../xapi/validate/uuid.js';
+import { isUuid } from '../shared/uuid.js';
 
 /**
  * The teacher's achievement pages: the form with every European micro-credential element

@@ -15,7 +15,7 @@ import {
   listRegistrationInvitations,
   withdrawRegistrationInvitation,
 } from '../lti/registration-invitations.js';
-import { isUuid } from '../xapi/validate/uuid.js';
+import { isUuid } from '../shared/uuid.js';
 import {
   addExternalLrs,
   listExternalLrs,

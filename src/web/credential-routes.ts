@@ -14,7 +14,7 @@ import { credentialElements } from './credential-page.js';
 import { sendBadgeImage } from './send-badge-image.js';
 import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
 import type { RenderView } from './views.js';
-import { isUuid } from '../xapi/validate/uuid.js';
+import { isUuid } from '../shared/uuid.js';
 
 type Format = 'json' | 'jwt' | 'png' | 'svg';
 

@@ -23,7 +23,7 @@ import {
   WalletPresentationInvalidError,
 } from './wallet-exchange-errors.js';
 import { exchangeOrigin, exchangeUrl } from './wallet-links.js';
-import { isUuid } from '../../xapi/validate/uuid.js';
+import { isUuid } from '../../shared/uuid.js';
 
 const exchangeRequestSchema = z.strictObject({
   protocol: z.enum(['lcw-direct', 'vc-api'], 'must be "lcw-direct" or "vc-api"'),
