@@ -9,7 +9,7 @@ import {
   type EvaluateJobPayload,
   type GradeJobPayload,
 } from './awards/award-service.js';
-import { createAwardRouter } from './awards/award-routes.js';
+import { createAwardRouter } from './web/awards/award-routes.js';
 import { REEVALUATE_JOB, syncRuleIndex, type ReevaluateJobPayload } from './awards/rule-index.js';
 import { passBackGrade } from './awards/grade-passback.js';
 import { startOutboxWorker, type OutboxWorker } from './awards/outbox.js';
@@ -24,11 +24,15 @@ import type { Settings } from './config/settings.js';
 import { watchChanges } from './db/change-notifications.js';
 import { openDatabase, ping, type Database, type StorageMode } from './db/database.js';
 import { createLtiProvider } from './lti/lti-provider.js';
+import {
+  createRegistrationRouter,
+  type LaunchErrorRenderer,
+} from './web/lti/registration-router.js';
 import { deleteExpiredIssuedNonces } from './lti/launch/issued-nonces.js';
 import { deleteExpiredSessions } from './lti/sessions.js';
 import { watchRegisteredPlatforms } from './lti/registered-platforms.js';
 import { openToolKeyring } from './lti/tool-key.js';
-import { createLrsRouter } from './xapi/lrs-router.js';
+import { createLrsRouter } from './web/xapi/lrs-router.js';
 import { combineStatementHooks } from './xapi/external/combine-statement-hooks.js';
 import {
   FORWARD_JOB,
@@ -47,14 +51,14 @@ import { createAchievementPagesRouter } from './web/achievement-pages.js';
 import { createCourseRouter } from './web/course-routes.js';
 import { createTeacherCourseRouter } from './web/teacher-course-routes.js';
 import { createCredentialRouter } from './web/credential-routes.js';
-import { createElmRouter } from './elm/elm-routes.js';
+import { createElmRouter } from './web/elm/elm-routes.js';
 import { createDeepLinkingRouter } from './web/deep-linking-routes.js';
-import { jsonErrorHandler } from './json-error-handler.js';
+import { jsonErrorHandler } from './web/http/json-error-handler.js';
 import { createIssuerPageRouter, createIssuerRouter } from './web/issuer-routes.js';
 import { createVerifyRouter } from './web/verify-routes.js';
 import { createWalletPages } from './web/wallet-pages.js';
-import { createWalletExchangeRouter } from './wallets/lcw/wallet-exchange-routes.js';
-import { createOid4vciRouter } from './wallets/oid4vci/oid4vci-routes.js';
+import { createWalletExchangeRouter } from './web/wallets/wallet-exchange-routes.js';
+import { createOid4vciRouter } from './web/wallets/oid4vci-routes.js';
 import { deleteExpiredHandOffs } from './wallets/expired-hand-offs.js';
 import { createRosterRouter } from './web/roster-routes.js';
 import {
@@ -63,12 +67,12 @@ import {
   requireTeacher,
   sessionCookieOptions,
   sessionOf,
-} from './web/session-auth.js';
-import { allowAnyFrameAncestor, securityHeaders } from './web/security-headers.js';
+} from './web/http/session-auth.js';
+import { allowAnyFrameAncestor, securityHeaders } from './web/http/security-headers.js';
 import { createViewRenderer, LOCALE_COOKIE, rememberChosenLocale } from './web/views.js';
-import { createCsrfProtection } from './web/csrf.js';
-import { loadFrameAncestors } from './web/frame-ancestors.js';
-import { pageErrorHandler } from './web/page-error-handler.js';
+import { createCsrfProtection } from './web/http/csrf.js';
+import { loadFrameAncestors } from './web/http/frame-ancestors.js';
+import { pageErrorHandler } from './web/http/page-error-handler.js';
 import { NotFoundError } from './errors.js';
 
 export interface MicrocredApp {
@@ -120,6 +124,9 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   const render = createViewRenderer({ csrfTokenOf: csrf.tokenOf });
   const cookieOptions = sessionCookieOptions(publicUrl);
 
+  const renderLaunchError: LaunchErrorRenderer = (page, _req, res) => {
+    res.status(page.status).send(render(res, 'launch-error', { ...page }));
+  };
   const lti = createLtiProvider({
     db,
     secret,
@@ -136,6 +143,13 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
         launch.deepLinkingRequestId ? `/deep-link/${launch.deepLinkingRequestId}` : '/course',
       );
     },
+    renderError: renderLaunchError,
+  });
+  const registrationRouter = createRegistrationRouter({
+    db,
+    publicUrl,
+    logger,
+    storage: lti.storage,
     onRegistrationStarted: (registration, _req, res) => {
       res.send(render(res, 'registration-form', registration));
     },
@@ -148,9 +162,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       );
     },
     allowAnyFrameAncestor,
-    renderError: (page, _req, res) => {
-      res.status(page.status).send(render(res, 'launch-error', { ...page }));
-    },
+    renderError: renderLaunchError,
   });
 
   const issueCredential = createCredentialIssuer({ db, secret, publicUrl, logger });
@@ -214,7 +226,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   );
   // Pages only: the LRS, on the hot path, never reads the language.
   app.use(rememberChosenLocale(cookieOptions));
-  app.use('/lti', lti.router);
+  app.use('/lti', registrationRouter, lti.router);
   app.use(
     createIssuerRouter({
       db,

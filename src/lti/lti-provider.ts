@@ -9,11 +9,10 @@ import { checkDeploymentRegistered } from './launch/check-deployment-registered.
 import { checkIssuedAt } from './launch/check-issued-at.js';
 import { checkStatePresent, nonceNotIssuedRefusal } from './launch/check-nonce-issued.js';
 import { findIssuedLogin, recordIssuedNonce } from './launch/issued-nonces.js';
-import { describeLaunchError } from './launch/describe-launch-error.js';
+import { describeLaunchError, type LaunchErrorPage } from './launch/describe-launch-error.js';
 import { launchPrechecks, type LaunchPrechecks } from './launch/launch-prechecks.js';
 import { LaunchRefusal, readLaunchRequest } from './launch/launch-request.js';
 import { createPlatformKeys } from './launch/platform-keys.js';
-import { createRegistrationRouter, type RegistrationPages } from './registration-router.js';
 import { recordLaunch, type LtijsLaunchToken, type RecordedLaunch } from './record-launch.js';
 import type { ToolKeyring } from './tool-key.js';
 
@@ -65,7 +64,7 @@ function markBodyParsed(req: Request): void {
 }
 
 export interface LtiProvider {
-  /** Mount at `/lti`: login, launch, keys, dynamic registration. */
+  /** Mount at `/lti`: login, launch, keys. */
   readonly router: Router;
   /** The ltijs instance, for its AGS client. */
   readonly ltijs: typeof ltijs.Provider;
@@ -78,16 +77,15 @@ export interface LtiProvider {
  * id_token, then hands the launch to `recordLaunch`, which opens microcred's own session, so
  * no `ltik` and no ltijs session cookie outlive the launch.
  */
-export function createLtiProvider(
-  options: RegistrationPages & {
-    db: Db;
-    secret: string;
-    publicUrl: string;
-    logger: Logger;
-    keyring: ToolKeyring;
-    onLaunched: (launch: RecordedLaunch, req: Request, res: Response) => void;
-  },
-): LtiProvider {
+export function createLtiProvider(options: {
+  db: Db;
+  secret: string;
+  publicUrl: string;
+  logger: Logger;
+  keyring: ToolKeyring;
+  onLaunched: (launch: RecordedLaunch, req: Request, res: Response) => void;
+  renderError: (page: LaunchErrorPage, req: Request, res: Response) => void;
+}): LtiProvider {
   const { db, logger, renderError } = options;
   const isHttps = options.publicUrl.startsWith('https:');
   const storage = new LtijsStorage({
@@ -196,18 +194,6 @@ export function createLtiProvider(
   router.get('/keys', async (_req, res) => {
     res.json({ keys: await options.keyring.publishedJwks() });
   });
-  router.use(
-    createRegistrationRouter({
-      db,
-      publicUrl: options.publicUrl,
-      logger,
-      storage,
-      onRegistrationStarted: options.onRegistrationStarted,
-      onRegistered: options.onRegistered,
-      renderError,
-      allowAnyFrameAncestor: options.allowAnyFrameAncestor,
-    }),
-  );
   router.use(pinQueryForLtijs);
   router.all('/login', express.urlencoded({ extended: false, limit: '64kb' }), (req, res, next) => {
     markBodyParsed(req);

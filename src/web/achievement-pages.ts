@@ -52,7 +52,7 @@ import {
   ruleFormValuesOf,
   type RuleFormValues,
 } from './rule-form.js';
-import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
+import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import { chooseLocale } from './i18n.js';
 import { LOCALE_COOKIE, type PageContext, type RenderView } from './views.js';
 import { isUuid } from '../shared/uuid.js';

@@ -16,7 +16,7 @@ import { NotFoundError } from '../errors.js';
 import { createContentLaunch } from '../xapi/content-launch.js';
 import type { Agent } from '../xapi/statement.js';
 import { LOCALES, type Locale } from './i18n.js';
-import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
+import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import type { RenderView } from './views.js';
 
 const LANGUAGES = Object.keys(LOCALES) as Locale[];

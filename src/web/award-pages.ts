@@ -8,7 +8,7 @@ import {
 import { awardsNeedingAttention, courseAwards } from '../awards/teacher-review.js';
 import type { Db } from '../db/database.js';
 import { NotFoundError } from '../errors.js';
-import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
+import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import type { RenderView } from './views.js';
 import { isUuid } from '../shared/uuid.js';
 

@@ -6,7 +6,7 @@ import { achievements, courses, users } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
 import { teacherAchievementList } from './achievement-pages.js';
 import { learnerPageData } from './learner-page.js';
-import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
+import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import type { RenderView } from './views.js';
 
 /**

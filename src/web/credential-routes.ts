@@ -12,7 +12,7 @@ import { achievements, achievementVersions, awards, credentialRecords } from '..
 import { BadRequestError, NotFoundError } from '../errors.js';
 import { credentialElements } from './credential-page.js';
 import { sendBadgeImage } from './send-badge-image.js';
-import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
+import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import type { RenderView } from './views.js';
 import { isUuid } from '../shared/uuid.js';
 

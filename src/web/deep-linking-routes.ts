@@ -7,7 +7,7 @@ import { achievements, courses, deepLinkingRequests, platforms } from '../db/sch
 import { NotFoundError } from '../errors.js';
 import { signDeepLinkingResponse } from '../lti/deep-linking/sign-deep-linking-response.js';
 import type { ToolKeyring } from '../lti/tool-key.js';
-import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
+import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import type { RenderView } from './views.js';
 
 const SCORE_MAXIMUM = 100;

@@ -19,7 +19,7 @@ import type { Db } from '../db/database.js';
 import { issuerProfiles } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
 import type { RenderView } from './views.js';
-import { allowAnyOrigin } from './any-origin.js';
+import { allowAnyOrigin } from './http/any-origin.js';
 
 /**
  * Public issuer routes, readable from any origin (verifiers and browser wallets):

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { BadRequestError } from '../errors.js';
+import { BadRequestError } from '../../errors.js';
 import { VERSION_HEADER } from './version-headers.js';
 
 /** Form fields the Alternate Request Syntax carries as headers (xAPI 1.0.3 Communication 1.3). */

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { parse as parseCookies } from 'cookie';
 import type { Request, RequestHandler } from 'express';
-import { ForbiddenError } from '../errors.js';
+import { ForbiddenError } from '../../errors.js';
 import { SESSION_COOKIE } from './session-auth.js';
 
 /** The hidden field every form that changes something carries (see views/partials/csrf.eta). */

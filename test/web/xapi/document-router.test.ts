@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LrsWithCredential, startLrsWithCredential, xapiRequest } from './lrs-test-server.js';
+import {
+  type LrsWithCredential,
+  startLrsWithCredential,
+  xapiRequest,
+} from '../../xapi/lrs-test-server.js';
 
 const ACTIVITY = 'https://content.example.org/quiz-1';
 const AGENT = JSON.stringify({ mbox: 'mailto:ann@example.org' });

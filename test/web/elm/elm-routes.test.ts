@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { updateIssuerProfile } from '../../src/badges/issuer-profile.js';
-import { awards, platforms, users } from '../../src/db/schema.js';
-import { createBrowser, type Browser } from '../support/http-client.js';
+import { updateIssuerProfile } from '../../../src/badges/issuer-profile.js';
+import { awards, platforms, users } from '../../../src/db/schema.js';
+import { createBrowser, type Browser } from '../../support/http-client.js';
 import {
   ANNEX_I_ACHIEVEMENT,
   ANNEX_I_GERMAN,
@@ -12,9 +12,9 @@ import {
   startCourseWorld,
   type CourseWorld,
   type WorldPlatform,
-} from '../support/course-world.js';
-import { LTI_ROLES } from '../support/test-lms.js';
-import { validateElm } from './shacl.js';
+} from '../../support/course-world.js';
+import { LTI_ROLES } from '../../support/test-lms.js';
+import { validateElm } from '../../elm/shacl.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -1,16 +1,18 @@
 import express, { type Request, type Response, type Router } from 'express';
-import type { Logger } from '../config/logger.js';
-import type { Db } from '../db/database.js';
-import { LtiRegistrationInvitationError, MicrocredError } from '../errors.js';
+import type { Logger } from '../../config/logger.js';
+import type { Db } from '../../db/database.js';
+import { LtiRegistrationInvitationError, MicrocredError } from '../../errors.js';
 import {
   beginDynamicRegistration,
   completeDynamicRegistration,
   LtiRegistrationError,
-} from './dynamic-registration.js';
-import type { LaunchErrorPage } from './launch/describe-launch-error.js';
-import type { LtijsStorage } from './ltijs-storage.js';
-import type { Platform } from './platform-registry.js';
-import { findOpenInvitation, type Invitation } from './registration-invitations.js';
+} from '../../lti/dynamic-registration.js';
+import type { LaunchErrorPage } from '../../lti/launch/describe-launch-error.js';
+import type { LtijsStorage } from '../../lti/ltijs-storage.js';
+import type { Platform } from '../../lti/platform-registry.js';
+import { findOpenInvitation, type Invitation } from '../../lti/registration-invitations.js';
+
+export type LaunchErrorRenderer = (page: LaunchErrorPage, req: Request, res: Response) => void;
 
 /** The pages the registration shows, which the web part renders. */
 export interface RegistrationPages {
@@ -25,7 +27,7 @@ export interface RegistrationPages {
     res: Response,
   ) => void;
   onRegistered: (platform: Platform, req: Request, res: Response) => void;
-  renderError: (page: LaunchErrorPage, req: Request, res: Response) => void;
+  renderError: LaunchErrorRenderer;
   /**
    * Lets any origin frame this response: LMSs show the registration inside their own pages
    * (Moodle in an iframe panel of its admin page), from origins the tool does not know yet.

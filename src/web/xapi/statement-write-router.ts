@@ -1,23 +1,27 @@
 import { createHash } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
-import type { Logger } from '../config/logger.js';
-import type { Executor } from '../db/database.js';
-import { BadRequestError, XapiStatementInvalidError } from '../errors.js';
-import { checkSignature, SIGNATURE_CONTENT_TYPE, SIGNATURE_USAGE_TYPE } from './check-signature.js';
-import type { XapiCredential } from './credentials.js';
-import { isJsonMediaType } from './document-store.js';
-import { checkLaunchStatements } from './launch-scope.js';
-import { parseMultipart } from './multipart-mixed.js';
-import { asParameter, readParameters } from './request-parameters.js';
-import { createActorResolver } from './resolve-actor.js';
-import { attachmentsOf, HASH_HEADER, type Statement } from './statement.js';
+import type { Logger } from '../../config/logger.js';
+import type { Executor } from '../../db/database.js';
+import { BadRequestError, XapiStatementInvalidError } from '../../errors.js';
+import {
+  checkSignature,
+  SIGNATURE_CONTENT_TYPE,
+  SIGNATURE_USAGE_TYPE,
+} from '../../xapi/check-signature.js';
+import type { XapiCredential } from '../../xapi/credentials.js';
+import { isJsonMediaType } from '../../xapi/document-store.js';
+import { checkLaunchStatements } from '../../xapi/launch-scope.js';
+import { parseMultipart } from '../../xapi/multipart-mixed.js';
+import { asParameter, readParameters } from '../../xapi/request-parameters.js';
+import { createActorResolver } from '../../xapi/resolve-actor.js';
+import { attachmentsOf, HASH_HEADER, type Statement } from '../../xapi/statement.js';
 import {
   createStatementWriter,
   type OnStatementsStored,
   type StatementSource,
-} from './statement-store.js';
-import { validateStatement, validateStatements } from './validate/statement.js';
-import { expectUuid } from './validate/uuid.js';
+} from '../../xapi/statement-store.js';
+import { validateStatement, validateStatements } from '../../xapi/validate/statement.js';
+import { expectUuid } from '../../xapi/validate/uuid.js';
 import { clientOf } from './xapi-client.js';
 
 /** The largest JSON body the LRS reads; larger ones get 413 (xAPI Communication 3.2). */

@@ -1,11 +1,15 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
-import type { Executor } from '../db/database.js';
-import { BadRequestError, NotFoundError, XapiLaunchForbiddenError } from '../errors.js';
-import { readAttachments } from './attachment-contents.js';
+import type { Executor } from '../../db/database.js';
+import { BadRequestError, NotFoundError, XapiLaunchForbiddenError } from '../../errors.js';
+import { readAttachments } from '../../xapi/attachment-contents.js';
 import { CONSISTENT_THROUGH_HEADER } from './consistent-through-header.js';
-import { formatStatement, parseAcceptLanguage, type StatementFormat } from './format-statement.js';
-import { buildMultipart } from './multipart-mixed.js';
-import { getStatement, queryStatements, type StatementQuery } from './query-statements.js';
+import {
+  formatStatement,
+  parseAcceptLanguage,
+  type StatementFormat,
+} from '../../xapi/format-statement.js';
+import { buildMultipart } from '../../xapi/multipart-mixed.js';
+import { getStatement, queryStatements, type StatementQuery } from '../../xapi/query-statements.js';
 import {
   asParameter,
   parseActorParameter,
@@ -15,9 +19,14 @@ import {
   parseTimestampParameter,
   parseUuidParameter,
   readParameters,
-} from './request-parameters.js';
-import { attachmentsOf, HASH_HEADER, type Attachment, type LrsStatement } from './statement.js';
-import { expectUuid } from './validate/uuid.js';
+} from '../../xapi/request-parameters.js';
+import {
+  attachmentsOf,
+  HASH_HEADER,
+  type Attachment,
+  type LrsStatement,
+} from '../../xapi/statement.js';
+import { expectUuid } from '../../xapi/validate/uuid.js';
 import { clientOf } from './xapi-client.js';
 
 /** GET /statements parameters that may come with statementId or voidedStatementId. */

@@ -1,8 +1,12 @@
 import type { RequestHandler, Response } from 'express';
-import type { Executor } from '../db/database.js';
-import { XapiAuthError } from '../errors.js';
-import { authenticateLaunchToken, LAUNCH_KEY_PREFIX, type LaunchGrant } from './content-launch.js';
-import { authenticateBasic, type XapiCredential } from './credentials.js';
+import type { Executor } from '../../db/database.js';
+import { XapiAuthError } from '../../errors.js';
+import {
+  authenticateLaunchToken,
+  LAUNCH_KEY_PREFIX,
+  type LaunchGrant,
+} from '../../xapi/content-launch.js';
+import { authenticateBasic, type XapiCredential } from '../../xapi/credentials.js';
 
 /**
  * Who is calling the LRS: a platform or tool credential (Basic key and secret from

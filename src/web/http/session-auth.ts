@@ -1,8 +1,8 @@
 import { parse as parseCookies } from 'cookie';
 import type { CookieOptions, RequestHandler, Response } from 'express';
-import type { Db } from '../db/database.js';
-import { ForbiddenError, SessionRequiredError } from '../errors.js';
-import { findSession, SESSION_LIFETIME_SECONDS, type Session } from '../lti/sessions.js';
+import type { Db } from '../../db/database.js';
+import { ForbiddenError, SessionRequiredError } from '../../errors.js';
+import { findSession, SESSION_LIFETIME_SECONDS, type Session } from '../../lti/sessions.js';
 
 export const SESSION_COOKIE = 'mc_session';
 

@@ -6,23 +6,26 @@ import type { SignedOpenBadgeCredential } from '../../badges/open-badge-credenti
 import type { Logger } from '../../config/logger.js';
 import type { Db } from '../../db/database.js';
 import { BadRequestError } from '../../errors.js';
-import { allowAnyOrigin, answerPostPreflight } from '../../web/any-origin.js';
-import { requireJsonBody } from '../../web/require-json-body.js';
-import { requireSession, sessionOf } from '../../web/session-auth.js';
-import { credentialPresentation, didAuthenticationRequest } from './vc-api-messages.js';
-import { createDidAuthVerifier } from './verify-did-auth.js';
+import { allowAnyOrigin, answerPostPreflight } from '../http/any-origin.js';
+import { requireJsonBody } from '../http/require-json-body.js';
+import { requireSession, sessionOf } from '../http/session-auth.js';
+import {
+  credentialPresentation,
+  didAuthenticationRequest,
+} from '../../wallets/lcw/vc-api-messages.js';
+import { createDidAuthVerifier } from '../../wallets/lcw/verify-did-auth.js';
 import {
   claimWalletExchange,
   createWalletExchange,
   findOpenWalletExchange,
   type OpenWalletExchange,
   type WalletProtocol,
-} from './wallet-exchange.js';
+} from '../../wallets/lcw/wallet-exchange.js';
 import {
   WalletExchangeUnknownError,
   WalletPresentationInvalidError,
-} from './wallet-exchange-errors.js';
-import { exchangeOrigin, exchangeUrl } from './wallet-links.js';
+} from '../../wallets/lcw/wallet-exchange-errors.js';
+import { exchangeOrigin, exchangeUrl } from '../../wallets/lcw/wallet-links.js';
 import { isUuid } from '../../shared/uuid.js';
 
 const exchangeRequestSchema = z.strictObject({

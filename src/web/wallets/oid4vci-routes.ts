@@ -6,11 +6,11 @@ import type { HolderCredentialIssuer } from '../../badges/holder-credential.js';
 import type { Logger } from '../../config/logger.js';
 import type { Db } from '../../db/database.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../../errors.js';
-import { allowAnyOrigin, answerPostPreflight } from '../../web/any-origin.js';
-import { requireJsonBody } from '../../web/require-json-body.js';
-import { requireSession, sessionOf } from '../../web/session-auth.js';
-import { createCredentialOffer } from './credential-offer.js';
-import { issueCredentialNonce } from './credential-nonces.js';
+import { allowAnyOrigin, answerPostPreflight } from '../http/any-origin.js';
+import { requireJsonBody } from '../http/require-json-body.js';
+import { requireSession, sessionOf } from '../http/session-auth.js';
+import { createCredentialOffer } from '../../wallets/oid4vci/credential-offer.js';
+import { issueCredentialNonce } from '../../wallets/oid4vci/credential-nonces.js';
 import {
   AUTHORIZATION_SERVER_METADATA_PATH,
   CREDENTIAL_CONFIGURATION_IDS,
@@ -23,16 +23,16 @@ import {
   authorizationServerMetadata,
   isCredentialConfigurationId,
   issuerMetadataResult,
-} from './issuer-metadata.js';
-import { verifyKeyProof } from './key-proof.js';
-import { libraryCallbacks } from './library-callbacks.js';
+} from '../../wallets/oid4vci/issuer-metadata.js';
+import { verifyKeyProof } from '../../wallets/oid4vci/key-proof.js';
+import { libraryCallbacks } from '../../wallets/oid4vci/library-callbacks.js';
 import {
   findOfferByAccessToken,
   recordDelivery,
   redeemPreAuthorizedCode,
   type Redemption,
-} from './offer-store.js';
-import { protocolError, protocolErrorHandler } from './protocol-error.js';
+} from '../../wallets/oid4vci/offer-store.js';
+import { protocolError, protocolErrorHandler } from '../../wallets/oid4vci/protocol-error.js';
 
 /** RFC 6750 §2.1: `Bearer` and a b64token. */
 const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i;

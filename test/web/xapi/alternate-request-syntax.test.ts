@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LrsWithCredential, startLrsWithCredential, xapiRequest } from './lrs-test-server.js';
+import {
+  type LrsWithCredential,
+  startLrsWithCredential,
+  xapiRequest,
+} from '../../xapi/lrs-test-server.js';
 
 describe('Alternate Request Syntax (xAPI 1.0.3 Communication 1.3), HEAD, CORS, Consistent-Through', () => {
   let lrs: LrsWithCredential;

@@ -1,7 +1,11 @@
 /** The xAPI version header on every answer and request, and the About Resource. */
 import type { RequestHandler } from 'express';
-import { BadRequestError } from '../errors.js';
-import { LRS_VERSION, SUPPORTED_VERSIONS, isSupportedVersion } from './validate/version.js';
+import { BadRequestError } from '../../errors.js';
+import {
+  LRS_VERSION,
+  SUPPORTED_VERSIONS,
+  isSupportedVersion,
+} from '../../xapi/validate/version.js';
 
 export const VERSION_HEADER = 'X-Experience-API-Version';
 

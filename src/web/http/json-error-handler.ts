@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler } from 'express';
-import type { Logger } from './config/logger.js';
-import { MicrocredError } from './errors.js';
+import type { Logger } from '../../config/logger.js';
+import { MicrocredError } from '../../errors.js';
 
 /**
  * Maps errors to `{ error: { code, message } }` JSON. Exposed MicrocredErrors keep their status,

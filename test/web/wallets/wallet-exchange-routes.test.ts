@@ -10,8 +10,8 @@ import {
   startCourseWorld,
   type CourseWorld,
 } from '../../support/course-world.js';
-import { lcwFixture, shapeOf } from './lcw-fixtures.js';
-import { checksOf, verifyLikeLcw } from './lcw-verifier.js';
+import { lcwFixture, shapeOf } from '../../wallets/lcw/lcw-fixtures.js';
+import { checksOf, verifyLikeLcw } from '../../wallets/lcw/lcw-verifier.js';
 import {
   directLinkParams,
   invitationOf,
@@ -20,7 +20,7 @@ import {
   signDidAuth,
   unsignedPresentation,
   type WalletProfile,
-} from './lcw-wallet.js';
+} from '../../wallets/lcw/lcw-wallet.js';
 
 type Credential = Record<string, unknown> & { id: string; credentialSubject: { id: string } };
 type Created = { id: string; expiresAt: string; deepLink: string };

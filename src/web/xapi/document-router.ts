@@ -1,8 +1,8 @@
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import { and, asc, eq, sql } from 'drizzle-orm';
-import type { Executor } from '../db/database.js';
-import { statements as statementsTable } from '../db/schema.js';
-import { BadRequestError, NotFoundError, XapiLaunchForbiddenError } from '../errors.js';
+import type { Executor } from '../../db/database.js';
+import { statements as statementsTable } from '../../db/schema.js';
+import { BadRequestError, NotFoundError, XapiLaunchForbiddenError } from '../../errors.js';
 import { clientOf, type XapiClient } from './xapi-client.js';
 import {
   deleteDocuments,
@@ -13,8 +13,8 @@ import {
   type DocumentKey,
   type DocumentKind,
   type DocumentScope,
-} from './document-store.js';
-import { checkLaunchActivity, checkLaunchDocument } from './launch-scope.js';
+} from '../../xapi/document-store.js';
+import { checkLaunchActivity, checkLaunchDocument } from '../../xapi/launch-scope.js';
 import {
   agentKeyOf,
   parseAgentParameter,
@@ -23,9 +23,9 @@ import {
   parseUuidParameter,
   readParameters,
   requireParameter,
-} from './request-parameters.js';
-import type { Agent, LanguageMap } from './statement.js';
-import { identifierOf } from './validate/actor.js';
+} from '../../xapi/request-parameters.js';
+import type { Agent, LanguageMap } from '../../xapi/statement.js';
+import { identifierOf } from '../../xapi/validate/actor.js';
 
 const DOCUMENT_LIMIT = '1mb';
 

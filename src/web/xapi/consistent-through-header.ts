@@ -1,7 +1,7 @@
 /** X-Experience-API-Consistent-Through on the Statement Resource's answers. */
 import type { RequestHandler, Response } from 'express';
-import type { Executor } from '../db/database.js';
-import { readConsistentThrough } from './writers-lock.js';
+import type { Executor } from '../../db/database.js';
+import { readConsistentThrough } from '../../xapi/writers-lock.js';
 
 export const CONSISTENT_THROUGH_HEADER = 'X-Experience-API-Consistent-Through';
 const CONSISTENT_THROUGH_REUSE_MS = 100;

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { BadRequestError } from '../errors.js';
+import { BadRequestError } from '../../errors.js';
 
 /**
  * Lets through only a JSON body. A JSON API that acts on a session cookie needs this: a

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
-import type { Db } from '../db/database.js';
-import { platforms } from '../db/schema.js';
-import { platformFrameOrigins } from '../lti/platform-registry.js';
+import type { Db } from '../../db/database.js';
+import { platforms } from '../../db/schema.js';
+import { platformFrameOrigins } from '../../lti/platform-registry.js';
 
 const REFRESH_INTERVAL_MS = 30_000;
 

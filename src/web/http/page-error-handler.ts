@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler } from 'express';
-import type { Logger } from '../config/logger.js';
-import { describeError } from '../json-error-handler.js';
-import type { RenderView } from './views.js';
+import type { Logger } from '../../config/logger.js';
+import { describeError } from './json-error-handler.js';
+import type { RenderView } from '../views.js';
 
 /**
  * Errors on pages that a browser asked for come back as a page in the person's language

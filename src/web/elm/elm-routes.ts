@@ -1,8 +1,8 @@
 import express, { type Router } from 'express';
-import type { Db } from '../db/database.js';
-import { BadRequestError } from '../errors.js';
-import { requireSession, requireTeacher, sessionOf } from '../web/session-auth.js';
-import { loadAchievementElm, loadAwardElm } from './load-elm-exports.js';
+import type { Db } from '../../db/database.js';
+import { BadRequestError } from '../../errors.js';
+import { requireSession, requireTeacher, sessionOf } from '../http/session-auth.js';
+import { loadAchievementElm, loadAwardElm } from '../../elm/load-elm-exports.js';
 
 /**
  * The ELM 3 export for European Digital Credentials (build-elm-credential.ts):

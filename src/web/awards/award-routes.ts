@@ -1,14 +1,14 @@
 import express, { type RequestHandler, type Response, type Router } from 'express';
-import type { Db } from '../db/database.js';
-import { NotFoundError } from '../errors.js';
+import type { Db } from '../../db/database.js';
+import { NotFoundError } from '../../errors.js';
 import {
   awardsNeedingAttention,
   courseAwards,
   previewRule,
   setAchievementTags,
   setActivityTags,
-} from './teacher-review.js';
-import { isUuid } from '../shared/uuid.js';
+} from '../../awards/teacher-review.js';
+import { isUuid } from '../../shared/uuid.js';
 
 /**
  * The teacher's JSON API for awards, for the course of the session:
