@@ -1,5 +1,4 @@
 import { parse as parseCookies } from 'cookie';
-import { and, asc, count, eq } from 'drizzle-orm';
 import express, { type RequestHandler, type Response, type Router } from 'express';
 import multer from 'multer';
 import {
@@ -13,6 +12,12 @@ import {
   updateAchievement,
   type Achievement,
 } from '../awards/create-achievement.js';
+import {
+  countAwardsOfCurrentVersion,
+  findCourseAchievement,
+  listAchievementNames,
+  listAchievementsWithAwardCounts,
+} from '../awards/course-achievements.js';
 import { parseRule, type Rule } from '../awards/rules/rule-schema.js';
 import { previewRule, type PreviewEntry } from '../awards/teacher-review.js';
 import { badgeSvg } from '../badges/badge-image.js';
@@ -31,7 +36,6 @@ import {
   type SupervisionLevel,
 } from '../badges/eu-elements.js';
 import type { Db } from '../db/database.js';
-import { achievements, awards } from '../db/schema.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import {
   emptyFormValues,
@@ -91,7 +95,7 @@ export function createAchievementPagesRouter(deps: {
   ) => {
     const { courseId } = sessionOf(res);
     const { achievement } = page;
-    const issuedCount = achievement ? await issuedOfCurrentVersion(db, achievement) : 0;
+    const issuedCount = achievement ? await countAwardsOfCurrentVersion(db, achievement) : 0;
     const image = achievement?.image ?? null;
     res.status(page.status ?? 200).send(
       render(res, 'teacher-achievement-form', {
@@ -172,16 +176,12 @@ export function createAchievementPagesRouter(deps: {
   ) => {
     const { courseId } = sessionOf(res);
     const { achievement } = page;
-    const others = await db
-      .select({ id: achievements.id, name: achievements.name })
-      .from(achievements)
-      .where(eq(achievements.courseId, courseId))
-      .orderBy(asc(achievements.name));
+    const others = await listAchievementNames(db, courseId, 'name');
     const names = new Map(others.map((other) => [other.id, other.name]));
     res.status(page.status ?? 200).send(
       render(res, 'teacher-achievement-rule', {
         achievement: { id: achievement.id, name: achievement.name, version: achievement.version },
-        issuedCount: await issuedOfCurrentVersion(db, achievement),
+        issuedCount: await countAwardsOfCurrentVersion(db, achievement),
         values: page.values,
         errors: page.errors ?? {},
         shapes: RULE_SHAPES,
@@ -264,13 +264,7 @@ export function createAchievementPagesRouter(deps: {
 /** The data of the teacher's achievement list (`GET /course`, views/course-teacher.eta). */
 export async function teacherAchievementList(db: Db, res: Response) {
   const { courseId } = sessionOf(res);
-  const rows = await db
-    .select({ achievement: achievements, awardCount: count(awards.id) })
-    .from(achievements)
-    .leftJoin(awards, eq(awards.achievementId, achievements.id))
-    .where(eq(achievements.courseId, courseId))
-    .groupBy(achievements.id)
-    .orderBy(asc(achievements.name));
+  const rows = await listAchievementsWithAwardCounts(db, courseId);
   const activities = await listCourseActivities(db, courseId);
   const achievementNames = new Map(
     rows.map(({ achievement }) => [achievement.id, achievement.name]),
@@ -346,25 +340,9 @@ function inputOf(achievement: Achievement) {
 async function courseAchievement(db: Db, res: Response, id: unknown) {
   const { courseId } = sessionOf(res);
   if (typeof id !== 'string' || !isUuid(id)) throw new NotFoundError('No such achievement');
-  const [achievement] = await db
-    .select()
-    .from(achievements)
-    .where(and(eq(achievements.id, id), eq(achievements.courseId, courseId)));
+  const achievement = await findCourseAchievement(db, courseId, id);
   if (!achievement) throw new NotFoundError(`No achievement ${id} in this course`);
   return achievement;
-}
-
-async function issuedOfCurrentVersion(db: Db, achievement: Achievement): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
-    .from(awards)
-    .where(
-      and(
-        eq(awards.achievementId, achievement.id),
-        eq(awards.achievementVersion, achievement.version),
-      ),
-    );
-  return row?.n ?? 0;
 }
 
 /** The activities to choose from: described ones with their names, then other known IRIs. */

@@ -1,8 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler, type Router } from 'express';
-import { updateIssuerProfile } from '../badges/issuer-profile.js';
+import { listIssuerProfiles, updateIssuerProfile } from '../badges/issuer-profile.js';
 import type { Db } from '../db/database.js';
-import { issuerProfiles } from '../db/schema.js';
 import { BadRequestError, NotFoundError, UnauthorizedError } from '../errors.js';
 import {
   listPlatforms,
@@ -93,7 +92,7 @@ export function createAdminRouter(deps: {
   });
 
   router.get('/api/admin/issuer-profiles', async (_req, res) => {
-    res.json({ issuerProfiles: await deps.db.select().from(issuerProfiles) });
+    res.json({ issuerProfiles: await listIssuerProfiles(deps.db) });
   });
 
   router.patch(

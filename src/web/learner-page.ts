@@ -1,10 +1,10 @@
-import { inArray } from 'drizzle-orm';
 import QRCode from 'qrcode';
 import { listCourseActivities, type CourseActivity } from '../awards/course-activities.js';
+import { achievementNamesOf } from '../awards/course-achievements.js';
+import { credentialsOfAwards } from '../awards/issued-credentials.js';
 import { learnerProgress, type AchievementProgress } from '../awards/learner-progress.js';
 import { referencesOf, type ProgressNode } from '../awards/rules/progress.js';
 import type { Db } from '../db/database.js';
-import { achievements, awards } from '../db/schema.js';
 
 /** One line of "what is done and what is missing": a catalog key and its values. */
 export interface ConditionLine {
@@ -102,18 +102,8 @@ export async function learnerPageData(
   const stackedIds = [...new Set(progress.flatMap((p) => referencesOf(p.progress).achievements))];
   const awardIds = progress.flatMap((p) => (p.award ? [p.award.id] : []));
   const [stacked, credentials] = await Promise.all([
-    stackedIds.length === 0
-      ? []
-      : db
-          .select({ id: achievements.id, name: achievements.name })
-          .from(achievements)
-          .where(inArray(achievements.id, stackedIds)),
-    awardIds.length === 0
-      ? []
-      : db
-          .select({ id: awards.id, credential: awards.credential })
-          .from(awards)
-          .where(inArray(awards.id, awardIds)),
+    achievementNamesOf(db, stackedIds),
+    credentialsOfAwards(db, awardIds),
   ]);
   const names: Names = {
     activities: new Map(activities.map((activity) => [activity.activityId, activity])),

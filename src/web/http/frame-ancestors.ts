@@ -1,7 +1,5 @@
-import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/database.js';
-import { platforms } from '../../db/schema.js';
-import { platformFrameOrigins } from '../../lti/platform-registry.js';
+import { activePlatformFrameOrigins } from '../../lti/platform-registry.js';
 
 const REFRESH_INTERVAL_MS = 30_000;
 
@@ -13,15 +11,7 @@ const REFRESH_INTERVAL_MS = 30_000;
 export async function loadFrameAncestors(db: Db) {
   let origins = new Set<string>();
   const refresh = async () => {
-    const rows = await db
-      .select({
-        issuer: platforms.issuer,
-        authUrl: platforms.authUrl,
-        frameOrigins: platforms.frameOrigins,
-      })
-      .from(platforms)
-      .where(eq(platforms.isActive, true));
-    origins = new Set(rows.flatMap(platformFrameOrigins));
+    origins = new Set(await activePlatformFrameOrigins(db));
   };
   await refresh();
   const timer = setInterval(() => void refresh().catch(() => undefined), REFRESH_INTERVAL_MS);

@@ -1,8 +1,7 @@
 import express, { type Request, type RequestHandler, type Router } from 'express';
-import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/database.js';
-import { statements as statementsTable } from '../../db/schema.js';
 import { BadRequestError, NotFoundError, XapiLaunchForbiddenError } from '../../errors.js';
+import { loadActivityDefinition } from '../../xapi/activity-definition.js';
 import { clientOf, type XapiClient } from './xapi-client.js';
 import {
   deleteDocuments,
@@ -24,7 +23,7 @@ import {
   readParameters,
   requireParameter,
 } from '../../xapi/request-parameters.js';
-import type { Agent, LanguageMap } from '../../xapi/statement.js';
+import type { Agent } from '../../xapi/statement.js';
 import { identifierOf } from '../../xapi/validate/actor.js';
 
 const DOCUMENT_LIMIT = '1mb';
@@ -241,34 +240,7 @@ function activitiesGet(db: Executor): RequestHandler {
     const activityId = parseIriParameter(requireParameter(parameters, 'activityId'), 'activityId');
     const client = clientOf(res);
     if (client.kind === 'launch') checkLaunchActivity(client.grant, activityId);
-    const definitionPath = sql`${statementsTable.statement} -> 'object' -> 'definition'`;
-    const rows = await db
-      .select({ definition: definitionPath })
-      .from(statementsTable)
-      .where(
-        and(
-          eq(statementsTable.activityId, activityId),
-          sql`${statementsTable.statement} -> 'object' ? 'definition'`,
-        ),
-      )
-      .orderBy(asc(statementsTable.stored), asc(statementsTable.seq));
-    let definition: Record<string, unknown> | undefined;
-    for (const row of rows) {
-      definition = mergeDefinitions(definition ?? {}, row.definition as Record<string, unknown>);
-    }
+    const definition = await loadActivityDefinition(db, activityId);
     res.json({ objectType: 'Activity', id: activityId, ...(definition ? { definition } : {}) });
   };
-}
-
-function mergeDefinitions(
-  base: Record<string, unknown>,
-  next: Record<string, unknown>,
-): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...base, ...next };
-  for (const key of ['name', 'description']) {
-    if (base[key] && next[key]) {
-      merged[key] = { ...(base[key] as LanguageMap), ...(next[key] as LanguageMap) };
-    }
-  }
-  return merged;
 }
