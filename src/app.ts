@@ -1,7 +1,7 @@
 import path from 'node:path';
 import express, { type Express } from 'express';
 import { awardJobHandlers } from './awards/award-job-handlers.js';
-import { createAwardRouter } from './awards/award-routes.js';
+import { createAwardRouter } from './web/awards/award-routes.js';
 import { enqueueEvaluations } from './awards/enqueue-evaluations.js';
 import { indexStaleRules } from './awards/rule-index.js';
 import { createCredentialIssuer } from './badges/issue-credential.js';
@@ -17,12 +17,16 @@ import { openDatabase, ping, type Database, type StorageMode } from './db/databa
 import { createJobRegistry } from './jobs/job-registry.js';
 import { startJobWorker, type JobWorker } from './jobs/job-worker.js';
 import { createLtiProvider } from './lti/lti-provider.js';
+import {
+  createRegistrationRouter,
+  type LaunchErrorRenderer,
+} from './web/lti/registration-router.js';
 import { deleteExpiredIssuedNonces } from './lti/launch/issued-nonces.js';
 import { deleteExpiredSessions } from './lti/sessions.js';
 import { watchRegisteredPlatforms } from './lti/registered-platforms.js';
 import { openToolKeyring } from './lti/tool-key.js';
 import { createOutgoingRequests } from './outgoing/outgoing-requests.js';
-import { createLrsRouter } from './xapi/lrs-router.js';
+import { createLrsRouter } from './web/xapi/lrs-router.js';
 import { combineStatementHooks } from './xapi/external/combine-statement-hooks.js';
 import {
   createForwardingHook,
@@ -34,14 +38,14 @@ import { createAchievementPagesRouter } from './web/achievement-pages.js';
 import { createCourseRouter } from './web/course-routes.js';
 import { createTeacherCourseRouter } from './web/teacher-course-routes.js';
 import { createCredentialRouter } from './web/credential-routes.js';
-import { createElmRouter } from './elm/elm-routes.js';
+import { createElmRouter } from './web/elm/elm-routes.js';
 import { createDeepLinkingRouter } from './web/deep-linking-routes.js';
-import { jsonErrorHandler } from './json-error-handler.js';
+import { jsonErrorHandler } from './web/http/json-error-handler.js';
 import { createIssuerPageRouter, createIssuerRouter } from './web/issuer-routes.js';
 import { createVerifyRouter } from './web/verify-routes.js';
 import { createWalletPages } from './web/wallet-pages.js';
-import { createWalletExchangeRouter } from './wallets/lcw/wallet-exchange-routes.js';
-import { createOid4vciRouter } from './wallets/oid4vci/oid4vci-routes.js';
+import { createWalletExchangeRouter } from './web/wallets/wallet-exchange-routes.js';
+import { createOid4vciRouter } from './web/wallets/oid4vci-routes.js';
 import { deleteExpiredHandOffs } from './wallets/expired-hand-offs.js';
 import { createRosterRouter } from './web/roster-routes.js';
 import {
@@ -50,12 +54,12 @@ import {
   requireTeacher,
   sessionCookieOptions,
   sessionOf,
-} from './web/session-auth.js';
-import { allowAnyFrameAncestor, securityHeaders } from './web/security-headers.js';
+} from './web/http/session-auth.js';
+import { allowAnyFrameAncestor, securityHeaders } from './web/http/security-headers.js';
 import { createViewRenderer, LOCALE_COOKIE, rememberChosenLocale } from './web/views.js';
-import { createCsrfProtection } from './web/csrf.js';
-import { loadFrameAncestors } from './web/frame-ancestors.js';
-import { pageErrorHandler } from './web/page-error-handler.js';
+import { createCsrfProtection } from './web/http/csrf.js';
+import { loadFrameAncestors } from './web/http/frame-ancestors.js';
+import { pageErrorHandler } from './web/http/page-error-handler.js';
 import { NotFoundError } from './errors.js';
 
 export interface MicrocredApp {
@@ -109,6 +113,9 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   const outgoing = createOutgoingRequests({ allowPrivate: settings.outgoingAllowPrivate, logger });
   const outgoingFetch = outgoing.fetch;
 
+  const renderLaunchError: LaunchErrorRenderer = (page, _req, res) => {
+    res.status(page.status).send(render(res, 'launch-error', { ...page }));
+  };
   const lti = createLtiProvider({
     db,
     secret,
@@ -126,6 +133,14 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
         launch.deepLinkingRequestId ? `/deep-link/${launch.deepLinkingRequestId}` : '/course',
       );
     },
+    renderError: renderLaunchError,
+  });
+  const registrationRouter = createRegistrationRouter({
+    db,
+    publicUrl,
+    logger,
+    storage: lti.storage,
+    outgoingFetch,
     onRegistrationStarted: (registration, _req, res) => {
       res.send(render(res, 'registration-form', registration));
     },
@@ -138,9 +153,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       );
     },
     allowAnyFrameAncestor,
-    renderError: (page, _req, res) => {
-      res.status(page.status).send(render(res, 'launch-error', { ...page }));
-    },
+    renderError: renderLaunchError,
   });
 
   const issueCredential = createCredentialIssuer({ db, secret, publicUrl, logger });
@@ -202,7 +215,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   );
   // Pages only: the LRS, on the hot path, never reads the language.
   app.use(rememberChosenLocale(cookieOptions));
-  app.use('/lti', lti.router);
+  app.use('/lti', registrationRouter, lti.router);
   app.use(
     createIssuerRouter({
       db,

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { achievements, awards } from '../db/schema.js';
 import { CredentialNotYoursError, CredentialRevokedError, NotFoundError } from '../errors.js';
-import { isUuid } from '../xapi/validate/uuid.js';
+import { isUuid } from '../shared/uuid.js';
 
 /**
  * The award `awardId` when it belongs to the learner `userId` and is not revoked: what a learner

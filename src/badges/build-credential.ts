@@ -15,7 +15,7 @@ import type {
   MicroCredentialObject,
   OpenBadgeCredential,
 } from './open-badge-credential.js';
-import { isUuid } from '../xapi/validate/uuid.js';
+import { isUuid } from '../shared/uuid.js';
 
 /** A salted hash of an identity, as hashEmailIdentity makes it. */
 export type HashedIdentity = {

@@ -90,3 +90,20 @@ export async function updateIssuerProfile(
   if (!updated) throw new NotFoundError(`No issuer profile "${issuerProfileId}"`);
   return updated;
 }
+
+export type IssuerProfile = typeof issuerProfiles.$inferSelect;
+
+export async function listIssuerProfiles(db: Executor): Promise<IssuerProfile[]> {
+  return db.select().from(issuerProfiles);
+}
+
+export async function findIssuerProfile(
+  db: Executor,
+  issuerProfileId: string,
+): Promise<IssuerProfile | undefined> {
+  const [profile] = await db
+    .select()
+    .from(issuerProfiles)
+    .where(eq(issuerProfiles.id, issuerProfileId));
+  return profile;
+}

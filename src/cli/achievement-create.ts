@@ -4,7 +4,7 @@ import { createAchievement } from '../awards/create-achievement.js';
 import { courses } from '../db/schema.js';
 import { BadRequestError } from '../errors.js';
 import type { CommandContext } from './command-context.js';
-import { isUuid } from '../xapi/validate/uuid.js';
+import { isUuid } from '../shared/uuid.js';
 
 export const usage =
   'microcred achievement create --course COURSE_ID --name NAME --description TEXT --criteria TEXT --rule JSON [--ects N] [--eqf-level N]';

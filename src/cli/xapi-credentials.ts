@@ -5,7 +5,7 @@ import { platforms } from '../db/schema.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import { createXapiCredential } from '../xapi/credentials.js';
 import { normaliseUrl } from '../xapi/resolve-actor.js';
-import { isUuid } from '../xapi/validate/uuid.js';
+import { isUuid } from '../shared/uuid.js';
 import type { CommandContext } from './command-context.js';
 
 export const usage = 'microcred xapi credentials create --name NAME [--platform ISSUER_OR_ID]';

@@ -15,7 +15,7 @@ import {
   type ElmCredential,
   type ElmExportInput,
 } from './build-elm-credential.js';
-import { isUuid } from '../xapi/validate/uuid.js';
+import { isUuid } from '../shared/uuid.js';
 
 /** The columns of an award the export reads, with its learner and issuer profile id. */
 const awardColumns = {

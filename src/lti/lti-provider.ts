@@ -10,12 +10,11 @@ import { checkDeploymentRegistered } from './launch/check-deployment-registered.
 import { checkIssuedAt } from './launch/check-issued-at.js';
 import { checkStatePresent, nonceNotIssuedRefusal } from './launch/check-nonce-issued.js';
 import { findIssuedLogin, recordIssuedNonce } from './launch/issued-nonces.js';
-import { describeLaunchError } from './launch/describe-launch-error.js';
+import { describeLaunchError, type LaunchErrorPage } from './launch/describe-launch-error.js';
 import { launchPrechecks, type LaunchPrechecks } from './launch/launch-prechecks.js';
 import { LaunchRefusal, readLaunchRequest } from './launch/launch-request.js';
 import { createPlatformKeys } from './launch/platform-keys.js';
 import { createPlatformServices, type PlatformServices } from './platform-services.js';
-import { createRegistrationRouter, type RegistrationPages } from './registration-router.js';
 import { recordLaunch, type LtijsLaunchToken, type RecordedLaunch } from './record-launch.js';
 import type { ToolKeyring } from './tool-key.js';
 
@@ -67,7 +66,7 @@ function markBodyParsed(req: Request): void {
 }
 
 export interface LtiProvider {
-  /** Mount at `/lti`: login, launch, keys, dynamic registration. */
+  /** Mount at `/lti`: login, launch, keys. */
   readonly router: Router;
   /** Access tokens and requests for the platforms' AGS and NRPS services. */
   readonly services: PlatformServices;
@@ -80,18 +79,17 @@ export interface LtiProvider {
  * id_token, then hands the launch to `recordLaunch`, which opens microcred's own session, so
  * no `ltik` and no ltijs session cookie outlive the launch.
  */
-export function createLtiProvider(
-  options: RegistrationPages & {
-    db: Db;
-    secret: string;
-    publicUrl: string;
-    logger: Logger;
-    keyring: ToolKeyring;
-    /** How the tool reaches the platform (its configuration, key set and services). */
-    outgoingFetch: OutgoingFetch;
-    onLaunched: (launch: RecordedLaunch, req: Request, res: Response) => void;
-  },
-): LtiProvider {
+export function createLtiProvider(options: {
+  db: Db;
+  secret: string;
+  publicUrl: string;
+  logger: Logger;
+  keyring: ToolKeyring;
+  /** How the tool reaches the platform (its configuration, key set and services). */
+  outgoingFetch: OutgoingFetch;
+  onLaunched: (launch: RecordedLaunch, req: Request, res: Response) => void;
+  renderError: (page: LaunchErrorPage, req: Request, res: Response) => void;
+}): LtiProvider {
   const { db, logger, renderError } = options;
   const isHttps = options.publicUrl.startsWith('https:');
   const storage = new LtijsStorage({
@@ -200,19 +198,6 @@ export function createLtiProvider(
   router.get('/keys', async (_req, res) => {
     res.json({ keys: await options.keyring.publishedJwks() });
   });
-  router.use(
-    createRegistrationRouter({
-      db,
-      publicUrl: options.publicUrl,
-      logger,
-      storage,
-      outgoingFetch: options.outgoingFetch,
-      onRegistrationStarted: options.onRegistrationStarted,
-      onRegistered: options.onRegistered,
-      renderError,
-      allowAnyFrameAncestor: options.allowAnyFrameAncestor,
-    }),
-  );
   router.use(pinQueryForLtijs);
   router.all('/login', express.urlencoded({ extended: false, limit: '64kb' }), (req, res, next) => {
     markBodyParsed(req);

@@ -180,3 +180,16 @@ export function platformFrameOrigins(platform: {
   });
   return [...new Set([...origins, ...platform.frameOrigins])];
 }
+
+/** The origins every active platform frames the tool from (platformFrameOrigins). */
+export async function activePlatformFrameOrigins(db: Db): Promise<string[]> {
+  const rows = await db
+    .select({
+      issuer: platforms.issuer,
+      authUrl: platforms.authUrl,
+      frameOrigins: platforms.frameOrigins,
+    })
+    .from(platforms)
+    .where(eq(platforms.isActive, true));
+  return rows.flatMap(platformFrameOrigins);
+}

@@ -1,5 +1,4 @@
 import { parse as parseCookies } from 'cookie';
-import { and, asc, count, eq } from 'drizzle-orm';
 import express, { type RequestHandler, type Response, type Router } from 'express';
 import multer from 'multer';
 import {
@@ -13,6 +12,12 @@ import {
   updateAchievement,
   type Achievement,
 } from '../awards/create-achievement.js';
+import {
+  countAwardsOfCurrentVersion,
+  findCourseAchievement,
+  listAchievementNames,
+  listAchievementsWithAwardCounts,
+} from '../awards/course-achievements.js';
 import { parseRule, type Rule } from '../awards/rules/rule-schema.js';
 import { previewRule, type PreviewEntry } from '../awards/rule-preview.js';
 import { badgeSvg } from '../badges/badge-image.js';
@@ -24,7 +29,6 @@ import {
 } from '../badges/check-badge-image.js';
 import { readElements } from '../badges/eu-elements.js';
 import type { Db } from '../db/database.js';
-import { achievements, awards } from '../db/schema.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import {
   emptyFormValues,
@@ -45,10 +49,10 @@ import {
   ruleFormValuesOf,
   type RuleFormValues,
 } from './rule-form.js';
-import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
+import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import { chooseLocale } from './i18n.js';
 import { LOCALE_COOKIE, type PageContext, type RenderView } from './views.js';
-import { isUuid } from '../xapi/validate/uuid.js';
+import { isUuid } from '../shared/uuid.js';
 
 /**
  * The teacher's achievement pages: the form with every European micro-credential element
@@ -86,7 +90,7 @@ export function createAchievementPagesRouter(deps: {
   ) => {
     const { courseId } = sessionOf(res);
     const { achievement } = page;
-    const issuedCount = achievement ? await issuedOfCurrentVersion(db, achievement) : 0;
+    const issuedCount = achievement ? await countAwardsOfCurrentVersion(db, achievement) : 0;
     const image = achievement?.image ?? null;
     res.status(page.status ?? 200).send(
       render(res, 'teacher-achievement-form', {
@@ -170,16 +174,12 @@ export function createAchievementPagesRouter(deps: {
   ) => {
     const { courseId } = sessionOf(res);
     const { achievement } = page;
-    const others = await db
-      .select({ id: achievements.id, name: achievements.name })
-      .from(achievements)
-      .where(eq(achievements.courseId, courseId))
-      .orderBy(asc(achievements.name));
+    const others = await listAchievementNames(db, courseId, 'name');
     const names = new Map(others.map((other) => [other.id, other.name]));
     res.status(page.status ?? 200).send(
       render(res, 'teacher-achievement-rule', {
         achievement: { id: achievement.id, name: achievement.name, version: achievement.version },
-        issuedCount: await issuedOfCurrentVersion(db, achievement),
+        issuedCount: await countAwardsOfCurrentVersion(db, achievement),
         values: page.values,
         errors: page.errors ?? {},
         shapes: RULE_SHAPES,
@@ -265,13 +265,7 @@ export function createAchievementPagesRouter(deps: {
 /** The data of the teacher's achievement list (`GET /course`, views/course-teacher.eta). */
 export async function teacherAchievementList(db: Db, res: Response) {
   const { courseId } = sessionOf(res);
-  const rows = await db
-    .select({ achievement: achievements, awardCount: count(awards.id) })
-    .from(achievements)
-    .leftJoin(awards, eq(awards.achievementId, achievements.id))
-    .where(eq(achievements.courseId, courseId))
-    .groupBy(achievements.id)
-    .orderBy(asc(achievements.name));
+  const rows = await listAchievementsWithAwardCounts(db, courseId);
   const activities = await listCourseActivities(db, courseId);
   const achievementNames = new Map(
     rows.map(({ achievement }) => [achievement.id, achievement.name]),
@@ -324,25 +318,9 @@ function inputOf(achievement: Achievement) {
 async function courseAchievement(db: Db, res: Response, id: unknown) {
   const { courseId } = sessionOf(res);
   if (typeof id !== 'string' || !isUuid(id)) throw new NotFoundError('No such achievement');
-  const [achievement] = await db
-    .select()
-    .from(achievements)
-    .where(and(eq(achievements.id, id), eq(achievements.courseId, courseId)));
+  const achievement = await findCourseAchievement(db, courseId, id);
   if (!achievement) throw new NotFoundError(`No achievement ${id} in this course`);
   return achievement;
-}
-
-async function issuedOfCurrentVersion(db: Db, achievement: Achievement): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
-    .from(awards)
-    .where(
-      and(
-        eq(awards.achievementId, achievement.id),
-        eq(awards.achievementVersion, achievement.version),
-      ),
-    );
-  return row?.n ?? 0;
 }
 
 /** The activities to choose from: described ones with their names, then other known IRIs. */

@@ -1,4 +1,3 @@
-import { eq } from 'drizzle-orm';
 import express, { type RequestHandler, type Response, type Router } from 'express';
 import {
   activitiesNotNamed,
@@ -11,12 +10,12 @@ import {
   type ActivityIssue,
 } from '../awards/course-activities.js';
 import type { Db } from '../db/database.js';
-import { platforms, users } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
 import { createContentLaunch } from '../xapi/content-launch.js';
 import type { Agent } from '../xapi/statement.js';
+import { findLmsAccount } from '../lti/lms-users.js';
 import { LOCALES, type Locale } from './i18n.js';
-import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
+import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import type { RenderView } from './views.js';
 
 const LANGUAGES = Object.keys(LOCALES) as Locale[];
@@ -141,11 +140,7 @@ export function createActivityPages(deps: {
     if (!activity?.launchUrl) {
       throw new NotFoundError('This course has no content to launch for that activity.');
     }
-    const [learner] = await db
-      .select({ sub: users.sub, name: users.name, issuer: platforms.issuer })
-      .from(users)
-      .innerJoin(platforms, eq(platforms.id, users.platformId))
-      .where(eq(users.id, userId));
+    const learner = await findLmsAccount(db, userId);
     if (!learner) throw new NotFoundError('The user of this session is gone.');
     // The account the LRS maps back to this user (xapi/resolve-actor.ts): the LMS and the sub.
     const actor: Agent = {

@@ -1,8 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler, type Router } from 'express';
-import { updateIssuerProfile } from '../badges/issuer-profile.js';
+import { listIssuerProfiles, updateIssuerProfile } from '../badges/issuer-profile.js';
 import type { Db } from '../db/database.js';
-import { issuerProfiles } from '../db/schema.js';
 import { BadRequestError, NotFoundError, UnauthorizedError } from '../errors.js';
 import {
   listPlatforms,
@@ -15,7 +14,7 @@ import {
   listRegistrationInvitations,
   withdrawRegistrationInvitation,
 } from '../lti/registration-invitations.js';
-import { isUuid } from '../xapi/validate/uuid.js';
+import { isUuid } from '../shared/uuid.js';
 import {
   addExternalLrs,
   listExternalLrs,
@@ -93,7 +92,7 @@ export function createAdminRouter(deps: {
   });
 
   router.get('/api/admin/issuer-profiles', async (_req, res) => {
-    res.json({ issuerProfiles: await deps.db.select().from(issuerProfiles) });
+    res.json({ issuerProfiles: await listIssuerProfiles(deps.db) });
   });
 
   router.patch(

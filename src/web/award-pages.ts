@@ -8,9 +8,9 @@ import {
 import { awardsNeedingAttention, courseAwards } from '../awards/course-awards.js';
 import type { Db } from '../db/database.js';
 import { NotFoundError } from '../errors.js';
-import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
+import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import type { RenderView } from './views.js';
-import { isUuid } from '../xapi/validate/uuid.js';
+import { isUuid } from '../shared/uuid.js';
 
 const STATUS_MESSAGES = ['revoked', 'reinstated', 'gradeQueued', 'gradeAlreadyQueued'] as const;
 const MAX_REASON_LENGTH = 1000;

@@ -1,12 +1,16 @@
-import { and, eq } from 'drizzle-orm';
 import express, { type Router } from 'express';
-import { createAchievement, updateAchievement } from '../awards/create-achievement.js';
+import { findCourseAchievement, listCourseAchievements } from '../awards/course-achievements.js';
+import {
+  createAchievement,
+  updateAchievement,
+  type Achievement,
+} from '../awards/create-achievement.js';
+import { findCourseAndUserNames } from '../lti/lms-users.js';
 import type { Db } from '../db/database.js';
-import { achievements, courses, users } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
 import { teacherAchievementList } from './achievement-pages.js';
 import { learnerPageData } from './learner-page.js';
-import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
+import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import type { RenderView } from './views.js';
 
 /**
@@ -27,11 +31,7 @@ export function createCourseRouter(deps: {
 
   router.get('/course', session, async (_req, res) => {
     const { userId, courseId, role } = sessionOf(res);
-    const [names] = await db
-      .select({ courseTitle: courses.title, userName: users.name, userSub: users.sub })
-      .from(courses)
-      .innerJoin(users, eq(users.id, userId))
-      .where(eq(courses.id, courseId));
+    const names = await findCourseAndUserNames(db, courseId, userId);
     const page = {
       courseTitle: names?.courseTitle ?? null,
       userName: names?.userName ?? names?.userSub ?? '',
@@ -51,10 +51,7 @@ export function createCourseRouter(deps: {
   });
 
   router.get('/api/achievements', session, requireTeacher, async (_req, res) => {
-    const rows = await db
-      .select()
-      .from(achievements)
-      .where(eq(achievements.courseId, sessionOf(res).courseId));
+    const rows = await listCourseAchievements(db, sessionOf(res).courseId);
     res.json({ achievements: rows.map(presentAchievement) });
   });
 
@@ -81,12 +78,9 @@ export function createCourseRouter(deps: {
     express.json({ limit: '100kb' }),
     async (req, res) => {
       const id = String(req.params.id);
-      const [owned] = /^[0-9a-f-]{36}$/i.test(id)
-        ? await db
-            .select({ id: achievements.id })
-            .from(achievements)
-            .where(and(eq(achievements.id, id), eq(achievements.courseId, sessionOf(res).courseId)))
-        : [];
+      const owned = /^[0-9a-f-]{36}$/i.test(id)
+        ? await findCourseAchievement(db, sessionOf(res).courseId, id)
+        : undefined;
       if (!owned) throw new NotFoundError(`No achievement ${id} in this course`);
       const updated = await db.transaction((tx) => updateAchievement(tx, owned.id, req.body));
       kickOutbox();
@@ -97,7 +91,7 @@ export function createCourseRouter(deps: {
   return router;
 }
 
-function presentAchievement(achievement: typeof achievements.$inferSelect) {
+function presentAchievement(achievement: Achievement) {
   const { courseId: _courseId, createdAt, ...fields } = achievement;
   return { ...fields, createdAt: createdAt.toISOString() };
 }

@@ -1,4 +1,3 @@
-import { and, eq } from 'drizzle-orm';
 import express, { type Request, type Response, type Router } from 'express';
 import { bakePng, bakeSvg } from '../badges/bake.js';
 import { badgePng, badgeSvg } from '../badges/badge-image.js';
@@ -6,15 +5,16 @@ import { parseIssuerDid } from '../badges/did-web.js';
 import type { OpenBadgeCredential } from '../badges/open-badge-credential.js';
 import { listStatusChanges } from '../badges/status-list.js';
 import { changeAwardStatus } from '../awards/award-actions.js';
+import { findAchievementDefinition } from '../awards/course-achievements.js';
+import { findIssuedCredential, type IssuedCredential } from '../awards/issued-credentials.js';
 import type { CredentialVerifier } from '../badges/verify/verification-report.js';
 import type { Db } from '../db/database.js';
-import { achievements, achievementVersions, awards, credentialRecords } from '../db/schema.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import { credentialElements } from './credential-page.js';
 import { sendBadgeImage } from './send-badge-image.js';
-import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
+import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import type { RenderView } from './views.js';
-import { isUuid } from '../xapi/validate/uuid.js';
+import { isUuid } from '../shared/uuid.js';
 
 type Format = 'json' | 'jwt' | 'png' | 'svg';
 
@@ -167,28 +167,12 @@ function parseId(raw: string): { id: string; format: Format | null } {
   return { id: id.toLowerCase(), format: (match?.[2] as Format | undefined) ?? null };
 }
 
-type Issued = {
-  credential: Record<string, unknown>;
-  jwt: string | null;
-  revokedAt: Date | null;
-};
+type Issued = IssuedCredential;
 
 async function findIssued(db: Db, id: string): Promise<Issued> {
-  const [record] = await db
-    .select({
-      credential: credentialRecords.credential,
-      jwt: credentialRecords.jwt,
-      revokedAt: credentialRecords.revokedAt,
-    })
-    .from(credentialRecords)
-    .where(eq(credentialRecords.id, id));
-  const [award] = await db
-    .select({ credential: awards.credential })
-    .from(awards)
-    .where(eq(awards.id, id));
-  // A credential is public once its award exists; a record without one lost an award race.
-  if (!award) throw new NotFoundError(`No credential with id ${id} was issued here.`);
-  return record ?? { credential: award.credential, jwt: null, revokedAt: null };
+  const issued = await findIssuedCredential(db, id);
+  if (!issued) throw new NotFoundError(`No credential with id ${id} was issued here.`);
+  return issued;
 }
 
 async function findAchievementVersion(
@@ -197,16 +181,9 @@ async function findAchievementVersion(
   version: number,
 ): Promise<Record<string, unknown>> {
   if (!isUuid(id) || !Number.isInteger(version)) throw new NotFoundError('No such achievement');
-  const [current] = await db.select().from(achievements).where(eq(achievements.id, id));
-  if (current?.version === version) return current as unknown as Record<string, unknown>;
-  const [old] = await db
-    .select({ definition: achievementVersions.definition })
-    .from(achievementVersions)
-    .where(
-      and(eq(achievementVersions.achievementId, id), eq(achievementVersions.version, version)),
-    );
-  if (!old) throw new NotFoundError(`No version ${version} of achievement ${id}`);
-  return old.definition;
+  const definition = await findAchievementDefinition(db, id, version);
+  if (!definition) throw new NotFoundError(`No version ${version} of achievement ${id}`);
+  return definition;
 }
 
 async function pageData(

@@ -1,5 +1,5 @@
-import { and, asc, eq, gt, isNull } from 'drizzle-orm';
 import express, { type Response, type Router } from 'express';
+import { findCourseAchievement, listAchievementNames } from '../awards/course-achievements.js';
 import { achievementInputSchema, createAchievement } from '../awards/create-achievement.js';
 import {
   numberOfField,
@@ -8,12 +8,16 @@ import {
 } from '../awards/rules/rule-operator.js';
 import { fieldErrorsOf, type FieldError } from './achievement-form.js';
 import type { Db } from '../db/database.js';
-import { achievements, courses, deepLinkingRequests, platforms } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
 import { achievementLineItemTag, CREATED_SCORE_MAXIMUM } from '../lti/ags/achievement-line-item.js';
+import {
+  findOpenDeepLinkingRequest,
+  markDeepLinkingRequestAnswered,
+} from '../lti/deep-linking/deep-linking-requests.js';
 import { signDeepLinkingResponse } from '../lti/deep-linking/sign-deep-linking-response.js';
+import { findCoursePlatform } from '../lti/lms-users.js';
 import type { ToolKeyring } from '../lti/tool-key.js';
-import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
+import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import type { RenderView } from './views.js';
 
 /**
@@ -35,20 +39,9 @@ export function createDeepLinkingRouter(deps: {
   const guard = [requireSession(db), requireTeacher];
 
   const findRequest = async (id: string, userId: string, courseId: string) => {
-    const [request] = /^[0-9a-f-]{36}$/i.test(id)
-      ? await db
-          .select()
-          .from(deepLinkingRequests)
-          .where(
-            and(
-              eq(deepLinkingRequests.id, id),
-              eq(deepLinkingRequests.userId, userId),
-              eq(deepLinkingRequests.courseId, courseId),
-              isNull(deepLinkingRequests.answeredAt),
-              gt(deepLinkingRequests.expiresAt, new Date()),
-            ),
-          )
-      : [];
+    const request = /^[0-9a-f-]{36}$/i.test(id)
+      ? await findOpenDeepLinkingRequest(db, { id, userId, courseId })
+      : undefined;
     if (!request) {
       throw new NotFoundError(
         'This request to add an activity has expired or was already answered. Start again from your LMS.',
@@ -66,11 +59,7 @@ export function createDeepLinkingRouter(deps: {
     render(res, 'deep-link-picker', {
       errors,
       values,
-      achievements: await db
-        .select({ id: achievements.id, name: achievements.name })
-        .from(achievements)
-        .where(eq(achievements.courseId, courseId))
-        .orderBy(asc(achievements.createdAt)),
+      achievements: await listAchievementNames(db, courseId, 'creation'),
     });
 
   router.get('/deep-link/:id', ...guard, async (req, res) => {
@@ -93,18 +82,10 @@ export function createDeepLinkingRouter(deps: {
         return;
       }
       const achievement = await chosenAchievement(db, courseId, form, kickOutbox);
-      const answered = await db
-        .update(deepLinkingRequests)
-        .set({ answeredAt: new Date() })
-        .where(and(eq(deepLinkingRequests.id, request.id), isNull(deepLinkingRequests.answeredAt)))
-        .returning({ id: deepLinkingRequests.id });
-      if (answered.length === 0) throw new NotFoundError('This request was already answered.');
+      const answered = await markDeepLinkingRequestAnswered(db, request.id);
+      if (!answered) throw new NotFoundError('This request was already answered.');
 
-      const [platform] = await db
-        .select({ clientId: platforms.clientId, issuer: platforms.issuer })
-        .from(courses)
-        .innerJoin(platforms, eq(platforms.id, courses.platformId))
-        .where(eq(courses.id, courseId));
+      const platform = await findCoursePlatform(db, courseId);
       if (!platform) throw new Error(`Course ${courseId} has no platform`);
       const jwt = await signDeepLinkingResponse({
         toolKey: await deps.keyring.current(),
@@ -149,12 +130,9 @@ async function chosenAchievement(
   kickOutbox: () => void,
 ) {
   if (form.achievement && form.achievement !== 'new') {
-    const [existing] = /^[0-9a-f-]{36}$/i.test(form.achievement)
-      ? await db
-          .select()
-          .from(achievements)
-          .where(and(eq(achievements.id, form.achievement), eq(achievements.courseId, courseId)))
-      : [];
+    const existing = /^[0-9a-f-]{36}$/i.test(form.achievement)
+      ? await findCourseAchievement(db, courseId, form.achievement)
+      : undefined;
     if (!existing) throw new NotFoundError('Choose one of the achievements listed.');
     return existing;
   }

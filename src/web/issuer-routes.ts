@@ -1,10 +1,10 @@
-import { eq } from 'drizzle-orm';
 import { Router } from 'express';
 import { issuerDid } from '../badges/did-web.js';
 import type { DocumentLoader } from '../badges/document-loader.js';
 import { loadIssuerDidDocument } from '../badges/issuer-did-document.js';
 import { listIssuerJwtKeys } from '../badges/issuer-jwt-keys.js';
 import { ensureIssuerKey } from '../badges/issuer-keys.js';
+import { findIssuerProfile, listIssuerProfiles } from '../badges/issuer-profile.js';
 import {
   MICROCREDENTIAL_CONTEXT_PATH,
   MICROCREDENTIAL_SCHEMA,
@@ -16,10 +16,9 @@ import type { OpenBadgeCredential } from '../badges/open-badge-credential.js';
 import { signDataIntegrity } from '../badges/sign/data-integrity.js';
 import { buildStatusListCredential } from '../badges/status-list.js';
 import type { Db } from '../db/database.js';
-import { issuerProfiles } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
 import type { RenderView } from './views.js';
-import { allowAnyOrigin } from './any-origin.js';
+import { allowAnyOrigin } from './http/any-origin.js';
 
 /**
  * Public issuer routes, readable from any origin (verifiers and browser wallets):
@@ -54,16 +53,13 @@ export function createIssuerRouter(options: {
   });
 
   router.get('/issuers/:id/jwks.json', allowAnyOrigin, async (req, res) => {
-    const [profile] = await db
-      .select({ id: issuerProfiles.id })
-      .from(issuerProfiles)
-      .where(eq(issuerProfiles.id, String(req.params.id)));
+    const profile = await findIssuerProfile(db, String(req.params.id));
     if (!profile) throw new NotFoundError(`No issuer profile "${String(req.params.id)}"`);
     res.type('application/jwk-set+json').send(JSON.stringify({ keys: await jwksOf(profile.id) }));
   });
 
   router.get('/.well-known/jwks.json', allowAnyOrigin, async (_req, res) => {
-    const profiles = await db.select({ id: issuerProfiles.id }).from(issuerProfiles);
+    const profiles = await listIssuerProfiles(db);
     const keys = (await Promise.all(profiles.map((profile) => jwksOf(profile.id)))).flat();
     res.type('application/jwk-set+json').send(JSON.stringify({ keys }));
   });
@@ -123,10 +119,7 @@ export function createIssuerPageRouter(options: {
   const router = Router();
   router.get('/issuers/:id', async (req, res) => {
     const issuerProfileId = String(req.params.id);
-    const [profile] = await db
-      .select()
-      .from(issuerProfiles)
-      .where(eq(issuerProfiles.id, issuerProfileId));
+    const profile = await findIssuerProfile(db, issuerProfileId);
     const didDocument = await loadIssuerDidDocument({ db, publicUrl, issuerProfileId });
     if (!profile || !didDocument) throw new NotFoundError(`No issuer profile "${issuerProfileId}"`);
     const address = profile.address ?? {};

@@ -1,6 +1,6 @@
-import { inArray } from 'drizzle-orm';
 import QRCode from 'qrcode';
 import { listCourseActivities, type CourseActivity } from '../awards/course-activities.js';
+import { achievementNamesOf } from '../awards/course-achievements.js';
 import {
   learnerProgress,
   type AchievementProgress,
@@ -8,7 +8,6 @@ import {
 } from '../awards/learner-progress.js';
 import { referencesOf, type ProgressNode } from '../awards/rules/progress.js';
 import type { Db } from '../db/database.js';
-import { achievements } from '../db/schema.js';
 
 /** One line of "what is done and what is missing": a catalog key and its values. */
 export interface ConditionLine {
@@ -111,13 +110,7 @@ export async function learnerPageData(
     listCourseActivities(db, learner.courseId),
   ]);
   const stackedIds = [...new Set(progress.flatMap((p) => referencesOf(p.progress).achievements))];
-  const stacked =
-    stackedIds.length === 0
-      ? []
-      : await db
-          .select({ id: achievements.id, name: achievements.name })
-          .from(achievements)
-          .where(inArray(achievements.id, stackedIds));
+  const stacked = await achievementNamesOf(db, stackedIds);
   const names: Names = {
     activities: new Map(activities.map((activity) => [activity.activityId, activity])),
     achievements: new Map(stacked.map((a) => [a.id, a.name])),

@@ -12,7 +12,7 @@ import { loadCourseRoster, NrpsNotGrantedError } from '../lti/nrps/course-roster
 import { NrpsPlatformError } from '../lti/nrps/fetch-roster.js';
 import { courseRoleFromLtiRoles } from '../lti/roles.js';
 import { toCsv } from './csv.js';
-import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
+import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import type { RenderView } from './views.js';
 
 const STATES = ['earned', 'inProgress', 'notStarted'] as const;

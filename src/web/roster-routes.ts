@@ -5,7 +5,7 @@ import { BadRequestError } from '../errors.js';
 import type { PlatformServices } from '../lti/platform-services.js';
 import { loadCourseRoster, type CourseRoster } from '../lti/nrps/course-roster.js';
 import { courseRoleFromLtiRoles } from '../lti/roles.js';
-import { requireSession, requireTeacher, sessionOf } from './session-auth.js';
+import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 
 /**
  * The teacher's view of the course roster (LTI Names and Role Provisioning Services 2.0):

@@ -32,7 +32,7 @@ export interface PageContext {
   readonly t: (key: string, options?: Record<string, unknown>) => string;
   /** The language switcher: this page in every language. */
   readonly languages: readonly { code: Locale; name: string; href: string; isCurrent: boolean }[];
-  /** The form token of the session (web/csrf.ts), when the request has one. */
+  /** The form token of the session (web/http/csrf.ts), when the request has one. */
   readonly csrfToken: string | null;
   readonly formatDate: (date: Date | string) => string;
   readonly formatNumber: (value: number) => string;
@@ -48,7 +48,7 @@ export interface PageContext {
  * launch locale and Accept-Language.
  */
 export function createViewRenderer(options: {
-  /** The request's form token (web/csrf.ts tokenOf), worked out only for a page. */
+  /** The request's form token (web/http/csrf.ts tokenOf), worked out only for a page. */
   csrfTokenOf: (req: Request) => string | null;
 }): RenderView {
   const eta = new Eta({ views: path.join(projectRoot, 'views'), autoEscape: true, cache: true });

@@ -5,7 +5,7 @@ import { BadRequestError } from '../errors.js';
 import { createWalletExchange } from '../wallets/lcw/wallet-exchange.js';
 import { createCredentialOffer } from '../wallets/oid4vci/credential-offer.js';
 import { qrCodeDataUri } from './learner-page.js';
-import { requireSession, sessionOf } from './session-auth.js';
+import { requireSession, sessionOf } from './http/session-auth.js';
 import type { RenderView } from './views.js';
 
 /**

@@ -7,7 +7,7 @@ import { ensureIssuerKey } from '../../src/badges/issuer-keys.js';
 import { createLogger } from '../../src/config/logger.js';
 import type { Database } from '../../src/db/database.js';
 import { issuerProfiles } from '../../src/db/schema.js';
-import { jsonErrorHandler } from '../../src/json-error-handler.js';
+import { jsonErrorHandler } from '../../src/web/http/json-error-handler.js';
 import { createToolDocumentLoader } from '../../src/badges/tool-document-loader.js';
 import { createIssuerRouter } from '../../src/web/issuer-routes.js';
 import { createTestDatabase } from '../support/test-database.js';

@@ -4,7 +4,7 @@ import express from 'express';
 import { createLogger } from '../../src/config/logger.js';
 import type { Executor } from '../../src/db/database.js';
 import { createXapiCredential } from '../../src/xapi/credentials.js';
-import { createLrsRouter } from '../../src/xapi/lrs-router.js';
+import { createLrsRouter } from '../../src/web/xapi/lrs-router.js';
 import { createTestDatabase } from '../support/test-database.js';
 
 export const LRS_PUBLIC_URL = 'https://tool.example.org';

@@ -20,7 +20,7 @@ import { decryptText, encryptText } from '../../db/encryption.js';
 import { courses, externalLrsConnections, platforms } from '../../db/schema.js';
 import { BadRequestError, NotFoundError } from '../../errors.js';
 import { parseTimestamp } from '../validate/timestamp.js';
-import { isUuid } from '../validate/uuid.js';
+import { isUuid } from '../../shared/uuid.js';
 import type { ExternalLrsAccess } from './external-lrs-client.js';
 
 export type ExternalLrsConnection = typeof externalLrsConnections.$inferSelect;

@@ -1,11 +1,5 @@
+import { isUuid } from '../../shared/uuid.js';
 import { describeJsonType, invalid } from './json-shape.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A UUID in the standard string form (xAPI Data 4.4), in any case. */
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
 
 /**
  * Checks a UUID and returns it in lower case. Hexadecimal is case-insensitive, so the case is a

@@ -21,7 +21,7 @@ import type { Database } from '../../../src/db/database.js';
 import { issuerProfiles, signingKeys } from '../../../src/db/schema.js';
 import { createToolDocumentLoader } from '../../../src/badges/tool-document-loader.js';
 import { createIssuerRouter } from '../../../src/web/issuer-routes.js';
-import { jsonErrorHandler } from '../../../src/json-error-handler.js';
+import { jsonErrorHandler } from '../../../src/web/http/json-error-handler.js';
 import { createTestDatabase } from '../../support/test-database.js';
 
 const SECRET = 'test-secret-test-secret-test-secret';

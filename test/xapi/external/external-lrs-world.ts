@@ -7,7 +7,7 @@ import { createLogger, type Logger } from '../../../src/config/logger.js';
 import type { Executor } from '../../../src/db/database.js';
 import { outbox } from '../../../src/db/schema.js';
 import { createXapiCredential } from '../../../src/xapi/credentials.js';
-import { createLrsRouter } from '../../../src/xapi/lrs-router.js';
+import { createLrsRouter } from '../../../src/web/xapi/lrs-router.js';
 import { createTestDatabase } from '../../support/test-database.js';
 import { startTestTool, type TestTool } from '../../support/test-tool.js';
 import { basicAuthorization, xapiRequest } from '../lrs-test-server.js';
