@@ -147,6 +147,12 @@ export const ERROR_CODES = {
     meaning:
       'A verification ran past its time budget; the verification report carries this error and verified false instead of the tool hanging.',
   },
+  JOB_PAYLOAD_INVALID: {
+    status: 500,
+    surface: 'internal',
+    meaning:
+      "A stored job's payload does not pass its kind's schema; that job fails at once, logged, and the others run.",
+  },
   OUTGOING_REQUEST_FAILED: {
     status: 502,
     surface: 'api',

@@ -115,7 +115,11 @@ describe('the outputs of the EU micro-credential elements', () => {
   });
 
   it('the teacher form filled with the achievement, and read back', async () => {
-    const achievement = { ...ACHIEVEMENT, rule: null } as unknown as Achievement;
+    const achievement = {
+      ...ACHIEVEMENT,
+      rule: null,
+      gradeMode: 'result',
+    } as unknown as Achievement;
     const values = formValuesOf(achievement);
     const body: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(values)) {
