@@ -1,6 +1,4 @@
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
-import type { Logger } from '../../config/logger.js';
-import type { Executor } from '../../db/database.js';
 import { NotFoundError, UnauthorizedError } from '../../errors.js';
 import { jsonErrorHandler } from '../http/json-error-handler.js';
 import { alternateRequestSyntax } from './alternate-request-syntax.js';
@@ -8,8 +6,11 @@ import { setConsistentThrough } from './consistent-through-header.js';
 import { fetchLaunchToken, XapiLaunchFetchError } from '../../xapi/content-launch.js';
 import { createDocumentRouter } from './document-router.js';
 import { createStatementReadRouter } from './statement-read-router.js';
-import type { OnStatementsStored } from '../../xapi/statement-store.js';
-import { BODY_LIMIT, createStatementWriteRouter } from './statement-write-router.js';
+import {
+  BODY_LIMIT,
+  createStatementWriteRouter,
+  type LrsRouterDeps,
+} from './statement-write-router.js';
 import { about, requireVersionHeader, setVersionHeader } from './version-headers.js';
 import { requireClient } from './xapi-client.js';
 
@@ -36,14 +37,7 @@ export function createLrsRouter({
   logger,
   onStatementsStored,
   onWorkQueued,
-}: {
-  db: Executor;
-  /** The tool's public base URL; statements' authority accounts live there. */
-  publicUrl: string;
-  logger: Logger;
-  onStatementsStored: OnStatementsStored;
-  onWorkQueued: () => void;
-}): Router {
+}: LrsRouterDeps): Router {
   const router = express.Router();
 
   const fetchToken: RequestHandler = async (req, res) => {

@@ -32,6 +32,16 @@ const MULTIPART_LIMIT = '20mb';
 /** Attachment content that came with a request, by SHA-256 hex. */
 type AttachmentParts = Map<string, { contentType: string; content: Buffer }>;
 
+/** What the LRS's routers need: the database, the public URL and the hooks of a write. */
+export interface LrsRouterDeps {
+  db: Executor;
+  /** The tool's public base URL; statements' authority accounts live there. */
+  publicUrl: string;
+  logger: Logger;
+  onStatementsStored: OnStatementsStored;
+  onWorkQueued: () => void;
+}
+
 /**
  * POST and PUT of the Statement Resource (xAPI Communication 2.1.1, 2.1.2), to mount inside the
  * LRS router after authentication: statements checked (attachments, signatures, and for launch
@@ -44,13 +54,7 @@ export function createStatementWriteRouter({
   logger,
   onStatementsStored,
   onWorkQueued,
-}: {
-  db: Executor;
-  publicUrl: string;
-  logger: Logger;
-  onStatementsStored: OnStatementsStored;
-  onWorkQueued: () => void;
-}): Router {
+}: LrsRouterDeps): Router {
   const router = express.Router();
   const writeStatements = createStatementWriter({ db, publicUrl, onStatementsStored });
   const parseJson = express.json({ limit: BODY_LIMIT });
