@@ -22,6 +22,7 @@ const SURFACES: Record<ErrorSurface, string> = {
   lrs: 'the xAPI LRS under `/xapi/` answers `{ "error": { "code", "message" } }`',
   wallet:
     'the wallet exchanges under `/wallet/exchanges/` answer `{ "error": { "code", "message" } }`',
+  cli: 'the `microcred` command and `npm start` print `microcred: <message>` and exit with status 2',
   internal:
     'never shown: logged with a request id; the caller gets 500 `INTERNAL_ERROR` with that request id',
 };

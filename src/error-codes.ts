@@ -13,9 +13,10 @@
  * - `launch`: the LTI launch error page, which fits the LMS's iframe;
  * - `lrs`: the xAPI LRS under `/xapi/`, as JSON;
  * - `wallet`: the wallet exchanges (LCW, VC-API) under `/wallets/`, as JSON;
+ * - `cli`: the `microcred` command and the server's start, as a message on stderr;
  * - `internal`: never shown; logged with a request id and answered as a 500 `INTERNAL_ERROR`.
  */
-export type ErrorSurface = 'api' | 'launch' | 'lrs' | 'wallet' | 'internal';
+export type ErrorSurface = 'api' | 'launch' | 'lrs' | 'wallet' | 'cli' | 'internal';
 
 export interface ErrorCodeEntry {
   readonly status: number;
@@ -64,6 +65,12 @@ export const ERROR_CODES = {
     status: 409,
     surface: 'api',
     meaning: 'The request contradicts what is stored (for example a duplicate).',
+  },
+  EMBEDDED_DATABASE_IN_USE: {
+    status: 409,
+    surface: 'cli',
+    meaning:
+      'Another process (usually the running server) holds the embedded database in this data folder; a second process would write into a copy nobody reads.',
   },
   SESSION_REQUIRED: {
     status: 401,

@@ -40,6 +40,11 @@ export class ConflictError extends ExposedError {
   override readonly status: number = 409;
 }
 
+/** Another process holds the embedded database of this data folder. */
+export class EmbeddedDatabaseInUseError extends ConflictError {
+  override readonly code = 'EMBEDDED_DATABASE_IN_USE';
+}
+
 /** The credential was revoked: it is no longer handed to wallets or exported. */
 export class CredentialRevokedError extends ConflictError {
   override readonly code = 'CREDENTIAL_REVOKED';

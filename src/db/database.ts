@@ -10,6 +10,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import type { Logger } from '../config/logger.js';
 import { projectRoot } from '../config/project-root.js';
+import { lockEmbeddedDatabase } from './embedded-database-lock.js';
 import * as schema from './schema.js';
 
 type Schema = typeof schema;
@@ -133,7 +134,14 @@ async function listenOnPostgres(
 
 async function openPglite(dataPath: string | undefined): Promise<Database> {
   if (dataPath) mkdirSync(dataPath, { recursive: true, mode: 0o700 });
-  const client = await PGlite.create(dataPath);
+  const lock = dataPath ? lockEmbeddedDatabase(dataPath) : undefined;
+  let client: PGlite;
+  try {
+    client = await PGlite.create(dataPath);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     db,
@@ -147,7 +155,13 @@ async function openPglite(dataPath: string | undefined): Promise<Database> {
       const unlisten = await client.listen(channel, (payload) => onNotification(payload));
       return () => unlisten();
     },
-    close: () => client.close(),
+    async close() {
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,8 +10,13 @@ import { startDemo } from './demo-server.js';
 /**
  * Process entry for `npm run demo`: the tool with the demo LMS, on a fresh database in a
  * temporary folder that is removed again on SIGINT/SIGTERM.
+ *
+ * Ctrl+C in a terminal signals the whole process group, and `npm run` and tsx relay it once
+ * more: the demo sees SIGINT twice. The first one stops it; the others are ignored, so they
+ * cannot kill the process halfway through removing its folder.
  */
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'microcred-demo-'));
+process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
 try {
   const settings = loadDemoSettings(dataDir);
   const logger = createLogger(settings.logLevel);
@@ -19,7 +25,10 @@ try {
     `\nmicrocred demo is running. Open ${demo.url} and launch as the teacher or a learner.\n` +
       'This is a demo: sample data, gone when you stop it with Ctrl+C.\n\n',
   );
+  let isStopping = false;
   const shutdown = () => {
+    if (isStopping) return;
+    isStopping = true;
     demo
       .close()
       .catch((error: unknown) => {
@@ -28,8 +37,8 @@ try {
       })
       .finally(() => rm(dataDir, { recursive: true, force: true }));
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 } catch (error) {
   await rm(dataDir, { recursive: true, force: true });
   if (!(error instanceof SettingsError)) throw error;

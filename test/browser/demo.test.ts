@@ -1,11 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEMO_ACTIVITIES } from '../../src/demo/demo-course.js';
-import { checkPage, openPage } from '../support/browser.js';
+import { checkPage, describeInBrowser, openPage } from '../support/browser.js';
 import { launchAs, startDemoInBrowser, type DemoInBrowser } from './demo-session.js';
 
 const BANNER = 'Demo LMS';
 
-describe('npm run demo: the demo LMS launches teachers and learners into microcred', () => {
+const SUITE = 'npm run demo: the demo LMS launches teachers and learners into microcred';
+
+describeInBrowser(SUITE, () => {
   let world: DemoInBrowser;
 
   beforeAll(async () => {

@@ -17,7 +17,13 @@ import { LTI_ROLES } from '../../src/demo/lms/lti-vocabulary.js';
 import { DEMO_PLATFORM_NAME, demoUser } from '../../src/demo/seed-demo-course.js';
 import { createRegistrationInvitation } from '../../src/lti/registration-invitations.js';
 import { loadCatalogs, LOCALES } from '../../src/web/i18n.js';
-import { checkPage, openPage, pageStrings, switchLanguage } from '../support/browser.js';
+import {
+  checkPage,
+  describeInBrowser,
+  openPage,
+  pageStrings,
+  switchLanguage,
+} from '../support/browser.js';
 import {
   activityIri,
   createPractitioner,
@@ -44,7 +50,9 @@ interface PageUnderTest {
 
 const core = demoActivity('sustainability-basics');
 
-describe('Done when 2, 3 and 4: every page, in English and German, at 360 and 1280 px', () => {
+const SUITE = 'Done when 2, 3 and 4: every page, in English and German, at 360 and 1280 px';
+
+describeInBrowser(SUITE, () => {
   let world: DemoInBrowser;
   let teacher: Page;
   let learner: Page;

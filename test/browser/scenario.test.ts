@@ -4,9 +4,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEMO_COURSE } from '../../src/demo/demo-course.js';
-import { checkPage } from '../support/browser.js';
+import { checkPage, describeInBrowser } from '../support/browser.js';
 import {
   activityIri,
   createPractitioner,
@@ -29,7 +29,10 @@ const environmental = demoActivity('climate-and-ecosystems');
 const economic = demoActivity('circular-economy');
 const societal = demoActivity('fair-work-and-inclusion');
 
-describe('Done when 1: a teacher sets up a micro-credential, a learner earns it, anyone verifies it, the teacher revokes it', () => {
+const SUITE =
+  'Done when 1: a teacher sets up a micro-credential, a learner earns it, anyone verifies it, the teacher revokes it';
+
+describeInBrowser(SUITE, () => {
   let world: DemoInBrowser;
   let teacher: Page;
   let learner: Page;

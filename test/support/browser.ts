@@ -6,6 +6,8 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { describe } from 'vitest';
+import { browserTestsRun, CHROMIUM_PATH } from './chromium.js';
 
 export const VIEWPORTS = {
   phone: { width: 360, height: 800 },
@@ -29,10 +31,13 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/** `describe` for a suite that drives the browser: skipped when {@link browserTestsRun} is false. */
+export const describeInBrowser = describe.skipIf(!browserTestsRun);
+
 /** Starts headless chromium with a new, empty profile. */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
     args: CHROMIUM_ARGS,
   });

@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** Starts `npm run demo` in a process group of its own, as a terminal would. */
+function startDemoInTerminal(tmpDir: string) {
+  const child = spawn('npm', ['run', '--silent', 'demo'], {
+    detached: true,
+    env: { ...process.env, TMPDIR: tmpDir, PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const running = new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output.push(chunk.toString());
+      if (output.join('').includes('microcred demo is running')) resolve();
+    });
+    child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.once('exit', () => reject(new Error(`the demo exited early:\n${output.join('')}`)));
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { pid: child.pid!, running, exited };
+}
+
+/** The demo's data folders in `tmpDir` (tsx keeps a cache folder of its own there too). */
+async function demoFolders(tmpDir: string): Promise<string[]> {
+  return (await readdir(tmpDir)).filter((name) => name.startsWith('microcred-demo-'));
+}
+
+describe('npm run demo stopped with Ctrl+C', () => {
+  let tmpDir: string;
+
+  beforeAll(async () => {
+    tmpDir = await mkdtemp(path.join(os.tmpdir(), 'demo-exit-'));
+  });
+  afterAll(() => rm(tmpDir, { recursive: true, force: true }));
+
+  it('leaves no temporary folder behind, also when SIGINT reaches the process group twice', async () => {
+    const demo = startDemoInTerminal(tmpDir);
+    await demo.running;
+    expect(await demoFolders(tmpDir)).toHaveLength(1);
+
+    process.kill(-demo.pid, 'SIGINT');
+    process.kill(-demo.pid, 'SIGINT');
+    await demo.exited;
+
+    expect(await demoFolders(tmpDir)).toEqual([]);
+  }, 120_000);
+});
