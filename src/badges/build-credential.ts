@@ -273,15 +273,13 @@ function buildSubject(input: CredentialInput, achievement: Achievement): Achieve
 }
 
 /**
- * The LTI `sub` is unique only within its platform, so the platform's issuer goes with it
- * (IdentifierTypeEnum `ltiPlatformId` and `ltiUserId`). Both are opaque ids, sent in the clear.
+ * The person first: wallets show the first identifier as whom the credential was issued to, so
+ * the learner's name leads (IdentifierTypeEnum `name`), then the hashed email. The LTI `sub`
+ * is unique only within its platform, so the platform's issuer goes with it
+ * (`ltiPlatformId` and `ltiUserId`); both are opaque ids, sent in the clear.
  */
 function buildIdentifiers(recipient: CredentialInput['recipient']): IdentityObject[] {
-  const identifiers: IdentityObject[] = [
-    plainIdentity('ltiPlatformId', recipient.platformIssuer),
-    plainIdentity('ltiUserId', recipient.sub),
-  ];
-  // Wallets show an identifier of type `name` as the person the credential was issued to.
+  const identifiers: IdentityObject[] = [];
   if (recipient.name !== null) identifiers.push(plainIdentity('name', recipient.name));
   if (recipient.hashedEmail !== null) {
     identifiers.push({
@@ -292,6 +290,10 @@ function buildIdentifiers(recipient: CredentialInput['recipient']): IdentityObje
       salt: recipient.hashedEmail.salt,
     });
   }
+  identifiers.push(
+    plainIdentity('ltiPlatformId', recipient.platformIssuer),
+    plainIdentity('ltiUserId', recipient.sub),
+  );
   return identifiers;
 }
 

@@ -116,6 +116,9 @@ export async function learnerPageData(
     achievements: new Map(stacked.map((a) => [a.id, a.name])),
   };
   return {
+    // Wallet apps fetch credentials over https only; on http the page says so instead.
+    walletsCanReachTool: new URL(publicUrl).protocol === 'https:',
+    publicUrl,
     content: activities
       .filter((activity) => activity.launchUrl)
       .map((activity) => ({

@@ -43,7 +43,7 @@ export function createWalletPages(deps: {
       if (body.wallet === 'lcw') {
         const bindToHolder = body.bind === 'on';
         const handOffs = await Promise.all(
-          (['vc-api', 'lcw-direct'] as const).map(async (protocol) => {
+          (['lcw-direct', 'vc-api'] as const).map(async (protocol) => {
             const exchange = await createWalletExchange(db, {
               awardId: award.id,
               protocol,

@@ -86,6 +86,24 @@ describe('buildCredential', () => {
     });
   });
 
+  it('names the learner first among the identifiers, which wallets show as whom it was issued to', () => {
+    const { identifier } = buildCredential(
+      credentialInput({
+        recipient: {
+          platformIssuer: 'https://moodle.uni.example',
+          sub: '1234',
+          name: 'Ada Lovelace',
+          hashedEmail: null,
+        },
+      }),
+    ).credentialSubject;
+    expect(identifier.map(({ identityType }) => identityType)).toEqual([
+      'name',
+      'ltiPlatformId',
+      'ltiUserId',
+    ]);
+  });
+
   it('builds a credit-bearing micro-credential with every optional part, and the schema accepts it', () => {
     const credential = buildCredential(
       credentialInput({
@@ -121,7 +139,7 @@ describe('buildCredential', () => {
     expect(subject.achievement.alignment).toEqual([
       expect.objectContaining({ targetUrl: 'http://data.europa.eu/snb/eqf/6', targetCode: '6' }),
     ]);
-    expect(subject.identifier.slice(2)).toEqual([
+    expect(subject.identifier.slice(0, 2)).toEqual([
       { type: 'IdentityObject', identityType: 'name', hashed: false, identityHash: 'Ada Lovelace' },
       {
         type: 'IdentityObject',

@@ -6,6 +6,7 @@ import { courses, platforms } from '../../src/db/schema.js';
 import { registerPlatform } from '../../src/lti/platform-registry.js';
 import { createBrowser, type Browser } from './http-client.js';
 import { LTI_ROLES, startTestLms, type TestLms } from './test-lms.js';
+import type { TestTls } from './test-tls.js';
 import { startTestTool, type TestTool } from './test-tool.js';
 
 /**
@@ -43,8 +44,8 @@ const VERBS = {
   scored: 'http://adlnet.gov/expapi/verbs/scored',
 };
 
-export async function startCourseWorld(): Promise<CourseWorld> {
-  const tool = await startTestTool();
+export async function startCourseWorld(options: { tls?: TestTls } = {}): Promise<CourseWorld> {
+  const tool = await startTestTool(options);
   const started: TestLms[] = [];
   const { db } = tool.current().database;
 

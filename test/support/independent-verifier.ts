@@ -31,7 +31,7 @@ export function verifierLoader(
     }
     // Like any verifier, fetch what the issuer publishes itself (here: the test tool on this
     // machine), such as its JSON-LD extension context. Nothing else is fetched.
-    if (/^http:\/\/(127\.0\.0\.1|localhost):\d+\//.test(url)) {
+    if (/^https?:\/\/(127\.0\.0\.1|localhost):\d+\//.test(url)) {
       const response = await fetch(url);
       if (!response.ok) throw new Error(`${url} answered ${response.status}`);
       return { contextUrl: null, documentUrl: url, document: await response.json() };

@@ -9,6 +9,7 @@ import {
   type CourseWorld,
   type WorldPlatform,
 } from '../support/course-world.js';
+import { createTestTls, trustInThisProcess } from '../support/test-tls.js';
 
 const QUIZ = 'https://example.org/sustainability/quiz';
 const EXAM = 'https://example.org/sustainability/exam';
@@ -78,7 +79,10 @@ describe('the learner page: GET /course for a learner', () => {
   };
 
   beforeAll(async () => {
-    world = await startCourseWorld();
+    // Served over https, as a tool must be for wallet hand-offs to be offered.
+    const tls = await createTestTls();
+    trustInThisProcess(tls);
+    world = await startCourseWorld({ tls });
     registered = await world.platform('registered');
     teacher = await registered.launch({ id: 'teacher-1', name: 'Grace Hopper' }, 'teacher');
     const courseId = await registered.courseId();

@@ -8,6 +8,7 @@ import {
   type CourseWorld,
   type WorldPlatform,
 } from '../support/course-world.js';
+import { createTestTls, trustInThisProcess } from '../support/test-tls.js';
 import { csrfTokenOf, getPage, postForm } from './teacher-course-world.js';
 
 const decode = (text: string) =>
@@ -40,7 +41,10 @@ describe('the wallet hand-off page: POST /course/credentials/:id/wallet', () => 
   };
 
   beforeAll(async () => {
-    world = await startCourseWorld();
+    // Wallets fetch credentials over https only, so the tool offers them only there.
+    const tls = await createTestTls();
+    trustInThisProcess(tls);
+    world = await startCourseWorld({ tls });
     registered = await world.platform('registered');
     teacher = await registered.launch({ id: 'teacher-1', name: 'Grace Hopper' }, 'teacher');
     await createAchievementAs(teacher, world.tool.url, ANNEX_I_ACHIEVEMENT);
@@ -74,10 +78,10 @@ describe('the wallet hand-off page: POST /course/credentials/:id/wallet', () => 
       html = await response.text();
     });
 
-    it('shows a QR code and a button for the VC-API exchange and for the direct link', () => {
+    it('shows a QR code and a button for the direct link first, then for the VC-API exchange', () => {
       expect(response.status).toBe(200);
       expect(qrCodeCount(html)).toBe(2);
-      const [vcApi, direct] = buttonLinks(html);
+      const [direct, vcApi] = buttonLinks(html);
       expect(vcApi).toMatch(/^https:\/\/lcw\.app\/request\?request=/);
       expect(direct).toMatch(/^https:\/\/lcw\.app\/request\.html\?/);
       expect(html).toContain('works once, for the next 15 minutes');
@@ -89,7 +93,7 @@ describe('the wallet hand-off page: POST /course/credentials/:id/wallet', () => 
 
     it('links to a live VC-API exchange of the tool that asks the wallet to authenticate', async () => {
       const invitation = JSON.parse(
-        new URL(buttonLinks(html)[0]!).searchParams.get('request') ?? '{}',
+        new URL(buttonLinks(html)[1]!).searchParams.get('request') ?? '{}',
       ) as { credentialRequestOrigin: string; protocols: { vcapi: string } };
       expect(invitation.credentialRequestOrigin).toBe(world.tool.url);
 
@@ -108,7 +112,7 @@ describe('the wallet hand-off page: POST /course/credentials/:id/wallet', () => 
     });
 
     it('gives the direct link the challenge and the tool’s request URL', () => {
-      const direct = new URL(buttonLinks(html)[1]!).searchParams;
+      const direct = new URL(buttonLinks(html)[0]!).searchParams;
       expect(direct.get('auth_type')).toBe('bearer');
       expect(direct.get('challenge')).toEqual(expect.any(String));
       expect(direct.get('vc_request_url')?.startsWith(`${world.tool.url}/`)).toBe(true);
@@ -194,5 +198,31 @@ describe('the wallet hand-off page: POST /course/credentials/:id/wallet', () => 
 
     expect(response.status).toBe(409);
     expect(await response.text()).toContain('This credential has been revoked');
+  });
+});
+
+describe('the learner page of a tool served over plain http', () => {
+  let world: CourseWorld;
+  let html: string;
+
+  beforeAll(async () => {
+    world = await startCourseWorld();
+    const registered = await world.platform('registered');
+    const teacher = await registered.launch({ id: 'teacher-1', name: 'Grace Hopper' }, 'teacher');
+    await createAchievementAs(teacher, world.tool.url, ANNEX_I_ACHIEVEMENT);
+    const learner = await registered.launch({ id: 'learner-1', name: 'Ada Lovelace' }, 'learner');
+    await registered.send('learner-1', [
+      { activity: CIRCULAR_ECONOMY_QUIZ, verb: 'scored', scaled: 0.9 },
+    ]);
+    ({ html } = await getPage(learner, `${world.tool.url}/course`));
+  });
+  afterAll(() => world?.close());
+
+  it('offers no wallet buttons, which wallets would refuse, and says why and what to do instead', () => {
+    expect(html).not.toContain('class="wallet-form"');
+    expect(decode(html)).toContain(
+      `Wallet apps take credentials only from a site served over HTTPS, and this one is served over plain HTTP (${world.tool.url}).`,
+    );
+    expect(html).toContain('Or add it to a wallet from a file');
   });
 });

@@ -55,6 +55,19 @@ export function isCredentialConfigurationId(value: unknown): value is Credential
 
 const OPEN_BADGE_TYPE = ['VerifiableCredential', 'OpenBadgeCredential'];
 
+/**
+ * The configuration a draft-13 wallet means when it asks by `format` and
+ * `credential_definition.type` instead of by configuration id; undefined for anything else.
+ */
+export function configurationForFormat(
+  format: string,
+  credentialDefinition: unknown,
+): CredentialConfigurationId | undefined {
+  const types = (credentialDefinition as { type?: unknown } | undefined)?.type;
+  if (!Array.isArray(types) || !types.includes('OpenBadgeCredential')) return undefined;
+  return CREDENTIAL_CONFIGURATION_IDS.find((id) => CREDENTIAL_CONFIGURATIONS[id].format === format);
+}
+
 const CREDENTIAL_DISPLAY = [
   {
     name: 'Open Badge',

@@ -10,7 +10,10 @@ import { allowAnyOrigin, answerPostPreflight } from '../http/any-origin.js';
 import { requireJsonBody } from '../http/require-json-body.js';
 import { requireSession, sessionOf } from '../http/session-auth.js';
 import { createCredentialOffer } from '../../wallets/oid4vci/credential-offer.js';
-import { issueCredentialNonce } from '../../wallets/oid4vci/credential-nonces.js';
+import {
+  issueCredentialNonce,
+  NONCE_LIFETIME_SECONDS,
+} from '../../wallets/oid4vci/credential-nonces.js';
 import {
   AUTHORIZATION_SERVER_METADATA_PATH,
   CREDENTIAL_CONFIGURATION_IDS,
@@ -21,6 +24,7 @@ import {
   PRE_AUTHORIZED_CODE_GRANT,
   TOKEN_PATH,
   authorizationServerMetadata,
+  configurationForFormat,
   isCredentialConfigurationId,
   issuerMetadataResult,
 } from '../../wallets/oid4vci/issuer-metadata.js';
@@ -47,7 +51,9 @@ type AccessTokenOffer = NonNullable<Awaited<ReturnType<typeof findOfferByAccessT
  * - `POST /oid4vci/token` (form): pre-authorized code and transaction code → access token;
  * - `POST /oid4vci/nonce` → `{ c_nonce }`;
  * - `POST /oid4vci/credential` (Bearer, JSON `{ credential_configuration_id, proofs: { jwt } }`)
- *   → `{ credentials: [{ credential }] }`, bound to the DID of the key proof.
+ *   → `{ credentials: [{ credential }] }`, bound to the DID of the key proof. Wallets of
+ *   drafts 13–15 are served too: a single `proof` instead of `proofs`, or (draft 13) `format`
+ *   and `credential_definition` instead of the configuration id; they also get `credential`.
  * Their errors are `{ error, error_description }` (protocol-error.ts). The library refuses
  * `http:` issuer URLs in token requests and key proofs, as the specification requires https
  * (§12.2.1): wallets can take offers only from a tool with an https public URL.
@@ -101,10 +107,14 @@ export function createOid4vciRouter(deps: {
         now: new Date(),
       });
       if (redemption.outcome !== 'redeemed') throw redemptionError(redemption);
+      // Wallets of drafts 13 and 14, which know no nonce endpoint, sign over this c_nonce.
+      const { nonce } = await issueCredentialNonce(db);
       res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json({
         access_token: redemption.accessToken,
         token_type: 'Bearer',
         expires_in: redemption.expiresInSeconds,
+        c_nonce: nonce,
+        c_nonce_expires_in: NONCE_LIFETIME_SECONDS,
       });
     },
   );
@@ -148,12 +158,6 @@ export function createOid4vciRouter(deps: {
       const offer = res.locals.offer as AccessTokenOffer;
       const request = (req.body ?? {}) as Record<string, unknown>;
       const configurationId = request.credential_configuration_id;
-      if (request.proof !== undefined) {
-        throw protocolError(
-          'invalid_credential_request',
-          "OpenID4VCI 1.0 takes key proofs as 'proofs': { 'jwt': [ <proof> ] }, not 'proof'.",
-        );
-      }
       if (configurationId !== undefined && !isCredentialConfigurationId(configurationId)) {
         throw protocolError(
           'unknown_credential_configuration',
@@ -161,7 +165,14 @@ export function createOid4vciRouter(deps: {
         );
       }
       const parsed = issuer.parseCredentialRequest({ issuerMetadata, credentialRequest: request });
-      if (!isCredentialConfigurationId(parsed.credentialConfigurationId)) {
+      const configuration = isCredentialConfigurationId(parsed.credentialConfigurationId)
+        ? parsed.credentialConfigurationId
+        : parsed.format &&
+          configurationForFormat(
+            parsed.format.format,
+            'credential_definition' in parsed.format ? parsed.format.credential_definition : null,
+          );
+      if (!configuration) {
         throw protocolError(
           'invalid_credential_request',
           `Name the credential by credential_configuration_id: ${CREDENTIAL_CONFIGURATION_IDS.join(' or ')}.`,
@@ -177,10 +188,9 @@ export function createOid4vciRouter(deps: {
       if (proofs?.length !== 1 || proofs[0] === undefined) {
         throw protocolError(
           'invalid_proof',
-          'Send exactly one key proof of type jwt in proofs.jwt: one credential is issued per request.',
+          "Send exactly one key proof of type jwt: 'proofs': { 'jwt': [ <proof> ] } (or, before 1.0, 'proof': { 'proof_type': 'jwt', 'jwt': <proof> }). One credential is issued per request.",
         );
       }
-      const configuration = parsed.credentialConfigurationId;
       if (offer.issuedConfigurations.includes(configuration)) throw alreadyDelivered();
 
       const { holderDid } = await verifyKeyProof(db, {
@@ -214,10 +224,13 @@ export function createOid4vciRouter(deps: {
         offerId: offer.offerId,
         configuration,
       });
+      // Wallets of drafts 13 and 14 read `credential`; draft 15 and 1.0 read `credentials`.
+      const speaksBefore1_0 = request.proof !== undefined || parsed.format !== undefined;
       res.set('Cache-Control', 'no-store').json(
         issuer.createCredentialResponse({
           credentialRequest: parsed,
           credentials: [{ credential }],
+          ...(speaksBefore1_0 ? { credential } : {}),
         }),
       );
     },

@@ -1,28 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { fromJwk } from '@digitalbazaar/ed25519-multikey';
-import {
-  clientAuthenticationAnonymous,
-  Oauth2ClientErrorResponseError,
-  type Jwk,
-  type JwtSignerDid,
-} from '@openid4vc/oauth2';
-import {
-  Openid4vciClient,
-  Openid4vciRetrieveCredentialsError,
-  Openid4vciVersion,
-  setGlobalConfig,
-  type CredentialOfferObject,
-  type IssuerMetadataResult,
-} from '@openid4vc/openid4vci';
-import {
-  CompactSign,
-  createLocalJWKSet,
-  exportJWK,
-  generateKeyPair,
-  jwtVerify,
-  type JSONWebKeySet,
-  type CompactJWSHeaderParameters,
-} from 'jose';
+import { Openid4vciVersion, setGlobalConfig } from '@openid4vc/openid4vci';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueCredentialNonce } from '../../../src/wallets/oid4vci/credential-nonces.js';
 import {
@@ -33,139 +10,23 @@ import {
   type CourseWorld,
 } from '../../support/course-world.js';
 import type { Browser } from '../../support/http-client.js';
+import {
+  didJwkHolder,
+  didKeyHolder,
+  JWT_VC_JSON,
+  LDP_VC,
+  redeem,
+  refusal,
+  requestCredential,
+  walletOf,
+  type CreatedOffer,
+  type Holder,
+  type Redeemed,
+} from '../../support/oid4vci-wallet.js';
 
 // The tool under test answers on http://127.0.0.1; the library accepts only https URLs unless
 // told otherwise, on the wallet's side and (in this one process) on the tool's.
 setGlobalConfig({ allowInsecureUrls: true });
-
-const LDP_VC = 'OpenBadgeCredential_ldp_vc';
-const JWT_VC_JSON = 'OpenBadgeCredential_jwt_vc_json';
-
-type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
-
-/** A wallet's key: the DID it wants the credential bound to and the signer naming it. */
-interface Holder {
-  readonly did: string;
-  readonly signer: JwtSignerDid;
-  readonly privateKey: PrivateKey;
-  readonly publicJwk: Jwk;
-}
-
-/** A P-256 key as did:jwk, ES256. */
-async function didJwkHolder(): Promise<Holder> {
-  const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
-  const { kty = '', crv, x, y } = await exportJWK(publicKey);
-  const publicJwk = { kty, crv, x, y };
-  const did = `did:jwk:${Buffer.from(JSON.stringify(publicJwk)).toString('base64url')}`;
-  return {
-    did,
-    signer: { method: 'did', didUrl: `${did}#0`, alg: 'ES256' },
-    privateKey,
-    publicJwk,
-  };
-}
-
-/** An Ed25519 key as did:key (written by Digital Bazaar's Multikey library), EdDSA. */
-async function didKeyHolder(): Promise<Holder> {
-  const { privateKey } = await generateKeyPair('EdDSA', { extractable: true });
-  const { x = '', d = '' } = await exportJWK(privateKey);
-  const multikey = await fromJwk({ jwk: { kty: 'OKP', crv: 'Ed25519', x, d }, secretKey: true });
-  const did = `did:key:${multikey.publicKeyMultibase}`;
-  return {
-    did,
-    signer: { method: 'did', didUrl: `${did}#${multikey.publicKeyMultibase}`, alg: 'EdDSA' },
-    privateKey,
-    publicJwk: { kty: 'OKP', crv: 'Ed25519', x },
-  };
-}
-
-/**
- * The wallet client of @openid4vc/openid4vci with its callbacks: WebCrypto keys through jose.
- * `signingKey` signs the proofs; it is the holder's own unless a test forges one.
- */
-function walletOf(holder: Holder, signingKey: PrivateKey = holder.privateKey): Openid4vciClient {
-  return new Openid4vciClient({
-    callbacks: {
-      hash: (data, algorithm) => createHash(algorithm.replace('-', '')).update(data).digest(),
-      generateRandom: (byteLength) => randomBytes(byteLength),
-      clientAuthentication: clientAuthenticationAnonymous(),
-      signJwt: async (_signer, { header, payload }) => ({
-        jwt: await new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
-          .setProtectedHeader(header as CompactJWSHeaderParameters)
-          .sign(signingKey),
-        signerJwk: holder.publicJwk,
-      }),
-    },
-  });
-}
-
-/** The body of `POST /api/credentials/:id/credential-offers`. */
-interface CreatedOffer {
-  readonly offer: CredentialOfferObject;
-  readonly offerUri: string;
-  readonly txCode?: string;
-  readonly expiresAt: string;
-}
-
-interface Redeemed {
-  readonly credentialOffer: CredentialOfferObject;
-  readonly issuerMetadata: IssuerMetadataResult;
-  readonly accessToken: string;
-}
-
-/** What a wallet does with a scanned offer: resolve it, fetch the metadata, get a token. */
-async function redeem(wallet: Openid4vciClient, offerUri: string, txCode?: string) {
-  const credentialOffer = await wallet.resolveCredentialOffer(offerUri);
-  const issuerMetadata = await wallet.resolveIssuerMetadata(credentialOffer.credential_issuer);
-  const { accessTokenResponse } = await wallet.retrievePreAuthorizedCodeAccessTokenFromOffer({
-    credentialOffer,
-    issuerMetadata,
-    ...(txCode === undefined ? {} : { txCode }),
-  });
-  return { credentialOffer, issuerMetadata, accessToken: accessTokenResponse.access_token };
-}
-
-/** A fresh c_nonce, a key proof over it, the credential request; returns the credential. */
-async function requestCredential(
-  wallet: Openid4vciClient,
-  holder: Holder,
-  redeemed: Redeemed,
-  credentialConfigurationId: string,
-  nonce?: string,
-): Promise<unknown> {
-  const { issuerMetadata, accessToken } = redeemed;
-  const cNonce = nonce ?? (await wallet.requestNonce({ issuerMetadata })).c_nonce;
-  const { jwt } = await wallet.createCredentialRequestJwtProof({
-    issuerMetadata,
-    credentialConfigurationId,
-    signer: holder.signer,
-    nonce: cNonce,
-  });
-  const { credentialResponse } = await wallet.retrieveCredentials({
-    issuerMetadata,
-    accessToken,
-    credentialConfigurationId,
-    proofs: { jwt: [jwt] },
-  });
-  const [first] = credentialResponse.credentials ?? [];
-  return typeof first === 'object' && first !== null && 'credential' in first
-    ? first.credential
-    : first;
-}
-
-/** The `error` code a wallet call was refused with, from the token or credential endpoint. */
-async function refusal(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof Oauth2ClientErrorResponseError) return error.errorResponse.error;
-    if (error instanceof Openid4vciRetrieveCredentialsError) {
-      return String(error.response.credentialErrorResponseResult?.data?.error);
-    }
-    throw error;
-  }
-  throw new Error('The call was not refused');
-}
 
 describe('OpenID4VCI 1.0, pre-authorized code flow, taken by the wallet client of @openid4vc/openid4vci', () => {
   let world: CourseWorld;
@@ -416,7 +277,9 @@ describe('OpenID4VCI 1.0, pre-authorized code flow, taken by the wallet client o
       it('refuses a proof over a nonce it never issued with invalid_nonce', async () => {
         expect(
           await refusal(
-            requestCredential(walletOf(holder), holder, redeemed, LDP_VC, 'not-issued-here'),
+            requestCredential(walletOf(holder), holder, redeemed, LDP_VC, {
+              nonce: 'not-issued-here',
+            }),
           ),
         ).toBe('invalid_nonce');
       });
@@ -427,7 +290,7 @@ describe('OpenID4VCI 1.0, pre-authorized code flow, taken by the wallet client o
           new Date(Date.now() - 10 * 60_000),
         );
         expect(
-          await refusal(requestCredential(walletOf(holder), holder, redeemed, LDP_VC, nonce)),
+          await refusal(requestCredential(walletOf(holder), holder, redeemed, LDP_VC, { nonce })),
         ).toBe('invalid_nonce');
       });
 
@@ -437,10 +300,10 @@ describe('OpenID4VCI 1.0, pre-authorized code flow, taken by the wallet client o
         const { c_nonce: nonce } = await wallet.requestNonce({
           issuerMetadata: fresh.issuerMetadata,
         });
-        await requestCredential(wallet, holder, fresh, LDP_VC, nonce);
-        expect(await refusal(requestCredential(wallet, holder, fresh, JWT_VC_JSON, nonce))).toBe(
-          'invalid_nonce',
-        );
+        await requestCredential(wallet, holder, fresh, LDP_VC, { nonce });
+        expect(
+          await refusal(requestCredential(wallet, holder, fresh, JWT_VC_JSON, { nonce })),
+        ).toBe('invalid_nonce');
       });
 
       it('refuses a proof not signed by the key its kid names with invalid_proof', async () => {
