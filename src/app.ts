@@ -254,7 +254,9 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   app.use(createElmRouter({ db, publicUrl }));
   app.use(createWalletExchangeRouter({ db, publicUrl, issueHolderCredential, logger }));
   app.use(createOid4vciRouter({ db, publicUrl, issueHolderCredential, logger }));
-  app.use(createVerifyRouter({ verify: verification.verify, render }));
+  app.use(
+    createVerifyRouter({ verify: verification.verify, render, publicUrl: settings.publicUrl }),
+  );
   app.use(createRosterRouter({ db, platformServices: lti.services, logger }));
   app.use(createDeepLinkingRouter({ db, publicUrl, render, keyring, kickOutbox }));
   app.use((req) => {

@@ -1,4 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
+import { presentVerdict } from './verdict-presentation.js';
 import { bakePng, bakeSvg } from '../badges/bake.js';
 import { badgePng, badgeSvg } from '../badges/badge-image.js';
 import { parseIssuerDid } from '../badges/did-web.js';
@@ -99,6 +100,7 @@ export function createCredentialRouter(deps: {
         language: credential.credentialSubject.achievement.inLanguage ?? 'en',
         credentialUrl: `/credentials/${id}`,
         reports,
+        shown: presentVerdict(reports[0]!.report, publicUrl),
       }),
     );
   });

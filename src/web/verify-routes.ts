@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import multer from 'multer';
+import { presentVerdict } from './verdict-presentation.js';
 import type {
   CredentialVerifier,
   VerificationReport,
@@ -20,7 +21,8 @@ const FORM_TYPES = ['multipart/form-data', 'application/x-www-form-urlencoded'];
  * - `POST /verify` with any other body, for API clients: JSON (`application/json`,
  *   `application/vc+ld+json` or `{ "credential": ... }`), a compact VC-JWT (`application/jwt`,
  *   `text/plain`) or a baked badge (`image/png`, `image/svg+xml`), answered with the report as
- *   JSON: `verified`, the format, and every check with its outcome and reason. A credential
+ *   JSON: `verified`, the `verdict` (valid, notACredential, signatureInvalid, revoked, expired,
+ *   notYetValid, couldNotCheck), the format, and every check with its outcome and reason. A credential
  *   that fails is still a 200: the report is the answer.
  *
  * Verification runs in a bounded pool of worker threads (badges/verify/verification-pool.ts): a
@@ -33,8 +35,9 @@ const FORM_TYPES = ['multipart/form-data', 'application/x-www-form-urlencoded'];
 export function createVerifyRouter(deps: {
   verify: CredentialVerifier;
   render: RenderView;
+  publicUrl: string;
 }): Router {
-  const { verify, render } = deps;
+  const { verify, render, publicUrl } = deps;
   const router = express.Router();
   const upload = multer({
     storage: multer.memoryStorage(),
@@ -82,7 +85,11 @@ export function createVerifyRouter(deps: {
         render(res, 'verify', {
           pasted: file ? '' : pasted,
           error: null,
-          result: { fileName: file?.originalname ?? null, ...summarize(report) },
+          result: {
+            fileName: file?.originalname ?? null,
+            report,
+            shown: presentVerdict(report, publicUrl),
+          },
         }),
       );
     },
@@ -119,20 +126,4 @@ export function createVerifyRouter(deps: {
   }
 
   return router;
-}
-
-/** What the result page shows of a report: the verdict, the checks, who issued what to whom. */
-function summarize(report: VerificationReport) {
-  const credential = report.credential as {
-    name?: unknown;
-    issuer?: { name?: unknown } | string;
-    credentialSubject?: { achievement?: { name?: unknown } };
-  } | null;
-  const text = (value: unknown) => (typeof value === 'string' ? value : null);
-  return {
-    report,
-    achievementName:
-      text(credential?.credentialSubject?.achievement?.name) ?? text(credential?.name),
-    issuerName: typeof credential?.issuer === 'object' ? text(credential.issuer.name) : null,
-  };
 }

@@ -292,7 +292,7 @@ describeInBrowser(SUITE, () => {
     });
     await visitor.getByRole('button', { name: en('public:verify.submit'), exact: true }).click();
     await expect(visitor.locator('#result-heading').textContent()).resolves.toBe(
-      en('public:verify.resultVerified'),
+      en('public:verdict.valid.title'),
     );
     await expect(visitor.locator('.verify-result').textContent()).resolves.toContain(
       PRACTITIONER.name,

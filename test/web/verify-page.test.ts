@@ -4,12 +4,14 @@ import {
   startCourseWorld,
   type CourseWorld,
 } from '../support/course-world.js';
+import { csrfTokenOf, getPage, postForm } from './teacher-course-world.js';
 
 const QUIZ = 'https://example.org/verify-page/quiz';
 
 describe('the verify page: GET and POST /verify', () => {
   let world: CourseWorld;
   let credentialUrl: string;
+  let revokedCredentialUrl: string;
 
   beforeAll(async () => {
     world = await startCourseWorld();
@@ -30,6 +32,24 @@ describe('the verify page: GET and POST /verify', () => {
     await platform.send('learner-1', [{ activity: QUIZ, verb: 'passed' }]);
     const course = await (await learner.request(`${world.tool.url}/course`)).response.text();
     credentialUrl = `${world.tool.url}${/\/credentials\/[0-9a-f-]{36}/.exec(course)?.[0] ?? ''}`;
+
+    const revokedLearner = await platform.launch(
+      { id: 'learner-2', name: 'Alan Turing' },
+      'learner',
+    );
+    await platform.send('learner-2', [{ activity: QUIZ, verb: 'passed' }]);
+    const revokedCourse = await (
+      await revokedLearner.request(`${world.tool.url}/course`)
+    ).response.text();
+    const revokedPath = /\/credentials\/[0-9a-f-]{36}/.exec(revokedCourse)?.[0] ?? '';
+    revokedCredentialUrl = `${world.tool.url}${revokedPath}`;
+    const { html: awardsPage } = await getPage(teacher, `${world.tool.url}/course/awards`);
+    const { response } = await postForm(
+      teacher,
+      `${world.tool.url}/course/awards/${revokedPath.split('/').at(-1)}/revoke`,
+      { _csrf: csrfTokenOf(awardsPage), reason: 'Assessment irregularity' },
+    );
+    expect(response.status).toBeLessThan(400);
   }, 120_000);
   afterAll(() => world?.close());
 
@@ -82,7 +102,7 @@ describe('the verify page: GET and POST /verify', () => {
       file: { bytes: await download(format), name: `credential.${format}`, type },
     });
     expect(status).toBe(200);
-    expect(html).toContain('Verified: this credential is authentic and valid.');
+    expect(html).toMatch(/<h2 id="result-heading" role="status"[^>]*>Valid credential<\/h2>/);
     expect(html).toContain(`<dd>credential.${format}</dd>`);
     expect(html).toContain(`<dd>${shown}</dd>`);
     expect(html).toContain('<dd>Open data basics</dd>');
@@ -92,9 +112,45 @@ describe('the verify page: GET and POST /verify', () => {
     expect(html).not.toMatch(/<span class="check-outcome">Failed<\/span>/);
   });
 
+  it('names whom the credential was awarded to, for what, by whom, before any check', async () => {
+    const { html } = await submit({
+      file: { bytes: await download('json'), name: 'credential.json', type: 'application/json' },
+    });
+    const verdict = html.slice(0, html.indexOf('<details class="technical-details">'));
+    expect(verdict).toContain('<dt>Awarded to</dt><dd>Rosalind Franklin</dd>');
+    expect(verdict).toContain('<dd>Open data basics</dd>');
+    expect(verdict).toContain('<dt>Awarding body</dt>');
+    expect(verdict).not.toContain('class="check ');
+  });
+
+  it.each([
+    ['JSON that is no credential', '{"hello": "world"}'],
+    ['a sentence', 'this is not a credential at all'],
+  ])(
+    'answers %s with “Not a credential”, and no check reads as passed after the format',
+    async (_, junk) => {
+      const { html } = await submit({ pasted: junk });
+      expect(html).toContain('>Not a credential</h2>');
+      expect(html).not.toMatch(
+        /<span class="check-outcome">Passed<\/span>\s*<strong>(Validity|Revocation status|Signature)/,
+      );
+      expect(html).not.toContain('undefined');
+    },
+  );
+
+  it('answers a revoked credential with “Revoked” and the issuer’s reason', async () => {
+    const bytes = Buffer.from(await (await fetch(`${revokedCredentialUrl}.json`)).arrayBuffer());
+    const { html } = await submit({
+      file: { bytes, name: 'revoked.json', type: 'application/json' },
+    });
+    expect(html).toContain('>Revoked</h2>');
+    expect(html).toContain('Assessment irregularity');
+    expect(html).toContain('<dd>Alan Turing</dd>');
+  });
+
   it('verifies a pasted JWT', async () => {
     const { html } = await submit({ pasted: (await download('jwt')).toString('utf8') });
-    expect(html).toContain('Verified: this credential is authentic and valid.');
+    expect(html).toContain('>Valid credential</h2>');
   });
 
   it('rejects a tampered credential and says which check failed and why', async () => {
@@ -110,7 +166,10 @@ describe('the verify page: GET and POST /verify', () => {
       },
     });
     expect(status).toBe(200);
-    expect(html).toContain('Not verified: see the failed checks below.');
+    expect(html).toContain('>Signature invalid</h2>');
+    expect(html).toContain(
+      'Why: The Data Integrity proof does not verify: the signature is invalid',
+    );
     expect(html).toMatch(
       /<span class="check-outcome">Failed<\/span>\s*<strong>Signature<\/strong>\s*<span class="check-reason">The Data Integrity proof does not verify: the signature is invalid<\/span>/,
     );
@@ -172,7 +231,8 @@ describe('the verify page: GET and POST /verify', () => {
       'de',
     );
     expect(html).toContain('<html lang="de">');
-    expect(html).toContain('Verifiziert: Dieser Nachweis ist echt und gültig.');
+    expect(html).toContain('>Gültiger Nachweis</h2>');
+    expect(html).toContain('<dt>Verliehen an</dt>');
     expect(html).toContain('<strong>Signatur</strong>');
   });
 
@@ -182,7 +242,7 @@ describe('the verify page: GET and POST /verify', () => {
       file: { bytes: Buffer.from(hostile), name: 'hostile.svg', type: 'image/svg+xml' },
     });
     expect(status).toBe(200);
-    expect(html).toContain('Not verified: see the failed checks below.');
+    expect(html).toContain('>Not a credential</h2>');
     expect(html).toMatch(
       /<span class="check-outcome">Failed<\/span>\s*<strong>Format<\/strong>\s*<span class="check-reason">Not a readable SVG image: The openbadges:credential element has no end tag<\/span>/,
     );

@@ -34,6 +34,7 @@ describe('POST /verify when verification runs out of time or workers', () => {
       createVerifyRouter({
         verify: pool.verify,
         render: createViewRenderer({ csrfTokenOf: () => null }),
+        publicUrl: 'http://127.0.0.1',
       }),
     );
     server = app.listen(0, '127.0.0.1');
@@ -77,7 +78,8 @@ describe('POST /verify when verification runs out of time or workers', () => {
     });
     expect(response.status).toBe(200);
     const html = await response.text();
-    expect(html).toContain('Not verified: the checks took too long and were stopped.');
+    expect(html).toContain('>Could not be checked</h2>');
+    expect(html).toContain('The checks took too long and were stopped.');
     expect(html).toContain('<code>VERIFY_TIMEOUT</code>');
   });
 });

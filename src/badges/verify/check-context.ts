@@ -14,6 +14,14 @@ export function contexts(credential: Record<string, unknown>): unknown[] {
 }
 
 export function checkContext(credential: Record<string, unknown>): Check {
+  if (credential['@context'] === undefined) {
+    return {
+      check: 'context',
+      outcome: 'failed',
+      reason: 'The document has no @context: it is not a Verifiable Credential',
+      reasonCode: 'contextMissing',
+    };
+  }
   const list = contexts(credential);
   if (list[0] !== VC_V2_CONTEXT_URL && list[0] !== VC_V1_CONTEXT_URL) {
     const found = String(JSON.stringify(list[0]));

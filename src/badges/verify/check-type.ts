@@ -15,6 +15,14 @@ export function checkType(credential: Record<string, unknown>): Check {
       reasonValues: { types: listed },
     };
   }
+  if (credential.type === undefined) {
+    return {
+      check: 'type',
+      outcome: 'failed',
+      reason: 'The document has no type: it does not say that it is a credential',
+      reasonCode: 'typeMissing',
+    };
+  }
   const found = String(JSON.stringify(credential.type));
   return {
     check: 'type',

@@ -200,6 +200,7 @@ export function createVerificationPool(options: {
 function timedOut(budgetMs: number): VerificationReport {
   return {
     verified: false,
+    verdict: 'couldNotCheck',
     format: 'unknown',
     checks: [],
     credential: null,

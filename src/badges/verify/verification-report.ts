@@ -1,3 +1,5 @@
+import type { Verdict } from './verdict.js';
+
 /**
  * What a verification answers: the verdict, the format found, and every check with its outcome
  * and a reason a person can read, in English and as a code with values that the pages
@@ -23,11 +25,13 @@ export const REASON_CODES = [
   'jwtCredential',
   'bakedJsonCredential',
   'bakedJwtCredential',
+  'contextMissing',
   'contextNotVc',
   'contextWithoutOpenBadges',
   'contextVc11',
   'contextsValid',
   'typeValid',
+  'typeMissing',
   'typeInvalid',
   'schemaNotForVc11',
   'schemaValid',
@@ -78,6 +82,7 @@ export const REASON_CODES = [
   'notRevoked',
   'revoked',
   'revokedWithReason',
+  'notAnOpenBadge',
 ] as const;
 
 export type ReasonCode = (typeof REASON_CODES)[number];
@@ -97,6 +102,8 @@ export type Check = { check: CheckName; outcome: CheckOutcome } & Reason;
 export type VerificationReport = {
   /** True when no check failed and a proof was verified. */
   verified: boolean;
+  /** The answer for a person, derived from the checks (verdict.ts). */
+  verdict: Verdict;
   format: 'json' | 'jwt' | 'png' | 'svg' | 'unknown';
   checks: Check[];
   /** The credential found, as JSON (for a JWT: its payload's credential). */

@@ -11,8 +11,31 @@ import { checkStatus } from './check-status.js';
 import { checkType } from './check-type.js';
 import { checkValidityPeriod } from './check-validity-period.js';
 import { extractCredential } from './extract-credential.js';
-import type { Check, CredentialVerifier, VerificationReport } from './verification-report.js';
+import { verdictOf } from './verdict.js';
+import type {
+  Check,
+  CheckName,
+  CredentialVerifier,
+  VerificationReport,
+} from './verification-report.js';
 import { createDatabaseLookups, type VerifierLookups } from './verifier-lookups.js';
+
+const UNCHECKED_WITHOUT_CREDENTIAL: readonly CheckName[] = [
+  'schema',
+  'issuer',
+  'validity',
+  'proof',
+  'status',
+];
+
+function notChecked(check: CheckName): Check {
+  return {
+    check,
+    outcome: 'skipped',
+    reason: 'Not checked: the document is not an Open Badges credential',
+    reasonCode: 'notAnOpenBadge',
+  };
+}
 
 /**
  * Verification of Open Badges 3.0 credentials, ours or anybody's, offline: a JSON credential
@@ -42,16 +65,21 @@ export function createCredentialVerifier(
     if ('error' in extracted) {
       return {
         verified: false,
+        verdict: 'notACredential',
         format: extracted.format,
         checks: [{ check: 'format', outcome: 'failed', ...extracted.error }],
         credential: null,
       };
     }
     const { format, credential, jwt } = extracted;
+    const shape = [checkFormat(extracted), checkContext(credential), checkType(credential)];
+    if (shape.some((check) => check.outcome === 'failed')) {
+      // Not a credential: its dates, signature and status mean nothing, so none reads as passed.
+      const checks = [...shape, ...UNCHECKED_WITHOUT_CREDENTIAL.map(notChecked)];
+      return { verified: false, verdict: 'notACredential', format, checks, credential };
+    }
     const checks: Check[] = [
-      checkFormat(extracted),
-      checkContext(credential),
-      checkType(credential),
+      ...shape,
       checkSchema(credential),
       checkIssuerPresent(credential),
       ...checkValidityPeriod(credential, deps.now?.() ?? new Date()),
@@ -63,6 +91,7 @@ export function createCredentialVerifier(
     const verified =
       checks.every((check) => check.outcome !== 'failed') &&
       checks.some((check) => check.check === 'proof' && check.outcome === 'passed');
-    return { verified, format, checks, credential } satisfies VerificationReport;
+    const report = { verified, format, checks, credential };
+    return { ...report, verdict: verdictOf(report) } satisfies VerificationReport;
   };
 }
