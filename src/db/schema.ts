@@ -293,6 +293,14 @@ export const xapiCredentials = pgTable('xapi_credentials', {
   platformId: uuid('platform_id').references(() => platforms.id),
   createdAt: createdAt(),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  /** When a request with this credential last stored statements (recorded at most once a minute). */
+  lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
+  /** The last refused request: when, its error code and the message the client was given. */
+  lastFailureAt: timestamp('last_failure_at', { withTimezone: true }),
+  lastFailureCode: text('last_failure_code'),
+  lastFailureReason: text('last_failure_reason'),
+  /** How many requests naming this credential's key were refused (wrong secret, bad statements …). */
+  refusedCount: integer('refused_count').notNull().default(0),
 });
 
 export const statements = pgTable(
