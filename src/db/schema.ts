@@ -303,6 +303,16 @@ export const xapiCredentials = pgTable('xapi_credentials', {
   refusedCount: integer('refused_count').notNull().default(0),
 });
 
+/**
+ * Refused xAPI requests whose key no credential has (a mistyped key in an emitter's settings),
+ * per key; only the most recent few keys are kept (xapi/credential-usage.ts).
+ */
+export const xapiUnknownKeyRefusals = pgTable('xapi_unknown_key_refusals', {
+  key: text('key').primaryKey(),
+  refusedCount: integer('refused_count').notNull().default(1),
+  lastRefusedAt: timestamp('last_refused_at', { withTimezone: true }).notNull(),
+});
+
 export const statements = pgTable(
   'statements',
   {

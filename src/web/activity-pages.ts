@@ -40,8 +40,9 @@ const EMPTY_FORM: ActivityFormValues = {
 
 /**
  * The teacher's activities page and the learner's content launch:
- * - `GET /course/activities` lists the course's activities, the IRIs seen but not named, and the
- *   add/edit form (`?activity=<IRI>` fills it with that activity);
+ * - `GET /course/activities` lists the course's activities, those seen but not named yet
+ *   (awards/seen-activities.ts; `?q=` searches their names and IRIs), and the add/edit form
+ *   (`?activity=<IRI>` fills it with that activity, or with the name its statements give);
  * - `POST /course/activities` adds or changes one (by IRI), `POST /course/activities/delete`
  *   removes one;
  * - `GET /course/activities/launch?activity=<IRI>` (anyone with a session of the course) opens

@@ -7,13 +7,22 @@
  * Successes are recorded at most once per SUCCESS_RECORD_INTERVAL_MS per credential and
  * database handle, so a busy emitter costs no write per request; refusals are each counted.
  */
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, desc, eq, notInArray, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
-import { platforms, xapiCredentials } from '../db/schema.js';
+import { platforms, xapiCredentials, xapiUnknownKeyRefusals } from '../db/schema.js';
 
 const SUCCESS_RECORD_INTERVAL_MS = 60_000;
 /** Refusal messages can quote a statement; the stored reason is cut to this many characters. */
 const MAX_REASON_LENGTH = 500;
+/** Unknown keys are anyone's to send: only this many, the most recent, are kept, each cut short. */
+const UNKNOWN_KEYS_KEPT = 20;
+const MAX_UNKNOWN_KEY_LENGTH = 64;
+
+export interface UnknownKeyRefusal {
+  readonly key: string;
+  readonly refusedCount: number;
+  readonly lastRefusedAt: Date;
+}
 
 export interface XapiCredentialUsage {
   readonly key: string;
@@ -106,4 +115,40 @@ export async function listXapiCredentialUsage(db: Executor): Promise<XapiCredent
         : null,
     refusedCount: credential.refusedCount,
   }));
+}
+
+/** Counts a request refused because no credential has its key; keeps the most recent keys only. */
+export async function recordUnknownKeyRefusal({
+  db,
+  key,
+  now = new Date(),
+}: {
+  db: Executor;
+  key: string;
+  now?: Date;
+}): Promise<void> {
+  await db
+    .insert(xapiUnknownKeyRefusals)
+    .values({ key: key.slice(0, MAX_UNKNOWN_KEY_LENGTH), lastRefusedAt: now })
+    .onConflictDoUpdate({
+      target: xapiUnknownKeyRefusals.key,
+      set: {
+        refusedCount: sql`${xapiUnknownKeyRefusals.refusedCount} + 1`,
+        lastRefusedAt: now,
+      },
+    });
+  const kept = db
+    .select({ key: xapiUnknownKeyRefusals.key })
+    .from(xapiUnknownKeyRefusals)
+    .orderBy(desc(xapiUnknownKeyRefusals.lastRefusedAt))
+    .limit(UNKNOWN_KEYS_KEPT);
+  await db.delete(xapiUnknownKeyRefusals).where(notInArray(xapiUnknownKeyRefusals.key, kept));
+}
+
+/** The keys no credential has that requests were refused for, most recent first. */
+export async function listUnknownKeyRefusals(db: Executor): Promise<UnknownKeyRefusal[]> {
+  return db
+    .select()
+    .from(xapiUnknownKeyRefusals)
+    .orderBy(desc(xapiUnknownKeyRefusals.lastRefusedAt));
 }

@@ -2,7 +2,10 @@ import express, { type Response, type Router } from 'express';
 import type { Db } from '../../db/database.js';
 import { NotFoundError } from '../../errors.js';
 import { listPlatforms } from '../../lti/platform-registry.js';
-import { listXapiCredentialUsage } from '../../xapi/credential-usage.js';
+import {
+  listUnknownKeyRefusals,
+  listXapiCredentialUsage,
+} from '../../xapi/credential-usage.js';
 import { createXapiCredential, revokeXapiCredential } from '../../xapi/credentials.js';
 import { createCsrfProtection } from '../http/csrf.js';
 import type { RenderView } from '../views.js';
@@ -23,7 +26,8 @@ interface CredentialFormValues {
  * - `GET|POST /admin/sign-in`: the admin token opens an admin session (admin-session.ts);
  *   `POST /admin/sign-out` ends it;
  * - `GET /admin/xapi-credentials`: the xAPI credentials of server-side emitters (Moodle's
- *   logstore_xapi …) with their last success, last failure and refused count;
+ *   logstore_xapi …) with their last success, last failure and refused count, and the keys
+ *   no credential has that requests were refused for;
  *   `POST /admin/xapi-credentials` creates one and shows its secret this once;
  *   `POST /admin/xapi-credentials/revoke` revokes one.
  * Every form that changes something carries a token bound to the admin session (csrf.ts).
@@ -82,13 +86,15 @@ export function createAdminPages(deps: {
       created?: { name: string; key: string; secret: string };
     },
   ) => {
-    const [credentials, platforms] = await Promise.all([
+    const [credentials, unknownKeys, platforms] = await Promise.all([
       listXapiCredentialUsage(db),
+      listUnknownKeyRefusals(db),
       listPlatforms(db),
     ]);
     return render(res, 'admin/xapi-credentials', {
       adminPage: 'xapiCredentials',
       credentials,
+      unknownKeys,
       scopes: platforms.map((platform) => ({
         value: platform.id,
         name: platform.name,

@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, Request } from 'express';
 import type { Logger } from '../../config/logger.js';
 import type { Executor } from '../../db/database.js';
 import { XapiAuthError } from '../../errors.js';
-import { recordCredentialRefusal } from '../../xapi/credential-usage.js';
+import { recordCredentialRefusal, recordUnknownKeyRefusal } from '../../xapi/credential-usage.js';
 import { describeError } from '../http/json-error-handler.js';
 import { clientOf } from './xapi-client.js';
 
@@ -10,9 +10,10 @@ import { clientOf } from './xapi-client.js';
  * Makes refused requests visible: a request refused for its credentials (unknown key, wrong
  * secret, revoked credential) or a statement write refused with a 4xx (malformed statement,
  * conflict, too large …) is logged with the credential's key and name, never the secret, and
- * counted on the credential with its reason (xapi/credential-usage.ts). Other refusals (a
- * document that does not exist) are the client's ordinary business and are not recorded.
- * Passes the error on unchanged; recording never turns a 4xx into a 500.
+ * counted on the credential with its reason, or for an unknown key under that key
+ * (xapi/credential-usage.ts). Other refusals (a document that does not exist) are the
+ * client's ordinary business and are not recorded. Passes the error on unchanged; recording
+ * never turns a 4xx into a 500.
  */
 export function observeRefusals({
   db,
@@ -41,16 +42,20 @@ export function observeRefusals({
       } else {
         logger.info('xapi', 'xAPI statements refused', { ...fields, reason: message });
       }
-      if (refused.key !== null) {
-        await recordCredentialRefusal({
-          db,
-          key: refused.key,
-          code,
-          reason: refused.reason ?? message,
-        }).catch((recordError: unknown) =>
-          logger.warn('xapi', 'recording a refused request failed', { error: recordError }),
-        );
-      }
+      const recording =
+        refused.key !== null
+          ? recordCredentialRefusal({
+              db,
+              key: refused.key,
+              code,
+              reason: refused.reason ?? message,
+            })
+          : refused.unknownKey !== undefined
+            ? recordUnknownKeyRefusal({ db, key: refused.unknownKey })
+            : Promise.resolve();
+      await recording.catch((recordError: unknown) =>
+        logger.warn('xapi', 'recording a refused request failed', { error: recordError }),
+      );
     }
     next(error);
   };
@@ -65,7 +70,13 @@ function refusedCredential(
   error: unknown,
   req: Request,
   client: ReturnType<typeof clientOf> | null,
-): { key: string | null; reason?: string; fields: Record<string, unknown> } | null {
+): {
+  key: string | null;
+  /** The key of the request when no credential has it. */
+  unknownKey?: string;
+  reason?: string;
+  fields: Record<string, unknown>;
+} | null {
   if (error instanceof XapiAuthError) {
     const refusal = error.refusal;
     if (!refusal) return null;
@@ -73,7 +84,11 @@ function refusedCredential(
       return { key: null, fields: { refusal: refusal.reason } };
     }
     if (refusal.reason === 'key-unknown') {
-      return { key: null, fields: { refusal: refusal.reason, credentialKey: refusal.key } };
+      return {
+        key: null,
+        unknownKey: refusal.key,
+        fields: { refusal: refusal.reason, credentialKey: refusal.key },
+      };
     }
     return {
       key: refusal.key,

@@ -112,6 +112,23 @@ describe('admin pages: xAPI credentials for server-side emitters', () => {
     expect(row).toMatch(/class="refused-count">1</);
   });
 
+  it('shows the keys no credential has that requests were refused for', async () => {
+    const mistyped = `${randomUUID().slice(0, 8)}-typo`;
+    const refused = await postStatements(
+      tool,
+      basicAuthorization(mistyped, 'some-secret'),
+      statement(),
+    );
+    expect(refused.status).toBe(401);
+    const { html } = await signedIn();
+    const section = html.slice(
+      html.indexOf('id="unknown-keys"'),
+      html.indexOf('id="create-heading"'),
+    );
+    expect(section).toContain(mistyped);
+    expect(section).not.toContain('some-secret');
+  });
+
   it('revokes a credential, after which the LRS refuses it', async () => {
     const { db } = tool.current().database;
     const old = await createXapiCredential({ db, name: 'Retired Moodle', platformId });

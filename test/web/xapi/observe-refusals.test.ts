@@ -7,7 +7,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/config/logger.js';
-import { listXapiCredentialUsage } from '../../../src/xapi/credential-usage.js';
+import {
+  listUnknownKeyRefusals,
+  listXapiCredentialUsage,
+  recordUnknownKeyRefusal,
+} from '../../../src/xapi/credential-usage.js';
 import { createXapiCredential, revokeXapiCredential } from '../../../src/xapi/credentials.js';
 import { postStatements } from '../../support/platform-xapi.js';
 import { startTestTool, type TestTool } from '../../support/test-tool.js';
@@ -96,7 +100,7 @@ describe('refused xAPI requests are logged and counted per credential', () => {
     expect(usage.lastSuccessAt).toBeNull();
   });
 
-  it('logs an unknown key at warn with the key it was sent, counting it on no credential', async () => {
+  it('logs an unknown key at warn with the key it was sent, and counts it under that key', async () => {
     const before = await listXapiCredentialUsage(tool.current().database.db);
     const written = await logged(() =>
       postStatements(tool, basicAuthorization('no-such-key', 'whatever-secret'), statement()),
@@ -113,6 +117,26 @@ describe('refused xAPI requests are logged and counted per credential', () => {
     expect(after.map((usage) => usage.refusedCount)).toEqual(
       before.map((usage) => usage.refusedCount),
     );
+    await postStatements(tool, basicAuthorization('no-such-key', 'again'), statement());
+    const unknown = await listUnknownKeyRefusals(tool.current().database.db);
+    expect(unknown).toEqual([
+      { key: 'no-such-key', refusedCount: 2, lastRefusedAt: expect.any(Date) as Date },
+    ]);
+  });
+
+  it('keeps only the most recent unknown keys', async () => {
+    const { db } = tool.current().database;
+    for (let index = 0; index < 25; index += 1) {
+      await recordUnknownKeyRefusal({
+        db,
+        key: `typo-${index}`,
+        now: new Date(Date.UTC(2030, 0, 1, 0, index)),
+      });
+    }
+    const kept = await listUnknownKeyRefusals(db);
+    expect(kept).toHaveLength(20);
+    expect(kept[0]?.key).toBe('typo-24');
+    expect(kept.map((refusal) => refusal.key)).not.toContain('typo-4');
   });
 
   it('logs a malformed statement at info with its reason and keeps it as the last failure', async () => {
