@@ -1,6 +1,6 @@
 /**
  * Issue #22, item 4, in a real browser: the admin sign-in page and the xAPI credentials page
- * (listing with a failure, a credential just created, form errors) pass axe-core without
+ * (listing with a failure and an unknown key, a credential just created, form errors) pass axe-core without
  * serious or critical violations and fit 360 and 1280 px, in English and in German, where no
  * English text of the admin catalog is left.
  */
@@ -46,6 +46,12 @@ describe('admin pages in the browser', () => {
       { actor: { mbox: 'mailto:a@example.org' }, verb: { id: 'x' }, object: { id: 'y' } },
     ]);
     expect(refused.status).toBe(401);
+    const unknownKey = await postStatements(
+      tool,
+      basicAuthorization('a-mistyped-key', 'whatever'),
+      [{ actor: { mbox: 'mailto:a@example.org' }, verb: { id: 'x' }, object: { id: 'y' } }],
+    );
+    expect(unknownKey.status).toBe(401);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -148,6 +148,7 @@ describe('lti-config/moodle.md', () => {
         form: Record<string, string>;
         created: Record<string, string>;
         failure: Record<string, string>;
+        unknownKeys: Record<string, string>;
       };
     };
     const page = admin.xapiCredentials;
@@ -160,6 +161,7 @@ describe('lti-config/moodle.md', () => {
       page.form.scope,
       page.form.submit,
       page.failure.XAPI_CREDENTIALS_INVALID,
+      page.unknownKeys.heading,
     ]) {
       expect(prose).toContain(label);
     }
