@@ -2,10 +2,7 @@ import express, { type Response, type Router } from 'express';
 import type { Db } from '../../db/database.js';
 import { NotFoundError } from '../../errors.js';
 import { listPlatforms } from '../../lti/platform-registry.js';
-import {
-  listUnknownKeyRefusals,
-  listXapiCredentialUsage,
-} from '../../xapi/credential-usage.js';
+import { listUnknownKeyRefusals, listXapiCredentialUsage } from '../../xapi/credential-usage.js';
 import { createXapiCredential, revokeXapiCredential } from '../../xapi/credentials.js';
 import { createCsrfProtection } from '../http/csrf.js';
 import type { RenderView } from '../views.js';
