@@ -156,13 +156,12 @@ export function groupSeenActivities(input: {
     parentsOf.set(link.activityId, links);
   }
   const groupOf = (activityId: string): string | null => {
-    const links = [...(parentsOf.get(activityId) ?? [])].sort((a, b) => a.position - b.position);
-    const lmsActivity = links.find((link) => kindOf(link.parentId) === 'lmsActivity');
     if (kindOf(activityId) === 'lmsActivity') return null;
-    return (
-      (lmsActivity ?? links.find((link) => kindOf(link.parentId) !== 'lmsContainer'))?.parentId ??
-      null
-    );
+    const links = [...(parentsOf.get(activityId) ?? [])].sort((a, b) => a.position - b.position);
+    const group =
+      links.find((link) => kindOf(link.parentId) === 'lmsActivity') ??
+      links.find((link) => kindOf(link.parentId) !== 'lmsContainer');
+    return group?.parentId ?? null;
   };
   const topOf = (activityId: string): string => {
     const visited = new Set([activityId]);
