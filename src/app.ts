@@ -34,6 +34,7 @@ import {
 } from './xapi/external/forward-statements.js';
 import { pullStatementsJobHandler, startPullSchedule } from './xapi/external/pull-statements.js';
 import { createAdminRouter } from './web/admin-routes.js';
+import { createAdminPages } from './web/admin/admin-pages.js';
 import { createAchievementPagesRouter } from './web/achievement-pages.js';
 import { createCourseRouter } from './web/course-routes.js';
 import { createTeacherCourseRouter } from './web/teacher-course-routes.js';
@@ -226,6 +227,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   );
   app.use(createIssuerPageRouter({ db, publicUrl, render }));
   app.use(createAdminRouter({ db, publicUrl, secret, adminToken: settings.adminToken }));
+  app.use(createAdminPages({ db, publicUrl, secret, adminToken: settings.adminToken, render }));
   app.use(createCourseRouter({ db, publicUrl, render, kickOutbox }));
   app.use(
     createTeacherCourseRouter({

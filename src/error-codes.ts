@@ -77,6 +77,12 @@ export const ERROR_CODES = {
     surface: 'api',
     meaning: 'The page needs the session that an LTI launch opens, and there is none or it ended.',
   },
+  ADMIN_SESSION_REQUIRED: {
+    status: 401,
+    surface: 'api',
+    meaning:
+      'An admin page was posted to without the session that signing in with the admin token opens, or after it ended.',
+  },
   CSRF_TOKEN_INVALID: {
     status: 403,
     surface: 'api',

@@ -63,8 +63,26 @@ export class XapiStatementConflictError extends ConflictError {
   override readonly code = 'XAPI_STATEMENT_CONFLICT';
 }
 
+/** Why Basic credentials were refused: for the log and the administrator, never the client. */
+export type XapiAuthRefusal =
+  | { readonly reason: 'header-missing' }
+  | { readonly reason: 'key-unknown'; readonly key: string }
+  | {
+      readonly reason: 'secret-wrong' | 'revoked';
+      readonly key: string;
+      readonly credentialName: string;
+    };
+
 export class XapiAuthError extends UnauthorizedError {
   override readonly code = 'XAPI_CREDENTIALS_INVALID';
+
+  constructor(
+    message: string,
+    /** Absent for launch tokens. */
+    readonly refusal?: XapiAuthRefusal,
+  ) {
+    super(message);
+  }
 }
 
 /** A content launch token used for an activity outside its own (xapi/launch-scope.ts). */

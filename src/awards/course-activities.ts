@@ -5,18 +5,11 @@
  *
  * `parseActivityForm` checks what a form sent and answers either the activity or every problem
  * as a field and a code (no wording: the pages turn codes into messages). The db functions read
- * and write one course's activities; `activitiesNotNamed` lists the IRIs the course's
- * learners sent statements about, or its rules name, that the teacher has not named yet.
+ * and write one course's activities (seen-activities.ts lists those the course has seen).
  */
-import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
-import {
-  achievements,
-  courseActivities,
-  enrolments,
-  ruleReferences,
-  statements,
-} from '../db/schema.js';
+import { courseActivities } from '../db/schema.js';
 
 export interface CourseActivity {
   readonly activityId: string;
@@ -244,61 +237,4 @@ export async function deleteCourseActivity(
     )
     .returning({ activityId: courseActivities.activityId });
   return deleted.length > 0;
-}
-
-export interface UndescribedActivity {
-  readonly activityId: string;
-  readonly inStatements: boolean;
-  readonly inRules: boolean;
-}
-
-/**
- * Activity IRIs of the course that are not named yet (not described, or with tags only): those
- * its enrolled users sent statements about and those its achievements' rules name (at most
- * `limit` of each), by IRI.
- */
-export async function activitiesNotNamed(
-  db: Executor,
-  courseId: string,
-  limit = 100,
-): Promise<UndescribedActivity[]> {
-  const notDescribed = (activityId: typeof statements.activityId | typeof ruleReferences.ref) =>
-    sql`not exists (select 1 from ${courseActivities} where ${courseActivities.courseId} = ${courseId} and ${courseActivities.activityId} = ${activityId} and ${courseActivities.name} is not null)`;
-  const [seen, named] = await Promise.all([
-    db
-      .selectDistinct({ activityId: statements.activityId })
-      .from(statements)
-      .innerJoin(
-        enrolments,
-        and(eq(enrolments.userId, statements.userId), eq(enrolments.courseId, courseId)),
-      )
-      .where(and(isNotNull(statements.activityId), notDescribed(statements.activityId)))
-      .orderBy(asc(statements.activityId))
-      .limit(limit),
-    db
-      .selectDistinct({ activityId: ruleReferences.ref })
-      .from(ruleReferences)
-      .innerJoin(achievements, eq(achievements.id, ruleReferences.achievementId))
-      .where(
-        and(
-          eq(achievements.courseId, courseId),
-          eq(ruleReferences.kind, 'activity'),
-          notDescribed(ruleReferences.ref),
-        ),
-      )
-      .orderBy(asc(ruleReferences.ref))
-      .limit(limit),
-  ]);
-  const found = new Map<string, UndescribedActivity>();
-  for (const { activityId } of seen) {
-    if (activityId) found.set(activityId, { activityId, inStatements: true, inRules: false });
-  }
-  for (const { activityId } of named) {
-    found.set(activityId, {
-      activityId,
-      inStatements: found.has(activityId),
-      inRules: true,
-    });
-  }
-  return [...found.values()].sort((a, b) => a.activityId.localeCompare(b.activityId));
 }

@@ -293,6 +293,24 @@ export const xapiCredentials = pgTable('xapi_credentials', {
   platformId: uuid('platform_id').references(() => platforms.id),
   createdAt: createdAt(),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  /** When a request with this credential last stored statements (recorded at most once a minute). */
+  lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
+  /** The last refused request: when, its error code and the message the client was given. */
+  lastFailureAt: timestamp('last_failure_at', { withTimezone: true }),
+  lastFailureCode: text('last_failure_code'),
+  lastFailureReason: text('last_failure_reason'),
+  /** How many requests naming this credential's key were refused (wrong secret, bad statements …). */
+  refusedCount: integer('refused_count').notNull().default(0),
+});
+
+/**
+ * Refused xAPI requests whose key no credential has (a mistyped key in an emitter's settings),
+ * per key; only the most recent few keys are kept (xapi/credential-usage.ts).
+ */
+export const xapiUnknownKeyRefusals = pgTable('xapi_unknown_key_refusals', {
+  key: text('key').primaryKey(),
+  refusedCount: integer('refused_count').notNull().default(1),
+  lastRefusedAt: timestamp('last_refused_at', { withTimezone: true }).notNull(),
 });
 
 export const statements = pgTable(

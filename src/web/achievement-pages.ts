@@ -1,11 +1,7 @@
 import { parse as parseCookies } from 'cookie';
 import express, { type RequestHandler, type Response, type Router } from 'express';
 import multer from 'multer';
-import {
-  activitiesNotNamed,
-  activityNameIn,
-  listCourseActivities,
-} from '../awards/course-activities.js';
+import { activityNameIn, listCourseActivities } from '../awards/course-activities.js';
 import {
   achievementInputSchema,
   createAchievement,
@@ -18,6 +14,7 @@ import {
   listAchievementNames,
   listAchievementsWithAwardCounts,
 } from '../awards/course-achievements.js';
+import { activityChoices } from './activity-choices.js';
 import { parseRule, type Rule } from '../awards/rules/rule-schema.js';
 import { previewRule, type PreviewEntry } from '../awards/rule-preview.js';
 import { badgeSvg } from '../badges/badge-image.js';
@@ -321,25 +318,6 @@ async function courseAchievement(db: Db, res: Response, id: unknown) {
   const achievement = await findCourseAchievement(db, courseId, id);
   if (!achievement) throw new NotFoundError(`No achievement ${id} in this course`);
   return achievement;
-}
-
-/** The activities to choose from: described ones with their names, then other known IRIs. */
-async function activityChoices(db: Db, courseId: string) {
-  const [described, others] = await Promise.all([
-    listCourseActivities(db, courseId),
-    activitiesNotNamed(db, courseId),
-  ]);
-  const known = new Set(described.map((activity) => activity.activityId));
-  return [
-    ...described.map((activity) => ({
-      iri: activity.activityId,
-      name: activity.name === activity.activityId ? null : activity.name,
-      names: activity.names,
-    })),
-    ...others
-      .filter((activity) => !known.has(activity.activityId))
-      .map((activity) => ({ iri: activity.activityId, name: null, names: {} })),
-  ];
 }
 
 /** The reason a stack would be refused, in the teacher's words, from the rule's stacking cap. */

@@ -1,6 +1,5 @@
 import express, { type RequestHandler, type Response, type Router } from 'express';
 import {
-  activitiesNotNamed,
   deleteCourseActivity,
   findCourseActivity,
   formatTagLines,
@@ -14,6 +13,8 @@ import { NotFoundError } from '../errors.js';
 import { createContentLaunch } from '../xapi/content-launch.js';
 import type { Agent } from '../xapi/statement.js';
 import { findLmsAccount } from '../lti/lms-users.js';
+import { listSeenActivities, type SeenActivity } from '../awards/seen-activities.js';
+import { localizedNames } from './activity-choices.js';
 import { LOCALES, type Locale } from './i18n.js';
 import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import type { RenderView } from './views.js';
@@ -39,8 +40,9 @@ const EMPTY_FORM: ActivityFormValues = {
 
 /**
  * The teacher's activities page and the learner's content launch:
- * - `GET /course/activities` lists the course's activities, the IRIs seen but not named, and the
- *   add/edit form (`?activity=<IRI>` fills it with that activity);
+ * - `GET /course/activities` lists the course's activities, those seen but not named yet
+ *   (awards/seen-activities.ts; `?q=` searches their names and IRIs), and the add/edit form
+ *   (`?activity=<IRI>` fills it with that activity, or with the name its statements give);
  * - `POST /course/activities` adds or changes one (by IRI), `POST /course/activities/delete`
  *   removes one;
  * - `GET /course/activities/launch?activity=<IRI>` (anyone with a session of the course) opens
@@ -62,11 +64,14 @@ export function createActivityPages(deps: {
     options: { values: ActivityFormValues; issues?: readonly ActivityIssue[]; isEdit: boolean },
   ) => {
     const { courseId } = sessionOf(res);
-    const [activities, unnamed] = await Promise.all([
+    const [activities, seen] = await Promise.all([
       listCourseActivities(db, courseId),
-      activitiesNotNamed(db, courseId),
+      listSeenActivities(db, courseId),
     ]);
     const status = res.req.query.status;
+    const search = typeof res.req.query.q === 'string' ? res.req.query.q.trim() : '';
+    const { locale } = render.translate(res);
+    const unnamed = seen.filter((activity) => !activity.isNamed);
     return render(res, 'teacher-activities', {
       activities: activities.map((activity) => ({
         ...activity,
@@ -74,10 +79,11 @@ export function createActivityPages(deps: {
         tagList: Object.entries(activity.tags).map(([key, value]) => `${key}=${value}`),
         editHref: `/course/activities?activity=${encodeURIComponent(activity.activityId)}#activity-form`,
       })),
-      unnamed: unnamed.map((entry) => ({
-        ...entry,
-        nameHref: `/course/activities?activity=${encodeURIComponent(entry.activityId)}#activity-form`,
-      })),
+      search,
+      unnamedCount: unnamed.length,
+      unnamed: unnamed
+        .filter((activity) => matchesSearch(activity, search))
+        .map((activity) => presentSeen(activity, locale)),
       nameLanguages: LANGUAGES.map((code) => ({ code, name: LOCALES[code] })),
       values: options.values,
       isEdit: options.isEdit,
@@ -88,6 +94,16 @@ export function createActivityPages(deps: {
 
   router.get('/course/activities', ...teacher, async (req, res) => {
     const wanted = typeof req.query.activity === 'string' ? req.query.activity : '';
+    /** The name the statements give an activity not described yet, to start the form with. */
+    const seenName = async (activityId: string) => {
+      const seen = await listSeenActivities(db, sessionOf(res).courseId);
+      const found = seen
+        .flatMap((activity) => [activity, ...activity.parts])
+        .find((activity) => activity.activityId === activityId);
+      if (!found) return '';
+      const { name, names } = localizedNames(found.definitionName);
+      return names[render.translate(res).locale] ?? name ?? '';
+    };
     const activity = wanted ? await findCourseActivity(db, sessionOf(res).courseId, wanted) : null;
     const values: ActivityFormValues = activity
       ? {
@@ -97,7 +113,7 @@ export function createActivityPages(deps: {
           launchUrl: activity.launchUrl ?? '',
           tags: formatTagLines(activity.tags),
         }
-      : { ...EMPTY_FORM, activityId: wanted };
+      : { ...EMPTY_FORM, activityId: wanted, name: wanted ? await seenName(wanted) : '' };
     res.send(await renderPage(res, { values, isEdit: activity !== null }));
   });
 
@@ -160,6 +176,34 @@ export function createActivityPages(deps: {
   });
 
   return router;
+}
+
+/** Whether the activity or one of its parts has `search` in its IRI or a name. */
+function matchesSearch(activity: SeenActivity, search: string): boolean {
+  if (search === '') return true;
+  const wanted = search.toLocaleLowerCase();
+  return [activity, ...activity.parts].some((entry) =>
+    [entry.activityId, ...Object.values(entry.definitionName)].some((text) =>
+      text.toLocaleLowerCase().includes(wanted),
+    ),
+  );
+}
+
+/** A seen activity as the list shows it: its name in the reader's language, where it was seen. */
+function presentSeen(activity: SeenActivity, locale: Locale) {
+  const nameOf = (entry: SeenActivity) => {
+    const { name, names } = localizedNames(entry.definitionName);
+    return names[locale] ?? name;
+  };
+  return {
+    activityId: activity.activityId,
+    name: nameOf(activity),
+    isLmsActivity: activity.kind === 'lmsActivity',
+    seenIn: activity.isFromLearners ? 'learners' : activity.isInStatements ? 'teachersOnly' : null,
+    isInRules: activity.isInRules,
+    nameHref: `/course/activities?activity=${encodeURIComponent(activity.activityId)}#activity-form`,
+    parts: activity.parts.map((part) => ({ activityId: part.activityId, name: nameOf(part) })),
+  };
 }
 
 /** A form problem as the view shows it: the field's id, and the catalog key and values. */

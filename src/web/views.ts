@@ -4,6 +4,7 @@ import { Eta } from 'eta';
 import type { CookieOptions, Request, RequestHandler, Response } from 'express';
 import { projectRoot } from '../config/project-root.js';
 import type { Session } from '../lti/sessions.js';
+import { adminNav, type AdminPage } from './admin/admin-nav.js';
 import { teacherNav, type TeacherPage } from './teacher-nav.js';
 import {
   chooseLocale,
@@ -35,11 +36,15 @@ export interface PageContext {
   /** The form token of the session (web/http/csrf.ts), when the request has one. */
   readonly csrfToken: string | null;
   readonly formatDate: (date: Date | string) => string;
+  /** A moment to the second, in UTC (the zone is named): for logs and last-seen times. */
+  readonly formatDateTime: (date: Date | string) => string;
   readonly formatNumber: (value: number) => string;
   /** A country's name from its ISO 3166-1 alpha-2 code; the code itself when unknown. */
   readonly formatCountry: (code: string) => string;
   /** The teacher's page tabs; the layout shows them when a view passes `teacherPage`. */
   readonly teacherNav: (current: TeacherPage) => ReturnType<typeof teacherNav>;
+  /** The admin pages' tabs; the layout shows them when a view passes `adminPage`. */
+  readonly adminNav: (current: AdminPage) => ReturnType<typeof adminNav>;
 }
 
 /**
@@ -67,7 +72,7 @@ export function createViewRenderer(options: {
   const render = (res: Response, name: string, data: Record<string, unknown> = {}) => {
     const req = res.req;
     const { locale, t } = translate(res);
-    const { dates, numbers, regions } = formats[locale];
+    const { dates, moments, numbers, regions } = formats[locale];
     const context: PageContext = {
       locale,
       t: (key, options) => t(key, options ?? {}),
@@ -79,9 +84,11 @@ export function createViewRenderer(options: {
       })),
       csrfToken: options.csrfTokenOf(req),
       formatDate: (date) => dates.format(typeof date === 'string' ? new Date(date) : date),
+      formatDateTime: (date) => moments.format(typeof date === 'string' ? new Date(date) : date),
       formatNumber: (value) => numbers.format(value),
       formatCountry: (code) => (/^[A-Z]{2}$/.test(code) ? (regions.of(code) ?? code) : code),
       teacherNav: (current) => teacherNav(context.t, current),
+      adminNav: (current) => adminNav(context.t, current),
     };
     res.set('Content-Language', locale);
     return eta.render(name, { ...context, ...data });
@@ -107,6 +114,11 @@ export function rememberChosenLocale(cookieOptions: CookieOptions): RequestHandl
 function formatsOf(locale: Locale) {
   return {
     dates: new Intl.DateTimeFormat(locale, { dateStyle: 'long' }),
+    moments: new Intl.DateTimeFormat(locale, {
+      dateStyle: 'medium',
+      timeStyle: 'long',
+      timeZone: 'UTC',
+    }),
     numbers: new Intl.NumberFormat(locale),
     regions: new Intl.DisplayNames([locale], { type: 'region', fallback: 'code' }),
   };

@@ -88,14 +88,23 @@ export async function authenticateBasic(
   authorizationHeader: string | undefined,
 ): Promise<XapiCredential> {
   const presented = parseBasic(authorizationHeader);
-  if (!presented)
-    throw new XapiAuthError('Send the xAPI key and secret with HTTP Basic authentication.');
+  if (!presented) {
+    throw new XapiAuthError('Send the xAPI key and secret with HTTP Basic authentication.', {
+      reason: 'header-missing',
+    });
+  }
   const credential = await readCredential(db, presented.key);
   const isValid = credential
     ? await verifySecretCached(db, credential, presented.secret)
     : await verifySecret(presented.secret, UNKNOWN_KEY_HASH).then(() => false);
-  if (!credential || !isValid || credential.revokedAt !== null) {
-    throw new XapiAuthError('The xAPI key or secret is not valid.');
+  const message = 'The xAPI key or secret is not valid.';
+  if (!credential) throw new XapiAuthError(message, { reason: 'key-unknown', key: presented.key });
+  if (!isValid || credential.revokedAt !== null) {
+    throw new XapiAuthError(message, {
+      reason: isValid ? 'revoked' : 'secret-wrong',
+      key: credential.key,
+      credentialName: credential.name,
+    });
   }
   return credential;
 }

@@ -281,6 +281,8 @@ const DATA: RegExp[] = [
   ...Object.values(DEMO_AWARDING_BODY.address),
   ...DEMO_PEOPLE.map(fullName),
   ...DEMO_ACTIVITIES.map((activity) => activity.title),
+  // The content names its questions in its statements; the rule form offers them by those names.
+  ...DEMO_ACTIVITIES.flatMap((activity) => activity.questions.map((question) => question.text)),
   'pillar',
   'environmental',
   'economic',

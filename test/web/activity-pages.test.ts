@@ -6,6 +6,7 @@ import { courses, statements, users } from '../../src/db/schema.js';
 import { createBrowser, type Browser } from '../support/http-client.js';
 import type { TestLms } from '../support/test-lms.js';
 import type { TestTool } from '../support/test-tool.js';
+import { platformXapiAuthorization, postStatements } from '../support/platform-xapi.js';
 import { startToolWithLms } from '../support/tool-with-lms.js';
 import {
   createAchievement,
@@ -129,6 +130,97 @@ describe('the activities page: /course/activities', () => {
     expect(unnamed).toContain(inRule);
     expect(unnamed).toContain(`?activity=${encodeURIComponent(seen)}`);
     expect(unnamed).not.toContain(QUIZ);
+  });
+
+  it('lists the LMS’s own activities first, with their attempts and questions under them and the statements’ names', async () => {
+    const moodle = lms.issuer.replace(/\/+$/, '');
+    const quiz = `${moodle}/mod/quiz/view.php?id=15`;
+    const previewQuiz = `${moodle}/mod/quiz/view.php?id=16`;
+    const section = `${moodle}/course/section.php?id=3`;
+    const course = `${moodle}/course/view.php?id=2`;
+    const attempt = (n: number, cmid = 15) =>
+      `${moodle}/mod/quiz/attempt.php?attempt=${n}&cmid=${cmid}`;
+    const question = `${moodle}/question/question.php?cmid=15&id=7`;
+    const authorization = await platformXapiAuthorization(tool, lms);
+    const byMoodle = (sub: string, object: string, name: string, parent: object[]) => ({
+      id: randomUUID(),
+      actor: { account: { homePage: moodle, name: sub } },
+      verb: { id: 'http://adlnet.gov/expapi/verbs/completed' },
+      object: { id: object, definition: { name: { en: name } } },
+      result: { score: { scaled: 0.9 }, success: true, completion: true },
+      context: {
+        contextActivities: {
+          parent,
+          category: [{ id: moodle, definition: { name: { en: 'Moodle' } } }],
+        },
+      },
+    });
+    const quizParent = { id: quiz, definition: { name: { en: 'Soil quiz', de: 'Boden-Quiz' } } };
+    const containers = [{ id: section }, { id: course }];
+    const response = await postStatements(tool, authorization, [
+      byMoodle('act-learner', attempt(1), 'Soil quiz Attempt 1', [quizParent, ...containers]),
+      byMoodle('act-learner', question, 'Which soil …?', [
+        { id: attempt(1) },
+        quizParent,
+        ...containers,
+      ]),
+      byMoodle('act-learner', course, 'Ecology 101', []),
+      byMoodle('act-teacher', attempt(2, 16), 'Preview Attempt 2', [
+        { id: previewQuiz, definition: { name: { en: 'Preview quiz' } } },
+        ...containers,
+      ]),
+      ...Array.from({ length: 110 }, (_, index) =>
+        byMoodle('act-learner', `https://content.example.org/bulk/${index}`, `Bulk ${index}`, []),
+      ),
+    ]);
+    expect(response.status).toBe(200);
+    await tool.current().outbox.drain();
+
+    const { html } = await getPage(teacher, pageUrl());
+    const unnamed = html.slice(
+      html.indexOf('id="activities-unnamed"'),
+      html.indexOf('id="activity-form"'),
+    );
+    const items = unnamed.split('<li>\n      ').slice(1);
+    const lmsItems = items.filter((item) => item.includes('activity of your LMS'));
+    expect(lmsItems.map((item) => /<code class="tc-iri">([^<]+)</.exec(item)?.[1])).toEqual(
+      [previewQuiz, quiz].map((iri) => iri.replaceAll('&', '&amp;')),
+    );
+    expect(items.findIndex((item) => item.includes(quiz.replaceAll('&', '&amp;')))).toBeLessThan(
+      items.findIndex((item) => item.includes('content.example.org/bulk/')),
+    );
+    const quizItem = lmsItems[1] ?? '';
+    expect(quizItem).toContain('Soil quiz');
+    expect(quizItem).toContain("in learners' results".replaceAll("'", '&#39;'));
+    expect(quizItem).toContain(attempt(1).replaceAll('&', '&amp;'));
+    expect(quizItem).toContain('Which soil …?');
+    expect(lmsItems[0]).toContain('only in teachers&#39; own tries');
+    expect(lmsItems[0]).not.toContain('in learners&#39; results');
+    expect(unnamed).toContain('content.example.org/bulk/109');
+    for (const container of [course, section, moodle]) {
+      expect(unnamed).not.toContain(`<code class="tc-iri">${container}</code>`);
+    }
+    expect(items.filter((item) => item.includes(attempt(1).replaceAll('&', '&amp;')))).toHaveLength(
+      1,
+    );
+
+    const search = await getPage(teacher, `${pageUrl()}?q=${encodeURIComponent('which soil')}`);
+    const found = search.html.slice(
+      search.html.indexOf('id="activities-unnamed"'),
+      search.html.indexOf('id="activity-form"'),
+    );
+    expect(found).toContain(quiz.replaceAll('&', '&amp;'));
+    expect(found).not.toContain(previewQuiz);
+    expect(found).not.toContain('content.example.org/bulk/');
+
+    const form = await getPage(teacher, `${pageUrl()}?activity=${encodeURIComponent(quiz)}`);
+    expect(form.html).toContain('value="Soil quiz"');
+
+    const rule = await getPage(teacher, `${tool.url}/course/achievements/new`);
+    expect(rule.html).toContain(`<option value="${quiz}">Soil quiz</option>`);
+    expect(rule.html).toContain(
+      `<option value="${attempt(1).replaceAll('&', '&amp;')}">Soil quiz › Soil quiz Attempt 1</option>`,
+    );
   });
 
   describe('refusals', () => {

@@ -16,11 +16,11 @@ export class CsrfTokenInvalidError extends ForbiddenError {
  * secret, so a page of another site cannot post a form in the name of a teacher whose
  * `SameSite=None` session cookie the browser would send along. JSON APIs need no token:
  * browsers do not send a cross-site `application/json` body without a CORS preflight, which
- * the tool never grants.
+ * the tool never grants. `sessionCookie` names another session's cookie (the admin pages').
  */
-export function createCsrfProtection(secret: string) {
+export function createCsrfProtection(secret: string, sessionCookie: string = SESSION_COOKIE) {
   const tokenOf = (req: Request): string | null => {
-    const session = parseCookies(req.headers.cookie ?? '')[SESSION_COOKIE];
+    const session = parseCookies(req.headers.cookie ?? '')[sessionCookie];
     return session
       ? createHmac('sha256', secret).update(`csrf:${session}`).digest('base64url')
       : null;

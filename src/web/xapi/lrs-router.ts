@@ -5,6 +5,7 @@ import { alternateRequestSyntax } from './alternate-request-syntax.js';
 import { setConsistentThrough } from './consistent-through-header.js';
 import { fetchLaunchToken, XapiLaunchFetchError } from '../../xapi/content-launch.js';
 import { createDocumentRouter } from './document-router.js';
+import { observeRefusals } from './observe-refusals.js';
 import { createStatementReadRouter } from './statement-read-router.js';
 import {
   BODY_LIMIT,
@@ -29,7 +30,8 @@ const AUTHENTICATE_CHALLENGE = 'Basic realm="microcred xAPI"';
  * their launch's scope only (launch-scope.ts); other credentials store source `content`, the least
  * trusted (ARCHITECTURE.md, Trust). `onStatementsStored` runs inside the storing transaction
  * (see statement-store.ts); when it says it queued work, `onWorkQueued` is called after the
- * commit, so that work starts at once.
+ * commit, so that work starts at once. Refused requests are logged and counted on their
+ * credential (observe-refusals.ts).
  */
 export function createLrsRouter({
   db,
@@ -74,7 +76,7 @@ export function createLrsRouter({
   router.use(createStatementReadRouter({ db }));
   router.use(createDocumentRouter({ db }));
   router.use(notFound);
-  router.use(challengeUnauthorized, jsonErrorHandler(logger));
+  router.use(challengeUnauthorized, observeRefusals({ db, logger }), jsonErrorHandler(logger));
   return router;
 }
 

@@ -8,6 +8,7 @@ import {
   SIGNATURE_CONTENT_TYPE,
   SIGNATURE_USAGE_TYPE,
 } from '../../xapi/check-signature.js';
+import { recordCredentialSuccess } from '../../xapi/credential-usage.js';
 import type { XapiCredential } from '../../xapi/credentials.js';
 import { isJsonMediaType } from '../../xapi/document-store.js';
 import { checkLaunchStatements } from '../../xapi/launch-scope.js';
@@ -114,9 +115,11 @@ export function createStatementWriteRouter({
       attachments: [...parts].map(([sha2, part]) => ({ sha2, ...part })),
     });
     if (queuedWork) onWorkQueued();
+    if (client.kind === 'credential') await recordCredentialSuccess({ db, key: credentialKey });
     logger.info('xapi', 'statements received', {
       method: req.method,
       credentialKey,
+      ...(client.kind === 'credential' && { credentialName: client.credential.name }),
       received: ids.length,
       storedStatementIds: stored.map((statement) => statement.id),
     });

@@ -1,0 +1,147 @@
+/**
+ * Issue #22, item 4, in a real browser: the admin sign-in page and the xAPI credentials page
+ * (listing with a failure and an unknown key, a credential just created, form errors) pass axe-core without
+ * serious or critical violations and fit 360 and 1280 px, in English and in German, where no
+ * English text of the admin catalog is left.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createXapiCredential } from '../../src/xapi/credentials.js';
+import { LOCALES_DIR } from '../../src/web/i18n.js';
+import {
+  checkPage,
+  describeInBrowser,
+  launchBrowser,
+  openPage,
+  pageStrings,
+} from '../support/browser.js';
+import { postStatements } from '../support/platform-xapi.js';
+import { startTestTool, type TestTool } from '../support/test-tool.js';
+import { basicAuthorization } from '../xapi/lrs-test-server.js';
+import { buildPlatform } from '../xapi/xapi-factories.js';
+
+const ADMIN_TOKEN = 'admin-token-for-browser-tests-0123456789';
+
+/** Every string of a catalog, flattened. */
+function catalogStrings(locale: string): string[] {
+  const flatten = (value: unknown): string[] =>
+    typeof value === 'string' ? [value] : Object.values(value as object).flatMap(flatten);
+  return flatten(JSON.parse(readFileSync(path.join(LOCALES_DIR, locale, 'admin.json'), 'utf8')));
+}
+
+describeInBrowser('admin pages in the browser', () => {
+  let tool: TestTool;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [tool, browser] = await Promise.all([
+      startTestTool({ env: { MICROCRED_ADMIN_TOKEN: ADMIN_TOKEN } }),
+      launchBrowser(),
+    ]);
+    const { db } = tool.current().database;
+    const platform = await buildPlatform(db, { issuer: 'https://moodle.example.org' });
+    const moodle = await createXapiCredential({
+      db,
+      name: 'Moodle logstore_xapi (production)',
+      platformId: platform.id,
+    });
+    await createXapiCredential({ db, name: 'H5P content' });
+    const refused = await postStatements(tool, basicAuthorization(moodle.key, 'not-the-secret'), [
+      { actor: { mbox: 'mailto:a@example.org' }, verb: { id: 'x' }, object: { id: 'y' } },
+    ]);
+    expect(refused.status).toBe(401);
+    const unknownKey = await postStatements(
+      tool,
+      basicAuthorization('a-mistyped-key', 'whatever'),
+      [{ actor: { mbox: 'mailto:a@example.org' }, verb: { id: 'x' }, object: { id: 'y' } }],
+    );
+    expect(unknownKey.status).toBe(401);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await tool?.close();
+  });
+
+  const signIn = async (page: Page, locale: string) => {
+    await page.goto(`${tool.url}/admin/xapi-credentials?lang=${locale}`);
+    await page.locator('#admin-token').fill(ADMIN_TOKEN);
+    await Promise.all([
+      page.waitForURL(/\/admin\/xapi-credentials/),
+      page.locator('form button[type="submit"]').click(),
+    ]);
+  };
+
+  const states: { name: string; open: (page: Page, locale: string) => Promise<void> }[] = [
+    {
+      name: 'sign-in',
+      open: async (page, locale) => {
+        await page.goto(`${tool.url}/admin/sign-in?lang=${locale}`);
+      },
+    },
+    {
+      name: 'sign-in-wrong-token',
+      open: async (page, locale) => {
+        await page.goto(`${tool.url}/admin/sign-in?lang=${locale}`);
+        await page.locator('#admin-token').fill('wrong');
+        await Promise.all([
+          page.waitForResponse((response) => response.request().method() === 'POST'),
+          page.locator('form button[type="submit"]').click(),
+        ]);
+        await page.locator('#admin-token-error').waitFor();
+      },
+    },
+    { name: 'xapi-credentials', open: signIn },
+    {
+      name: 'xapi-credential-created',
+      open: async (page, locale) => {
+        await signIn(page, locale);
+        await page.locator('#credential-name').fill('Moodle logstore_xapi (test)');
+        await Promise.all([
+          page.waitForResponse((response) => response.request().method() === 'POST'),
+          page.locator('form[action="/admin/xapi-credentials"] button').click(),
+        ]);
+        await page.locator('#created-secret').waitFor();
+      },
+    },
+    {
+      name: 'xapi-credential-form-errors',
+      open: async (page, locale) => {
+        await signIn(page, locale);
+        await Promise.all([
+          page.waitForResponse((response) => response.request().method() === 'POST'),
+          page.locator('form[action="/admin/xapi-credentials"] button').click(),
+        ]);
+        await page.locator('.error-summary').waitFor();
+      },
+    },
+  ];
+
+  const english = catalogStrings('en');
+  const german = new Set(catalogStrings('de'));
+
+  describe.each(states)('$name', ({ name, open }) => {
+    it('passes axe, fits 360 and 1280 px, and leaves no English in German', async () => {
+      const problems: string[] = [];
+      for (const locale of ['en', 'de']) {
+        const page = await openPage(browser);
+        await open(page, locale);
+        await expect(page.locator('html').getAttribute('lang')).resolves.toBe(locale);
+        for (const violation of await checkPage(page, `admin-${name}-${locale}`)) {
+          problems.push(`${locale}: axe ${violation.id} at ${violation.targets.join(' | ')}`);
+        }
+        if (locale === 'de') {
+          const shown = (await pageStrings(page)).join('\n');
+          for (const text of english) {
+            if (!german.has(text) && !text.includes('{{') && shown.includes(text)) {
+              problems.push(`still English: "${text}"`);
+            }
+          }
+        }
+        await page.context().close();
+      }
+      expect(problems).toEqual([]);
+    }, 90_000);
+  });
+});
