@@ -6,13 +6,18 @@ import type { Db, Executor } from '../db/database.js';
 import type { platforms, users } from '../db/schema.js';
 import { awardClaims, awardRefusals, awards } from '../db/schema.js';
 import { enqueueJobs, jobOf } from '../jobs/enqueue-job.js';
+import { JobDeferredError } from '../jobs/job-registry.js';
+import { LEASE_SECONDS } from '../jobs/job-worker.js';
 import { describeEvidence, type AwardEvidence } from './award-evidence.js';
 import { evaluateLearnerJob, gradeJob } from './award-jobs.js';
 import type { AchievementRow } from './rule-index.js';
 import { evidenceScore, evidenceStatementIds, type Evaluation } from './rules/evaluate.js';
 
-/** A claim to issue a credential older than this (the outbox lease) is taken over. */
-const CLAIM_SECONDS = 120;
+/**
+ * A claim to issue a credential older than this is taken over: signing takes milliseconds, and
+ * a claim is dropped when signing fails, so an older one belongs to a process that died.
+ */
+const CLAIM_SECONDS = LEASE_SECONDS;
 
 export interface AwardDeps {
   db: Db;
@@ -44,13 +49,32 @@ export async function issueAward(
     creditOnly,
   );
   const awardId = randomUUID();
-  if (!(await claim(db, recipient.user.id, achievement, awardId))) return null;
+  if (!(await claim(db, recipient.user.id, achievement, awardId))) {
+    if (await isIssued(db, recipient.user.id, achievement)) return null;
+    // Another worker is issuing it, or died doing so: look again once its claim may be stale.
+    throw new JobDeferredError('another worker holds the claim to issue this credential', 2);
+  }
   try {
     return await issueAndStore(deps, recipient, achievement, evaluation, evidence, awardId);
   } catch (error) {
     await db.delete(awardClaims).where(eq(awardClaims.awardId, awardId));
     throw error;
   }
+}
+
+async function isIssued(db: Db, userId: string, achievement: AchievementRow): Promise<boolean> {
+  const [issued] = await db
+    .select({ id: awards.id })
+    .from(awards)
+    .where(
+      and(
+        eq(awards.userId, userId),
+        eq(awards.achievementId, achievement.id),
+        eq(awards.achievementVersion, achievement.version),
+      ),
+    )
+    .limit(1);
+  return issued !== undefined;
 }
 
 /**

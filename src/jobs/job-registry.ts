@@ -9,6 +9,21 @@ export class JobPayloadInvalidError extends Error {
   readonly code = 'JOB_PAYLOAD_INVALID';
 }
 
+/**
+ * Thrown by a job that cannot run yet because another worker is doing its part (for example
+ * holds the claim to issue the same credential): the job runs again after `retryAfterSeconds`,
+ * without counting as a failed attempt or being logged as one.
+ */
+export class JobDeferredError extends Error {
+  readonly code = 'JOB_DEFERRED';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
 /** A kind of job with what runs it, as the worker holds it. */
 export interface JobHandler {
   readonly name: string;

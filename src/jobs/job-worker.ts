@@ -3,10 +3,19 @@ import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
 import { outbox } from '../db/schema.js';
 import { STANDARD_RETRY } from './job-kind.js';
-import { JobPayloadInvalidError, type JobRegistry, type StoredJob } from './job-registry.js';
+import {
+  JobDeferredError,
+  JobPayloadInvalidError,
+  type JobRegistry,
+  type StoredJob,
+} from './job-registry.js';
 
-/** While a worker runs a job, other workers leave it alone for this long. */
-const LEASE_SECONDS = 120;
+/**
+ * While a worker runs a job, other workers leave it alone for this long; the worker renews the
+ * lease every third of it, so a job held by a process that died is taken over within seconds.
+ */
+export const LEASE_SECONDS = 10;
+const LEASE_RENEWAL_MS = (LEASE_SECONDS * 1000) / 3;
 /** Jobs a worker claims at once: fewer claim round trips when the queue is long. */
 const CLAIM_BATCH = 4;
 
@@ -22,7 +31,8 @@ export interface JobWorker {
  * Polls the queue and runs due jobs with the handler of their kind. Jobs are claimed with
  * `for update skip locked` and a lease, so several app nodes can run workers side by side.
  * A job whose handler throws is retried as its kind's retry policy says; a job whose stored
- * payload fails its kind's schema fails at once, logged; a crash mid-job only delays it.
+ * payload fails its kind's schema fails at once, logged; a job deferred (JobDeferredError) runs
+ * again later without using up an attempt; a crash mid-job delays it by the lease at most.
  */
 export function startJobWorker(options: {
   db: Db;
@@ -127,14 +137,32 @@ async function claimDueJobs(db: Db, limit: number): Promise<StoredJob[]> {
 async function runJob(db: Db, logger: Logger, registry: JobRegistry, job: StoredJob) {
   const handler = registry.handlerOf(job.kind);
   const retry = handler?.retry ?? STANDARD_RETRY;
+  const stopRenewing = renewLeaseWhileRunning(db, logger, job);
   try {
     if (!handler) throw new Error(`No handler for jobs of kind "${job.kind}"`);
     await handler.prepare(job)();
+    stopRenewing();
     await db
       .update(outbox)
       .set({ status: 'done', finishedAt: new Date(), lastError: null })
       .where(eq(outbox.id, job.id));
   } catch (error) {
+    stopRenewing();
+    if (error instanceof JobDeferredError) {
+      logger.debug('jobs', 'job deferred', {
+        jobId: job.id,
+        kind: job.kind,
+        reason: error.message,
+      });
+      await db
+        .update(outbox)
+        .set({
+          attempts: sql`${outbox.attempts} - 1`,
+          nextAttemptAt: new Date(Date.now() + error.retryAfterSeconds * 1000),
+        })
+        .where(eq(outbox.id, job.id));
+      return;
+    }
     const message = error instanceof Error ? error.message : String(error);
     const isInvalid = error instanceof JobPayloadInvalidError;
     const isFinal = isInvalid || job.attempts >= retry.maxAttempts;
@@ -153,6 +181,20 @@ async function runJob(db: Db, logger: Logger, registry: JobRegistry, job: Stored
       )
       .where(eq(outbox.id, job.id));
   }
+}
+
+/** Keeps the job leased while it runs; returns the function that stops renewing. */
+function renewLeaseWhileRunning(db: Db, logger: Logger, job: StoredJob): () => void {
+  const timer = setInterval(() => {
+    db.update(outbox)
+      .set({ nextAttemptAt: new Date(Date.now() + LEASE_SECONDS * 1000) })
+      .where(and(eq(outbox.id, job.id), eq(outbox.status, 'pending')))
+      .catch((error: unknown) =>
+        logger.warn('jobs', 'could not renew a job lease', { jobId: job.id, error }),
+      );
+  }, LEASE_RENEWAL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 async function hasDueJob(db: Db): Promise<boolean> {

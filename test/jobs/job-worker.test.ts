@@ -7,8 +7,13 @@ import type { Database } from '../../src/db/database.js';
 import { outbox } from '../../src/db/schema.js';
 import { enqueueJob } from '../../src/jobs/enqueue-job.js';
 import { defineJobKind, STANDARD_RETRY } from '../../src/jobs/job-kind.js';
-import { createJobRegistry, handleJob, type JobHandler } from '../../src/jobs/job-registry.js';
-import { startJobWorker } from '../../src/jobs/job-worker.js';
+import {
+  createJobRegistry,
+  handleJob,
+  JobDeferredError,
+  type JobHandler,
+} from '../../src/jobs/job-registry.js';
+import { LEASE_SECONDS, startJobWorker } from '../../src/jobs/job-worker.js';
 import { createTestDatabase } from '../support/test-database.js';
 
 const quiet = createLogger('error', () => {});
@@ -116,6 +121,89 @@ describe('startJobWorker', () => {
     expect(mostInFlight).toBe(4);
     expect((await rowsOf(slow)).every((row) => row.status === 'done')).toBe(true);
   });
+
+  it('runs a deferred job again later without using up an attempt or logging a failure', async () => {
+    const waiting = indexed('waiting');
+    await enqueueJobs(waiting, 1);
+    const warnings: string[] = [];
+    const before = Date.now();
+    const worker = startJobWorker({
+      db: database.db,
+      logger: createLogger('warn', (line) => warnings.push(line)),
+      pollIntervalMs: NO_POLL_MS,
+      registry: createJobRegistry([
+        handleJob(waiting, async () => {
+          throw new JobDeferredError('another worker holds it', 5);
+        }),
+      ]),
+    });
+    await worker.drain();
+    await worker.stop();
+
+    const [row] = await rowsOf(waiting);
+    expect(row).toMatchObject({ status: 'pending', attempts: 0, lastError: null });
+    expect(row!.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(before + 4_000);
+    expect(warnings).toEqual([]);
+  });
+
+  it('keeps renewing the lease of a job that runs longer than the lease, so no other worker takes it', async () => {
+    const long = indexed('long');
+    await enqueueJobs(long, 1);
+    let runs = 0;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const first = startJobWorker({
+      db: database.db,
+      logger: quiet,
+      pollIntervalMs: NO_POLL_MS,
+      registry: createJobRegistry([
+        handleJob(long, async () => {
+          runs += 1;
+          await released;
+        }),
+      ]),
+    });
+    first.kick();
+    await new Promise((resolve) => setTimeout(resolve, (LEASE_SECONDS + 2) * 1000));
+
+    const second = startJobWorker({
+      db: database.db,
+      logger: quiet,
+      pollIntervalMs: NO_POLL_MS,
+      registry: createJobRegistry([handleJob(long, async () => void (runs += 1))]),
+    });
+    await second.drain();
+    await second.stop();
+    expect(runs).toBe(1);
+
+    release();
+    await first.drain();
+    await first.stop();
+    expect(await rowsOf(long)).toMatchObject([{ status: 'done', attempts: 1 }]);
+  }, 60_000);
+
+  it('takes over a job whose worker died, once its lease has run out', async () => {
+    const orphan = indexed('orphan');
+    await enqueueJobs(orphan, 1);
+    // What a worker that claimed the job and then died leaves behind.
+    await database.db
+      .update(outbox)
+      .set({ attempts: 1, nextAttemptAt: new Date(Date.now() + LEASE_SECONDS * 1000) })
+      .where(eq(outbox.kind, orphan.name));
+    const ranAt: number[] = [];
+    const diedAt = Date.now();
+    const worker = startJobWorker({
+      db: database.db,
+      logger: quiet,
+      pollIntervalMs: 250,
+      registry: createJobRegistry([handleJob(orphan, async () => void ranAt.push(Date.now()))]),
+    });
+    await expect.poll(() => ranAt.length, { timeout: (LEASE_SECONDS + 5) * 1000 }).toBe(1);
+    await worker.stop();
+
+    expect(ranAt[0]! - diedAt).toBeGreaterThanOrEqual(LEASE_SECONDS * 1000 - 1000);
+    expect(ranAt[0]! - diedAt).toBeLessThan((LEASE_SECONDS + 3) * 1000);
+  }, 60_000);
 
   it('fails a job whose stored payload its kind refuses, logged, without running it, and runs the others', async () => {
     const counted = indexed('counted');
