@@ -69,6 +69,7 @@ describe('Done when 1: a teacher sets up a micro-credential, a learner earns it,
       ects: await formField(teacher, 'ects').inputValue(),
       outcome: await formField(teacher, 'outcomes.1.escoSkills').inputValue(),
       supervision: await formField(teacher, 'supervision').inputValue(),
+      qualityAssuranceType: await formField(teacher, 'qualityAssuranceType').inputValue(),
       translation: await formField(teacher, 'translations.0.name').inputValue(),
       stacksInto: await formField(teacher, 'stacksInto').inputValue(),
     };
@@ -77,6 +78,7 @@ describe('Done when 1: a teacher sets up a micro-credential, a learner earns it,
       ects: PRACTITIONER.ects,
       outcome: PRACTITIONER.outcomes[1].escoSkill,
       supervision: PRACTITIONER.supervision,
+      qualityAssuranceType: PRACTITIONER.qualityAssuranceType,
       translation: PRACTITIONER.translation.name,
       stacksInto: PRACTITIONER.stacksInto,
     });
@@ -245,7 +247,10 @@ describe('Done when 1: a teacher sets up a micro-credential, a learner earns it,
       en(`public:participation.${term(PRACTITIONER.participationForm)}`),
     );
     expect(await shown('qualityAssurance')).toEqual(
-      expect.arrayContaining([PRACTITIONER.qualityAssurance]),
+      expect.arrayContaining([
+        en(`public:qualityAssuranceType.${term(PRACTITIONER.qualityAssuranceType)}`),
+        PRACTITIONER.qualityAssurance,
+      ]),
     );
     expect((await shown('qualityAssurance')).join(' ')).toContain(PRACTITIONER.qualityAssuranceUrl);
     expect(await shown('prerequisites')).toEqual([PRACTITIONER.prerequisites]);
