@@ -130,6 +130,12 @@ export const ERROR_CODES = {
     meaning:
       'Signing or verifying asked for a JSON-LD context or DID document the tool does not bundle; it never fetches one.',
   },
+  ACHIEVEMENT_SUPERVISION_NOT_ALLOWED: {
+    status: 400,
+    surface: 'api',
+    meaning:
+      'The achievement declares a supervision and identity verification level that learners of its course’s platform cannot have (identity verification on an open self-study platform).',
+  },
   AWARD_RULE_INVALID: {
     status: 400,
     surface: 'api',

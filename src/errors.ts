@@ -159,6 +159,11 @@ export class DocumentNotBundledError extends MicrocredError {
   override readonly code = 'BADGE_DOCUMENT_NOT_BUNDLED';
 }
 
+/** The declared supervision level is not open to the learners of the course's platform. */
+export class AchievementSupervisionNotAllowedError extends BadRequestError {
+  override readonly code = 'ACHIEVEMENT_SUPERVISION_NOT_ALLOWED';
+}
+
 export class AwardRuleInvalidError extends BadRequestError {
   override readonly code = 'AWARD_RULE_INVALID';
 }

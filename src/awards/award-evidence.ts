@@ -1,19 +1,22 @@
 import { inArray } from 'drizzle-orm';
+import {
+  readElements,
+  SUPERVISION_NOT_DECLARED,
+  type SupervisionStatement,
+} from '../badges/eu-elements.js';
 import type { Executor } from '../db/database.js';
 import { achievements, awards } from '../db/schema.js';
 import type { AchievementRow } from './rule-index.js';
 import type { Evaluation } from './rules/evaluate.js';
 import type { StatementSource } from './rules/rule-schema.js';
 
-/** The EU "supervision and identity verification" of a self-study learner's badge. */
-const SELF_STUDY_SUPERVISION = 'unsupervised without identity verification';
-
 /** What an award records about how it was met; stored in `awards.evidence`. */
 export interface AwardEvidence {
   form: 'micro-credential' | 'badge';
   trustLevel: 'registered' | 'self-study';
   creditsEarned: number | null;
-  supervisionAndIdentityVerification: string | null;
+  /** As the teacher declared it for the achievement (badges/eu-value-types.ts), or `not-declared`. */
+  supervisionAndIdentityVerification: SupervisionStatement;
   /** The sources of the statements the award rests on, its stacked credentials' included. */
   sources: StatementSource[];
   statements: {
@@ -100,7 +103,8 @@ export async function describeEvidence(
         : credentialsUsed.length > 0
           ? evaluation.stackedEcts
           : achievement.ects,
-    supervisionAndIdentityVerification: trustLevel === 'self-study' ? SELF_STUDY_SUPERVISION : null,
+    supervisionAndIdentityVerification:
+      readElements(achievement.eu).supervision ?? SUPERVISION_NOT_DECLARED,
     sources: [...sources].sort(),
     statements: statementsUsed,
     stackedCredentials: credentialsUsed.map((c) => ({

@@ -2,11 +2,12 @@ import { and, count, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { BadgeImageInvalidError } from '../badges/badge-image-error.js';
 import { badgeImageProblemOf, badgeImageReferenceSchema } from '../badges/check-badge-image.js';
-import { languageTag, microCredentialElementsSchema } from '../badges/eu-elements.js';
+import { languageTag, microCredentialElementsSchema, readElements } from '../badges/eu-elements.js';
 import { refuseMalformedText } from '../badges/malformed-text.js';
 import type { Tx } from '../db/database.js';
 import { achievements, achievementVersions, awards } from '../db/schema.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
+import { checkDeclaredSupervision } from './check-declared-supervision.js';
 import { indexAchievementRule } from './rule-index.js';
 import { parseRule } from './rules/rule-schema.js';
 
@@ -54,7 +55,8 @@ export type Achievement = typeof achievements.$inferSelect;
  * Validates and stores a new achievement of a course with its rule index entries and the
  * evaluation of the course's learners against it, in the caller's transaction (it opens none):
  * the caller kicks the job queue after the commit. Throws BadRequestError naming the bad
- * field, BadgeImageInvalidError for an image refused by checkBadgeImage, or
+ * field, AchievementSupervisionNotAllowedError for a supervision level the course's platform
+ * cannot declare, BadgeImageInvalidError for an image refused by checkBadgeImage, or
  * AwardRuleInvalidError naming the bad part of the rule.
  */
 export async function createAchievement(
@@ -63,6 +65,7 @@ export async function createAchievement(
   input: unknown,
 ): Promise<Achievement> {
   const values = parseInput(input);
+  await checkDeclaredSupervision(tx, courseId, readElements(values.eu).supervision);
   const [achievement] = await tx
     .insert(achievements)
     .values({ ...values, courseId })
@@ -92,6 +95,7 @@ export async function updateAchievement(
     .where(eq(achievements.id, achievementId))
     .for('update');
   if (!current) throw new NotFoundError(`No achievement ${achievementId}`);
+  await checkDeclaredSupervision(tx, current.courseId, readElements(values.eu).supervision);
   const [issued] = await tx
     .select({ n: count() })
     .from(awards)

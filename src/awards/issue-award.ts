@@ -133,6 +133,7 @@ async function issueAndStore(
     evidenceStatementIds: statementIds,
     scoreScaled,
     form: evidence.form,
+    isCreditWithheld: evidence.trustLevel === 'self-study' && achievement.ects !== null,
     creditsEarned: evidence.creditsEarned,
     outcomes: evidence.statements,
     stackedCredentials: evidence.stackedCredentials,

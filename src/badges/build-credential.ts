@@ -4,7 +4,12 @@ import {
   OB_V3P0_EXTENSIONS_CONTEXT_URL,
   VC_V2_CONTEXT_URL,
 } from './context-urls.js';
-import { EU_ELEMENTS, valueOf, type MicroCredentialElements } from './eu-elements.js';
+import {
+  EU_ELEMENTS,
+  valueOf,
+  type MicroCredentialElements,
+  type SupervisionStatement,
+} from './eu-elements.js';
 import type {
   Achievement,
   AchievementSubject,
@@ -87,8 +92,17 @@ export type CredentialInput = {
   status?: { statusListCredential: string; statusListIndex: number };
 };
 
-/** The EU micro-credential elements, resolved to one language. */
-export type MicroCredentialInput = Omit<MicroCredentialElements, 'translations' | 'fieldOfStudy'>;
+/**
+ * The EU micro-credential elements, resolved to one language, with what this award states: the
+ * supervision declared (or that none was), and why credits are withheld from a badge.
+ */
+export type MicroCredentialInput = Omit<
+  MicroCredentialElements,
+  'translations' | 'fieldOfStudy' | 'supervision'
+> & {
+  supervision?: SupervisionStatement;
+  ectsCreditsWithheld?: string;
+};
 
 const CONTEXTS = [VC_V2_CONTEXT_URL, OB_V3P0_CONTEXT_URL, OB_V3P0_EXTENSIONS_CONTEXT_URL];
 const SCORE_FRAGMENT = 'score';
@@ -210,6 +224,7 @@ function elementValues(input: CredentialInput, microCredential: MicroCredentialI
     eu: microCredential,
     achievement: input.achievement,
     issuer: input.issuer.address,
+    award: { ectsCreditsWithheld: microCredential.ectsCreditsWithheld },
   };
   return EU_ELEMENTS.map((row) => ({ row, value: valueOf(row, from) })).filter(
     ({ value }) => value !== undefined,

@@ -11,8 +11,11 @@ import { httpUrl, text, vocabulary } from './eu-value-types.js';
  * common rows: what each column means and what the code deriving from it may rely on.
  */
 
-/** Where an element's value is kept: the achievement's `eu` JSON, its columns, the issuer's address. */
-export type Source = 'eu' | 'achievement' | 'issuer';
+/**
+ * Where an element's value is kept: the achievement's `eu` JSON, its columns, the issuer's
+ * address, or the award (what one learner's credential states, such as withheld credits).
+ */
+export type Source = 'eu' | 'achievement' | 'issuer' | 'award';
 
 /** How a term of our context is typed (and so its context definition). */
 export type ExtensionTermType = 'node-set' | 'iri-set' | 'boolean' | 'iri' | 'string' | 'number';
@@ -273,10 +276,15 @@ export function valueOf(
     eu: Readonly<Record<string, unknown>>;
     achievement: { ects: number | null; eqfLevel: number | null };
     issuer?: Readonly<Record<string, unknown>> | null;
+    award?: Readonly<Record<string, unknown>>;
   },
 ): unknown {
-  const kept: Readonly<Record<string, unknown>> | null | undefined =
-    row.source === 'eu' ? from.eu : row.source === 'achievement' ? from.achievement : from.issuer;
+  const kept: Readonly<Record<string, unknown>> | null | undefined = {
+    eu: from.eu,
+    achievement: from.achievement,
+    issuer: from.issuer,
+    award: from.award,
+  }[row.source];
   const value = kept?.[row.field];
   return value === null ? undefined : value;
 }

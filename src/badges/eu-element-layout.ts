@@ -42,7 +42,10 @@ export const FORM_SECTIONS: readonly {
       'supervision',
     ],
   },
-  { id: 'quality', controls: ['qualityAssurance', 'qualityAssuranceUrl'] },
+  {
+    id: 'quality',
+    controls: ['qualityAssuranceType', 'qualityAssurance', 'qualityAssuranceUrl'],
+  },
   {
     id: 'stacking',
     controls: ['prerequisites', 'stackable', 'stackabilityDescription', 'stacksInto'],

@@ -28,10 +28,14 @@ import {
   type LearningOutcome,
   type Stackability,
   PARTICIPATION_FORMS,
+  QUALITY_ASSURANCE_TYPES,
+  CREDITS_WITHHELD_SELF_STUDY,
   SUPERVISION_LEVELS,
+  SUPERVISION_NOT_DECLARED,
   supervisionOptionValue,
   text,
   type SupervisionLevel,
+  type SupervisionStatement,
 } from './eu-value-types.js';
 
 export * from './eu-value-types.js';
@@ -62,6 +66,8 @@ export type {
  */
 
 const supervisionLevels = Object.keys(SUPERVISION_LEVELS) as SupervisionLevel[];
+const supervisionLevelOf = (statement: SupervisionStatement | undefined) =>
+  statement && statement !== SUPERVISION_NOT_DECLARED ? SUPERVISION_LEVELS[statement] : undefined;
 
 /**
  * The rows, in the order of the credential's `microCredential` object (single values, then
@@ -185,6 +191,24 @@ export const EU_ELEMENTS: readonly AnyEuElement[] = [
       },
     },
   }),
+  element<string>({
+    field: 'ectsCreditsWithheld',
+    source: 'award',
+    terms: [{ name: 'ectsCreditsWithheld', type: 'string', schema: nonEmpty }],
+    credential: (statement) => ({ ectsCreditsWithheld: statement }),
+    // As the credential was issued.
+    elmValue: (_none, issued) => issued.microCredential?.ectsCreditsWithheld,
+    elm: (statement, to) => to.note('credits', 'Credits', statement),
+    page: {
+      row: 'workload',
+      values: (issued) => [
+        issued.ectsCreditsWithheld &&
+          (issued.ectsCreditsWithheld === CREDITS_WITHHELD_SELF_STUDY
+            ? { key: 'public:value.creditsWithheldSelfStudy' }
+            : { text: issued.ectsCreditsWithheld }),
+      ],
+    },
+  }),
   element<number>({
     field: 'workloadHours',
     source: 'eu',
@@ -280,6 +304,20 @@ export const EU_ELEMENTS: readonly AnyEuElement[] = [
     page: 'participation',
     elm: (form, to) => to.set('qualification', 'mode', to.concept('learning-assessment', form)),
   }),
+  vocabularyElement('qualityAssuranceType', QUALITY_ASSURANCE_TYPES, {
+    name: 'quality assurance type',
+    uriPrefix: 'http://data.europa.eu/snb/accreditation/',
+    alignment: { label: 'Quality assurance', framework: 'Europass accreditation types' },
+    catalog: 'qualityAssuranceType',
+    page: 'qualityAssurance',
+    // ELM names these types only on an Accreditation, which needs the accrediting body.
+    elm: (type, to) =>
+      to.note(
+        'quality-assurance-type',
+        'Type of quality assurance',
+        `${QUALITY_ASSURANCE_TYPES[type] ?? type} (${type})`,
+      ),
+  }),
   textElement('qualityAssurance', 2000, {
     hint: 'qualityAssurance',
     page: 'qualityAssurance',
@@ -300,43 +338,54 @@ export const EU_ELEMENTS: readonly AnyEuElement[] = [
         noteLiteral: to.ownText(prerequisites),
       }),
   }),
-  element<SupervisionLevel>({
+  element<SupervisionStatement>({
     field: 'supervision',
     source: 'eu',
-    /** When unset, the issuer derives it from the learner's platform trust level. */
+    /** Declared by the teacher; the credential states it as not declared when unset. */
     schema: z.enum(supervisionLevels as [SupervisionLevel, ...SupervisionLevel[]]),
     terms: [
       {
         name: 'supervisionAndIdentityVerification',
         type: 'string',
-        schema: { enum: supervisionLevels },
+        schema: { enum: [...supervisionLevels, SUPERVISION_NOT_DECLARED] },
       },
       { name: 'supervisionAndIdentityVerificationUri', type: 'iri', schema: uri },
     ],
-    credential: (level) => ({
-      supervisionAndIdentityVerification: level,
-      supervisionAndIdentityVerificationUri: SUPERVISION_LEVELS[level].uri ?? undefined,
+    credential: (statement) => ({
+      supervisionAndIdentityVerification: statement,
+      supervisionAndIdentityVerificationUri: supervisionLevelOf(statement)?.uri,
     }),
-    alignments: (level) => {
-      const { uri: targetUrl, label } = SUPERVISION_LEVELS[level];
-      if (!targetUrl) return [];
+    alignments: (statement) => {
+      const level = supervisionLevelOf(statement);
+      if (!level) return [];
       return [
         {
           type: ['Alignment'],
-          targetName: `Supervision and identity verification: ${label}`,
-          targetUrl,
+          targetName: `Supervision and identity verification: ${level.label}`,
+          targetUrl: level.uri,
           targetFramework: 'Europass supervision and verification',
         },
       ];
     },
-    // The level the credential was issued with (derived from the platform when unset).
+    // As the credential was issued (a credential issued before levels were declared says so).
     elmValue: (stored, issued) => {
-      const level = issued.microCredential?.supervisionAndIdentityVerification;
-      return level !== undefined && level in SUPERVISION_LEVELS
-        ? (level as SupervisionLevel)
+      const statement = issued.microCredential?.supervisionAndIdentityVerification;
+      if (statement === SUPERVISION_NOT_DECLARED) return statement;
+      return statement !== undefined && statement in SUPERVISION_LEVELS
+        ? (statement as SupervisionLevel)
         : stored;
     },
-    elm: (level, to) => to.set('assessment', 'idVerification', to.concept('supervision', level)),
+    elm: (statement, to) => {
+      if (statement === SUPERVISION_NOT_DECLARED) {
+        to.note(
+          'supervision',
+          'Supervision and identity verification',
+          'Not declared by the awarding body.',
+        );
+      } else {
+        to.set('assessment', 'idVerification', to.concept('supervision', statement));
+      }
+    },
     form: {
       controls: [
         {
@@ -349,7 +398,11 @@ export const EU_ELEMENTS: readonly AnyEuElement[] = [
           })),
         },
       ],
-      show: (level) => ({ supervision: level ? supervisionOptionValue(level) : '' }),
+      show: (level) => ({
+        supervision: supervisionLevelOf(level)
+          ? supervisionOptionValue(level as SupervisionLevel)
+          : '',
+      }),
       read: ({ supervision = '' }) =>
         supervision === ''
           ? undefined
@@ -359,13 +412,16 @@ export const EU_ELEMENTS: readonly AnyEuElement[] = [
     page: {
       row: 'supervision',
       values: (issued) => {
-        const level = issued.supervisionAndIdentityVerification;
-        if (!level) return [];
-        if (!(level in SUPERVISION_LEVELS)) return [{ text: level }];
+        const statement = issued.supervisionAndIdentityVerification;
+        if (!statement) return [];
+        if (statement === SUPERVISION_NOT_DECLARED) {
+          return [{ key: `public:supervision.${SUPERVISION_NOT_DECLARED}` }];
+        }
+        if (!(statement in SUPERVISION_LEVELS)) return [{ text: statement }];
         const href =
           issued.supervisionAndIdentityVerificationUri ??
-          SUPERVISION_LEVELS[level as SupervisionLevel].uri;
-        return [{ key: `public:supervision.${level}`, ...(href ? { href } : {}) }];
+          SUPERVISION_LEVELS[statement as SupervisionLevel].uri;
+        return [{ key: `public:supervision.${statement}`, href }];
       },
     },
   }),
@@ -529,6 +585,7 @@ type StoredShape = {
   assessmentType: z.ZodOptional<z.ZodType<string>>;
   assessmentDescription: z.ZodOptional<z.ZodType<string>>;
   participationForm: z.ZodOptional<z.ZodType<string>>;
+  qualityAssuranceType: z.ZodOptional<z.ZodType<string>>;
   qualityAssurance: z.ZodOptional<z.ZodType<string>>;
   qualityAssuranceUrl: z.ZodOptional<z.ZodType<string>>;
   prerequisites: z.ZodOptional<z.ZodType<string>>;
@@ -565,6 +622,8 @@ export function missingMandatoryElements(achievement: {
   if (achievement.eqfLevel === null) missing.push('level (EQF)');
   if (!eu.assessmentType) missing.push('type of assessment');
   if (!eu.participationForm) missing.push('form of participation');
-  if (!eu.qualityAssurance) missing.push('type of quality assurance');
+  if (!eu.qualityAssurance && !eu.qualityAssuranceType) {
+    missing.push('type of quality assurance');
+  }
   return missing;
 }

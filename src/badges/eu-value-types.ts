@@ -34,28 +34,89 @@ export const PARTICIPATION_FORMS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Supervision and identity verification. The EU list (snb/supervision-verification) is not
- * bundled here except for the one concept the Commission's own sample uses; the others are
- * named by our terms and labelled in plain words.
+ * Supervision and identity verification, as the teacher declares it per achievement: the four
+ * concepts of the Europass list "supervision and verification" (scheme
+ * http://data.europa.eu/snb/supervision-verification/25831c2), with their English labels. A
+ * level that verifies the learner's identity needs learners an institution enrolled and
+ * identified: an open self-study platform cannot declare it (supervisionRefusal).
  */
 export const SUPERVISION_LEVELS = {
   'unsupervised-no-id': {
-    label: 'unsupervised, without identity verification',
+    label: 'Unsupervised without ID Verification',
     uri: 'http://data.europa.eu/snb/supervision-verification/c598449d64',
+    needsRegisteredLearners: false,
   },
-  'unsupervised-id': { label: 'unsupervised, with identity verification', uri: null },
-  'supervised-no-id': { label: 'supervised, without identity verification', uri: null },
+  'unsupervised-id': {
+    label: 'Unsupervised with ID Verification',
+    uri: 'http://data.europa.eu/snb/supervision-verification/df2880c5cb',
+    needsRegisteredLearners: true,
+  },
+  'supervised-no-id': {
+    label: 'Supervised without ID Verification',
+    uri: 'http://data.europa.eu/snb/supervision-verification/44314532f9',
+    needsRegisteredLearners: false,
+  },
   'supervised-id': {
-    label: 'supervised, with identity verification (online or on site)',
-    uri: null,
+    label: 'Supervised with ID Verification',
+    uri: 'http://data.europa.eu/snb/supervision-verification/70be69aaf9',
+    needsRegisteredLearners: true,
   },
-} as const satisfies Record<string, { label: string; uri: string | null }>;
+} as const satisfies Record<
+  string,
+  { label: string; uri: string; needsRegisteredLearners: boolean }
+>;
 export type SupervisionLevel = keyof typeof SUPERVISION_LEVELS;
+export const SUPERVISION_SCHEME_URI = 'http://data.europa.eu/snb/supervision-verification/25831c2';
 
-/** The value of a supervision choice: the EU URI where there is one, else our term. */
-export function supervisionOptionValue(level: SupervisionLevel): string {
-  return SUPERVISION_LEVELS[level].uri ?? level;
+/**
+ * What a credential states when the teacher declared no level: the element is then stated as
+ * not declared, never inferred from the platform.
+ */
+export const SUPERVISION_NOT_DECLARED = 'not-declared';
+export type SupervisionStatement = SupervisionLevel | typeof SUPERVISION_NOT_DECLARED;
+
+/** How far the learners of an LMS platform are known: enrolled students, or open self-study. */
+export type TrustLevel = 'registered' | 'self-study';
+
+/**
+ * Why learners of a platform of `trustLevel` cannot earn an achievement that declares `level`,
+ * or null when they can. Pure.
+ */
+export function supervisionRefusal(
+  level: SupervisionLevel | undefined,
+  trustLevel: TrustLevel,
+): string | null {
+  if (level === undefined || !SUPERVISION_LEVELS[level].needsRegisteredLearners) return null;
+  if (trustLevel === 'registered') return null;
+  return (
+    `eu.supervision "${SUPERVISION_LEVELS[level].label}" cannot be declared on a self-study ` +
+    'platform: nobody verified the identity of its learners. Declare a level without ' +
+    'identity verification, or none.'
+  );
 }
+
+/** The value of a supervision choice in the form: the level's EU concept URI. */
+export function supervisionOptionValue(level: SupervisionLevel): string {
+  return SUPERVISION_LEVELS[level].uri;
+}
+
+/**
+ * What a badge of an achievement with ECTS states when its learner came through an open
+ * self-study platform: the credits are withheld, not forgotten.
+ */
+export const CREDITS_WITHHELD_SELF_STUDY =
+  'No credits: self-study. Credits are awarded only through registered enrolment.';
+
+/**
+ * Europass accreditation types (http://data.europa.eu/snb/accreditation/25831c2): the types of
+ * quality assurance that have an EU concept. Anything else is described in prose.
+ */
+export const QUALITY_ASSURANCE_TYPES: Readonly<Record<string, string>> = {
+  'http://data.europa.eu/snb/accreditation/820101cba6': 'Program Quality Assurance',
+  'http://data.europa.eu/snb/accreditation/bb4618238e': 'Institutional Quality Assurance',
+  'http://data.europa.eu/snb/accreditation/e57dddfcf3': 'Program License',
+  'http://data.europa.eu/snb/accreditation/003293d2ce': 'Institutional License',
+};
 
 export const ECTS_FRAMEWORK_URI = 'http://data.europa.eu/snb/education-credit/6fcec5c5af';
 export const EQF_URI_PREFIX = 'http://data.europa.eu/snb/eqf/';

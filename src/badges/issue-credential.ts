@@ -14,9 +14,10 @@ import { BadgeSignatureSelfCheckError, NotFoundError } from '../errors.js';
 import { buildCredential, type MicroCredentialInput } from './build-credential.js';
 import { issuerDid } from './did-web.js';
 import {
+  CREDITS_WITHHELD_SELF_STUDY,
   readElements,
+  SUPERVISION_NOT_DECLARED,
   type MicroCredentialElements,
-  type SupervisionLevel,
 } from './eu-elements.js';
 import { hashEmailIdentity } from './hash-email-identity.js';
 import { groupCommit, type BatchOutcome } from '../db/group-commit.js';
@@ -68,6 +69,11 @@ export type CredentialIssueRequest = {
    * as null.
    */
   readonly form?: 'micro-credential' | 'badge';
+  /**
+   * True for the badge of an achievement with ECTS earned through an open self-study platform:
+   * the credential states that the credits are withheld.
+   */
+  readonly isCreditWithheld?: boolean;
   /** ECTS earned: the achievement's, or for a stack the sum of the stacked credentials'. */
   readonly creditsEarned?: number | null;
   /** The outcome values that satisfied the rule, one per evidence statement. */
@@ -183,7 +189,6 @@ export function createCredentialIssuer(options: {
     const { profile, did } = issuer;
     const elements = elementsOf(achievement.eu);
     const texts = chooseLanguage(achievement, elements, recipient.language ?? learner.locale);
-    const isMicroCredential = achievement.ects !== null;
     const credential = buildCredential({
       credentialId: request.awardId,
       issuedAt: request.issuedAt,
@@ -210,9 +215,11 @@ export function createCredentialIssuer(options: {
           achievement.image ??
           `${publicUrl}/achievements/${achievement.id}/versions/${achievement.version}/image.svg`,
         fieldOfStudy: elements.fieldOfStudy ?? null,
-        microCredential: isMicroCredential
-          ? microCredentialInput(elements, texts.learningOutcomes, learner.supervision)
-          : null,
+        microCredential: microCredentialInput(
+          elements,
+          texts.learningOutcomes,
+          request.isCreditWithheld === true,
+        ),
       },
       recipient: {
         subjectId: pseudonymousSubjectId(recipient.platformIssuer, recipient.sub),
@@ -293,7 +300,7 @@ export function createCredentialIssuer(options: {
       for (const [position, index] of indexes.entries()) {
         const request = requests[index]!;
         try {
-          const learner = learners.get(learnerKey(request.recipient)) ?? SELF_STUDY_LEARNER;
+          const learner = learners.get(learnerKey(request.recipient)) ?? UNKNOWN_LEARNER;
           const { signed, row } = await issueOne(request, issuer, learner, entries[position]!);
           built.push({ index, signed });
           rows.push(row);
@@ -365,19 +372,16 @@ export function pseudonymousSubjectId(platformIssuer: string, sub: string): stri
   return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-type LearnerContext = { locale: string | null; supervision: SupervisionLevel };
+type LearnerContext = { locale: string | null };
 
-/** A learner we know nothing of: no launch locale, nobody checked who they are. */
-const SELF_STUDY_LEARNER: LearnerContext = { locale: null, supervision: 'unsupervised-no-id' };
+/** A learner we know nothing of: no launch locale. */
+const UNKNOWN_LEARNER: LearnerContext = { locale: null };
 
 function learnerKey(recipient: { platformIssuer: string; sub: string }): string {
   return `${recipient.platformIssuer}\n${recipient.sub}`;
 }
 
-/**
- * In one query, each recipient's last launch locale and, from their platform's trust level,
- * the supervision, by learnerKey.
- */
+/** In one query, each recipient's last launch locale, by learnerKey. */
 async function learnerContexts(
   db: Db,
   recipients: readonly CredentialIssueRequest['recipient'][],
@@ -387,7 +391,6 @@ async function learnerContexts(
     .selectDistinctOn([platforms.issuer, users.sub], {
       platformIssuer: platforms.issuer,
       sub: users.sub,
-      trustLevel: platforms.trustLevel,
       locale: sessions.locale,
     })
     .from(platforms)
@@ -401,17 +404,7 @@ async function learnerContexts(
       ),
     )
     .orderBy(platforms.issuer, users.sub, desc(sessions.createdAt));
-  return new Map(
-    rows.map((row) => [
-      learnerKey(row),
-      {
-        locale: row.locale,
-        // Registered students launched from their institution's LMS: identity verified by the
-        // institution; open self-study learners: nobody checked who they are.
-        supervision: row.trustLevel === 'registered' ? 'unsupervised-id' : 'unsupervised-no-id',
-      },
-    ]),
-  );
+  return new Map(rows.map((row) => [learnerKey(row), { locale: row.locale }]));
 }
 
 type Texts = {
@@ -461,15 +454,20 @@ export function chooseLanguage(
   return defaults;
 }
 
+/**
+ * Every EU element the achievement describes, in whichever form it is issued: supervision as
+ * the teacher declared it (or stated as not declared), and a badge's withheld credits said so.
+ */
 function microCredentialInput(
   elements: MicroCredentialElements,
   outcomeTexts: readonly string[],
-  derivedSupervision: SupervisionLevel,
+  isCreditWithheld: boolean,
 ): MicroCredentialInput {
   const { learningOutcomes, translations: _translations, fieldOfStudy: _field, ...rest } = elements;
   return {
     ...rest,
-    supervision: elements.supervision ?? derivedSupervision,
+    supervision: elements.supervision ?? SUPERVISION_NOT_DECLARED,
+    ...(isCreditWithheld ? { ectsCreditsWithheld: CREDITS_WITHHELD_SELF_STUDY } : {}),
     learningOutcomes: learningOutcomes.map((outcome, index) => ({
       text: outcomeTexts[index] ?? outcome.text,
       escoSkills: outcome.escoSkills,

@@ -62,11 +62,13 @@ export type MicroCredentialObject = {
   type: 'EuMicroCredential';
   learningOutcome: { type: 'LearningOutcome'; outcome: string; escoSkill?: string[] }[];
   ectsCredits?: number;
+  ectsCreditsWithheld?: string;
   workloadHours?: number;
   eqfLevel?: string;
   assessmentType?: string;
   assessmentDescription?: string;
   participationForm?: string;
+  qualityAssuranceType?: string;
   qualityAssurance?: string;
   qualityAssuranceUrl?: string;
   prerequisites?: string;

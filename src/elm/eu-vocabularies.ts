@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../config/project-root.js';
-import { SUPERVISION_LEVELS, type SupervisionLevel } from '../badges/eu-elements.js';
+import {
+  SUPERVISION_LEVELS,
+  SUPERVISION_SCHEME_URI,
+  type SupervisionLevel,
+} from '../badges/eu-elements.js';
 
 /**
  * The EU controlled vocabularies of the ELM export as ELM `Concept` nodes: the code lists bundled
@@ -201,22 +205,10 @@ export function escoSkillConcept(uri: string): ElmConcept {
   return concept(uri, 'http://data.europa.eu/esco/concept-scheme/skills');
 }
 
-const SUPERVISION_SCHEME = 'http://data.europa.eu/snb/supervision-verification/25831c2';
-/** The labels of the EU concepts the sample uses. */
-const SUPERVISION_EU_LABELS: Readonly<Record<string, string>> = {
-  'http://data.europa.eu/snb/supervision-verification/c598449d64':
-    'Unsupervised without ID Verification',
-};
-
-/**
- * The supervision and identity verification of the assessment: the EU concept where we know one
- * (the one the sample uses), else a concept of ours in a scheme of ours, as the sample writes a
- * value that has no EU concept (`urn:epass:concept:…` in `urn:epass:conceptScheme:…`).
- */
+/** The supervision and identity verification of the assessment, as its EU concept. */
 export function supervisionConcept(level: SupervisionLevel): ElmConcept {
   const { uri, label } = SUPERVISION_LEVELS[level];
-  if (uri) return concept(uri, SUPERVISION_SCHEME, SUPERVISION_EU_LABELS[uri] ?? label);
-  return ownConcept('supervision-verification', level, label);
+  return concept(uri, SUPERVISION_SCHEME_URI, label);
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   updateAchievement,
   type Achievement,
 } from '../awards/create-achievement.js';
+import { declaredSupervisionRefusal } from '../awards/check-declared-supervision.js';
 import {
   countAwardsOfCurrentVersion,
   findCourseAchievement,
@@ -24,7 +25,7 @@ import {
   checkBadgeImage,
   MAX_BADGE_IMAGE_BYTES,
 } from '../badges/check-badge-image.js';
-import { readElements } from '../badges/eu-elements.js';
+import { readElements, SUPERVISION_LEVELS, type SupervisionLevel } from '../badges/eu-elements.js';
 import type { Db } from '../db/database.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import {
@@ -120,6 +121,7 @@ export function createAchievementPagesRouter(deps: {
     const rule = { [form.values.ruleKind]: form.values.ruleActivity };
     const errors = {
       ...achievementErrors(form),
+      ...(await supervisionError(db, courseId, form)),
       ...ruleActivityError(rule),
       ...upload.errors,
     };
@@ -145,7 +147,11 @@ export function createAchievementPagesRouter(deps: {
     const body = bodyOf(req);
     const kept = body.imageChoice === 'generated' ? null : achievement.image;
     const form = readAchievementForm(body, upload.image ?? kept);
-    const errors = { ...achievementErrors(form), ...upload.errors };
+    const errors = {
+      ...achievementErrors(form),
+      ...(await supervisionError(db, achievement.courseId, form)),
+      ...upload.errors,
+    };
     if (Object.keys(errors).length > 0) {
       await renderForm(res, { achievement, values: form.values, errors, status: 422 });
       return;
@@ -294,6 +300,22 @@ export async function teacherAchievementList(db: Db, res: Response) {
 function achievementErrors(form: ReturnType<typeof readAchievementForm>): FieldErrors {
   const parsed = achievementInputSchema.safeParse({ ...form.input, rule: null });
   return parsed.success ? {} : fieldErrorsOf(parsed.error.issues, form.fieldOf);
+}
+
+/** The form's message when the course's platform cannot declare the chosen supervision level. */
+async function supervisionError(
+  db: Db,
+  courseId: string,
+  form: ReturnType<typeof readAchievementForm>,
+): Promise<FieldErrors> {
+  const { supervision } = form.input.eu as { supervision?: unknown };
+  const level =
+    typeof supervision === 'string' && supervision in SUPERVISION_LEVELS
+      ? (supervision as SupervisionLevel)
+      : undefined;
+  return (await declaredSupervisionRefusal(db, courseId, level))
+    ? { supervision: { key: 'errors.supervisionSelfStudy' } }
+    : {};
 }
 
 function ruleActivityError(rule: unknown): FieldErrors {

@@ -72,4 +72,58 @@ describe('createAchievement and updateAchievement, commands in the caller’s tr
       .where(eq(ruleReferences.achievementId, achievement.id));
     expect(references).toEqual([{ ref: exam('second') }]);
   });
+
+  describe('the supervision and identity verification a course’s platform may declare', () => {
+    const supervised = (supervision: string) => ({
+      ...DEFINITION,
+      eu: { supervision },
+      rule: { passed: exam(`supervision-${supervision}`) },
+    });
+
+    it('refuses a level with identity verification on a self-study platform, storing nothing', async () => {
+      const { db } = database;
+      const place = await givenCourse(db, 'self-study');
+      for (const level of ['unsupervised-id', 'supervised-id']) {
+        await expect(
+          db.transaction((tx) => createAchievement(tx, place.course.id, supervised(level))),
+        ).rejects.toMatchObject({
+          code: 'ACHIEVEMENT_SUPERVISION_NOT_ALLOWED',
+          status: 400,
+          message: expect.stringMatching(/^eu\.supervision /),
+        });
+      }
+      expect(
+        await db.select().from(achievements).where(eq(achievements.courseId, place.course.id)),
+      ).toEqual([]);
+    });
+
+    it('keeps the stored level when an edit to a refused level is refused', async () => {
+      const { db } = database;
+      const place = await givenCourse(db, 'self-study');
+      const created = await db.transaction((tx) =>
+        createAchievement(tx, place.course.id, supervised('supervised-no-id')),
+      );
+      await expect(
+        db.transaction((tx) => updateAchievement(tx, created.id, supervised('unsupervised-id'))),
+      ).rejects.toMatchObject({ code: 'ACHIEVEMENT_SUPERVISION_NOT_ALLOWED' });
+      const [stored] = await db.select().from(achievements).where(eq(achievements.id, created.id));
+      expect(stored?.eu).toMatchObject({ supervision: 'supervised-no-id' });
+    });
+
+    it('lets a registered platform declare every level', async () => {
+      const { db } = database;
+      const place = await givenCourse(db, 'registered');
+      for (const level of [
+        'unsupervised-no-id',
+        'unsupervised-id',
+        'supervised-no-id',
+        'supervised-id',
+      ]) {
+        const created = await db.transaction((tx) =>
+          createAchievement(tx, place.course.id, supervised(level)),
+        );
+        expect(created.eu).toMatchObject({ supervision: level });
+      }
+    });
+  });
 });

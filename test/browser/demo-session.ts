@@ -145,6 +145,8 @@ export const PRACTITIONER = {
   /** Europass: online. */
   participationForm: 'http://data.europa.eu/snb/learning-assessment/920fbb3cbe',
   supervision: 'http://data.europa.eu/snb/supervision-verification/c598449d64',
+  /** Europass accreditation type: institutional quality assurance. */
+  qualityAssuranceType: 'http://data.europa.eu/snb/accreditation/bb4618238e',
   qualityAssurance: 'Reviewed every year by the quality board of Demo University.',
   qualityAssuranceUrl: 'https://demo-university.example/quality',
   prerequisites: 'A completed secondary education.',
@@ -197,6 +199,7 @@ export async function createPractitioner(page: Page, firstActivityIri: string): 
   await fill('gradingScheme', a.gradingScheme);
   await formField(page, 'participationForm').selectOption(a.participationForm);
   await formField(page, 'supervision').selectOption(a.supervision);
+  await formField(page, 'qualityAssuranceType').selectOption(a.qualityAssuranceType);
   await fill('qualityAssurance', a.qualityAssurance);
   await fill('qualityAssuranceUrl', a.qualityAssuranceUrl);
   await fill('prerequisites', a.prerequisites);

@@ -72,6 +72,7 @@ describeInBrowser(SUITE, () => {
       ects: await formField(teacher, 'ects').inputValue(),
       outcome: await formField(teacher, 'outcomes.1.escoSkills').inputValue(),
       supervision: await formField(teacher, 'supervision').inputValue(),
+      qualityAssuranceType: await formField(teacher, 'qualityAssuranceType').inputValue(),
       translation: await formField(teacher, 'translations.0.name').inputValue(),
       stacksInto: await formField(teacher, 'stacksInto').inputValue(),
     };
@@ -80,6 +81,7 @@ describeInBrowser(SUITE, () => {
       ects: PRACTITIONER.ects,
       outcome: PRACTITIONER.outcomes[1].escoSkill,
       supervision: PRACTITIONER.supervision,
+      qualityAssuranceType: PRACTITIONER.qualityAssuranceType,
       translation: PRACTITIONER.translation.name,
       stacksInto: PRACTITIONER.stacksInto,
     });
@@ -248,7 +250,10 @@ describeInBrowser(SUITE, () => {
       en(`public:participation.${term(PRACTITIONER.participationForm)}`),
     );
     expect(await shown('qualityAssurance')).toEqual(
-      expect.arrayContaining([PRACTITIONER.qualityAssurance]),
+      expect.arrayContaining([
+        en(`public:qualityAssuranceType.${term(PRACTITIONER.qualityAssuranceType)}`),
+        PRACTITIONER.qualityAssurance,
+      ]),
     );
     expect((await shown('qualityAssurance')).join(' ')).toContain(PRACTITIONER.qualityAssuranceUrl);
     expect(await shown('prerequisites')).toEqual([PRACTITIONER.prerequisites]);

@@ -18,7 +18,7 @@ export interface CourseAwardJson {
   form: 'micro-credential' | 'badge';
   evidence: {
     creditsEarned: number | null;
-    supervisionAndIdentityVerification: string | null;
+    supervisionAndIdentityVerification: string;
     statements: { statementId: string; activity: string; scaled: number | null }[];
     stackedCredentials: { achievementId: string; name: string; ects: number | null }[];
   };
@@ -115,7 +115,7 @@ export async function teacherApi(
 export async function createAchievement(
   tool: TestTool,
   teacher: Browser,
-  fields: { name: string; ects: number | null; rule: unknown },
+  fields: { name: string; ects: number | null; rule: unknown; eu?: unknown },
 ): Promise<string> {
   const { status, json } = await teacherApi(tool, teacher, 'POST', '/api/achievements', {
     description: `${fields.name}: a course of the micro module.`,

@@ -286,8 +286,10 @@ describe('the ELM export of a credential with every micro-credential element', (
       title: { en: 'Written examination' },
       grade: { type: 'Note', noteLiteral: { en: '90%' } },
       idVerification: {
+        id: 'http://data.europa.eu/snb/supervision-verification/70be69aaf9',
         type: 'Concept',
-        prefLabel: { en: 'supervised, with identity verification (online or on site)' },
+        inScheme: { id: 'http://data.europa.eu/snb/supervision-verification/25831c2' },
+        prefLabel: { en: 'Supervised with ID Verification' },
       },
       specifiedBy: {
         type: 'LearningAssessmentSpecification',
@@ -303,10 +305,6 @@ describe('the ELM export of a credential with every micro-credential element', (
         },
       },
     });
-    expect(assessment.idVerification.id).toMatch(/^urn:epass:concept:[0-9a-f-]{36}$/);
-    expect(assessment.idVerification.inScheme.id).toMatch(
-      /^urn:epass:conceptScheme:[0-9a-f-]{36}$/,
-    );
   });
 
   it('carries prerequisites, quality assurance, stackability and further information', () => {
@@ -402,6 +400,83 @@ describe('exports of other credentials', () => {
   });
 });
 
+describe('the ELM export of a self-study learner’s badge', () => {
+  const notesOf = (qualification: Json) =>
+    Object.fromEntries(
+      (qualification.additionalNote as Json[]).map((note) => [
+        note.subject.prefLabel.en,
+        note.noteLiteral.en,
+      ]),
+    );
+
+  it('carries every element but the credits, says why there are none, and conforms', async () => {
+    const input = annexIInput();
+    const document = buildElmCredential({
+      ...input,
+      achievement: {
+        ...input.achievement,
+        eu: {
+          ...ACHIEVEMENT.eu!,
+          qualityAssuranceType: 'http://data.europa.eu/snb/accreditation/820101cba6',
+        },
+      },
+      credential: annexICredential({
+        isSelfStudyBadge: true,
+        supervision: 'unsupervised-no-id',
+      }),
+    }) as Json;
+    const claim = document.credentialSubject.hasClaim;
+    expect(claim.specifiedBy).not.toHaveProperty('creditPoint');
+    expect(claim.specifiedBy.learningOutcome).toHaveLength(2);
+    expect(claim.specifiedBy.mode.id).toBe(ONLINE);
+    expect(claim.provenBy.specifiedBy.dcType.id).toBe(WRITTEN_EXAM);
+    expect(claim.provenBy.idVerification).toMatchObject({
+      id: 'http://data.europa.eu/snb/supervision-verification/c598449d64',
+      inScheme: { id: 'http://data.europa.eu/snb/supervision-verification/25831c2' },
+      prefLabel: { en: 'Unsupervised without ID Verification' },
+    });
+    expect(notesOf(claim.specifiedBy)).toMatchObject({
+      Credits: 'No credits: self-study. Credits are awarded only through registered enrolment.',
+      'Type of quality assurance': 'Internal QA of the University, accredited by HCERES.',
+    });
+    expect(
+      (claim.specifiedBy.additionalNote as Json[]).find((note) =>
+        note.id.endsWith(':quality-assurance-type'),
+      )?.noteLiteral.en,
+    ).toBe('Program Quality Assurance (http://data.europa.eu/snb/accreditation/820101cba6)');
+    expect(await violations(document)).toEqual(PRE_SEALING);
+  }, 30_000);
+
+  it('states a supervision the teacher did not declare as not declared, as the credential does', async () => {
+    const input = annexIInput();
+    const document = buildElmCredential({
+      ...input,
+      achievement: {
+        ...input.achievement,
+        eu: { ...ACHIEVEMENT.eu!, supervision: undefined },
+      },
+      credential: annexICredential({ supervision: 'not-declared' }),
+    }) as Json;
+    const claim = document.credentialSubject.hasClaim;
+    expect(claim.provenBy).not.toHaveProperty('idVerification');
+    expect(notesOf(claim.specifiedBy)).toMatchObject({
+      'Supervision and identity verification': 'Not declared by the awarding body.',
+    });
+    expect(await violations(document)).toEqual(PRE_SEALING);
+  }, 30_000);
+
+  it('writes the level the credential was issued with, not the one the achievement has now', () => {
+    const input = annexIInput();
+    const document = buildElmCredential({
+      ...input,
+      credential: annexICredential({ supervision: 'unsupervised-id' }),
+    }) as Json;
+    expect(document.credentialSubject.hasClaim.provenBy.idVerification.id).toBe(
+      'http://data.europa.eu/snb/supervision-verification/df2880c5cb',
+    );
+  });
+});
+
 describe('the EU vocabularies the export writes', () => {
   const cvLabels = readJson(
     path.join(import.meta.dirname, '../../src/elm/vocabularies/cv-labels.json'),
@@ -429,7 +504,11 @@ describe('the EU vocabularies the export writes', () => {
       );
     }
     for (const level of Object.keys(SUPERVISION_LEVELS) as SupervisionLevel[]) {
-      expect(supervisionConcept(level).prefLabel?.en).toBeTruthy();
+      expect(supervisionConcept(level)).toMatchObject({
+        id: SUPERVISION_LEVELS[level].uri,
+        inScheme: { id: 'http://data.europa.eu/snb/supervision-verification/25831c2' },
+        prefLabel: { en: SUPERVISION_LEVELS[level].label },
+      });
     }
   });
 

@@ -1,5 +1,9 @@
 import { buildCredential } from '../../src/badges/build-credential.js';
-import { readElements } from '../../src/badges/eu-elements.js';
+import {
+  CREDITS_WITHHELD_SELF_STUDY,
+  readElements,
+  type SupervisionStatement,
+} from '../../src/badges/eu-elements.js';
 import type { ElmExportInput } from '../../src/elm/build-elm-credential.js';
 import { ANNEX_I_ACHIEVEMENT, ANNEX_I_GERMAN } from '../support/course-world.js';
 
@@ -53,7 +57,11 @@ export const ISSUER: ElmExportInput['issuer'] = {
  * for a registered learner with a score of 90%.
  */
 export function annexICredential(
-  overrides: { supervision?: 'unsupervised-no-id' | 'unsupervised-id' } = {},
+  overrides: {
+    supervision?: SupervisionStatement;
+    /** The badge of a self-study learner: no credits, and the credential says why. */
+    isSelfStudyBadge?: boolean;
+  } = {},
 ): Record<string, unknown> {
   const eu = readElements(ACHIEVEMENT.eu);
   const { learningOutcomes, translations: _t, fieldOfStudy, ...rest } = eu;
@@ -66,13 +74,14 @@ export function annexICredential(
       name: eu.translations.de!.name,
       description: eu.translations.de!.description,
       criteria: eu.translations.de!.criteria!,
-      ects: ACHIEVEMENT.ects,
+      ects: overrides.isSelfStudyBadge ? null : ACHIEVEMENT.ects,
       eqfLevel: ACHIEVEMENT.eqfLevel,
       language: 'de',
       fieldOfStudy: fieldOfStudy ?? null,
       microCredential: {
         ...rest,
         supervision: overrides.supervision ?? rest.supervision,
+        ...(overrides.isSelfStudyBadge ? { ectsCreditsWithheld: CREDITS_WITHHELD_SELF_STUDY } : {}),
         learningOutcomes: learningOutcomes.map((outcome) => ({
           text: outcome.text,
           escoSkills: outcome.escoSkills,

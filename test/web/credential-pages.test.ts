@@ -140,7 +140,7 @@ describe('the public credential page: GET /credentials/:id', () => {
         'A bachelor degree in engineering or economics.',
       ]);
       expect(elementValues(page, 'Supervision and identity verification')).toEqual([
-        'Supervised, with identity verification (online or on site)',
+        '<a href="http://data.europa.eu/snb/supervision-verification/70be69aaf9">Supervised, with identity verification (online or on site)</a>',
       ]);
       expect(elementValues(page, 'Grade')).toEqual(['90 %', 'Percentage of points; 80% passes.']);
       expect(elementValues(page, 'Integration and stackability')).toEqual([

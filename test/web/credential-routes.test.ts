@@ -228,6 +228,8 @@ describe('issued micro-credentials: every EU element, four formats, public page,
       qualityAssuranceUrl: 'https://uni.example/quality',
       prerequisites: 'A bachelor degree in engineering or economics.',
       supervisionAndIdentityVerification: 'supervised-id',
+      supervisionAndIdentityVerificationUri:
+        'http://data.europa.eu/snb/supervision-verification/70be69aaf9',
       gradingScheme: 'Percentage of points; 80% passes.',
       isStackable: true,
       stackabilityDescription: 'Counts toward the Una Europa sustainability certificate.',

@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { buildCredential, type CredentialInput } from '../../../src/badges/build-credential.js';
 import { issuerDid } from '../../../src/badges/did-web.js';
 import { createDocumentLoader } from '../../../src/badges/document-loader.js';
-import { SUPERVISION_LEVELS, type SupervisionLevel } from '../../../src/badges/eu-elements.js';
+import {
+  SUPERVISION_LEVELS,
+  SUPERVISION_NOT_DECLARED,
+  type SupervisionLevel,
+  type SupervisionStatement,
+} from '../../../src/badges/eu-elements.js';
 import { hashEmailIdentity } from '../../../src/badges/hash-email-identity.js';
 import { pseudonymousSubjectId } from '../../../src/badges/issue-credential.js';
 import {
@@ -148,6 +153,7 @@ const shapeOf = fc.record({
       'assessmentType',
       'assessmentDescription',
       'participationForm',
+      'qualityAssuranceType',
       'qualityAssurance',
       'qualityAssuranceUrl',
       'prerequisites',
@@ -155,7 +161,10 @@ const shapeOf = fc.record({
       'furtherInformation',
       'furtherInformationUrl',
     ] as const),
-    supervision: fc.constantFrom(...(Object.keys(SUPERVISION_LEVELS) as SupervisionLevel[])),
+    supervision: fc.constantFrom<SupervisionStatement>(
+      ...(Object.keys(SUPERVISION_LEVELS) as SupervisionLevel[]),
+      SUPERVISION_NOT_DECLARED,
+    ),
     stackability: fc.constantFrom('none', 'stackable', 'described'),
     stacksInto: fc.nat({ max: 2 }),
   }),
@@ -256,26 +265,26 @@ function inputOf(shape: Shape, strings: Strings): CredentialInput {
       language: text(),
       image: iri(),
       fieldOfStudy: shape.fieldOfStudy ? text() : null,
-      microCredential: isMicroCredential
-        ? {
-            ...optional,
-            learningOutcomes: eu.outcomes.map((skills) => ({
-              text: text(),
-              escoSkills: Array.from({ length: skills }, iri),
-            })),
-            ...(eu.workloadHours === null ? {} : { workloadHours: eu.workloadHours }),
-            supervision: eu.supervision,
-            ...(eu.stackability === 'none'
-              ? {}
-              : {
-                  stackability: {
-                    isStackable: true,
-                    ...(eu.stackability === 'described' ? { description: text() } : {}),
-                    stacksInto: Array.from({ length: eu.stacksInto }, iri),
-                  },
-                }),
-          }
-        : null,
+      // Every form carries the EU elements; a badge says its credits are withheld.
+      microCredential: {
+        ...(isMicroCredential ? {} : { ectsCreditsWithheld: text() }),
+        ...optional,
+        learningOutcomes: eu.outcomes.map((skills) => ({
+          text: text(),
+          escoSkills: Array.from({ length: skills }, iri),
+        })),
+        ...(eu.workloadHours === null ? {} : { workloadHours: eu.workloadHours }),
+        supervision: eu.supervision,
+        ...(eu.stackability === 'none'
+          ? {}
+          : {
+              stackability: {
+                isStackable: true,
+                ...(eu.stackability === 'described' ? { description: text() } : {}),
+                stacksInto: Array.from({ length: eu.stacksInto }, iri),
+              },
+            }),
+      },
     },
     recipient: {
       // A wallet's did:key in the holder-bound copy (holder-credential.ts), else the pseudonym.
