@@ -97,6 +97,11 @@ export interface StatementWrite {
   readonly credential: Pick<XapiCredential, 'key'>;
   readonly source: StatementSource;
   readonly resolveActors: ResolveActors;
+  /**
+   * The platform whose learners the actors stand for (an LMS's emitter): a statement whose actor
+   * resolves to nobody yet is kept pending for it (pending-statements.ts). Null or absent: none.
+   */
+  readonly pendingPlatformId?: string | null;
   /** An authority to record instead of the credential's (a launch's actor, say). */
   readonly authority?: Agent;
   /** Attachment contents that came with the statements, stored with them. */
@@ -265,6 +270,7 @@ async function storeWritesInTransaction(
             source: write.source,
             credentialKey: write.credential.key,
             now: storedAt,
+            pendingPlatformId: write.pendingPlatformId ?? null,
           }),
         ),
       );

@@ -1,21 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { platforms } from '../../src/db/schema.js';
+import { createBrowser } from '../support/http-client.js';
 import {
   moodleActor,
   moodleStatements,
+  type MoodleActorSetting,
   type MoodleEvent,
   type MoodleUser,
 } from '../support/moodle-logstore.js';
+import { LTI_ROLES } from '../support/test-lms.js';
+import { startTestTool } from '../support/test-tool.js';
 import {
+  addPlatform,
   awardsSeenBy,
   createAchievement,
   launch,
   postStatement,
   settle,
-  startAwardsWorld,
   TEACHER,
   type Platform,
   type TestTool,
 } from './awards-world.js';
+
+const ADMIN_TOKEN = 'admin-token-for-moodle-tests-0123456789';
 
 /** Moodle users: `id` is the LTI `sub` of their launches. */
 function student(n: number): MoodleUser {
@@ -30,17 +37,15 @@ function student(n: number): MoodleUser {
 describe('Moodle logstore_xapi statements count for the LMS activities they report on', () => {
   let tool: TestTool;
   let moodle: Platform;
-  let close: () => Promise<void>;
   let courseNumber = 0;
 
   beforeAll(async () => {
-    ({
-      tool,
-      platforms: [moodle],
-      close,
-    } = await startAwardsWorld('registered'));
+    tool = await startTestTool({ env: { MICROCRED_ADMIN_TOKEN: ADMIN_TOKEN } });
+    moodle = await addPlatform(tool, 'registered');
   });
-  afterAll(() => close?.());
+  afterAll(async () => {
+    await Promise.all([tool?.close(), moodle?.lms.close()]);
+  });
 
   /** A new course whose teacher sets `rule` on quiz `cmid`; returns the teacher's browser. */
   async function courseWithRule(rule: (quiz: string) => unknown) {
@@ -57,16 +62,57 @@ describe('Moodle logstore_xapi statements count for the LMS activities they repo
     event: MoodleEvent,
     user: MoodleUser,
     values: { cmid: number; raw?: number; attempt?: number; success?: boolean },
+    setting: MoodleActorSetting = 'user-id',
   ) {
-    const actor = moodleActor(moodle.lms.issuer, user, 'user-id');
+    const actor = moodleActor(moodle.lms.issuer, user, setting);
     const statements = moodleStatements(event, { wwwroot: moodle.lms.issuer, actor, ...values });
     expect(await postStatement(tool, moodle, statements)).toBe(200);
   }
 
-  async function attempt(user: MoodleUser, cmid: number, raw: number, attemptId = 1) {
-    await send('attempt-started', user, { cmid, attempt: attemptId });
-    await send('attempt-submitted', user, { cmid, attempt: attemptId, raw });
+  async function attempt(
+    user: MoodleUser,
+    cmid: number,
+    raw: number,
+    attemptId = 1,
+    setting: MoodleActorSetting = 'user-id',
+  ) {
+    await send('attempt-started', user, { cmid, attempt: attemptId }, setting);
+    await send('attempt-submitted', user, { cmid, attempt: attemptId, raw }, setting);
     await settle(tool);
+  }
+
+  /** The learner's launch, as Moodle sends it (with the username in the `ext` claim). */
+  async function launchAs(user: MoodleUser, course: { id: string; title: string }) {
+    const browser = createBrowser();
+    const result = await moodle.lms.launch({
+      browser,
+      user: { id: user.id, name: user.fullname, email: user.email },
+      roles: [LTI_ROLES.learner],
+      context: course,
+      claims: { 'https://purl.imsglobal.org/spec/lti/claim/ext': { user_username: user.username } },
+    });
+    expect(result.response.status).toBe(200);
+    await settle(tool);
+    return browser;
+  }
+
+  const admin = (method: string, path: string, body?: unknown) =>
+    fetch(`${tool.url}/api/admin${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  async function platformAsAdminSees() {
+    const { platforms: listed } = (await (await admin('GET', '/platforms')).json()) as {
+      platforms: {
+        id: string;
+        issuer: string;
+        pendingStatements: number;
+        xapiAccountName: string;
+      }[];
+    };
+    return listed.find((platform) => platform.issuer === moodle.lms.issuer)!;
   }
 
   it('awards passed(quiz) on a passing attempt of a quiz without completion tracking', async () => {
@@ -112,5 +158,108 @@ describe('Moodle logstore_xapi statements count for the LMS activities they repo
     expect((await awardsSeenBy(tool, teacher)).map((award) => award.learner)).toEqual([
       learner.fullname,
     ]);
+  });
+
+  it('awards a learner who passed before their first launch right after that launch', async () => {
+    const { course, teacher, cmid } = await courseWithRule((quiz) => ({ passed: quiz }));
+    const learner = student(4);
+    const before = (await platformAsAdminSees()).pendingStatements;
+    await attempt(learner, cmid, 9);
+    expect(await awardsSeenBy(tool, teacher)).toEqual([]);
+    // Kept, and counted for the administrator, while nobody answers to the actor.
+    expect((await platformAsAdminSees()).pendingStatements).toBe(before + 4);
+
+    await launchAs(learner, course);
+    expect((await awardsSeenBy(tool, teacher)).map((award) => award.learner)).toEqual([
+      learner.fullname,
+    ]);
+    expect((await platformAsAdminSees()).pendingStatements).toBe(before);
+  });
+
+  it('awards a learner who passed before launching as soon as the teacher’s roster lists them', async () => {
+    const { course, teacher, cmid } = await courseWithRule((quiz) => ({ passed: quiz }));
+    const learner = student(5);
+    moodle.lms.addMembers(course.id, [
+      {
+        user: {
+          id: learner.id,
+          name: learner.fullname,
+          email: learner.email,
+          username: learner.username,
+        },
+        roles: [LTI_ROLES.learner],
+      },
+    ]);
+    await attempt(learner, cmid, 10);
+    expect(await awardsSeenBy(tool, teacher)).toEqual([]);
+
+    const { response } = await teacher.request(`${tool.url}/api/roster?refresh=1`);
+    expect(response.status).toBe(200);
+    await settle(tool);
+    expect((await awardsSeenBy(tool, teacher)).map((award) => award.learner)).toEqual([
+      learner.fullname,
+    ]);
+  });
+
+  it('resolves "send mbox" actors by the learner’s email', async () => {
+    const { course, teacher, cmid } = await courseWithRule((quiz) => ({ passed: quiz }));
+    const learner = student(6);
+    await launchAs(learner, course);
+    await attempt(learner, cmid, 9, 1, 'send_mbox');
+    expect((await awardsSeenBy(tool, teacher)).map((award) => award.learner)).toEqual([
+      learner.fullname,
+    ]);
+  });
+
+  describe('with the plugin’s "send username" setting', () => {
+    beforeAll(async () => {
+      const [platform] = await tool
+        .current()
+        .database.db.select({ id: platforms.id })
+        .from(platforms);
+      const response = await admin('PATCH', `/platforms/${platform!.id}`, {
+        xapiAccountName: 'username',
+      });
+      expect(response.status).toBe(200);
+      expect((await platformAsAdminSees()).xapiAccountName).toBe('username');
+    });
+    afterAll(async () => {
+      const [platform] = await tool
+        .current()
+        .database.db.select({ id: platforms.id })
+        .from(platforms);
+      await admin('PATCH', `/platforms/${platform!.id}`, { xapiAccountName: 'lti-sub' });
+    });
+
+    it('resolves username actors of a launched learner at once', async () => {
+      const { course, teacher, cmid } = await courseWithRule((quiz) => ({ passed: quiz }));
+      const learner = student(7);
+      await launchAs(learner, course);
+      await attempt(learner, cmid, 9, 1, 'send_username');
+      expect((await awardsSeenBy(tool, teacher)).map((award) => award.learner)).toEqual([
+        learner.fullname,
+      ]);
+    });
+
+    it('resolves username actors sent before the launch at the launch', async () => {
+      const { course, teacher, cmid } = await courseWithRule((quiz) => ({ passed: quiz }));
+      const learner = student(8);
+      await attempt(learner, cmid, 9, 1, 'send_username');
+      expect(await awardsSeenBy(tool, teacher)).toEqual([]);
+      await launchAs(learner, course);
+      expect((await awardsSeenBy(tool, teacher)).map((award) => award.learner)).toEqual([
+        learner.fullname,
+      ]);
+    });
+
+    it('does not take an account name for a user id any more: such statements wait, counted', async () => {
+      const { course, teacher, cmid } = await courseWithRule((quiz) => ({ passed: quiz }));
+      const learner = student(9);
+      await launchAs(learner, course);
+      const before = (await platformAsAdminSees()).pendingStatements;
+      await attempt(learner, cmid, 9, 1, 'user-id');
+      expect(await awardsSeenBy(tool, teacher)).toEqual([]);
+      expect((await platformAsAdminSees()).pendingStatements).toBe(before + 4);
+    });
   });
 });
