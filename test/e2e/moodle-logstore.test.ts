@@ -252,6 +252,29 @@ describe('Moodle logstore_xapi statements count for the LMS activities they repo
       ]);
     });
 
+    it('resolves username actors sent before the launch when the roster lists the username', async () => {
+      const { course, teacher, cmid } = await courseWithRule((quiz) => ({ passed: quiz }));
+      const learner = student(11);
+      moodle.lms.addMembers(course.id, [
+        {
+          user: {
+            id: learner.id,
+            name: learner.fullname,
+            email: learner.email,
+            username: learner.username,
+          },
+          roles: [LTI_ROLES.learner],
+        },
+      ]);
+      await attempt(learner, cmid, 9, 1, 'send_username');
+      expect(await awardsSeenBy(tool, teacher)).toEqual([]);
+      expect((await teacher.request(`${tool.url}/api/roster?refresh=1`)).response.status).toBe(200);
+      await settle(tool);
+      expect((await awardsSeenBy(tool, teacher)).map((award) => award.learner)).toEqual([
+        learner.fullname,
+      ]);
+    });
+
     it('does not take an account name for a user id any more: such statements wait, counted', async () => {
       const { course, teacher, cmid } = await courseWithRule((quiz) => ({ passed: quiz }));
       const learner = student(9);
@@ -260,6 +283,35 @@ describe('Moodle logstore_xapi statements count for the LMS activities they repo
       await attempt(learner, cmid, 9, 1, 'user-id');
       expect(await awardsSeenBy(tool, teacher)).toEqual([]);
       expect((await platformAsAdminSees()).pendingStatements).toBe(before + 4);
+    });
+  });
+
+  describe('refusals of the emitter settings', () => {
+    const platformId = async () =>
+      (await tool.current().database.db.select({ id: platforms.id }).from(platforms))[0]!.id;
+
+    it('answers 401 without the admin token and changes nothing', async () => {
+      const response = await fetch(`${tool.url}/api/admin/platforms/${await platformId()}`, {
+        method: 'PATCH',
+        headers: { authorization: 'Bearer not-the-token', 'content-type': 'application/json' },
+        body: JSON.stringify({ xapiAccountName: 'username' }),
+      });
+      expect(response.status).toBe(401);
+      expect((await platformAsAdminSees()).xapiAccountName).toBe('lti-sub');
+    });
+
+    it.each([
+      [{ xapiAccountName: 'email' }, 'xapiAccountName'],
+      [{ xapiAccountHomePage: 'javascript:alert(1)' }, 'xapiAccountHomePage'],
+      [{}, 'names no setting'],
+      [{ trustLevel: 'self-study' }, 'trustLevel'],
+    ])('answers 400 BAD_REQUEST naming the problem for %j', async (body, named) => {
+      const response = await admin('PATCH', `/platforms/${await platformId()}`, body);
+      expect(response.status).toBe(400);
+      const { error } = (await response.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe('BAD_REQUEST');
+      expect(error.message).toContain(named);
+      expect((await platformAsAdminSees()).xapiAccountName).toBe('lti-sub');
     });
   });
 });
