@@ -201,6 +201,28 @@ describe('Moodle logstore_xapi statements count for the LMS activities they repo
     ]);
   });
 
+  it('shows the teacher the pre-launch results of a learner the roster lists, on the progress page', async () => {
+    const { course, teacher, cmid } = await courseWithRule((quiz) => ({ passed: quiz }));
+    const learner = { ...student(12), fullname: 'Rosalind Franklin' };
+    moodle.lms.addMembers(course.id, [
+      {
+        user: { id: learner.id, name: learner.fullname, email: learner.email },
+        roles: [LTI_ROLES.learner],
+      },
+    ]);
+    await attempt(learner, cmid, 9);
+    // The progress page fetches the roster, which makes the learner known.
+    const { response } = await teacher.request(`${tool.url}/course/progress.csv`);
+    expect(response.status).toBe(200);
+    const row = (await response.text()).split('\n').find((line) => line.includes(learner.fullname));
+    // The quiz, the rule's one condition, counts already: 1 of 1.
+    expect(row).toContain('1 of 1');
+    await settle(tool);
+    expect((await awardsSeenBy(tool, teacher)).map((award) => award.learner)).toEqual([
+      learner.fullname,
+    ]);
+  });
+
   it('resolves "send mbox" actors by the learner’s email', async () => {
     const { course, teacher, cmid } = await courseWithRule((quiz) => ({ passed: quiz }));
     const learner = student(6);
