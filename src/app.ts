@@ -1,3 +1,4 @@
+import { claimStatementsOf } from './awards/claim-pending-statements.js';
 import path from 'node:path';
 import express, { type Express } from 'express';
 import { awardJobHandlers } from './awards/award-job-handlers.js';
@@ -124,7 +125,16 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     logger,
     keyring,
     outgoingFetch,
-    onLaunched: (launch, _req, res) => {
+    onLaunched: async (launch, _req, res) => {
+      // Results the LMS sent before this learner was known count from now on.
+      try {
+        if (await claimStatementsOf(db, [launch.userId])) kickOutbox();
+      } catch (error) {
+        logger.error('xapi', 'pending statements of a launched user not claimed', {
+          userId: launch.userId,
+          error,
+        });
+      }
       frameAncestors.add(launch.frameOrigins);
       res.cookie(SESSION_COOKIE, launch.sessionToken, cookieOptions);
       // A new launch brings its own language (launch_presentation.locale).
@@ -259,7 +269,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   app.use(
     createVerifyRouter({ verify: verification.verify, render, publicUrl: settings.publicUrl }),
   );
-  app.use(createRosterRouter({ db, platformServices: lti.services, logger }));
+  app.use(createRosterRouter({ db, platformServices: lti.services, logger, kickOutbox }));
   app.use(createDeepLinkingRouter({ db, publicUrl, render, keyring, kickOutbox }));
   app.use((req) => {
     throw new NotFoundError(`Nothing here: ${req.method} ${req.path}`);

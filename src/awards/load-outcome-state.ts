@@ -16,7 +16,7 @@
  *   `loadOutcomeStates` does the same for many learners in the same two queries.
  * - `loadGroups(db, activityIds, achievementIds)` reads the group tags of both.
  */
-import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import {
   achievementTags,
@@ -25,7 +25,7 @@ import {
   outcomeStates,
   statements,
 } from '../db/schema.js';
-import { foldOutcomes, type OutcomeFact } from './outcome-state.js';
+import { foldOutcomes, outcomeFactsOf, type OutcomeFact } from './outcome-state.js';
 import type { ActivityOutcome, HeldCredential, OutcomeState } from './rules/evaluate.js';
 import type { StatementSource } from './rules/rule-schema.js';
 
@@ -85,30 +85,38 @@ export async function rebuildOutcomes(
     .where(
       and(eq(outcomeStates.userId, userId), inArray(outcomeStates.activityId, [...activityIds])),
     );
-  const facts = await tx
+  // Statements about the activities, and LMS sub-item statements naming them as a parent.
+  const names = sql.join(
+    activityIds.map((id) => sql`${id}`),
+    sql`, `,
+  );
+  const rows = await tx
     .select({
-      statementId: statements.id,
-      activityId: statements.activityId,
+      id: statements.id,
       registration: statements.registration,
       source: statements.source,
-      verbId: statements.verbId,
-      success: statements.success,
-      completion: statements.completion,
-      scoreScaled: statements.scoreScaled,
+      statement: statements.statement,
     })
     .from(statements)
     .where(
       and(
         eq(statements.userId, userId),
         eq(statements.isVoided, false),
-        inArray(statements.activityId, [...activityIds]),
+        or(
+          inArray(statements.activityId, [...activityIds]),
+          sql`exists (select 1 from jsonb_array_elements(coalesce(${statements.statement}
+            -> 'context' -> 'contextActivities' -> 'parent', '[]'::jsonb)
+            || coalesce(${statements.statement} -> 'context' -> 'contextActivities' -> 'grouping',
+            '[]'::jsonb)) as named(activity) where named.activity ->> 'id' in (${names}))`,
+        ),
       ),
     )
     .orderBy(asc(statements.seq));
+  const wanted = new Set(activityIds);
   await recordOutcomes(
     tx,
-    facts.flatMap((fact) =>
-      fact.activityId ? [{ ...fact, userId, activityId: fact.activityId }] : [],
+    rows.flatMap((row) =>
+      outcomeFactsOf({ ...row, userId }).filter((fact) => wanted.has(fact.activityId)),
     ),
   );
 }

@@ -1,3 +1,5 @@
+import { activityEvidence } from '../xapi/lms-emitters.js';
+import type { Statement } from '../xapi/statement.js';
 import type { StatementSource } from './rules/rule-schema.js';
 
 const VERB_PASSED = 'http://adlnet.gov/expapi/verbs/passed';
@@ -14,6 +16,26 @@ export interface OutcomeFact {
   readonly success: boolean | null;
   readonly completion: boolean | null;
   readonly scoreScaled: number | null;
+}
+
+/**
+ * The outcome facts of a stored statement of a known learner: one per activity it is evidence
+ * about (its object and, for an LMS emitter's sub-item, the LMS activity; lms-emitters.ts).
+ */
+export function outcomeFactsOf(stored: {
+  readonly id: string;
+  readonly userId: string;
+  readonly registration: string | null;
+  readonly source: StatementSource;
+  readonly statement: unknown;
+}): OutcomeFact[] {
+  return activityEvidence(stored.statement as Statement, stored.source).map((evidence) => ({
+    statementId: stored.id,
+    userId: stored.userId,
+    registration: stored.registration,
+    source: stored.source,
+    ...evidence,
+  }));
 }
 
 /** One row of `outcome_states`: a learner's outcome on an activity, per registration and source. */

@@ -9,6 +9,7 @@ import * as migrate from './migrate.js';
 import * as platformAdd from './platform-add.js';
 import * as platformInvite from './platform-invite.js';
 import * as platformList from './platform-list.js';
+import * as platformXapiActors from './platform-xapi-actors.js';
 import { serve } from './serve.js';
 import * as xapiCredentials from './xapi-credentials.js';
 import * as xapiExternal from './xapi-external.js';
@@ -20,6 +21,10 @@ const COMMANDS: Record<string, Command> = {
   'platform add': { usage: platformAdd.usage, run: platformAdd.platformAdd },
   'platform list': { usage: platformList.usage, run: platformList.platformList },
   'platform invite': { usage: platformInvite.usage, run: platformInvite.platformInvite },
+  'platform xapi-actors': {
+    usage: platformXapiActors.usage,
+    run: platformXapiActors.platformXapiActors,
+  },
   'course list': { usage: courseList.usage, run: courseList.courseList },
   'achievement create': {
     usage: achievementCreate.usage,

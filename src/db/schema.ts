@@ -99,6 +99,15 @@ export const platforms = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
+    /**
+     * What `account.name` means in the actors of the platform's xAPI emitter: the LTI `sub`
+     * (the LMS user id; Moodle logstore_xapi's default) or the LMS username (its "send username").
+     */
+    xapiAccountName: text('xapi_account_name', { enum: ['lti-sub', 'username'] })
+      .notNull()
+      .default('lti-sub'),
+    /** The `account.homePage` of those actors when it is not the issuer (logstore_xapi "account_homepage"). */
+    xapiAccountHomePage: text('xapi_account_home_page'),
     createdAt: createdAt(),
   },
   (table) => [uniqueIndex('platforms_issuer_client_uq').on(table.issuer, table.clientId)],
@@ -193,11 +202,17 @@ export const users = pgTable(
     sub: text('sub').notNull(),
     name: text('name'),
     email: text('email'),
+    /** The LMS username (Moodle: the launch's `ext.user_username`, the roster's `ext_user_username`). */
+    username: text('username'),
+    /** SHA-1 of `mailto:` + email in lower case, as an xAPI `mbox_sha1sum` names the user. */
+    mboxSha1sum: text('mbox_sha1sum'),
     createdAt: createdAt(),
   },
   (table) => [
     uniqueIndex('users_platform_sub_uq').on(table.platformId, table.sub),
     index('users_email_idx').on(table.platformId, table.email),
+    index('users_username_idx').on(table.platformId, table.username),
+    index('users_mbox_sha1sum_idx').on(table.platformId, table.mboxSha1sum),
   ],
 );
 
@@ -239,6 +254,8 @@ export const rosterMembers = pgTable(
     position: integer('position').notNull(),
     name: text('name'),
     email: text('email'),
+    /** The LMS username where the platform lists it (Moodle: `ext_user_username`). */
+    username: text('username'),
     roles: text('roles').array().notNull(),
     status: text('status').notNull(),
     fetchedAt: timestamp('fetched_at', { withTimezone: true }).notNull(),
@@ -332,8 +349,17 @@ export const statements = pgTable(
     stored: timestamp('stored', { withTimezone: true, precision: 3 }).notNull(),
     /** The statement as the LRS returns it (with id, stored, authority, version). */
     statement: jsonb('statement').$type<Record<string, unknown>>().notNull(),
+    /**
+     * Set while the actor of a statement an LMS sent stands for no known user of that platform
+     * (xapi/pending-statements.ts): the platform, and the actor's key (`actorKey`).
+     */
+    pendingPlatformId: uuid('pending_platform_id'),
+    pendingActorKey: text('pending_actor_key'),
   },
   (table) => [
+    index('statements_pending_actor_idx')
+      .on(table.pendingPlatformId, table.pendingActorKey)
+      .where(sql`pending_platform_id is not null`),
     index('statements_user_activity_idx').on(table.userId, table.activityId),
     index('statements_stored_idx').on(table.stored, table.seq),
     index('statements_activity_idx').on(table.activityId),

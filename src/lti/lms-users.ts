@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import { courses, platforms, users } from '../db/schema.js';
@@ -36,6 +37,26 @@ export async function findCoursePlatform(
 ): Promise<{ clientId: string; issuer: string } | undefined> {
   const [platform] = await db
     .select({ clientId: platforms.clientId, issuer: platforms.issuer })
+    .from(courses)
+    .innerJoin(platforms, eq(platforms.id, courses.platformId))
+    .where(eq(courses.id, courseId));
+  return platform;
+}
+
+/** The xAPI `mbox_sha1sum` of an email: SHA-1 of its `mailto:` IRI, the email in lower case. */
+export function mboxSha1sum(email: string): string {
+  return createHash('sha1').update(`mailto:${email.trim().toLowerCase()}`).digest('hex');
+}
+
+/** The platform of a course and how its xAPI emitter names users (xapi/actor-keys.ts). */
+export async function findCoursePlatformActors(db: Executor, courseId: string) {
+  const [platform] = await db
+    .select({
+      platformId: platforms.id,
+      issuer: platforms.issuer,
+      xapiAccountName: platforms.xapiAccountName,
+      xapiAccountHomePage: platforms.xapiAccountHomePage,
+    })
     .from(courses)
     .innerJoin(platforms, eq(platforms.id, courses.platformId))
     .where(eq(courses.id, courseId));

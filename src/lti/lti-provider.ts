@@ -36,6 +36,16 @@ interface LaunchAuthentication {
   state: string;
 }
 
+/**
+ * The LMS username a launch carries in the `ext` claim (Moodle: `user_username`), which ltijs
+ * drops. Read from the id_token before ltijs verifies it; recorded only once it has.
+ */
+function lmsUsernameOf(claims: Record<string, unknown>): string | undefined {
+  const ext = claims['https://purl.imsglobal.org/spec/lti/claim/ext'];
+  const username = (ext as { user_username?: unknown } | undefined)?.user_username;
+  return typeof username === 'string' && username !== '' ? username : undefined;
+}
+
 /** The OIDC login initiation parameters (LTI 1.3 core 5.1.1) a login came with. */
 function loginParameters(params: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(
@@ -87,7 +97,7 @@ export function createLtiProvider(options: {
   keyring: ToolKeyring;
   /** How the tool reaches the platform (its configuration, key set and services). */
   outgoingFetch: OutgoingFetch;
-  onLaunched: (launch: RecordedLaunch, req: Request, res: Response) => void;
+  onLaunched: (launch: RecordedLaunch, req: Request, res: Response) => void | Promise<void>;
   renderError: (page: LaunchErrorPage, req: Request, res: Response) => void;
 }): LtiProvider {
   const { db, logger, renderError } = options;
@@ -140,7 +150,7 @@ export function createLtiProvider(options: {
     try {
       const recorded = await recordLaunch(
         db,
-        token as LtijsLaunchToken,
+        { ...(token as LtijsLaunchToken), username: res.locals.lmsUsername as string | undefined },
         res.locals.authentication as LaunchAuthentication,
         webOrigin(req.get('origin')),
       );
@@ -149,7 +159,7 @@ export function createLtiProvider(options: {
         courseId: recorded.courseId,
         role: recorded.role,
       });
-      options.onLaunched(recorded, req, res);
+      await options.onLaunched(recorded, req, res);
     } catch (error) {
       if (error instanceof MicrocredError && error.expose) return rejectLaunch(req, res, error);
       // ltijs runs this callback on Express 4, which would leave a rejection unhandled.
@@ -243,6 +253,7 @@ export function createLtiProvider(options: {
           state: String(launch.state),
         };
         res.locals.authentication = authentication;
+        res.locals.lmsUsername = lmsUsernameOf(launch.claims);
         const signingKey = await platformKeys.signingKeyFor(jwksUrl, launch.header);
         prechecks = { nonce: authentication.nonce, jwksUrl, signingKey };
       } catch (error) {

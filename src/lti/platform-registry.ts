@@ -130,6 +130,43 @@ export async function setPlatformActive(
   return platform;
 }
 
+/** How the platform's xAPI emitter names its users (xapi/actor-keys.ts). */
+export const xapiActorSettingsSchema = z
+  .strictObject({
+    xapiAccountName: z.enum(['lti-sub', 'username']).optional(),
+    xapiAccountHomePage: z
+      .url({ protocol: /^https?$/ })
+      .nullable()
+      .optional(),
+  })
+  .refine((settings) => Object.keys(settings).length > 0, 'names no setting');
+
+/**
+ * Sets how the platform's xAPI emitter names users: `xapiAccountName` `lti-sub` (account.name
+ * is the LMS user id, Moodle logstore_xapi's default) or `username` (its "send username"), and
+ * `xapiAccountHomePage` (null: the issuer). Statements already waiting for their learner are
+ * matched with the new settings when the learner next becomes known. Throws BadRequestError
+ * naming the bad field, NotFoundError for an unknown id.
+ */
+export async function setPlatformXapiActors(
+  db: Db,
+  platformId: string,
+  input: unknown,
+): Promise<Platform> {
+  const parsed = xapiActorSettingsSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new BadRequestError(
+      `${issue?.path.join('.') || 'xAPI actor settings'} ${issue?.message ?? 'is invalid'}: send {"xapiAccountName": "lti-sub" or "username", "xapiAccountHomePage": URL or null}`,
+    );
+  }
+  const [platform] = await writeRegistrations(db, (tx) =>
+    tx.update(platforms).set(parsed.data).where(eq(platforms.id, platformId)).returning(),
+  );
+  if (!platform) throw new NotFoundError(`No platform has the id ${platformId}`);
+  return platform;
+}
+
 async function awardingBodyId(tx: Tx, nameOrId: string): Promise<string> {
   const choice = await chooseAwardingBody(tx, nameOrId);
   return choice.issuerProfileId ?? createAwardingBody(tx, choice.name);

@@ -19,6 +19,7 @@ import {
   LtiDeploymentUnknownError,
 } from '../errors.js';
 import { nonceNotIssuedRefusal } from './launch/check-nonce-issued.js';
+import { mboxSha1sum } from './lms-users.js';
 import { courseRoleFromLtiRoles, type CourseRole } from './roles.js';
 import { platformFrameOrigins } from './platform-registry.js';
 import { newSessionToken } from './sessions.js';
@@ -30,6 +31,8 @@ export interface LtijsLaunchToken {
   clientId: string;
   deploymentId: string;
   userInfo?: { name?: string; given_name?: string; family_name?: string; email?: string };
+  /** The LMS username (the `ext` claim's `user_username`, which ltijs itself drops). */
+  username?: string;
   platformContext: {
     context?: { id?: string; title?: string; label?: string };
     resource?: { id?: string; title?: string };
@@ -90,6 +93,7 @@ export async function recordLaunch(
     token.userInfo?.name ??
     ([token.userInfo?.given_name, token.userInfo?.family_name].filter(Boolean).join(' ') || null);
 
+  const email = token.userInfo?.email ?? null;
   const enrolment = {
     role,
     deploymentId: token.deploymentId,
@@ -128,12 +132,15 @@ export async function recordLaunch(
       returning id
     ),
     launched_user as (
-      insert into ${users} (platform_id, sub, name, email)
-      select platform_id, ${token.user}, ${fullName}, ${token.userInfo?.email ?? null}
+      insert into ${users} (platform_id, sub, name, email, username, mbox_sha1sum)
+      select platform_id, ${token.user}, ${fullName}, ${email}, ${token.username ?? null},
+             ${email === null ? null : mboxSha1sum(email)}
         from deployment
       on conflict (platform_id, sub) do update
         set name = coalesce(excluded.name, ${users.name}),
-            email = coalesce(excluded.email, ${users.email})
+            email = coalesce(excluded.email, ${users.email}),
+            username = coalesce(excluded.username, ${users.username}),
+            mbox_sha1sum = coalesce(excluded.mbox_sha1sum, ${users.mboxSha1sum})
       returning id
     ),
     course as (

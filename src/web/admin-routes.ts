@@ -7,6 +7,7 @@ import {
   listPlatforms,
   registerPlatform,
   setPlatformActive,
+  setPlatformXapiActors,
   toolUrls,
 } from '../lti/platform-registry.js';
 import {
@@ -21,11 +22,14 @@ import {
   removeExternalLrs,
   setExternalLrsActive,
 } from '../xapi/external/external-lrs-connections.js';
+import { countPendingStatements } from '../xapi/pending-statements.js';
 
 /**
  * The admin JSON API: `GET|POST /api/admin/platforms` for LMSs without dynamic registration,
  * `PATCH /api/admin/platforms/:id` with `{"isActive": false|true}` to deactivate or reactivate
- * one (in every process at once),
+ * one (in every process at once), or with `{"xapiAccountName": "lti-sub"|"username",
+ * "xapiAccountHomePage": URL|null}` to say how its xAPI emitter names users; each platform
+ * lists `pendingStatements`, the statements whose actor no learner answers to yet,
  * `POST|GET /api/admin/registration-invitations` and `DELETE /api/admin/registration-invitations/:id`
  * for the invitations dynamic registration needs (lti/registration-invitations.ts),
  * `GET /api/admin/issuer-profiles` and `PATCH /api/admin/issuer-profiles/:id` for the awarding
@@ -47,23 +51,34 @@ export function createAdminRouter(deps: {
   router.use('/api/admin', requireAdminToken(deps.adminToken));
 
   router.get('/api/admin/platforms', async (_req, res) => {
-    const platforms = await listPlatforms(deps.db);
-    res.json({ platforms: platforms.map(presentPlatform) });
+    const [platforms, pending] = await Promise.all([
+      listPlatforms(deps.db),
+      countPendingStatements(deps.db),
+    ]);
+    res.json({
+      platforms: platforms.map((platform) => presentPlatform(platform, pending.get(platform.id))),
+    });
   });
 
   router.post('/api/admin/platforms', express.json({ limit: '20kb' }), async (req, res) => {
     const platform = await registerPlatform(deps.db, req.body);
     res.status(201).json({
-      platform: presentPlatform({ ...platform, deploymentIds: [req.body.deploymentId] }),
+      platform: presentPlatform({ ...platform, deploymentIds: [req.body.deploymentId] }, 0),
       pasteIntoYourLms: toolUrls(deps.publicUrl),
     });
   });
   router.patch('/api/admin/platforms/:id', express.json({ limit: '1kb' }), async (req, res) => {
     const id = String(req.params.id);
     if (!isUuid(id)) throw new NotFoundError(`No platform has the id ${id}`);
-    const platform = await setPlatformActive(deps.db, id, readIsActive(req.body, 'platform'));
+    const platform =
+      typeof req.body === 'object' && req.body !== null && 'isActive' in req.body
+        ? await setPlatformActive(deps.db, id, readIsActive(req.body, 'platform'))
+        : await setPlatformXapiActors(deps.db, id, req.body);
     const [listed] = (await listPlatforms(deps.db)).filter((entry) => entry.id === platform.id);
-    res.json({ platform: presentPlatform(listed ?? { ...platform, deploymentIds: [] }) });
+    const pending = await countPendingStatements(deps.db);
+    res.json({
+      platform: presentPlatform(listed ?? { ...platform, deploymentIds: [] }, pending.get(id)),
+    });
   });
 
   router.post(
@@ -165,7 +180,10 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
-function presentPlatform(platform: Awaited<ReturnType<typeof listPlatforms>>[number]) {
+function presentPlatform(
+  platform: Awaited<ReturnType<typeof listPlatforms>>[number],
+  pendingStatements = 0,
+) {
   return {
     id: platform.id,
     issuer: platform.issuer,
@@ -178,5 +196,9 @@ function presentPlatform(platform: Awaited<ReturnType<typeof listPlatforms>>[num
     awardingBody: platform.issuerProfileId,
     isActive: platform.isActive,
     deploymentIds: platform.deploymentIds,
+    xapiAccountName: platform.xapiAccountName,
+    xapiAccountHomePage: platform.xapiAccountHomePage,
+    /** Statements of actors no learner of the platform answers to yet (kept, never dropped). */
+    pendingStatements,
   };
 }

@@ -5,6 +5,7 @@ import {
   type CourseProgress,
   type LearnerStanding,
 } from '../awards/course-progress.js';
+import { claimStatementsOfRoster } from '../awards/claim-pending-statements.js';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
 import type { PlatformServices } from '../lti/platform-services.js';
@@ -37,6 +38,7 @@ export function createProgressPages(deps: {
   render: RenderView;
   platformServices: PlatformServices;
   logger: Logger;
+  kickOutbox: () => void;
 }): Router {
   const { db, render, logger } = deps;
   const router = express.Router();
@@ -53,6 +55,8 @@ export function createProgressPages(deps: {
         throw error;
       },
     );
+    // Waiting LMS statements of members not launched yet count before the page shows them.
+    if (roster?.isFresh && (await claimStatementsOfRoster(db, roster))) deps.kickOutbox();
     const rosterLearners = (roster?.members ?? [])
       .filter((member) => courseRoleFromLtiRoles(member.roles) === 'learner')
       .map((member) => ({ sub: member.userId, name: member.name, email: member.email }));

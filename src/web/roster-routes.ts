@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
+import { claimStatementsOfRoster } from '../awards/claim-pending-statements.js';
 import { BadRequestError } from '../errors.js';
 import type { PlatformServices } from '../lti/platform-services.js';
 import { loadCourseRoster, type CourseRoster } from '../lti/nrps/course-roster.js';
@@ -11,12 +12,14 @@ import { requireSession, requireTeacher, sessionOf } from './http/session-auth.j
  * The teacher's view of the course roster (LTI Names and Role Provisioning Services 2.0):
  * `GET /api/roster` answers the cached roster while it is young, else the platform's; with
  * `?refresh=1` it always asks the platform. 409 NRPS_NOT_GRANTED when the platform gave the
- * course no membership service, 502 NRPS_PLATFORM_ERROR when the platform fails.
+ * course no membership service, 502 NRPS_PLATFORM_ERROR when the platform fails. Members of a
+ * fresh roster whom waiting LMS statements name get them (awards/claim-pending-statements.ts).
  */
 export function createRosterRouter(deps: {
   db: Db;
   platformServices: PlatformServices;
   logger: Logger;
+  kickOutbox: () => void;
 }): Router {
   const { db, logger } = deps;
   const router = express.Router();
@@ -34,6 +37,7 @@ export function createRosterRouter(deps: {
         courseId: roster.courseId,
         members: roster.members.length,
       });
+      if (await claimStatementsOfRoster(db, roster)) deps.kickOutbox();
     }
     res.set('cache-control', 'no-store').json(presentRoster(roster));
   });

@@ -1,7 +1,10 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import { platforms, users } from '../db/schema.js';
+import { accountHomePage, normaliseUrl } from './actor-keys.js';
 import type { Actor } from './statement.js';
+
+export { normaliseUrl } from './actor-keys.js';
 
 /**
  * Finds the `users.id` each actor stands for (in the same order), or null where an actor stands
@@ -16,81 +19,111 @@ export type ResolveActors = (
  * The resolver for statements sent with credentials bound to `platformId` (null: unbound
  * credentials, whose actors resolve to nobody). An Agent resolves to a user of that platform
  * when
- * - its `account.homePage` is the platform's issuer URL (compared normalised: scheme and host
- *   case and a trailing slash do not matter) and `account.name` is the user's LTI `sub`, or
- * - its `mbox` is `mailto:` the email of exactly one user of that platform (case-insensitive).
+ * - its `account.homePage` is the platform's emitter home page (`xapiAccountHomePage`, else the
+ *   issuer; compared normalised: scheme and host case and a trailing slash do not matter) and
+ *   `account.name` is the user's LTI `sub` or, when the platform says so (`xapiAccountName`),
+ *   the user's LMS username, or
+ * - its `mbox` is `mailto:` the email of exactly one user of that platform (case-insensitive),
+ *   or its `mbox_sha1sum` is that of exactly one user's email.
  * Groups, other identifiers and anything ambiguous resolve to null. All the actors of a call
- * cost at most two queries: this runs for every stored statement.
+ * cost at most three queries: this runs for every stored statement.
  */
 export function createActorResolver(platformId: string | null): ResolveActors {
   return async (executor, actors) => {
     if (platformId === null) return actors.map(() => null);
     const agents = actors.map((actor) => (actor.objectType === 'Group' ? null : actor));
-    const names = [
-      ...new Set(agents.flatMap((agent) => (agent?.account ? [agent.account.name] : []))),
+    const distinct = (values: (string | undefined)[]) => [
+      ...new Set(values.filter((value) => value !== undefined)),
     ];
-    const emails = [
-      ...new Set(
-        agents.flatMap((agent) =>
-          !agent?.account && agent?.mbox ? [agent.mbox.slice('mailto:'.length).toLowerCase()] : [],
-        ),
+    const names = distinct(agents.map((agent) => agent?.account?.name));
+    const emails = distinct(
+      agents.map((agent) =>
+        !agent?.account && agent?.mbox
+          ? agent.mbox.slice('mailto:'.length).toLowerCase()
+          : undefined,
       ),
-    ];
-    const [accounts, mailboxes] = await Promise.all([
-      names.length === 0 ? null : usersBySub(executor, platformId, names),
-      emails.length === 0 ? null : usersByEmail(executor, platformId, emails),
+    );
+    const sha1sums = distinct(
+      agents.map((agent) =>
+        !agent?.account && !agent?.mbox ? agent?.mbox_sha1sum?.toLowerCase() : undefined,
+      ),
+    );
+    const [accounts, mailboxes, hashes] = await Promise.all([
+      names.length === 0 ? null : usersByAccountName(executor, platformId, names),
+      emails.length === 0 ? null : usersByUniqueValue(executor, platformId, 'email', emails),
+      sha1sums.length === 0 ? null : usersByUniqueValue(executor, platformId, 'sha1', sha1sums),
     ]);
     return agents.map((agent) => {
       if (agent?.account) {
-        if (!accounts || normaliseUrl(agent.account.homePage) !== accounts.issuer) return null;
+        if (!accounts || normaliseUrl(agent.account.homePage) !== accounts.homePage) return null;
         return accounts.ids.get(agent.account.name) ?? null;
       }
       if (agent?.mbox) {
         return mailboxes?.get(agent.mbox.slice('mailto:'.length).toLowerCase()) ?? null;
       }
+      if (agent?.mbox_sha1sum) return hashes?.get(agent.mbox_sha1sum.toLowerCase()) ?? null;
       return null;
     });
   };
 }
 
-/** The platform's normalised issuer and, by `sub`, its users among `subs`; null for no platform. */
-async function usersBySub(
+/**
+ * The platform emitter's normalised account home page and, by account name (the `sub` or the
+ * username, as the platform's `xapiAccountName` says), its users among `names`; null for no
+ * platform.
+ */
+async function usersByAccountName(
   executor: Executor,
   platformId: string,
-  subs: readonly string[],
-): Promise<{ issuer: string; ids: Map<string, string> } | null> {
+  names: readonly string[],
+): Promise<{ homePage: string; ids: Map<string, string> } | null> {
   const rows = await executor
-    .select({ issuer: platforms.issuer, sub: users.sub, id: users.id })
+    .select({
+      issuer: platforms.issuer,
+      xapiAccountName: platforms.xapiAccountName,
+      xapiAccountHomePage: platforms.xapiAccountHomePage,
+      sub: users.sub,
+      username: users.username,
+      id: users.id,
+    })
     .from(platforms)
-    .leftJoin(users, and(eq(users.platformId, platforms.id), inArray(users.sub, [...subs])))
+    .leftJoin(
+      users,
+      and(
+        eq(users.platformId, platforms.id),
+        or(inArray(users.sub, [...names]), inArray(users.username, [...names])),
+      ),
+    )
     .where(eq(platforms.id, platformId));
   const [first] = rows;
   if (!first) return null;
+  const byName = new Map<string, string[]>();
+  for (const row of rows) {
+    const name = first.xapiAccountName === 'username' ? row.username : row.sub;
+    if (name && row.id) byName.set(name, [...(byName.get(name) ?? []), row.id]);
+  }
   return {
-    issuer: normaliseUrl(first.issuer),
-    ids: new Map(rows.flatMap((row) => (row.sub && row.id ? [[row.sub, row.id]] : []))),
+    homePage: accountHomePage(first),
+    // A username two users share names neither.
+    ids: new Map([...byName].flatMap(([name, ids]) => (ids.length === 1 ? [[name, ids[0]!]] : []))),
   };
 }
 
-/** By lower-case email, the platform's users among `emails` that no other user shares. */
-async function usersByEmail(
+/** By lower-case email or mbox_sha1sum, the platform's users among `values` no other shares. */
+async function usersByUniqueValue(
   executor: Executor,
   platformId: string,
-  emails: readonly string[],
+  kind: 'email' | 'sha1',
+  values: readonly string[],
 ): Promise<Map<string, string>> {
-  const email = sql<string>`lower(${users.email})`;
+  const value =
+    kind === 'email' ? sql<string>`lower(${users.email})` : sql<string>`${users.mboxSha1sum}`;
   const rows = await executor
-    .select({ email, id: sql<string>`min(${users.id}::text)`, count: sql<number>`count(*)::int` })
+    .select({ value, id: sql<string>`min(${users.id}::text)`, count: sql<number>`count(*)::int` })
     .from(users)
-    .where(and(eq(users.platformId, platformId), inArray(email, [...emails])))
-    .groupBy(email);
-  return new Map(rows.flatMap((row) => (row.count === 1 ? [[row.email, row.id]] : [])));
-}
-
-/** The URL with scheme and host in lower case and without trailing slashes. */
-export function normaliseUrl(url: string): string {
-  const href = URL.canParse(url) ? new URL(url).href : url;
-  return href.replace(/\/+$/, '');
+    .where(and(eq(users.platformId, platformId), inArray(value, [...values])))
+    .groupBy(value);
+  return new Map(rows.flatMap((row) => (row.count === 1 ? [[row.value, row.id]] : [])));
 }
 
 /**

@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import { statements as statementsTable } from '../db/schema.js';
+import { actorKey } from './actor-keys.js';
 import type { LrsStatement } from './statement.js';
 
 type StatementRow = typeof statementsTable.$inferSelect;
@@ -10,8 +11,16 @@ export type StatementSource = StatementRow['source'];
 
 export function toRow(
   statement: LrsStatement,
-  fields: { userId: string | null; source: StatementSource; credentialKey: string; now: Date },
+  fields: {
+    userId: string | null;
+    source: StatementSource;
+    credentialKey: string;
+    now: Date;
+    /** The platform whose learner the actor may become; kept only while `userId` is null. */
+    pendingPlatformId: string | null;
+  },
 ) {
+  const isPending = fields.userId === null && fields.pendingPlatformId !== null;
   const { object, result, context } = statement;
   const isActivity = object.objectType === undefined || object.objectType === 'Activity';
   return {
@@ -27,6 +36,8 @@ export function toRow(
     credentialKey: fields.credentialKey,
     stored: fields.now,
     statement: statement as unknown as Record<string, unknown>,
+    pendingPlatformId: isPending ? fields.pendingPlatformId : null,
+    pendingActorKey: isPending ? actorKey(statement.actor) : null,
   };
 }
 
@@ -43,10 +54,11 @@ export async function insertRows(
 ): Promise<{ id: string; seq: number }[]> {
   const result = await tx.execute(sql`
     insert into ${statementsTable} (id, user_id, verb_id, activity_id, registration,
-      score_scaled, success, completion, source, credential_key, stored, statement)
+      score_scaled, success, completion, source, credential_key, stored, statement,
+      pending_platform_id, pending_actor_key)
     select row.id, row.user_id, row.verb_id, row.activity_id, row.registration,
       row.score_scaled, row.success, row.completion, row.source, row.credential_key, row.stored,
-      row.statement
+      row.statement, row.pending_platform_id, row.pending_actor_key
       from jsonb_array_elements(${JSON.stringify(rows.map(toRecord))}::jsonb)
         with ordinality as element(value, position)
       cross join lateral jsonb_populate_record(null::${statementsTable}, element.value) as row
@@ -71,6 +83,8 @@ function toRecord(row: NewStatementRow) {
     credential_key: row.credentialKey,
     stored: row.stored,
     statement: row.statement,
+    pending_platform_id: row.pendingPlatformId,
+    pending_actor_key: row.pendingActorKey,
   };
 }
 

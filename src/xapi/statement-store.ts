@@ -24,7 +24,9 @@
  *   authority sent), `version` kept or set to 2.0.0 (xAPI Data 2.4.10);
  * - indexed columns filled from the statement: `user_id` from `resolveActors`, verb, activity
  *   (when the object is an Activity), registration, score.scaled, success, completion, source,
- *   credential key;
+ *   credential key; and, when the actor resolves to nobody and the write names a
+ *   `pendingPlatformId`, that platform and the actor's key, so the statement waits for its
+ *   learner (pending-statements.ts) instead of being lost;
  * - voiding (xAPI Data 2.3.2): a stored statement is voided when a voiding statement (verb
  *   `voided`, object a StatementRef to it) is stored, before or after it; voiding statements
  *   are never voided themselves;
@@ -97,6 +99,11 @@ export interface StatementWrite {
   readonly credential: Pick<XapiCredential, 'key'>;
   readonly source: StatementSource;
   readonly resolveActors: ResolveActors;
+  /**
+   * The platform whose learners the actors stand for (an LMS's emitter): a statement whose actor
+   * resolves to nobody yet is kept pending for it (pending-statements.ts). Null or absent: none.
+   */
+  readonly pendingPlatformId?: string | null;
   /** An authority to record instead of the credential's (a launch's actor, say). */
   readonly authority?: Agent;
   /** Attachment contents that came with the statements, stored with them. */
@@ -265,6 +272,7 @@ async function storeWritesInTransaction(
             source: write.source,
             credentialKey: write.credential.key,
             now: storedAt,
+            pendingPlatformId: write.pendingPlatformId ?? null,
           }),
         ),
       );

@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { evaluateLearnerJob } from '../../src/awards/award-jobs.js';
+import { enqueueEvaluations } from '../../src/awards/enqueue-evaluations.js';
 import { outcomeStates } from '../../src/db/schema.js';
 import type { Database } from '../../src/db/database.js';
+import { createActorResolver } from '../../src/xapi/resolve-actor.js';
+import { storeStatements } from '../../src/xapi/statement-store.js';
+import { validateStatement } from '../../src/xapi/validate/statement.js';
+import { moodleStatements } from '../support/moodle-logstore.js';
 import { createTestDatabase } from '../support/test-database.js';
 import {
   exam,
@@ -10,6 +15,7 @@ import {
   givenCourse,
   givenLearner,
   jobsOfKind,
+  PUBLIC_URL,
   store,
 } from './award-fixtures.js';
 
@@ -89,5 +95,44 @@ describe('enqueueEvaluations, in the transaction that stores statements', () => 
     ]);
     const rows = await db.select().from(outcomeStates).where(eq(outcomeStates.userId, learner.id));
     expect(rows).toEqual([]);
+  });
+
+  it('rebuilds the LMS activity an emitter’s sub-item statement counted for when it is voided', async () => {
+    const { db } = database;
+    const place = await givenCourse(db);
+    const learner = await givenLearner(db, place, 'moodle-void');
+    const wwwroot = place.platform.issuer;
+    const quiz = `${wwwroot}/mod/quiz/view.php?id=15`;
+    const attemptId = '44444444-4444-4444-8444-444444444444';
+    const [attempt] = moodleStatements('attempt-submitted', {
+      wwwroot,
+      actor: { account: { homePage: wwwroot, name: 'moodle-void' } },
+      cmid: 15,
+      raw: 9,
+    }) as object[];
+    const storeOne = (statement: object) =>
+      storeStatements({
+        db,
+        statements: [validateStatement(statement)],
+        credential: { key: 'test-key' },
+        source: 'platform',
+        publicUrl: PUBLIC_URL,
+        resolveActors: createActorResolver(place.platform.id),
+        onStatementsStored: enqueueEvaluations,
+      });
+    await storeOne({ ...attempt, id: attemptId });
+    const quizRow = async () =>
+      (await db.select().from(outcomeStates).where(eq(outcomeStates.userId, learner.id))).filter(
+        (row) => row.activityId === quiz,
+      );
+    expect(await quizRow()).toEqual([
+      expect.objectContaining({ passedBy: attemptId, bestScaled: 0.9 }),
+    ]);
+    await storeOne({
+      actor: { account: { homePage: wwwroot, name: 'moodle-void' } },
+      verb: { id: VOIDED },
+      object: { objectType: 'StatementRef', id: attemptId },
+    });
+    expect(await quizRow()).toEqual([]);
   });
 });

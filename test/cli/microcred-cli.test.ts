@@ -133,6 +133,39 @@ describe('the microcred command', () => {
     });
   });
 
+  it('sets how a platform’s xAPI emitter names users, shown by platform list, and refuses an unknown setting', async () => {
+    const { stdout } = await microcred(
+      'platform',
+      'xapi-actors',
+      '--issuer',
+      'https://moodle.example',
+      '--account-name',
+      'username',
+    );
+    expect(JSON.parse(stdout)).toMatchObject({
+      issuer: 'https://moodle.example',
+      xapiAccountName: 'username',
+      xapiAccountHomePage: null,
+      pendingStatements: 0,
+    });
+    const listed = await microcred('platform', 'list');
+    expect(JSON.parse(listed.stdout)).toEqual([
+      expect.objectContaining({ xapiAccountName: 'username', pendingStatements: 0 }),
+    ]);
+    const failure = await microcred(
+      'platform',
+      'xapi-actors',
+      '--issuer',
+      'https://moodle.example',
+      '--account-name',
+      'email',
+    ).catch((error: unknown) => error);
+    expect(failure).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('xapiAccountName'),
+    });
+  });
+
   it('lists its commands for an unknown one, with exit code 2', async () => {
     const failure = await microcred('fly').catch((error: unknown) => error);
     expect(failure).toMatchObject({

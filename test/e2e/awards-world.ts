@@ -33,7 +33,7 @@ type TrustLevel = 'registered' | 'self-study';
 export const TEACHER = { id: 'teacher-1', name: 'Grace Hopper' };
 
 /** Registers a new test LMS with the tool at the given trust level. */
-async function addPlatform(tool: TestTool, trustLevel: TrustLevel): Promise<Platform> {
+export async function addPlatform(tool: TestTool, trustLevel: TrustLevel): Promise<Platform> {
   const lms = await startTestLms();
   await registerPlatform(tool.current().database.db, {
     ...lms.platformRegistration(),

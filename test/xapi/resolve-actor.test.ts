@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
+import { createHash } from 'node:crypto';
+import { mboxSha1sum } from '../../src/lti/lms-users.js';
+import { setPlatformXapiActors } from '../../src/lti/platform-registry.js';
 import { createActorResolver, identityKey, normaliseUrl } from '../../src/xapi/resolve-actor.js';
 import { createTestDatabase } from '../support/test-database.js';
 import { buildPlatform, buildUser } from './xapi-factories.js';
@@ -93,6 +96,46 @@ describe('createActorResolver', () => {
     ]);
 
     expect(userIds).toEqual([null, annId, null, annId, annId]);
+  });
+
+  it('resolves an mbox_sha1sum to the user whose email it hashes, in any case', async () => {
+    const hash = mboxSha1sum('dora@example.org');
+    const doraId = await buildUser(database.db, {
+      platformId: platform.id,
+      email: 'dora@example.org',
+      mboxSha1sum: hash,
+    });
+    expect(hash).toBe(createHash('sha1').update('mailto:dora@example.org').digest('hex'));
+    expect(await resolve({ mbox_sha1sum: hash.toUpperCase() })).toBe(doraId);
+  });
+
+  it('resolves account names as LMS usernames when the platform says its emitter sends them', async () => {
+    const moodle = await buildPlatform(database.db, { issuer: 'https://school.example.org' });
+    const studentId = await buildUser(database.db, {
+      platformId: moodle.id,
+      sub: '5',
+      username: 'student1',
+    });
+    const otherId = await buildUser(database.db, {
+      platformId: moodle.id,
+      sub: '6',
+      username: '5',
+    });
+    await setPlatformXapiActors(database.db, moodle.id, {
+      xapiAccountName: 'username',
+      xapiAccountHomePage: 'https://www.school.example.org/',
+    });
+    const resolver = createActorResolver(moodle.id);
+    const home = 'https://www.school.example.org';
+    expect(
+      await resolver(database.db, [
+        { account: { homePage: home, name: 'student1' } },
+        // The user id of student1 is now read as a username: another user's.
+        { account: { homePage: home, name: '5' } },
+        // Not the emitter's home page any more.
+        { account: { homePage: 'https://school.example.org', name: 'student1' } },
+      ]),
+    ).toEqual([studentId, otherId, null]);
   });
 
   it('resolves nobody for credentials bound to no platform', async () => {

@@ -32,11 +32,19 @@ export async function buildUser(
     platformId,
     sub = randomUUID(),
     email = null,
-  }: { platformId: string; sub?: string; email?: string | null },
+    username = null,
+    mboxSha1sum = null,
+  }: {
+    platformId: string;
+    sub?: string;
+    email?: string | null;
+    username?: string | null;
+    mboxSha1sum?: string | null;
+  },
 ): Promise<string> {
   const [user] = await db
     .insert(users)
-    .values({ platformId, sub, email })
+    .values({ platformId, sub, email, username, mboxSha1sum })
     .returning({ id: users.id });
   if (!user) throw new Error('user not inserted');
   return user.id;

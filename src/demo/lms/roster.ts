@@ -15,6 +15,8 @@ export interface LmsUser {
   givenName?: string;
   familyName?: string;
   email?: string;
+  /** The LMS username, listed as Moodle does (`ext_user_username`) when set. */
+  username?: string;
 }
 
 /** A member of a context's roster, as the membership service lists it (NRPS 2.0 section 2.2). */
@@ -84,6 +86,7 @@ export class Roster {
         givenName: stringParam(claims, 'given_name') ?? user.givenName,
         familyName: stringParam(claims, 'family_name') ?? user.familyName,
         email: stringParam(claims, 'email') ?? user.email,
+        ...(user.username === undefined ? {} : { username: user.username }),
       },
       roles: Array.isArray(roles) ? roles.map(String) : [],
       status: 'Active',
@@ -111,6 +114,7 @@ export class Roster {
         given_name: user.givenName,
         family_name: user.familyName,
         email: user.email,
+        ext_user_username: user.username,
         roles,
       }),
     );
@@ -132,5 +136,6 @@ function userWithDefaults(user: LmsUser): LmsUser {
     givenName,
     familyName,
     email: user.email ?? `${user.id}@lms.test`,
+    ...(user.username === undefined ? {} : { username: user.username }),
   };
 }

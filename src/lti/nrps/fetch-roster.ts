@@ -18,6 +18,8 @@ export interface RosterMember {
   readonly userId: string;
   readonly name: string | null;
   readonly email: string | null;
+  /** The LMS username, where the platform lists it (Moodle's `ext_user_username`). */
+  readonly username: string | null;
   /** Role URIs, as the platform gave them. */
   readonly roles: readonly string[];
   /** `Active` or `Inactive` (section 2.2: `Active` when the platform leaves it out). */
@@ -161,6 +163,7 @@ function readMembers(body: unknown): RosterMember[] {
       userId,
       name: text('name') ?? (fullName || null),
       email: text('email'),
+      username: text('ext_user_username'),
       roles,
       status: text('status') ?? 'Active',
     };

@@ -112,6 +112,7 @@ export function createStatementWriteRouter({
         client.kind === 'launch'
           ? async (_executor, actors) => actors.map(() => client.grant.userId)
           : createActorResolver(client.credential.platformId),
+      pendingPlatformId: client.kind === 'launch' ? null : client.credential.platformId,
       attachments: [...parts].map(([sha2, part]) => ({ sha2, ...part })),
     });
     if (queuedWork) onWorkQueued();

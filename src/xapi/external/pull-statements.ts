@@ -316,6 +316,7 @@ async function storePage(
       source: 'platform',
       publicUrl: deps.publicUrl,
       resolveActors,
+      pendingPlatformId: connection.platformId,
       onStatementsStored: deps.onStatementsStored,
     });
     if (queuedWork) deps.onWorkQueued();
