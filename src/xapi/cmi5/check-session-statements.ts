@@ -22,6 +22,8 @@ export interface SessionFacts {
   readonly launchMode: Cmi5LaunchMode;
   /** The launch activityId: the object of every cmi5 defined statement (section 9.4). */
   readonly auActivityId: string;
+  /** The AU's id in the course structure, in the contextTemplate's `grouping` (9.6.2.3). */
+  readonly publisherIri: string;
   readonly masteryScore: number | null;
   readonly isInitialized: boolean;
   readonly isTerminated: boolean;
@@ -87,6 +89,13 @@ function checkOne(facts: SessionFacts, statement: Statement, at: string): Cmi5Ve
   if (sessionId !== facts.sessionId) {
     throw new Cmi5RuleViolation(
       `${at}.context.extensions must carry the session id of the launch (${CMI5_EXTENSIONS.sessionId}: "${facts.sessionId}", cmi5 section 9.6.3.1)`,
+      'rejected',
+    );
+  }
+  const grouping = (context.contextActivities?.grouping ?? []).map((activity) => activity.id);
+  if (!grouping.includes(facts.publisherIri)) {
+    throw new Cmi5RuleViolation(
+      `${at}.context.contextActivities.grouping must hold the publisher id ${facts.publisherIri} of the contextTemplate (cmi5 sections 9.6.2.3, 10.2.1)`,
       'rejected',
     );
   }

@@ -429,6 +429,7 @@ export function createCmi5Lms({
                 sessionId: session.sessionId,
                 launchMode: session.launchMode,
                 auActivityId: grant.activityId,
+                publisherIri: au.auIri,
                 masteryScore: au.masteryScore,
                 isInitialized: session.initializedAt !== null,
                 isTerminated: session.terminatedAt !== null,

@@ -8,6 +8,15 @@ import type { TestLms } from '../../support/test-lms.js';
 import type { TestTool } from '../../support/test-tool.js';
 import { startToolWithLms } from '../../support/tool-with-lms.js';
 import {
+  CMI5,
+  cmi5Statement,
+  send,
+  SESSION_ID,
+  startAu,
+  VERB,
+  type AuSession,
+} from './cmi5-au-client.js';
+import {
   createAchievement,
   csrfTokenOf,
   getPage,
@@ -17,33 +26,6 @@ import {
 
 const COURSE = 'cmi5-course';
 const AU_URL = 'https://content.example.org/cmi5/quiz/index.html';
-const CMI5 = 'https://w3id.org/xapi/cmi5/context/categories/cmi5';
-const MOVE_ON = 'https://w3id.org/xapi/cmi5/context/categories/moveon';
-const SESSION_ID = 'https://w3id.org/xapi/cmi5/context/extensions/sessionid';
-const VERB = (name: string) =>
-  ['abandoned', 'waived', 'satisfied'].includes(name)
-    ? `https://w3id.org/xapi/adl/verbs/${name}`
-    : `http://adlnet.gov/expapi/verbs/${name}`;
-
-/** What cmi5 content receives and holds after its launch (cmi5 sections 8.1 and 8.2). */
-interface AuSession {
-  endpoint: string;
-  fetchUrl: string;
-  actor: Record<string, unknown>;
-  registration: string;
-  activityId: string;
-  authToken: string;
-  launchData: {
-    contextTemplate: {
-      contextActivities: { grouping: { id: string }[] };
-      extensions: Record<string, string>;
-    };
-    launchMode: string;
-    moveOn: string;
-    masteryScore?: number;
-    returnURL: string;
-  };
-}
 
 describe('cmi5 at run time: the LMS side, played as cmi5.js plays it', () => {
   let tool: TestTool;
@@ -90,97 +72,6 @@ describe('cmi5 at run time: the LMS side, played as cmi5.js plays it', () => {
     return new URL(response.headers.get('location')!);
   }
 
-  /** What cmi5.js does on start: fetch the token, read LMS.LaunchData and the preferences. */
-  async function start(location: URL): Promise<AuSession> {
-    const parameter = (name: string) => location.searchParams.get(name)!;
-    const fetched = await fetch(parameter('fetch'), { method: 'POST' });
-    expect(fetched.status).toBe(200);
-    const { 'auth-token': authToken } = (await fetched.json()) as { 'auth-token': string };
-    const session = {
-      endpoint: parameter('endpoint'),
-      fetchUrl: parameter('fetch'),
-      actor: JSON.parse(parameter('actor')) as Record<string, unknown>,
-      registration: parameter('registration'),
-      activityId: parameter('activityId'),
-      authToken,
-    };
-    // cmi5.js appends `/activities/state` to the endpoint, which ends in a slash itself.
-    const state = new URLSearchParams({
-      stateId: 'LMS.LaunchData',
-      activityId: session.activityId,
-      agent: JSON.stringify(session.actor),
-      registration: session.registration,
-    });
-    const launchData = await xapi(session, `/activities/state?${state}`);
-    expect(launchData.status).toBe(200);
-    const profile = new URLSearchParams({
-      profileId: 'cmi5LearnerPreferences',
-      agent: JSON.stringify(session.actor),
-    });
-    const preferences = await xapi(session, `/agents/profile?${profile}`);
-    expect(preferences.status).toBe(404);
-    return { ...session, launchData: (await launchData.json()) as AuSession['launchData'] };
-  }
-
-  function xapi(session: Omit<AuSession, 'launchData'>, path: string, init: RequestInit = {}) {
-    return fetch(`${session.endpoint}${path}`, {
-      ...init,
-      headers: {
-        authorization: `Basic ${session.authToken}`,
-        'x-experience-api-version': '1.0.3',
-        'content-type': 'application/json',
-        ...init.headers,
-      },
-    });
-  }
-
-  /** A statement as cmi5.js builds it: the context template, the categories, the duration. */
-  function cmi5Statement(
-    session: AuSession,
-    verb: string,
-    result: Record<string, unknown> = {},
-    options: { isDefined?: boolean } = {},
-  ) {
-    const template = session.launchData.contextTemplate;
-    const isMoveOn = ['passed', 'failed', 'completed'].includes(verb);
-    const isDefined = options.isDefined ?? true;
-    return {
-      id: randomUUID(),
-      actor: session.actor,
-      verb: { id: VERB(verb), display: { 'en-US': verb } },
-      object: { objectType: 'Activity', id: session.activityId },
-      result: {
-        ...(['passed', 'failed', 'completed', 'terminated'].includes(verb) && {
-          duration: 'PT12S',
-        }),
-        ...result,
-      },
-      context: {
-        ...template,
-        registration: session.registration,
-        contextActivities: {
-          ...template.contextActivities,
-          ...(isDefined && {
-            category: [
-              { id: CMI5, objectType: 'Activity' },
-              ...(isMoveOn ? [{ id: MOVE_ON, objectType: 'Activity' }] : []),
-            ],
-          }),
-        },
-      },
-      timestamp: new Date().toISOString(),
-    };
-  }
-
-  async function send(session: AuSession, statement: unknown) {
-    const response = await xapi(session, '/statements', {
-      method: 'POST',
-      body: JSON.stringify(statement),
-    });
-    const body = (await response.json()) as unknown;
-    return { status: response.status, body };
-  }
-
   async function statementsWith(verb: string, registration: string) {
     return db()
       .select()
@@ -210,7 +101,7 @@ describe('cmi5 at run time: the LMS side, played as cmi5.js plays it', () => {
     const abandoned = await statementsWith('abandoned', registration);
     expect(abandoned).toHaveLength(1);
     expect(abandoned[0]!.source).toBe('tool');
-    session = await start(again);
+    session = await startAu(again);
   });
 
   it('writes LMS.LaunchData and a launched statement before the launch (cmi5 sections 9.3.1, 10)', async () => {
@@ -287,6 +178,14 @@ describe('cmi5 at run time: the LMS side, played as cmi5.js plays it', () => {
         },
       ],
       [
+        'a statement without the publisher id of the contextTemplate',
+        (() => {
+          const statement = cmi5Statement(session, 'experienced', {}, { isDefined: false });
+          statement.context.contextActivities.grouping = [];
+          return statement;
+        })(),
+      ],
+      [
         'passed without the moveOn category',
         (() => {
           const statement = cmi5Statement(session, 'passed', {
@@ -345,7 +244,7 @@ describe('cmi5 at run time: the LMS side, played as cmi5.js plays it', () => {
   });
 
   it('refuses a second completed in the registration, in a later session (resume)', async () => {
-    const resumed = await start(await launch(learner));
+    const resumed = await startAu(await launch(learner));
     expect(resumed.registration).toBe(session.registration);
     expect((await send(resumed, cmi5Statement(resumed, 'initialized'))).status).toBe(200);
     const again = await send(resumed, cmi5Statement(resumed, 'completed', { completion: true }));
@@ -355,7 +254,7 @@ describe('cmi5 at run time: the LMS side, played as cmi5.js plays it', () => {
 
   it('abandons sessions whose launch token expired, through the job', async () => {
     const location = await launch(learner);
-    const open = await start(location);
+    const open = await startAu(location);
     await db()
       .update(xapiLaunches)
       .set({ expiresAt: new Date(Date.now() - 1000) })
@@ -375,7 +274,7 @@ describe('cmi5 at run time: the LMS side, played as cmi5.js plays it', () => {
   });
 
   it('opens the AU in Browse mode for a teacher, who can record no results', async () => {
-    const browsing = await start(await launch(teacher));
+    const browsing = await startAu(await launch(teacher));
     expect(browsing.launchData.launchMode).toBe('Browse');
     expect((await send(browsing, cmi5Statement(browsing, 'initialized'))).status).toBe(200);
     const passed = cmi5Statement(browsing, 'passed', { success: true, score: { scaled: 1 } });
