@@ -158,6 +158,17 @@ export function createCmi5Pages(deps: {
     const auId = typeof req.query.au === 'string' ? req.query.au : '';
     const listing = await findCmi5Au(db, publicUrl, courseId, auId);
     if (!listing) throw new NotFoundError('This course has no such cmi5 AU.');
+    // cmi5 section 8.1: an OwnWindow AU opens in a new window or replaces the whole window,
+    // never inside the LMS's frame; the launch itself then happens in that window.
+    if (listing.au.launchMethod === 'OwnWindow' && req.get('Sec-Fetch-Dest') === 'iframe') {
+      res.send(
+        render(res, 'cmi5-own-window', {
+          title: listing.au.title,
+          href: cmi5LaunchHref(listing.au.id),
+        }),
+      );
+      return;
+    }
     const launch = await cmi5Lms.launchAu({
       listing,
       userId,

@@ -163,6 +163,21 @@ describe('Done when 2, 3 and 4: every page, in English and German, at 360 and 12
       },
     },
     { name: 'teacher-activities', page: () => teacher, path: () => '/course/activities' },
+    {
+      name: 'teacher-cmi5',
+      page: () => teacher,
+      path: () => '/course/cmi5',
+      then: async (page) => {
+        if ((await page.locator('#cmi5-waive').count()) > 0) return;
+        await page.locator('#au-title').fill('Pond ecology AU');
+        await page.locator('#au-url').fill('https://content.example.org/pond/index.html');
+        await page.locator('#au-masteryScore').fill('80');
+        await Promise.all([
+          page.waitForURL(/status=saved/),
+          page.locator('form[action="/course/cmi5/aus"] button[type="submit"]').click(),
+        ]);
+      },
+    },
     { name: 'teacher-progress', page: () => teacher, path: () => '/course/progress' },
     { name: 'teacher-awards', page: () => teacher, path: () => '/course/awards' },
     { name: 'deep-link-picker', page: () => deepLinkTeacher, path: () => deepLinkPath },
@@ -284,6 +299,7 @@ const DATA: RegExp[] = [
   ...Object.values(DEMO_AWARDING_BODY.address),
   ...DEMO_PEOPLE.map(fullName),
   ...DEMO_ACTIVITIES.map((activity) => activity.title),
+  'Pond ecology AU',
   'pillar',
   'environmental',
   'economic',
@@ -338,6 +354,9 @@ const DATA_PATTERNS: RegExp[] = [
  * text of the German catalogs.
  */
 const SAME_IN_GERMAN = new Set([
+  // cmi5's own words: an assignable unit (AU) and its moveOn criterion.
+  'AU',
+  'moveOn',
   'ECTS',
   'Form',
   'Format',
