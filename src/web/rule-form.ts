@@ -189,7 +189,7 @@ export function ruleErrorOf(message: string, path: string): FieldError {
     [/may only stand for the whole rule/, 'capNotWhole'],
     [/has unknown field/, 'unknownField'],
     [/sources/, 'sources'],
-    [/must be passed, completed, scoreAtLeast or earned/, 'groupLeaf'],
+    [/must be passed, completed, satisfied, scoreAtLeast or earned/, 'groupLeaf'],
     [/exactly one of/, 'kind'],
     [/must list at least/, 'noConditions'],
   ];

@@ -171,6 +171,21 @@ describeInBrowser(SUITE, () => {
       },
     },
     { name: 'teacher-activities', page: () => teacher, path: () => '/course/activities' },
+    {
+      name: 'teacher-cmi5',
+      page: () => teacher,
+      path: () => '/course/cmi5',
+      then: async (page) => {
+        if ((await page.locator('#cmi5-waive').count()) > 0) return;
+        await page.locator('#au-title').fill('Pond ecology AU');
+        await page.locator('#au-url').fill('https://content.example.org/pond/index.html');
+        await page.locator('#au-masteryScore').fill('80');
+        await Promise.all([
+          page.waitForURL(/status=saved/),
+          page.locator('form[action="/course/cmi5/aus"] button[type="submit"]').click(),
+        ]);
+      },
+    },
     { name: 'teacher-progress', page: () => teacher, path: () => '/course/progress' },
     { name: 'teacher-awards', page: () => teacher, path: () => '/course/awards' },
     { name: 'deep-link-picker', page: () => deepLinkTeacher, path: () => deepLinkPath },
@@ -283,6 +298,7 @@ const DATA: RegExp[] = [
   ...DEMO_ACTIVITIES.map((activity) => activity.title),
   // The content names its questions in its statements; the rule form offers them by those names.
   ...DEMO_ACTIVITIES.flatMap((activity) => activity.questions.map((question) => question.text)),
+  'Pond ecology AU',
   'pillar',
   'environmental',
   'economic',
@@ -337,6 +353,9 @@ const DATA_PATTERNS: RegExp[] = [
  * text of the German catalogs.
  */
 const SAME_IN_GERMAN = new Set([
+  // cmi5's own words: an assignable unit (AU) and its moveOn criterion.
+  'AU',
+  'moveOn',
   'ECTS',
   'Form',
   'Format',

@@ -78,7 +78,7 @@ describe('parseRule', () => {
       [
         'a group rule over a combinator',
         { distinctGroupsAtLeast: { n: 1, tag: 'pillar', of: [{ allOf: [{ passed: QUIZ }] }] } },
-        'rule.distinctGroupsAtLeast.of[0] must be passed, completed, scoreAtLeast or earned',
+        'rule.distinctGroupsAtLeast.of[0] must be passed, completed, satisfied, scoreAtLeast or earned',
       ],
       [
         'a count below the groups needed',

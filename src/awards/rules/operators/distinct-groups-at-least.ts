@@ -42,7 +42,7 @@ export const distinctGroupsAtLeast: RuleOperator<'distinctGroupsAtLeast', Distin
     of.forEach((child, index) => {
       if (walk.leafOf(child) === null) {
         throw invalid(
-          `${at}.of[${index}] must be passed, completed, scoreAtLeast or earned: only those have a group`,
+          `${at}.of[${index}] must be passed, completed, satisfied, scoreAtLeast or earned: only those have a group`,
         );
       }
     });
