@@ -455,6 +455,17 @@ export const ERROR_CODES = {
     meaning:
       'A PUT would overwrite a document the client did not say it knows (no If-Match or If-None-Match).',
   },
+  XAPI_CMI5_STATEMENT_REJECTED: {
+    status: 400,
+    surface: 'lrs',
+    meaning:
+      'A cmi5 AU sent a statement that breaks the cmi5 statement rules (order, result, category, mastery score, a second passed or completed), so the batch is refused.',
+  },
+  XAPI_CMI5_SESSION_CLOSED: {
+    status: 403,
+    surface: 'lrs',
+    meaning: 'A cmi5 AU sent a statement after its session was terminated or abandoned.',
+  },
   XAPI_LAUNCH_FETCH_INVALID: {
     status: 400,
     surface: 'lrs',

@@ -75,6 +75,16 @@ export class XapiLaunchForbiddenError extends ForbiddenError {
   override readonly code = 'XAPI_LAUNCH_FORBIDDEN';
 }
 
+/** A statement a cmi5 AU sent that breaks cmi5's statement rules (xapi/cmi5/check-session-statements.ts). */
+export class XapiCmi5StatementRejectedError extends BadRequestError {
+  override readonly code = 'XAPI_CMI5_STATEMENT_REJECTED';
+}
+
+/** A statement sent in a cmi5 session that is terminated or abandoned. */
+export class XapiCmi5SessionClosedError extends ForbiddenError {
+  override readonly code = 'XAPI_CMI5_SESSION_CLOSED';
+}
+
 export class LtiLaunchError extends UnauthorizedError {
   override readonly code: ErrorCode = 'LTI_LAUNCH_INVALID';
 }

@@ -19,7 +19,7 @@ export interface AwardEvidence {
   statements: {
     statementId: string;
     activity: string;
-    condition: 'passed' | 'completed' | 'scoreAtLeast';
+    condition: 'passed' | 'completed' | 'satisfied' | 'scoreAtLeast';
     source: StatementSource;
     scaled: number | null;
   }[];

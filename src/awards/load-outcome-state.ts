@@ -25,6 +25,8 @@ import {
   outcomeStates,
   statements,
 } from '../db/schema.js';
+import { moveOnOfActivities } from '../xapi/cmi5/cmi5-structure.js';
+import type { Cmi5MoveOn } from '../xapi/cmi5/move-on.js';
 import { foldOutcomes, type OutcomeFact } from './outcome-state.js';
 import type { ActivityOutcome, HeldCredential, OutcomeState } from './rules/evaluate.js';
 import type { StatementSource } from './rules/rule-schema.js';
@@ -48,6 +50,7 @@ export async function recordOutcomes(
         set: {
           passedBy: sql`coalesce(${outcomeStates.passedBy}, excluded.passed_by)`,
           completedBy: sql`coalesce(${outcomeStates.completedBy}, excluded.completed_by)`,
+          satisfiedBy: sql`coalesce(${outcomeStates.satisfiedBy}, excluded.satisfied_by)`,
           bestScoreBy: sql`case when excluded.best_scaled is not null and (${outcomeStates.bestScaled} is null or excluded.best_scaled > ${outcomeStates.bestScaled}) then excluded.best_score_by else ${outcomeStates.bestScoreBy} end`,
           bestScaled: sql`greatest(${outcomeStates.bestScaled}, excluded.best_scaled)`,
           updatedAt: sql`now()`,
@@ -55,6 +58,7 @@ export async function recordOutcomes(
         // Only an improvement is written (and returned): rules are monotone in the state.
         setWhere: sql`(${outcomeStates.passedBy} is null and excluded.passed_by is not null)
           or (${outcomeStates.completedBy} is null and excluded.completed_by is not null)
+          or (${outcomeStates.satisfiedBy} is null and excluded.satisfied_by is not null)
           or (excluded.best_scaled is not null and (${outcomeStates.bestScaled} is null
             or excluded.best_scaled > ${outcomeStates.bestScaled}))`,
       })
@@ -63,10 +67,16 @@ export async function recordOutcomes(
         activityId: outcomeStates.activityId,
         passedBy: outcomeStates.passedBy,
         completedBy: outcomeStates.completedBy,
+        satisfiedBy: outcomeStates.satisfiedBy,
         bestScaled: outcomeStates.bestScaled,
       });
-    for (const { userId, activityId, passedBy, completedBy, bestScaled } of returned) {
-      if (passedBy !== null || completedBy !== null || bestScaled !== null) {
+    for (const { userId, activityId, passedBy, completedBy, satisfiedBy, bestScaled } of returned) {
+      if (
+        passedBy !== null ||
+        completedBy !== null ||
+        satisfiedBy !== null ||
+        bestScaled !== null
+      ) {
         improved.push({ userId, activityId });
       }
     }
@@ -131,11 +141,17 @@ export async function loadOutcomeStates(
 ): Promise<Map<string, OutcomeState>> {
   const states = new Map<
     string,
-    { activities: Map<string, ActivityOutcome[]>; credentials: Map<string, HeldCredential> }
+    {
+      activities: Map<string, ActivityOutcome[]>;
+      credentials: Map<string, HeldCredential>;
+      moveOn: Map<string, Cmi5MoveOn>;
+    }
   >();
-  for (const userId of userIds)
-    states.set(userId, { activities: new Map(), credentials: new Map() });
   if (userIds.length === 0) return states;
+  const moveOn = await moveOnOfActivities(db, activityIds);
+  for (const userId of userIds) {
+    states.set(userId, { activities: new Map(), credentials: new Map(), moveOn });
+  }
   if (activityIds.length > 0) {
     const rows = await db
       .select()
@@ -160,6 +176,7 @@ export async function loadOutcomeStates(
         source: row.source,
         passedBy: row.passedBy,
         completedBy: row.completedBy,
+        satisfiedBy: row.satisfiedBy,
         bestScaled: row.bestScaled,
         bestScoreBy: row.bestScoreBy,
       });

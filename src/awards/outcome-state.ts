@@ -2,6 +2,11 @@ import type { StatementSource } from './rules/rule-schema.js';
 
 const VERB_PASSED = 'http://adlnet.gov/expapi/verbs/passed';
 const VERB_COMPLETED = 'http://adlnet.gov/expapi/verbs/completed';
+/** cmi5 section 9.3.9 (a block or course met its AUs' moveOn) and 9.3.7 (an AU waived). */
+const VERBS_SATISFYING = [
+  'https://w3id.org/xapi/adl/verbs/satisfied',
+  'https://w3id.org/xapi/adl/verbs/waived',
+];
 
 /** The facts of one stored statement that outcomes are made of. */
 export interface OutcomeFact {
@@ -25,14 +30,16 @@ export interface OutcomeRow {
   readonly source: StatementSource;
   readonly passedBy: string | null;
   readonly completedBy: string | null;
+  readonly satisfiedBy: string | null;
   readonly bestScaled: number | null;
   readonly bestScoreBy: string | null;
 }
 
 /**
  * Folds statements (oldest first) into outcome rows: passed when a statement says `passed` or
- * `result.success: true`; completed when it says `completed`, `result.completion: true`, or
- * passed; the best scaled score. The first statement to show each fact is its evidence. Rows
+ * `result.success: true`; completed when it says `completed` or `result.completion: true` (a
+ * pass alone is no completion: cmi5 keeps them apart, moveOn `CompletedAndPassed` needs both);
+ * satisfied when the LMS said `satisfied` or `waived` about it; the best scaled score. The first statement to show each fact is its evidence. Rows
  * come out sorted by key, so concurrent writers lock them in the same order.
  */
 export function foldOutcomes(facts: Iterable<OutcomeFact>): OutcomeRow[] {
@@ -65,6 +72,7 @@ export function mergeOutcome(earlier: OutcomeRow | undefined, later: OutcomeRow)
     ...earlier,
     passedBy: earlier.passedBy ?? later.passedBy,
     completedBy: earlier.completedBy ?? later.completedBy,
+    satisfiedBy: earlier.satisfiedBy ?? later.satisfiedBy,
     bestScaled: isBetterScore ? later.bestScaled : earlier.bestScaled,
     bestScoreBy: isBetterScore ? later.bestScoreBy : earlier.bestScoreBy,
   };
@@ -72,10 +80,11 @@ export function mergeOutcome(earlier: OutcomeRow | undefined, later: OutcomeRow)
 
 function outcomeOf(fact: OutcomeFact) {
   const isPass = fact.verbId === VERB_PASSED || fact.success === true;
-  const isCompletion = isPass || fact.verbId === VERB_COMPLETED || fact.completion === true;
+  const isCompletion = fact.verbId === VERB_COMPLETED || fact.completion === true;
   return {
     passedBy: isPass ? fact.statementId : null,
     completedBy: isCompletion ? fact.statementId : null,
+    satisfiedBy: VERBS_SATISFYING.includes(fact.verbId) ? fact.statementId : null,
     bestScaled: fact.scoreScaled,
     bestScoreBy: fact.scoreScaled === null ? null : fact.statementId,
   };

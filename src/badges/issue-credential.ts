@@ -74,7 +74,7 @@ export type CredentialIssueRequest = {
   readonly outcomes?: readonly {
     readonly statementId: string;
     readonly activity: string;
-    readonly condition: 'passed' | 'completed' | 'scoreAtLeast';
+    readonly condition: 'passed' | 'completed' | 'satisfied' | 'scoreAtLeast';
     readonly scaled: number | null;
   }[];
   /** For a stack: the credentials (courses) chosen to meet the rule. */

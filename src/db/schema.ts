@@ -573,6 +573,8 @@ export const xapiLaunches = pgTable('xapi_launches', {
   activityId: text('activity_id').notNull(),
   tokenKey: text('token_key').unique(),
   tokenHash: text('token_hash'),
+  /** The cmi5 session this launch opened (null for a plain xAPI launch). */
+  cmi5SessionId: uuid('cmi5_session_id'),
   fetchedAt: timestamp('fetched_at', { withTimezone: true }),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   createdAt: createdAt(),
@@ -598,6 +600,8 @@ export const outcomeStates = pgTable(
     source: text('source', { enum: ['platform', 'content', 'tool'] }).notNull(),
     passedBy: uuid('passed_by'),
     completedBy: uuid('completed_by'),
+    /** The first `satisfied` statement about it (cmi5 moveOn met for an AU, block or course). */
+    satisfiedBy: uuid('satisfied_by'),
     bestScaled: doublePrecision('best_scaled'),
     bestScoreBy: uuid('best_score_by'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -821,6 +825,193 @@ export const externalLrsConnections = pgTable(
     createdAt: createdAt(),
   },
   (table) => [index('external_lrs_connections_platform_idx').on(table.platformId)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// cmi5 (owned by src/xapi/cmi5): course structures (imported from cmi5.xml, or one AU a teacher
+// defined by hand), and the LMS side of the runtime: registrations, sessions, AU results.
+// ---------------------------------------------------------------------------------------------
+
+/** A language map from cmi5.xml (`<langstring lang="de">`), by language code. */
+export type Cmi5LangStrings = Record<string, string>;
+
+export const CMI5_MOVE_ON = [
+  'Passed',
+  'Completed',
+  'CompletedAndPassed',
+  'CompletedOrPassed',
+  'NotApplicable',
+] as const;
+export const CMI5_LAUNCH_METHODS = ['AnyWindow', 'OwnWindow'] as const;
+export const CMI5_LAUNCH_MODES = ['Normal', 'Browse', 'Review'] as const;
+
+/**
+ * A cmi5 course (cmi5 section 13.1.1) placed in one tool course: from a package's cmi5.xml
+ * (`source` 'package', `packageId` names the stored package) or one AU defined by hand
+ * (`source` 'manual', with a course IRI the tool minted). The course IRI is the `id` of the
+ * `<course>` element.
+ */
+export const cmi5Courses = pgTable(
+  'cmi5_courses',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    courseId: uuid('course_id')
+      .notNull()
+      .references(() => courses.id),
+    courseIri: text('course_iri').notNull(),
+    title: text('title').notNull(),
+    titles: jsonb('titles').$type<Cmi5LangStrings>().notNull().default({}),
+    description: text('description').notNull().default(''),
+    descriptions: jsonb('descriptions').$type<Cmi5LangStrings>().notNull().default({}),
+    source: text('source', { enum: ['package', 'manual'] }).notNull(),
+    /** The stored package the course came from (the package import's own id), or null. */
+    packageId: text('package_id'),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('cmi5_courses_course_iri_uq').on(table.courseId, table.courseIri)],
+);
+
+/** A `<block>` of a cmi5 course (section 13.1.2), nested under another block or the course. */
+export const cmi5Blocks = pgTable(
+  'cmi5_blocks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    cmi5CourseId: uuid('cmi5_course_id')
+      .notNull()
+      .references(() => cmi5Courses.id, { onDelete: 'cascade' }),
+    blockIri: text('block_iri').notNull(),
+    /** The enclosing block; null: directly under the course. */
+    parentBlockId: uuid('parent_block_id'),
+    title: text('title').notNull(),
+    titles: jsonb('titles').$type<Cmi5LangStrings>().notNull().default({}),
+    description: text('description').notNull().default(''),
+    descriptions: jsonb('descriptions').$type<Cmi5LangStrings>().notNull().default({}),
+    /** Document order in cmi5.xml among all blocks and AUs of the course. */
+    position: integer('position').notNull(),
+  },
+  (table) => [uniqueIndex('cmi5_blocks_iri_uq').on(table.cmi5CourseId, table.blockIri)],
+);
+
+/**
+ * An assignable unit (section 13.1.4): its IRI is the `activityId` of its launches and the
+ * object of its cmi5 defined statements. `url` is absolute: a package's relative URL is
+ * resolved against where the tool serves the package when it is imported.
+ */
+export const cmi5Aus = pgTable(
+  'cmi5_aus',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    cmi5CourseId: uuid('cmi5_course_id')
+      .notNull()
+      .references(() => cmi5Courses.id, { onDelete: 'cascade' }),
+    auIri: text('au_iri').notNull(),
+    /** The enclosing block; null: directly under the course. */
+    parentBlockId: uuid('parent_block_id'),
+    title: text('title').notNull(),
+    titles: jsonb('titles').$type<Cmi5LangStrings>().notNull().default({}),
+    description: text('description').notNull().default(''),
+    descriptions: jsonb('descriptions').$type<Cmi5LangStrings>().notNull().default({}),
+    url: text('url').notNull(),
+    moveOn: text('move_on', { enum: CMI5_MOVE_ON }).notNull().default('NotApplicable'),
+    /** 0 to 1; null: none given. */
+    masteryScore: doublePrecision('mastery_score'),
+    launchMethod: text('launch_method', { enum: CMI5_LAUNCH_METHODS })
+      .notNull()
+      .default('AnyWindow'),
+    launchParameters: text('launch_parameters'),
+    entitlementKey: text('entitlement_key'),
+    position: integer('position').notNull(),
+  },
+  (table) => [
+    uniqueIndex('cmi5_aus_iri_uq').on(table.cmi5CourseId, table.auIri),
+    index('cmi5_aus_iri_idx').on(table.auIri),
+  ],
+);
+
+/** One registration per learner and cmi5 course (section 9.6.1): every launch reuses it. */
+export const cmi5Registrations = pgTable(
+  'cmi5_registrations',
+  {
+    registration: uuid('registration').primaryKey().defaultRandom(),
+    cmi5CourseId: uuid('cmi5_course_id')
+      .notNull()
+      .references(() => cmi5Courses.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('cmi5_registrations_user_uq').on(table.cmi5CourseId, table.userId)],
+);
+
+/**
+ * A cmi5 session (section 9.6.3.1): one launch of an AU in a registration, from `launched`
+ * through `initialized` to `terminated` or, when left open, `abandoned` by the LMS.
+ */
+export const cmi5Sessions = pgTable(
+  'cmi5_sessions',
+  {
+    sessionId: uuid('session_id').primaryKey(),
+    registration: uuid('registration')
+      .notNull()
+      .references(() => cmi5Registrations.registration, { onDelete: 'cascade' }),
+    auId: uuid('au_id')
+      .notNull()
+      .references(() => cmi5Aus.id, { onDelete: 'cascade' }),
+    launchMode: text('launch_mode', { enum: CMI5_LAUNCH_MODES }).notNull(),
+    launchedAt: timestamp('launched_at', { withTimezone: true, precision: 3 }).notNull(),
+    initializedAt: timestamp('initialized_at', { withTimezone: true, precision: 3 }),
+    terminatedAt: timestamp('terminated_at', { withTimezone: true, precision: 3 }),
+    abandonedAt: timestamp('abandoned_at', { withTimezone: true, precision: 3 }),
+    /** The last statement the AU sent in this session, for the abandoned statement's duration. */
+    lastActivityAt: timestamp('last_activity_at', { withTimezone: true, precision: 3 }).notNull(),
+  },
+  (table) => [
+    index('cmi5_sessions_registration_au_idx').on(table.registration, table.auId),
+    index('cmi5_sessions_open_idx')
+      .on(table.lastActivityAt)
+      .where(sql`terminated_at is null and abandoned_at is null`),
+  ],
+);
+
+/**
+ * What a registration recorded for one AU (cmi5 section 9.3): each of completed, passed and
+ * failed at most once per registration (sections 9.3.3 to 9.3.5), or the teacher's waiver
+ * (9.3.8), and when the AU's moveOn was met (`satisfied`, 9.3.9).
+ */
+export const cmi5AuResults = pgTable(
+  'cmi5_au_results',
+  {
+    registration: uuid('registration')
+      .notNull()
+      .references(() => cmi5Registrations.registration, { onDelete: 'cascade' }),
+    auId: uuid('au_id')
+      .notNull()
+      .references(() => cmi5Aus.id, { onDelete: 'cascade' }),
+    completedAt: timestamp('completed_at', { withTimezone: true, precision: 3 }),
+    passedAt: timestamp('passed_at', { withTimezone: true, precision: 3 }),
+    failedAt: timestamp('failed_at', { withTimezone: true, precision: 3 }),
+    waivedAt: timestamp('waived_at', { withTimezone: true, precision: 3 }),
+    /** cmi5 section 9.5.5.4: Tested Out, Equivalent AU, Equivalent Outside Activity, Administrative. */
+    waivedReason: text('waived_reason'),
+    waivedByUserId: uuid('waived_by_user_id').references(() => users.id),
+    satisfiedAt: timestamp('satisfied_at', { withTimezone: true, precision: 3 }),
+  },
+  (table) => [primaryKey({ columns: [table.registration, table.auId] })],
+);
+
+/** Blocks and the course a registration satisfied (section 9.3.9), each once. */
+export const cmi5Satisfactions = pgTable(
+  'cmi5_satisfactions',
+  {
+    registration: uuid('registration')
+      .notNull()
+      .references(() => cmi5Registrations.registration, { onDelete: 'cascade' }),
+    /** The block or course IRI. */
+    activityIri: text('activity_iri').notNull(),
+    satisfiedAt: timestamp('satisfied_at', { withTimezone: true, precision: 3 }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.registration, table.activityIri] })],
 );
 
 /** Binary data: Buffer in, Buffer out (PGlite hands back a Uint8Array, pg a Buffer). */

@@ -29,6 +29,8 @@ export interface LaunchGrant {
   readonly actor: Agent;
   readonly registration: string;
   readonly activityId: string;
+  /** The cmi5 session the launch opened, whose statement rules apply; null for plain xAPI. */
+  readonly cmi5SessionId: string | null;
   readonly expiresAt: Date;
 }
 
@@ -51,6 +53,7 @@ export async function createContentLaunch({
   actor,
   activityId,
   registration = randomUUID(),
+  cmi5SessionId = null,
   now = new Date(),
   fetchValidSeconds = DEFAULT_FETCH_SECONDS,
 }: {
@@ -61,6 +64,7 @@ export async function createContentLaunch({
   actor: Agent;
   activityId: string;
   registration?: string;
+  cmi5SessionId?: string | null;
   now?: Date;
   fetchValidSeconds?: number;
 }): Promise<{ launchUrl: string; fetchUrl: string; registration: string }> {
@@ -71,6 +75,7 @@ export async function createContentLaunch({
     actor: actor as unknown as Record<string, unknown>,
     registration,
     activityId,
+    cmi5SessionId,
     expiresAt: new Date(now.getTime() + fetchValidSeconds * 1000),
   });
   const base = publicUrl.replace(/\/$/, '');
@@ -143,6 +148,7 @@ export async function authenticateLaunchToken(
     actor: launch.actor as unknown as Agent,
     registration: launch.registration,
     activityId: launch.activityId,
+    cmi5SessionId: launch.cmi5SessionId,
     expiresAt: launch.expiresAt,
   };
 }

@@ -5,6 +5,8 @@ export interface ActivityOutcome {
   readonly source: StatementSource;
   readonly passedBy: string | null;
   readonly completedBy: string | null;
+  /** The `satisfied` (a cmi5 block or course) or `waived` (a cmi5 AU) statement about it. */
+  readonly satisfiedBy?: string | null;
   readonly bestScaled: number | null;
   readonly bestScoreBy: string | null;
 }
@@ -25,7 +27,13 @@ export interface OutcomeState {
   readonly activities: ReadonlyMap<string, readonly ActivityOutcome[]>;
   /** Achievement id → the learner's credential of it. */
   readonly credentials: ReadonlyMap<string, HeldCredential>;
+  /** cmi5 AU activity id → its moveOn criterion, for the AUs the rule names. */
+  readonly moveOn?: ReadonlyMap<string, Cmi5MoveOnCriterion>;
 }
+
+/** cmi5 section 13.1.4: when an AU counts as done. */
+export type Cmi5MoveOnCriterion =
+  'Passed' | 'Completed' | 'CompletedAndPassed' | 'CompletedOrPassed' | 'NotApplicable';
 
 export interface EvaluationContext {
   /** Group tags (e.g. `pillar` → `environmental`) by activity IRI or achievement id. */
@@ -43,7 +51,7 @@ export type Evidence =
       readonly statementId: string;
       readonly activity: string;
       /** What the statement shows: a pass, a completion, or the best score on the activity. */
-      readonly condition: 'passed' | 'completed' | 'scoreAtLeast';
+      readonly condition: 'passed' | 'completed' | 'satisfied' | 'scoreAtLeast';
       readonly source: StatementSource;
       /** The learner's best scaled score on the activity, where there is one. */
       readonly scaled: number | null;

@@ -8,6 +8,7 @@ import { completed } from './operators/completed.js';
 import { distinctGroupsAtLeast } from './operators/distinct-groups-at-least.js';
 import { earned } from './operators/earned.js';
 import { passed } from './operators/passed.js';
+import { satisfied } from './operators/satisfied.js';
 import { scoreAtLeast } from './operators/score-at-least.js';
 import { stackingCap } from './operators/stacking-cap.js';
 import type { Explanation, Leaf, References, RuleOperator, RuleWalk } from './rule-operator.js';
@@ -37,6 +38,7 @@ export const RULE_OPERATORS: {
 } = {
   passed,
   completed,
+  satisfied,
   scoreAtLeast,
   earned,
   allOf,

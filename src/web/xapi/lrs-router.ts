@@ -39,6 +39,12 @@ export function createLrsRouter({
   onWorkQueued,
 }: LrsRouterDeps): Router {
   const router = express.Router();
+  // cmi5.js requests `<endpoint>/activities/state`: with the endpoint's own trailing slash that
+  // is `/xapi//activities/state`, which must reach the same resource.
+  router.use((req, _res, next) => {
+    if (req.url.startsWith('//')) req.url = req.url.replace(/^\/+/, '/');
+    next();
+  });
 
   const fetchToken: RequestHandler = async (req, res) => {
     const fetchCode = String(req.params.fetchCode);

@@ -10,6 +10,7 @@ import {
 } from '../../xapi/check-signature.js';
 import type { XapiCredential } from '../../xapi/credentials.js';
 import { isJsonMediaType } from '../../xapi/document-store.js';
+import { createCmi5Lms } from '../../xapi/cmi5/cmi5-lms.js';
 import { checkLaunchStatements } from '../../xapi/launch-scope.js';
 import { parseMultipart } from '../../xapi/multipart-mixed.js';
 import { asParameter, readParameters } from '../../xapi/request-parameters.js';
@@ -19,6 +20,7 @@ import {
   createStatementWriter,
   type OnStatementsStored,
   type StatementSource,
+  type StatementWrite,
 } from '../../xapi/statement-store.js';
 import { validateStatement, validateStatements } from '../../xapi/validate/statement.js';
 import { expectUuid } from '../../xapi/validate/uuid.js';
@@ -57,6 +59,7 @@ export function createStatementWriteRouter({
 }: LrsRouterDeps): Router {
   const router = express.Router();
   const writeStatements = createStatementWriter({ db, publicUrl, onStatementsStored });
+  const cmi5Lms = createCmi5Lms({ db, publicUrl, onStatementsStored });
   const parseJson = express.json({ limit: BODY_LIMIT });
   const parseStatementBody: RequestHandler = (req, res, next) => {
     if (req.is('multipart/mixed')) {
@@ -103,7 +106,14 @@ export function createStatementWriteRouter({
     if (client.kind === 'launch') checkLaunchStatements(client.grant, statements);
     await checkAttachments(statements, parts);
     const credentialKey = client.kind === 'launch' ? client.grant.tokenKey : client.credential.key;
-    const { ids, stored, queuedWork } = await writeStatements({
+    // A cmi5 session's statements are checked against its state, so they skip group commit.
+    const cmi5SessionId = client.kind === 'launch' ? client.grant.cmi5SessionId : null;
+    const write =
+      client.kind === 'launch' && cmi5SessionId !== null
+        ? (one: StatementWrite) =>
+            cmi5Lms.storeSessionStatements({ ...client.grant, cmi5SessionId }, one)
+        : writeStatements;
+    const { ids, stored, queuedWork } = await write({
       statements,
       credential: { key: credentialKey },
       source: client.kind === 'launch' ? 'content' : statementSourceFor(client.credential),

@@ -5,7 +5,7 @@ import {
   evidenceStatementIds,
 } from '../../../src/awards/rules/evaluate.js';
 import { parseRule } from '../../../src/awards/rules/rule-schema.js';
-import { ESSAY, PASSED, QUIZ, fact, held, stateOf } from './outcome-states.js';
+import { COMPLETED, ESSAY, PASSED, QUIZ, fact, held, stateOf } from './outcome-states.js';
 
 const CORE = '00000000-0000-4000-8000-000000000000';
 const ENV_1 = '00000000-0000-4000-8000-000000000001';
@@ -54,9 +54,28 @@ describe('evaluateRule: activity leaves', () => {
     expect(evidenceStatementIds(evaluateRule({ passed: QUIZ }, state))).toEqual(['s2']);
   });
 
-  it('counts result.success as a pass and a pass as a completion', () => {
+  it('counts result.success as a pass, but a pass alone is no completion (cmi5 keeps them apart)', () => {
     const state = stateOf([fact({ statementId: 's1', success: true })]);
-    expect(evidenceStatementIds(evaluateRule({ completed: QUIZ }, state))).toEqual(['s1']);
+    expect(evidenceStatementIds(evaluateRule({ passed: QUIZ }, state))).toEqual(['s1']);
+    expect(evaluateRule({ completed: QUIZ }, state).isMet).toBe(false);
+    expect(evaluateRule({ allOf: [{ passed: QUIZ }, { completed: QUIZ }] }, state).isMet).toBe(
+      false,
+    );
+  });
+
+  it('meets allOf[passed, completed] with a passed and a completed statement', () => {
+    const state = stateOf([
+      fact({ statementId: 'p', verbId: PASSED, success: true }),
+      fact({ statementId: 'c', verbId: COMPLETED, completion: true }),
+    ]);
+    const rule = { allOf: [{ passed: QUIZ }, { completed: QUIZ }] };
+    expect(evidenceStatementIds(evaluateRule(rule, state))).toEqual(['p', 'c']);
+  });
+
+  it('counts result.completion as a completion but not as a pass', () => {
+    const state = stateOf([fact({ statementId: 'c', completion: true })]);
+    expect(evaluateRule({ completed: QUIZ }, state).isMet).toBe(true);
+    expect(evaluateRule({ passed: QUIZ }, state).isMet).toBe(false);
   });
 
   it('meets scoreAtLeast with the best score, not the latest, and records it', () => {

@@ -8,6 +8,7 @@ import type {
 export const QUIZ = 'https://example.org/activities/quiz-1';
 export const ESSAY = 'https://example.org/activities/essay';
 export const PASSED = 'http://adlnet.gov/expapi/verbs/passed';
+export const COMPLETED = 'http://adlnet.gov/expapi/verbs/completed';
 export const ANSWERED = 'http://adlnet.gov/expapi/verbs/answered';
 
 /** A statement's outcome facts, answering QUIZ from the platform unless told otherwise. */
@@ -29,12 +30,13 @@ export function fact(overrides: Partial<OutcomeFact> & { statementId: string }):
 export function stateOf(
   facts: readonly OutcomeFact[],
   credentials: Record<string, HeldCredential> = {},
+  moveOn: OutcomeState['moveOn'] = new Map(),
 ): OutcomeState {
   const activities = new Map<string, ActivityOutcome[]>();
   for (const row of foldOutcomes(facts)) {
     activities.set(row.activityId, [...(activities.get(row.activityId) ?? []), row]);
   }
-  return { activities, credentials: new Map(Object.entries(credentials)) };
+  return { activities, credentials: new Map(Object.entries(credentials)), moveOn };
 }
 
 /** A micro-credential of `ects` ECTS resting on platform statements. */

@@ -8,7 +8,7 @@ declare module '../rule-operators.js' {
   }
 }
 
-/** `{"completed": IRI}`: the learner completed the activity (a pass counts as a completion). */
+/** `{"completed": IRI}`: the learner completed the activity (a pass alone is not a completion). */
 export const completed: RuleOperator<'completed', ActivityRef> = {
   name: 'completed',
   parse: (value, at) => parseActivityRef(value, at),
