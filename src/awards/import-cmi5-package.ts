@@ -1,13 +1,15 @@
 import type { Db } from '../db/database.js';
-import {
-  ausOf,
-  blocksOf,
-  type Cmi5Au,
-  type LangString,
-} from '../xapi/cmi5-package/course-structure.js';
+import type { Cmi5Au, LangString } from '../xapi/cmi5-package/course-structure.js';
 import { insertPackage, type StoredPackage } from '../xapi/cmi5-package/package-store.js';
 import { readPackage } from '../xapi/cmi5-package/read-package.js';
-import { upsertCourseActivity } from './course-activities.js';
+import { saveCourseStructure, type SavedPart } from '../xapi/cmi5-package/save-course-structure.js';
+import { addCourseActivitiesIfNew } from './course-activities.js';
+
+export interface ImportedPackage {
+  readonly stored: StoredPackage;
+  /** The course, its blocks and its AUs (AUs in document order) with their activity ids. */
+  readonly parts: readonly SavedPart[];
+}
 
 /**
  * Where an AU is launched from: its absolute url as it is, or a relative one under the path
@@ -24,10 +26,10 @@ export function auLaunchUrl(
 
 /**
  * Imports a cmi5 package into a course: reads and validates it (read-package.ts, which throws
- * Cmi5PackageInvalidError), stores it with its files, and describes its course, blocks and AUs
- * as activities of the course under their cmi5 IRIs, named by their titles, each AU with the
- * URL it is launched from (a file of the package, or its absolute url). In one transaction:
- * a refused or failed import leaves nothing.
+ * Cmi5PackageInvalidError), stores it with its files, writes its course, blocks and AUs into
+ * the cmi5 tables with their moveOn, masteryScore and launch URL (save-course-structure.ts),
+ * and describes each as an activity of the course under the activity id the LMS reports it
+ * with, named by its titles. In one transaction: a refused or failed import leaves nothing.
  */
 export async function importCmi5Package(options: {
   db: Db;
@@ -35,35 +37,24 @@ export async function importCmi5Package(options: {
   publicUrl: string;
   bytes: Buffer;
   mediaType: string;
-}): Promise<StoredPackage> {
+}): Promise<ImportedPackage> {
   const { db, courseId, publicUrl } = options;
   const read = await readPackage(options.bytes, options.mediaType);
   return db.transaction(async (tx) => {
     const stored = await insertPackage(tx, courseId, read);
-    const described = [
-      { id: read.course.id, title: read.course.title, launchUrl: null },
-      ...blocksOf(read.course).map((block) => ({
-        id: block.id,
-        title: block.title,
-        launchUrl: null,
-      })),
-      ...ausOf(read.course).map((au) => ({
-        id: au.id,
-        title: au.title,
-        launchUrl: auLaunchUrl(publicUrl, stored, au),
-      })),
-    ];
-    for (const activity of described) {
-      const { name, names } = namesOf(activity.title, activity.id);
-      await upsertCourseActivity(tx, courseId, {
-        activityId: activity.id,
-        name,
-        names,
-        launchUrl: activity.launchUrl,
-        tags: {},
-      });
-    }
-    return stored;
+    const parts = await saveCourseStructure(tx, {
+      courseId,
+      publicUrl,
+      packageId: stored.id,
+      course: read.course,
+      urlOf: (au) => auLaunchUrl(publicUrl, stored, au),
+    });
+    await addCourseActivitiesIfNew(
+      tx,
+      courseId,
+      parts.map((part) => ({ activityId: part.activityIri, ...namesOf(part.title, part.iri) })),
+    );
+    return { stored, parts };
   });
 }
 

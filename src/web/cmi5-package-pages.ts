@@ -1,9 +1,13 @@
 import express, { type RequestHandler, type Response, type Router } from 'express';
 import multer from 'multer';
-import { auLaunchUrl, importCmi5Package } from '../awards/import-cmi5-package.js';
+import {
+  auLaunchUrl,
+  importCmi5Package,
+  type ImportedPackage,
+} from '../awards/import-cmi5-package.js';
 import type { Db } from '../db/database.js';
 import { ausOf, blocksOf, textIn } from '../xapi/cmi5-package/course-structure.js';
-import { listCoursePackages, type StoredPackage } from '../xapi/cmi5-package/package-store.js';
+import { listCoursePackages } from '../xapi/cmi5-package/package-store.js';
 import {
   Cmi5PackageInvalidError,
   type PackageProblem,
@@ -100,14 +104,14 @@ export function createCmi5PackagePages(deps: {
     async (req, res) => {
       const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       try {
-        const stored = await importCmi5Package({
+        const imported = await importCmi5Package({
           db,
           courseId: sessionOf(res).courseId,
           publicUrl,
           bytes,
           mediaType: req.get('Content-Type') ?? '',
         });
-        res.status(201).json({ package: presentPackage(stored, publicUrl) });
+        res.status(201).json({ package: presentPackage(imported, publicUrl) });
       } catch (error) {
         if (!(error instanceof Cmi5PackageInvalidError)) throw error;
         res.status(error.status).json({
@@ -120,15 +124,21 @@ export function createCmi5PackagePages(deps: {
   return router;
 }
 
-function presentPackage(stored: StoredPackage, publicUrl: string) {
+function presentPackage({ stored, parts }: ImportedPackage, publicUrl: string) {
+  const aus = ausOf(stored.course);
+  const auParts = parts.filter((part) => part.kind === 'au');
   return {
     id: stored.id,
     courseIri: stored.course.id,
+    courseActivityId: parts.find((part) => part.kind === 'course')?.activityIri ?? null,
     hasFiles: stored.hasFiles,
     fileCount: stored.fileCount,
-    blocks: blocksOf(stored.course).map((block) => ({ id: block.id })),
-    aus: ausOf(stored.course).map((au) => ({
+    blocks: parts
+      .filter((part) => part.kind === 'block')
+      .map((part) => ({ id: part.iri, activityId: part.activityIri })),
+    aus: aus.map((au, index) => ({
       id: au.id,
+      activityId: auParts[index]?.activityIri ?? null,
       url: au.url,
       launchUrl: auLaunchUrl(publicUrl, stored, au),
       moveOn: au.moveOn,

@@ -114,7 +114,7 @@ async function listEntries(zip: ZipFile): Promise<FileEntry[]> {
         entry.generalPurposeBitFlag,
         entry.fileNameRaw,
         entry.extraFields,
-        false,
+        true, // keep backslashes as they are, for isSafePath to refuse
       );
       if (!isSafePath(path)) {
         report({ reason: 'zipUnsafePath', at: path });
