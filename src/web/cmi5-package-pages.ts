@@ -50,7 +50,7 @@ export function createCmi5PackagePages(deps: {
         auCount: ausOf(stored.course).length,
         blockCount: blocksOf(stored.course).length,
         hasFiles: stored.hasFiles,
-        importedAt: stored.createdAt.toISOString().slice(0, 16).replace('T', ' '),
+        importedAt: `${stored.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
       })),
       problems: (options.problems ?? []).map((problem) => ({
         key: `teacher-course:cmi5.problems.${problem.reason}`,

@@ -70,18 +70,16 @@ export class Cmi5PackageInvalidError extends MicrocredError {
   override readonly expose = true;
 
   constructor(readonly problems: readonly PackageProblem[]) {
-    super(
-      `The cmi5 package cannot be imported: ${problems
-        .map((problem) =>
-          [
-            problem.reason,
-            problem.at && `at ${problem.at}`,
-            problem.limit && `limit ${problem.limit}`,
-          ]
-            .filter(Boolean)
-            .join(' '),
-        )
-        .join('; ')}.`,
-    );
+    super(`The cmi5 package cannot be imported: ${Array.from(problems, describe).join('; ')}.`);
   }
+}
+
+function describe(problem: PackageProblem): string {
+  return [
+    problem.reason,
+    problem.at && `at ${problem.at}`,
+    problem.limit && `limit ${problem.limit}`,
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
