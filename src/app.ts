@@ -27,6 +27,12 @@ import { watchRegisteredPlatforms } from './lti/registered-platforms.js';
 import { openToolKeyring } from './lti/tool-key.js';
 import { createOutgoingRequests } from './outgoing/outgoing-requests.js';
 import { createLrsRouter } from './web/xapi/lrs-router.js';
+import { createCmi5Pages } from './web/cmi5-pages.js';
+import {
+  abandonSessionsJobHandler,
+  startAbandonSchedule,
+} from './xapi/cmi5/abandon-sessions-job.js';
+import { createCmi5Lms } from './xapi/cmi5/cmi5-lms.js';
 import { combineStatementHooks } from './xapi/external/combine-statement-hooks.js';
 import {
   createForwardingHook,
@@ -164,6 +170,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   // Saving an achievement indexes its rule; this catches those an earlier version wrote without.
   await indexStaleRules(db);
   const kickOutbox = () => outbox.kick();
+  const cmi5Lms = createCmi5Lms({ db, publicUrl, onStatementsStored });
   const outbox = startJobWorker({
     db,
     logger,
@@ -177,6 +184,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
         onWorkQueued: kickOutbox,
       }),
       forwardStatementsJobHandler({ db, secret, logger, outgoingFetch }),
+      abandonSessionsJobHandler({ cmi5Lms, logger }),
       pullStatementsJobHandler({
         db,
         secret,
@@ -189,6 +197,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     ]),
   });
   const pullSchedule = startPullSchedule({ db, logger, onScheduled: kickOutbox });
+  const abandonSchedule = startAbandonSchedule({ db, logger, onScheduled: kickOutbox });
 
   const app = express();
   app.disable('x-powered-by');
@@ -241,6 +250,16 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     }),
   );
   app.use(
+    createCmi5Pages({
+      db,
+      publicUrl,
+      render,
+      requireCsrfToken: csrf.requireToken,
+      cmi5Lms,
+      kickOutbox,
+    }),
+  );
+  app.use(
     createAchievementPagesRouter({ db, render, requireCsrfToken: csrf.requireToken, kickOutbox }),
   );
   app.use(createWalletPages({ db, publicUrl, render, requireCsrfToken: csrf.requireToken }));
@@ -287,6 +306,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       await stopWatchingPlatforms();
       clearInterval(maintenance);
       await pullSchedule.stop();
+      await abandonSchedule.stop();
       await outbox.stop();
       await verification.close();
       await outgoing.close();

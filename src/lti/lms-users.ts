@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
-import { courses, platforms, users } from '../db/schema.js';
+import { courses, enrolments, platforms, users } from '../db/schema.js';
 
 /** The LMS account a user launched with: the platform's issuer, the `sub` and the name. */
 export async function findLmsAccount(
@@ -40,4 +40,17 @@ export async function findCoursePlatform(
     .innerJoin(platforms, eq(platforms.id, courses.platformId))
     .where(eq(courses.id, courseId));
   return platform;
+}
+
+/** The learners enrolled in a course (as their launches told it), by name. */
+export async function listCourseLearners(
+  db: Executor,
+  courseId: string,
+): Promise<{ userId: string; name: string | null; sub: string }[]> {
+  return db
+    .select({ userId: users.id, name: users.name, sub: users.sub })
+    .from(enrolments)
+    .innerJoin(users, eq(users.id, enrolments.userId))
+    .where(and(eq(enrolments.courseId, courseId), eq(enrolments.role, 'learner')))
+    .orderBy(asc(users.name), asc(users.sub));
 }

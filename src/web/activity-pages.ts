@@ -12,8 +12,7 @@ import {
 import type { Db } from '../db/database.js';
 import { NotFoundError } from '../errors.js';
 import { createContentLaunch } from '../xapi/content-launch.js';
-import type { Agent } from '../xapi/statement.js';
-import { findLmsAccount } from '../lti/lms-users.js';
+import { cmi5LaunchHref, findCmi5AuOfActivity, learnerActor } from './cmi5-pages.js';
 import { LOCALES, type Locale } from './i18n.js';
 import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import type { RenderView } from './views.js';
@@ -44,7 +43,8 @@ const EMPTY_FORM: ActivityFormValues = {
  * - `POST /course/activities` adds or changes one (by IRI), `POST /course/activities/delete`
  *   removes one;
  * - `GET /course/activities/launch?activity=<IRI>` (anyone with a session of the course) opens
- *   the activity's content with a new xAPI launch (one registration per attempt).
+ *   the activity's content with a new xAPI launch (one registration per attempt), or for a
+ *   cmi5 AU hands over to its cmi5 launch.
  */
 export function createActivityPages(deps: {
   db: Db;
@@ -136,18 +136,17 @@ export function createActivityPages(deps: {
   router.get('/course/activities/launch', requireSession(db), async (req, res) => {
     const { courseId, userId } = sessionOf(res);
     const activityId = typeof req.query.activity === 'string' ? req.query.activity : '';
+    // A cmi5 AU launches in its registration with its launch data (cmi5-pages.ts).
+    const au = activityId ? await findCmi5AuOfActivity(db, publicUrl, courseId, activityId) : null;
+    if (au) {
+      res.redirect(303, cmi5LaunchHref(au.au.id));
+      return;
+    }
     const activity = activityId ? await findCourseActivity(db, courseId, activityId) : null;
     if (!activity?.launchUrl) {
       throw new NotFoundError('This course has no content to launch for that activity.');
     }
-    const learner = await findLmsAccount(db, userId);
-    if (!learner) throw new NotFoundError('The user of this session is gone.');
-    // The account the LRS maps back to this user (xapi/resolve-actor.ts): the LMS and the sub.
-    const actor: Agent = {
-      objectType: 'Agent',
-      ...(learner.name && { name: learner.name }),
-      account: { homePage: learner.issuer, name: learner.sub },
-    };
+    const actor = await learnerActor(db, userId);
     const launch = await createContentLaunch({
       db,
       publicUrl,

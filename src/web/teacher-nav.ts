@@ -3,6 +3,7 @@ import type { PageContext } from './views.js';
 const TEACHER_PAGES = [
   { page: 'achievements', href: '/course' },
   { page: 'activities', href: '/course/activities' },
+  { page: 'cmi5', href: '/course/cmi5' },
   { page: 'progress', href: '/course/progress' },
   { page: 'awards', href: '/course/awards' },
 ] as const;

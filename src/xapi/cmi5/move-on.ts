@@ -1,4 +1,6 @@
-import type { CMI5_MOVE_ON } from '../../db/schema.js';
+import { CMI5_LAUNCH_METHODS, CMI5_MOVE_ON } from '../../db/schema.js';
+
+export { CMI5_LAUNCH_METHODS, CMI5_MOVE_ON };
 
 export type Cmi5MoveOn = (typeof CMI5_MOVE_ON)[number];
 

@@ -1,0 +1,447 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awards, statements, xapiLaunches } from '../../../src/db/schema.js';
+import { scheduleAbandonSessions } from '../../../src/xapi/cmi5/abandon-sessions-job.js';
+import type { Browser } from '../../support/http-client.js';
+import type { TestLms } from '../../support/test-lms.js';
+import type { TestTool } from '../../support/test-tool.js';
+import { startToolWithLms } from '../../support/tool-with-lms.js';
+import {
+  createAchievement,
+  csrfTokenOf,
+  getPage,
+  launchInto,
+  postForm,
+} from '../teacher-course-world.js';
+
+const COURSE = 'cmi5-course';
+const AU_URL = 'https://content.example.org/cmi5/quiz/index.html';
+const CMI5 = 'https://w3id.org/xapi/cmi5/context/categories/cmi5';
+const MOVE_ON = 'https://w3id.org/xapi/cmi5/context/categories/moveon';
+const SESSION_ID = 'https://w3id.org/xapi/cmi5/context/extensions/sessionid';
+const VERB = (name: string) =>
+  ['abandoned', 'waived', 'satisfied'].includes(name)
+    ? `https://w3id.org/xapi/adl/verbs/${name}`
+    : `http://adlnet.gov/expapi/verbs/${name}`;
+
+/** What cmi5 content receives and holds after its launch (cmi5 sections 8.1 and 8.2). */
+interface AuSession {
+  endpoint: string;
+  fetchUrl: string;
+  actor: Record<string, unknown>;
+  registration: string;
+  activityId: string;
+  authToken: string;
+  launchData: {
+    contextTemplate: {
+      contextActivities: { grouping: { id: string }[] };
+      extensions: Record<string, string>;
+    };
+    launchMode: string;
+    moveOn: string;
+    masteryScore?: number;
+    returnURL: string;
+  };
+}
+
+describe('cmi5 at run time: the LMS side, played as cmi5.js plays it', () => {
+  let tool: TestTool;
+  let lms: TestLms;
+  let close: () => Promise<void>;
+  let teacher: Browser;
+  let learner: Browser;
+  let auId: string;
+  let auActivityIri: string;
+  let achievementId: string;
+
+  beforeAll(async () => {
+    ({ tool, lms, close } = await startToolWithLms());
+    teacher = await launchInto(lms, COURSE, { id: 'c5-teacher' }, 'teacher');
+    learner = await launchInto(lms, COURSE, { id: 'c5-learner', name: 'Ann' }, 'learner');
+    await launchInto(lms, COURSE, { id: 'c5-other', name: 'Bo' }, 'learner');
+    const { html } = await getPage(teacher, `${tool.url}/course/cmi5`);
+    const { response } = await postForm(teacher, `${tool.url}/course/cmi5/aus`, {
+      _csrf: csrfTokenOf(html),
+      title: 'Ecology quiz',
+      url: AU_URL,
+      moveOn: 'CompletedAndPassed',
+      masteryScore: '80',
+      launchMethod: 'OwnWindow',
+    });
+    expect(response.status).toBe(303);
+    const page = (await getPage(teacher, `${tool.url}/course/cmi5?status=saved`)).html;
+    auId = /\/course\/cmi5\/launch\?au=([0-9a-f-]{36})/.exec(page)![1]!;
+    auActivityIri = `${tool.url}/cmi5/aus/${auId}`;
+    achievementId = await createAchievement(tool, teacher, {
+      name: 'Ecology',
+      rule: { satisfied: auActivityIri },
+    });
+  });
+  afterAll(() => close?.());
+
+  const db = () => tool.current().database.db;
+
+  async function launch(browser: Browser): Promise<URL> {
+    const { response } = await browser.request(`${tool.url}/course/cmi5/launch?au=${auId}`, {
+      followRedirects: false,
+    });
+    expect(response.status).toBe(303);
+    return new URL(response.headers.get('location')!);
+  }
+
+  /** What cmi5.js does on start: fetch the token, read LMS.LaunchData and the preferences. */
+  async function start(location: URL): Promise<AuSession> {
+    const parameter = (name: string) => location.searchParams.get(name)!;
+    const fetched = await fetch(parameter('fetch'), { method: 'POST' });
+    expect(fetched.status).toBe(200);
+    const { 'auth-token': authToken } = (await fetched.json()) as { 'auth-token': string };
+    const session = {
+      endpoint: parameter('endpoint'),
+      fetchUrl: parameter('fetch'),
+      actor: JSON.parse(parameter('actor')) as Record<string, unknown>,
+      registration: parameter('registration'),
+      activityId: parameter('activityId'),
+      authToken,
+    };
+    // cmi5.js appends `/activities/state` to the endpoint, which ends in a slash itself.
+    const state = new URLSearchParams({
+      stateId: 'LMS.LaunchData',
+      activityId: session.activityId,
+      agent: JSON.stringify(session.actor),
+      registration: session.registration,
+    });
+    const launchData = await xapi(session, `/activities/state?${state}`);
+    expect(launchData.status).toBe(200);
+    const profile = new URLSearchParams({
+      profileId: 'cmi5LearnerPreferences',
+      agent: JSON.stringify(session.actor),
+    });
+    const preferences = await xapi(session, `/agents/profile?${profile}`);
+    expect(preferences.status).toBe(404);
+    return { ...session, launchData: (await launchData.json()) as AuSession['launchData'] };
+  }
+
+  function xapi(session: Omit<AuSession, 'launchData'>, path: string, init: RequestInit = {}) {
+    return fetch(`${session.endpoint}${path}`, {
+      ...init,
+      headers: {
+        authorization: `Basic ${session.authToken}`,
+        'x-experience-api-version': '1.0.3',
+        'content-type': 'application/json',
+        ...init.headers,
+      },
+    });
+  }
+
+  /** A statement as cmi5.js builds it: the context template, the categories, the duration. */
+  function cmi5Statement(
+    session: AuSession,
+    verb: string,
+    result: Record<string, unknown> = {},
+    options: { isDefined?: boolean } = {},
+  ) {
+    const template = session.launchData.contextTemplate;
+    const isMoveOn = ['passed', 'failed', 'completed'].includes(verb);
+    const isDefined = options.isDefined ?? true;
+    return {
+      id: randomUUID(),
+      actor: session.actor,
+      verb: { id: VERB(verb), display: { 'en-US': verb } },
+      object: { objectType: 'Activity', id: session.activityId },
+      result: {
+        ...(['passed', 'failed', 'completed', 'terminated'].includes(verb) && {
+          duration: 'PT12S',
+        }),
+        ...result,
+      },
+      context: {
+        ...template,
+        registration: session.registration,
+        contextActivities: {
+          ...template.contextActivities,
+          ...(isDefined && {
+            category: [
+              { id: CMI5, objectType: 'Activity' },
+              ...(isMoveOn ? [{ id: MOVE_ON, objectType: 'Activity' }] : []),
+            ],
+          }),
+        },
+      },
+      timestamp: new Date().toISOString(),
+    };
+  }
+
+  async function send(session: AuSession, statement: unknown) {
+    const response = await xapi(session, '/statements', {
+      method: 'POST',
+      body: JSON.stringify(statement),
+    });
+    const body = (await response.json()) as unknown;
+    return { status: response.status, body };
+  }
+
+  async function statementsWith(verb: string, registration: string) {
+    return db()
+      .select()
+      .from(statements)
+      .where(and(eq(statements.verbId, VERB(verb)), eq(statements.registration, registration)));
+  }
+
+  let session: AuSession;
+  let firstLaunch: URL;
+
+  it('launches the AU with the five launch parameters and an LMS-generated activityId', async () => {
+    firstLaunch = await launch(learner);
+    expect(`${firstLaunch.origin}${firstLaunch.pathname}`).toBe(AU_URL);
+    expect(firstLaunch.searchParams.get('endpoint')).toBe(`${tool.url}/xapi/`);
+    expect(firstLaunch.searchParams.get('activityId')).toBe(auActivityIri);
+    expect(JSON.parse(firstLaunch.searchParams.get('actor')!)).toEqual({
+      objectType: 'Agent',
+      name: 'Ann',
+      account: { homePage: lms.issuer, name: 'c5-learner' },
+    });
+  });
+
+  it('keeps one registration per learner and cmi5 course, abandoning the open session', async () => {
+    const again = await launch(learner);
+    const registration = again.searchParams.get('registration')!;
+    expect(registration).toBe(firstLaunch.searchParams.get('registration'));
+    const abandoned = await statementsWith('abandoned', registration);
+    expect(abandoned).toHaveLength(1);
+    expect(abandoned[0]!.source).toBe('tool');
+    session = await start(again);
+  });
+
+  it('writes LMS.LaunchData and a launched statement before the launch (cmi5 sections 9.3.1, 10)', async () => {
+    const { launchData } = session;
+    expect(launchData).toMatchObject({
+      launchMode: 'Normal',
+      moveOn: 'CompletedAndPassed',
+      masteryScore: 0.8,
+      returnURL: `${tool.url}/course`,
+    });
+    const sessionId = launchData.contextTemplate.extensions[SESSION_ID]!;
+    expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    const publisherId = launchData.contextTemplate.contextActivities.grouping[0]!.id;
+    expect(publisherId).not.toBe(session.activityId);
+    const launched = await statementsWith('launched', session.registration);
+    const ofThisSession = launched.find(
+      (row) =>
+        (row.statement.context as { extensions: Record<string, string> }).extensions[SESSION_ID] ===
+        sessionId,
+    );
+    expect(ofThisSession?.statement).toMatchObject({
+      object: { id: session.activityId },
+      context: {
+        registration: session.registration,
+        contextActivities: { category: [{ id: CMI5 }], grouping: [{ id: publisherId }] },
+        extensions: {
+          'https://w3id.org/xapi/cmi5/context/extensions/launchmode': 'Normal',
+          'https://w3id.org/xapi/cmi5/context/extensions/moveon': 'CompletedAndPassed',
+          'https://w3id.org/xapi/cmi5/context/extensions/masteryscore': 0.8,
+          'https://w3id.org/xapi/cmi5/context/extensions/launchurl': AU_URL,
+        },
+      },
+    });
+  });
+
+  it('hands out the token once (cmi5 section 8.2.3)', async () => {
+    const again = await fetch(session.fetchUrl, { method: 'POST' });
+    expect(again.status).toBe(400);
+    expect(await again.json()).toMatchObject({ 'error-code': '1' });
+  });
+
+  it('refuses statements before initialized, even cmi5 allowed ones', async () => {
+    const allowed = cmi5Statement(session, 'experienced', {}, { isDefined: false });
+    const refused = await send(session, allowed);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ error: { code: 'XAPI_CMI5_STATEMENT_REJECTED' } });
+    expect(await statementsWith('experienced', session.registration)).toHaveLength(0);
+    expect((await send(session, cmi5Statement(session, 'initialized'))).status).toBe(200);
+    expect((await send(session, allowed)).status).toBe(200);
+  });
+
+  it('refuses what the cmi5 statement rules forbid, storing nothing of it', async () => {
+    const cases: [string, unknown][] = [
+      [
+        'passed below the mastery score',
+        cmi5Statement(session, 'passed', { success: true, score: { scaled: 0.5 } }),
+      ],
+      [
+        'failed at the mastery score',
+        cmi5Statement(session, 'failed', { success: false, score: { scaled: 0.8 } }),
+      ],
+      ['passed without success', cmi5Statement(session, 'passed', {})],
+      [
+        'completed with a score',
+        cmi5Statement(session, 'completed', { completion: true, score: { scaled: 1 } }),
+      ],
+      ['a second initialized', cmi5Statement(session, 'initialized')],
+      ['a verb only the LMS uses', cmi5Statement(session, 'satisfied')],
+      [
+        'a statement without the session id',
+        {
+          ...cmi5Statement(session, 'experienced', {}, { isDefined: false }),
+          context: { registration: session.registration },
+        },
+      ],
+      [
+        'passed without the moveOn category',
+        (() => {
+          const statement = cmi5Statement(session, 'passed', {
+            success: true,
+            score: { scaled: 0.9 },
+          });
+          statement.context.contextActivities.category = [{ id: CMI5, objectType: 'Activity' }];
+          return statement;
+        })(),
+      ],
+    ];
+    for (const [what, statement] of cases) {
+      const refused = await send(session, statement);
+      expect(refused.status, what).toBe(400);
+      expect(refused.body, what).toMatchObject({ error: { code: 'XAPI_CMI5_STATEMENT_REJECTED' } });
+    }
+    expect(await statementsWith('passed', session.registration)).toHaveLength(0);
+    expect(await statementsWith('failed', session.registration)).toHaveLength(0);
+  });
+
+  it('keeps passed and completed apart: a pass alone does not satisfy CompletedAndPassed', async () => {
+    const passed = cmi5Statement(session, 'passed', { success: true, score: { scaled: 0.9 } });
+    expect((await send(session, passed)).status).toBe(200);
+    const second = cmi5Statement(session, 'passed', { success: true, score: { scaled: 0.95 } });
+    expect((await send(session, second)).body).toMatchObject({
+      error: { code: 'XAPI_CMI5_STATEMENT_REJECTED' },
+    });
+    await tool.current().outbox.drain();
+    expect(await awardsOf('c5-learner')).toHaveLength(0);
+    expect(await statementsWith('satisfied', session.registration)).toHaveLength(0);
+  });
+
+  it('writes satisfied for the course and awards the credential once moveOn is met', async () => {
+    const completed = cmi5Statement(session, 'completed', { completion: true });
+    expect((await send(session, completed)).status).toBe(200);
+    const satisfied = await statementsWith('satisfied', session.registration);
+    expect(satisfied).toHaveLength(1);
+    expect(satisfied[0]!.statement).toMatchObject({
+      object: { definition: { type: 'https://w3id.org/xapi/cmi5/activitytype/course' } },
+      context: {
+        extensions: { [SESSION_ID]: session.launchData.contextTemplate.extensions[SESSION_ID] },
+      },
+    });
+    await tool.current().outbox.drain();
+    expect(await awardsOf('c5-learner')).toHaveLength(1);
+  });
+
+  it('ends the session with terminated and refuses anything after it with 403', async () => {
+    expect((await send(session, cmi5Statement(session, 'terminated'))).status).toBe(200);
+    const late = await send(
+      session,
+      cmi5Statement(session, 'experienced', {}, { isDefined: false }),
+    );
+    expect(late.status).toBe(403);
+    expect(late.body).toMatchObject({ error: { code: 'XAPI_CMI5_SESSION_CLOSED' } });
+  });
+
+  it('refuses a second completed in the registration, in a later session (resume)', async () => {
+    const resumed = await start(await launch(learner));
+    expect(resumed.registration).toBe(session.registration);
+    expect((await send(resumed, cmi5Statement(resumed, 'initialized'))).status).toBe(200);
+    const again = await send(resumed, cmi5Statement(resumed, 'completed', { completion: true }));
+    expect(again.status).toBe(400);
+    expect(again.body).toMatchObject({ error: { code: 'XAPI_CMI5_STATEMENT_REJECTED' } });
+  });
+
+  it('abandons sessions whose launch token expired, through the job', async () => {
+    const location = await launch(learner);
+    const open = await start(location);
+    await db()
+      .update(xapiLaunches)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(xapiLaunches.registration, open.registration));
+    await scheduleAbandonSessions(db());
+    await tool.current().outbox.drain();
+    const sessionId = open.launchData.contextTemplate.extensions[SESSION_ID];
+    const abandoned = (await statementsWith('abandoned', open.registration)).filter(
+      (row) =>
+        (row.statement.context as { extensions: Record<string, string> }).extensions[SESSION_ID] ===
+        sessionId,
+    );
+    expect(abandoned).toHaveLength(1);
+    expect(abandoned[0]!.statement).toMatchObject({
+      result: { duration: expect.stringMatching(/^PT/) },
+    });
+  });
+
+  it('opens the AU in Browse mode for a teacher, who can record no results', async () => {
+    const browsing = await start(await launch(teacher));
+    expect(browsing.launchData.launchMode).toBe('Browse');
+    expect((await send(browsing, cmi5Statement(browsing, 'initialized'))).status).toBe(200);
+    const passed = cmi5Statement(browsing, 'passed', { success: true, score: { scaled: 1 } });
+    expect((await send(browsing, passed)).status).toBe(400);
+  });
+
+  async function awardsOf(sub: string) {
+    const rows = await db().select().from(awards).where(eq(awards.achievementId, achievementId));
+    const { users } = await import('../../../src/db/schema.js');
+    const [user] = await db().select().from(users).where(eq(users.sub, sub));
+    return rows.filter((row) => row.userId === user!.id);
+  }
+
+  describe('waiving an AU (cmi5 section 9.3.7)', () => {
+    async function waive(browser: Browser, fields: Record<string, string>) {
+      const { html } = await getPage(teacher, `${tool.url}/course/cmi5`);
+      const learnerId = new RegExp(`<option value="([0-9a-f-]{36})">Bo</option>`).exec(html)![1]!;
+      return postForm(browser, `${tool.url}/course/cmi5/waive`, {
+        _csrf: csrfTokenOf(html),
+        au: auId,
+        learner: learnerId,
+        reason: 'Tested Out',
+        ...fields,
+      });
+    }
+
+    it('answers 403 to a learner who tries to waive, and records nothing', async () => {
+      const { html } = await getPage(learner, `${tool.url}/course/cmi5`);
+      expect(html).toContain('FORBIDDEN');
+      const { response } = await waive(learner, {});
+      expect(response.status).toBe(403);
+      expect(await awardsOf('c5-other')).toHaveLength(0);
+    });
+
+    it('answers 404 to a teacher of another course', async () => {
+      const stranger = await launchInto(lms, 'other-cmi5-course', { id: 'c5-stranger' }, 'teacher');
+      const { html } = await getPage(stranger, `${tool.url}/course/cmi5`);
+      const { response } = await postForm(stranger, `${tool.url}/course/cmi5/waive`, {
+        _csrf: csrfTokenOf(html),
+        au: auId,
+        learner: randomUUID(),
+        reason: 'Tested Out',
+      });
+      expect(response.status).toBe(404);
+    });
+
+    it('writes waived with its reason and satisfied, and the learner earns the credential', async () => {
+      const { response } = await waive(teacher, {});
+      expect(response.status).toBe(303);
+      expect(response.headers.get('location')).toBe('/course/cmi5?status=waived');
+      const waived = await db()
+        .select()
+        .from(statements)
+        .where(eq(statements.verbId, VERB('waived')));
+      expect(waived).toHaveLength(1);
+      expect(waived[0]!.statement).toMatchObject({
+        result: {
+          success: true,
+          completion: true,
+          extensions: { 'https://w3id.org/xapi/cmi5/result/extensions/reason': 'Tested Out' },
+        },
+      });
+      await tool.current().outbox.drain();
+      expect(await awardsOf('c5-other')).toHaveLength(1);
+      const { response: again } = await waive(teacher, {});
+      expect(again.headers.get('location')).toBe('/course/cmi5?status=alreadyWaived');
+    });
+  });
+});
