@@ -229,8 +229,10 @@ class StructureReader {
       description: this.textOf(element, 'description', at),
       objectives: this.objectiveReferences(parts, at),
       url,
-      launchParameters: launchParameters ? launchParameters.text : null,
-      entitlementKey: entitlementKey ? entitlementKey.text : null,
+      // Indented cmi5.xml wraps these in line breaks that are not part of the value
+      // (CATAPULT 001-essentials expects `entitlementKey.courseStructure` as "sample value").
+      launchParameters: launchParameters ? launchParameters.text.trim() : null,
+      entitlementKey: entitlementKey ? entitlementKey.text.trim() : null,
       moveOn: this.moveOn(element, at),
       masteryScore: this.masteryScore(element, at),
       launchMethod: this.launchMethod(element, at),

@@ -74,6 +74,24 @@ describe('parseCourseStructure (cmi5 section 13, CourseStructure.xsd)', () => {
     ]);
   });
 
+  it('reads launchParameters and entitlementKey without the indentation around them (CATAPULT 001)', () => {
+    const xml = courseXml({
+      courseId: `${BASE}/course`,
+      children: [
+        au('x', {
+          afterUrl:
+            '<launchParameters>\n    sample string\n  </launchParameters>' +
+            '<entitlementKey>\n    sample value\n  </entitlementKey>',
+        }),
+      ],
+    });
+    const parsed = parseCourseStructure(xml);
+    expect(parsed.ok && ausOf(parsed.course)[0]).toMatchObject({
+      launchParameters: 'sample string',
+      entitlementKey: 'sample value',
+    });
+  });
+
   it('skips extension elements and attributes of other namespaces (xs:any ##other)', () => {
     const xml = courseXml({
       courseId: `${BASE}/course`,
