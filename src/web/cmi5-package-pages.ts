@@ -53,7 +53,7 @@ export function createCmi5PackagePages(deps: {
         importedAt: `${stored.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
       })),
       problems: (options.problems ?? []).map((problem) => ({
-        key: `teacher-course:cmi5.problems.${problem.reason}`,
+        key: `teacher-course:cmi5Import.problems.${problem.reason}`,
         values: { at: problem.at ?? '', limit: limitShown(problem) },
       })),
       status,

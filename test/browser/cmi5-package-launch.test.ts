@@ -79,7 +79,7 @@ describe('an imported cmi5 package, launched from the course in Chromium', () =>
     await page.goto(`${tool.url}/course/cmi5/launch?au=${auId}`);
     await page.getByRole('status').filter({ hasText: 'Answer the question.' }).waitFor();
     expect(page.url()).toMatch(`${tool.url}/content/cmi5/${imported.id}/au/index.html?`);
-    expect(await page.evaluate(() => self.origin)).toBe('null');
+    expect(await page.evaluate('self.origin')).toBe('null');
     await page.getByLabel('Carbon dioxide').check();
     await page.getByRole('button', { name: 'Submit' }).click();
     await page.getByRole('status').filter({ hasText: 'Correct.' }).waitFor();

@@ -47,7 +47,7 @@ describe('the cmi5 import page and the content it serves, in Chromium', () => {
   afterAll(() => world?.close());
 
   const t = (key: string, values?: Record<string, unknown>) =>
-    en(`teacher-course:cmi5.${key}`, values);
+    en(`teacher-course:cmi5Import.${key}`, values);
 
   it('is reached from the activities page and passes axe at 360 and 1280 px, in English and German', async () => {
     await teacher.goto(`${world.toolUrl}/course/activities`);
