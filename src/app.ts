@@ -64,6 +64,7 @@ import {
   sessionOf,
 } from './web/http/session-auth.js';
 import { allowAnyFrameAncestor, securityHeaders } from './web/http/security-headers.js';
+import { createCmi5ContentRouter } from './web/cmi5-content-router.js';
 import { createViewRenderer, LOCALE_COOKIE, rememberChosenLocale } from './web/views.js';
 import { createCsrfProtection } from './web/http/csrf.js';
 import { loadFrameAncestors } from './web/http/frame-ancestors.js';
@@ -233,6 +234,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       onWorkQueued: kickOutbox,
     }),
   );
+  app.use(createCmi5ContentRouter({ db }));
   // Pages only: the LRS, on the hot path, never reads the language.
   app.use(rememberChosenLocale(cookieOptions));
   app.use('/lti', registrationRouter, lti.router);

@@ -502,6 +502,12 @@ export const ERROR_CODES = {
     meaning:
       'A content launch token tried what content may not do: write about another learner or registration, void, or read statements.',
   },
+  CMI5_PACKAGE_INVALID: {
+    status: 422,
+    surface: 'api',
+    meaning:
+      'An uploaded cmi5 package breaks the cmi5 specification or the tool’s limits (unsafe paths, size, file count, zip bomb); the answer lists each problem with its reason, and nothing is imported.',
+  },
   XAPI_EXTERNAL_LRS_REQUEST_FAILED: {
     status: 500,
     surface: 'internal',

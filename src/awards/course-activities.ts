@@ -238,3 +238,28 @@ export async function deleteCourseActivity(
     .returning({ activityId: courseActivities.activityId });
   return deleted.length > 0;
 }
+
+/**
+ * Describes activities the course does not describe yet, leaving those it does as they are
+ * (the teacher's names and tags win over a re-imported package's titles).
+ */
+export async function addCourseActivitiesIfNew(
+  db: Executor,
+  courseId: string,
+  activities: readonly Pick<CourseActivity, 'activityId' | 'name' | 'names'>[],
+): Promise<void> {
+  const batchSize = 200;
+  for (let start = 0; start < activities.length; start += batchSize) {
+    await db
+      .insert(courseActivities)
+      .values(
+        activities.slice(start, start + batchSize).map((activity) => ({
+          courseId,
+          activityId: activity.activityId,
+          name: activity.name,
+          names: { ...activity.names },
+        })),
+      )
+      .onConflictDoNothing();
+  }
+}

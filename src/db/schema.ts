@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
+  customType,
   doublePrecision,
   index,
   integer,
@@ -1054,4 +1056,51 @@ export const cmi5Satisfactions = pgTable(
     satisfiedAt: timestamp('satisfied_at', { withTimezone: true, precision: 3 }).notNull(),
   },
   (table) => [primaryKey({ columns: [table.registration, table.activityIri] })],
+);
+
+/** Binary data: Buffer in, Buffer out (PGlite hands back a Uint8Array, pg a Buffer). */
+const bytea = customType<{ data: Buffer; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => Buffer.from(value.buffer, value.byteOffset, value.byteLength),
+});
+
+/**
+ * cmi5 packages a teacher imported into a course (cmi5 14): the course structure as read from
+ * cmi5.xml (course, objectives, blocks and AUs with their moveOn, masteryScore, launchMethod
+ * and url), and whether it came as a zip (its files are in `cmi5_package_files`) or as a bare
+ * cmi5.xml whose AUs live elsewhere.
+ */
+export const cmi5Packages = pgTable(
+  'cmi5_packages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    courseId: uuid('course_id')
+      .notNull()
+      .references(() => courses.id),
+    /** The cmi5 course IRI (`<course id>`). */
+    cmi5CourseId: text('cmi5_course_id').notNull(),
+    structure: jsonb('structure').$type<unknown>().notNull(),
+    hasFiles: boolean('has_files').notNull(),
+    fileCount: integer('file_count').notNull().default(0),
+    totalBytes: bigint('total_bytes', { mode: 'number' }).notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (table) => [index('cmi5_packages_course_idx').on(table.courseId)],
+);
+
+/**
+ * The files of a zipped cmi5 package, served under `/content/cmi5/<package id>/<path>`. Kept in
+ * the database rather than the data folder so that app nodes stay stateless and one backup
+ * holds a course whole; packages are bounded (read-package.ts PACKAGE_LIMITS).
+ */
+export const cmi5PackageFiles = pgTable(
+  'cmi5_package_files',
+  {
+    packageId: uuid('package_id')
+      .notNull()
+      .references(() => cmi5Packages.id, { onDelete: 'cascade' }),
+    path: text('path').notNull(),
+    body: bytea('body').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.packageId, table.path] })],
 );

@@ -4,12 +4,13 @@ import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
 import { createActivityPages } from './activity-pages.js';
 import { createAwardPages } from './award-pages.js';
+import { createCmi5PackagePages } from './cmi5-package-pages.js';
 import { createProgressPages } from './progress-pages.js';
 import type { RenderView } from './views.js';
 
 /**
  * The teacher's activities, progress and awards pages (and the learner's content launch):
- * see activity-pages.ts, progress-pages.ts and award-pages.ts.
+ * see activity-pages.ts, cmi5-package-pages.ts, progress-pages.ts and award-pages.ts.
  */
 export function createTeacherCourseRouter(deps: {
   db: Db;
@@ -22,5 +23,10 @@ export function createTeacherCourseRouter(deps: {
 }): Router {
   return express
     .Router()
-    .use(createActivityPages(deps), createProgressPages(deps), createAwardPages(deps));
+    .use(
+      createActivityPages(deps),
+      createCmi5PackagePages(deps),
+      createProgressPages(deps),
+      createAwardPages(deps),
+    );
 }
