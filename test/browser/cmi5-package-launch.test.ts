@@ -8,9 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import type { Browser as Chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { awards, users } from '../../src/db/schema.js';
-import { launchBrowser, openPage } from '../support/browser.js';
+import { describeInBrowser, launchBrowser, openPage } from '../support/browser.js';
 import { courseXml, zipOf } from '../support/cmi5-packages.js';
 import type { Browser } from '../support/http-client.js';
 import type { TestLms } from '../support/test-lms.js';
@@ -21,7 +21,9 @@ import { createAchievement, launchInto } from '../web/teacher-course-world.js';
 const COURSE = 'cmi5-package-course';
 const BASE = 'https://example.org/cmi5/package-launch';
 
-describe('an imported cmi5 package, launched from the course in Chromium', () => {
+const SUITE = 'an imported cmi5 package, launched from the course in Chromium';
+
+describeInBrowser(SUITE, () => {
   let tool: TestTool;
   let lms: TestLms;
   let closeWorld: () => Promise<void>;

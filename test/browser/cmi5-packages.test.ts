@@ -5,8 +5,8 @@
  * teacher's pages.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkPage } from '../support/browser.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { checkPage, describeInBrowser } from '../support/browser.js';
 import { courseXml, zipOf } from '../support/cmi5-packages.js';
 import { en, launchAs, startDemoInBrowser, type DemoInBrowser } from './demo-session.js';
 
@@ -36,7 +36,9 @@ const HOSTILE_PAGE = `<!doctype html><html lang="en"><title>AU</title><pre id="r
 })();
 </script></html>`;
 
-describe('the cmi5 import page and the content it serves, in Chromium', () => {
+const SUITE = 'the cmi5 import page and the content it serves, in Chromium';
+
+describeInBrowser(SUITE, () => {
   let world: DemoInBrowser;
   let teacher: Page;
 

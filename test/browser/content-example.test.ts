@@ -5,9 +5,9 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Browser as Chromium, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { awards, users } from '../../src/db/schema.js';
-import { launchBrowser, openPage } from '../support/browser.js';
+import { describeInBrowser, launchBrowser, openPage } from '../support/browser.js';
 import { startContentServer } from '../support/content-server.js';
 import type { Browser } from '../support/http-client.js';
 import type { TestLms } from '../support/test-lms.js';
@@ -21,7 +21,9 @@ import {
   postForm,
 } from '../web/teacher-course-world.js';
 
-describe('the example cmi5 AU of docs/content.md, in Chromium', () => {
+const SUITE = 'the example cmi5 AU of docs/content.md, in Chromium';
+
+describeInBrowser(SUITE, () => {
   let tool: TestTool;
   let lms: TestLms;
   let closeWorld: () => Promise<void>;

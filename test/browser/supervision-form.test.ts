@@ -5,16 +5,18 @@
  * stored, and a level without identity verification is saved.
  */
 import type { Browser as Chromium, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SUPERVISION_LEVELS } from '../../src/badges/eu-elements.js';
 import { listAchievementNames } from '../../src/awards/course-achievements.js';
-import { checkPage, launchBrowser, openPage } from '../support/browser.js';
+import { checkPage, describeInBrowser, launchBrowser, openPage } from '../support/browser.js';
 import { startCourseWorld, type CourseWorld, type WorldPlatform } from '../support/course-world.js';
 import { en, formField } from './demo-session.js';
 
 const QUIZ = 'https://mooc.example/quizzes/final';
 
-describe('the supervision a self-study platform’s teacher declares in the achievement form', () => {
+const SUITE = 'the supervision a self-study platform’s teacher declares in the achievement form';
+
+describeInBrowser(SUITE, () => {
   let world: CourseWorld;
   let mooc: WorldPlatform;
   let chromium: Chromium;
