@@ -117,6 +117,12 @@ export const ERROR_CODES = {
     meaning:
       'Signing or verifying asked for a JSON-LD context or DID document the tool does not bundle; it never fetches one.',
   },
+  ACHIEVEMENT_PUBLISH_INVALID: {
+    status: 400,
+    surface: 'api',
+    meaning:
+      'An achievement was to be published without a rule, or a published one sent back to draft (publish: false).',
+  },
   AWARD_RULE_INVALID: {
     status: 400,
     surface: 'api',

@@ -21,6 +21,7 @@ import { checkPage, openPage, pageStrings, switchLanguage } from '../support/bro
 import {
   activityIri,
   createPractitioner,
+  publishFromPreview,
   demoActivity,
   launchAs,
   passQuiz,
@@ -62,6 +63,7 @@ describe('Done when 2, 3 and 4: every page, in English and German, at 360 and 12
     teacher = await launchAs(world, /^Launch as teacher/);
     await teacher.goto(`${world.toolUrl}/course/achievements/new`);
     achievementId = await createPractitioner(teacher, activityIri(world.demo, core));
+    await publishFromPreview(teacher, world.toolUrl, achievementId);
 
     learner = await launchAs(world, /^Launch as Lena Fischer$/);
     await passQuiz(learner, core);

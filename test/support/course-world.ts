@@ -131,7 +131,11 @@ export async function startCourseWorld(): Promise<CourseWorld> {
   };
 }
 
-/** Posts a new achievement through the teacher's JSON API; returns its id. */
+/**
+ * Posts a new achievement through the teacher's JSON API, published (so it awards) unless the
+ * achievement says `publish: false`; returns its id. Every test that needs awards creates its
+ * achievements here or through {@link publishAchievementAs}.
+ */
 export async function createAchievementAs(
   teacher: Browser,
   toolUrl: string,
@@ -140,10 +144,26 @@ export async function createAchievementAs(
   const { response } = await teacher.request(`${toolUrl}/api/achievements`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(achievement),
+    body: JSON.stringify({ publish: true, ...achievement }),
   });
   expect(response.status).toBe(201);
   return ((await response.json()) as { id: string }).id;
+}
+
+/**
+ * Publishes a draft achievement (one made by deep linking, the form or `publish: false`) with
+ * the rule it has, through the teacher's JSON API.
+ */
+export async function publishAchievementAs(
+  teacher: Browser,
+  toolUrl: string,
+  achievementId: string,
+): Promise<void> {
+  const { response } = await teacher.request(
+    `${toolUrl}/api/achievements/${achievementId}/publish`,
+    { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' },
+  );
+  expect(response.status).toBe(200);
 }
 
 /** The quiz that passes {@link ANNEX_I_ACHIEVEMENT} with a score of 80%. */

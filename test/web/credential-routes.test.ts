@@ -362,6 +362,7 @@ describe('issued micro-credentials: every EU element, four formats, public page,
           criteria: 'Pass the second quiz.',
           image: dataUri('image/svg+xml', HOSTILE_SVG),
           rule: { passed: SECOND_QUIZ },
+          publishedAt: new Date(),
         })
         .returning();
       if (!stored) throw new Error('the achievement was not stored');
