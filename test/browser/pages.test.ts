@@ -55,6 +55,7 @@ describe('Done when 2, 3 and 4: every page, in English and German, at 360 and 12
   let credentialPath = '';
   let issuerPath = '';
   let deepLinkPath = '';
+  let draftId = '';
   let credentialJson = '';
   let invitationToken = '';
 
@@ -64,6 +65,15 @@ describe('Done when 2, 3 and 4: every page, in English and German, at 360 and 12
     await teacher.goto(`${world.toolUrl}/course/achievements/new`);
     achievementId = await createPractitioner(teacher, activityIri(world.demo, core));
     await publishFromPreview(teacher, world.toolUrl, achievementId);
+    const draft = await teacher.request.post(`${world.toolUrl}/api/achievements`, {
+      data: {
+        name: 'Core quiz (draft)',
+        description: 'Passes the core quiz.',
+        criteria: 'Pass the core quiz.',
+        rule: { passed: activityIri(world.demo, core) },
+      },
+    });
+    draftId = ((await draft.json()) as { id: string }).id;
 
     learner = await launchAs(world, /^Launch as Lena Fischer$/);
     await passQuiz(learner, core);
@@ -162,6 +172,15 @@ describe('Done when 2, 3 and 4: every page, in English and German, at 360 and 12
       then: async (page) => {
         await page.locator('.form-actions button.secondary').click();
         await page.locator('section.rule-preview').waitFor();
+      },
+    },
+    {
+      name: 'teacher-achievement-draft-preview',
+      page: () => teacher,
+      path: () => `/course/achievements/${draftId}/rule`,
+      then: async (page) => {
+        await page.locator('.form-actions button.secondary').click();
+        await page.locator('form.publish-form').waitFor();
       },
     },
     { name: 'teacher-activities', page: () => teacher, path: () => '/course/activities' },

@@ -146,8 +146,13 @@ export async function createAchievementAs(
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ publish: true, ...achievement }),
   });
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { id: string }).id;
+  const answer = (await response.json()) as { id: string };
+  if (response.status !== 201) {
+    throw new Error(
+      `Creating ${String(achievement.name)} gave ${response.status}: ${JSON.stringify(answer)}`,
+    );
+  }
+  return answer.id;
 }
 
 /**
