@@ -66,12 +66,7 @@ describe('Done when 2, 3 and 4: every page, in English and German, at 360 and 12
     achievementId = await createPractitioner(teacher, activityIri(world.demo, core));
     await publishFromPreview(teacher, world.toolUrl, achievementId);
     const draft = await teacher.request.post(`${world.toolUrl}/api/achievements`, {
-      data: {
-        name: 'Core quiz (draft)',
-        description: 'Passes the core quiz.',
-        criteria: 'Pass the core quiz.',
-        rule: { passed: activityIri(world.demo, core) },
-      },
+      data: { ...DRAFT, rule: { passed: activityIri(world.demo, core) } },
     });
     draftId = ((await draft.json()) as { id: string }).id;
 
@@ -295,6 +290,13 @@ describe('Done when 2, 3 and 4: every page, in English and German, at 360 and 12
   });
 });
 
+/** A draft achievement, a badge without ECTS, whose preview shows the publish button. */
+const DRAFT = {
+  name: 'Core quiz (draft)',
+  description: 'Passes the core quiz.',
+  criteria: 'Pass the core quiz.',
+};
+
 /** What the tests and the demo put in: names, texts, IRIs, tags. Shown as they are. */
 const DATA: RegExp[] = [
   'microcred',
@@ -323,6 +325,8 @@ const DATA: RegExp[] = [
   ...Object.values(PRACTITIONER.translation).flatMap((value) =>
     typeof value === 'string' ? [value] : [...value],
   ),
+  // The draft the test creates.
+  ...Object.values(DRAFT),
   'not an ESCO URI',
   'credential.json',
 ]
@@ -359,6 +363,7 @@ const DATA_PATTERNS: RegExp[] = [
  * text of the German catalogs.
  */
 const SAME_IN_GERMAN = new Set([
+  'Badge',
   'ECTS',
   'Form',
   'Format',
