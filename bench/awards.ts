@@ -149,6 +149,7 @@ async function seed(db: Db, learners: number) {
         description: 'Bench',
         criteria: 'Bench',
         eqfLevel: 6,
+        publish: true,
         ...fields,
       }),
     );

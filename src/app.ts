@@ -272,7 +272,14 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     }),
   );
   app.use(
-    createAchievementPagesRouter({ db, render, requireCsrfToken: csrf.requireToken, kickOutbox }),
+    createAchievementPagesRouter({
+      db,
+      render,
+      requireCsrfToken: csrf.requireToken,
+      kickOutbox,
+      platformServices: lti.services,
+      logger,
+    }),
   );
   app.use(createWalletPages({ db, publicUrl, render, requireCsrfToken: csrf.requireToken }));
   app.use(
@@ -280,6 +287,9 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       db,
       teacherOnly: [requireSession(db), requireTeacher],
       courseIdOf: (res) => sessionOf(res).courseId,
+      platformServices: lti.services,
+      logger,
+      kickOutbox,
     }),
   );
   const verification = createVerificationPool({ db, publicUrl });

@@ -136,6 +136,12 @@ export const ERROR_CODES = {
     meaning:
       'The achievement declares a supervision and identity verification level that learners of its course’s platform cannot have (identity verification on an open self-study platform).',
   },
+  ACHIEVEMENT_PUBLISH_INVALID: {
+    status: 400,
+    surface: 'api',
+    meaning:
+      'An achievement was to be published without a rule, or a published one sent back to draft (publish: false).',
+  },
   AWARD_RULE_INVALID: {
     status: 400,
     surface: 'api',

@@ -3,7 +3,7 @@
  * progress page: earned, in progress (n of m conditions met) or not started. The whole course
  * is read in a fixed number of queries, however many learners it has.
  */
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import { achievements, awards, courses, enrolments, platforms, users } from '../db/schema.js';
 import { loadGroups, loadOutcomeStates } from './load-outcome-state.js';
@@ -42,7 +42,7 @@ export interface CourseProgress {
 
 /**
  * The standing of the roster's learners (in roster order) followed by the learners known only
- * from their launches of the course, on each of the course's achievements.
+ * from their launches of the course, on each of the course's published achievements.
  */
 export async function courseProgress(
   db: Executor,
@@ -53,7 +53,7 @@ export async function courseProgress(
     db
       .select()
       .from(achievements)
-      .where(eq(achievements.courseId, courseId))
+      .where(and(eq(achievements.courseId, courseId), isNotNull(achievements.publishedAt)))
       .orderBy(asc(achievements.createdAt), asc(achievements.id)),
     db
       .select({ platformId: courses.platformId, trustLevel: platforms.trustLevel })

@@ -44,31 +44,48 @@ export const achievementInputSchema = z
       .default('result'),
     /** The further EU micro-credential elements (badges/eu-elements.ts). */
     eu: microCredentialElementsSchema.default({ learningOutcomes: [], translations: {} }),
-    rule: z.unknown(),
+    /** The rule (awards/rules); a draft may have none yet. */
+    rule: z.unknown().optional(),
+    /**
+     * `true` publishes the rule: from then on learners who meet it are awarded. Absent, a new
+     * achievement is a draft and a saved one keeps its state; `false` keeps a draft a draft.
+     */
+    publish: z.boolean({ error: 'must be true or false' }).optional(),
   })
   .superRefine(refuseMalformedText);
 
 export type AchievementInput = z.input<typeof achievementInputSchema>;
 export type Achievement = typeof achievements.$inferSelect;
 
+/** A teacher asked to publish an achievement that has no rule, or to unpublish one. */
+export class AchievementPublishError extends BadRequestError {
+  override readonly code = 'ACHIEVEMENT_PUBLISH_INVALID';
+}
+
 /**
- * Validates and stores a new achievement of a course with its rule index entries and the
- * evaluation of the course's learners against it, in the caller's transaction (it opens none):
- * the caller kicks the job queue after the commit. Throws BadRequestError naming the bad
- * field, AchievementSupervisionNotAllowedError for a supervision level the course's platform
- * cannot declare, BadgeImageInvalidError for an image refused by checkBadgeImage, or
- * AwardRuleInvalidError naming the bad part of the rule.
+ * Validates and stores a new achievement of a course, in the caller's transaction (it opens
+ * none). It is a draft, which awards nothing, unless the input publishes it: then its rule index
+ * entries and the evaluation of the course's learners against it are queued too, and the caller
+ * kicks the job queue after the commit. Throws BadRequestError naming the bad field,
+ * AchievementSupervisionNotAllowedError for a supervision level the course's platform cannot
+ * declare, AchievementPublishError for publishing without a rule, BadgeImageInvalidError for an
+ * image refused by checkBadgeImage, or AwardRuleInvalidError naming the bad part of the rule.
  */
 export async function createAchievement(
   tx: Tx,
   courseId: string,
   input: unknown,
+  options: { now?: Date } = {},
 ): Promise<Achievement> {
-  const values = parseInput(input);
+  const { publish, ...values } = parseInput(input);
   await checkDeclaredSupervision(tx, courseId, readElements(values.eu).supervision);
   const [achievement] = await tx
     .insert(achievements)
-    .values({ ...values, courseId })
+    .values({
+      ...values,
+      courseId,
+      publishedAt: publish ? publishable(values.rule, options.now) : null,
+    })
     .returning();
   if (!achievement) throw new Error('Insert returned no row');
   await indexAchievementRule(tx, achievement);
@@ -76,19 +93,22 @@ export async function createAchievement(
 }
 
 /**
- * Replaces an achievement's definition. While no credential was issued from the current
- * version it is edited in place; once one was, the current version is kept in
- * `achievement_versions` and the achievement moves to the next version, so every issued
- * credential keeps pointing at the definition it was issued from. Like createAchievement, it
- * writes the rule index and queues the re-evaluation in the caller's transaction. Throws
- * NotFoundError for an unknown achievement, and what createAchievement throws for bad input.
+ * Replaces an achievement's definition, and publishes it when the input says so. While no
+ * credential was issued from the current version it is edited in place; once one was, the
+ * current version is kept in `achievement_versions` and the achievement moves to the next
+ * version, so every issued credential keeps pointing at the definition it was issued from. A
+ * published achievement stays published and needs a rule. Like createAchievement, it writes
+ * the rule index and queues the re-evaluation (of a published one) in the caller's transaction.
+ * Throws NotFoundError for an unknown achievement, AchievementPublishError for a published
+ * achievement without a rule or sent back to draft, and what createAchievement throws.
  */
 export async function updateAchievement(
   tx: Tx,
   achievementId: string,
   input: unknown,
+  options: { now?: Date } = {},
 ): Promise<Achievement> {
-  const values = parseInput(input);
+  const { publish, ...values } = parseInput(input);
   const [current] = await tx
     .select()
     .from(achievements)
@@ -96,6 +116,15 @@ export async function updateAchievement(
     .for('update');
   if (!current) throw new NotFoundError(`No achievement ${achievementId}`);
   await checkDeclaredSupervision(tx, current.courseId, readElements(values.eu).supervision);
+  if (current.publishedAt && publish === false) {
+    throw new AchievementPublishError(
+      'publish: a published achievement cannot go back to draft; change its rule instead (credentials already issued keep theirs).',
+    );
+  }
+  const publishedAt =
+    current.publishedAt || publish
+      ? publishable(values.rule, current.publishedAt ?? options.now)
+      : null;
   const [issued] = await tx
     .select({ n: count() })
     .from(awards)
@@ -117,6 +146,7 @@ export async function updateAchievement(
     .update(achievements)
     .set({
       ...values,
+      publishedAt,
       version: isIssued ? current.version + 1 : current.version,
       updatedAt: new Date(),
     })
@@ -125,6 +155,34 @@ export async function updateAchievement(
   if (!updated) throw new Error('Update returned no row');
   await indexAchievementRule(tx, updated);
   return updated;
+}
+
+/**
+ * Publishes a draft with the rule it has, in the caller's transaction: its rule index entries
+ * and the evaluation of the course's learners are queued, so those who already meet the rule
+ * are awarded. Publishing a published achievement changes nothing. Throws NotFoundError, or
+ * AchievementPublishError when the draft has no rule yet.
+ */
+export async function publishAchievement(
+  tx: Tx,
+  achievementId: string,
+  options: { now?: Date } = {},
+): Promise<Achievement> {
+  const [current] = await tx
+    .select()
+    .from(achievements)
+    .where(eq(achievements.id, achievementId))
+    .for('update');
+  if (!current) throw new NotFoundError(`No achievement ${achievementId}`);
+  if (current.publishedAt) return current;
+  const [published] = await tx
+    .update(achievements)
+    .set({ publishedAt: publishable(current.rule, options.now), updatedAt: new Date() })
+    .where(eq(achievements.id, achievementId))
+    .returning();
+  if (!published) throw new Error('Update returned no row');
+  await indexAchievementRule(tx, published);
+  return published;
 }
 
 function parseInput(input: unknown) {
@@ -140,7 +198,20 @@ function parseInput(input: unknown) {
         : `${field} ${issue?.message ?? 'is invalid'}`,
     );
   }
-  const rule = parseRule(parsed.data.rule);
-  const { eu, ...rest } = parsed.data;
-  return { ...rest, eu: eu as Record<string, unknown>, rule };
+  const { eu, rule, ...rest } = parsed.data;
+  return {
+    ...rest,
+    eu: eu as Record<string, unknown>,
+    rule: rule === undefined || rule === null ? null : parseRule(rule),
+  };
+}
+
+/** When an achievement with this rule is published; throws without a rule. */
+function publishable(rule: unknown, at: Date | undefined): Date {
+  if (rule === null) {
+    throw new AchievementPublishError(
+      'rule is required to publish: define the rule that awards the achievement first.',
+    );
+  }
+  return at ?? new Date();
 }

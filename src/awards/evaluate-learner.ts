@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import { achievements, awardRefusals, awards, enrolments, platforms, users } from '../db/schema.js';
 import { issueAward, type AwardDeps } from './issue-award.js';
@@ -8,7 +8,7 @@ import { evaluateRule } from './rules/evaluate.js';
 import { achievementsOfRule, activitiesOfRule, parseRule } from './rules/rule-schema.js';
 
 /**
- * Evaluates a learner's achievements whose rules reference the given activities or stacked
+ * Evaluates a learner's published achievements (a draft awards nothing) whose rules reference the given activities or stacked
  * achievements (or exactly the `only` achievements), and issues a credential for each rule
  * newly met (issueAward: exactly one award per learner and achievement version), or records why
  * a met stack is refused. Returns the ids of the awards it created.
@@ -96,6 +96,7 @@ async function enrolledAchievements(
     .where(
       and(
         inArray(achievements.id, [...achievementIds]),
+        isNotNull(achievements.publishedAt),
         sql`not exists (select 1 from ${awards} where ${awards.userId} = ${userId}
           and ${awards.achievementId} = ${achievements.id}
           and ${awards.achievementVersion} = ${achievements.version})`,

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import { achievements, awards, credentialStatusChanges, platforms, users } from '../db/schema.js';
 import { loadGroups, loadOutcomeState } from './load-outcome-state.js';
@@ -30,7 +30,7 @@ export interface HeldCredential {
   readonly issuerName: string | null;
 }
 
-/** Each achievement of a course with where a learner stands on it and their award, if any. */
+/** Each published achievement of a course (drafts are not offered yet) with where a learner stands on it and their award, if any. */
 export async function learnerProgress(
   db: Executor,
   userId: string,
@@ -39,7 +39,7 @@ export async function learnerProgress(
   const courseAchievements = await db
     .select()
     .from(achievements)
-    .where(eq(achievements.courseId, courseId))
+    .where(and(eq(achievements.courseId, courseId), isNotNull(achievements.publishedAt)))
     .orderBy(asc(achievements.createdAt));
   if (courseAchievements.length === 0) return [];
 

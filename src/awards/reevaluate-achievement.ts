@@ -5,7 +5,7 @@ import type { AwardDeps } from './issue-award.js';
 
 /**
  * Re-evaluates every learner of an achievement's course against its current version (after a
- * new achievement or a changed rule). Pages through the learners, so it scales with the course.
+ * published achievement or a changed rule; a draft awards nothing). Pages through the learners, so it scales with the course.
  */
 export async function reevaluateAchievement(
   deps: AwardDeps,
@@ -16,7 +16,7 @@ export async function reevaluateAchievement(
     .select()
     .from(achievements)
     .where(eq(achievements.id, achievementId));
-  if (!achievement) return [];
+  if (!achievement || achievement.publishedAt === null) return [];
   const created: string[] = [];
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {

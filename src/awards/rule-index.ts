@@ -7,15 +7,16 @@
  *   one re-evaluation of the course's learners, in the caller's transaction: the commands that
  *   save an achievement (create-achievement.ts) call it, so an achievement is never stored
  *   without its index. The job is deduplicated by achievement, version and rule: saving the
- *   same rule again queues nothing.
- * - `indexStaleRules(db)` does the same for every achievement whose index does not match its
- *   rule and version, one transaction each; run once at start, for achievements written before
- *   saving indexed them.
+ *   same rule again queues nothing. A draft (not published) has no entries and queues nothing,
+ *   so no statement, credential or job ever evaluates it.
+ * - `indexStaleRules(db)` does the same for every published achievement whose index does not
+ *   match its rule and version, one transaction each; run once at start, for achievements
+ *   written before saving indexed them.
  * - `achievementsReferencing(db, userId, refs)` returns the achievements of the learner's
  *   courses whose rules reference any of the given activities or achievements.
  */
 import { createHash } from 'node:crypto';
-import { and, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db/database.js';
 import {
   achievements,
@@ -33,12 +34,16 @@ import { achievementsOfRule, activitiesOfRule, parseRule } from './rules/rule-sc
 export type AchievementRow = typeof achievements.$inferSelect;
 
 export async function indexAchievementRule(tx: Executor, achievement: AchievementRow) {
+  await tx.delete(ruleReferences).where(eq(ruleReferences.achievementId, achievement.id));
+  if (achievement.publishedAt === null || achievement.rule === null) {
+    await tx.delete(indexedRules).where(eq(indexedRules.achievementId, achievement.id));
+    return;
+  }
   const rule = parseRule(achievement.rule);
   const refs = [
     ...activitiesOfRule(rule).map((ref) => ({ kind: 'activity' as const, ref })),
     ...achievementsOfRule(rule).map((ref) => ({ kind: 'achievement' as const, ref })),
   ];
-  await tx.delete(ruleReferences).where(eq(ruleReferences.achievementId, achievement.id));
   await tx
     .insert(ruleReferences)
     .values(refs.map((ref) => ({ ...ref, achievementId: achievement.id })))
@@ -65,10 +70,13 @@ export async function indexStaleRules(db: Db): Promise<string[]> {
     .from(achievements)
     .leftJoin(indexedRules, eq(indexedRules.achievementId, achievements.id))
     .where(
-      or(
-        isNull(indexedRules.achievementId),
-        ne(indexedRules.version, achievements.version),
-        sql`${indexedRules.rule} <> ${achievements.rule}`,
+      and(
+        isNotNull(achievements.publishedAt),
+        or(
+          isNull(indexedRules.achievementId),
+          ne(indexedRules.version, achievements.version),
+          sql`${indexedRules.rule} <> ${achievements.rule}`,
+        ),
       ),
     );
   for (const { achievement } of stale) {
@@ -126,7 +134,13 @@ export async function pendingAchievementsReferencing(
     )
     .innerJoin(users, eq(users.id, enrolments.userId))
     .innerJoin(platforms, eq(platforms.id, users.platformId))
-    .where(and(or(...conditions), options.includeAwarded ? undefined : notAwarded))
+    .where(
+      and(
+        or(...conditions),
+        isNotNull(achievements.publishedAt),
+        options.includeAwarded ? undefined : notAwarded,
+      ),
+    )
     .orderBy(achievements.id);
   return rows;
 }

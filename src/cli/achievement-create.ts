@@ -7,9 +7,12 @@ import type { CommandContext } from './command-context.js';
 import { isUuid } from '../shared/uuid.js';
 
 export const usage =
-  'microcred achievement create --course COURSE_ID --name NAME --description TEXT --criteria TEXT --rule JSON [--ects N] [--eqf-level N]';
+  'microcred achievement create --course COURSE_ID --name NAME --description TEXT --criteria TEXT --rule JSON [--ects N] [--eqf-level N] [--publish]';
 
-/** `microcred achievement create`: defines an achievement of a course (see `course list`). */
+/**
+ * `microcred achievement create`: defines an achievement of a course (see `course list`), a
+ * draft that awards nothing unless `--publish` is given.
+ */
 export async function achievementCreate(context: CommandContext, args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -21,6 +24,7 @@ export async function achievementCreate(context: CommandContext, args: string[])
       rule: { type: 'string' },
       ects: { type: 'string' },
       'eqf-level': { type: 'string' },
+      publish: { type: 'boolean' },
     },
   });
   const [course] = isUuid(values.course ?? '')
@@ -47,9 +51,15 @@ export async function achievementCreate(context: CommandContext, args: string[])
       rule,
       ects: values.ects === undefined ? null : Number(values.ects),
       eqfLevel: values['eqf-level'] === undefined ? null : Number(values['eqf-level']),
+      publish: values.publish === true,
     }),
   );
   context.out(
-    JSON.stringify({ id: achievement.id, name: achievement.name, version: achievement.version }),
+    JSON.stringify({
+      id: achievement.id,
+      name: achievement.name,
+      version: achievement.version,
+      isPublished: achievement.publishedAt !== null,
+    }),
   );
 }

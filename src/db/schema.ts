@@ -4,6 +4,7 @@ import {
   bigserial,
   boolean,
   customType,
+  check,
   doublePrecision,
   index,
   integer,
@@ -230,7 +231,6 @@ export const enrolments = pgTable(
       .references(() => users.id),
     role: text('role', { enum: ['teacher', 'learner', 'observer'] }).notNull(),
     deploymentId: text('deployment_id').notNull(),
-    agsLineItemUrl: text('ags_line_item_url'),
     agsLineItemsUrl: text('ags_line_items_url'),
     agsScopes: text('ags_scopes').array(),
     lastLaunchAt: timestamp('last_launch_at', { withTimezone: true }).notNull().defaultNow(),
@@ -395,7 +395,13 @@ export const achievements = pgTable(
     language: text('language').notNull().default('en'),
     /** An https URL or a `data:image/png|svg+xml` URI; a default image is generated without. */
     image: text('image'),
-    rule: jsonb('rule').$type<unknown>().notNull(),
+    /** The rule (awards/rules); null while a draft has none yet. */
+    rule: jsonb('rule').$type<unknown>(),
+    /**
+     * When the teacher published the rule; null for a draft, which awards nothing and has no
+     * rule index entries (awards/rule-index.ts). A published achievement always has a rule.
+     */
+    publishedAt: timestamp('published_at', { withTimezone: true }),
     /**
      * What the LMS gradebook gets for an award: the learner's result scaled to the column's
      * maximum (none for an achievement without a score), or the maximum for any pass.
@@ -406,7 +412,13 @@ export const achievements = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index('achievements_course_idx').on(table.courseId)],
+  (table) => [
+    index('achievements_course_idx').on(table.courseId),
+    check(
+      'achievements_published_rule_ck',
+      sql`${table.publishedAt} is null or ${table.rule} is not null`,
+    ),
+  ],
 );
 
 /**

@@ -77,6 +77,7 @@ export async function seedDemoCourse({
         workloadHours: 25,
       },
       rule: { passed: activityUrl(basics) },
+      publish: true,
     }),
   );
 

@@ -97,7 +97,6 @@ export async function recordLaunch(
   const enrolment = {
     role,
     deploymentId: token.deploymentId,
-    agsLineItemUrl: context.endpoint?.lineitem ?? null,
     agsLineItemsUrl: context.endpoint?.lineitems ?? null,
     agsScopes: context.endpoint?.scope ?? null,
   };
@@ -154,15 +153,14 @@ export async function recordLaunch(
       returning id
     ),
     enrolment as (
-      insert into ${enrolments} (course_id, user_id, role, deployment_id, ags_line_item_url,
-        ags_line_items_url, ags_scopes, last_launch_at)
+      insert into ${enrolments} (course_id, user_id, role, deployment_id, ags_line_items_url,
+        ags_scopes, last_launch_at)
       select course.id, launched_user.id, ${enrolment.role}, ${enrolment.deploymentId},
-             ${enrolment.agsLineItemUrl}, ${enrolment.agsLineItemsUrl},
+             ${enrolment.agsLineItemsUrl},
              ${textArray(enrolment.agsScopes)}, now()
         from course cross join launched_user
       on conflict (course_id, user_id) do update
         set role = excluded.role, deployment_id = excluded.deployment_id,
-            ags_line_item_url = excluded.ags_line_item_url,
             ags_line_items_url = excluded.ags_line_items_url,
             ags_scopes = excluded.ags_scopes, last_launch_at = excluded.last_launch_at
       returning course_id

@@ -41,6 +41,7 @@ import {
 import {
   CONDITION_KINDS,
   describeRule,
+  emptyRuleFormValues,
   readRuleForm,
   RULE_SHAPES,
   ruleErrorOf,
@@ -51,11 +52,17 @@ import { requireSession, requireTeacher, sessionOf } from './http/session-auth.j
 import { chooseLocale } from './i18n.js';
 import { LOCALE_COOKIE, type PageContext, type RenderView } from './views.js';
 import { isUuid } from '../shared/uuid.js';
+import type { Logger } from '../config/logger.js';
+import type { PlatformServices } from '../lti/platform-services.js';
+import { loadRosterLearners, type RosterLearners } from './roster-learners.js';
 
 /**
  * The teacher's achievement pages: the form with every European micro-credential element
  * (create, and edit, which makes a new version once credentials were issued) and the rule form
- * with its "who would be awarded" preview. The list is `GET /course` (see teacherAchievementList).
+ * with its "who would be awarded" preview, which counts the LMS roster's learners who never
+ * launched as not started. A new achievement is a draft: its rule is saved without awarding
+ * anyone until the teacher publishes it, from the preview (`POST .../rule/publish`). The list
+ * is `GET /course` (see teacherAchievementList).
  */
 export function createAchievementPagesRouter(deps: {
   db: Db;
@@ -63,6 +70,8 @@ export function createAchievementPagesRouter(deps: {
   requireCsrfToken: RequestHandler;
   /** Called after an achievement was saved: its re-evaluation is queued. */
   kickOutbox: () => void;
+  platformServices: PlatformServices;
+  logger: Logger;
 }): Router {
   const { db, render, requireCsrfToken, kickOutbox } = deps;
   const router = express.Router();
@@ -170,7 +179,7 @@ export function createAchievementPagesRouter(deps: {
       achievement: Achievement;
       values: RuleFormValues;
       errors?: FieldErrors;
-      preview?: PreviewEntry[] | null;
+      preview?: { entries: PreviewEntry[]; roster: RosterLearners['status'] } | null;
       previewRule?: Rule | null;
       status?: number;
     },
@@ -182,6 +191,7 @@ export function createAchievementPagesRouter(deps: {
     res.status(page.status ?? 200).send(
       render(res, 'teacher-achievement-rule', {
         achievement: { id: achievement.id, name: achievement.name, version: achievement.version },
+        isDraft: achievement.publishedAt === null,
         issuedCount: await countAwardsOfCurrentVersion(db, achievement),
         values: page.values,
         errors: page.errors ?? {},
@@ -189,10 +199,13 @@ export function createAchievementPagesRouter(deps: {
         kinds: CONDITION_KINDS,
         activities: await activityChoices(db, courseId),
         stackable: others.filter((other) => other.id !== achievement.id),
+        previewedRuleJson: page.previewRule ? JSON.stringify(page.previewRule) : null,
+        rosterStatus: page.preview?.roster ?? null,
         preview: page.preview
-          ? page.preview.map((entry) => ({
+          ? page.preview.entries.map((entry) => ({
               learner: entry.name ?? entry.sub,
               form: entry.form,
+              hasStarted: entry.hasStarted,
               wouldBeAwarded: entry.wouldBeAwarded,
               refusal: entry.refusal && refusalOf(page.previewRule ?? null, entry),
               evidence: entry.evidence.map((item) =>
@@ -211,7 +224,10 @@ export function createAchievementPagesRouter(deps: {
     const achievement = await courseAchievement(db, res, req.params.id);
     await renderRuleForm(res, {
       achievement,
-      values: ruleFormValuesOf(parseRule(achievement.rule)),
+      values:
+        achievement.rule === null
+          ? emptyRuleFormValues()
+          : ruleFormValuesOf(parseRule(achievement.rule)),
     });
   });
 
@@ -242,9 +258,31 @@ export function createAchievementPagesRouter(deps: {
       updateAchievement(tx, achievement.id, { ...inputOf(achievement), rule }),
     );
     kickOutbox();
-    const saved = updated.version > achievement.version ? 'versioned' : 'rule';
+    const saved =
+      updated.publishedAt === null
+        ? 'draft'
+        : updated.version > achievement.version
+          ? 'versioned'
+          : 'rule';
     res.redirect(303, `/course?saved=${saved}`);
   });
+
+  /** Publishes the rule the preview showed (its JSON in `rule`): learners who meet it are awarded. */
+  router.post(
+    '/course/achievements/:id/rule/publish',
+    ...teacherOnly,
+    ...ruleBody,
+    async (req, res) => {
+      const achievement = await courseAchievement(db, res, req.params.id);
+      const rule = ruleOfJson(bodyOf(req).rule);
+      const updated = await db.transaction((tx) =>
+        updateAchievement(tx, achievement.id, { ...inputOf(achievement), rule, publish: true }),
+      );
+      kickOutbox();
+      const saved = updated.version > achievement.version ? 'versioned' : 'published';
+      res.redirect(303, `/course?saved=${saved}`);
+    },
+  );
 
   router.post(
     '/course/achievements/:id/rule/preview',
@@ -254,11 +292,19 @@ export function createAchievementPagesRouter(deps: {
       const posted = await postedRule(req, res);
       if (!posted) return;
       const { achievement, values, rule } = posted;
-      const preview = await previewRule(db, sessionOf(res).courseId, {
+      const { courseId } = sessionOf(res);
+      const roster = await loadRosterLearners(deps, courseId);
+      const entries = await previewRule(db, courseId, {
         rule,
         ects: achievement.ects,
+        roster: roster.learners,
       });
-      await renderRuleForm(res, { achievement, values, preview, previewRule: rule });
+      await renderRuleForm(res, {
+        achievement,
+        values,
+        preview: { entries, roster: roster.status },
+        previewRule: rule,
+      });
     },
   );
 
@@ -279,9 +325,9 @@ export async function teacherAchievementList(db: Db, res: Response) {
   };
   const saved = res.req.query.saved;
   return {
-    saved: saved === 'updated' || saved === 'versioned' || saved === 'rule' ? saved : null,
+    saved: typeof saved === 'string' && SAVED_NOTICES.includes(saved) ? saved : null,
     achievements: rows.map(({ achievement, awardCount }) => {
-      const rule = parseRule(achievement.rule);
+      const rule = achievement.rule === null ? null : parseRule(achievement.rule);
       return {
         id: achievement.id,
         name: achievement.name,
@@ -289,9 +335,13 @@ export async function teacherAchievementList(db: Db, res: Response) {
         ects: achievement.ects,
         eqfLevel: achievement.eqfLevel,
         isMicroCredential: achievement.ects !== null,
+        isDraft: achievement.publishedAt === null,
         awardCount,
         /** The rule in plain words, in the page's language (the view passes its `t`). */
-        ruleSummary: (t: PageContext['t'], locale: string) => describeRule(rule, t, nameIn(locale)),
+        ruleSummary: (t: PageContext['t'], locale: string) =>
+          rule === null
+            ? t('teacher-achievements:list.noRule')
+            : describeRule(rule, t, nameIn(locale)),
       };
     }),
   };
@@ -328,10 +378,36 @@ function ruleActivityError(rule: unknown): FieldErrors {
   }
 }
 
+/** The notices of the list after a save (`?saved=`), keys of `teacher-achievements:list.saved`. */
+const SAVED_NOTICES: readonly string[] = ['updated', 'versioned', 'rule', 'draft', 'published'];
+
 /** The stored definition as the input of updateAchievement, to change only its rule. */
 function inputOf(achievement: Achievement) {
-  const { name, description, criteria, ects, eqfLevel, language, image, eu } = achievement;
-  return { name, description, criteria, ects, eqfLevel, language, image, eu: readElements(eu) };
+  const { name, description, criteria, ects, eqfLevel, language, image, eu, gradeMode } =
+    achievement;
+  return {
+    name,
+    description,
+    criteria,
+    ects,
+    eqfLevel,
+    language,
+    image,
+    gradeMode,
+    eu: readElements(eu),
+  };
+}
+
+/** The rule a publish form carries as JSON; a form not made by the preview is refused. */
+function ruleOfJson(value: unknown): Rule {
+  if (typeof value !== 'string') throw new BadRequestError('rule is required to publish');
+  let rule: unknown;
+  try {
+    rule = JSON.parse(value);
+  } catch {
+    throw new BadRequestError('rule must be the JSON of a rule');
+  }
+  return parseRule(rule);
 }
 
 async function courseAchievement(db: Db, res: Response, id: unknown) {

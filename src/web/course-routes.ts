@@ -2,6 +2,7 @@ import express, { type Router } from 'express';
 import { findCourseAchievement, listCourseAchievements } from '../awards/course-achievements.js';
 import {
   createAchievement,
+  publishAchievement,
   updateAchievement,
   type Achievement,
 } from '../awards/create-achievement.js';
@@ -10,13 +11,15 @@ import type { Db } from '../db/database.js';
 import { NotFoundError } from '../errors.js';
 import { teacherAchievementList } from './achievement-pages.js';
 import { learnerPageData } from './learner-page.js';
+import { requireJsonBody } from './http/require-json-body.js';
 import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import type { RenderView } from './views.js';
 
 /**
  * The course a launch opened: `GET /course` (the learner's progress and credentials, or the
  * teacher's list of achievements) and the teacher's JSON API `GET|POST /api/achievements`,
- * `PATCH /api/achievements/:id`.
+ * `PATCH /api/achievements/:id` and `POST /api/achievements/:id/publish`. An achievement is a
+ * draft, which awards nothing, until `"publish": true` in a POST or PATCH or the publish call.
  */
 export function createCourseRouter(deps: {
   db: Db;
@@ -77,16 +80,36 @@ export function createCourseRouter(deps: {
     requireTeacher,
     express.json({ limit: '100kb' }),
     async (req, res) => {
-      const id = String(req.params.id);
-      const owned = /^[0-9a-f-]{36}$/i.test(id)
-        ? await findCourseAchievement(db, sessionOf(res).courseId, id)
-        : undefined;
-      if (!owned) throw new NotFoundError(`No achievement ${id} in this course`);
+      const owned = await ownedAchievement(res, req.params.id);
       const updated = await db.transaction((tx) => updateAchievement(tx, owned.id, req.body));
       kickOutbox();
       res.json(presentAchievement(updated));
     },
   );
+
+  // A JSON body ({}), which no cross-site form can send, stands in for a CSRF token.
+  router.post(
+    '/api/achievements/:id/publish',
+    session,
+    requireTeacher,
+    requireJsonBody('{}'),
+    async (req, res) => {
+      const owned = await ownedAchievement(res, req.params.id);
+      const published = await db.transaction((tx) => publishAchievement(tx, owned.id));
+      kickOutbox();
+      res.json(presentAchievement(published));
+    },
+  );
+
+  /** The achievement of the session's course with this id; NotFoundError for any other. */
+  const ownedAchievement = async (res: express.Response, param: unknown) => {
+    const id = String(param);
+    const owned = /^[0-9a-f-]{36}$/i.test(id)
+      ? await findCourseAchievement(db, sessionOf(res).courseId, id)
+      : undefined;
+    if (!owned) throw new NotFoundError(`No achievement ${id} in this course`);
+    return owned;
+  };
 
   return router;
 }

@@ -5,15 +5,12 @@ import {
   type CourseProgress,
   type LearnerStanding,
 } from '../awards/course-progress.js';
-import { claimStatementsOfRoster } from '../awards/claim-pending-statements.js';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
 import type { PlatformServices } from '../lti/platform-services.js';
-import { loadCourseRoster, NrpsNotGrantedError } from '../lti/nrps/course-roster.js';
-import { NrpsPlatformError } from '../lti/nrps/fetch-roster.js';
-import { courseRoleFromLtiRoles } from '../lti/roles.js';
 import { toCsv } from './csv.js';
 import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
+import { loadRosterLearners } from './roster-learners.js';
 import type { RenderView } from './views.js';
 
 const STATES = ['earned', 'inProgress', 'notStarted'] as const;
@@ -46,23 +43,13 @@ export function createProgressPages(deps: {
 
   const load = async (req: Request, res: Response) => {
     const { courseId } = sessionOf(res);
-    const roster = await loadCourseRoster({ db, services: deps.platformServices }, courseId).catch(
-      (error: unknown) => {
-        if (error instanceof NrpsNotGrantedError || error instanceof NrpsPlatformError) {
-          logger.info('lti', 'progress page without the LMS roster', { courseId, error });
-          return null;
-        }
-        throw error;
-      },
+    const roster = await loadRosterLearners(
+      { db, platformServices: deps.platformServices, logger, kickOutbox: deps.kickOutbox },
+      courseId,
     );
-    // Waiting LMS statements of members not launched yet count before the page shows them.
-    if (roster?.isFresh && (await claimStatementsOfRoster(db, roster))) deps.kickOutbox();
-    const rosterLearners = (roster?.members ?? [])
-      .filter((member) => courseRoleFromLtiRoles(member.roles) === 'learner')
-      .map((member) => ({ sub: member.userId, name: member.name, email: member.email }));
-    const progress = await courseProgress(db, courseId, rosterLearners);
+    const progress = await courseProgress(db, courseId, roster.learners);
     const query = readProgressQuery(req.query, progress);
-    return { progress, query, rosterFetchedAt: roster?.fetchedAt ?? null };
+    return { progress, query, rosterFetchedAt: roster.fetchedAt };
   };
 
   router.get('/course/progress', ...teacher, async (req, res) => {

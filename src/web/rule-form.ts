@@ -51,6 +51,20 @@ export interface RuleFormValues extends ShapeFields, CapFields {
   json: string;
 }
 
+/** The form of a draft without a rule yet: empty condition rows of the default shape. */
+export function emptyRuleFormValues(): RuleFormValues {
+  return withSpareRows({
+    shape: DEFAULT_SHAPE,
+    conditions: [],
+    count: '',
+    groups: '',
+    tag: 'pillar',
+    capEcts: '',
+    capTarget: '',
+    json: '',
+  });
+}
+
 /** The form filled with a rule: its shape when it has a common one, else the JSON view. */
 export function ruleFormValuesOf(rule: Rule): RuleFormValues {
   const json = JSON.stringify(rule, null, 2);

@@ -73,14 +73,20 @@ export async function givenLearner(
   return user!;
 }
 
-/** Saves an achievement as teachers do: with its rule index and its re-evaluation queued. */
+/** Saves a published achievement as teachers do: with its rule index and its re-evaluation queued. */
 export async function givenAchievement(
   db: Db,
   courseId: string,
   fields: { name: string; ects: number | null; rule: unknown },
 ) {
   return db.transaction((tx) =>
-    createAchievement(tx, courseId, { description: 'd', criteria: 'c', eqfLevel: 6, ...fields }),
+    createAchievement(tx, courseId, {
+      description: 'd',
+      criteria: 'c',
+      eqfLevel: 6,
+      publish: true,
+      ...fields,
+    }),
   );
 }
 

@@ -49,6 +49,7 @@ describe('the rule index', () => {
         description: 'd',
         criteria: 'c',
         rule: { passed: exam('stale') },
+        publishedAt: new Date(),
       })
       .returning();
 

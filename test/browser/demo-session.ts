@@ -225,6 +225,19 @@ export async function createPractitioner(page: Page, firstActivityIri: string): 
 }
 
 /**
+ * On the rule page of a draft: previews the rule it has and publishes it from the preview, as a
+ * teacher does; resolves on the achievement list.
+ */
+export async function publishFromPreview(page: Page, toolUrl: string, achievementId: string) {
+  await page.goto(`${toolUrl}/course/achievements/${achievementId}/rule`);
+  await page.getByRole('button', { name: en('teacher-achievements:rule.preview') }).click();
+  await Promise.all([
+    page.waitForURL(/\/course\?saved=published$/),
+    page.getByRole('button', { name: en('teacher-achievements:preview.publish') }).click(),
+  ]);
+}
+
+/**
  * Reloads the learner's course page until the card of `achievementName` links its credential
  * (awards are issued by a background job), and returns the credential's public URL.
  */

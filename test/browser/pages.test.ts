@@ -27,6 +27,7 @@ import {
 import {
   activityIri,
   createPractitioner,
+  publishFromPreview,
   demoActivity,
   launchAs,
   passQuiz,
@@ -62,6 +63,7 @@ describeInBrowser(SUITE, () => {
   let credentialPath = '';
   let issuerPath = '';
   let deepLinkPath = '';
+  let draftId = '';
   let credentialJson = '';
   let invitationToken = '';
 
@@ -70,6 +72,11 @@ describeInBrowser(SUITE, () => {
     teacher = await launchAs(world, /^Launch as teacher/);
     await teacher.goto(`${world.toolUrl}/course/achievements/new`);
     achievementId = await createPractitioner(teacher, activityIri(world.demo, core));
+    await publishFromPreview(teacher, world.toolUrl, achievementId);
+    const draft = await teacher.request.post(`${world.toolUrl}/api/achievements`, {
+      data: { ...DRAFT, rule: { passed: activityIri(world.demo, core) } },
+    });
+    draftId = ((await draft.json()) as { id: string }).id;
 
     learner = await launchAs(world, /^Launch as Lena Fischer$/);
     await passQuiz(learner, core);
@@ -168,6 +175,15 @@ describeInBrowser(SUITE, () => {
       then: async (page) => {
         await page.locator('.form-actions button.secondary').click();
         await page.locator('section.rule-preview').waitFor();
+      },
+    },
+    {
+      name: 'teacher-achievement-draft-preview',
+      page: () => teacher,
+      path: () => `/course/achievements/${draftId}/rule`,
+      then: async (page) => {
+        await page.locator('.form-actions button.secondary').click();
+        await page.locator('form.publish-form').waitFor();
       },
     },
     { name: 'teacher-activities', page: () => teacher, path: () => '/course/activities' },
@@ -286,6 +302,13 @@ describeInBrowser(SUITE, () => {
   });
 });
 
+/** A draft achievement, a badge without ECTS, whose preview shows the publish button. */
+const DRAFT = {
+  name: 'Core quiz (draft)',
+  description: 'Passes the core quiz.',
+  criteria: 'Pass the core quiz.',
+};
+
 /** What the tests and the demo put in: names, texts, IRIs, tags. Shown as they are. */
 const DATA: RegExp[] = [
   'microcred',
@@ -317,6 +340,8 @@ const DATA: RegExp[] = [
   ...Object.values(PRACTITIONER.translation).flatMap((value) =>
     typeof value === 'string' ? [value] : [...value],
   ),
+  // The draft the test creates.
+  ...Object.values(DRAFT),
   'not an ESCO URI',
   'credential.json',
 ]
@@ -356,6 +381,7 @@ const SAME_IN_GERMAN = new Set([
   // cmi5's own words: an assignable unit (AU) and its moveOn criterion.
   'AU',
   'moveOn',
+  'Badge',
   'ECTS',
   'Form',
   'Format',

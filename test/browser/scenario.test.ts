@@ -108,8 +108,8 @@ describeInBrowser(SUITE, () => {
       new RegExp(`^${summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace('999', '\\d+')}$`),
     );
     await Promise.all([
-      teacher.waitForURL(/\/course\?saved=rule$/),
-      teacher.getByRole('button', { name: en('teacher-achievements:rule.save') }).click(),
+      teacher.waitForURL(/\/course\?saved=draft$/),
+      teacher.getByRole('button', { name: en('teacher-achievements:rule.saveDraft') }).click(),
     ]);
 
     // … then, in the JSON view, which shows the saved rule, combined with the core quiz.
@@ -131,12 +131,14 @@ describeInBrowser(SUITE, () => {
     await formField(teacher, 'json').fill(
       JSON.stringify({ allOf: [{ passed: activityIri(world.demo, core) }, pillars] }, null, 2),
     );
+    // The draft is published from the preview of the rule it publishes.
+    await teacher.getByRole('button', { name: en('teacher-achievements:rule.preview') }).click();
     await Promise.all([
-      teacher.waitForURL(/\/course\?saved=rule$/),
-      teacher.getByRole('button', { name: en('teacher-achievements:rule.save') }).click(),
+      teacher.waitForURL(/\/course\?saved=published$/),
+      teacher.getByRole('button', { name: en('teacher-achievements:preview.publish') }).click(),
     ]);
     await expect(teacher.getByRole('status').textContent()).resolves.toBe(
-      en('teacher-achievements:list.saved.rule'),
+      en('teacher-achievements:list.saved.published'),
     );
     const row = teacher.getByRole('row').filter({ hasText: PRACTITIONER.name });
     await expect(row.locator('.rule-summary').textContent()).resolves.toMatch(

@@ -1,5 +1,6 @@
 import { createXapiCredentialsCommand } from '../../src/cli/xapi-credentials.js';
 import { registerPlatform } from '../../src/lti/platform-registry.js';
+import { createAchievementAs } from '../support/course-world.js';
 import { createBrowser, type Browser } from '../support/http-client.js';
 import { LTI_ROLES, startTestLms, type TestLms } from '../support/test-lms.js';
 import { startTestTool, type TestTool } from '../support/test-tool.js';
@@ -111,21 +112,18 @@ export async function teacherApi(
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
-/** Creates an achievement through the teacher API and returns its id. */
+/** Creates a published achievement through the teacher API and returns its id. */
 export async function createAchievement(
   tool: TestTool,
   teacher: Browser,
   fields: { name: string; ects: number | null; rule: unknown; eu?: unknown },
 ): Promise<string> {
-  const { status, json } = await teacherApi(tool, teacher, 'POST', '/api/achievements', {
+  return createAchievementAs(teacher, tool.url, {
     description: `${fields.name}: a course of the micro module.`,
     criteria: 'Meet the rule set by the teacher.',
     eqfLevel: 7,
     ...fields,
   });
-  if (status !== 201)
-    throw new Error(`Creating ${fields.name} gave ${status}: ${JSON.stringify(json)}`);
-  return json.id as string;
 }
 
 /** A passing xAPI statement of a learner on an activity, as the LMS's logstore sends it. */

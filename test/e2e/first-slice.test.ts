@@ -82,6 +82,7 @@ describe('the first slice: LTI launch → xAPI result → Open Badges 3.0 creden
         ects: 2,
         eqfLevel: 5,
         rule: { scoreAtLeast: { activity: QUIZ, scaled: 0.8 } },
+        publish: true,
       }),
     });
     expect(created.response.status).toBe(201);

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { achievementLineItems, awards } from '../../src/db/schema.js';
+import { publishAchievementAs } from '../support/course-world.js';
 import { createBrowser, type Browser } from '../support/http-client.js';
 import { platformXapiAuthorization, postStatements } from '../support/platform-xapi.js';
 import { LTI_CLAIMS, LTI_ROLES, type TestLms } from '../support/test-lms.js';
@@ -80,6 +81,8 @@ describe('grades in each achievement’s own gradebook column', () => {
     });
     await teacher.submitForm(await answer.response.text(), answer.finalUrl);
     ids.a = lms.deepLinks[0]?.custom.achievement_id ?? '';
+    // Deep linking made it a draft; the teacher publishes it.
+    await publishAchievementAs(teacher, tool.url, ids.a);
 
     const scored = (name: string) => ({ scoreAtLeast: { activity: quiz(name), scaled: 0.5 } });
     ids.b = await createAchievement(tool, teacher, { name: 'Tables', rule: scored('tables') });

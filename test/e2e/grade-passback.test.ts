@@ -33,6 +33,7 @@ describe('grade passback through the outbox (LTI AGS 2.0)', () => {
         description: 'Statistics basics.',
         criteria: 'Pass the quiz.',
         rule: { passed: QUIZ },
+        publish: true,
       }),
     });
     expect(created.response.status).toBe(201);
@@ -95,6 +96,7 @@ describe('grade passback through the outbox (LTI AGS 2.0)', () => {
           description: 'Statistics basics.',
           criteria: 'Pass the quiz.',
           rule: { passed: `${QUIZ}/elsewhere` },
+          publish: true,
         }),
       });
       expect(created.response.status).toBe(201);

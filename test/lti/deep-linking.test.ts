@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishAchievementAs } from '../support/course-world.js';
 import { createBrowser, type Browser } from '../support/http-client.js';
 import { LTI_CLAIMS, LTI_ROLES, type TestLms } from '../support/test-lms.js';
 import type { TestTool } from '../support/test-tool.js';
@@ -75,8 +76,11 @@ describe('LTI Deep Linking 2.0: a teacher adds a microcred activity from the LMS
             scaled: 0.7,
           },
         },
+        publishedAt: null,
       }),
     ]);
+    // A draft until the teacher publishes it; then learners see it.
+    await publishAchievementAs(teacher, tool.url, link?.custom.achievement_id ?? '');
 
     const learner = await lms.launch({
       browser: createBrowser(),

@@ -132,7 +132,11 @@ export async function startCourseWorld(options: { tls?: TestTls } = {}): Promise
   };
 }
 
-/** Posts a new achievement through the teacher's JSON API; returns its id. */
+/**
+ * Posts a new achievement through the teacher's JSON API, published (so it awards) unless the
+ * achievement says `publish: false`; returns its id. Every test that needs awards creates its
+ * achievements here or through {@link publishAchievementAs}.
+ */
 export async function createAchievementAs(
   teacher: Browser,
   toolUrl: string,
@@ -141,10 +145,31 @@ export async function createAchievementAs(
   const { response } = await teacher.request(`${toolUrl}/api/achievements`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(achievement),
+    body: JSON.stringify({ publish: true, ...achievement }),
   });
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { id: string }).id;
+  const answer = (await response.json()) as { id: string };
+  if (response.status !== 201) {
+    throw new Error(
+      `Creating ${String(achievement.name)} gave ${response.status}: ${JSON.stringify(answer)}`,
+    );
+  }
+  return answer.id;
+}
+
+/**
+ * Publishes a draft achievement (one made by deep linking, the form or `publish: false`) with
+ * the rule it has, through the teacher's JSON API.
+ */
+export async function publishAchievementAs(
+  teacher: Browser,
+  toolUrl: string,
+  achievementId: string,
+): Promise<void> {
+  const { response } = await teacher.request(
+    `${toolUrl}/api/achievements/${achievementId}/publish`,
+    { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' },
+  );
+  expect(response.status).toBe(200);
 }
 
 /** The quiz that passes {@link ANNEX_I_ACHIEVEMENT} with a score of 80%. */

@@ -156,7 +156,14 @@ describe('the teacher achievement pages', () => {
     const { response } = await teacher.request(`${tool.url}/api/achievements`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name, description: `${name}.`, criteria: 'Do it.', ects, rule }),
+      body: JSON.stringify({
+        name,
+        description: `${name}.`,
+        criteria: 'Do it.',
+        ects,
+        rule,
+        publish: true,
+      }),
     });
     expect(response.status).toBe(201);
     return (await response.json()) as StoredAchievement;

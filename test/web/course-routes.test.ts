@@ -63,8 +63,12 @@ describe('the teacher JSON API: /api/achievements', () => {
     return { references, reevaluations };
   };
 
-  it('has the rule indexed and the re-evaluation of the course’s learners queued when it answers 201', async () => {
-    const { response } = await post(teacher, { ...ACHIEVEMENT, name: 'Indexed on save' });
+  it('has the rule of a published achievement indexed and the re-evaluation of the course’s learners queued when it answers 201', async () => {
+    const { response } = await post(teacher, {
+      ...ACHIEVEMENT,
+      name: 'Indexed on save',
+      publish: true,
+    });
     expect(response.status).toBe(201);
     const { id } = (await response.json()) as { id: string };
     expect(await savedWith(id)).toEqual({
@@ -74,7 +78,11 @@ describe('the teacher JSON API: /api/achievements', () => {
   });
 
   it('has a changed rule indexed and its re-evaluation queued when it answers the PATCH', async () => {
-    const { response } = await post(teacher, { ...ACHIEVEMENT, name: 'Changed rule' });
+    const { response } = await post(teacher, {
+      ...ACHIEVEMENT,
+      name: 'Changed rule',
+      publish: true,
+    });
     const { id } = (await response.json()) as { id: string };
     const essay = 'https://example.org/essay';
     const patched = await teacher.request(`${tool.url}/api/achievements/${id}`, {
@@ -86,6 +94,87 @@ describe('the teacher JSON API: /api/achievements', () => {
     const { references, reevaluations } = await savedWith(id);
     expect(references).toEqual([{ kind: 'activity', ref: essay }]);
     expect(reevaluations).toHaveLength(2);
+  });
+
+  describe('drafts and publishing', () => {
+    const publish = (browser: Browser, id: string, body = '{}') =>
+      browser.request(`${tool.url}/api/achievements/${id}/publish`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+    const created = async (body: Record<string, unknown>) => {
+      const { response } = await post(teacher, body);
+      expect(response.status).toBe(201);
+      return (await response.json()) as { id: string; publishedAt: string | null };
+    };
+
+    it('creates a draft without publish: no rule index entries, no evaluation queued', async () => {
+      const draft = await created({ ...ACHIEVEMENT, name: 'A draft' });
+      expect(draft.publishedAt).toBeNull();
+      expect(await savedWith(draft.id)).toEqual({ references: [], reevaluations: [] });
+    });
+
+    it('creates a draft without a rule, and refuses to publish it with 400 ACHIEVEMENT_PUBLISH_INVALID', async () => {
+      const { rule: _rule, ...withoutRule } = ACHIEVEMENT;
+      const draft = await created({ ...withoutRule, name: 'No rule yet' });
+      const { response } = await publish(teacher, draft.id);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        error: { code: 'ACHIEVEMENT_PUBLISH_INVALID', message: expect.stringMatching(/^rule /) },
+      });
+      const refused = await post(teacher, { ...withoutRule, name: 'No rule', publish: true });
+      expect(refused.response.status).toBe(400);
+      expect(await refused.response.json()).toMatchObject({
+        error: { code: 'ACHIEVEMENT_PUBLISH_INVALID' },
+      });
+    });
+
+    it('publishes a draft with its rule: indexed, evaluation queued, publishedAt set', async () => {
+      const draft = await created({ ...ACHIEVEMENT, name: 'Published later' });
+      const { response } = await publish(teacher, draft.id);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ publishedAt: expect.any(String), version: 1 });
+      expect(await savedWith(draft.id)).toEqual({
+        references: [{ kind: 'activity', ref: ACHIEVEMENT.rule.passed }],
+        reevaluations: [{ payload: { achievementId: draft.id, version: 1 } }],
+      });
+    });
+
+    it('refuses to send a published achievement back to draft', async () => {
+      const published = await created({ ...ACHIEVEMENT, name: 'Stays published', publish: true });
+      const { response } = await teacher.request(`${tool.url}/api/achievements/${published.id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...ACHIEVEMENT, name: 'Stays published', publish: false }),
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        error: { code: 'ACHIEVEMENT_PUBLISH_INVALID' },
+      });
+    });
+
+    it('lets only the course’s teacher publish: 404 in another course, 403 to a learner, 400 without a JSON body', async () => {
+      const draft = await created({ ...ACHIEVEMENT, name: 'Guarded draft' });
+      const other = createBrowser();
+      await lms.launch({
+        browser: other,
+        user: { id: 'teacher-elsewhere' },
+        roles: [LTI_ROLES.instructor],
+        context: { id: 'another-course' },
+      });
+      const learner = createBrowser();
+      await lms.launch({ browser: learner, user: { id: 'learner-2' }, roles: [LTI_ROLES.learner] });
+      expect((await publish(other, draft.id)).response.status).toBe(404);
+      expect((await publish(learner, draft.id)).response.status).toBe(403);
+      const asForm = await teacher.request(`${tool.url}/api/achievements/${draft.id}/publish`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: '',
+      });
+      expect(asForm.response.status).toBe(400);
+      expect(await savedWith(draft.id)).toEqual({ references: [], reevaluations: [] });
+    });
   });
 
   describe('refusals', () => {

@@ -13,6 +13,7 @@ import { dataUri, HOSTILE_SVG, HOSTILE_SVG_SANITIZED } from '../support/badge-im
 import { createBrowser, type Browser } from '../support/http-client.js';
 import {
   ANNEX_I_ACHIEVEMENT,
+  createAchievementAs,
   ANNEX_I_GERMAN,
   CIRCULAR_ECONOMY_QUIZ as QUIZ,
   ESCO_SKILL,
@@ -139,13 +140,7 @@ describe('issued micro-credentials: every EU element, four formats, public page,
       roles: [LTI_ROLES.instructor],
       context: COURSE,
     });
-    const created = await teacher.request(`${tool.url}/api/achievements`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(ACHIEVEMENT),
-    });
-    expect(created.response.status).toBe(201);
-    achievementId = ((await created.response.json()) as { id: string }).id;
+    achievementId = await createAchievementAs(teacher, tool.url, ACHIEVEMENT);
 
     const learner = createBrowser();
     await lms.launch({
@@ -364,6 +359,7 @@ describe('issued micro-credentials: every EU element, four formats, public page,
           criteria: 'Pass the second quiz.',
           image: dataUri('image/svg+xml', HOSTILE_SVG),
           rule: { passed: SECOND_QUIZ },
+          publishedAt: new Date(),
         })
         .returning();
       if (!stored) throw new Error('the achievement was not stored');

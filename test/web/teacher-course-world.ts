@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
+import { createAchievementAs } from '../support/course-world.js';
 import { createBrowser, type Browser, type BrowserResponse } from '../support/http-client.js';
 import { platformXapiAuthorization, postStatements } from '../support/platform-xapi.js';
 import { LTI_ROLES, type TestLms } from '../support/test-lms.js';
@@ -52,24 +53,17 @@ export async function launchInto(
   return browser;
 }
 
-/** Creates an achievement of the teacher's course through the JSON API; returns its id. */
+/** Creates a published achievement of the teacher's course through the JSON API; returns its id. */
 export async function createAchievement(
   tool: TestTool,
   teacher: Browser,
   fields: { name: string; rule: unknown; ects?: number },
 ): Promise<string> {
-  const { response } = await teacher.request(`${tool.url}/api/achievements`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      description: `${fields.name}, described.`,
-      criteria: 'Do the activities.',
-      ...fields,
-    }),
+  return createAchievementAs(teacher, tool.url, {
+    description: `${fields.name}, described.`,
+    criteria: 'Do the activities.',
+    ...fields,
   });
-  expect(response.status).toBe(201);
-  const { id } = (await response.json()) as { id: string };
-  return id;
 }
 
 /** The LMS reports that a learner passed an activity; the tool then does its queued work. */

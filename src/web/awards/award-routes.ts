@@ -1,14 +1,19 @@
 import express, { type RequestHandler, type Response, type Router } from 'express';
+import type { Logger } from '../../config/logger.js';
 import type { Db } from '../../db/database.js';
 import { NotFoundError } from '../../errors.js';
 import { awardsNeedingAttention, courseAwards } from '../../awards/course-awards.js';
 import { setAchievementTags, setActivityTags } from '../../awards/group-tags.js';
 import { previewRule } from '../../awards/rule-preview.js';
+import type { PlatformServices } from '../../lti/platform-services.js';
 import { isUuid } from '../../shared/uuid.js';
+import { loadRosterLearners } from '../roster-learners.js';
 
 /**
  * The teacher's JSON API for awards, for the course of the session:
- * `POST /api/rules/preview` {rule, ects} → who would be awarded, and refused stacks with why;
+ * `POST /api/rules/preview` {rule, ects} → who would be awarded, and refused stacks with why,
+ * with the LMS roster's learners who never launched as not started (`roster` says whether the
+ * roster could be read: `listed`, `notGranted` or `unavailable`);
  * `GET /api/awards` → the course's awards with form, evidence and flags;
  * `GET /api/awards/attention` → refused stacks and flagged credentials;
  * `PUT /api/activity-tags` {activity, tags}; `PUT /api/achievements/:id/tags` {tags}.
@@ -18,6 +23,9 @@ export function createAwardRouter(deps: {
   db: Db;
   teacherOnly: RequestHandler[];
   courseIdOf: (res: Response) => string;
+  platformServices: PlatformServices;
+  logger: Logger;
+  kickOutbox: () => void;
 }): Router {
   const { db, teacherOnly, courseIdOf } = deps;
   const router = express.Router();
@@ -25,7 +33,14 @@ export function createAwardRouter(deps: {
 
   router.post('/api/rules/preview', ...teacherOnly, json, async (req, res) => {
     const body = (req.body ?? {}) as { rule?: unknown; ects?: number | null };
-    res.json({ learners: await previewRule(db, courseIdOf(res), { ...body, rule: body.rule }) });
+    const courseId = courseIdOf(res);
+    const roster = await loadRosterLearners(deps, courseId);
+    const learners = await previewRule(db, courseId, {
+      rule: body.rule,
+      ects: body.ects,
+      roster: roster.learners,
+    });
+    res.json({ learners, roster: roster.status });
   });
   router.get('/api/awards', ...teacherOnly, async (_req, res) => {
     res.json({ awards: await courseAwards(db, courseIdOf(res)) });
