@@ -9,6 +9,7 @@ import { achievements, achievementVersions, awards } from '../db/schema.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import { indexAchievementRule } from './rule-index.js';
 import { parseRule } from './rules/rule-schema.js';
+import { STACK_CREDITS, STACK_RESULTS } from './stack-credit.js';
 
 /** What a teacher sends to define an achievement; no text may be malformed (malformed-text.ts). */
 export const achievementInputSchema = z
@@ -41,6 +42,16 @@ export const achievementInputSchema = z
     gradeMode: z
       .enum(['result', 'pass'], { error: 'must be "result" or "pass"' })
       .default('result'),
+    /** For a stack: the ECTS its credential carries (awards/stack-credit.ts). */
+    stackCredit: z
+      .enum(STACK_CREDITS, {
+        error: 'must be "components" (the ECTS of the credentials stacked) or "fixed"',
+      })
+      .default('components'),
+    /** For a stack: the result its credential carries (awards/stack-credit.ts). */
+    stackResult: z
+      .enum(STACK_RESULTS, { error: 'must be "none", "pass" or "weighted-average"' })
+      .default('none'),
     /** The further EU micro-credential elements (badges/eu-elements.ts). */
     eu: microCredentialElementsSchema.default({ learningOutcomes: [], translations: {} }),
     rule: z.unknown(),

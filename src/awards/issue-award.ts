@@ -6,7 +6,7 @@ import type { Db, Executor } from '../db/database.js';
 import type { platforms, users } from '../db/schema.js';
 import { awardClaims, awardRefusals, awards } from '../db/schema.js';
 import { enqueueJobs, jobOf } from '../jobs/enqueue-job.js';
-import { describeEvidence, type AwardEvidence } from './award-evidence.js';
+import { awardScore, describeEvidence, type AwardEvidence } from './award-evidence.js';
 import { evaluateLearnerJob, gradeJob } from './award-jobs.js';
 import type { AchievementRow } from './rule-index.js';
 import { evidenceScore, evidenceStatementIds, type Evaluation } from './rules/evaluate.js';
@@ -92,14 +92,16 @@ async function issueAndStore(
   awardId: string,
 ): Promise<string | null> {
   const { db, logger, issueCredential } = deps;
-  const scoreScaled = evidenceScore(evaluation);
+  const scoreScaled = awardScore(evidence, evidenceScore(evaluation));
   const statementIds = evidenceStatementIds(evaluation);
   const issuedAt = deps.now?.() ?? new Date();
   const credential = await issueCredential({
     awardId,
     issuedAt,
     issuerProfileId: recipient.platform.issuerProfileId,
-    achievement: { ...achievement, ects: evidence.form === 'badge' ? null : achievement.ects },
+    // The credential states the credit this learner earned (none in the badge form): every ECTS
+    // figure in it is the award's one number.
+    achievement: { ...achievement, ects: evidence.creditsEarned },
     recipient: {
       platformIssuer: recipient.platform.issuer,
       sub: recipient.user.sub,
@@ -109,9 +111,9 @@ async function issueAndStore(
     evidenceStatementIds: statementIds,
     scoreScaled,
     form: evidence.form,
-    creditsEarned: evidence.creditsEarned,
     outcomes: evidence.statements,
     stackedCredentials: evidence.stackedCredentials,
+    stackResult: evidence.stackResult,
   });
 
   // The award, and only if it is new, its grade passback, the re-evaluation of the stacks

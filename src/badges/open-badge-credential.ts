@@ -37,6 +37,8 @@ export type Result = {
   type: ['Result'];
   resultDescription?: string;
   value?: string;
+  /** OB 3.0 ResultStatusType, for a result description of type `Status`. */
+  status?: 'Completed';
 };
 
 export type Achievement = {
@@ -109,7 +111,14 @@ export type Evidence = {
   type: ['Evidence'];
   name: string;
   narrative: string;
+  description?: string;
   genre?: string;
+  /** Our extension (microcredential-context.ts), on a stacked credential named as evidence. */
+  stackedCredential?: string;
+  stackedIssuer?: string;
+  ectsCredits?: number;
+  stackedResult?: number;
+  stackedAwardedDate?: string;
 };
 
 export type CredentialSchema = {
