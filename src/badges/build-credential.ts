@@ -15,6 +15,7 @@ import type {
   MicroCredentialObject,
   OpenBadgeCredential,
 } from './open-badge-credential.js';
+import { WEIGHTED_AVERAGE_FRAGMENT } from './open-badge-credential.js';
 import { isUuid } from '../shared/uuid.js';
 
 /** A salted hash of an identity, as hashEmailIdentity makes it. */
@@ -232,7 +233,7 @@ function resultDescriptionOf(input: CredentialInput, achievementId: string) {
   }
   if (input.scoreScaled === null) return null;
   return {
-    id: `${achievementId}#${SCORE_FRAGMENT}`,
+    id: `${achievementId}#${kind === 'weighted-average' ? WEIGHTED_AVERAGE_FRAGMENT : SCORE_FRAGMENT}`,
     type: ['ResultDescription'] as ['ResultDescription'],
     name:
       kind === 'weighted-average'

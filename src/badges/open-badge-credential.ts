@@ -33,6 +33,12 @@ export type ResultDescription = {
   valueMax?: string;
 };
 
+/**
+ * The fragment of the result description of a stack's result, the ECTS-weighted average of the
+ * stacked credentials' results (build-credential.ts); pages tell it from a score by it.
+ */
+export const WEIGHTED_AVERAGE_FRAGMENT = 'weighted-average';
+
 export type Result = {
   type: ['Result'];
   resultDescription?: string;
