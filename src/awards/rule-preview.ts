@@ -4,6 +4,8 @@ import { enrolments, platforms, users } from '../db/schema.js';
 import { loadGroups, loadOutcomeState } from './load-outcome-state.js';
 import { evaluateRule, type Evidence } from './rules/evaluate.js';
 import { achievementsOfRule, activitiesOfRule, parseRule } from './rules/rule-schema.js';
+import { creditsEarned, STACK_CREDITS, type StackCredit } from './stack-credit.js';
+import { BadRequestError } from '../errors.js';
 
 export interface PreviewEntry {
   readonly userId: string;
@@ -14,6 +16,8 @@ export interface PreviewEntry {
   /** Why the conditions are met but no credential would be issued (the stacking cap). */
   readonly refusal: string | null;
   readonly evidence: readonly Evidence[];
+  /** The ECTS the credential would carry, as the award would compute them; null: none. */
+  readonly creditsEarned: number | null;
 }
 
 /**
@@ -24,10 +28,14 @@ export interface PreviewEntry {
 export async function previewRule(
   db: Executor,
   courseId: string,
-  input: { rule: unknown; ects?: number | null },
+  input: { rule: unknown; ects?: number | null; stackCredit?: unknown },
 ): Promise<PreviewEntry[]> {
   const rule = parseRule(input.rule);
   const ects = input.ects ?? null;
+  const stackCredit = input.stackCredit ?? 'components';
+  if (!STACK_CREDITS.includes(stackCredit as StackCredit)) {
+    throw new BadRequestError('stackCredit must be "components" or "fixed"');
+  }
   const activityIds = activitiesOfRule(rule);
   const achievementIds = achievementsOfRule(rule);
   const groups = await loadGroups(db, activityIds, achievementIds);
@@ -43,14 +51,24 @@ export async function previewRule(
     const state = await loadOutcomeState(db, user.id, activityIds, achievementIds);
     const creditOnly = trustLevel === 'registered' && ects !== null;
     const evaluation = evaluateRule(rule, state, { groups, creditOnly });
+    const form = creditOnly ? 'micro-credential' : 'badge';
     entries.push({
       userId: user.id,
       name: user.name,
       sub: user.sub,
-      form: creditOnly ? 'micro-credential' : 'badge',
+      form,
       wouldBeAwarded: evaluation.isMet,
       refusal: evaluation.refusal,
       evidence: evaluation.evidence,
+      creditsEarned: evaluation.isMet
+        ? creditsEarned({
+            form,
+            rule,
+            achievementEcts: ects,
+            stackCredit: stackCredit as StackCredit,
+            evaluation,
+          })
+        : null,
     });
   }
   return entries;

@@ -190,6 +190,7 @@ export function createAchievementPagesRouter(deps: {
           ? page.preview.map((entry) => ({
               learner: entry.name ?? entry.sub,
               form: entry.form,
+              creditsEarned: entry.creditsEarned,
               wouldBeAwarded: entry.wouldBeAwarded,
               refusal: entry.refusal && refusalOf(page.previewRule ?? null, entry),
               evidence: entry.evidence.map((item) =>
@@ -254,6 +255,7 @@ export function createAchievementPagesRouter(deps: {
       const preview = await previewRule(db, sessionOf(res).courseId, {
         rule,
         ects: achievement.ects,
+        stackCredit: achievement.stackCredit,
       });
       await renderRuleForm(res, { achievement, values, preview, previewRule: rule });
     },

@@ -24,7 +24,11 @@ export function createAwardRouter(deps: {
   const json = express.json({ limit: '100kb' });
 
   router.post('/api/rules/preview', ...teacherOnly, json, async (req, res) => {
-    const body = (req.body ?? {}) as { rule?: unknown; ects?: number | null };
+    const body = (req.body ?? {}) as {
+      rule?: unknown;
+      ects?: number | null;
+      stackCredit?: unknown;
+    };
     res.json({ learners: await previewRule(db, courseIdOf(res), { ...body, rule: body.rule }) });
   });
   router.get('/api/awards', ...teacherOnly, async (_req, res) => {
