@@ -96,6 +96,82 @@ interface ElmAchievement {
 
 const ECTS_FRAMEWORK = 'http://data.europa.eu/snb/education-credit/6fcec5c5af';
 
+/**
+ * Sets the module up in the teacher's course through the JSON API, as a teacher would: the five
+ * courses with their ECTS and pillars, and both variants. Returns the achievement ids.
+ */
+async function setUpModule(
+  tool: TestTool,
+  teacher: Browser,
+): Promise<Record<CourseKey | 'variantA' | 'variantB', string>> {
+  const ids = {} as Record<CourseKey | 'variantA' | 'variantB', string>;
+  for (const [key, course] of Object.entries(COURSES) as [
+    CourseKey,
+    (typeof COURSES)[CourseKey],
+  ][]) {
+    ids[key] = await createAchievement(tool, teacher, {
+      name: course.name,
+      ects: course.ects,
+      rule: { scoreAtLeast: { activity: exam(key), scaled: THRESHOLD } },
+    });
+    const tagged = await teacherApi(tool, teacher, 'PUT', `/api/achievements/${ids[key]}/tags`, {
+      tags: { pillar: course.pillar },
+    });
+    expect(tagged.status).toBe(200);
+  }
+  const variantA = await teacherApi(tool, teacher, 'POST', '/api/achievements', {
+    name: 'Sustainability Micro Module (A): all five courses',
+    description: 'All five MOOCs of the Una Europa micro module in sustainability.',
+    criteria: 'Earn the micro-credential of each of the five courses.',
+    eqfLevel: 7,
+    ects: 10,
+    stackCredit: 'fixed',
+    stackResult: 'weighted-average',
+    rule: {
+      stackingCap: {
+        ...CAP,
+        rule: {
+          allOf: (Object.keys(COURSES) as CourseKey[]).map((key) => ({ earned: ids[key] })),
+        },
+      },
+    },
+  });
+  expect(variantA.status).toBe(201);
+  expect(variantA.json).toMatchObject({ stackCredit: 'fixed', stackResult: 'weighted-average' });
+  ids.variantA = variantA.json.id as string;
+  const variantB = await teacherApi(tool, teacher, 'POST', '/api/achievements', {
+    name: 'Sustainability Micro Module (B): core and three pillars courses',
+    description: 'The core MOOC and three others covering at least two pillars.',
+    criteria: 'Earn the core course and three others under at least two pillars.',
+    eqfLevel: 7,
+    ects: 10,
+    stackResult: 'pass',
+    rule: {
+      stackingCap: {
+        ...CAP,
+        rule: {
+          allOf: [
+            { earned: ids.core },
+            {
+              distinctGroupsAtLeast: {
+                n: 2,
+                tag: 'pillar',
+                count: 3,
+                of: OTHERS.map((key) => ({ earned: ids[key] })),
+              },
+            },
+          ],
+        },
+      },
+    },
+  });
+  expect(variantB.status).toBe(201);
+  // The default for a stack: the ECTS of the credentials that met the rule.
+  expect(variantB.json).toMatchObject({ stackCredit: 'components', stackResult: 'pass' });
+  ids.variantB = variantB.json.id as string;
+  return ids;
+}
+
 describe('the Una Europa micro module, both variants, through HTTP (issue #15)', () => {
   let tool: TestTool;
   let university: Platform;
@@ -144,70 +220,7 @@ describe('the Una Europa micro module, both variants, through HTTP (issue #15)',
       .where(eq(platforms.issuer, university.lms.issuer));
     await updateIssuerProfile(db, platform!.issuerProfileId, { countryCode: 'BE' });
     teacher = await launch(university, TEACHER, COURSE, 'teacher');
-    for (const [key, course] of Object.entries(COURSES) as [
-      CourseKey,
-      (typeof COURSES)[CourseKey],
-    ][]) {
-      ids[key] = await createAchievement(tool, teacher, {
-        name: course.name,
-        ects: course.ects,
-        rule: { scoreAtLeast: { activity: exam(key), scaled: THRESHOLD } },
-      });
-      const tagged = await teacherApi(tool, teacher, 'PUT', `/api/achievements/${ids[key]}/tags`, {
-        tags: { pillar: course.pillar },
-      });
-      expect(tagged.status).toBe(200);
-    }
-    const variantA = await teacherApi(tool, teacher, 'POST', '/api/achievements', {
-      name: 'Sustainability Micro Module (A): all five courses',
-      description: 'All five MOOCs of the Una Europa micro module in sustainability.',
-      criteria: 'Earn the micro-credential of each of the five courses.',
-      eqfLevel: 7,
-      ects: 10,
-      stackCredit: 'fixed',
-      stackResult: 'weighted-average',
-      rule: {
-        stackingCap: {
-          ...CAP,
-          rule: {
-            allOf: (Object.keys(COURSES) as CourseKey[]).map((key) => ({ earned: ids[key] })),
-          },
-        },
-      },
-    });
-    expect(variantA.status).toBe(201);
-    expect(variantA.json).toMatchObject({ stackCredit: 'fixed', stackResult: 'weighted-average' });
-    ids.variantA = variantA.json.id as string;
-    const variantB = await teacherApi(tool, teacher, 'POST', '/api/achievements', {
-      name: 'Sustainability Micro Module (B): core and three pillars courses',
-      description: 'The core MOOC and three others covering at least two pillars.',
-      criteria: 'Earn the core course and three others under at least two pillars.',
-      eqfLevel: 7,
-      ects: 10,
-      stackResult: 'pass',
-      rule: {
-        stackingCap: {
-          ...CAP,
-          rule: {
-            allOf: [
-              { earned: ids.core },
-              {
-                distinctGroupsAtLeast: {
-                  n: 2,
-                  tag: 'pillar',
-                  count: 3,
-                  of: OTHERS.map((key) => ({ earned: ids[key] })),
-                },
-              },
-            ],
-          },
-        },
-      },
-    });
-    expect(variantB.status).toBe(201);
-    // The default for a stack: the ECTS of the credentials that met the rule.
-    expect(variantB.json).toMatchObject({ stackCredit: 'components', stackResult: 'pass' });
-    ids.variantB = variantB.json.id as string;
+    Object.assign(ids, await setUpModule(tool, teacher));
 
     // The core course's player, launched by learners as xAPI content.
     const { html } = await getPage(teacher, `${tool.url}/course/activities`);
@@ -622,4 +635,98 @@ describe('the Una Europa micro module, both variants, through HTTP (issue #15)',
     );
     expect(verification.verified).toBe(true);
   }
+});
+
+/**
+ * The same module on the open self-study platform: its learners earn badges, never credits.
+ * After the EU-elements work (issue #15 item 3) is merged, the badges also carry every EU
+ * element but the credit, with supervision and identity verification declared; that part is
+ * asserted where that work lands.
+ */
+describe('the Una Europa micro module on an open self-study platform: badges without credits', () => {
+  let tool: TestTool;
+  let mooc: Platform;
+  let close: () => Promise<void>;
+  let teacher: Browser;
+  let ids: Record<CourseKey | 'variantA' | 'variantB', string>;
+  const LEARNER = { id: 'learner-gus', name: 'Gus Moreau' };
+  const SCORES: Partial<Record<CourseKey, number>> = {
+    core: 0.9,
+    climate: 0.85,
+    economy: 0.9,
+    society: 0.8,
+  };
+
+  beforeAll(async () => {
+    ({
+      tool,
+      platforms: [mooc],
+      close,
+    } = await startAwardsWorld('self-study'));
+    teacher = await launch(mooc, TEACHER, COURSE, 'teacher');
+    ids = await setUpModule(tool, teacher);
+    await launch(mooc, LEARNER, COURSE, 'learner');
+    for (const [key, scaled] of Object.entries(SCORES) as [CourseKey, number][]) {
+      const status = await postStatement(tool, mooc, {
+        actor: { objectType: 'Agent', account: { homePage: mooc.lms.issuer, name: LEARNER.id } },
+        verb: { id: PASSED, display: { 'en-US': 'passed' } },
+        object: { objectType: 'Activity', id: exam(key) },
+        result: { score: { scaled }, success: true, completion: true },
+      });
+      expect(status).toBe(200);
+    }
+    await settle(tool);
+  }, 240_000);
+  afterAll(() => close?.());
+
+  it('issues a badge for each course passed and for variant B, none with credits', async () => {
+    const held = await awardsSeenBy(tool, teacher);
+    const courses = Object.keys(SCORES) as CourseKey[];
+    expect(held.map((a) => a.achievementId).sort()).toEqual(
+      [...courses.map((key) => ids[key]), ids.variantB].sort(),
+    );
+    for (const award of held) {
+      expect(award.form).toBe('badge');
+      expect(award.evidence.creditsEarned).toBeNull();
+    }
+  });
+
+  it('names the courses stacked into the variant B badge, without ECTS, with a pass', async () => {
+    const held = await awardsSeenBy(tool, teacher);
+    const award = held.find((a) => a.achievementId === ids.variantB)!;
+    const credential = (await (
+      await fetch(`${tool.url}/credentials/${award.id}.json`)
+    ).json()) as SignedCredential;
+    const subject = credential.credentialSubject;
+    expect(subject.achievement.achievementType).toBe('Badge');
+    expect(subject).not.toHaveProperty('creditsEarned');
+    expect(subject.achievement).not.toHaveProperty('creditsAvailable');
+    expect(subject.result).toEqual([expect.objectContaining({ status: 'Completed' })]);
+    const courses = Object.keys(SCORES) as CourseKey[];
+    expect(credential.evidence?.map((evidence) => evidence.name)).toEqual(
+      courses.map((key) => COURSES[key].name),
+    );
+    for (const evidence of credential.evidence ?? []) {
+      expect(evidence).not.toHaveProperty('ectsCredits');
+      expect(evidence.stackedCredential).toMatch(/^urn:uuid:/);
+    }
+    expect(validateAgainstOfficialSchema(credential).errors).toBeNull();
+  });
+
+  it('grades each column once: the course results, and full marks for the variant B pass', () => {
+    const gradesIn = (achievementId: string) => {
+      const column = mooc.lms
+        .lineItems(COURSE.id)
+        .find((item) => item.resourceId === achievementId);
+      return mooc.lms.scores
+        .filter((score) => column !== undefined && score.lineItemUrl === column.id)
+        .map((score) => (score.body as { scoreGiven?: number }).scoreGiven);
+    };
+    for (const [key, scaled] of Object.entries(SCORES) as [CourseKey, number][]) {
+      expect(gradesIn(ids[key])).toEqual([Math.round(scaled * 10_000) / 100]);
+    }
+    expect(gradesIn(ids.water)).toEqual([]);
+    expect(gradesIn(ids.variantA)).toEqual([]);
+    expect(gradesIn(ids.variantB)).toEqual([100]);
+  });
 });
