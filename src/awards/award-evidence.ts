@@ -1,4 +1,4 @@
-import { inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import {
   readElements,
   SUPERVISION_NOT_DECLARED,
@@ -8,7 +8,13 @@ import type { Executor } from '../db/database.js';
 import { achievements, awards } from '../db/schema.js';
 import type { AchievementRow } from './rule-index.js';
 import type { Evaluation } from './rules/evaluate.js';
-import type { StatementSource } from './rules/rule-schema.js';
+import { parseRule, type StatementSource } from './rules/rule-schema.js';
+import {
+  creditsEarned,
+  isStackRule,
+  weightedAverageResult,
+  type StackResult,
+} from './stack-credit.js';
 
 /** What an award records about how it was met; stored in `awards.evidence`. */
 export interface AwardEvidence {
@@ -27,12 +33,23 @@ export interface AwardEvidence {
     scaled: number | null;
   }[];
   /** For a stack: the credentials (courses) chosen. */
-  stackedCredentials: {
-    achievementId: string;
-    awardId: string;
-    name: string;
-    ects: number | null;
-  }[];
+  stackedCredentials: StackedCredential[];
+  /** For a stack: the result its credential carries (the value is the award's scoreScaled). */
+  stackResult: StackResult | null;
+}
+
+/** A credential stacked into another, as the stack's credential names it in its evidence. */
+export interface StackedCredential {
+  achievementId: string;
+  awardId: string;
+  name: string;
+  /** The ECTS the stacked credential carries; null for the badge form. */
+  ects: number | null;
+  issuerName: string;
+  /** When it was issued, ISO 8601. */
+  issuedAt: string;
+  /** Its result from 0 to 1, or null when it has none. */
+  scoreScaled: number | null;
 }
 
 /**
@@ -67,20 +84,16 @@ export async function describeEvidence(
     credentialsUsed.length === 0
       ? []
       : await db
-          .select({ id: achievements.id, name: achievements.name })
-          .from(achievements)
-          .where(
-            inArray(
-              achievements.id,
-              credentialsUsed.map((c) => c.achievementId),
-            ),
-          );
-  const componentSources =
-    credentialsUsed.length === 0
-      ? []
-      : await db
-          .select({ evidence: awards.evidence })
+          .select({
+            id: awards.id,
+            achievementName: achievements.name,
+            credential: awards.credential,
+            issuedAt: awards.issuedAt,
+            scoreScaled: awards.scoreScaled,
+            evidence: awards.evidence,
+          })
           .from(awards)
+          .innerJoin(achievements, eq(achievements.id, awards.achievementId))
           .where(
             inArray(
               awards.id,
@@ -88,30 +101,60 @@ export async function describeEvidence(
             ),
           );
   const sources = new Set<StatementSource>(statementsUsed.map((s) => s.source));
-  for (const { evidence } of componentSources) {
+  for (const { evidence } of components) {
     for (const source of (evidence as { sources?: StatementSource[] } | null)?.sources ?? []) {
       sources.add(source);
     }
   }
   const form = creditOnly ? 'micro-credential' : 'badge';
+  const rule = parseRule(achievement.rule);
+  const stackedCredentials = credentialsUsed.map((used): StackedCredential => {
+    const award = components.find((row) => row.id === used.awardId);
+    if (!award) throw new Error(`Stacked award ${used.awardId} has no row`);
+    const signed = award.credential as SignedShape;
+    return {
+      achievementId: used.achievementId,
+      awardId: used.awardId,
+      name: signed.credentialSubject?.achievement?.name ?? award.achievementName,
+      ects: used.ects,
+      issuerName: signed.issuer?.name ?? '',
+      issuedAt: award.issuedAt.toISOString(),
+      scoreScaled: award.scoreScaled,
+    };
+  });
   return {
     form,
     trustLevel,
-    creditsEarned:
-      form === 'badge'
-        ? null
-        : credentialsUsed.length > 0
-          ? evaluation.stackedEcts
-          : achievement.ects,
+    creditsEarned: creditsEarned({
+      form,
+      rule,
+      achievementEcts: achievement.ects,
+      stackCredit: achievement.stackCredit,
+      evaluation,
+    }),
     supervisionAndIdentityVerification:
       readElements(achievement.eu).supervision ?? SUPERVISION_NOT_DECLARED,
     sources: [...sources].sort(),
     statements: statementsUsed,
-    stackedCredentials: credentialsUsed.map((c) => ({
-      achievementId: c.achievementId,
-      awardId: c.awardId,
-      name: components.find((a) => a.id === c.achievementId)?.name ?? c.achievementId,
-      ects: c.ects,
-    })),
+    stackedCredentials,
+    stackResult: isStackRule(rule) ? achievement.stackResult : null,
   };
 }
+
+/**
+ * The result of an award of this evaluation (0 to 1), as its credential and the gradebook state
+ * it: for a stack, the ECTS-weighted average of the stacked credentials' results when the
+ * teacher chose it, else none; for other rules, the learner's score on the activities.
+ */
+export function awardScore(evidence: AwardEvidence, statementScore: number | null): number | null {
+  if (evidence.stackResult === null) return statementScore;
+  return evidence.stackResult === 'weighted-average'
+    ? weightedAverageResult(evidence.stackedCredentials)
+    : null;
+}
+
+/** The parts of a stored credential a stack names its components by. */
+type SignedShape = {
+  issuer?: { name?: string };
+  credentialSubject?: { achievement?: { name?: string } };
+};

@@ -10,6 +10,7 @@ import { BadRequestError, NotFoundError } from '../errors.js';
 import { checkDeclaredSupervision } from './check-declared-supervision.js';
 import { indexAchievementRule } from './rule-index.js';
 import { parseRule } from './rules/rule-schema.js';
+import { STACK_CREDITS, STACK_RESULTS } from './stack-credit.js';
 
 /** What a teacher sends to define an achievement; no text may be malformed (malformed-text.ts). */
 export const achievementInputSchema = z
@@ -42,6 +43,16 @@ export const achievementInputSchema = z
     gradeMode: z
       .enum(['result', 'pass'], { error: 'must be "result" or "pass"' })
       .default('result'),
+    /** For a stack: the ECTS its credential carries (awards/stack-credit.ts). */
+    stackCredit: z
+      .enum(STACK_CREDITS, {
+        error: 'must be "components" (the ECTS of the credentials stacked) or "fixed"',
+      })
+      .default('components'),
+    /** For a stack: the result its credential carries (awards/stack-credit.ts). */
+    stackResult: z
+      .enum(STACK_RESULTS, { error: 'must be "none", "pass" or "weighted-average"' })
+      .default('none'),
     /** The further EU micro-credential elements (badges/eu-elements.ts). */
     eu: microCredentialElementsSchema.default({ learningOutcomes: [], translations: {} }),
     /** The rule (awards/rules); a draft may have none yet. */

@@ -10,6 +10,7 @@ import {
   type Gradebook,
 } from '../lti/ags/post-score.js';
 import type { PlatformServices } from '../lti/platform-services.js';
+import type { AwardEvidence } from './award-evidence.js';
 import type { GradePayload } from './award-jobs.js';
 import { gradeValue } from './grade-value.js';
 
@@ -29,6 +30,7 @@ export async function passBackGrade(
       user: users,
       platform: platforms,
       enrolment: enrolments,
+      evidence: awards.evidence,
     })
     .from(awards)
     .innerJoin(achievements, eq(achievements.id, awards.achievementId))
@@ -54,7 +56,14 @@ export async function passBackGrade(
     await postScore(deps.services, gradebook, lineItem.id, {
       userId: row.user.sub,
       scoreGiven: gradeValue(
-        { scoreScaled: payload.scoreScaled, gradeMode: row.achievement.gradeMode },
+        {
+          scoreScaled: payload.scoreScaled,
+          // A stack whose credential states a pass is graded as one.
+          gradeMode:
+            (row.evidence as Partial<AwardEvidence> | null)?.stackResult === 'pass'
+              ? 'pass'
+              : row.achievement.gradeMode,
+        },
         scoreMaximum,
       ),
       scoreMaximum,

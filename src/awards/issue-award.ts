@@ -8,7 +8,7 @@ import { awardClaims, awardRefusals, awards } from '../db/schema.js';
 import { enqueueJobs, jobOf } from '../jobs/enqueue-job.js';
 import { JobDeferredError } from '../jobs/job-registry.js';
 import { LEASE_SECONDS } from '../jobs/job-worker.js';
-import { describeEvidence, type AwardEvidence } from './award-evidence.js';
+import { awardScore, describeEvidence, type AwardEvidence } from './award-evidence.js';
 import { evaluateLearnerJob, gradeJob } from './award-jobs.js';
 import type { AchievementRow } from './rule-index.js';
 import { evidenceScore, evidenceStatementIds, type Evaluation } from './rules/evaluate.js';
@@ -116,14 +116,16 @@ async function issueAndStore(
   awardId: string,
 ): Promise<string | null> {
   const { db, logger, issueCredential } = deps;
-  const scoreScaled = evidenceScore(evaluation);
+  const scoreScaled = awardScore(evidence, evidenceScore(evaluation));
   const statementIds = evidenceStatementIds(evaluation);
   const issuedAt = deps.now?.() ?? new Date();
   const credential = await issueCredential({
     awardId,
     issuedAt,
     issuerProfileId: recipient.platform.issuerProfileId,
-    achievement: { ...achievement, ects: evidence.form === 'badge' ? null : achievement.ects },
+    // The credential states the credit this learner earned (none in the badge form): every ECTS
+    // figure in it is the award's one number.
+    achievement: { ...achievement, ects: evidence.creditsEarned },
     recipient: {
       platformIssuer: recipient.platform.issuer,
       sub: recipient.user.sub,
@@ -134,9 +136,9 @@ async function issueAndStore(
     scoreScaled,
     form: evidence.form,
     isCreditWithheld: evidence.trustLevel === 'self-study' && achievement.ects !== null,
-    creditsEarned: evidence.creditsEarned,
     outcomes: evidence.statements,
     stackedCredentials: evidence.stackedCredentials,
+    stackResult: evidence.stackResult,
   });
 
   // The award, and only if it is new, its grade passback, the re-evaluation of the stacks

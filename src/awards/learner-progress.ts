@@ -28,6 +28,8 @@ export interface HeldCredential {
   readonly revocationReason: string | null;
   readonly validUntil: Date | null;
   readonly issuerName: string | null;
+  /** The ECTS the credential states it carries (`creditsEarned`); null for the badge form. */
+  readonly creditsEarned: number | null;
 }
 
 /** Each published achievement of a course (drafts are not offered yet) with where a learner stands on it and their award, if any. */
@@ -108,7 +110,12 @@ async function heldCredentials(
           )
           .orderBy(desc(credentialStatusChanges.id));
   return rows.map(({ credential, ...row }) => {
-    const signed = credential as { issuer?: { name?: unknown }; validUntil?: unknown };
+    const signed = credential as {
+      issuer?: { name?: unknown };
+      validUntil?: unknown;
+      credentialSubject?: { creditsEarned?: unknown };
+    };
+    const credits = signed.credentialSubject?.creditsEarned;
     return {
       ...row,
       revocationReason: row.revokedAt
@@ -116,6 +123,7 @@ async function heldCredentials(
         : null,
       validUntil: typeof signed.validUntil === 'string' ? new Date(signed.validUntil) : null,
       issuerName: typeof signed.issuer?.name === 'string' ? signed.issuer.name : null,
+      creditsEarned: typeof credits === 'number' ? credits : null,
     };
   });
 }

@@ -5,6 +5,8 @@ import type { RosterLearner } from './course-progress.js';
 import { loadGroups, loadOutcomeState } from './load-outcome-state.js';
 import { evaluateRule, type Evidence } from './rules/evaluate.js';
 import { achievementsOfRule, activitiesOfRule, parseRule } from './rules/rule-schema.js';
+import { creditsEarned, STACK_CREDITS, type StackCredit } from './stack-credit.js';
+import { BadRequestError } from '../errors.js';
 
 export interface PreviewEntry {
   /** The tool's user id; null for a roster member who never opened the course in the tool. */
@@ -18,6 +20,8 @@ export interface PreviewEntry {
   /** Why the conditions are met but no credential would be issued (the stacking cap). */
   readonly refusal: string | null;
   readonly evidence: readonly Evidence[];
+  /** The ECTS the credential would carry, as the award would compute them; null: none. */
+  readonly creditsEarned: number | null;
 }
 
 /**
@@ -30,10 +34,19 @@ export interface PreviewEntry {
 export async function previewRule(
   db: Executor,
   courseId: string,
-  input: { rule: unknown; ects?: number | null; roster?: readonly RosterLearner[] },
+  input: {
+    rule: unknown;
+    ects?: number | null;
+    roster?: readonly RosterLearner[];
+    stackCredit?: unknown;
+  },
 ): Promise<PreviewEntry[]> {
   const rule = parseRule(input.rule);
   const ects = input.ects ?? null;
+  const stackCredit = input.stackCredit ?? 'components';
+  if (!STACK_CREDITS.includes(stackCredit as StackCredit)) {
+    throw new BadRequestError('stackCredit must be "components" or "fixed"');
+  }
   const activityIds = activitiesOfRule(rule);
   const achievementIds = achievementsOfRule(rule);
   const [groups, learners, [course]] = await Promise.all([
@@ -71,6 +84,15 @@ export async function previewRule(
       wouldBeAwarded: evaluation.isMet,
       refusal: evaluation.refusal,
       evidence: evaluation.evidence,
+      creditsEarned: evaluation.isMet
+        ? creditsEarned({
+            form,
+            rule,
+            achievementEcts: ects,
+            stackCredit: stackCredit as StackCredit,
+            evaluation,
+          })
+        : null,
     });
   }
 
@@ -86,6 +108,7 @@ export async function previewRule(
       wouldBeAwarded: false,
       refusal: null,
       evidence: [],
+      creditsEarned: null,
     });
   }
   return entries;

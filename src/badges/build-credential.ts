@@ -20,6 +20,7 @@ import type {
   MicroCredentialObject,
   OpenBadgeCredential,
 } from './open-badge-credential.js';
+import { WEIGHTED_AVERAGE_FRAGMENT } from './open-badge-credential.js';
 import { isUuid } from '../shared/uuid.js';
 
 /** A salted hash of an identity, as hashEmailIdentity makes it. */
@@ -82,14 +83,38 @@ export type CredentialInput = {
     name: string | null;
     hashedEmail: HashedIdentity | null;
   };
-  /** The xAPI `result.score.scaled` behind the award, from 0 to 1. */
+  /** The learner's result, from 0 to 1: their xAPI `result.score.scaled`, or a stack's average. */
   scoreScaled: number | null;
-  /** The xAPI statements that earned the award. */
-  evidence: readonly { statementId: string; url: string; narrative: string }[];
+  /**
+   * What `scoreScaled` is: the learner's score (the default), the ECTS-weighted average of the
+   * results of the credentials a stack rests on, or `pass`: a pass without a score (OB `Status`
+   * result, `scoreScaled` null).
+   */
+  resultKind?: 'score' | 'weighted-average' | 'pass';
+  /** The xAPI statements, and for a stack the credentials, that earned the award. */
+  evidence: readonly (StatementEvidenceInput | CredentialEvidenceInput)[];
   /** Our extension context and schema, when the credential carries EU elements. */
   extension?: { contextUrl: string; schemaUrl: string };
   /** The credential's BitstringStatusListEntry (W3C Bitstring Status List v1.0). */
   status?: { statusListCredential: string; statusListIndex: number };
+};
+
+export type StatementEvidenceInput = { statementId: string; url: string; narrative: string };
+
+/** A credential a stack rests on: one of the learner's credentials that met the stack's rule. */
+export type CredentialEvidenceInput = {
+  /** The stacked credential's UUID (its id is `urn:uuid:<credentialId>`). */
+  credentialId: string;
+  /** Its public verification page. */
+  url: string;
+  /** The name of its achievement. */
+  name: string;
+  issuerName: string;
+  /** The ECTS it carries; null for the badge form. */
+  ects: number | null;
+  /** Its result from 0 to 1, or null when it has none. */
+  scoreScaled: number | null;
+  issuedAt: Date;
 };
 
 /**
@@ -106,6 +131,7 @@ export type MicroCredentialInput = Omit<
 
 const CONTEXTS = [VC_V2_CONTEXT_URL, OB_V3P0_CONTEXT_URL, OB_V3P0_EXTENSIONS_CONTEXT_URL];
 const SCORE_FRAGMENT = 'score';
+const STATUS_FRAGMENT = 'result';
 
 /**
  * Builds the unsigned OpenBadgeCredential (OB 3.0 on VC Data Model 2.0) for one award. Pure:
@@ -203,19 +229,34 @@ function buildAchievement(input: CredentialInput): Achievement {
   ];
   if (alignment.length > 0) achievement.alignment = alignment;
   if (microCredential) achievement.microCredential = buildMicroCredential(elements);
-  if (input.scoreScaled !== null) {
-    achievement.resultDescription = [
-      {
-        id: `${id}#${SCORE_FRAGMENT}`,
-        type: ['ResultDescription'],
-        name: 'Score',
-        resultType: 'Percent',
-        valueMin: '0',
-        valueMax: '100',
-      },
-    ];
-  }
+  const resultDescription = resultDescriptionOf(input, id);
+  if (resultDescription) achievement.resultDescription = [resultDescription];
   return achievement;
+}
+
+/** The one possible result of the credential, where it states one (OB 3.0 ResultDescription). */
+function resultDescriptionOf(input: CredentialInput, achievementId: string) {
+  const kind = input.resultKind ?? 'score';
+  if (kind === 'pass') {
+    return {
+      id: `${achievementId}#${STATUS_FRAGMENT}`,
+      type: ['ResultDescription'] as ['ResultDescription'],
+      name: 'Pass',
+      resultType: 'Status',
+    };
+  }
+  if (input.scoreScaled === null) return null;
+  return {
+    id: `${achievementId}#${kind === 'weighted-average' ? WEIGHTED_AVERAGE_FRAGMENT : SCORE_FRAGMENT}`,
+    type: ['ResultDescription'] as ['ResultDescription'],
+    name:
+      kind === 'weighted-average'
+        ? 'ECTS-weighted average of the results of the stacked credentials'
+        : 'Score',
+    resultType: 'Percent',
+    valueMin: '0',
+    valueMax: '100',
+  };
 }
 
 /** The table's rows with their values in this credential (rows without one left out). */
@@ -275,12 +316,15 @@ function buildSubject(input: CredentialInput, achievement: Achievement): Achieve
     achievement,
   };
   if (input.achievement.ects !== null) subject.creditsEarned = input.achievement.ects;
-  if (input.scoreScaled !== null) {
+  const [description] = achievement.resultDescription ?? [];
+  if (description?.resultType === 'Status') {
+    subject.result = [{ type: ['Result'], resultDescription: description.id, status: 'Completed' }];
+  } else if (description && input.scoreScaled !== null) {
     subject.result = [
       {
         type: ['Result'],
-        resultDescription: `${achievement.id}#${SCORE_FRAGMENT}`,
-        value: String(Math.round(input.scoreScaled * 10_000) / 100),
+        resultDescription: description.id,
+        value: percentText(input.scoreScaled),
       },
     ];
   }
@@ -317,13 +361,42 @@ function plainIdentity(identityType: string, value: string): IdentityObject {
 }
 
 function buildEvidence(evidence: CredentialInput['evidence'][number]): Evidence {
+  if ('statementId' in evidence) {
+    return {
+      id: evidence.url,
+      type: ['Evidence'],
+      name: `xAPI statement ${evidence.statementId}`,
+      narrative: evidence.narrative,
+      genre: 'xAPI statement',
+    };
+  }
+  const awardedDate = isoSeconds(evidence.issuedAt);
+  const facts = [
+    ...(evidence.ects === null ? [] : [`${evidence.ects} ECTS`]),
+    ...(evidence.scoreScaled === null ? [] : [`result ${percentText(evidence.scoreScaled)} %`]),
+  ];
   return {
     id: evidence.url,
     type: ['Evidence'],
-    name: `xAPI statement ${evidence.statementId}`,
-    narrative: evidence.narrative,
-    genre: 'xAPI statement',
+    name: evidence.name,
+    narrative: 'A credential of the learner that met the rule this credential stacks.',
+    description:
+      `${evidence.name}, issued by ${evidence.issuerName} on ${awardedDate.slice(0, 10)}` +
+      (facts.length > 0 ? `: ${facts.join(', ')}.` : '.'),
+    genre: 'Credential',
+    stackedCredential: `urn:uuid:${evidence.credentialId.toLowerCase()}`,
+    stackedIssuer: evidence.issuerName,
+    ...(evidence.ects === null ? {} : { ectsCredits: evidence.ects }),
+    ...(evidence.scoreScaled === null
+      ? {}
+      : { stackedResult: Math.round(evidence.scoreScaled * 10_000) / 100 }),
+    stackedAwardedDate: awardedDate,
   };
+}
+
+/** A result from 0 to 1 in percent, to hundredths, as OB `Percent` results are written. */
+function percentText(scaled: number): string {
+  return String(Math.round(scaled * 10_000) / 100);
 }
 
 /** ISO 8601 in UTC without milliseconds, the form OB examples and wallets use. */
@@ -341,7 +414,23 @@ function checkInput(input: CredentialInput): void {
   requireUrl(achievement.id, 'achievement.id');
   if (achievement.id.includes('#')) throw new TypeError('achievement.id must have no fragment');
   if (issuer.url !== null) requireUrl(issuer.url, 'issuer.url');
-  for (const evidence of input.evidence) requireUrl(evidence.url, 'evidence.url');
+  for (const evidence of input.evidence) {
+    requireUrl(evidence.url, 'evidence.url');
+    if ('statementId' in evidence) continue;
+    if (!isUuid(evidence.credentialId)) throw new TypeError('evidence.credentialId must be a UUID');
+    if (evidence.ects !== null && !(Number.isFinite(evidence.ects) && evidence.ects > 0)) {
+      throw new TypeError('evidence.ects must be a positive number or null');
+    }
+    if (
+      evidence.scoreScaled !== null &&
+      !(evidence.scoreScaled >= 0 && evidence.scoreScaled <= 1)
+    ) {
+      throw new TypeError('evidence.scoreScaled must be from 0 to 1 or null');
+    }
+  }
+  if (input.resultKind === 'pass' && input.scoreScaled !== null) {
+    throw new TypeError('a pass result has no scoreScaled');
+  }
   for (const [name, value] of Object.entries({
     'issuer.name': issuer.name,
     'achievement.name': achievement.name,

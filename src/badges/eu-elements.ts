@@ -16,6 +16,7 @@ import {
   vocabularyElement,
   type AnyEuElement,
 } from './eu-element-kinds.js';
+import { WEIGHTED_AVERAGE_FRAGMENT } from './open-badge-credential.js';
 import {
   ASSESSMENT_TYPES,
   ECTS_FRAMEWORK_URI,
@@ -437,11 +438,13 @@ export const EU_ELEMENTS: readonly AnyEuElement[] = [
       }),
     pageValues: (issued, credential) => {
       const result = credential.credentialSubject.result?.[0];
+      const isAverage = result?.resultDescription?.endsWith(`#${WEIGHTED_AVERAGE_FRAGMENT}`);
       return [
         result?.value !== undefined && {
-          key: 'public:value.percent',
+          key: isAverage ? 'public:value.weightedAverage' : 'public:value.percent',
           values: { value: result.value },
         },
+        result?.status === 'Completed' && { key: 'public:value.passed', values: {} },
         textValue(issued.gradingScheme),
       ];
     },

@@ -62,11 +62,12 @@ export type CredentialIssueRequest = {
   };
   readonly evidenceStatementIds: readonly string[];
   readonly scoreScaled: number | null;
-  // Optional fields added by the awards part (issue 6) for the builder to use as it grows.
   /**
    * The form earned: `micro-credential` (registered learner, with ECTS) or `badge` (self-study
-   * learner, no credits). For the badge form the award service also passes `achievement.ects`
-   * as null.
+   * learner, no credits). For the badge form the award service passes `achievement.ects` as
+   * null; otherwise `achievement.ects` is the credit the learner earned (for a stack, as the
+   * teacher chose: the stacked credentials' ECTS or a fixed figure, capped), and every ECTS
+   * figure of the credential states it.
    */
   readonly form?: 'micro-credential' | 'badge';
   /**
@@ -74,8 +75,6 @@ export type CredentialIssueRequest = {
    * the credential states that the credits are withheld.
    */
   readonly isCreditWithheld?: boolean;
-  /** ECTS earned: the achievement's, or for a stack the sum of the stacked credentials'. */
-  readonly creditsEarned?: number | null;
   /** The outcome values that satisfied the rule, one per evidence statement. */
   readonly outcomes?: readonly {
     readonly statementId: string;
@@ -83,13 +82,25 @@ export type CredentialIssueRequest = {
     readonly condition: 'passed' | 'completed' | 'satisfied' | 'scoreAtLeast';
     readonly scaled: number | null;
   }[];
-  /** For a stack: the credentials (courses) chosen to meet the rule. */
-  readonly stackedCredentials?: readonly {
-    readonly achievementId: string;
-    readonly awardId: string;
-    readonly name: string;
-    readonly ects: number | null;
-  }[];
+  /** For a stack: the credentials (courses) that met its rule, named in its evidence. */
+  readonly stackedCredentials?: readonly StackedCredentialInput[];
+  /**
+   * For a stack: the result it carries; `scoreScaled` is the ECTS-weighted average of the
+   * stacked credentials' results for `weighted-average`, and null otherwise.
+   */
+  readonly stackResult?: 'none' | 'pass' | 'weighted-average' | null;
+};
+
+/** A credential stacked into the one being issued, as the awards part recorded it. */
+export type StackedCredentialInput = {
+  readonly achievementId: string;
+  readonly awardId: string;
+  readonly name: string;
+  readonly ects: number | null;
+  readonly issuerName: string;
+  /** ISO 8601. */
+  readonly issuedAt: string;
+  readonly scoreScaled: number | null;
 };
 
 export type CredentialIssuer = (
@@ -229,12 +240,29 @@ export function createCredentialIssuer(options: {
         hashedEmail: recipient.email === null ? null : hashEmailIdentity(recipient.email),
       },
       scoreScaled: request.scoreScaled,
-      evidence: request.evidenceStatementIds.map((statementId) => ({
-        statementId,
-        // The xAPI 2.0 §2.1.3 single-statement GET on the tool's own LRS.
-        url: `${publicUrl}/xapi/statements?statementId=${encodeURIComponent(statementId)}`,
-        narrative: 'An xAPI statement recorded by the issuing tool that met the criteria.',
-      })),
+      resultKind:
+        request.stackResult === 'pass'
+          ? 'pass'
+          : request.stackResult === 'weighted-average'
+            ? 'weighted-average'
+            : 'score',
+      evidence: [
+        ...request.evidenceStatementIds.map((statementId) => ({
+          statementId,
+          // The xAPI 2.0 §2.1.3 single-statement GET on the tool's own LRS.
+          url: `${publicUrl}/xapi/statements?statementId=${encodeURIComponent(statementId)}`,
+          narrative: 'An xAPI statement recorded by the issuing tool that met the criteria.',
+        })),
+        ...(request.stackedCredentials ?? []).map((stacked) => ({
+          credentialId: stacked.awardId,
+          url: `${publicUrl}/credentials/${stacked.awardId}`,
+          name: stacked.name,
+          issuerName: stacked.issuerName,
+          ects: stacked.ects,
+          scoreScaled: stacked.scoreScaled,
+          issuedAt: new Date(stacked.issuedAt),
+        })),
+      ],
       extension: {
         contextUrl: microcredentialContextUrl(publicUrl),
         schemaUrl: microcredentialSchemaUrl(publicUrl),

@@ -45,6 +45,12 @@ export function microcredentialContext(publicUrl: string): Record<string, unknow
       terms[term.name] = definition(`${ns}${term.name}`);
     }
   }
+  // A stack's evidence names each stacked credential (build-credential.ts buildEvidence); its
+  // ECTS use `ectsCredits` above.
+  terms.stackedCredential = TERM_DEFINITIONS.iri(`${ns}stackedCredential`);
+  terms.stackedIssuer = TERM_DEFINITIONS.string(`${ns}stackedIssuer`);
+  terms.stackedResult = TERM_DEFINITIONS.number(`${ns}stackedResult`);
+  terms.stackedAwardedDate = { '@id': `${ns}stackedAwardedDate`, '@type': `${XSD}dateTime` };
   return { '@context': { '@version': 1.1, ...terms } };
 }
 

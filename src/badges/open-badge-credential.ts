@@ -33,10 +33,18 @@ export type ResultDescription = {
   valueMax?: string;
 };
 
+/**
+ * The fragment of the result description of a stack's result, the ECTS-weighted average of the
+ * stacked credentials' results (build-credential.ts); pages tell it from a score by it.
+ */
+export const WEIGHTED_AVERAGE_FRAGMENT = 'weighted-average';
+
 export type Result = {
   type: ['Result'];
   resultDescription?: string;
   value?: string;
+  /** OB 3.0 ResultStatusType, for a result description of type `Status`. */
+  status?: 'Completed';
 };
 
 export type Achievement = {
@@ -111,7 +119,14 @@ export type Evidence = {
   type: ['Evidence'];
   name: string;
   narrative: string;
+  description?: string;
   genre?: string;
+  /** Our extension (microcredential-context.ts), on a stacked credential named as evidence. */
+  stackedCredential?: string;
+  stackedIssuer?: string;
+  ectsCredits?: number;
+  stackedResult?: number;
+  stackedAwardedDate?: string;
 };
 
 export type CredentialSchema = {

@@ -409,6 +409,21 @@ export const achievements = pgTable(
     gradeMode: text('grade_mode', { enum: ['result', 'pass'] })
       .notNull()
       .default('result'),
+    /**
+     * For a stack (a rule that stacks other achievements' credentials): the ECTS its credential
+     * carries, those of the credentials that met the rule or the fixed `ects`; never more than
+     * the rule's stacking cap (awards/stack-credit.ts).
+     */
+    stackCredit: text('stack_credit', { enum: ['components', 'fixed'] })
+      .notNull()
+      .default('components'),
+    /**
+     * For a stack: the result its credential carries: none, a pass, or the ECTS-weighted average
+     * of the stacked credentials' results.
+     */
+    stackResult: text('stack_result', { enum: ['none', 'pass', 'weighted-average'] })
+      .notNull()
+      .default('none'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -149,6 +149,7 @@ export function buildElmCredential(input: ElmExportInput): ElmCredential {
     ...(creditsEarned !== undefined
       ? { creditReceived: creditPoint(ids('creditPoint', 'received'), creditsEarned) }
       : {}),
+    ...stackedParts(ob, organisation, ids, ob.credentialSubject.achievement.inLanguage ?? own),
   };
 
   return {
@@ -351,6 +352,45 @@ function buildAssessment(
       language: languageConcept(own),
       ...elements.assessmentSpecification,
     },
+  };
+}
+
+/**
+ * A stack's components, the credentials its evidence names (build-credential.ts), as the parts
+ * (`hasPart`) of its learning achievement: each with its title, its own award (same awarding
+ * body, its date), the ECTS it carries and its Open Badges credential id.
+ */
+function stackedParts(
+  ob: OpenBadgeCredential,
+  organisation: ElmNode,
+  ids: NodeIds,
+  language: string,
+): { hasPart?: ElmNode[] } {
+  const parts = (ob.evidence ?? []).filter(
+    (evidence) => evidence.stackedCredential !== undefined && evidence.stackedAwardedDate,
+  );
+  if (parts.length === 0) return {};
+  return {
+    hasPart: parts.map((part, index) => ({
+      id: ids('learningAchievement', 'part', index + 1),
+      type: 'LearningAchievement',
+      title: { [language]: part.name },
+      identifier: {
+        id: ids('identifier', 'part', index + 1),
+        type: 'Identifier',
+        schemeName: 'Open Badges 3.0 credential id',
+        notation: part.stackedCredential,
+      },
+      awardedBy: {
+        id: ids('awardingProcess', 'part', index + 1),
+        type: 'AwardingProcess',
+        awardingBody: organisation,
+        awardingDate: part.stackedAwardedDate,
+      },
+      ...(part.ectsCredits === undefined
+        ? {}
+        : { creditReceived: creditPoint(ids('creditPoint', 'part', index + 1), part.ectsCredits) }),
+    })),
   };
 }
 

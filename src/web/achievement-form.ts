@@ -1,5 +1,11 @@
 import type { z } from 'zod';
 import type { Achievement } from '../awards/create-achievement.js';
+import {
+  STACK_CREDITS,
+  STACK_RESULTS,
+  type StackCredit,
+  type StackResult,
+} from '../awards/stack-credit.js';
 import type { BadgeImageProblem } from '../badges/badge-image-error.js';
 import { badgeImageProblemOf } from '../badges/check-badge-image.js';
 import {
@@ -51,6 +57,9 @@ export interface AchievementFormValues {
   ruleActivity: string;
   /** What the LMS gradebook gets for an award (awards/grade-value.ts). */
   gradeMode: 'result' | 'pass';
+  /** For a stack: its credit and its result (awards/stack-credit.ts). */
+  stackCredit: StackCredit;
+  stackResult: StackResult;
   /** The texts of the EU elements' controls, by control name (FORM_SECTIONS). */
   [control: string]: string | OutcomeRow[] | TranslationBlock[];
 }
@@ -80,6 +89,11 @@ function controlTexts(rows: readonly AnyEuElement[], textOf: (control: FormContr
   );
 }
 
+/** The posted choice when it is one of `choices`, else the default. */
+function choiceOf<T extends string>(choices: readonly T[], posted: string, fallback: T): T {
+  return (choices as readonly string[]).includes(posted) ? (posted as T) : fallback;
+}
+
 /** A message of the `teacher-achievements` catalog for one field. */
 export interface FieldError {
   readonly key: string;
@@ -101,6 +115,8 @@ export function emptyFormValues(language: string): AchievementFormValues {
     ruleKind: 'passed',
     ruleActivity: '',
     gradeMode: 'result',
+    stackCredit: 'components',
+    stackResult: 'none',
   });
 }
 
@@ -115,6 +131,8 @@ export function formValuesOf(achievement: Achievement): AchievementFormValues {
     description: achievement.description,
     criteria: achievement.criteria,
     gradeMode: achievement.gradeMode,
+    stackCredit: achievement.stackCredit,
+    stackResult: achievement.stackResult,
     ...shown(COLUMN_ROWS),
     ...shown(EU_ROWS),
     outcomes: eu.learningOutcomes.map((outcome) => ({
@@ -184,6 +202,8 @@ export function readAchievementForm(
     ruleKind: field('ruleKind') === 'completed' ? 'completed' : 'passed',
     ruleActivity: field('ruleActivity').trim(),
     gradeMode: field('gradeMode') === 'pass' ? 'pass' : 'result',
+    stackCredit: choiceOf(STACK_CREDITS, field('stackCredit'), 'components'),
+    stackResult: choiceOf(STACK_RESULTS, field('stackResult'), 'none'),
   };
 
   const optional = (text: string) => (text.trim() === '' ? undefined : text.trim());
@@ -234,6 +254,8 @@ export function readAchievementForm(
     image,
     eu,
     gradeMode: values.gradeMode,
+    stackCredit: values.stackCredit,
+    stackResult: values.stackResult,
   };
 
   const fieldOf = (path: readonly PropertyKey[]): string => {

@@ -206,6 +206,7 @@ export function createAchievementPagesRouter(deps: {
               learner: entry.name ?? entry.sub,
               form: entry.form,
               hasStarted: entry.hasStarted,
+              creditsEarned: entry.creditsEarned,
               wouldBeAwarded: entry.wouldBeAwarded,
               refusal: entry.refusal && refusalOf(page.previewRule ?? null, entry),
               evidence: entry.evidence.map((item) =>
@@ -298,6 +299,7 @@ export function createAchievementPagesRouter(deps: {
         rule,
         ects: achievement.ects,
         roster: roster.learners,
+        stackCredit: achievement.stackCredit,
       });
       await renderRuleForm(res, {
         achievement,

@@ -81,3 +81,33 @@ export function credentialElements(
   }
   return elements;
 }
+
+/** A credential a stack rests on, as its evidence names it (badges/build-credential.ts). */
+export interface StackedComponent {
+  readonly name: string;
+  /** Its public verification page. */
+  readonly href: string;
+  readonly issuerName: string | null;
+  readonly issuedOn: string | null;
+  readonly ects: number | null;
+  /** Its result in percent, or null when it has none. */
+  readonly resultPercent: number | null;
+}
+
+/** The stacked credentials a stack's credential names as evidence; empty for other credentials. */
+export function stackedComponents(credential: OpenBadgeCredential): StackedComponent[] {
+  return (credential.evidence ?? []).flatMap((evidence) =>
+    evidence.stackedCredential === undefined
+      ? []
+      : [
+          {
+            name: evidence.name,
+            href: evidence.id,
+            issuerName: evidence.stackedIssuer ?? null,
+            issuedOn: evidence.stackedAwardedDate ?? null,
+            ects: evidence.ectsCredits ?? null,
+            resultPercent: evidence.stackedResult ?? null,
+          },
+        ],
+  );
+}

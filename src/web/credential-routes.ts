@@ -11,7 +11,7 @@ import { findIssuedCredential, type IssuedCredential } from '../awards/issued-cr
 import type { CredentialVerifier } from '../badges/verify/verification-report.js';
 import type { Db } from '../db/database.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
-import { credentialElements } from './credential-page.js';
+import { credentialElements, stackedComponents } from './credential-page.js';
 import { sendBadgeImage } from './send-badge-image.js';
 import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import type { RenderView } from './views.js';
@@ -213,6 +213,7 @@ async function pageData(
     issuerName: credential.issuer.name,
     issuerPage,
     elements: credentialElements(credential, issuerPage),
+    stacked: stackedComponents(credential),
     validFrom: credential.validFrom,
     validUntil,
     status: issued.revokedAt

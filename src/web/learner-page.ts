@@ -7,6 +7,8 @@ import {
   type HeldCredential,
 } from '../awards/learner-progress.js';
 import { referencesOf, type ProgressNode } from '../awards/rules/progress.js';
+import { parseRule } from '../awards/rules/rule-schema.js';
+import { isStackRule } from '../awards/stack-credit.js';
 import type { Db } from '../db/database.js';
 
 /** One line of "what is done and what is missing": a catalog key and its values. */
@@ -160,6 +162,9 @@ async function presentAchievement(
     language: achievement.language,
     form,
     ects: achievement.ects,
+    // A stack credited with its components' ECTS has no one figure before it is earned.
+    isCreditFromComponents:
+      achievement.stackCredit === 'components' && isStackRule(parseRule(achievement.rule)),
     // A self-study learner earns the badge form, which carries no credits.
     isBadgeInsteadOfCredits: form === 'badge' && achievement.ects !== null,
     eqfLevel: achievement.eqfLevel,
@@ -192,6 +197,7 @@ async function presentCredential(
     isCurrentVersion: credential.version === currentVersion,
     fileName: `${achievementName}-v${credential.version}`.replace(/[^\p{L}\p{N}]+/gu, '-'),
     issuedAt: credential.issuedAt,
+    creditsEarned: credential.creditsEarned,
     revokedAt: credential.revokedAt,
     revocationReason: credential.revocationReason,
     validUntil: credential.validUntil,

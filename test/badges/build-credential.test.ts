@@ -185,6 +185,96 @@ describe('buildCredential', () => {
     expect(buildCredential(credentialInput())).toEqual(buildCredential(credentialInput()));
   });
 
+  describe('a stack', () => {
+    const component = {
+      credentialId: '6a1f3c52-0d5e-4f4b-9f0e-2b7c1d3e4f50',
+      url: 'http://localhost:3000/credentials/6a1f3c52-0d5e-4f4b-9f0e-2b7c1d3e4f50',
+      name: 'Climate and Ecosystems',
+      issuerName: 'Example University',
+      ects: 2.5,
+      scoreScaled: 0.875,
+      issuedAt: new Date('2025-03-01T10:00:00.500Z'),
+    };
+    const stack = (overrides: Partial<CredentialInput>) =>
+      credentialInput({
+        achievement: { ...credentialInput().achievement, ects: 8 },
+        evidence: [component],
+        ...overrides,
+      });
+
+    it('names each stacked credential as evidence: id, name, issuer, ECTS, result and date', () => {
+      const credential = buildCredential(stack({ scoreScaled: null }));
+      expect(validateCredential(credential)).toEqual({ valid: true, errors: [] });
+      expect(credential.evidence).toEqual([
+        {
+          id: component.url,
+          type: ['Evidence'],
+          name: 'Climate and Ecosystems',
+          narrative: 'A credential of the learner that met the rule this credential stacks.',
+          description:
+            'Climate and Ecosystems, issued by Example University on 2025-03-01: 2.5 ECTS, result 87.5 %.',
+          genre: 'Credential',
+          stackedCredential: `urn:uuid:${component.credentialId}`,
+          stackedIssuer: 'Example University',
+          ectsCredits: 2.5,
+          stackedResult: 87.5,
+          stackedAwardedDate: '2025-03-01T10:00:00Z',
+        },
+      ]);
+      expect(credential.credentialSubject.creditsEarned).toBe(8);
+      expect(credential.credentialSubject).not.toHaveProperty('result');
+    });
+
+    it('states a pass as an OB Status result with its result description', () => {
+      const credential = buildCredential(stack({ scoreScaled: null, resultKind: 'pass' }));
+      expect(validateCredential(credential)).toEqual({ valid: true, errors: [] });
+      expect(credential.credentialSubject.achievement.resultDescription).toEqual([
+        {
+          id: `${ACHIEVEMENT_URL}#result`,
+          type: ['ResultDescription'],
+          name: 'Pass',
+          resultType: 'Status',
+        },
+      ]);
+      expect(credential.credentialSubject.result).toEqual([
+        { type: ['Result'], resultDescription: `${ACHIEVEMENT_URL}#result`, status: 'Completed' },
+      ]);
+    });
+
+    it('states the ECTS-weighted average as a percent result under its own description', () => {
+      const credential = buildCredential(
+        stack({ scoreScaled: 0.8567, resultKind: 'weighted-average' }),
+      );
+      expect(validateCredential(credential)).toEqual({ valid: true, errors: [] });
+      const id = `${ACHIEVEMENT_URL}#weighted-average`;
+      expect(credential.credentialSubject.achievement.resultDescription).toEqual([
+        {
+          id,
+          type: ['ResultDescription'],
+          name: 'ECTS-weighted average of the results of the stacked credentials',
+          resultType: 'Percent',
+          valueMin: '0',
+          valueMax: '100',
+        },
+      ]);
+      expect(credential.credentialSubject.result).toEqual([
+        { type: ['Result'], resultDescription: id, value: '85.67' },
+      ]);
+    });
+
+    it.each<[string, Partial<CredentialInput>]>([
+      [
+        'a stacked credential id that is not a UUID',
+        { evidence: [{ ...component, credentialId: 'c-1' }] },
+      ],
+      ['a stacked credential of 0 ECTS', { evidence: [{ ...component, ects: 0 }] }],
+      ['a stacked result above 1', { evidence: [{ ...component, scoreScaled: 1.2 }] }],
+      ['a pass with a score', { scoreScaled: 0.9, resultKind: 'pass' }],
+    ])('refuses %s with TypeError', (_case, overrides) => {
+      expect(() => buildCredential(stack(overrides))).toThrow(TypeError);
+    });
+  });
+
   describe('refuses caller mistakes with TypeError', () => {
     const achievement = credentialInput().achievement;
     it.each<[string, Partial<CredentialInput>]>([

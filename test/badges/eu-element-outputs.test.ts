@@ -119,6 +119,8 @@ describe('the outputs of the EU micro-credential elements', () => {
       ...ACHIEVEMENT,
       rule: null,
       gradeMode: 'result',
+      stackCredit: 'fixed',
+      stackResult: 'weighted-average',
     } as unknown as Achievement;
     const values = formValuesOf(achievement);
     const body: Record<string, unknown> = {};

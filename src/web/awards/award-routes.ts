@@ -32,12 +32,17 @@ export function createAwardRouter(deps: {
   const json = express.json({ limit: '100kb' });
 
   router.post('/api/rules/preview', ...teacherOnly, json, async (req, res) => {
-    const body = (req.body ?? {}) as { rule?: unknown; ects?: number | null };
+    const body = (req.body ?? {}) as {
+      rule?: unknown;
+      ects?: number | null;
+      stackCredit?: unknown;
+    };
     const courseId = courseIdOf(res);
     const roster = await loadRosterLearners(deps, courseId);
     const learners = await previewRule(db, courseId, {
       rule: body.rule,
       ects: body.ects,
+      stackCredit: body.stackCredit,
       roster: roster.learners,
     });
     res.json({ learners, roster: roster.status });
