@@ -172,6 +172,12 @@ export const ERROR_CODES = {
     meaning:
       'A verification ran past its time budget; the verification report carries this error and verified false instead of the tool hanging.',
   },
+  JOB_DEFERRED: {
+    status: 503,
+    surface: 'internal',
+    meaning:
+      'A job found another worker doing its part (such as issuing the same credential) and runs again shortly; never a failure.',
+  },
   JOB_PAYLOAD_INVALID: {
     status: 500,
     surface: 'internal',

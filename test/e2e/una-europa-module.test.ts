@@ -127,6 +127,7 @@ async function setUpModule(
     ects: 10,
     stackCredit: 'fixed',
     stackResult: 'weighted-average',
+    publish: true,
     rule: {
       stackingCap: {
         ...CAP,
@@ -146,6 +147,7 @@ async function setUpModule(
     eqfLevel: 7,
     ects: 10,
     stackResult: 'pass',
+    publish: true,
     rule: {
       stackingCap: {
         ...CAP,
