@@ -32,6 +32,8 @@ export interface LmsEmitter {
   readonly recognises: (statement: Statement) => boolean;
   /** The parent that is the LMS activity (the first in `parent`, then `grouping`, that matches). */
   readonly activityId: RegExp;
+  /** The IRIs of what holds activities (the course, a section): never what a rule is about. */
+  readonly containerId: RegExp;
   /**
    * How its scores read: `scaled` as xAPI defines it, or `range` when `scaled` is not the share
    * of the maximum and the share must come from `raw`, `min` and `max`.
@@ -53,7 +55,9 @@ export const LMS_EMITTERS: readonly LmsEmitter[] = [
       const info = statement.context?.extensions?.[LEARNING_LOCKER_INFO];
       return typeof info === 'object' && info !== null && 'event_name' in info;
     },
+    // A course module by its page (transformer/utils/get_activity/course_module.php).
     activityId: /\/mod\/[a-z0-9_]+\/view\.php\?id=\d+$/,
+    containerId: /\/course\/(view|section)\.php\?id=\d+$/,
     score: 'range',
     subItems: [
       {
