@@ -1,6 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler, type Router } from 'express';
-import { listIssuerProfiles, updateIssuerProfile } from '../badges/issuer-profile.js';
+import {
+  findIssuerProfile,
+  listIssuerProfiles,
+  updateIssuerProfile,
+} from '../badges/issuer-profile.js';
+import { rotateIssuerKeys } from '../badges/rotate-issuer-keys.js';
 import type { Db } from '../db/database.js';
 import { BadRequestError, NotFoundError, UnauthorizedError } from '../errors.js';
 import {
@@ -33,7 +38,9 @@ import { countPendingStatements } from '../xapi/pending-statements.js';
  * `POST|GET /api/admin/registration-invitations` and `DELETE /api/admin/registration-invitations/:id`
  * for the invitations dynamic registration needs (lti/registration-invitations.ts),
  * `GET /api/admin/issuer-profiles` and `PATCH /api/admin/issuer-profiles/:id` for the awarding
- * bodies' details (address, identifiers, parent organisation ...). It answers only a bearer token equal to MICROCRED_ADMIN_TOKEN, and
+ * bodies' details (address, identifiers, parent organisation ...),
+ * `POST /api/admin/issuer-profiles/:id/rotate-keys` to retire an awarding body's signing keys
+ * (credentials signed before keep verifying). The admin pages (web/admin/) do the same. It answers only a bearer token equal to MICROCRED_ADMIN_TOKEN, and
  * does not exist when that setting is unset.
  *
  * `GET|POST /api/admin/external-lrs`, `PATCH|DELETE /api/admin/external-lrs/:id`: the external
@@ -119,6 +126,14 @@ export function createAdminRouter(deps: {
       });
     },
   );
+
+  router.post('/api/admin/issuer-profiles/:id/rotate-keys', async (req, res) => {
+    const id = String(req.params.id);
+    if (!(await findIssuerProfile(deps.db, id))) {
+      throw new NotFoundError(`No issuer profile "${id}"`);
+    }
+    res.json({ retiredKeys: await rotateIssuerKeys(deps.db, id) });
+  });
 
   router.get('/api/admin/external-lrs', async (_req, res) => {
     res.json({ externalLrs: await listExternalLrs(deps.db) });

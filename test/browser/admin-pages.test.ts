@@ -1,8 +1,10 @@
 /**
- * Issue #22, item 4, in a real browser: the admin sign-in page and the xAPI credentials page
- * (listing with a failure and an unknown key, a credential just created, form errors) pass axe-core without
- * serious or critical violations and fit 360 and 1280 px, in English and in German, where no
- * English text of the admin catalog is left.
+ * Issues #22 (item 4) and #16 (item 1), in a real browser: the admin pages — sign-in, LMS
+ * platforms with an invitation just created, an LMS registered by hand with a wrong field, an
+ * awarding body completed with a logo and one with wrong fields, external LRSs, the xAPI
+ * credentials (listing with a failure and an unknown key, a credential just created, form
+ * errors) — pass axe-core without serious or critical violations and fit 360 and 1280 px, in
+ * English, German and Finnish, where no English text of the admin catalog is left.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -23,6 +25,7 @@ import { basicAuthorization } from '../xapi/lrs-test-server.js';
 import { buildPlatform } from '../xapi/xapi-factories.js';
 
 const ADMIN_TOKEN = 'admin-token-for-browser-tests-0123456789';
+const LOGO = path.resolve('test/badges/fixtures/images/badge-24x16.png');
 
 /** Every string of a catalog, flattened. */
 function catalogStrings(locale: string): string[] {
@@ -64,13 +67,21 @@ describeInBrowser('admin pages in the browser', () => {
     await tool?.close();
   });
 
-  const signIn = async (page: Page, locale: string) => {
-    await page.goto(`${tool.url}/admin/xapi-credentials?lang=${locale}`);
+  const signInTo = async (page: Page, locale: string, path: string) => {
+    await page.goto(`${tool.url}${path}?lang=${locale}`);
     await page.locator('#admin-token').fill(ADMIN_TOKEN);
     await Promise.all([
-      page.waitForURL(/\/admin\/xapi-credentials/),
+      page.waitForURL((url) => url.pathname === path),
       page.locator('form button[type="submit"]').click(),
     ]);
+  };
+  const signIn = (page: Page, locale: string) => signInTo(page, locale, '/admin/xapi-credentials');
+  const submitted = async (page: Page, form: string) => {
+    await Promise.all([
+      page.waitForResponse((response) => response.request().method() === 'POST'),
+      page.locator(`form[action="${form}"] button[type="submit"]`).click(),
+    ]);
+    await page.waitForLoadState();
   };
 
   const states: { name: string; open: (page: Page, locale: string) => Promise<void> }[] = [
@@ -118,24 +129,83 @@ describeInBrowser('admin pages in the browser', () => {
     },
   ];
 
+  states.push(
+    { name: 'platforms', open: (page, locale) => signInTo(page, locale, '/admin/platforms') },
+    {
+      name: 'invitation-created',
+      open: async (page, locale) => {
+        await signInTo(page, locale, '/admin/platforms');
+        await page.locator('#field-awardingBody').fill('Université Exemple');
+        await page.locator('#field-trustLevel').selectOption('registered');
+        await submitted(page, '/admin/invitations');
+        await page.locator('#invitation-url').waitFor();
+      },
+    },
+    {
+      name: 'platform-new-errors',
+      open: async (page, locale) => {
+        await signInTo(page, locale, '/admin/platforms/new');
+        await page.locator('#field-issuer').fill('not a web address');
+        await submitted(page, '/admin/platforms/new');
+        await page.locator('.error-summary a[href="#field-issuer"]').waitFor();
+      },
+    },
+    {
+      name: 'awarding-body-completed',
+      open: async (page, locale) => {
+        await signInTo(page, locale, '/admin/awarding-bodies');
+        await Promise.all([
+          page.waitForURL(/\/admin\/awarding-bodies\/.+/),
+          page.locator('#awarding-bodies a').first().click(),
+        ]);
+        const action = new URL(page.url()).pathname;
+        await page.locator('#field-url').fill('https://www.universite-exemple.fr');
+        await page.locator('#field-countryCode').fill('FR');
+        await page.locator('[id="field-address.addressRegion"]').fill('Auvergne-Rhône-Alpes');
+        await page.locator('[id="field-identifierType.0"]').selectOption('ext:ErasmusCode');
+        await page.locator('[id="field-identifier.0"]').fill('F LYON01');
+        await page.locator('#field-logo').setInputFiles(LOGO);
+        await submitted(page, action);
+        await page.locator('.notice-success').waitFor();
+        await expect(page.locator('img.admin-logo').isVisible()).resolves.toBe(true);
+      },
+    },
+    {
+      name: 'awarding-body-errors',
+      open: async (page, locale) => {
+        await signInTo(page, locale, '/admin/awarding-bodies');
+        await Promise.all([
+          page.waitForURL(/\/admin\/awarding-bodies\/.+/),
+          page.locator('#awarding-bodies a').first().click(),
+        ]);
+        const action = new URL(page.url()).pathname;
+        await page.locator('#field-countryCode').fill('France');
+        await page.locator('[id="field-parentOrg.name"]').fill('Una Europa');
+        await submitted(page, action);
+        await page.locator('.error-summary').waitFor();
+      },
+    },
+    { name: 'external-lrs', open: (page, locale) => signInTo(page, locale, '/admin/external-lrs') },
+  );
+
   const english = catalogStrings('en');
-  const german = new Set(catalogStrings('de'));
+  const translated = { de: new Set(catalogStrings('de')), fi: new Set(catalogStrings('fi')) };
 
   describe.each(states)('$name', ({ name, open }) => {
-    it('passes axe, fits 360 and 1280 px, and leaves no English in German', async () => {
+    it('passes axe, fits 360 and 1280 px, and leaves no English in German or Finnish', async () => {
       const problems: string[] = [];
-      for (const locale of ['en', 'de']) {
+      for (const locale of ['en', 'de', 'fi']) {
         const page = await openPage(browser);
         await open(page, locale);
         await expect(page.locator('html').getAttribute('lang')).resolves.toBe(locale);
         for (const violation of await checkPage(page, `admin-${name}-${locale}`)) {
           problems.push(`${locale}: axe ${violation.id} at ${violation.targets.join(' | ')}`);
         }
-        if (locale === 'de') {
+        if (locale === 'de' || locale === 'fi') {
           const shown = (await pageStrings(page)).join('\n');
           for (const text of english) {
-            if (!german.has(text) && !text.includes('{{') && shown.includes(text)) {
-              problems.push(`still English: "${text}"`);
+            if (!translated[locale].has(text) && !text.includes('{{') && shown.includes(text)) {
+              problems.push(`${locale}: still English: "${text}"`);
             }
           }
         }

@@ -69,6 +69,19 @@ describe('the admin JSON API: manual platform registration', () => {
     });
   });
 
+  it('rotates the signing keys of an awarding body that exists, for the admin token only', async () => {
+    const rotate = (id: string, token = ADMIN_TOKEN) =>
+      fetch(`${tool.url}/api/admin/issuer-profiles/${id}/rotate-keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      });
+    const rotated = await rotate('university-of-testing');
+    expect(rotated.status).toBe(200);
+    expect(await rotated.json()).toEqual({ retiredKeys: [] });
+    expect((await rotate('no-such-body')).status).toBe(404);
+    expect((await rotate('university-of-testing', 'not-the-token')).status).toBe(401);
+  });
+
   it('edits the awarding body of a registered platform', async () => {
     const response = await fetch(`${tool.url}/api/admin/issuer-profiles/university-of-testing`, {
       method: 'PATCH',

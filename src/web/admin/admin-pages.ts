@@ -1,33 +1,24 @@
 import express, { type Response, type Router } from 'express';
 import type { Db } from '../../db/database.js';
-import { NotFoundError } from '../../errors.js';
-import { listPlatforms } from '../../lti/platform-registry.js';
-import { listUnknownKeyRefusals, listXapiCredentialUsage } from '../../xapi/credential-usage.js';
-import { createXapiCredential, revokeXapiCredential } from '../../xapi/credentials.js';
 import { createCsrfProtection } from '../http/csrf.js';
 import type { RenderView } from '../views.js';
+import type { AdminPageKit } from './admin-page-kit.js';
 import { ADMIN_PATH, ADMIN_SESSION_COOKIE, createAdminSessions } from './admin-session.js';
+import { createAwardingBodyPages } from './awarding-body-pages.js';
+import { createExternalLrsPages } from './external-lrs-pages.js';
+import { createPlatformPages } from './platform-pages.js';
+import { createXapiCredentialPages } from './xapi-credential-pages.js';
 
-const MAX_CREDENTIAL_NAME_LENGTH = 100;
-/** The scope of a credential bound to no platform: its statements count as `content`. */
-const CONTENT_SCOPE = 'content';
-const STATUS_MESSAGES = ['revoked', 'signedOut'] as const;
-
-interface CredentialFormValues {
-  name: string;
-  scope: string;
-}
+/** Where the admin pages open: the first tab. */
+const FIRST_PAGE = `${ADMIN_PATH}/platforms`;
+const STATUS_MESSAGES = ['signedOut'] as const;
 
 /**
  * The administrator's pages, under `/admin` (off, 404, while MICROCRED_ADMIN_TOKEN is unset):
- * - `GET|POST /admin/sign-in`: the admin token opens an admin session (admin-session.ts);
- *   `POST /admin/sign-out` ends it;
- * - `GET /admin/xapi-credentials`: the xAPI credentials of server-side emitters (Moodle's
- *   logstore_xapi …) with their last success, last failure and refused count, and the keys
- *   no credential has that requests were refused for;
- *   `POST /admin/xapi-credentials` creates one and shows its secret this once;
- *   `POST /admin/xapi-credentials/revoke` revokes one.
- * Every form that changes something carries a token bound to the admin session (csrf.ts).
+ * `GET|POST /admin/sign-in` opens an admin session with the admin token (admin-session.ts),
+ * `POST /admin/sign-out` ends it; then one router per tab (admin-nav.ts): LMS platforms and
+ * registration invitations, awarding bodies, external LRSs, xAPI credentials. Every form that
+ * changes something carries a token bound to the admin session (csrf.ts).
  */
 export function createAdminPages(deps: {
   db: Db;
@@ -52,7 +43,7 @@ export function createAdminPages(deps: {
     render(res, 'admin/sign-in', { ...options, status: statusOf(res) });
 
   router.get(`${ADMIN_PATH}`, ...admin, (_req, res) => {
-    res.redirect(303, `${ADMIN_PATH}/xapi-credentials`);
+    res.redirect(303, FIRST_PAGE);
   });
 
   router.get(`${ADMIN_PATH}/sign-in`, (req, res) => {
@@ -75,79 +66,20 @@ export function createAdminPages(deps: {
     res.redirect(303, `${ADMIN_PATH}/sign-in?status=signedOut`);
   });
 
-  const renderCredentials = async (
-    res: Response,
-    options: {
-      values: CredentialFormValues;
-      errors?: readonly ('nameRequired' | 'nameTooLong' | 'scopeUnknown')[];
-      created?: { name: string; key: string; secret: string };
-    },
-  ) => {
-    const [credentials, unknownKeys, platforms] = await Promise.all([
-      listXapiCredentialUsage(db),
-      listUnknownKeyRefusals(db),
-      listPlatforms(db),
-    ]);
-    return render(res, 'admin/xapi-credentials', {
-      adminPage: 'xapiCredentials',
-      credentials,
-      unknownKeys,
-      scopes: platforms.map((platform) => ({
-        value: platform.id,
-        name: platform.name,
-        issuer: platform.issuer,
-      })),
-      contentScope: CONTENT_SCOPE,
-      endpoint: `${publicUrl.replace(/\/+$/, '')}/xapi/`,
-      values: options.values,
-      errors: options.errors ?? [],
-      created: options.created ?? null,
-      status: statusOf(res),
-      csrfToken: csrf.tokenOf(res.req),
-    });
+  const kit: AdminPageKit = {
+    db,
+    publicUrl,
+    secret: deps.secret,
+    render,
+    admin,
+    changes,
+    requireFormToken: csrf.requireToken,
+    csrfTokenOf: (res) => csrf.tokenOf(res.req),
   };
-
-  router.get(`${ADMIN_PATH}/xapi-credentials`, ...admin, async (_req, res) => {
-    res.send(await renderCredentials(res, { values: { name: '', scope: '' } }));
-  });
-
-  router.post(`${ADMIN_PATH}/xapi-credentials`, ...changes, async (req, res) => {
-    const body = req.body as Record<string, unknown>;
-    const values = {
-      name: typeof body.name === 'string' ? body.name.trim() : '',
-      scope: typeof body.scope === 'string' ? body.scope : '',
-    };
-    const platformIds = new Set((await listPlatforms(db)).map((platform) => platform.id));
-    const errors = [
-      ...(values.name === '' ? (['nameRequired'] as const) : []),
-      ...(values.name.length > MAX_CREDENTIAL_NAME_LENGTH ? (['nameTooLong'] as const) : []),
-      ...(values.scope !== CONTENT_SCOPE && !platformIds.has(values.scope)
-        ? (['scopeUnknown'] as const)
-        : []),
-    ];
-    if (errors.length > 0) {
-      res.status(422).send(await renderCredentials(res, { values, errors }));
-      return;
-    }
-    const { key, secret } = await createXapiCredential({
-      db,
-      name: values.name,
-      platformId: values.scope === CONTENT_SCOPE ? null : values.scope,
-    });
-    res.status(201).send(
-      await renderCredentials(res, {
-        values: { name: '', scope: '' },
-        created: { name: values.name, key, secret },
-      }),
-    );
-  });
-
-  router.post(`${ADMIN_PATH}/xapi-credentials/revoke`, ...changes, async (req, res) => {
-    const key = (req.body as Record<string, unknown>).key;
-    const isRevoked = typeof key === 'string' && (await revokeXapiCredential({ db, key }));
-    if (!isRevoked) throw new NotFoundError('No active xAPI credential has this key.');
-    res.redirect(303, `${ADMIN_PATH}/xapi-credentials?status=revoked`);
-  });
+  router.use(createPlatformPages(kit));
+  router.use(createAwardingBodyPages(kit));
+  router.use(createExternalLrsPages(kit));
+  router.use(createXapiCredentialPages(kit));
 
   return router;
 }
@@ -161,5 +93,5 @@ function statusOf(res: Response) {
 function safeNext(value: unknown): string {
   return typeof value === 'string' && /^\/admin(\/[\w\-/?=&%.]*)?$/.test(value)
     ? value
-    : `${ADMIN_PATH}/xapi-credentials`;
+    : FIRST_PAGE;
 }

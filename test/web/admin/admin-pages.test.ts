@@ -11,8 +11,8 @@ import { postStatements } from '../../support/platform-xapi.js';
 import { startTestTool, type TestTool } from '../../support/test-tool.js';
 import { basicAuthorization } from '../../xapi/lrs-test-server.js';
 import { buildPlatform } from '../../xapi/xapi-factories.js';
+import { ADMIN_TOKEN, csrfTokenIn } from './admin-browser.js';
 
-const ADMIN_TOKEN = 'admin-token-for-tests-0123456789abcdef';
 const PAGE = '/admin/xapi-credentials';
 
 const statement = () => ({
@@ -21,12 +21,6 @@ const statement = () => ({
   verb: { id: 'http://adlnet.gov/expapi/verbs/completed' },
   object: { id: 'https://moodle.example.org/mod/quiz/view.php?id=15' },
 });
-
-function csrfTokenIn(html: string): string {
-  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
-  if (!token) throw new Error('the page has no form token');
-  return token;
-}
 
 function textOf(html: string, id: string): string {
   return new RegExp(`id="${id}">([^<]+)<`).exec(html)?.[1] ?? '';

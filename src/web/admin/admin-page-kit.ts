@@ -1,0 +1,51 @@
+import type { RequestHandler, Response } from 'express';
+import type { z } from 'zod';
+import type { Db } from '../../db/database.js';
+import type { RenderView } from '../views.js';
+
+/** What every admin page's router is given by createAdminPages. */
+export interface AdminPageKit {
+  readonly db: Db;
+  readonly publicUrl: string;
+  /** The tool secret, which encrypts stored secrets (external LRSs' Basic secrets). */
+  readonly secret: string;
+  readonly render: RenderView;
+  /** Lets a signed-in administrator through. */
+  readonly admin: readonly RequestHandler[];
+  /** A signed-in administrator's url-encoded form with a valid form token. */
+  readonly changes: readonly RequestHandler[];
+  /** Refuses a form without the administrator's form token; mount after the body parser. */
+  readonly requireFormToken: RequestHandler;
+  /** The signed-in administrator's form token, for views/partials/csrf.eta. */
+  readonly csrfTokenOf: (res: Response) => string | null;
+}
+
+/**
+ * The fields a form's zod issues fall on, first issue first: an issue's path is matched to the
+ * longest field name it starts with (`address.postalCode`, `identifiers.1`), else to `form`.
+ */
+export function invalidFieldsOf(
+  issues: readonly z.core.$ZodIssue[],
+  fields: readonly string[],
+): string[] {
+  const invalid = new Set<string>();
+  for (const issue of issues) {
+    const path = issue.path.map(String).join('.');
+    const field = [...fields]
+      .sort((a, b) => b.length - a.length)
+      .find((name) => path === name || path.startsWith(`${name}.`));
+    invalid.add(field ?? 'form');
+  }
+  return [...invalid];
+}
+
+/** A form field's text, trimmed; empty when absent. */
+export function textField(body: Record<string, unknown>, name: string): string {
+  const value = body[name];
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+/** A form field's text, or null when left empty (a detail to clear). */
+export function optionalTextField(body: Record<string, unknown>, name: string): string | null {
+  return textField(body, name) || null;
+}

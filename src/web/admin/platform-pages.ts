@@ -1,0 +1,265 @@
+import express, { type Response, type Router } from 'express';
+import { listIssuerProfiles } from '../../badges/issuer-profile.js';
+import { BadRequestError, NotFoundError } from '../../errors.js';
+import {
+  listPlatforms,
+  platformRegistrationSchema,
+  registerPlatform,
+  setPlatformActive,
+  setPlatformXapiActors,
+  toolUrls,
+  xapiActorSettingsSchema,
+} from '../../lti/platform-registry.js';
+import {
+  createRegistrationInvitation,
+  invitationRequestSchema,
+  listRegistrationInvitations,
+  withdrawRegistrationInvitation,
+  type CreatedInvitation,
+} from '../../lti/registration-invitations.js';
+import { isUuid } from '../../shared/uuid.js';
+import { countPendingStatements } from '../../xapi/pending-statements.js';
+import { invalidFieldsOf, textField, type AdminPageKit } from './admin-page-kit.js';
+
+const PAGE = '/admin/platforms';
+const INVITATIONS = '/admin/invitations';
+/** The lifetimes an invitation can be given on the page, as the CLI writes them. */
+export const INVITATION_LIFETIMES = ['1d', '7d', '30d', '90d'] as const;
+const STATUS_MESSAGES = [
+  'deactivated',
+  'activated',
+  'withdrawn',
+  'registered',
+  'xapiActorsSaved',
+] as const;
+const REGISTRATION_FIELDS = [
+  'name',
+  'issuer',
+  'clientId',
+  'deploymentId',
+  'authUrl',
+  'tokenUrl',
+  'jwksUrl',
+  'trustLevel',
+  'awardingBody',
+] as const;
+type RegistrationValues = Record<(typeof REGISTRATION_FIELDS)[number], string>;
+
+interface InvitationValues {
+  awardingBody: string;
+  trustLevel: string;
+  expires: string;
+}
+
+/**
+ * The LMS platforms' pages:
+ * - `GET /admin/platforms`: every registered LMS with its deployments, trust level, awarding
+ *   body, statements waiting for their learner and whether it is active;
+ *   `POST /admin/platforms/:id/active` deactivates (`isActive=no`) or reactivates one, in every
+ *   process at once;
+ * - `POST /admin/invitations`: a single-use registration URL for an LMS's dynamic registration
+ *   (shown this once), `POST /admin/invitations/:id/withdraw` withdraws one not used;
+ * - `GET|POST /admin/platforms/new`: registers an LMS by hand, and shows the tool's URLs to
+ *   paste into it;
+ * - `GET /admin/platforms/:id`: one LMS, with the tool's URLs and how its xAPI emitter names
+ *   users, `POST /admin/platforms/:id/xapi-actors` changes that.
+ * Only a signed-in administrator.
+ */
+export function createPlatformPages(kit: AdminPageKit): Router {
+  const { db, render } = kit;
+  const router = express.Router();
+
+  const renderList = async (
+    res: Response,
+    options: {
+      invitation?: InvitationValues;
+      invitationErrors?: readonly string[];
+      created?: CreatedInvitation;
+    } = {},
+  ) => {
+    const [platforms, pending, invitations, bodies] = await Promise.all([
+      listPlatforms(db),
+      countPendingStatements(db),
+      listRegistrationInvitations(db),
+      listIssuerProfiles(db),
+    ]);
+    const bodyNames = new Map(bodies.map((body) => [body.id, body.name]));
+    return render(res, 'admin/platforms', {
+      adminPage: 'platforms',
+      platforms: platforms.map((platform) => ({
+        ...platform,
+        awardingBodyName: bodyNames.get(platform.issuerProfileId) ?? platform.issuerProfileId,
+        pendingStatements: pending.get(platform.id) ?? 0,
+      })),
+      invitations,
+      awardingBodies: [...bodyNames.values()].sort((a, b) => a.localeCompare(b)),
+      lifetimes: INVITATION_LIFETIMES,
+      invitation: options.invitation ?? {
+        awardingBody: '',
+        trustLevel: 'registered',
+        expires: '7d',
+      },
+      invitationErrors: options.invitationErrors ?? [],
+      created: options.created ?? null,
+      status: statusOf(res),
+      csrfToken: kit.csrfTokenOf(res),
+    });
+  };
+
+  router.get(PAGE, ...kit.admin, async (_req, res) => {
+    res.send(await renderList(res));
+  });
+
+  router.post(`${PAGE}/:id/active`, ...kit.changes, async (req, res) => {
+    const id = platformIdOf(String(req.params.id));
+    const isActive = (req.body as Record<string, unknown>).isActive === 'yes';
+    await setPlatformActive(db, id, isActive);
+    res.redirect(303, `${PAGE}?status=${isActive ? 'activated' : 'deactivated'}`);
+  });
+
+  router.post(INVITATIONS, ...kit.changes, async (req, res) => {
+    const form = req.body as Record<string, unknown>;
+    const invitation = {
+      awardingBody: textField(form, 'awardingBody'),
+      trustLevel: textField(form, 'trustLevel'),
+      expires: textField(form, 'expires'),
+    };
+    const parsed = invitationRequestSchema.safeParse(invitation);
+    const errors = [
+      ...(parsed.success
+        ? []
+        : invalidFieldsOf(parsed.error.issues, ['awardingBody', 'trustLevel'])),
+      ...(INVITATION_LIFETIMES.some((lifetime) => lifetime === invitation.expires)
+        ? []
+        : ['expires']),
+    ];
+    if (errors.length > 0) {
+      res.status(422).send(await renderList(res, { invitation, invitationErrors: errors }));
+      return;
+    }
+    const created = await createRegistrationInvitation({
+      db,
+      publicUrl: kit.publicUrl,
+      request: invitation,
+    });
+    res.status(201).send(await renderList(res, { created }));
+  });
+
+  router.post(`${INVITATIONS}/:id/withdraw`, ...kit.changes, async (req, res) => {
+    const id = String(req.params.id);
+    if (!isUuid(id)) throw new NotFoundError(`No registration invitation has the id ${id}`);
+    await withdrawRegistrationInvitation(db, id);
+    res.redirect(303, `${PAGE}?status=withdrawn`);
+  });
+
+  const renderRegistration = async (
+    res: Response,
+    values: RegistrationValues,
+    errors: readonly string[] = [],
+    refusal: string | null = null,
+  ) =>
+    render(res, 'admin/platform-new', {
+      adminPage: 'platforms',
+      values,
+      errors,
+      refusal,
+      awardingBodies: (await listIssuerProfiles(db)).map((body) => body.name).sort(),
+      toolUrls: toolUrls(kit.publicUrl),
+      csrfToken: kit.csrfTokenOf(res),
+    });
+
+  router.get(`${PAGE}/new`, ...kit.admin, async (_req, res) => {
+    const values = Object.fromEntries(
+      REGISTRATION_FIELDS.map((field) => [field, field === 'trustLevel' ? 'registered' : '']),
+    ) as RegistrationValues;
+    res.send(await renderRegistration(res, values));
+  });
+
+  router.post(`${PAGE}/new`, ...kit.changes, async (req, res) => {
+    const form = req.body as Record<string, unknown>;
+    const values = Object.fromEntries(
+      REGISTRATION_FIELDS.map((field) => [field, textField(form, field)]),
+    ) as RegistrationValues;
+    const input = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ''));
+    const parsed = platformRegistrationSchema.safeParse(input);
+    if (!parsed.success) {
+      const errors = invalidFieldsOf(parsed.error.issues, REGISTRATION_FIELDS);
+      res.status(422).send(await renderRegistration(res, values, errors));
+      return;
+    }
+    try {
+      await registerPlatform(db, input);
+    } catch (error) {
+      if (!(error instanceof BadRequestError)) throw error;
+      res.status(422).send(await renderRegistration(res, values, [], error.message));
+      return;
+    }
+    res.redirect(303, `${PAGE}?status=registered`);
+  });
+
+  const renderPlatform = async (
+    res: Response,
+    id: string,
+    options: {
+      values?: { xapiAccountName: string; xapiAccountHomePage: string };
+      errors?: string[];
+    } = {},
+  ) => {
+    const platform = (await listPlatforms(db)).find((entry) => entry.id === id);
+    if (!platform) throw new NotFoundError(`No platform has the id ${id}`);
+    const pending = await countPendingStatements(db);
+    return render(res, 'admin/platform', {
+      adminPage: 'platforms',
+      platform,
+      pendingStatements: pending.get(id) ?? 0,
+      toolUrls: toolUrls(kit.publicUrl),
+      values: options.values ?? {
+        xapiAccountName: platform.xapiAccountName,
+        xapiAccountHomePage: platform.xapiAccountHomePage ?? '',
+      },
+      errors: options.errors ?? [],
+      status: statusOf(res),
+      csrfToken: kit.csrfTokenOf(res),
+    });
+  };
+
+  router.get(`${PAGE}/:id`, ...kit.admin, async (req, res) => {
+    res.send(await renderPlatform(res, platformIdOf(String(req.params.id))));
+  });
+
+  router.post(`${PAGE}/:id/xapi-actors`, ...kit.changes, async (req, res) => {
+    const id = platformIdOf(String(req.params.id));
+    const form = req.body as Record<string, unknown>;
+    const values = {
+      xapiAccountName: textField(form, 'xapiAccountName'),
+      xapiAccountHomePage: textField(form, 'xapiAccountHomePage'),
+    };
+    const settings = {
+      xapiAccountName: values.xapiAccountName,
+      xapiAccountHomePage: values.xapiAccountHomePage || null,
+    };
+    const parsed = xapiActorSettingsSchema.safeParse(settings);
+    if (!parsed.success) {
+      const errors = invalidFieldsOf(parsed.error.issues, [
+        'xapiAccountName',
+        'xapiAccountHomePage',
+      ]);
+      res.status(422).send(await renderPlatform(res, id, { values, errors }));
+      return;
+    }
+    await setPlatformXapiActors(db, id, settings);
+    res.redirect(303, `${PAGE}/${id}?status=xapiActorsSaved`);
+  });
+
+  return router;
+}
+
+function platformIdOf(id: string): string {
+  if (!isUuid(id)) throw new NotFoundError(`No platform has the id ${id}`);
+  return id;
+}
+
+function statusOf(res: Response) {
+  const status = res.req.query.status;
+  return STATUS_MESSAGES.find((known) => known === status) ?? null;
+}

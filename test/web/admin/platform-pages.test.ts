@@ -1,0 +1,178 @@
+/**
+ * Issue #16, item 1: the administrator's LMS pages — registered platforms deactivated and
+ * activated again, registration invitations created (the address shown once) and withdrawn, an
+ * LMS registered by hand, how its xAPI plugin names learners — with forms that name each wrong
+ * field, and no change by anyone but a signed-in administrator.
+ */
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { platforms } from '../../../src/db/schema.js';
+import { listRegistrationInvitations } from '../../../src/lti/registration-invitations.js';
+import { createBrowser } from '../../support/http-client.js';
+import { startTestTool, type TestTool } from '../../support/test-tool.js';
+import { buildPlatform } from '../../xapi/xapi-factories.js';
+import { ADMIN_TOKEN, csrfTokenIn, postForm, signedInAdmin } from './admin-browser.js';
+
+const PAGE = '/admin/platforms';
+
+describe('admin pages: LMS platforms and invitations', () => {
+  let tool: TestTool;
+  let platformId: string;
+
+  beforeAll(async () => {
+    tool = await startTestTool({ env: { MICROCRED_ADMIN_TOKEN: ADMIN_TOKEN } });
+    platformId = (await buildPlatform(tool.current().database.db)).id;
+  });
+  afterAll(async () => {
+    await tool?.close();
+  });
+
+  const platformRow = async (id: string) => {
+    const [row] = await tool
+      .current()
+      .database.db.select()
+      .from(platforms)
+      .where(eq(platforms.id, id));
+    return row;
+  };
+
+  it('lists the platforms; deactivates one and activates it again', async () => {
+    const { browser, html } = await signedInAdmin(tool, PAGE);
+    expect(html).toContain(`data-platform="${platformId}"`);
+    expect(html).toContain('Example LMS');
+    const deactivated = await postForm(tool, browser, `${PAGE}/${platformId}/active`, {
+      _csrf: csrfTokenIn(html),
+      isActive: 'no',
+    });
+    expect(deactivated.response.headers.get('location')).toBe(`${PAGE}?status=deactivated`);
+    expect((await platformRow(platformId))?.isActive).toBe(false);
+    const shown = await (
+      await browser.request(`${tool.url}${PAGE}?status=deactivated`)
+    ).response.text();
+    expect(shown).toContain('its launches are refused from now on');
+    await postForm(tool, browser, `${PAGE}/${platformId}/active`, {
+      _csrf: csrfTokenIn(html),
+      isActive: 'yes',
+    });
+    expect((await platformRow(platformId))?.isActive).toBe(true);
+  });
+
+  it('creates an invitation, shows its address once, and withdraws it', async () => {
+    const { browser, html } = await signedInAdmin(tool, PAGE);
+    const { response } = await postForm(tool, browser, '/admin/invitations', {
+      _csrf: csrfTokenIn(html),
+      awardingBody: 'Université Exemple',
+      trustLevel: 'self-study',
+      expires: '30d',
+    });
+    expect(response.status).toBe(201);
+    const created = await response.text();
+    const url = /id="invitation-url">([^<]+)</.exec(created)?.[1] ?? '';
+    expect(url).toMatch(new RegExp(`^${tool.url}/lti/register\\?invitation=`));
+    const [invitation] = await listRegistrationInvitations(tool.current().database.db);
+    expect(invitation).toMatchObject({
+      status: 'open',
+      trustLevel: 'self-study',
+      awardingBody: { name: 'Université Exemple' },
+    });
+    const listed = await (await browser.request(`${tool.url}${PAGE}`)).response.text();
+    expect(listed).toContain('Waiting to be used');
+    expect(listed).not.toContain(url);
+    const withdrawn = await postForm(
+      tool,
+      browser,
+      `/admin/invitations/${invitation!.id}/withdraw`,
+      {
+        _csrf: csrfTokenIn(html),
+      },
+    );
+    expect(withdrawn.response.headers.get('location')).toBe(`${PAGE}?status=withdrawn`);
+    const [after] = await listRegistrationInvitations(tool.current().database.db);
+    expect(after?.status).toBe('withdrawn');
+  });
+
+  it('names the invitation fields left wrong', async () => {
+    const { browser, html } = await signedInAdmin(tool, PAGE);
+    const { response } = await postForm(tool, browser, '/admin/invitations', {
+      _csrf: csrfTokenIn(html),
+      awardingBody: '',
+      trustLevel: 'everyone',
+      expires: '5y',
+    });
+    expect(response.status).toBe(422);
+    const text = await response.text();
+    for (const field of ['awardingBody', 'trustLevel', 'expires']) {
+      expect(text).toContain(`href="#field-${field}"`);
+    }
+    expect(text).toContain('Name the awarding body');
+  });
+
+  it('registers an LMS by hand, after naming the fields left wrong', async () => {
+    const { browser } = await signedInAdmin(tool, `${PAGE}/new`);
+    const form = await (await browser.request(`${tool.url}${PAGE}/new`)).response.text();
+    expect(form).toContain(`${tool.url}/lti/login`);
+    const fields = {
+      _csrf: csrfTokenIn(form),
+      name: 'Canvas of Example',
+      issuer: 'https://canvas.example.edu',
+      clientId: '10000000000042',
+      deploymentId: '7:abc',
+      authUrl: 'https://canvas.example.edu/api/lti/authorize_redirect',
+      tokenUrl: 'https://canvas.example.edu/login/oauth2/token',
+      jwksUrl: 'not a url',
+      trustLevel: 'registered',
+      awardingBody: '',
+    };
+    const refused = await postForm(tool, browser, `${PAGE}/new`, fields);
+    expect(refused.response.status).toBe(422);
+    const refusedText = await refused.response.text();
+    expect(refusedText).toContain('href="#field-jwksUrl"');
+    expect(refusedText).toContain('value="Canvas of Example"');
+    const registered = await postForm(tool, browser, `${PAGE}/new`, {
+      ...fields,
+      jwksUrl: 'https://canvas.example.edu/api/lti/security/jwks',
+    });
+    expect(registered.response.headers.get('location')).toBe(`${PAGE}?status=registered`);
+    const listed = await (await browser.request(`${tool.url}${PAGE}`)).response.text();
+    expect(listed).toContain('Canvas of Example');
+  });
+
+  it('sets how the LMS xAPI plugin names learners', async () => {
+    const page = `${PAGE}/${platformId}`;
+    const { browser, html } = await signedInAdmin(tool, page);
+    const refused = await postForm(tool, browser, `${page}/xapi-actors`, {
+      _csrf: csrfTokenIn(html),
+      xapiAccountName: 'username',
+      xapiAccountHomePage: 'moodle',
+    });
+    expect(refused.response.status).toBe(422);
+    expect(await refused.response.text()).toContain('href="#field-xapiAccountHomePage"');
+    const saved = await postForm(tool, browser, `${page}/xapi-actors`, {
+      _csrf: csrfTokenIn(html),
+      xapiAccountName: 'username',
+      xapiAccountHomePage: 'https://moodle.example.org',
+    });
+    expect(saved.response.headers.get('location')).toBe(`${page}?status=xapiActorsSaved`);
+    expect(await platformRow(platformId)).toMatchObject({
+      xapiAccountName: 'username',
+      xapiAccountHomePage: 'https://moodle.example.org',
+    });
+  });
+
+  describe('refusals', () => {
+    it('refuses every change without an admin session, and without its form token', async () => {
+      const stranger = createBrowser();
+      const { browser } = await signedInAdmin(tool, PAGE);
+      for (const [path, fields] of [
+        [`${PAGE}/${platformId}/active`, { isActive: 'no' }],
+        ['/admin/invitations', { awardingBody: 'X', trustLevel: 'registered', expires: '7d' }],
+        [`${PAGE}/new`, { name: 'X' }],
+        [`${PAGE}/${platformId}/xapi-actors`, { xapiAccountName: 'username' }],
+      ] as const) {
+        expect((await postForm(tool, stranger, path, fields)).response.status, path).toBe(401);
+        expect((await postForm(tool, browser, path, fields)).response.status, path).toBe(403);
+      }
+      expect((await platformRow(platformId))?.isActive).toBe(true);
+    });
+  });
+});
