@@ -249,7 +249,15 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   app.use(createIssuerPageRouter({ db, publicUrl, render }));
   app.use(createAdminRouter({ db, publicUrl, secret, adminToken: settings.adminToken }));
   app.use(createAdminPages({ db, publicUrl, secret, adminToken: settings.adminToken, render }));
-  app.use(createCourseRouter({ db, publicUrl, render, kickOutbox }));
+  app.use(
+    createCourseRouter({
+      db,
+      publicUrl,
+      render,
+      kickOutbox,
+      adminPagesOn: settings.adminToken !== undefined,
+    }),
+  );
   app.use(
     createTeacherCourseRouter({
       db,

@@ -277,6 +277,8 @@ export const sessions = pgTable(
       .notNull()
       .references(() => courses.id),
     role: text('role', { enum: ['teacher', 'learner', 'observer'] }).notNull(),
+    /** The launch came from an administrator of the LMS (lti/roles.ts isLmsAdministrator). */
+    isLmsAdministrator: boolean('is_lms_administrator').notNull().default(false),
     locale: text('locale'),
     createdAt: createdAt(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Tx } from '../db/database.js';
-import { deployments, platforms } from '../db/schema.js';
+import { courses, deployments, platforms } from '../db/schema.js';
 import { BadRequestError, LtiPlatformExistsError, NotFoundError } from '../errors.js';
 import { chooseAwardingBody, createAwardingBody } from './awarding-body.js';
 import { writeRegistrations } from './registered-platforms.js';
@@ -229,4 +229,15 @@ export async function activePlatformFrameOrigins(db: Db): Promise<string[]> {
     .from(platforms)
     .where(eq(platforms.isActive, true));
   return rows.flatMap(platformFrameOrigins);
+}
+
+/** The awarding body of the LMS a course belongs to. */
+export async function awardingBodyOfCourse(db: Db, courseId: string): Promise<string> {
+  const [row] = await db
+    .select({ issuerProfileId: platforms.issuerProfileId })
+    .from(courses)
+    .innerJoin(platforms, eq(platforms.id, courses.platformId))
+    .where(eq(courses.id, courseId));
+  if (!row) throw new NotFoundError('The course of this launch is not known any more.');
+  return row.issuerProfileId;
 }

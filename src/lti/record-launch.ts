@@ -20,7 +20,7 @@ import {
 } from '../errors.js';
 import { nonceNotIssuedRefusal } from './launch/check-nonce-issued.js';
 import { mboxSha1sum } from './lms-users.js';
-import { courseRoleFromLtiRoles, type CourseRole } from './roles.js';
+import { courseRoleFromLtiRoles, isLmsAdministrator, type CourseRole } from './roles.js';
 import { platformFrameOrigins } from './platform-registry.js';
 import { newSessionToken } from './sessions.js';
 
@@ -176,8 +176,10 @@ export async function recordLaunch(
       returning 1
     ),
     opened as (
-      insert into ${sessions} (token_hash, user_id, course_id, role, locale, expires_at)
+      insert into ${sessions} (token_hash, user_id, course_id, role, is_lms_administrator,
+        locale, expires_at)
       select ${session.tokenHash}, launched_user.id, course.id, ${role},
+             ${isLmsAdministrator(context.roles ?? [])},
              ${context.launchPresentation?.locale ?? null}, ${session.expiresAt.toISOString()}::timestamptz
         from course cross join launched_user
       returning token_hash

@@ -26,3 +26,19 @@ function roleNames(role: string): string[] {
   const principal = role.slice(0, hash);
   return [role.slice(hash + 1), principal.slice(principal.lastIndexOf('/') + 1)];
 }
+
+/** The system and institution roles of the people who administer an LMS (LTI 1.3 core, A.2.1, A.2.2). */
+const LMS_ADMINISTRATOR_ROLES = new Set([
+  'http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator',
+  'http://purl.imsglobal.org/vocab/lis/v2/system/person#SysAdmin',
+  'http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator',
+]);
+
+/**
+ * Whether the launch comes from an administrator of the LMS itself (Moodle gives its site
+ * administrators these roles), not of one course: a course's `membership#Administrator` does
+ * not count, nor does any short form.
+ */
+export function isLmsAdministrator(roles: readonly string[]): boolean {
+  return roles.some((role) => LMS_ADMINISTRATOR_ROLES.has(role));
+}

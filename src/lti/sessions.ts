@@ -10,6 +10,8 @@ export interface Session {
   readonly userId: string;
   readonly courseId: string;
   readonly role: CourseRole;
+  /** The launch came from an administrator of the LMS, who may open its admin pages. */
+  readonly isLmsAdministrator: boolean;
   readonly locale: string | null;
   readonly expiresAt: Date;
 }

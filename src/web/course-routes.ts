@@ -10,6 +10,7 @@ import { findCourseAndUserNames } from '../lti/lms-users.js';
 import type { Db } from '../db/database.js';
 import { NotFoundError } from '../errors.js';
 import { teacherAchievementList } from './achievement-pages.js';
+import { LMS_HAND_OFF_PATH } from './admin/admin-pages.js';
 import { learnerPageData } from './learner-page.js';
 import { requireJsonBody } from './http/require-json-body.js';
 import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
@@ -27,13 +28,15 @@ export function createCourseRouter(deps: {
   render: RenderView;
   /** Called after an achievement was saved: its re-evaluation is queued. */
   kickOutbox: () => void;
+  /** Whether the admin pages are on (MICROCRED_ADMIN_TOKEN set), for LMS administrators. */
+  adminPagesOn: boolean;
 }): Router {
   const { db, publicUrl, render, kickOutbox } = deps;
   const router = express.Router();
   const session = requireSession(db);
 
   router.get('/course', session, async (_req, res) => {
-    const { userId, courseId, role } = sessionOf(res);
+    const { userId, courseId, role, isLmsAdministrator } = sessionOf(res);
     const names = await findCourseAndUserNames(db, courseId, userId);
     const page = {
       courseTitle: names?.courseTitle ?? null,
@@ -41,7 +44,11 @@ export function createCourseRouter(deps: {
     };
     if (role === 'teacher') {
       res.send(
-        render(res, 'course-teacher', { ...page, ...(await teacherAchievementList(db, res)) }),
+        render(res, 'course-teacher', {
+          ...page,
+          ...(await teacherAchievementList(db, res)),
+          adminPagesHref: isLmsAdministrator && deps.adminPagesOn ? LMS_HAND_OFF_PATH : null,
+        }),
       );
       return;
     }

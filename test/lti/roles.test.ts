@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { courseRoleFromLtiRoles } from '../../src/lti/roles.js';
+import { courseRoleFromLtiRoles, isLmsAdministrator } from '../../src/lti/roles.js';
 
 const MEMBERSHIP = 'http://purl.imsglobal.org/vocab/lis/v2/membership';
 
@@ -25,5 +25,19 @@ describe('courseRoleFromLtiRoles (LTI 1.3 core, appendix A.2)', () => {
     expect(courseRoleFromLtiRoles([`${MEMBERSHIP}#Learner`, `${MEMBERSHIP}#Instructor`])).toBe(
       'teacher',
     );
+  });
+});
+
+describe('isLmsAdministrator', () => {
+  it.each([
+    ['http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator', true],
+    ['http://purl.imsglobal.org/vocab/lis/v2/system/person#SysAdmin', true],
+    ['http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator', true],
+    [`${MEMBERSHIP}#Administrator`, false],
+    [`${MEMBERSHIP}#Instructor`, false],
+    ['Administrator', false],
+    ['http://purl.imsglobal.org/vocab/lis/v2/institution/person#Faculty', false],
+  ])('counts %s as an administrator of the LMS: %s', (role, expected) => {
+    expect(isLmsAdministrator([role])).toBe(expected);
   });
 });

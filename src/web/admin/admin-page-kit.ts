@@ -1,6 +1,8 @@
 import type { RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import type { Db } from '../../db/database.js';
+import { listPlatforms } from '../../lti/platform-registry.js';
+import type { AdminScope } from './admin-session.js';
 import type { RenderView } from '../views.js';
 
 /** What every admin page's router is given by createAdminPages. */
@@ -48,4 +50,14 @@ export function textField(body: Record<string, unknown>, name: string): string {
 /** A form field's text, or null when left empty (a detail to clear). */
 export function optionalTextField(body: Record<string, unknown>, name: string): string | null {
   return textField(body, name) || null;
+}
+
+/** Whether an administrator of `scope` may see and change what belongs to this awarding body. */
+export function reaches(scope: AdminScope, issuerProfileId: string | null): boolean {
+  return scope.kind === 'tool' || scope.issuerProfileId === issuerProfileId;
+}
+
+/** The LMS platforms an administrator of `scope` may see and change. */
+export async function platformsInScope(db: Db, scope: AdminScope) {
+  return (await listPlatforms(db)).filter((platform) => reaches(scope, platform.issuerProfileId));
 }

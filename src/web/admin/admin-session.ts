@@ -5,14 +5,34 @@ import { NotFoundError, UnauthorizedError } from '../../errors.js';
 
 export const ADMIN_SESSION_COOKIE = 'mc_admin';
 export const ADMIN_SESSION_LIFETIME_SECONDS = 4 * 3600;
+/** How long the link that takes an LMS administrator from the LMS frame to the pages works. */
+export const LMS_SIGN_IN_TICKET_SECONDS = 120;
+
+/**
+ * What a signed-in administrator may see and change: the whole tool (signed in with the admin
+ * token), or what belongs to one awarding body — its LMS platforms, their external LRSs and
+ * xAPI credentials, the body itself (an administrator of a registered LMS, from a launch).
+ */
+export type AdminScope =
+  { readonly kind: 'tool' } | { readonly kind: 'awardingBody'; readonly issuerProfileId: string };
+
+export const WHOLE_TOOL: AdminScope = { kind: 'tool' };
+
+/** The signed-in administrator's scope; only behind requireAdmin. */
+export function adminScopeOf(res: Response): AdminScope {
+  return res.locals.adminScope as AdminScope;
+}
 /** Where the admin pages live; the session cookie is sent nowhere else. */
 export const ADMIN_PATH = '/admin';
 
 /**
  * The administrator's browser session for the admin pages, opened by signing in with
- * MICROCRED_ADMIN_TOKEN. The cookie is `expiry.nonce.mac`: a MAC under the tool secret over
- * the expiry, a random nonce and a digest of the admin token, so nothing is stored, a cookie
- * cannot be forged or extended, and changing the admin token ends every session at once.
+ * MICROCRED_ADMIN_TOKEN (the whole tool) or by an LMS administrator's sign-in ticket (one
+ * awarding body). The cookie is `expiry.nonce.scope.mac`: a MAC under the tool secret over
+ * the expiry, a random nonce, the scope and a digest of the admin token, so nothing is stored,
+ * a cookie cannot be forged, extended or widened, and changing the admin token ends every
+ * session at once. A ticket is `expiry.nonce.body.mac` under another label, good for
+ * LMS_SIGN_IN_TICKET_SECONDS.
  * `SameSite=Strict` and the `/admin` path keep it out of the LMS frames and every other page.
  */
 export function createAdminSessions({
@@ -32,11 +52,32 @@ export function createAdminSessions({
     sameSite: 'strict',
     secure: publicUrl.startsWith('https:'),
   };
-  const macOf = (expiresAtSeconds: string, nonce: string) =>
+  const macOf = (label: string, expiresAtSeconds: string, nonce: string, scope: string) =>
     createHmac('sha256', secret)
-      .update(`admin-session:${expiresAtSeconds}.${nonce}.`)
+      .update(`${label}:${expiresAtSeconds}.${nonce}.${scope}.`)
       .update(tokenDigest ?? Buffer.alloc(0))
       .digest('base64url');
+
+  const sign = (label: string, lifetimeSeconds: number, scope: string, now: Date) => {
+    const expiresAtSeconds = String(Math.floor(now.getTime() / 1000) + lifetimeSeconds);
+    const nonce = randomBytes(16).toString('base64url');
+    return `${expiresAtSeconds}.${nonce}.${scope}.${macOf(label, expiresAtSeconds, nonce, scope)}`;
+  };
+
+  /** The scope a signed value carries, or null when it is forged, changed or expired. */
+  const verify = (label: string, value: string, now: Date): string | null => {
+    const [expiresAtSeconds, nonce, scope, mac, ...rest] = value.split('.');
+    if (!tokenDigest || !expiresAtSeconds || !nonce || !scope || !mac || rest.length > 0) {
+      return null;
+    }
+    const expected = Buffer.from(macOf(label, expiresAtSeconds, nonce, scope));
+    const presented = Buffer.from(mac);
+    const isValid =
+      presented.length === expected.length &&
+      timingSafeEqual(presented, expected) &&
+      Number(expiresAtSeconds) * 1000 > now.getTime();
+    return isValid ? scope : null;
+  };
 
   const isOn = () => tokenDigest !== null;
 
@@ -44,37 +85,37 @@ export function createAdminSessions({
   const isAdminToken = (presented: string): boolean =>
     tokenDigest !== null && timingSafeEqual(sha256(presented), tokenDigest);
 
-  const open = (res: Response, now: Date = new Date()): void => {
-    const expiresAtSeconds = String(
-      Math.floor(now.getTime() / 1000) + ADMIN_SESSION_LIFETIME_SECONDS,
-    );
-    const nonce = randomBytes(16).toString('base64url');
+  const open = (res: Response, scope: AdminScope = WHOLE_TOOL, now: Date = new Date()): void => {
     res.cookie(
       ADMIN_SESSION_COOKIE,
-      `${expiresAtSeconds}.${nonce}.${macOf(expiresAtSeconds, nonce)}`,
-      {
-        ...cookieOptions,
-        maxAge: ADMIN_SESSION_LIFETIME_SECONDS * 1000,
-      },
+      sign('admin-session', ADMIN_SESSION_LIFETIME_SECONDS, encodeScope(scope), now),
+      { ...cookieOptions, maxAge: ADMIN_SESSION_LIFETIME_SECONDS * 1000 },
     );
+  };
+
+  /** A sign-in ticket for an administrator of an LMS whose awarding body is `issuerProfileId`. */
+  const lmsSignInTicket = (issuerProfileId: string, now: Date = new Date()): string =>
+    sign(
+      'admin-lms-ticket',
+      LMS_SIGN_IN_TICKET_SECONDS,
+      encodeScope({ kind: 'awardingBody', issuerProfileId }),
+      now,
+    );
+
+  /** The scope a ticket grants, or null for a forged, changed or expired one. */
+  const readLmsSignInTicket = (ticket: string, now: Date = new Date()): AdminScope | null => {
+    const scope = verify('admin-lms-ticket', ticket, now);
+    return scope === null ? null : decodeScope(scope);
   };
 
   const close = (res: Response): void => {
     res.clearCookie(ADMIN_SESSION_COOKIE, cookieOptions);
   };
 
-  const isSignedIn = (req: Request, now: Date = new Date()): boolean => {
-    if (!tokenDigest) return false;
+  const scopeOf = (req: Request, now: Date = new Date()): AdminScope | null => {
     const value = parseCookies(req.headers.cookie ?? '')[ADMIN_SESSION_COOKIE] ?? '';
-    const [expiresAtSeconds, nonce, mac, ...rest] = value.split('.');
-    if (!expiresAtSeconds || !nonce || !mac || rest.length > 0) return false;
-    const expected = Buffer.from(macOf(expiresAtSeconds, nonce));
-    const presented = Buffer.from(mac);
-    return (
-      presented.length === expected.length &&
-      timingSafeEqual(presented, expected) &&
-      Number(expiresAtSeconds) * 1000 > now.getTime()
-    );
+    const scope = verify('admin-session', value, now);
+    return scope === null ? null : decodeScope(scope);
   };
 
   /** 404 while the admin token is unset, as for the admin JSON API. */
@@ -87,9 +128,14 @@ export function createAdminSessions({
     next();
   };
 
-  /** Lets a signed-in administrator through; sends anyone else to the sign-in page. */
+  /**
+   * Lets a signed-in administrator through, with their scope in `res.locals.adminScope`
+   * (adminScopeOf); sends anyone else to the sign-in page.
+   */
   const requireAdmin: RequestHandler = (req, res, next) => {
-    if (isSignedIn(req)) {
+    const scope = scopeOf(req);
+    if (scope) {
+      res.locals.adminScope = scope;
       next();
       return;
     }
@@ -102,7 +148,29 @@ export function createAdminSessions({
     );
   };
 
-  return { isAdminToken, open, close, requireAdminPagesOn, requireAdmin };
+  return {
+    isOn,
+    isAdminToken,
+    open,
+    close,
+    lmsSignInTicket,
+    readLmsSignInTicket,
+    requireAdminPagesOn,
+    requireAdmin,
+  };
+}
+
+function encodeScope(scope: AdminScope): string {
+  return scope.kind === 'tool'
+    ? 'tool'
+    : `body-${Buffer.from(scope.issuerProfileId).toString('base64url')}`;
+}
+
+function decodeScope(scope: string): AdminScope | null {
+  if (scope === 'tool') return WHOLE_TOOL;
+  if (!scope.startsWith('body-')) return null;
+  const issuerProfileId = Buffer.from(scope.slice('body-'.length), 'base64url').toString();
+  return issuerProfileId ? { kind: 'awardingBody', issuerProfileId } : null;
 }
 
 export class AdminSessionRequiredError extends UnauthorizedError {

@@ -22,9 +22,11 @@ import { imageErrorOf, type FieldError } from '../achievement-form.js';
 import {
   invalidFieldsOf,
   optionalTextField,
+  reaches,
   textField,
   type AdminPageKit,
 } from './admin-page-kit.js';
+import { adminScopeOf } from './admin-session.js';
 
 const PAGE = '/admin/awarding-bodies';
 /** Room for the identifiers a body has plus two new ones. */
@@ -73,7 +75,8 @@ export function createAwardingBodyPages(kit: AdminPageKit): Router {
   const router = express.Router();
 
   router.get(PAGE, ...kit.admin, async (_req, res) => {
-    const bodies = await listIssuerProfiles(db);
+    const scope = adminScopeOf(res);
+    const bodies = (await listIssuerProfiles(db)).filter((body) => reaches(scope, body.id));
     res.send(
       render(res, 'admin/awarding-bodies', {
         adminPage: 'awardingBodies',
@@ -99,12 +102,12 @@ export function createAwardingBodyPages(kit: AdminPageKit): Router {
     });
 
   router.get(`${PAGE}/:id`, ...kit.admin, async (req, res) => {
-    const body = await bodyOf(kit, String(req.params.id));
+    const body = await bodyOf(kit, res, String(req.params.id));
     res.send(renderForm(res, body, formValuesOf(body)));
   });
 
   router.post(`${PAGE}/:id`, ...kit.admin, logoUpload(), kit.requireFormToken, async (req, res) => {
-    const body = await bodyOf(kit, String(req.params.id));
+    const body = await bodyOf(kit, res, String(req.params.id));
     const form = req.body as Record<string, unknown>;
     const values = formValuesFrom(form);
     const logo = logoOf(req, res, form, body);
@@ -129,7 +132,7 @@ export function createAwardingBodyPages(kit: AdminPageKit): Router {
   });
 
   router.post(`${PAGE}/:id/rotate-keys`, ...kit.changes, async (req, res) => {
-    const body = await bodyOf(kit, String(req.params.id));
+    const body = await bodyOf(kit, res, String(req.params.id));
     await rotateIssuerKeys(db, body.id);
     res.redirect(303, `${PAGE}/${encodeURIComponent(body.id)}?status=keysRotated`);
   });
@@ -153,8 +156,9 @@ const FORM_FIELDS = [
   'image',
 ];
 
-async function bodyOf(kit: AdminPageKit, id: string): Promise<IssuerProfile> {
-  const body = await findIssuerProfile(kit.db, id);
+/** The awarding body with this id, when the administrator's scope reaches it; else 404. */
+async function bodyOf(kit: AdminPageKit, res: Response, id: string): Promise<IssuerProfile> {
+  const body = reaches(adminScopeOf(res), id) ? await findIssuerProfile(kit.db, id) : undefined;
   if (!body) throw new NotFoundError(`No awarding body has the id ${id}.`);
   return body;
 }

@@ -1,14 +1,22 @@
 import express, { type Response, type Router } from 'express';
-import { BadRequestError } from '../../errors.js';
-import { listPlatforms } from '../../lti/platform-registry.js';
+import type { Db } from '../../db/database.js';
+import { BadRequestError, NotFoundError } from '../../errors.js';
+import { isUuid } from '../../shared/uuid.js';
 import {
   addExternalLrs,
   externalLrsInputSchema,
   listExternalLrs,
+  readExternalLrs,
   removeExternalLrs,
   setExternalLrsActive,
 } from '../../xapi/external/external-lrs-connections.js';
-import { invalidFieldsOf, textField, type AdminPageKit } from './admin-page-kit.js';
+import {
+  invalidFieldsOf,
+  platformsInScope,
+  textField,
+  type AdminPageKit,
+} from './admin-page-kit.js';
+import { adminScopeOf } from './admin-session.js';
 
 const PAGE = '/admin/external-lrs';
 const FIELDS = [
@@ -39,14 +47,19 @@ export function createExternalLrsPages(kit: AdminPageKit): Router {
     errors: readonly string[] = [],
     refusal: string | null = null,
   ) => {
-    const [connections, platforms] = await Promise.all([listExternalLrs(db), listPlatforms(db)]);
+    const [connections, platforms] = await Promise.all([
+      listExternalLrs(db),
+      platformsInScope(db, adminScopeOf(res)),
+    ]);
     const platformNames = new Map(platforms.map((platform) => [platform.id, platform.name]));
     return render(res, 'admin/external-lrs', {
       adminPage: 'externalLrs',
-      connections: connections.map((connection) => ({
-        ...connection,
-        platformName: platformNames.get(connection.platformId) ?? connection.platformId,
-      })),
+      connections: connections
+        .filter((connection) => platformNames.has(connection.platformId))
+        .map((connection) => ({
+          ...connection,
+          platformName: platformNames.get(connection.platformId) ?? connection.platformId,
+        })),
       platforms,
       values,
       errors,
@@ -75,9 +88,15 @@ export function createExternalLrsPages(kit: AdminPageKit): Router {
       ...(values.since ? { since: values.since } : {}),
     };
     const parsed = externalLrsInputSchema.safeParse(input);
-    if (!parsed.success) {
-      const errors = invalidFieldsOf(parsed.error.issues, FIELDS);
-      res.status(422).send(await renderPage(res, values, errors));
+    const inScope = (await platformsInScope(db, adminScopeOf(res))).some(
+      (platform) => platform.id === values.platformId,
+    );
+    if (!parsed.success || !inScope) {
+      const errors = [
+        ...(parsed.success ? [] : invalidFieldsOf(parsed.error.issues, FIELDS)),
+        ...(inScope ? [] : ['platformId']),
+      ];
+      res.status(422).send(await renderPage(res, values, [...new Set(errors)]));
       return;
     }
     try {
@@ -92,16 +111,30 @@ export function createExternalLrsPages(kit: AdminPageKit): Router {
 
   router.post(`${PAGE}/:id/active`, ...kit.changes, async (req, res) => {
     const isActive = (req.body as Record<string, unknown>).isActive === 'yes';
-    await setExternalLrsActive(db, String(req.params.id), isActive);
+    await setExternalLrsActive(
+      db,
+      await connectionInScope(db, res, String(req.params.id)),
+      isActive,
+    );
     res.redirect(303, `${PAGE}?status=${isActive ? 'resumed' : 'paused'}`);
   });
 
   router.post(`${PAGE}/:id/remove`, ...kit.changes, async (req, res) => {
-    await removeExternalLrs(db, String(req.params.id));
+    await removeExternalLrs(db, await connectionInScope(db, res, String(req.params.id)));
     res.redirect(303, `${PAGE}?status=removed`);
   });
 
   return router;
+}
+
+/** The id of the connection, when it serves an LMS the administrator's scope reaches; else 404. */
+async function connectionInScope(db: Db, res: Response, id: string): Promise<string> {
+  const connection = isUuid(id) ? await readExternalLrs(db, id) : null;
+  const platforms = await platformsInScope(db, adminScopeOf(res));
+  if (!connection || !platforms.some((platform) => platform.id === connection.platformId)) {
+    throw new NotFoundError(`No external LRS connection has the id ${id}`);
+  }
+  return connection.id;
 }
 
 function emptyValues(): ConnectionValues {

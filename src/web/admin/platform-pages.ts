@@ -1,8 +1,8 @@
-import express, { type Response, type Router } from 'express';
+import express, { type RequestHandler, type Response, type Router } from 'express';
 import { listIssuerProfiles } from '../../badges/issuer-profile.js';
-import { BadRequestError, NotFoundError } from '../../errors.js';
+import type { Db } from '../../db/database.js';
+import { BadRequestError, ForbiddenError, NotFoundError } from '../../errors.js';
 import {
-  listPlatforms,
   platformRegistrationSchema,
   registerPlatform,
   setPlatformActive,
@@ -19,7 +19,14 @@ import {
 } from '../../lti/registration-invitations.js';
 import { isUuid } from '../../shared/uuid.js';
 import { countPendingStatements } from '../../xapi/pending-statements.js';
-import { invalidFieldsOf, textField, type AdminPageKit } from './admin-page-kit.js';
+import {
+  invalidFieldsOf,
+  platformsInScope,
+  reaches,
+  textField,
+  type AdminPageKit,
+} from './admin-page-kit.js';
+import { adminScopeOf } from './admin-session.js';
 
 const PAGE = '/admin/platforms';
 const INVITATIONS = '/admin/invitations';
@@ -77,13 +84,16 @@ export function createPlatformPages(kit: AdminPageKit): Router {
       created?: CreatedInvitation;
     } = {},
   ) => {
+    const scope = adminScopeOf(res);
     const [platforms, pending, invitations, bodies] = await Promise.all([
-      listPlatforms(db),
+      platformsInScope(db, scope),
       countPendingStatements(db),
       listRegistrationInvitations(db),
       listIssuerProfiles(db),
     ]);
-    const bodyNames = new Map(bodies.map((body) => [body.id, body.name]));
+    const bodyNames = new Map(
+      bodies.filter((body) => reaches(scope, body.id)).map((body) => [body.id, body.name]),
+    );
     return render(res, 'admin/platforms', {
       adminPage: 'platforms',
       platforms: platforms.map((platform) => ({
@@ -91,8 +101,11 @@ export function createPlatformPages(kit: AdminPageKit): Router {
         awardingBodyName: bodyNames.get(platform.issuerProfileId) ?? platform.issuerProfileId,
         pendingStatements: pending.get(platform.id) ?? 0,
       })),
-      invitations,
+      invitations: invitations.filter((invitation) => reaches(scope, invitation.awardingBody.id)),
       awardingBodies: [...bodyNames.values()].sort((a, b) => a.localeCompare(b)),
+      lockedAwardingBody:
+        scope.kind === 'tool' ? null : (bodyNames.get(scope.issuerProfileId) ?? null),
+      mayRegisterByHand: scope.kind === 'tool',
       lifetimes: INVITATION_LIFETIMES,
       invitation: options.invitation ?? {
         awardingBody: '',
@@ -111,7 +124,7 @@ export function createPlatformPages(kit: AdminPageKit): Router {
   });
 
   router.post(`${PAGE}/:id/active`, ...kit.changes, async (req, res) => {
-    const id = platformIdOf(String(req.params.id));
+    const { id } = await platformInScope(db, res, String(req.params.id));
     const isActive = (req.body as Record<string, unknown>).isActive === 'yes';
     await setPlatformActive(db, id, isActive);
     res.redirect(303, `${PAGE}?status=${isActive ? 'activated' : 'deactivated'}`);
@@ -119,8 +132,9 @@ export function createPlatformPages(kit: AdminPageKit): Router {
 
   router.post(INVITATIONS, ...kit.changes, async (req, res) => {
     const form = req.body as Record<string, unknown>;
+    const scope = adminScopeOf(res);
     const invitation = {
-      awardingBody: textField(form, 'awardingBody'),
+      awardingBody: scope.kind === 'tool' ? textField(form, 'awardingBody') : scope.issuerProfileId,
       trustLevel: textField(form, 'trustLevel'),
       expires: textField(form, 'expires'),
     };
@@ -147,7 +161,12 @@ export function createPlatformPages(kit: AdminPageKit): Router {
 
   router.post(`${INVITATIONS}/:id/withdraw`, ...kit.changes, async (req, res) => {
     const id = String(req.params.id);
-    if (!isUuid(id)) throw new NotFoundError(`No registration invitation has the id ${id}`);
+    const invitation = isUuid(id)
+      ? (await listRegistrationInvitations(db)).find((entry) => entry.id === id)
+      : undefined;
+    if (!invitation || !reaches(adminScopeOf(res), invitation.awardingBody.id)) {
+      throw new NotFoundError(`No registration invitation has the id ${id}`);
+    }
     await withdrawRegistrationInvitation(db, id);
     res.redirect(303, `${PAGE}?status=withdrawn`);
   });
@@ -168,14 +187,14 @@ export function createPlatformPages(kit: AdminPageKit): Router {
       csrfToken: kit.csrfTokenOf(res),
     });
 
-  router.get(`${PAGE}/new`, ...kit.admin, async (_req, res) => {
+  router.get(`${PAGE}/new`, ...kit.admin, requireWholeTool, async (_req, res) => {
     const values = Object.fromEntries(
       REGISTRATION_FIELDS.map((field) => [field, field === 'trustLevel' ? 'registered' : '']),
     ) as RegistrationValues;
     res.send(await renderRegistration(res, values));
   });
 
-  router.post(`${PAGE}/new`, ...kit.changes, async (req, res) => {
+  router.post(`${PAGE}/new`, ...kit.changes, requireWholeTool, async (req, res) => {
     const form = req.body as Record<string, unknown>;
     const values = Object.fromEntries(
       REGISTRATION_FIELDS.map((field) => [field, textField(form, field)]),
@@ -205,8 +224,7 @@ export function createPlatformPages(kit: AdminPageKit): Router {
       errors?: string[];
     } = {},
   ) => {
-    const platform = (await listPlatforms(db)).find((entry) => entry.id === id);
-    if (!platform) throw new NotFoundError(`No platform has the id ${id}`);
+    const platform = await platformInScope(db, res, id);
     const pending = await countPendingStatements(db);
     return render(res, 'admin/platform', {
       adminPage: 'platforms',
@@ -224,11 +242,11 @@ export function createPlatformPages(kit: AdminPageKit): Router {
   };
 
   router.get(`${PAGE}/:id`, ...kit.admin, async (req, res) => {
-    res.send(await renderPlatform(res, platformIdOf(String(req.params.id))));
+    res.send(await renderPlatform(res, String(req.params.id)));
   });
 
   router.post(`${PAGE}/:id/xapi-actors`, ...kit.changes, async (req, res) => {
-    const id = platformIdOf(String(req.params.id));
+    const { id } = await platformInScope(db, res, String(req.params.id));
     const form = req.body as Record<string, unknown>;
     const values = {
       xapiAccountName: textField(form, 'xapiAccountName'),
@@ -254,10 +272,27 @@ export function createPlatformPages(kit: AdminPageKit): Router {
   return router;
 }
 
-function platformIdOf(id: string): string {
-  if (!isUuid(id)) throw new NotFoundError(`No platform has the id ${id}`);
-  return id;
+/** The platform with this id, when the administrator's scope reaches it; else 404. */
+async function platformInScope(db: Db, res: Response, id: string) {
+  const platform = isUuid(id)
+    ? (await platformsInScope(db, adminScopeOf(res))).find((entry) => entry.id === id)
+    : undefined;
+  if (!platform) throw new NotFoundError(`No platform has the id ${id}`);
+  return platform;
 }
+
+/**
+ * Registering an LMS by hand can update a registration of the same issuer and client id, so it
+ * is for the administrator of the whole tool only.
+ */
+const requireWholeTool: RequestHandler = (_req, res, next) => {
+  if (adminScopeOf(res).kind !== 'tool') {
+    throw new ForbiddenError(
+      'Only the administrator of the whole tool may register an LMS by hand: invite it instead.',
+    );
+  }
+  next();
+};
 
 function statusOf(res: Response) {
   const status = res.req.query.status;

@@ -1,10 +1,10 @@
 import express, { type Response, type Router } from 'express';
 import { NotFoundError } from '../../errors.js';
-import { listPlatforms } from '../../lti/platform-registry.js';
+import type { Db } from '../../db/database.js';
 import { listUnknownKeyRefusals, listXapiCredentialUsage } from '../../xapi/credential-usage.js';
 import { createXapiCredential, revokeXapiCredential } from '../../xapi/credentials.js';
-import type { AdminPageKit } from './admin-page-kit.js';
-import { ADMIN_PATH } from './admin-session.js';
+import { platformsInScope, type AdminPageKit } from './admin-page-kit.js';
+import { ADMIN_PATH, adminScopeOf } from './admin-session.js';
 
 const MAX_CREDENTIAL_NAME_LENGTH = 100;
 /** The scope of a credential bound to no platform: its statements count as `content`. */
@@ -34,10 +34,11 @@ export function createXapiCredentialPages(kit: AdminPageKit): Router {
       created?: { name: string; key: string; secret: string };
     },
   ) => {
+    const isWholeTool = adminScopeOf(res).kind === 'tool';
     const [credentials, unknownKeys, platforms] = await Promise.all([
-      listXapiCredentialUsage(db),
-      listUnknownKeyRefusals(db),
-      listPlatforms(db),
+      credentialsInScope(db, res),
+      isWholeTool ? listUnknownKeyRefusals(db) : [],
+      platformsInScope(db, adminScopeOf(res)),
     ]);
     return render(res, 'admin/xapi-credentials', {
       adminPage: 'xapiCredentials',
@@ -48,7 +49,7 @@ export function createXapiCredentialPages(kit: AdminPageKit): Router {
         name: platform.name,
         issuer: platform.issuer,
       })),
-      contentScope: CONTENT_SCOPE,
+      contentScope: isWholeTool ? CONTENT_SCOPE : null,
       endpoint: `${publicUrl.replace(/\/+$/, '')}/xapi/`,
       values: options.values,
       errors: options.errors ?? [],
@@ -68,13 +69,14 @@ export function createXapiCredentialPages(kit: AdminPageKit): Router {
       name: typeof body.name === 'string' ? body.name.trim() : '',
       scope: typeof body.scope === 'string' ? body.scope : '',
     };
-    const platformIds = new Set((await listPlatforms(db)).map((platform) => platform.id));
+    const scope = adminScopeOf(res);
+    const platformIds = new Set((await platformsInScope(db, scope)).map((platform) => platform.id));
+    const isKnownScope =
+      platformIds.has(values.scope) || (values.scope === CONTENT_SCOPE && scope.kind === 'tool');
     const errors = [
       ...(values.name === '' ? (['nameRequired'] as const) : []),
       ...(values.name.length > MAX_CREDENTIAL_NAME_LENGTH ? (['nameTooLong'] as const) : []),
-      ...(values.scope !== CONTENT_SCOPE && !platformIds.has(values.scope)
-        ? (['scopeUnknown'] as const)
-        : []),
+      ...(!isKnownScope ? (['scopeUnknown'] as const) : []),
     ];
     if (errors.length > 0) {
       res.status(422).send(await renderCredentials(res, { values, errors }));
@@ -95,12 +97,27 @@ export function createXapiCredentialPages(kit: AdminPageKit): Router {
 
   router.post(`${ADMIN_PATH}/xapi-credentials/revoke`, ...kit.changes, async (req, res) => {
     const key = (req.body as Record<string, unknown>).key;
-    const isRevoked = typeof key === 'string' && (await revokeXapiCredential({ db, key }));
+    const isInScope = (await credentialsInScope(db, res)).some(
+      (credential) => credential.key === key,
+    );
+    const isRevoked =
+      typeof key === 'string' && isInScope && (await revokeXapiCredential({ db, key }));
     if (!isRevoked) throw new NotFoundError('No active xAPI credential has this key.');
     res.redirect(303, `${ADMIN_PATH}/xapi-credentials?status=revoked`);
   });
 
   return router;
+}
+
+/** The credentials an administrator may see: all, or those of the LMSs of their scope. */
+async function credentialsInScope(db: Db, res: Response) {
+  const scope = adminScopeOf(res);
+  const credentials = await listXapiCredentialUsage(db);
+  if (scope.kind === 'tool') return credentials;
+  const platformIds = new Set((await platformsInScope(db, scope)).map((platform) => platform.id));
+  return credentials.filter(
+    (credential) => credential.platform !== null && platformIds.has(credential.platform.id),
+  );
 }
 
 function statusOf(res: Response) {

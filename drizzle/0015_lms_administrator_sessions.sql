@@ -1,0 +1,1 @@
+ALTER TABLE "sessions" ADD COLUMN "is_lms_administrator" boolean DEFAULT false NOT NULL;
