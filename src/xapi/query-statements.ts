@@ -11,7 +11,20 @@
  * MAX_PAGE_SIZE mean MAX_PAGE_SIZE), and `nextAfter`, the cursor for the next page, or null when
  * there is none. Statements stored while paging never shift a page.
  */
-import { and, arrayContains, asc, desc, eq, gt, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import {
+  and,
+  arrayContains,
+  asc,
+  desc,
+  eq,
+  gt,
+  isNotNull,
+  lt,
+  lte,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
 import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '../db/database.js';
 import { statements as statementsTable } from '../db/schema.js';
@@ -140,7 +153,14 @@ export async function queryStatements(db: Executor, query: StatementQuery): Prom
       .select({ seq: referring.seq })
       .from(referring)
       .innerJoin(target, eq(target.id, referring.objectStatementId))
-      .where(and(...inWindow(referring), ...filterConditions(target, query)))
+      .where(
+        and(
+          // Implied by the join, but said so the planner counts only the few StatementRefs.
+          isNotNull(referring.objectStatementId),
+          ...inWindow(referring),
+          ...filterConditions(target, query),
+        ),
+      )
       .orderBy(...pageOf(referring))
       .limit(limit + 1);
     candidates = sql`${matching} union all ${referringToMatch}`;
