@@ -4,8 +4,9 @@
  * courses, 10 verbs, 2,000 registrations, contexts with parent and grouping, a few
  * StatementRefs) and has READERS (default 20) concurrent HTTP clients read them through the
  * tool running as its own process, one query shape after another. Prints p50 and p99 per shape
- * and the ratio to the baseline measured in the same run: a statement fetched by its id.
- * Then follows `more` to the end of every page set of a filter and of the whole set (a writer
+ * and the ratio to the baseline measured in the same run: a statement fetched by its id; and,
+ * apart from HTTP and the readers' contention, PostgreSQL's own execution time of the shape's
+ * page query (EXPLAIN ANALYZE of the store's query, 30 samples, one at a time). Then follows `more` to the end of every page set of a filter and of the whole set (a writer
  * keeps storing statements meanwhile) and checks that no statement came twice or was missed.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/lrs-queries.ts
@@ -30,7 +31,8 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { Db } from '../src/db/database.js';
 import * as schema from '../src/db/schema.js';
-import type { LrsStatement } from '../src/xapi/statement.js';
+import { queryStatements, type StatementQuery } from '../src/xapi/query-statements.js';
+import type { Actor, LrsStatement } from '../src/xapi/statement.js';
 import { insertRows, toRow } from '../src/xapi/statement-rows.js';
 
 const STATEMENTS = Number(process.env.STATEMENTS ?? '1000000');
@@ -344,6 +346,51 @@ function paged(label: string, ids: readonly string[], expected: number): string 
   return `${label}: ${ids.length} statements, ${ids.length - distinct} twice, ${expected - distinct} missed -> ${isStable ? 'stable' : 'NOT STABLE'}`;
 }
 
+/** The filters of a shape's query string, as the tool's read router hands them to the store. */
+function toStatementQuery(queryString: string): StatementQuery {
+  const parameters = new URLSearchParams(queryString);
+  const text = (name: string) => parameters.get(name) ?? undefined;
+  const date = (name: string) => (parameters.has(name) ? new Date(text(name)!) : undefined);
+  return {
+    agent: parameters.has('agent') ? (JSON.parse(text('agent')!) as Actor) : undefined,
+    verb: text('verb'),
+    activity: text('activity'),
+    registration: text('registration'),
+    relatedActivities: parameters.get('related_activities') === 'true',
+    relatedAgents: parameters.get('related_agents') === 'true',
+    since: date('since'),
+    until: date('until'),
+    limit: Number(parameters.get('limit') ?? '0'),
+    ascending: parameters.get('ascending') === 'true',
+  };
+}
+
+/**
+ * PostgreSQL's own execution time of the page query the store runs for a shape (EXPLAIN
+ * ANALYZE, one query at a time): what the database spends, apart from HTTP and waiting for the
+ * cores the readers share.
+ */
+async function databaseTimes(pool: pg.Pool, query: (next: () => number) => string, seed: number) {
+  const captured: { sql: string; params: unknown[] }[] = [];
+  const db = drizzle(pool, {
+    schema,
+    logger: { logQuery: (sql, params) => captured.push({ sql, params }) },
+  }) as unknown as Db;
+  const next = random(seed);
+  const executionMs: number[] = [];
+  for (let sample = 0; sample < 30; sample += 1) {
+    await queryStatements(db, toStatementQuery(query(next)));
+    const page = captured.at(-1)!;
+    const plan = await pool.query<{ 'QUERY PLAN': string }>(
+      `explain (analyze) ${page.sql}`,
+      page.params,
+    );
+    const last = plan.rows.at(-1)?.['QUERY PLAN'] ?? '';
+    executionMs.push(Number(/Execution Time: ([\d.]+)/.exec(last)?.[1]));
+  }
+  return executionMs;
+}
+
 async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
   for (let attempt = 0; attempt < 240; attempt += 1) {
     if (child.exitCode !== null) throw new Error(`the tool exited with ${child.exitCode}`);
@@ -436,14 +483,18 @@ async function main(): Promise<void> {
       1,
     );
     const baselineP50 = percentile(baseline, 0.5);
-    const row = (label: string, latencies: readonly number[]) => {
+    const row = (label: string, latencies: readonly number[], databaseMs?: readonly number[]) => {
       const p50 = percentile(latencies, 0.5);
       const p99 = percentile(latencies, 0.99);
-      return `${label.padEnd(40)} p50 ${p50.toFixed(1).padStart(8)} ms   p99 ${p99.toFixed(1).padStart(8)} ms   ${(p50 / baselineP50).toFixed(1).padStart(6)}x baseline p50   (${latencies.length} requests)${p99 < 50 ? '' : '   p99 over 50 ms'}`;
+      const database = databaseMs
+        ? `   database p50 ${percentile(databaseMs, 0.5).toFixed(1)} ms, max ${Math.max(...databaseMs).toFixed(1)} ms`
+        : '';
+      return `${label.padEnd(40)} p50 ${p50.toFixed(1).padStart(8)} ms   p99 ${p99.toFixed(1).padStart(8)} ms   ${(p50 / baselineP50).toFixed(1).padStart(6)}x baseline p50   (${latencies.length} requests)${p99 < 50 ? '' : '   p99 over 50 ms'}${database}`;
     };
     print(row('baseline: one statement by statementId', baseline));
     for (const [index, shape] of SHAPES.entries()) {
-      print(row(shape.name, await measure(reader, shape.query, index + 2)));
+      const latencies = await measure(reader, shape.query, index + 2);
+      print(row(shape.name, latencies, await databaseTimes(pool, shape.query, index + 2)));
     }
 
     // Every page of one activity's statements (about STATEMENTS / 200), one reader each.
