@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import createDOMPurify, { type Config, type DOMPurify } from 'dompurify';
-import { JSDOM, type JsdomWindow, type XmlDocument, type XmlElement, type XmlNode } from 'jsdom';
+import type { JSDOM, JsdomWindow, XmlDocument, XmlElement, XmlNode } from 'jsdom';
 import { SaxesParser } from 'saxes';
 import { BadgeImageInvalidError, type BadgeImageProblem } from './badge-image-error.js';
 
@@ -64,7 +65,10 @@ let shared: { window: JsdomWindow; purify: DOMPurify } | undefined;
  */
 function sanitizer(): { window: JsdomWindow; purify: DOMPurify } {
   if (shared) return shared;
-  const { window } = new JSDOM('');
+  // jsdom is loaded here, at the first SVG, not when the tool starts: it is the largest module
+  // the tool would import, and most processes never sanitize an SVG.
+  const { JSDOM: Dom } = createRequire(import.meta.url)('jsdom') as { JSDOM: typeof JSDOM };
+  const { window } = new Dom('');
   const purify = createDOMPurify(window as never);
   purify.addHook('uponSanitizeElement', (node: XmlNode, event) => {
     if (event.tagName === 'style' && !isInertCss(node.textContent ?? '')) node.remove();

@@ -359,6 +359,24 @@ export const statements = pgTable(
      */
     pendingPlatformId: uuid('pending_platform_id'),
     pendingActorKey: text('pending_actor_key'),
+    /**
+     * What GET /statements filters on beyond the columns above, taken from the statement when
+     * it is stored (xapi/statement-search-keys.ts): the `agent` keys, what `related_agents`
+     * and `related_activities` add, and the statement a StatementRef object points to.
+     */
+    agentKeys: text('agent_keys')
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
+    relatedAgentKeys: text('related_agent_keys')
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
+    relatedActivityIds: text('related_activity_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
+    objectStatementId: uuid('object_statement_id'),
   },
   (table) => [
     index('statements_pending_actor_idx')
@@ -366,7 +384,25 @@ export const statements = pgTable(
       .where(sql`pending_platform_id is not null`),
     index('statements_user_activity_idx').on(table.userId, table.activityId),
     index('statements_stored_idx').on(table.stored, table.seq),
-    index('statements_activity_idx').on(table.activityId),
+    // Each filter of GET /statements with the page order (stored, seq) behind it, so a page
+    // reads only its own rows (query-statements.ts).
+    index('statements_activity_idx').on(table.activityId, table.stored, table.seq),
+    index('statements_verb_idx').on(table.verbId, table.stored, table.seq),
+    index('statements_registration_idx')
+      .on(table.registration, table.stored, table.seq)
+      .where(sql`registration is not null`),
+    index('statements_search_keys_idx').using(
+      'gin',
+      table.agentKeys,
+      table.relatedAgentKeys,
+      table.relatedActivityIds,
+    ),
+    index('statements_statement_ref_idx')
+      .on(table.objectStatementId)
+      .where(sql`object_statement_id is not null`),
+    index('statements_statement_ref_stored_idx')
+      .on(table.stored, table.seq)
+      .where(sql`object_statement_id is not null`),
     /** The statements a voiding statement points to (xAPI Data 2.3.2), looked up per insert. */
     index('statements_voiding_target_idx')
       .on(sql`(${table.statement} -> 'object' ->> 'id')`)

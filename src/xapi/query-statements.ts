@@ -11,12 +11,26 @@
  * MAX_PAGE_SIZE mean MAX_PAGE_SIZE), and `nextAfter`, the cursor for the next page, or null when
  * there is none. Statements stored while paging never shift a page.
  */
-import { and, asc, desc, eq, exists, gt, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import {
+  and,
+  arrayContains,
+  asc,
+  desc,
+  eq,
+  gt,
+  isNotNull,
+  lt,
+  lte,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
 import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '../db/database.js';
 import { statements as statementsTable } from '../db/schema.js';
 import { BadRequestError } from '../errors.js';
-import { CONTEXT_ACTIVITY_TYPES, type Actor, type LrsStatement } from './statement.js';
+import type { Actor, LrsStatement } from './statement.js';
+import { identifierKey } from './statement-search-keys.js';
 import { identifierOf } from './validate/actor.js';
 import { readConsistentThrough } from './writers-lock.js';
 
@@ -93,6 +107,10 @@ function decodeCursor(text: string): Cursor {
  * (stored, seq) and only ever hold statements stored before the consistent-through instant, so
  * a statement committed late can never land behind a page already handed out: following `next`
  * returns every matching statement exactly once while statements keep arriving.
+ *
+ * Every filter reads an indexed column (statement-search-keys.ts), and each part of the query
+ * is ordered and limited on its own, so a page costs about its own rows whatever the size of
+ * the table.
  */
 export async function queryStatements(db: Executor, query: StatementQuery): Promise<StatementPage> {
   const limit = query.limit <= 0 || query.limit > MAX_PAGE_SIZE ? MAX_PAGE_SIZE : query.limit;
@@ -100,47 +118,53 @@ export async function queryStatements(db: Executor, query: StatementQuery): Prom
   const consistentThrough = await readConsistentThrough(db);
   // Newest first keeps the bound of its first page; oldest first moves on with the present.
   const through = cursor && !query.ascending ? new Date(cursor.throughMs) : consistentThrough;
-  const conditions: SQL[] = [
-    eq(statementsTable.isVoided, false),
-    lt(statementsTable.stored, through),
-  ];
+  const direction = query.ascending ? asc : desc;
+  /** The statements of this page's window on `table`: not voided, stored in range, after the cursor. */
+  const inWindow = (table: StatementsTable): SQL[] => {
+    const conditions: SQL[] = [eq(table.isVoided, false), lt(table.stored, through)];
+    if (query.since) conditions.push(gt(table.stored, query.since));
+    if (query.until) conditions.push(lte(table.stored, query.until));
+    if (cursor) {
+      const stored = new Date(cursor.storedMs);
+      const position = sql`(${table.stored}, ${table.seq})`;
+      conditions.push(
+        query.ascending
+          ? sql`${position} > (${stored}, ${cursor.seq})`
+          : sql`${position} < (${stored}, ${cursor.seq})`,
+      );
+    }
+    return conditions;
+  };
+  const pageOf = (table: StatementsTable) => [direction(table.stored), direction(table.seq)];
   const filters = filterConditions(statementsTable, query);
+  const matching = db
+    .select({ seq: statementsTable.seq })
+    .from(statementsTable)
+    .where(and(...inWindow(statementsTable), ...filters))
+    .orderBy(...pageOf(statementsTable))
+    .limit(limit + 1);
+  let candidates: SQL = sql`${matching}`;
   if (filters.length > 0) {
     // xAPI Communication 2.1.3, Filter Conditions for StatementRefs: a statement whose object
     // is a StatementRef to a statement that matches (voided or not) matches too.
+    const referring = alias(statementsTable, 'referring');
     const target = alias(statementsTable, 'target');
-    conditions.push(
-      or(
-        and(...filters),
+    const referringToMatch = db
+      .select({ seq: referring.seq })
+      .from(referring)
+      .innerJoin(target, eq(target.id, referring.objectStatementId))
+      .where(
         and(
-          sql`${statementsTable.statement} -> 'object' ->> 'objectType' = 'StatementRef'`,
-          exists(
-            db
-              .select({ one: sql`1` })
-              .from(target)
-              .where(
-                and(
-                  sql`${target.id}::text = lower(${statementsTable.statement} -> 'object' ->> 'id')`,
-                  ...filterConditions(target, query),
-                ),
-              ),
-          ),
+          // Implied by the join, but said so the planner counts only the few StatementRefs.
+          isNotNull(referring.objectStatementId),
+          ...inWindow(referring),
+          ...filterConditions(target, query),
         ),
-      ) as SQL,
-    );
+      )
+      .orderBy(...pageOf(referring))
+      .limit(limit + 1);
+    candidates = sql`${matching} union all ${referringToMatch}`;
   }
-  if (query.since) conditions.push(gt(statementsTable.stored, query.since));
-  if (query.until) conditions.push(lte(statementsTable.stored, query.until));
-  if (cursor) {
-    const stored = new Date(cursor.storedMs);
-    const position = sql`(${statementsTable.stored}, ${statementsTable.seq})`;
-    conditions.push(
-      query.ascending
-        ? sql`${position} > (${stored}, ${cursor.seq})`
-        : sql`${position} < (${stored}, ${cursor.seq})`,
-    );
-  }
-  const direction = query.ascending ? asc : desc;
   const rows = await db
     .select({
       seq: statementsTable.seq,
@@ -148,8 +172,8 @@ export async function queryStatements(db: Executor, query: StatementQuery): Prom
       statement: statementsTable.statement,
     })
     .from(statementsTable)
-    .where(and(...conditions))
-    .orderBy(direction(statementsTable.stored), direction(statementsTable.seq))
+    .where(sql`${statementsTable.seq} in (${candidates})`)
+    .orderBy(...pageOf(statementsTable))
     .limit(limit + 1);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
@@ -167,12 +191,17 @@ export async function queryStatements(db: Executor, query: StatementQuery): Prom
   };
 }
 
-/** The columns the filters read, on the statements table or an alias of it. */
+/** The columns the query reads, on the statements table or an alias of it. */
 interface StatementsTable {
-  statement: AnyPgColumn;
+  seq: AnyPgColumn;
+  stored: AnyPgColumn;
+  isVoided: AnyPgColumn;
   verbId: AnyPgColumn;
   activityId: AnyPgColumn;
   registration: AnyPgColumn;
+  agentKeys: AnyPgColumn;
+  relatedAgentKeys: AnyPgColumn;
+  relatedActivityIds: AnyPgColumn;
 }
 
 /** The agent, verb, activity and registration filters, on `table` (the table or an alias). */
@@ -183,10 +212,11 @@ function filterConditions(table: StatementsTable, query: StatementQuery): SQL[] 
   }
   if (query.verb !== undefined) conditions.push(eq(table.verbId, query.verb));
   if (query.activity !== undefined) {
+    const isObject = eq(table.activityId, query.activity);
     conditions.push(
       query.relatedActivities
-        ? relatedActivityCondition(table, query.activity)
-        : eq(table.activityId, query.activity),
+        ? (or(isObject, arrayContains(table.relatedActivityIds, [query.activity])) as SQL)
+        : isObject,
     );
   }
   if (query.registration !== undefined) {
@@ -195,58 +225,15 @@ function filterConditions(table: StatementsTable, query: StatementQuery): SQL[] 
   return conditions;
 }
 
-/** Containment of a JSON fragment in the stored statement (uses jsonb `@>`). */
-function containsIn(table: StatementsTable): (fragment: Record<string, unknown>) => SQL {
-  return (fragment) => sql`${table.statement} @> ${JSON.stringify(fragment)}::jsonb`;
-}
-
 /**
  * xAPI Communication 2.1.3, `agent`: the actor or object has the same inverse functional
  * identifier, or is a group with a member that has it; with `related_agents`, also the
  * authority, instructor, team, context agents and groups, and the same places in a sub-statement.
  */
 function agentCondition(table: StatementsTable, agent: Actor, isRelated: boolean): SQL {
-  const contains = containsIn(table);
   const identifier = identifierOf(agent);
-  if (!identifier) throw new TypeError('The agent filter needs an Agent or an Identified Group');
-  const asActor = [identifier, { member: [identifier] }];
-  const fragments: Record<string, unknown>[] = asActor.flatMap((who) => [
-    { actor: who },
-    { object: who },
-  ]);
-  if (isRelated) {
-    const inStatement = (who: unknown): Record<string, unknown>[] => [
-      { actor: who },
-      { object: who },
-      { context: { instructor: who } },
-      { context: { team: who } },
-      { context: { contextAgents: [{ agent: who }] } },
-      { context: { contextGroups: [{ group: who }] } },
-    ];
-    for (const who of asActor) {
-      fragments.push({ authority: who });
-      fragments.push(...inStatement(who).slice(2));
-      fragments.push(...inStatement(who).map((fragment) => ({ object: fragment })));
-    }
-  }
-  return or(...fragments.map(contains)) as SQL;
-}
-
-/**
- * xAPI Communication 2.1.3, `related_activities`: the object, any context activity, or the same
- * places in a sub-statement is the activity.
- */
-function relatedActivityCondition(table: StatementsTable, activityId: string): SQL {
-  const contains = containsIn(table);
-  const inStatement: Record<string, unknown>[] = [
-    { object: { id: activityId } },
-    ...CONTEXT_ACTIVITY_TYPES.map((type) => ({
-      context: { contextActivities: { [type]: [{ id: activityId }] } },
-    })),
-  ];
-  return or(
-    eq(table.activityId, activityId),
-    ...inStatement.slice(1).map(contains),
-    ...inStatement.map((fragment) => contains({ object: fragment })),
-  ) as SQL;
+  const key = identifier && identifierKey(identifier);
+  if (!key) throw new TypeError('The agent filter needs an Agent or an Identified Group');
+  const isAgent = arrayContains(table.agentKeys, [key]);
+  return isRelated ? (or(isAgent, arrayContains(table.relatedAgentKeys, [key])) as SQL) : isAgent;
 }

@@ -4,6 +4,7 @@ import type { Executor } from '../db/database.js';
 import { statements as statementsTable } from '../db/schema.js';
 import { actorKey } from './actor-keys.js';
 import type { LrsStatement } from './statement.js';
+import { searchKeysOf } from './statement-search-keys.js';
 
 type StatementRow = typeof statementsTable.$inferSelect;
 /** Who sent a statement, the trust level it carries (ARCHITECTURE.md, Trust). */
@@ -38,6 +39,7 @@ export function toRow(
     statement: statement as unknown as Record<string, unknown>,
     pendingPlatformId: isPending ? fields.pendingPlatformId : null,
     pendingActorKey: isPending ? actorKey(statement.actor) : null,
+    ...searchKeysOf(statement),
   };
 }
 
@@ -55,10 +57,12 @@ export async function insertRows(
   const result = await tx.execute(sql`
     insert into ${statementsTable} (id, user_id, verb_id, activity_id, registration,
       score_scaled, success, completion, source, credential_key, stored, statement,
-      pending_platform_id, pending_actor_key)
+      pending_platform_id, pending_actor_key, agent_keys, related_agent_keys,
+      related_activity_ids, object_statement_id)
     select row.id, row.user_id, row.verb_id, row.activity_id, row.registration,
       row.score_scaled, row.success, row.completion, row.source, row.credential_key, row.stored,
-      row.statement, row.pending_platform_id, row.pending_actor_key
+      row.statement, row.pending_platform_id, row.pending_actor_key, row.agent_keys,
+      row.related_agent_keys, row.related_activity_ids, row.object_statement_id
       from jsonb_array_elements(${JSON.stringify(rows.map(toRecord))}::jsonb)
         with ordinality as element(value, position)
       cross join lateral jsonb_populate_record(null::${statementsTable}, element.value) as row
@@ -85,6 +89,10 @@ function toRecord(row: NewStatementRow) {
     statement: row.statement,
     pending_platform_id: row.pendingPlatformId,
     pending_actor_key: row.pendingActorKey,
+    agent_keys: row.agentKeys,
+    related_agent_keys: row.relatedAgentKeys,
+    related_activity_ids: row.relatedActivityIds,
+    object_statement_id: row.objectStatementId,
   };
 }
 

@@ -540,4 +540,114 @@ describe('statement store', () => {
       );
     });
   });
+
+  describe('queryStatements: related agents, related activities, StatementRefs (xAPI Communication 2.1.3)', () => {
+    const registration = randomUUID();
+    const mbox = (name: string) => ({ mbox: `mailto:${name}@related.example.org` });
+    const grouping = 'https://courses.example.org/programme/related';
+    let withContext: Statement;
+    let withSubStatement: Statement;
+    let referring: Statement;
+
+    beforeAll(async () => {
+      withContext = statement(
+        {
+          actor: mbox('actor'),
+          context: {
+            registration,
+            instructor: mbox('instructor'),
+            team: { objectType: 'Group', member: [mbox('teammate')] },
+            contextAgents: [{ objectType: 'contextAgent', agent: mbox('context-agent') }],
+            contextActivities: { grouping: [{ id: grouping }] },
+          },
+        },
+        minimalStatement(),
+      );
+      withSubStatement = statement(
+        {
+          actor: mbox('observer'),
+          object: {
+            objectType: 'SubStatement',
+            actor: mbox('sub-actor'),
+            verb: { id: 'http://adlnet.gov/expapi/verbs/passed' },
+            object: { id: 'https://courses.example.org/sub/activity' },
+            context: {
+              instructor: mbox('sub-instructor'),
+              contextActivities: { parent: [{ id: 'https://courses.example.org/sub/parent' }] },
+            },
+          },
+          context: { registration },
+        },
+        minimalStatement(),
+      );
+      referring = statement(
+        {
+          actor: mbox('commenter'),
+          verb: { id: 'http://adlnet.gov/expapi/verbs/commented' },
+          object: { objectType: 'StatementRef', id: withContext.id },
+          context: { registration },
+        },
+        minimalStatement(),
+      );
+      for (const [index, item] of [withContext, withSubStatement, referring].entries()) {
+        await store([item], async () => {}, new Date(NOW.getTime() + 60_000 + index * 1000));
+      }
+    });
+
+    const found = async (filters: Partial<Parameters<typeof queryStatements>[1]>) =>
+      (
+        await queryStatements(db, { registration, limit: 0, ascending: true, ...filters })
+      ).statements.map((item) => item.id);
+
+    it('finds an agent of the context only with related_agents', async () => {
+      expect(await found({ agent: mbox('teammate') })).toEqual([]);
+      for (const who of ['instructor', 'teammate', 'context-agent']) {
+        expect(await found({ agent: mbox(who), relatedAgents: true })).toEqual([
+          withContext.id,
+          referring.id,
+        ]);
+      }
+    });
+
+    it('finds the agents of a sub-statement with related_agents', async () => {
+      expect(await found({ agent: mbox('sub-actor') })).toEqual([]);
+      expect(await found({ agent: mbox('sub-actor'), relatedAgents: true })).toEqual([
+        withSubStatement.id,
+      ]);
+      expect(await found({ agent: mbox('sub-instructor'), relatedAgents: true })).toEqual([
+        withSubStatement.id,
+      ]);
+    });
+
+    it('finds every statement of a credential by its authority with related_agents', async () => {
+      const authority = { account: { homePage: PUBLIC_URL, name: credential.key } };
+      expect(await found({ agent: authority })).toEqual([]);
+      expect(await found({ agent: authority, relatedAgents: true })).toEqual([
+        withContext.id,
+        withSubStatement.id,
+        referring.id,
+      ]);
+    });
+
+    it('finds a context activity and the activities of a sub-statement with related_activities', async () => {
+      expect(await found({ activity: grouping })).toEqual([]);
+      expect(await found({ activity: grouping, relatedActivities: true })).toEqual([
+        withContext.id,
+        referring.id,
+      ]);
+      for (const activity of [
+        'https://courses.example.org/sub/activity',
+        'https://courses.example.org/sub/parent',
+      ]) {
+        expect(await found({ activity, relatedActivities: true })).toEqual([withSubStatement.id]);
+      }
+    });
+
+    it('finds a statement whose StatementRef points to a match, not one matching only itself', async () => {
+      expect(await found({ agent: mbox('actor') })).toEqual([withContext.id, referring.id]);
+      expect(await found({ verb: 'http://adlnet.gov/expapi/verbs/commented' })).toEqual([
+        referring.id,
+      ]);
+    });
+  });
 });

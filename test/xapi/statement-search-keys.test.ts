@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { inArray, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.js';
+import { statements as statementsTable } from '../../src/db/schema.js';
+import { createActorResolver } from '../../src/xapi/resolve-actor.js';
+import type { LrsStatement, Statement } from '../../src/xapi/statement.js';
+import { storeStatements } from '../../src/xapi/statement-store.js';
+import { identifierKey, searchKeysOf } from '../../src/xapi/statement-search-keys.js';
+import { validateStatement } from '../../src/xapi/validate/statement.js';
+import { createTestDatabase } from '../support/test-database.js';
+import { changed, fullStatement, minimalStatement } from './statement-examples.js';
+
+const AUTHORITY = {
+  objectType: 'Agent' as const,
+  account: { homePage: 'https://t.example', name: 'k' },
+};
+
+function lrsStatement(value: Record<string, unknown>): LrsStatement {
+  return {
+    ...validateStatement(changed(value, 'id', randomUUID())),
+    stored: '2024-06-01T08:00:00.000Z',
+    timestamp: '2024-06-01T08:00:00.000Z',
+    authority: AUTHORITY,
+    version: '2.0.0',
+  } as LrsStatement;
+}
+
+/** Statements with every place an agent or activity can stand. */
+function variedStatements(): Record<string, unknown>[] {
+  const group = {
+    objectType: 'Group',
+    mbox_sha1sum: 'a'.repeat(40),
+    member: [{ openid: 'https://id.example.org/m1' }, { mbox: 'mailto:m2@example.org' }],
+  };
+  return [
+    fullStatement(),
+    minimalStatement(),
+    { ...minimalStatement(), actor: group },
+    { ...minimalStatement(), object: { objectType: 'Agent', mbox: 'mailto:obj@example.org' } },
+    { ...minimalStatement(), object: { objectType: 'StatementRef', id: randomUUID() } },
+    {
+      ...minimalStatement(),
+      context: {
+        contextAgents: [{ objectType: 'contextAgent', agent: { mbox: 'mailto:ca@example.org' } }],
+        contextGroups: [{ objectType: 'contextGroup', group }],
+        contextActivities: {
+          other: [{ id: 'https://example.org/other' }, { id: 'https://example.org/other' }],
+        },
+      },
+    },
+    {
+      ...minimalStatement(),
+      object: {
+        objectType: 'SubStatement',
+        actor: group,
+        verb: { id: 'http://adlnet.gov/expapi/verbs/passed' },
+        object: { objectType: 'Agent', account: { homePage: 'https://lms.example', name: 'o' } },
+        context: {
+          instructor: { mbox: 'mailto:si@example.org' },
+          team: group,
+          contextActivities: { grouping: [{ id: 'https://example.org/sub-grouping' }] },
+        },
+      },
+    },
+    {
+      ...minimalStatement(),
+      object: {
+        objectType: 'SubStatement',
+        actor: { mbox: 'mailto:sa@example.org' },
+        verb: { id: 'http://adlnet.gov/expapi/verbs/passed' },
+        object: { id: 'https://example.org/sub-activity' },
+      },
+    },
+  ];
+}
+
+describe('statement search keys', () => {
+  it('keys an identifier exactly as sent, by its kind', () => {
+    expect(identifierKey({ mbox: 'mailto:Ann@Example.org' })).toBe('mbox mailto:Ann@Example.org');
+    expect(identifierKey({ account: { homePage: 'https://lms.example/', name: 'a b' } })).toBe(
+      'account https://lms.example/ a b',
+    );
+    expect(identifierKey({})).toBeNull();
+  });
+
+  it('keeps the actor and an agent object apart from the agents only related_agents finds', () => {
+    const keys = searchKeysOf(lrsStatement(fullStatement()));
+    expect(keys.agentKeys).toEqual(['mbox mailto:ann@example.org']);
+    expect(keys.relatedAgentKeys).toEqual([
+      'account https://t.example k',
+      'account https://lms.example.org t1',
+      'mbox mailto:bob@example.org',
+    ]);
+    expect(keys.relatedActivityIds).toEqual([
+      'https://courses.example.org/course/1',
+      'https://w3id.org/xapi/cmi5/context/categories/cmi5',
+    ]);
+    expect(keys.objectStatementId).toBeNull();
+  });
+
+  it('takes a group actor with its members, and a sub-statement into the related keys', () => {
+    const [, , groupActor, , , , subStatement] = variedStatements().map((value) =>
+      searchKeysOf(lrsStatement(value)),
+    );
+    expect(groupActor?.agentKeys).toEqual([
+      `mbox_sha1sum ${'a'.repeat(40)}`,
+      'openid https://id.example.org/m1',
+      'mbox mailto:m2@example.org',
+    ]);
+    expect(subStatement?.agentKeys).toEqual(['mbox mailto:ann@example.org']);
+    expect(subStatement?.relatedAgentKeys).toContain('account https://lms.example o');
+    expect(subStatement?.relatedActivityIds).toEqual(['https://example.org/sub-grouping']);
+  });
+});
+
+describe('the migration that added the search keys fills them for stored statements', () => {
+  let database: Database;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+
+  /** The hand-written part of the migration that added the columns. */
+  function backfillStatements(): string[] {
+    const folder = path.join(import.meta.dirname, '../../drizzle');
+    const marker = '-- hand-written: fill the search keys';
+    const migration = readdirSync(folder)
+      .filter((name) => name.endsWith('.sql'))
+      .map((name) => readFileSync(path.join(folder, name), 'utf8'))
+      .find((text) => text.includes(marker));
+    if (!migration) throw new Error('no migration fills the search keys');
+    return migration
+      .slice(migration.indexOf(marker))
+      .split('--> statement-breakpoint')
+      .map((part) => part.trim())
+      .filter((part) => part.length > 0);
+  }
+
+  it('gives every statement the keys the store gives it', async () => {
+    const { db } = database;
+    const statements: Statement[] = variedStatements().map((value) =>
+      validateStatement(changed(value, 'id', randomUUID())),
+    );
+    await storeStatements({
+      db,
+      statements,
+      credential: { key: 'backfill-test' },
+      source: 'platform',
+      publicUrl: 'https://tool.example.org',
+      resolveActors: createActorResolver(null),
+      onStatementsStored: async () => {},
+    });
+    const ids = statements.map((item) => item.id as string);
+    const keysOfRows = async () =>
+      (
+        await db
+          .select({
+            id: statementsTable.id,
+            agentKeys: statementsTable.agentKeys,
+            relatedAgentKeys: statementsTable.relatedAgentKeys,
+            relatedActivityIds: statementsTable.relatedActivityIds,
+            objectStatementId: statementsTable.objectStatementId,
+          })
+          .from(statementsTable)
+          .where(inArray(statementsTable.id, ids))
+      )
+        .map((row) => ({
+          ...row,
+          agentKeys: [...row.agentKeys].sort(),
+          relatedAgentKeys: [...row.relatedAgentKeys].sort(),
+          relatedActivityIds: [...row.relatedActivityIds].sort(),
+        }))
+        .sort((a, b) => a.id.localeCompare(b.id));
+    const asStored = await keysOfRows();
+
+    await db.transaction(async (tx) => {
+      await tx
+        .update(statementsTable)
+        .set({
+          agentKeys: [],
+          relatedAgentKeys: [],
+          relatedActivityIds: [],
+          objectStatementId: null,
+        })
+        .where(inArray(statementsTable.id, ids));
+      for (const statement of backfillStatements()) await tx.execute(sql.raw(statement));
+    });
+
+    expect(asStored.some((row) => row.relatedAgentKeys.length > 2)).toBe(true);
+    expect(await keysOfRows()).toEqual(asStored);
+  });
+});
