@@ -20,7 +20,7 @@ import {
   type StatementSource,
 } from '../awards/rules/rule-parts.js';
 import { parseRule, type Rule } from '../awards/rules/rule-schema.js';
-import type { FieldErrors } from './achievement-form.js';
+import type { FieldError, FieldErrors } from './achievement-form.js';
 import { ruleErrorOf } from './rule-form.js';
 
 /**
@@ -397,7 +397,7 @@ export function ruleOfBuilderTree(
     if (!(error instanceof AwardRuleInvalidError)) throw error;
     const path = error.message.split(' ')[0] ?? 'rule';
     const { node, field } = placeOfRulePath(tree, path);
-    return { errors: { [`${node.id}.${field}`]: ruleErrorOf(error.message, path) } };
+    return { errors: { [`${node.id}.${field}`]: builderErrorOf(error.message, path) } };
   }
 }
 
@@ -439,6 +439,32 @@ export function placeOfRulePath(
   }
   return { node, field: roleOf(node.kind) === 'condition' ? fieldOfCondition(node) : 'children' };
 }
+
+/**
+ * The builder's message for a parseRule message: the rule form's key (rule-form.ts), in words
+ * that need no rule path or JSON names, since the summary names the part and its field.
+ */
+function builderErrorOf(message: string, path: string): FieldError {
+  const key = ruleErrorOf(message, path).key.replace(/^ruleErrors\./, '');
+  return { key: `builder.errors.${BUILDER_ERROR_KEYS.has(key) ? key : 'invalid'}` };
+}
+
+const BUILDER_ERROR_KEYS: ReadonlySet<string> = new Set([
+  'iri',
+  'achievement',
+  'neverMet',
+  'score',
+  'countBelowGroups',
+  'count',
+  'tag',
+  'capEcts',
+  'capTarget',
+  'capNeedsEarned',
+  'capNotWhole',
+  'sources',
+  'groupLeaf',
+  'noConditions',
+]);
 
 function fieldOfCondition(node: BuilderNode): BuilderField {
   return node.kind === 'earned' ? 'achievement' : 'activity';

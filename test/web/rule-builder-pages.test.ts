@@ -235,7 +235,7 @@ describe('the rule builder page', () => {
       expect(saved.status).toBe(422);
       const window = windowOf(saved.html);
       const link = window.document.querySelector('.error-summary a');
-      expect(link?.textContent).toMatch(/^Condition 2\.1, Activity: /);
+      expect(link?.textContent).toBe('Condition 2.1, Activity: Choose an activity.');
       expect(link?.getAttribute('href')).toBe('#field-r-1-0.activity');
       expect(
         window.document.getElementById('field-r-1-0.activity')?.getAttribute('aria-invalid'),
