@@ -13,8 +13,11 @@ import { courseSetupSchema, type CourseSetup } from './course-setup-schema.js';
 export class CourseSetupImportError extends BadRequestError {
   override readonly code = 'COURSE_SETUP_INVALID';
   override readonly status = 422;
-  constructor(readonly problems: readonly SetupProblem[]) {
-    super(problems.map((problem) => `${problem.at} ${problem.message}`).join('; '));
+  /** The rows refused, each with its place in the file. */
+  readonly problems: readonly SetupProblem[];
+  constructor(message: string, problems: readonly SetupProblem[] = [{ at: 'file', message }]) {
+    super(message);
+    this.problems = problems;
   }
 }
 
@@ -177,7 +180,7 @@ async function refusedAs<T>(at: string, write: () => Promise<T>): Promise<T> {
     return await write();
   } catch (error) {
     if (!(error instanceof MicrocredError) || !error.expose) throw error;
-    throw new CourseSetupImportError([{ at, message: error.message }]);
+    throw new CourseSetupImportError(`${at} ${error.message}`, [{ at, message: error.message }]);
   }
 }
 
