@@ -43,6 +43,8 @@ import { pullStatementsJobHandler, startPullSchedule } from './xapi/external/pul
 import { createAdminRouter } from './web/admin-routes.js';
 import { createAdminPages } from './web/admin/admin-pages.js';
 import { createAchievementPagesRouter } from './web/achievement-pages.js';
+import { createRuleBuilderPages } from './web/rule-builder-pages.js';
+import { createCourseSetupPages } from './web/course-setup-pages.js';
 import { createCourseRouter } from './web/course-routes.js';
 import { createTeacherCourseRouter } from './web/teacher-course-routes.js';
 import { createCredentialRouter } from './web/credential-routes.js';
@@ -289,6 +291,16 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       logger,
     }),
   );
+  app.use(
+    createCourseSetupPages({
+      db,
+      publicUrl,
+      render,
+      requireCsrfToken: csrf.requireToken,
+      kickOutbox,
+    }),
+  );
+  app.use(createRuleBuilderPages({ db, render, requireCsrfToken: csrf.requireToken, kickOutbox }));
   app.use(createWalletPages({ db, publicUrl, render, requireCsrfToken: csrf.requireToken }));
   app.use(
     createAwardRouter({

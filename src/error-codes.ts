@@ -136,6 +136,12 @@ export const ERROR_CODES = {
     meaning:
       'The achievement declares a supervision and identity verification level that learners of its course’s platform cannot have (identity verification on an open self-study platform).',
   },
+  COURSE_SETUP_INVALID: {
+    status: 422,
+    surface: 'api',
+    meaning:
+      'A course set-up file could not be imported into the course (a row the course refuses, such as a supervision level its platform cannot declare); nothing of it was stored.',
+  },
   ACHIEVEMENT_PUBLISH_INVALID: {
     status: 400,
     surface: 'api',

@@ -240,6 +240,30 @@ export async function deleteCourseActivity(
 }
 
 /**
+ * Describes an activity the course does not describe yet, with its name, launch URL and tags;
+ * leaves one it does as it is. Answers whether it was added.
+ */
+export async function addCourseActivityIfNew(
+  db: Executor,
+  courseId: string,
+  activity: Omit<CourseActivity, 'name'> & { name: string | null },
+): Promise<boolean> {
+  const added = await db
+    .insert(courseActivities)
+    .values({
+      courseId,
+      activityId: activity.activityId,
+      name: activity.name,
+      names: { ...activity.names },
+      launchUrl: activity.launchUrl,
+      tags: { ...activity.tags },
+    })
+    .onConflictDoNothing()
+    .returning({ activityId: courseActivities.activityId });
+  return added.length > 0;
+}
+
+/**
  * Describes activities the course does not describe yet, leaving those it does as they are
  * (the teacher's names and tags win over a re-imported package's titles).
  */

@@ -50,3 +50,16 @@ function parseTags(value: unknown): Record<string, string> {
   }
   return value as Record<string, string>;
 }
+
+/** The group tags of these achievements, by achievement id (those without any are left out). */
+export async function achievementTagsOf(
+  db: Executor,
+  achievementIds: readonly string[],
+): Promise<Map<string, Record<string, string>>> {
+  if (achievementIds.length === 0) return new Map();
+  const rows = await db
+    .select()
+    .from(achievementTags)
+    .where(inArray(achievementTags.achievementId, [...achievementIds]));
+  return new Map(rows.map((row) => [row.achievementId, row.tags]));
+}

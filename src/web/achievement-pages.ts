@@ -384,7 +384,7 @@ function ruleActivityError(rule: unknown): FieldErrors {
 const SAVED_NOTICES: readonly string[] = ['updated', 'versioned', 'rule', 'draft', 'published'];
 
 /** The stored definition as the input of updateAchievement, to change only its rule. */
-function inputOf(achievement: Achievement) {
+export function inputOf(achievement: Achievement) {
   const { name, description, criteria, ects, eqfLevel, language, image, eu, gradeMode } =
     achievement;
   return {
@@ -412,7 +412,8 @@ function ruleOfJson(value: unknown): Rule {
   return parseRule(rule);
 }
 
-async function courseAchievement(db: Db, res: Response, id: unknown) {
+/** The achievement of the teacher's course with that id; 404 for any other. */
+export async function courseAchievement(db: Db, res: Response, id: unknown) {
   const { courseId } = sessionOf(res);
   if (typeof id !== 'string' || !isUuid(id)) throw new NotFoundError('No such achievement');
   const achievement = await findCourseAchievement(db, courseId, id);

@@ -128,6 +128,7 @@ describeInBrowser(SUITE, () => {
       },
     });
     await teacher.locator('#shape-json').check();
+    await teacher.locator('details.technical-details:has([id="field-json"]) > summary').click();
     await formField(teacher, 'json').fill(
       JSON.stringify({ allOf: [{ passed: activityIri(world.demo, core) }, pillars] }, null, 2),
     );
