@@ -94,5 +94,5 @@ export async function runCommand(
     return;
   }
   const command = COMMANDS[name] as Command;
-  await withCommandContext(settings, (context) => command.run(context, args));
+  await withCommandContext(settings, out, (context) => command.run(context, args));
 }

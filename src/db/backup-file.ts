@@ -99,10 +99,10 @@ export async function writeBackupFile(
           JSON.stringify(['sequence', part.sequence, part.lastValue, part.isCalled]),
         );
       }
-      for (const row of part.rows) {
-        if (row.includes('\n')) throw new TypeError('A row of JSON spans several lines');
-        await writeLine(row);
+      if (part.rows.some((row) => row.includes('\n'))) {
+        throw new TypeError('A row of JSON spans several lines');
       }
+      await writeLine(part.rows.join('\n'));
       rows += part.rows.length;
     });
     await writeLine(JSON.stringify(['end', { rows }]));
