@@ -14,7 +14,8 @@ import { projectRoot } from './config/project-root.js';
 import { resolveSecret } from './config/secret.js';
 import type { Settings } from './config/settings.js';
 import { watchChanges } from './db/change-notifications.js';
-import { openDatabase, ping, type Database, type StorageMode } from './db/database.js';
+import { openDatabase, type Database, type StorageMode } from './db/database.js';
+import { toolVersion } from './config/tool-version.js';
 import { createJobRegistry } from './jobs/job-registry.js';
 import { startJobWorker, type JobWorker } from './jobs/job-worker.js';
 import { createLtiProvider } from './lti/lti-provider.js';
@@ -72,6 +73,8 @@ import { createCsrfProtection } from './web/http/csrf.js';
 import { loadFrameAncestors } from './web/http/frame-ancestors.js';
 import { pageErrorHandler } from './web/http/page-error-handler.js';
 import { NotFoundError } from './errors.js';
+import { createMetricsRouter, measureRequests } from './web/metrics/metrics-routes.js';
+import { createToolMetrics } from './web/metrics/tool-metrics.js';
 
 export interface MicrocredApp {
   readonly app: Express;
@@ -118,6 +121,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       .refresh()
       .catch((error: unknown) => logger.warn('db', 'frame ancestors refresh failed', { error }));
   });
+  const metrics = createToolMetrics({ db, toolVersion });
   const csrf = createCsrfProtection(secret);
   const render = createViewRenderer({ csrfTokenOf: csrf.tokenOf });
   const cookieOptions = sessionCookieOptions(publicUrl);
@@ -135,6 +139,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     keyring,
     outgoingFetch,
     onLaunched: async (launch, _req, res) => {
+      metrics.countLaunch({ isLaunched: true });
       // Results the LMS sent before this learner was known count from now on.
       try {
         if (await claimStatementsOf(db, [launch.userId])) kickOutbox();
@@ -153,7 +158,10 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
         launch.deepLinkingRequestId ? `/deep-link/${launch.deepLinkingRequestId}` : '/course',
       );
     },
-    renderError: renderLaunchError,
+    renderError: (page, req, res) => {
+      metrics.countLaunch({ isLaunched: false, code: page.code });
+      renderLaunchError(page, req, res);
+    },
   });
   const registrationRouter = createRegistrationRouter({
     db,
@@ -179,7 +187,11 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   const issueCredential = createCredentialIssuer({ db, secret, publicUrl, logger });
   const issueHolderCredential = createHolderCredentialIssuer({ db, secret, publicUrl });
   // What the LRS does in the storing transaction, for statements sent to it and pulled alike.
-  const onStatementsStored = combineStatementHooks(enqueueEvaluations, createForwardingHook(db));
+  const onStatementsStored = combineStatementHooks(
+    enqueueEvaluations,
+    createForwardingHook(db),
+    metrics.countStoredStatements,
+  );
   // Saving an achievement indexes its rule; this catches those an earlier version wrote without.
   await indexStaleRules(db);
   const kickOutbox = () => outbox.kick();
@@ -188,6 +200,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     db,
     logger,
     pollIntervalMs: options.outboxPollIntervalMs ?? 1000,
+    onJobRun: metrics.countJobRun,
     registry: createJobRegistry([
       ...awardJobHandlers({
         db,
@@ -215,16 +228,16 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(measureRequests(metrics));
   app.use(securityHeaders(frameAncestors.sources, publicUrl));
-
-  app.get('/health', async (_req, res) => {
-    try {
-      await ping(db);
-      res.json({ status: 'ok', storage: database.mode });
-    } catch {
-      res.status(503).json({ status: 'unavailable', storage: database.mode });
-    }
-  });
+  app.use(
+    createMetricsRouter({
+      db,
+      storageMode: database.mode,
+      metrics,
+      metricsToken: settings.metricsToken,
+    }),
+  );
   app.use('/static', express.static(path.join(projectRoot, 'public'), { maxAge: '1h' }));
   app.use(
     '/xapi',

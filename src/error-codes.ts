@@ -72,6 +72,36 @@ export const ERROR_CODES = {
     meaning:
       'Another process (usually the running server) holds the embedded database in this data folder; a second process would write into a copy nobody reads.',
   },
+  DATABASE_NOT_EMPTY: {
+    status: 409,
+    surface: 'cli',
+    meaning:
+      'A restore or a move to PostgreSQL was given a database that already holds data; it writes only into an empty one.',
+  },
+  BACKUP_FILE_INVALID: {
+    status: 400,
+    surface: 'cli',
+    meaning:
+      'The file given to restore is not a whole microcred backup (another file, or one cut short).',
+  },
+  BACKUP_MIGRATION_MISMATCH: {
+    status: 409,
+    surface: 'cli',
+    meaning:
+      'The backup was written at another database migration than this microcred has; restore it with the version that wrote it, then upgrade.',
+  },
+  SECRET_MISMATCH: {
+    status: 403,
+    surface: 'cli',
+    meaning:
+      'The secret set is not the one the stored private keys (or the backup) were sealed with; a backup, restore or move refuses before writing.',
+  },
+  SECRET_MISSING: {
+    status: 400,
+    surface: 'cli',
+    meaning:
+      'A restore or a move needs the secret that seals the private keys (MICROCRED_SECRET or the secret file of the data folder), and none is set.',
+  },
   SESSION_REQUIRED: {
     status: 401,
     surface: 'api',

@@ -8,13 +8,17 @@ export interface CommandContext {
   readonly db: Db;
   readonly secret: string;
   readonly logger: Logger;
-  /** Writes one line of the command's result to stdout (logs go to stderr). */
+  /** Writes one line of the command's result (to stdout from the command line; logs go to stderr). */
   readonly out: (line: string) => void;
 }
 
-/** Opens the database (migrated) for one command, runs it, and closes the database. */
+/**
+ * Opens the database (migrated) for one command, runs it with `out` for its result lines, and
+ * closes the database.
+ */
 export async function withCommandContext(
   settings: Settings,
+  out: (line: string) => void,
   run: (context: CommandContext) => Promise<void>,
 ): Promise<void> {
   const logger = createLogger(settings.logLevel === 'debug' ? 'debug' : 'warn', (line) =>
@@ -29,7 +33,7 @@ export async function withCommandContext(
       db: database.db,
       secret,
       logger,
-      out: (line) => process.stdout.write(`${line}\n`),
+      out,
     });
   } finally {
     await database.close();

@@ -9,13 +9,9 @@ import type { Settings } from './settings.js';
  * with owner-only permissions (and a loud warning, since losing that file loses every key).
  */
 export function resolveSecret(settings: Settings, logger: Logger): string {
-  if (settings.secret) return settings.secret;
-  const file = path.join(settings.dataDir, 'secret');
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  const existing = readSecret(settings);
+  if (existing !== null) return existing;
+  const file = secretFile(settings);
   mkdirSync(settings.dataDir, { recursive: true, mode: 0o700 });
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
@@ -25,4 +21,20 @@ export function resolveSecret(settings: Settings, logger: Logger): string {
     { file },
   );
   return secret;
+}
+
+/** The secret from MICROCRED_SECRET or `<dataDir>/secret`, or null when neither holds one. */
+export function readSecret(settings: Settings): string | null {
+  if (settings.secret) return settings.secret;
+  try {
+    return readFileSync(secretFile(settings), 'utf8').trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return null;
+  }
+}
+
+/** Where the generated secret is kept when MICROCRED_SECRET is unset. */
+export function secretFile(settings: Settings): string {
+  return path.join(settings.dataDir, 'secret');
 }

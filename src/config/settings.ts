@@ -22,6 +22,8 @@ export interface Settings {
   readonly logLevel: LogLevel;
   /** Bearer token for the admin JSON API (/api/admin); the API is off when unset. */
   readonly adminToken: string | undefined;
+  /** Bearer token that GET /metrics requires; the metrics are open to anyone when unset. */
+  readonly metricsToken: string | undefined;
   /**
    * The private, loopback and other non-public hosts and networks the tool may send requests to
    * (an LMS or an LRS on an internal network); every other such address is refused.
@@ -86,6 +88,10 @@ export function loadSettings(
   if (adminToken !== undefined && adminToken.length < 32) {
     problems.push('MICROCRED_ADMIN_TOKEN must be at least 32 characters long');
   }
+  const metricsToken = nonEmpty(env.MICROCRED_METRICS_TOKEN);
+  if (metricsToken !== undefined && metricsToken.length < 32) {
+    problems.push('MICROCRED_METRICS_TOKEN must be at least 32 characters long');
+  }
   const logLevel = (env.MICROCRED_LOG_LEVEL ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`MICROCRED_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
@@ -105,6 +111,7 @@ export function loadSettings(
     secret,
     logLevel,
     adminToken,
+    metricsToken,
     outgoingAllowPrivate,
   });
 }

@@ -41,8 +41,11 @@ export function startJobWorker(options: {
   pollIntervalMs: number;
   /** How many jobs run at once at most (each claims its own with skip locked); 4 by default. */
   concurrency?: number;
+  /** Told how each job run ended (for the metrics). */
+  onJobRun?: (kind: string, outcome: JobRunOutcome) => void;
 }): JobWorker {
   const { db, logger, registry } = options;
+  const onJobRun = options.onJobRun ?? (() => {});
   const concurrency = options.concurrency ?? 4;
   let running: Promise<void> | null = null;
   let rerun = false;
@@ -71,7 +74,7 @@ export function startJobWorker(options: {
       const jobs = await claimDueJobs(db, CLAIM_BATCH);
       if (jobs.length === 0) return;
       if (jobs.length === CLAIM_BATCH) onBacklog();
-      for (const job of jobs) await runJob(db, logger, registry, job);
+      for (const job of jobs) onJobRun(job.kind, await runJob(db, logger, registry, job));
     }
   };
 
@@ -134,7 +137,15 @@ async function claimDueJobs(db: Db, limit: number): Promise<StoredJob[]> {
   return jobs.sort((a, b) => a.id - b.id);
 }
 
-async function runJob(db: Db, logger: Logger, registry: JobRegistry, job: StoredJob) {
+/** How a job run ended: done, to be tried again, given up, or put off without using a try. */
+export type JobRunOutcome = 'succeeded' | 'retrying' | 'failed' | 'deferred';
+
+async function runJob(
+  db: Db,
+  logger: Logger,
+  registry: JobRegistry,
+  job: StoredJob,
+): Promise<JobRunOutcome> {
   const handler = registry.handlerOf(job.kind);
   const retry = handler?.retry ?? STANDARD_RETRY;
   const stopRenewing = renewLeaseWhileRunning(db, logger, job);
@@ -146,6 +157,7 @@ async function runJob(db: Db, logger: Logger, registry: JobRegistry, job: Stored
       .update(outbox)
       .set({ status: 'done', finishedAt: new Date(), lastError: null })
       .where(eq(outbox.id, job.id));
+    return 'succeeded';
   } catch (error) {
     stopRenewing();
     if (error instanceof JobDeferredError) {
@@ -161,7 +173,7 @@ async function runJob(db: Db, logger: Logger, registry: JobRegistry, job: Stored
           nextAttemptAt: new Date(Date.now() + error.retryAfterSeconds * 1000),
         })
         .where(eq(outbox.id, job.id));
-      return;
+      return 'deferred';
     }
     const message = error instanceof Error ? error.message : String(error);
     const isInvalid = error instanceof JobPayloadInvalidError;
@@ -180,6 +192,7 @@ async function runJob(db: Db, logger: Logger, registry: JobRegistry, job: Stored
             },
       )
       .where(eq(outbox.id, job.id));
+    return isFinal ? 'failed' : 'retrying';
   }
 }
 
