@@ -43,9 +43,11 @@ import { pullStatementsJobHandler, startPullSchedule } from './xapi/external/pul
 import { createAdminRouter } from './web/admin-routes.js';
 import { createAdminPages } from './web/admin/admin-pages.js';
 import { createAchievementPagesRouter } from './web/achievement-pages.js';
+import { createBadgeDesignerPages } from './web/badge-designer-pages.js';
 import { createCourseRouter } from './web/course-routes.js';
 import { createTeacherCourseRouter } from './web/teacher-course-routes.js';
 import { createCredentialRouter } from './web/credential-routes.js';
+import { createCertificateRouter } from './web/certificate-routes.js';
 import { createElmRouter } from './web/elm/elm-routes.js';
 import { createDeepLinkingRouter } from './web/deep-linking-routes.js';
 import { jsonErrorHandler } from './web/http/json-error-handler.js';
@@ -281,6 +283,9 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       logger,
     }),
   );
+  app.use(
+    createBadgeDesignerPages({ db, render, requireCsrfToken: csrf.requireToken, kickOutbox }),
+  );
   app.use(createWalletPages({ db, publicUrl, render, requireCsrfToken: csrf.requireToken }));
   app.use(
     createAwardRouter({
@@ -295,6 +300,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   const verification = createVerificationPool({ db, publicUrl });
   app.use(createCredentialRouter({ db, publicUrl, render, verify: verification.verify }));
   app.use(createElmRouter({ db, publicUrl }));
+  app.use(createCertificateRouter({ db, publicUrl, render }));
   app.use(createWalletExchangeRouter({ db, publicUrl, issueHolderCredential, logger }));
   app.use(createOid4vciRouter({ db, publicUrl, issueHolderCredential, logger }));
   app.use(
