@@ -60,7 +60,7 @@ describeInBrowser('the badge image on every page that shows a credential or achi
     credentialPath = new URL(credentialUrl).pathname;
     credentialJson = await (await fetch(`${credentialUrl}.json`)).text();
     visitor = await openPage(world.browser);
-  }, 150_000);
+  }, 300_000);
 
   afterAll(async () => {
     await world?.close();
