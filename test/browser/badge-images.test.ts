@@ -89,6 +89,8 @@ describeInBrowser('the badge image on every page that shows a credential or achi
       name: 'teacher-badge-designer',
       page: () => teacher,
       path: () => `/course/achievements/${achievementId}/badge`,
+      // The designer previews its starting choices, not the saved design.
+      isPreview: true,
     },
   ];
 
@@ -112,8 +114,10 @@ describeInBrowser('the badge image on every page that shows a credential or achi
         const svg = source.startsWith('data:')
           ? Buffer.from(source.split(',')[1] ?? '', 'base64').toString('utf8')
           : await (await fetch(new URL(source, world.toolUrl))).text();
-        // The designed badge, not the generated disc.
-        expect(svg, `${spec.name} (${locale})`).toContain('<polygon points="256,10 469,133');
+        // The designed hexagon, not the generated circle (the designer starts from a shield).
+        expect(svg, `${spec.name} (${locale})`).toContain(
+          'isPreview' in spec ? '<path d="M256 12 L476 76' : '<polygon points="256,10 469,133',
+        );
         for (const violation of await checkPage(page, `badge-${spec.name}-${locale}`)) {
           problems.push(
             `${locale}: axe ${violation.impact} ${violation.id} at ${violation.targets.join(' | ')}`,
