@@ -119,7 +119,9 @@ function quantile(values: number[], q: number): number {
 
 function worstCaseInputs(): SenderPlan['inputs'] {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg">${'<openbadges:credential>'.repeat(45_000)}</svg>`;
-  const chunks = readPngChunks(bakePng(badgePng({ id: 'urn:x', image: null }), '{}'));
+  const chunks = readPngChunks(
+    bakePng(badgePng({ id: 'urn:x', name: 'Badge', image: null }), '{}'),
+  );
   const credentialChunk = chunks.find((chunk) => chunk.type === 'iTXt') ?? chunks[0]!;
   const png = writePngChunks([
     ...chunks.slice(0, -1),

@@ -46,9 +46,11 @@ import { createAdminPages } from './web/admin/admin-pages.js';
 import { createAchievementPagesRouter } from './web/achievement-pages.js';
 import { createRuleBuilderPages } from './web/rule-builder-pages.js';
 import { createCourseSetupPages } from './web/course-setup-pages.js';
+import { createBadgeDesignerPages } from './web/badge-designer-pages.js';
 import { createCourseRouter } from './web/course-routes.js';
 import { createTeacherCourseRouter } from './web/teacher-course-routes.js';
 import { createCredentialRouter } from './web/credential-routes.js';
+import { createCertificateRouter } from './web/certificate-routes.js';
 import { createElmRouter } from './web/elm/elm-routes.js';
 import { createDeepLinkingRouter } from './web/deep-linking-routes.js';
 import { jsonErrorHandler } from './web/http/json-error-handler.js';
@@ -314,6 +316,9 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     }),
   );
   app.use(createRuleBuilderPages({ db, render, requireCsrfToken: csrf.requireToken, kickOutbox }));
+  app.use(
+    createBadgeDesignerPages({ db, render, requireCsrfToken: csrf.requireToken, kickOutbox }),
+  );
   app.use(createWalletPages({ db, publicUrl, render, requireCsrfToken: csrf.requireToken }));
   app.use(
     createAwardRouter({
@@ -328,6 +333,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   const verification = createVerificationPool({ db, publicUrl });
   app.use(createCredentialRouter({ db, publicUrl, render, verify: verification.verify }));
   app.use(createElmRouter({ db, publicUrl }));
+  app.use(createCertificateRouter({ db, publicUrl, render }));
   app.use(createWalletExchangeRouter({ db, publicUrl, issueHolderCredential, logger }));
   app.use(createOid4vciRouter({ db, publicUrl, issueHolderCredential, logger }));
   app.use(

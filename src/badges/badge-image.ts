@@ -1,71 +1,52 @@
 import { createHash } from 'node:crypto';
-import { deflateSync } from 'node:zlib';
-import { writePngChunks } from './bake.js';
 import { BadgeImageInvalidError } from './badge-image-error.js';
-import { checkBadgeImage, type BadgeImage } from './check-badge-image.js';
+import { renderBadgeArtwork } from './badge-design.js';
+import { badgeImageDataUri, checkBadgeImage, type BadgeImage } from './check-badge-image.js';
+import { rasterizeSvg } from './rasterize-svg.js';
 
 /**
  * The achievement image in PNG and SVG, for baking and serving: the achievement's `data:`
  * image when it passes checkBadgeImage now (so an image stored before the checks existed, or
  * written to the database by other means, is sanitized or left out here too), else a generated
- * round badge whose colour derives from the achievement id (SVG with the name written on it;
- * PNG a plain disc, as we do not rasterise text). In SVG a PNG or JPEG image is embedded in an
- * `<image>`; in PNG an SVG or JPEG image gives the generated disc, as we do not convert images.
- * Images given by http(s) URL are never fetched, so they get the generated one too.
+ * round badge with the name written on it, whose colour derives from the achievement id
+ * (badge-design.ts). In SVG a PNG or JPEG image is embedded in an `<image>`; PNG is the stored
+ * PNG, or any other image drawn by resvg (rasterize-svg.ts) BADGE_PNG_WIDTH pixels wide. Images
+ * given by http(s) URL are never fetched, so they get the generated one too.
  */
 
-const SIZE = 256;
+export const BADGE_PNG_WIDTH = 512;
 
 export function badgeSvg(achievement: { id: string; name: string; image: string | null }): string {
   const stored = storedImage(achievement.image);
   if (stored?.type === 'svg') return stored.bytes.toString('utf8');
   if (stored) return rasterInSvg(stored);
-  const [r, g, b] = colourOf(achievement.id);
-  const words = achievement.name.split(/\s+/).slice(0, 6);
-  const lines = [words.slice(0, 3).join(' '), words.slice(3).join(' ')].filter(Boolean);
-  const text = lines
-    .map(
-      (line, index) =>
-        `<text x="128" y="${128 + (index - (lines.length - 1) / 2) * 22}" font-family="sans-serif" font-size="18" fill="#fff" text-anchor="middle" dominant-baseline="middle">${escapeXml(line)}</text>`,
-    )
-    .join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${SIZE}" height="${SIZE}" viewBox="0 0 ${SIZE} ${SIZE}"><circle cx="128" cy="128" r="120" fill="rgb(${r},${g},${b})"/><circle cx="128" cy="128" r="106" fill="none" stroke="#fff" stroke-width="4"/>${text}</svg>`;
+  return renderBadgeArtwork({
+    template: 'circle',
+    title: achievement.name,
+    background: colourOf(achievement.id),
+    accent: '#ffffff',
+    ribbon: null,
+    logo: null,
+    awardingBody: null,
+    language: null,
+  });
 }
 
-export function badgePng(achievement: { id: string; image: string | null }): Buffer {
+export function badgePng(achievement: { id: string; name: string; image: string | null }): Buffer {
   const stored = storedImage(achievement.image);
   if (stored?.type === 'png') return stored.bytes;
-  const [r, g, b] = colourOf(achievement.id);
-  // RGBA scanlines, each with filter byte 0: a disc of the colour with a white ring.
-  const raw = Buffer.alloc((SIZE * 4 + 1) * SIZE);
-  for (let y = 0; y < SIZE; y += 1) {
-    const row = y * (SIZE * 4 + 1);
-    for (let x = 0; x < SIZE; x += 1) {
-      const distance = Math.hypot(x - 127.5, y - 127.5);
-      const at = row + 1 + x * 4;
-      if (distance > 120) continue;
-      const isRing = distance > 102 && distance < 108;
-      raw[at] = isRing ? 255 : r;
-      raw[at + 1] = isRing ? 255 : g;
-      raw[at + 2] = isRing ? 255 : b;
-      raw[at + 3] = 255;
-    }
-  }
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(SIZE, 0);
-  header.writeUInt32BE(SIZE, 4);
-  header.set([8, 6, 0, 0, 0], 8); // 8-bit RGBA, deflate, no filter, no interlace
-  return writePngChunks([
-    { type: 'IHDR', data: header },
-    { type: 'IDAT', data: deflateSync(raw) },
-    { type: 'IEND', data: Buffer.alloc(0) },
-  ]);
+  return rasterizeSvg(badgeSvg(achievement), BADGE_PNG_WIDTH);
 }
 
-function colourOf(id: string): [number, number, number] {
+/** A darkish colour from the id, so white text and ring stay readable. */
+function colourOf(id: string): string {
   const hash = createHash('sha256').update(id).digest();
-  // Darkish colours, so white text and ring stay readable.
-  return [40 + ((hash[0] ?? 0) % 120), 40 + ((hash[1] ?? 0) % 120), 60 + ((hash[2] ?? 0) % 120)];
+  const channels = [
+    40 + ((hash[0] ?? 0) % 120),
+    40 + ((hash[1] ?? 0) % 120),
+    60 + ((hash[2] ?? 0) % 120),
+  ];
+  return `#${channels.map((value) => value.toString(16).padStart(2, '0')).join('')}`;
 }
 
 function storedImage(uri: string | null): BadgeImage | null {
@@ -87,6 +68,17 @@ function rasterInSvg(image: BadgeImage): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"><image width="${width}" height="${height}" xlink:href="${href}"/></svg>`;
 }
 
-function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/**
+ * An awarding body's logo as a badge can embed it: a PNG or JPEG `data:` URI, an SVG logo drawn
+ * as PNG (a badge's `<image>` embeds only PNG and JPEG, see sanitize-svg.ts). Null for a logo
+ * that is missing, refused by checkBadgeImage, or given by URL, which the tool never fetches.
+ */
+export function badgeLogoOf(image: string | null): string | null {
+  const stored = storedImage(image);
+  if (!stored) return null;
+  if (stored.type !== 'svg') return badgeImageDataUri(stored);
+  const png = rasterizeSvg(stored.bytes.toString('utf8'), LOGO_PNG_WIDTH);
+  return `data:image/png;base64,${png.toString('base64')}`;
 }
+
+const LOGO_PNG_WIDTH = 200;

@@ -53,6 +53,8 @@ const SANITIZE_CONFIG: Config = {
   USE_PROFILES: { svg: true, svgFilters: true },
   // `<use>` is left out of the profile for its external references, which the href rule refuses.
   ADD_TAGS: ['use'],
+  // ARIA's role is inert, and lets an SVG badge announce itself as one image (role="img").
+  ADD_ATTR: ['role'],
   // A removed element takes its content with it (the text of a `<foreignObject>` is no badge).
   KEEP_CONTENT: false,
 };

@@ -460,7 +460,11 @@ function buildDisplay(
 ): ElmNode {
   const primary = languageConcept(primaryLanguage);
   const languages = new Map(texts.languages.map((tag) => [languageConcept(tag).id, tag]));
-  const image = displayImage(ob.credentialSubject.achievement.id, achievement.image);
+  const image = displayImage({
+    id: ob.credentialSubject.achievement.id,
+    name: ob.credentialSubject.achievement.name,
+    image: achievement.image,
+  });
   return {
     id: ids('displayParameter'),
     type: 'DisplayParameter',
@@ -488,17 +492,25 @@ function buildDisplay(
   };
 }
 
-let lastDisplayImage: { id: string; image: string | null; base64: string } | undefined;
+let lastDisplayImage:
+  { id: string; name: string; image: string | null; base64: string } | undefined;
 
 /**
  * The achievement's badge as a base64 PNG (badge-image.ts), the credential's display image. The
  * last one is kept: a bulk export draws the same badge for every award.
  */
-function displayImage(id: string, image: string | null): string {
-  if (lastDisplayImage?.id !== id || lastDisplayImage.image !== image) {
-    lastDisplayImage = { id, image, base64: badgePng({ id, image }).toString('base64') };
+function displayImage(achievement: { id: string; name: string; image: string | null }): string {
+  const last = lastDisplayImage;
+  if (
+    last?.id === achievement.id &&
+    last.name === achievement.name &&
+    last.image === achievement.image
+  ) {
+    return last.base64;
   }
-  return lastDisplayImage.base64;
+  const base64 = badgePng(achievement).toString('base64');
+  lastDisplayImage = { ...achievement, base64 };
+  return base64;
 }
 
 /** An address that makes a valid `mailto:` IRI, as the sample's Mailbox ids. */

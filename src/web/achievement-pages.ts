@@ -16,6 +16,7 @@ import {
   listAchievementsWithAwardCounts,
 } from '../awards/course-achievements.js';
 import { activityChoices } from './activity-choices.js';
+import { achievementImagePath } from './achievement-image-path.js';
 import { parseRule, type Rule } from '../awards/rules/rule-schema.js';
 import { previewRule, type PreviewEntry } from '../awards/rule-preview.js';
 import { badgeSvg } from '../badges/badge-image.js';
@@ -256,7 +257,7 @@ export function createAchievementPagesRouter(deps: {
     if (!posted) return;
     const { achievement, rule } = posted;
     const updated = await db.transaction((tx) =>
-      updateAchievement(tx, achievement.id, { ...inputOf(achievement), rule }),
+      updateAchievement(tx, achievement.id, { ...storedInputOf(achievement), rule }),
     );
     kickOutbox();
     const saved =
@@ -277,7 +278,11 @@ export function createAchievementPagesRouter(deps: {
       const achievement = await courseAchievement(db, res, req.params.id);
       const rule = ruleOfJson(bodyOf(req).rule);
       const updated = await db.transaction((tx) =>
-        updateAchievement(tx, achievement.id, { ...inputOf(achievement), rule, publish: true }),
+        updateAchievement(tx, achievement.id, {
+          ...storedInputOf(achievement),
+          rule,
+          publish: true,
+        }),
       );
       kickOutbox();
       const saved = updated.version > achievement.version ? 'versioned' : 'published';
@@ -334,6 +339,7 @@ export async function teacherAchievementList(db: Db, res: Response) {
         id: achievement.id,
         name: achievement.name,
         version: achievement.version,
+        imageSrc: achievementImagePath(achievement.id, achievement.version),
         ects: achievement.ects,
         eqfLevel: achievement.eqfLevel,
         isMicroCredential: achievement.ects !== null,
@@ -381,12 +387,20 @@ function ruleActivityError(rule: unknown): FieldErrors {
 }
 
 /** The notices of the list after a save (`?saved=`), keys of `teacher-achievements:list.saved`. */
-const SAVED_NOTICES: readonly string[] = ['updated', 'versioned', 'rule', 'draft', 'published'];
+const SAVED_NOTICES: readonly string[] = [
+  'updated',
+  'versioned',
+  'rule',
+  'draft',
+  'published',
+  'badge',
+];
 
-/** The stored definition as the input of updateAchievement, to change only its rule. */
-export function inputOf(achievement: Achievement) {
+/** The stored definition as the input of updateAchievement, to change only its rule or image. */
+export function storedInputOf(achievement: Achievement) {
   const { name, description, criteria, ects, eqfLevel, language, image, eu, gradeMode } =
     achievement;
+  const { stackCredit, stackResult, rule } = achievement;
   return {
     name,
     description,
@@ -396,6 +410,9 @@ export function inputOf(achievement: Achievement) {
     language,
     image,
     gradeMode,
+    stackCredit,
+    stackResult,
+    rule,
     eu: readElements(eu),
   };
 }
@@ -412,7 +429,7 @@ function ruleOfJson(value: unknown): Rule {
   return parseRule(rule);
 }
 
-/** The achievement of the teacher's course with that id; 404 for any other. */
+/** The session course's achievement `id`; NotFoundError for another course's or an unknown one. */
 export async function courseAchievement(db: Db, res: Response, id: unknown) {
   const { courseId } = sessionOf(res);
   if (typeof id !== 'string' || !isUuid(id)) throw new NotFoundError('No such achievement');

@@ -10,6 +10,7 @@ import type { Db } from '../db/database.js';
 import { NotFoundError } from '../errors.js';
 import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import type { RenderView } from './views.js';
+import { achievementImagePath } from './achievement-image-path.js';
 import { isUuid } from '../shared/uuid.js';
 
 const STATUS_MESSAGES = ['revoked', 'reinstated', 'gradeQueued', 'gradeAlreadyQueued'] as const;
@@ -59,6 +60,7 @@ export function createAwardPages(deps: {
           learner: award.learner,
           achievementName: award.achievementName,
           achievementVersion: award.achievementVersion,
+          imageSrc: achievementImagePath(award.achievementId, award.achievementVersion),
           form: award.form,
           issuedAt: award.issuedAt,
           isRevoked: award.revoked,

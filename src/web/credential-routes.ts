@@ -111,7 +111,7 @@ export function createCredentialRouter(deps: {
     const url = `/achievements/${id}/versions/${version}`;
     if (file === 'image.svg' || file === 'image.png') {
       const image = {
-        id: `${req.protocol}://${req.get('host') ?? ''}${url}`,
+        id: `${publicUrl}${url}`,
         name: String(definition.name),
         image: (definition.image as string | null) ?? null,
       };
@@ -209,7 +209,7 @@ async function pageData(
     description: achievement.description,
     criteria: achievement.criteria.narrative,
     language: achievement.inLanguage ?? 'en',
-    imageUrl: achievement.image?.id ?? null,
+    imageSrc: `${new URL(achievement.id).pathname}/image.svg`,
     issuerName: credential.issuer.name,
     issuerPage,
     elements: credentialElements(credential, issuerPage),

@@ -10,6 +10,7 @@ import { referencesOf, type ProgressNode } from '../awards/rules/progress.js';
 import { parseRule } from '../awards/rules/rule-schema.js';
 import { isStackRule } from '../awards/stack-credit.js';
 import type { Db } from '../db/database.js';
+import { achievementImagePath } from './achievement-image-path.js';
 
 /** One line of "what is done and what is missing": a catalog key and its values. */
 export interface ConditionLine {
@@ -158,6 +159,7 @@ async function presentAchievement(
           : 'inProgress';
   return {
     name: achievement.name,
+    imageSrc: achievementImagePath(achievement.id, achievement.version),
     description: achievement.description,
     language: achievement.language,
     form,

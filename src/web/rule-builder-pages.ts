@@ -7,7 +7,7 @@ import { parseRule } from '../awards/rules/rule-schema.js';
 import type { Db } from '../db/database.js';
 import { activityChoices } from './activity-choices.js';
 import type { FieldErrors } from './achievement-form.js';
-import { courseAchievement, inputOf } from './achievement-pages.js';
+import { courseAchievement, storedInputOf } from './achievement-pages.js';
 import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import {
   applyBuilderAction,
@@ -129,7 +129,7 @@ export function createRuleBuilderPages(deps: {
         return;
       }
       const updated = await db.transaction((tx) =>
-        updateAchievement(tx, achievement.id, { ...inputOf(achievement), rule: built.rule }),
+        updateAchievement(tx, achievement.id, { ...storedInputOf(achievement), rule: built.rule }),
       );
       kickOutbox();
       const saved =

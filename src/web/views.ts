@@ -25,6 +25,8 @@ export type RenderView = ((
 ) => string) & {
   /** The language chosen for this response and its messages, for what is not a view (a CSV). */
   translate(res: Response): { locale: Locale; t: Translate };
+  /** The messages of a given language, for what is written in another person's (a PDF). */
+  translator(locale: Locale): Translate;
 };
 
 /** What every view gets beside its own data; see views/layout.eta. */
@@ -93,7 +95,7 @@ export function createViewRenderer(options: {
     res.set('Content-Language', locale);
     return eta.render(name, { ...context, ...data });
   };
-  return Object.assign(render, { translate });
+  return Object.assign(render, { translate, translator });
 }
 
 /**

@@ -182,7 +182,7 @@ describe('the teacher achievement pages', () => {
     expect(form.html).toContain(`<option value="${WRITTEN_EXAM}">Written examination</option>`);
     expect(form.html).toContain('<option value="http://data.europa.eu/snb/eqf/6">Level 6</option>');
 
-    const png = badgePng({ id: 'uploaded', image: null });
+    const png = badgePng({ id: 'uploaded', name: 'Uploaded', image: null });
     const created = await postMultipart(
       teacher,
       '/course/achievements',
@@ -317,7 +317,7 @@ describe('the teacher achievement pages', () => {
 
   it('refuses an image above the size limit, storing nothing', async () => {
     const tooLarge = Buffer.concat([
-      badgePng({ id: 'large', image: null }),
+      badgePng({ id: 'large', name: 'Large', image: null }),
       Buffer.alloc(1024 * 1024),
     ]);
     const refused = await postMultipart(

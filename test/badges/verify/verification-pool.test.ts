@@ -17,7 +17,9 @@ const HOSTILE_SVG = Buffer.from(
 );
 const NESTED_JSON = Buffer.from(`${'{"a":'.repeat(500_000)}1${'}'.repeat(500_000)}`);
 function pngWithManyCredentialChunks(): Buffer {
-  const chunks = readPngChunks(bakePng(badgePng({ id: 'urn:x', image: null }), '{}'));
+  const chunks = readPngChunks(
+    bakePng(badgePng({ id: 'urn:x', name: 'Badge', image: null }), '{}'),
+  );
   const credential = chunks.find((chunk) => chunk.type === 'iTXt');
   const end = chunks.at(-1);
   if (!credential || !end) throw new Error('the baked PNG lacks its credential or end');
