@@ -27,8 +27,10 @@ export function createCourseRouter(deps: {
   render: RenderView;
   /** Called after an achievement was saved: its re-evaluation is queued. */
   kickOutbox: () => void;
+  /** Whether the tool sends email: the learner page then offers the choice to get none. */
+  isMailOn: boolean;
 }): Router {
-  const { db, publicUrl, render, kickOutbox } = deps;
+  const { db, publicUrl, render, kickOutbox, isMailOn } = deps;
   const router = express.Router();
   const session = requireSession(db);
 
@@ -48,7 +50,7 @@ export function createCourseRouter(deps: {
     res.send(
       render(res, 'course-learner', {
         ...page,
-        ...(await learnerPageData(db, publicUrl, { userId, courseId })),
+        ...(await learnerPageData(db, publicUrl, { userId, courseId }, isMailOn)),
       }),
     );
   });

@@ -1,5 +1,6 @@
 import QRCode from 'qrcode';
 import { listCourseActivities, type CourseActivity } from '../awards/course-activities.js';
+import { wantsEmailNotices } from '../awards/award-notice.js';
 import { achievementNamesOf } from '../awards/course-achievements.js';
 import {
   learnerProgress,
@@ -105,11 +106,14 @@ export async function learnerPageData(
   db: Db,
   publicUrl: string,
   learner: { userId: string; courseId: string },
+  /** Whether the tool sends email (MICROCRED_SMTP_HOST); the page offers the opt-out only then. */
+  isMailOn: boolean,
 ) {
   const now = new Date();
-  const [progress, activities] = await Promise.all([
+  const [progress, activities, isEmailNotified] = await Promise.all([
     learnerProgress(db, learner.userId, learner.courseId),
     listCourseActivities(db, learner.courseId),
+    isMailOn ? wantsEmailNotices(db, learner.userId) : false,
   ]);
   const stackedIds = [...new Set(progress.flatMap((p) => referencesOf(p.progress).achievements))];
   const stacked = await achievementNamesOf(db, stackedIds);
@@ -121,6 +125,7 @@ export async function learnerPageData(
     // Wallet apps fetch credentials over https only; on http the page says so instead.
     walletsCanReachTool: new URL(publicUrl).protocol === 'https:',
     publicUrl,
+    notices: isMailOn ? { isEmailNotified } : null,
     content: activities
       .filter((activity) => activity.launchUrl)
       .map((activity) => ({
@@ -203,6 +208,7 @@ async function presentCredential(
     validUntil: credential.validUntil,
     isExpired,
     isValid: !isRevoked && !isExpired,
+    isPublic: credential.isPublic,
     qrCode: await qrCodeDataUri(url),
     linkedInUrl: linkedInAddUrl({
       name: achievementName,
