@@ -10,6 +10,7 @@ import {
 import { referencesOf, type ProgressNode } from '../awards/rules/progress.js';
 import { parseRule } from '../awards/rules/rule-schema.js';
 import { isStackRule } from '../awards/stack-credit.js';
+import { readElements } from '../badges/eu-elements.js';
 import type { Db } from '../db/database.js';
 
 /** One line of "what is done and what is missing": a catalog key and its values. */
@@ -161,10 +162,18 @@ async function presentAchievement(
         : presented.length > 0
           ? 'revoked'
           : 'inProgress';
+  const translations = readElements(achievement.eu).translations;
   return {
     name: achievement.name,
     description: achievement.description,
     language: achievement.language,
+    /** Name and description in the languages the teacher translated them into, by BCP 47 tag. */
+    translations: Object.fromEntries(
+      Object.entries(translations).map(([language, texts]) => [
+        language,
+        { name: texts.name, description: texts.description },
+      ]),
+    ),
     form,
     ects: achievement.ects,
     // A stack credited with its components' ECTS has no one figure before it is earned.
