@@ -2,8 +2,7 @@ import express, { type RequestHandler, type Router } from 'express';
 import { setEmailNotices } from '../awards/award-notice.js';
 import { setCredentialVisibility } from '../awards/credential-visibility.js';
 import type { Db } from '../db/database.js';
-import { BadRequestError, NotFoundError } from '../errors.js';
-import { isUuid } from '../shared/uuid.js';
+import { BadRequestError } from '../errors.js';
 import { requireSession, sessionOf } from './http/session-auth.js';
 
 /**
@@ -29,19 +28,17 @@ export function createLearnerChoicesRouter(deps: {
     form,
     requireCsrfToken,
     async (req, res) => {
-      const awardId = String(req.params.id);
-      if (!isUuid(awardId))
-        throw new NotFoundError(`No credential with id ${awardId} was issued here.`);
+      const awardId = String(req.params.id).toLowerCase();
       const visibility = (req.body as Record<string, unknown> | undefined)?.visibility;
       if (visibility !== 'public' && visibility !== 'hidden') {
         throw new BadRequestError('Choose who sees the credential: "public" or "hidden".');
       }
       await setCredentialVisibility(db, {
-        awardId: awardId.toLowerCase(),
+        awardId,
         userId: sessionOf(res).userId,
         isPublic: visibility === 'public',
       });
-      res.redirect(303, `/course#credential-${awardId.toLowerCase()}`);
+      res.redirect(303, `/course#credential-${awardId}`);
     },
   );
 

@@ -31,7 +31,7 @@ export function learnerNoticeJobHandler(deps: {
     if (!mailer) return;
     const notice = await findAwardNotice(db, payload.awardId);
     if (!notice?.email || !notice.isEmailNotified) return;
-    await mailer.send(compose(notice, payload.event));
+    await mailer.send(compose({ ...notice, email: notice.email }, payload.event));
     logger.info('awards', 'learner notified by email', payload);
   });
 }
@@ -45,7 +45,10 @@ export function learnerNoticeJobHandler(deps: {
 export function createLearnerNoticeComposer(publicUrl: string) {
   const eta = new Eta({ views: path.join(projectRoot, 'views'), autoEscape: true, cache: true });
   const { translator } = createTranslations();
-  return (notice: AwardNotice, event: LearnerNoticePayload['event']): MailMessage => {
+  return (
+    notice: AwardNotice & { email: string },
+    event: LearnerNoticePayload['event'],
+  ): MailMessage => {
     const credential = notice.credential as unknown as OpenBadgeCredential;
     const achievement = credential.credentialSubject.achievement;
     const locale: Locale = chooseLocale({ launch: notice.launchLocale ?? achievement.inLanguage });
@@ -92,7 +95,7 @@ export function createLearnerNoticeComposer(publicUrl: string) {
       image: { src: `cid:${BADGE_CID}`, alt: t('mail:imageAlt', values) },
     });
     return {
-      to: notice.email ?? '',
+      to: notice.email,
       subject: lines.subject,
       language: locale,
       text,
