@@ -72,6 +72,10 @@ import { allowAnyFrameAncestor, securityHeaders } from './web/http/security-head
 import { createCmi5ContentRouter } from './web/cmi5-content-router.js';
 import { createViewRenderer, LOCALE_COOKIE, rememberChosenLocale } from './web/views.js';
 import { createCsrfProtection } from './web/http/csrf.js';
+import { createCredentialAccess } from './web/credential-access.js';
+import { createLearnerChoicesRouter } from './web/learner-choices-routes.js';
+import { learnerNoticeJobHandler } from './web/mail/learner-notice.js';
+import { createSmtpMailer } from './web/mail/smtp-mailer.js';
 import { loadFrameAncestors } from './web/http/frame-ancestors.js';
 import { pageErrorHandler } from './web/http/page-error-handler.js';
 import { NotFoundError } from './errors.js';
@@ -197,6 +201,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   // Saving an achievement indexes its rule; this catches those an earlier version wrote without.
   await indexStaleRules(db);
   const kickOutbox = () => outbox.kick();
+  const mailer = settings.mail ? createSmtpMailer(settings.mail) : null;
   const cmi5Lms = createCmi5Lms({ db, publicUrl, onStatementsStored });
   const outbox = startJobWorker({
     db,
@@ -212,6 +217,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
         onWorkQueued: kickOutbox,
       }),
       forwardStatementsJobHandler({ db, secret, logger, outgoingFetch }),
+      learnerNoticeJobHandler({ db, publicUrl, logger, mailer }),
       abandonSessionsJobHandler({ cmi5Lms, logger }),
       pullStatementsJobHandler({
         db,
@@ -273,6 +279,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       render,
       kickOutbox,
       adminPagesOn: settings.adminToken !== undefined,
+      isMailOn: mailer !== null,
     }),
   );
   app.use(
@@ -320,6 +327,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     createBadgeDesignerPages({ db, render, requireCsrfToken: csrf.requireToken, kickOutbox }),
   );
   app.use(createWalletPages({ db, publicUrl, render, requireCsrfToken: csrf.requireToken }));
+  app.use(createLearnerChoicesRouter({ db, requireCsrfToken: csrf.requireToken }));
   app.use(
     createAwardRouter({
       db,
@@ -331,8 +339,17 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     }),
   );
   const verification = createVerificationPool({ db, publicUrl });
-  app.use(createCredentialRouter({ db, publicUrl, render, verify: verification.verify }));
-  app.use(createElmRouter({ db, publicUrl }));
+  const canSeeCredential = createCredentialAccess(db);
+  app.use(
+    createCredentialRouter({
+      db,
+      publicUrl,
+      render,
+      verify: verification.verify,
+      canSee: canSeeCredential,
+    }),
+  );
+  app.use(createElmRouter({ db, publicUrl, canSee: canSeeCredential }));
   app.use(createCertificateRouter({ db, publicUrl, render }));
   app.use(createWalletExchangeRouter({ db, publicUrl, issueHolderCredential, logger }));
   app.use(createOid4vciRouter({ db, publicUrl, issueHolderCredential, logger }));
@@ -371,6 +388,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       await pullSchedule.stop();
       await abandonSchedule.stop();
       await outbox.stop();
+      mailer?.close();
       await verification.close();
       await outgoing.close();
       await database.close();

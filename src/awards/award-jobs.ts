@@ -34,3 +34,14 @@ export const gradeJob = defineJobKind({
   }),
 });
 export type GradePayload = z.output<typeof gradeJob.payload>;
+
+/**
+ * Tells the learner by email that a credential was awarded or revoked (web/mail/). Queued with
+ * the award or the revocation; the job does nothing when the tool sends no email or the learner
+ * opted out.
+ */
+export const learnerNoticeJob = defineJobKind({
+  name: 'learner-notice',
+  payload: z.object({ awardId: z.guid(), event: z.enum(['awarded', 'revoked']) }),
+});
+export type LearnerNoticePayload = z.output<typeof learnerNoticeJob.payload>;

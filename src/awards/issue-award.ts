@@ -9,7 +9,7 @@ import { enqueueJobs, jobOf } from '../jobs/enqueue-job.js';
 import { JobDeferredError } from '../jobs/job-registry.js';
 import { LEASE_SECONDS } from '../jobs/job-worker.js';
 import { awardScore, describeEvidence, type AwardEvidence } from './award-evidence.js';
-import { evaluateLearnerJob, gradeJob } from './award-jobs.js';
+import { evaluateLearnerJob, gradeJob, learnerNoticeJob } from './award-jobs.js';
 import type { AchievementRow } from './rule-index.js';
 import { evidenceScore, evidenceStatementIds, type Evaluation } from './rules/evaluate.js';
 
@@ -142,7 +142,7 @@ async function issueAndStore(
   });
 
   // The award, and only if it is new, its grade passback, the re-evaluation of the stacks
-  // built on it, and the end of an earlier refusal: all or nothing.
+  // built on it, the learner's email and the end of an earlier refusal: all or nothing.
   const jobs = [
     jobOf(gradeJob, { awardId, scoreScaled }, awardId),
     jobOf(
@@ -150,6 +150,7 @@ async function issueAndStore(
       { userId: recipient.user.id, activityIds: [], achievementIds: [achievement.id] },
       `award:${awardId}`,
     ),
+    jobOf(learnerNoticeJob, { awardId, event: 'awarded' }, `awarded:${awardId}`),
   ];
   const isNew = await db.transaction(async (tx) => {
     const inserted = tx.$with('inserted').as(

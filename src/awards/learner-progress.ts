@@ -30,6 +30,8 @@ export interface HeldCredential {
   readonly issuerName: string | null;
   /** The ECTS the credential states it carries (`creditsEarned`); null for the badge form. */
   readonly creditsEarned: number | null;
+  /** The learner's choice: its public documents answer anyone with the link (credential-visibility.ts). */
+  readonly isPublic: boolean;
 }
 
 /** Each published achievement of a course (drafts are not offered yet) with where a learner stands on it and their award, if any. */
@@ -87,6 +89,7 @@ async function heldCredentials(
       version: awards.achievementVersion,
       issuedAt: awards.issuedAt,
       revokedAt: awards.revokedAt,
+      isPublic: awards.isPublic,
       credential: awards.credential,
     })
     .from(awards)

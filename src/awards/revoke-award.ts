@@ -3,12 +3,12 @@ import type { Db } from '../db/database.js';
 import { achievements, awardFlags, awards, ruleReferences } from '../db/schema.js';
 import { enqueueJob } from '../jobs/enqueue-job.js';
 import type { AwardEvidence } from './award-evidence.js';
-import { evaluateLearnerJob } from './award-jobs.js';
+import { evaluateLearnerJob, learnerNoticeJob } from './award-jobs.js';
 
 /**
  * Revokes an award (the badges part flips its status bit) and flags, without revoking, every
- * credential of the same learner that stacked it, so the teacher sees them. Returns the ids of
- * the flagged awards.
+ * credential of the same learner that stacked it, so the teacher sees them; the learner is told
+ * by email. Returns the ids of the flagged awards.
  */
 export async function revokeAward(db: Db, awardId: string, now = new Date()): Promise<string[]> {
   return db.transaction(async (tx) => {
@@ -52,6 +52,13 @@ export async function revokeAward(db: Db, awardId: string, now = new Date()): Pr
       evaluateLearnerJob,
       { userId: revoked.userId, activityIds: [], achievementIds: [revoked.achievementId] },
       `revoked:${awardId}`,
+    );
+    // Each revocation is news, also one after a reinstatement.
+    await enqueueJob(
+      tx,
+      learnerNoticeJob,
+      { awardId, event: 'revoked' },
+      `revoked:${awardId}:${now.getTime()}`,
     );
     return flagged.map(({ award: stack }) => stack.id);
   });

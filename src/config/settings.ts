@@ -29,7 +29,31 @@ export interface Settings {
    * (an LMS or an LRS on an internal network); every other such address is refused.
    */
   readonly outgoingAllowPrivate: OutgoingAllowList;
+  /** The SMTP server that emails learners about their credentials; no email is sent when unset. */
+  readonly mail: MailSettings | undefined;
 }
+
+/** How the tool reaches its SMTP server (the `MICROCRED_SMTP_*` settings). */
+export interface MailSettings {
+  readonly host: string;
+  /** 587 with `starttls`, 465 with `tls`, 25 with `none` unless set. */
+  readonly port: number;
+  /**
+   * `starttls`: plain connection upgraded with STARTTLS, which the server must offer (refused
+   * otherwise); `tls`: TLS from the first byte (SMTPS); `none`: no encryption, for a relay on the
+   * same host or network only.
+   */
+  readonly tls: MailTls;
+  /** Credentials for SMTP AUTH, when the server asks for them. */
+  readonly user: string | undefined;
+  readonly password: string | undefined;
+  /** The sender of every email, an address or `Name <address>`. */
+  readonly from: string;
+}
+
+export type MailTls = 'starttls' | 'tls' | 'none';
+const MAIL_TLS_MODES: readonly MailTls[] = ['starttls', 'tls', 'none'];
+const DEFAULT_MAIL_PORTS: Record<MailTls, number> = { starttls: 587, tls: 465, none: 25 };
 
 /** Hosts and networks that outgoing requests may reach although they are not public. */
 export interface OutgoingAllowList {
@@ -101,6 +125,8 @@ export function loadSettings(
     problems,
   );
 
+  const mail = parseMailSettings(env, problems);
+
   if (problems.length > 0) throw new SettingsError(problems);
   return Object.freeze({
     port,
@@ -113,7 +139,38 @@ export function loadSettings(
     adminToken,
     metricsToken,
     outgoingAllowPrivate,
+    mail,
   });
+}
+
+/** `MICROCRED_SMTP_*` and `MICROCRED_MAIL_FROM`; undefined (no email) without a host. */
+function parseMailSettings(env: Environment, problems: string[]): MailSettings | undefined {
+  const host = nonEmpty(env.MICROCRED_SMTP_HOST)?.trim();
+  if (host === undefined) return undefined;
+  if (isIP(host) === 0 && !isHostName(host)) {
+    problems.push(`MICROCRED_SMTP_HOST must be an IP address or a host name, not "${host}"`);
+  }
+  const tls = (nonEmpty(env.MICROCRED_SMTP_TLS)?.trim() ?? 'starttls') as MailTls;
+  if (!MAIL_TLS_MODES.includes(tls)) {
+    problems.push(`MICROCRED_SMTP_TLS must be one of ${MAIL_TLS_MODES.join(', ')}, not "${tls}"`);
+  }
+  const rawPort = nonEmpty(env.MICROCRED_SMTP_PORT);
+  const port = rawPort === undefined ? (DEFAULT_MAIL_PORTS[tls] ?? 587) : Number(rawPort);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    problems.push(`MICROCRED_SMTP_PORT must be a whole number from 1 to 65535, not "${rawPort}"`);
+  }
+  const user = nonEmpty(env.MICROCRED_SMTP_USER);
+  const password = nonEmpty(env.MICROCRED_SMTP_PASSWORD);
+  if ((user === undefined) !== (password === undefined)) {
+    problems.push('MICROCRED_SMTP_USER and MICROCRED_SMTP_PASSWORD are set together or not at all');
+  }
+  const from = nonEmpty(env.MICROCRED_MAIL_FROM)?.trim();
+  if (from === undefined || !/@[^@\s>]+>?$/.test(from)) {
+    problems.push(
+      'MICROCRED_MAIL_FROM must name the sender (an address or "Name <address>") when MICROCRED_SMTP_HOST is set',
+    );
+  }
+  return Object.freeze({ host, port, tls, user, password, from: from ?? '' });
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -209,6 +209,8 @@ export const users = pgTable(
     username: text('username'),
     /** SHA-1 of `mailto:` + email in lower case, as an xAPI `mbox_sha1sum` names the user. */
     mboxSha1sum: text('mbox_sha1sum'),
+    /** The learner's choice on their page: an email when a credential is awarded or revoked. */
+    isEmailNotified: boolean('is_email_notified').notNull().default(true),
     createdAt: createdAt(),
   },
   (table) => [
@@ -537,6 +539,11 @@ export const awards = pgTable(
     scoreScaled: doublePrecision('score_scaled'),
     /** Awards section: set by revokeAward; stacks built on it are flagged, not revoked. */
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /**
+     * The learner's choice: whether the public page, JSON and images of the credential answer
+     * anyone holding its unguessable link (the default), or only the learner (README, "Privacy").
+     */
+    isPublic: boolean('is_public').notNull().default(true),
   },
   (table) => [
     uniqueIndex('awards_user_achievement_version_uq').on(

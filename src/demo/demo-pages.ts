@@ -3,7 +3,7 @@
  * microcred launches as xAPI content. Plain HTML with a stylesheet and scripts from
  * `src/demo/assets/`, so that a strict Content-Security-Policy holds.
  */
-import { LOCALES } from '../web/i18n.js';
+import { LOCALES, type Locale } from '../web/i18n.js';
 import {
   DEMO_ACTIVITIES,
   DEMO_COURSE,
@@ -12,6 +12,7 @@ import {
   fullName,
   type DemoActivity,
 } from './demo-course.js';
+import { localizedActivity, QUIZ_WORDS } from './demo-translations.js';
 import { escapeHtml } from './escape-html.js';
 
 /** The course page of the demo LMS. `activityUrl` gives a quiz's page and activity IRI. */
@@ -64,8 +65,13 @@ export function renderDemoHome(activityUrl: (activity: DemoActivity) => string):
   );
 }
 
-/** A quiz page: one fieldset per question; quiz.js scores it and sends the statements. */
-export function renderQuiz(activity: DemoActivity): string {
+/**
+ * A quiz page in `locale`: one fieldset per question; quiz.js scores it, sends the statements
+ * and says how it went in the words the form carries (`data-words`).
+ */
+export function renderQuiz(english: DemoActivity, locale: Locale): string {
+  const activity = localizedActivity(english, locale);
+  const words = QUIZ_WORDS[locale];
   const questions = activity.questions
     .map((question, index) => {
       const name = `q${index + 1}`;
@@ -83,15 +89,12 @@ export function renderQuiz(activity: DemoActivity): string {
     .join('\n        ');
   return page(
     `${activity.title}: demo quiz`,
-    `<main>
+    `<main lang="${locale}">
       <h1>${escapeHtml(activity.title)}</h1>
-      <p id="launch-status" class="notice" hidden>
-        This quiz was not opened from microcred, so nobody will receive your answers. Open it
-        from your course page in microcred.
-      </p>
-      <form class="quiz" data-title="${escapeHtml(activity.title)}" data-passing-score="${DEMO_PASSING_SCORE}">
+      <p id="launch-status" class="notice" hidden>${escapeHtml(words.notLaunched)}</p>
+      <form class="quiz" data-title="${escapeHtml(activity.title)}" data-language="${locale}" data-passing-score="${DEMO_PASSING_SCORE}" data-words="${escapeHtml(JSON.stringify(words))}">
         ${questions}
-        <button type="submit">Submit answers</button>
+        <button type="submit">${escapeHtml(words.submit)}</button>
       </form>
       <div id="quiz-result" role="status" aria-live="polite"></div>
     </main>

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import path from 'node:path';
+import { parse as parseCookies } from 'cookie';
 import express, { type RequestHandler } from 'express';
 import { createApp, type MicrocredApp } from '../app.js';
 import type { Logger } from '../config/logger.js';
@@ -12,6 +13,9 @@ import { LTI_ROLES } from './lms/lti-vocabulary.js';
 import { generatePlatformSigningKey } from './lms/platform-signing-key.js';
 import { renderDemoHome, renderQuiz } from './demo-pages.js';
 import { demoUser, seedDemoCourse } from './seed-demo-course.js';
+
+/** The language of the latest launch from the demo LMS, which its quiz pages speak. */
+const QUIZ_LANGUAGE_COOKIE = 'demo_lang';
 
 export interface RunningDemo {
   /** The demo LMS's course page, where a visitor starts. */
@@ -110,6 +114,12 @@ function createDemoRouter(lms: DemoLms, activityUrl: (activity: DemoActivity) =>
       return;
     }
     const locale = isLocale(body.locale) ? body.locale : DEFAULT_LOCALE;
+    // The quizzes microcred launches in this browser speak the language of the launch.
+    res.cookie(QUIZ_LANGUAGE_COOKIE, locale, {
+      path: req.baseUrl,
+      httpOnly: true,
+      sameSite: 'lax',
+    });
     const { loginUrl, parameters } = lms.initiateLogin({
       user: demoUser(person),
       roles: [person.role === 'teacher' ? LTI_ROLES.instructor : LTI_ROLES.learner],
@@ -126,7 +136,8 @@ function createDemoRouter(lms: DemoLms, activityUrl: (activity: DemoActivity) =>
       next();
       return;
     }
-    res.type('html').send(renderQuiz(activity));
+    const chosen = parseCookies(req.headers.cookie ?? '')[QUIZ_LANGUAGE_COOKIE];
+    res.type('html').send(renderQuiz(activity, isLocale(chosen) ? chosen : DEFAULT_LOCALE));
   });
   return router;
 }

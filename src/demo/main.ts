@@ -11,9 +11,12 @@ import { startDemo } from './demo-server.js';
  * Process entry for `npm run demo`: the tool with the demo LMS, on a fresh database in a
  * temporary folder that is removed again on SIGINT/SIGTERM.
  *
- * Ctrl+C in a terminal signals the whole process group, and `npm run` and tsx relay it once
- * more: the demo sees SIGINT twice. The first one stops it; the others are ignored, so they
- * cannot kill the process halfway through removing its folder.
+ * Ctrl+C in a terminal signals the whole process group, and `npm run` relays it once more: the
+ * demo sees SIGINT twice. The first one stops it; the others are ignored, so they cannot kill
+ * the process halfway through removing its folder. `npm run demo` loads TypeScript with
+ * `node --import tsx`, not the `tsx` command: that one kills its child with SIGKILL when the
+ * child does not acknowledge a signal within 60 ms, which an event loop busy with the embedded
+ * database can miss, and the folder stayed behind.
  */
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'microcred-demo-'));
 process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));

@@ -13,6 +13,7 @@ import {
   type DemoActivity,
 } from './demo-course.js';
 import type { DemoLms } from './demo-lms.js';
+import { activityNames, BASICS_TRANSLATIONS } from './demo-translations.js';
 import { LTI_ROLES } from './lms/lti-vocabulary.js';
 import type { LmsUser } from './lms/roster.js';
 
@@ -21,8 +22,10 @@ export const DEMO_PLATFORM_NAME = 'Demo University LMS';
 /**
  * Registers the demo LMS with the tool (registered students), and gives the tool the course as
  * if the teacher had set it up: the course, its quizzes as activities (the electives tagged with
- * their pillar) and a first achievement, "Sustainability Basics". The LMS gets the course roster. Runs once, on the fresh
- * database of a demo.
+ * their pillar, named in every language) and a first achievement, "Sustainability Basics", with
+ * every element of a European micro-credential and its texts in every language, so that its
+ * credentials show no element "not stated" and speak the learner's language. The LMS gets the
+ * course roster. Runs once, on the fresh database of a demo.
  */
 export async function seedDemoCourse({
   db,
@@ -56,7 +59,7 @@ export async function seedDemoCourse({
     await upsertCourseActivity(db, course.id, {
       activityId: activityUrl(activity),
       name: activity.title,
-      names: {},
+      names: activityNames(activity),
       launchUrl: activityUrl(activity),
       tags: activity.pillar === null ? {} : { pillar: activity.pillar },
     });
@@ -70,11 +73,29 @@ export async function seedDemoCourse({
       criteria: `Pass the quiz "${basics.title}".`,
       ects: 1,
       eqfLevel: 5,
+      language: 'en',
       eu: {
         learningOutcomes: [
           { text: 'Explain the environmental, economic and societal pillars of sustainability.' },
         ],
         workloadHours: 25,
+        assessmentType: 'http://data.europa.eu/snb/assessment/6e6cb2cc78',
+        assessmentDescription: 'An online multiple-choice quiz of three questions.',
+        participationForm: 'http://data.europa.eu/snb/learning-assessment/920fbb3cbe',
+        qualityAssuranceType: 'http://data.europa.eu/snb/accreditation/bb4618238e',
+        qualityAssurance: 'Internal quality assurance of Demo University.',
+        qualityAssuranceUrl: `${DEMO_AWARDING_BODY.url}/quality`,
+        prerequisites: 'None: open to every student of the university.',
+        supervision: 'unsupervised-no-id',
+        gradingScheme: 'Share of right answers; 60 % passes.',
+        stackability: {
+          isStackable: true,
+          description: 'Counts toward the Sustainability Practitioner micro-credential.',
+        },
+        furtherInformation: 'A demo course: sample content, nothing here is real.',
+        furtherInformationUrl: `${DEMO_AWARDING_BODY.url}/courses/sustainability-101`,
+        fieldOfStudy: 'Environmental sciences (ISCED-F 0521)',
+        translations: BASICS_TRANSLATIONS,
       },
       rule: { passed: activityUrl(basics) },
       publish: true,

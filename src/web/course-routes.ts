@@ -30,8 +30,10 @@ export function createCourseRouter(deps: {
   kickOutbox: () => void;
   /** Whether the admin pages are on (MICROCRED_ADMIN_TOKEN set), for LMS administrators. */
   adminPagesOn: boolean;
+  /** Whether the tool sends email: the learner page then offers the choice to get none. */
+  isMailOn: boolean;
 }): Router {
-  const { db, publicUrl, render, kickOutbox } = deps;
+  const { db, publicUrl, render, kickOutbox, isMailOn } = deps;
   const router = express.Router();
   const session = requireSession(db);
 
@@ -55,7 +57,7 @@ export function createCourseRouter(deps: {
     res.send(
       render(res, 'course-learner', {
         ...page,
-        ...(await learnerPageData(db, publicUrl, { userId, courseId })),
+        ...(await learnerPageData(db, publicUrl, { userId, courseId }, isMailOn)),
       }),
     );
   });

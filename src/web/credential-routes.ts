@@ -11,6 +11,7 @@ import { findIssuedCredential, type IssuedCredential } from '../awards/issued-cr
 import type { CredentialVerifier } from '../badges/verify/verification-report.js';
 import type { Db } from '../db/database.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
+import type { CredentialAccess } from './credential-access.js';
 import { credentialElements, stackedComponents } from './credential-page.js';
 import { sendBadgeImage } from './send-badge-image.js';
 import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
@@ -28,6 +29,8 @@ type Format = 'json' | 'jwt' | 'png' | 'svg';
  *   and the achievement image with the JSON baked in (`?proof=jwt` bakes the JWT instead);
  * - `GET /credentials/:id/verification` is the page behind the verify button (the public page
  *   shows the same live verification);
+ * The credential's documents answer as its learner chose (credential-access.ts): anyone with the
+ * link, or only the learner; everyone else gets 404.
  * - `GET /achievements/:id/versions/:version` (JSON) and `.../image.svg|png` describe the
  *   achievement a credential points at;
  * - `POST /api/credentials/:id/revoke|reinstate` with `{ "reason": "..." }`, for teachers of
@@ -38,12 +41,14 @@ export function createCredentialRouter(deps: {
   publicUrl: string;
   render: RenderView;
   verify: CredentialVerifier;
+  canSee: CredentialAccess;
 }): Router {
-  const { db, publicUrl, render, verify } = deps;
+  const { db, publicUrl, render, verify, canSee } = deps;
   const router = express.Router();
 
   router.get('/credentials/:id', async (req, res) => {
     const { id, format } = parseId(req.params.id);
+    await canSee(req, res, id);
     const issued = await findIssued(db, id);
     const credential = issued.credential as OpenBadgeCredential & Record<string, unknown>;
     const fileName = `${credential.name.replace(/[^\p{L}\p{N}]+/gu, '-')}-${id.slice(0, 8)}`;
@@ -86,6 +91,7 @@ export function createCredentialRouter(deps: {
 
   router.get('/credentials/:id/verification', async (req, res) => {
     const { id } = parseId(req.params.id);
+    await canSee(req, res, id);
     const issued = await findIssued(db, id);
     const reports = await verificationReports(issued, verify);
     const credential = issued.credential as OpenBadgeCredential;

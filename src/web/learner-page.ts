@@ -1,5 +1,6 @@
 import QRCode from 'qrcode';
 import { listCourseActivities, type CourseActivity } from '../awards/course-activities.js';
+import { wantsEmailNotices } from '../awards/award-notice.js';
 import { achievementNamesOf } from '../awards/course-achievements.js';
 import {
   learnerProgress,
@@ -9,6 +10,7 @@ import {
 import { referencesOf, type ProgressNode } from '../awards/rules/progress.js';
 import { parseRule } from '../awards/rules/rule-schema.js';
 import { isStackRule } from '../awards/stack-credit.js';
+import { readElements } from '../badges/eu-elements.js';
 import type { Db } from '../db/database.js';
 import { achievementImagePath } from './achievement-image-path.js';
 
@@ -106,11 +108,14 @@ export async function learnerPageData(
   db: Db,
   publicUrl: string,
   learner: { userId: string; courseId: string },
+  /** Whether the tool sends email (MICROCRED_SMTP_HOST); the page offers the opt-out only then. */
+  isMailOn: boolean,
 ) {
   const now = new Date();
-  const [progress, activities] = await Promise.all([
+  const [progress, activities, isEmailNotified] = await Promise.all([
     learnerProgress(db, learner.userId, learner.courseId),
     listCourseActivities(db, learner.courseId),
+    isMailOn ? wantsEmailNotices(db, learner.userId) : false,
   ]);
   const stackedIds = [...new Set(progress.flatMap((p) => referencesOf(p.progress).achievements))];
   const stacked = await achievementNamesOf(db, stackedIds);
@@ -122,6 +127,7 @@ export async function learnerPageData(
     // Wallet apps fetch credentials over https only; on http the page says so instead.
     walletsCanReachTool: new URL(publicUrl).protocol === 'https:',
     publicUrl,
+    notices: isMailOn ? { isEmailNotified } : null,
     content: activities
       .filter((activity) => activity.launchUrl)
       .map((activity) => ({
@@ -157,11 +163,19 @@ async function presentAchievement(
         : presented.length > 0
           ? 'revoked'
           : 'inProgress';
+  const translations = readElements(achievement.eu).translations;
   return {
     name: achievement.name,
     imageSrc: achievementImagePath(achievement.id, achievement.version),
     description: achievement.description,
     language: achievement.language,
+    /** Name and description in the languages the teacher translated them into, by BCP 47 tag. */
+    translations: Object.fromEntries(
+      Object.entries(translations).map(([language, texts]) => [
+        language,
+        { name: texts.name, description: texts.description },
+      ]),
+    ),
     form,
     ects: achievement.ects,
     // A stack credited with its components' ECTS has no one figure before it is earned.
@@ -205,6 +219,7 @@ async function presentCredential(
     validUntil: credential.validUntil,
     isExpired,
     isValid: !isRevoked && !isExpired,
+    isPublic: credential.isPublic,
     qrCode: await qrCodeDataUri(url),
     linkedInUrl: linkedInAddUrl({
       name: achievementName,

@@ -29,7 +29,8 @@ export interface DemoInBrowser {
   close(): Promise<void>;
 }
 
-export async function startDemoInBrowser(): Promise<DemoInBrowser> {
+/** Starts the demo on fresh storage; `env` adds settings (an SMTP server, say). */
+export async function startDemoInBrowser(env: Record<string, string> = {}): Promise<DemoInBrowser> {
   const storage: TestStorage = await createTestStorage();
   const port = await freePort();
   const toolUrl = `http://127.0.0.1:${port}`;
@@ -39,6 +40,7 @@ export async function startDemoInBrowser(): Promise<DemoInBrowser> {
     DATABASE_URL: storage.databaseUrl,
     MICROCRED_DATA_DIR: storage.dataDir,
     MICROCRED_OUTGOING_ALLOW_PRIVATE: DEMO_ALLOW_PRIVATE,
+    ...env,
   });
   const [demo, browser] = await Promise.all([
     startDemo({ settings, logger: createLogger('error', () => {}) }),

@@ -14,6 +14,71 @@ describe('loadSettings', () => {
       logLevel: 'info',
       adminToken: undefined,
       outgoingAllowPrivate: { hosts: [], networks: [] },
+      mail: undefined,
+    });
+  });
+
+  describe('the SMTP server of the learner emails', () => {
+    it('sends no email without MICROCRED_SMTP_HOST', () => {
+      expect(loadSettings({ MICROCRED_MAIL_FROM: 'badges@uni.example' }).mail).toBeUndefined();
+    });
+
+    it('uses STARTTLS on port 587 unless told otherwise', () => {
+      expect(
+        loadSettings({
+          MICROCRED_SMTP_HOST: 'smtp.uni.example',
+          MICROCRED_MAIL_FROM: 'badges@uni.example',
+        }).mail,
+      ).toEqual({
+        host: 'smtp.uni.example',
+        port: 587,
+        tls: 'starttls',
+        user: undefined,
+        password: undefined,
+        from: 'badges@uni.example',
+      });
+    });
+
+    it('takes the port that goes with the TLS mode, or the one given, and the credentials', () => {
+      const mail = (env: Record<string, string>) =>
+        loadSettings({
+          MICROCRED_SMTP_HOST: '10.0.0.25',
+          MICROCRED_MAIL_FROM: 'Microcred <badges@uni.example>',
+          ...env,
+        }).mail;
+      expect(mail({ MICROCRED_SMTP_TLS: 'tls' })?.port).toBe(465);
+      expect(mail({ MICROCRED_SMTP_TLS: 'none' })?.port).toBe(25);
+      expect(
+        mail({
+          MICROCRED_SMTP_PORT: '2525',
+          MICROCRED_SMTP_USER: 'u',
+          MICROCRED_SMTP_PASSWORD: 'p',
+        }),
+      ).toMatchObject({
+        port: 2525,
+        user: 'u',
+        password: 'p',
+        from: 'Microcred <badges@uni.example>',
+      });
+    });
+
+    it('names every problem: mode, port, half the credentials, no sender', () => {
+      try {
+        loadSettings({
+          MICROCRED_SMTP_HOST: 'smtp.uni.example',
+          MICROCRED_SMTP_TLS: 'ssl',
+          MICROCRED_SMTP_PORT: '99999',
+          MICROCRED_SMTP_USER: 'u',
+        });
+        expect.unreachable('the settings load');
+      } catch (error) {
+        expect((error as SettingsError).problems).toEqual([
+          'MICROCRED_SMTP_TLS must be one of starttls, tls, none, not "ssl"',
+          'MICROCRED_SMTP_PORT must be a whole number from 1 to 65535, not "99999"',
+          'MICROCRED_SMTP_USER and MICROCRED_SMTP_PASSWORD are set together or not at all',
+          'MICROCRED_MAIL_FROM must name the sender (an address or "Name <address>") when MICROCRED_SMTP_HOST is set',
+        ]);
+      }
     });
   });
 

@@ -44,7 +44,9 @@ const VERBS = {
   scored: 'http://adlnet.gov/expapi/verbs/scored',
 };
 
-export async function startCourseWorld(options: { tls?: TestTls } = {}): Promise<CourseWorld> {
+export async function startCourseWorld(
+  options: { tls?: TestTls; env?: Record<string, string> } = {},
+): Promise<CourseWorld> {
   const tool = await startTestTool(options);
   const started: TestLms[] = [];
   const { db } = tool.current().database;

@@ -12,6 +12,10 @@
   };
 
   const form = document.querySelector('form.quiz');
+  // The page's words in its language (demo-translations.ts); `{name}` marks a value.
+  const words = JSON.parse(form.dataset.words);
+  const say = (text, values) => text.replace(/\{(\w+)\}/g, (_match, name) => String(values[name]));
+  const language = form.dataset.language;
   const result = document.getElementById('quiz-result');
   const query = new URLSearchParams(window.location.search);
   const launch = readLaunch(query);
@@ -24,23 +28,28 @@
     const button = form.querySelector('button[type="submit"]');
     button.disabled = true;
     const answers = score();
-    const summary = `You answered ${answers.correct} of ${answers.total} questions right (${Math.round(answers.scaled * 100)} %): ${answers.isPassed ? 'passed' : 'not passed yet'}.`;
+    const summary = say(words.summary, {
+      correct: answers.correct,
+      total: answers.total,
+      percent: Math.round(answers.scaled * 100),
+      verdict: answers.isPassed ? words.passed : words.notPassed,
+    });
     if (!launch) {
       result.textContent = summary;
       button.disabled = false;
       return;
     }
-    result.textContent = `${summary} Sending your result to microcred…`;
+    result.textContent = `${summary} ${words.sending}`;
     sendStatements(statementsFor(answers))
       .then(function () {
-        result.textContent = `${summary} microcred has your result.`;
+        result.textContent = `${summary} ${words.sent}`;
         const back = document.createElement('a');
         back.href = new URL('../course', launch.endpoint).href;
-        back.textContent = 'Back to your course in microcred';
+        back.textContent = words.back;
         result.append(' ', back);
       })
       .catch(function (error) {
-        result.textContent = `${summary} Your result could not be sent: ${error.message}`;
+        result.textContent = `${summary} ${say(words.failed, { error: error.message })}`;
         button.disabled = false;
       });
   });
@@ -85,7 +94,7 @@
       id: launch.activityId,
       definition: {
         type: 'http://adlnet.gov/expapi/activities/assessment',
-        name: { en: form.dataset.title },
+        name: { [language]: form.dataset.title },
       },
     };
     const answered = answers.questions.map(function (question) {
@@ -97,7 +106,7 @@
           definition: {
             type: 'http://adlnet.gov/expapi/activities/cmi.interaction',
             interactionType: 'choice',
-            name: { en: question.text },
+            name: { [language]: question.text },
           },
         },
         result: { success: question.isRight, response: question.response },

@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import type { Db } from '../../db/database.js';
 import { BadRequestError } from '../../errors.js';
+import type { CredentialAccess } from '../credential-access.js';
 import { requireSession, requireTeacher, sessionOf } from '../http/session-auth.js';
 import { loadAchievementElm, loadAwardElm } from '../../elm/load-elm-exports.js';
 
@@ -8,7 +9,8 @@ import { loadAchievementElm, loadAwardElm } from '../../elm/load-elm-exports.js'
  * The ELM 3 export for European Digital Credentials (build-elm-credential.ts):
  * - `GET /credentials/:id/elm` downloads one credential's unsigned ELM document
  *   (`application/ld+json`, `<name>-<id>-elm.jsonld`), for its learner and anyone holding the
- *   credential's public link, like the credential's other downloads; it names the learner only
+ *   credential's public link while the learner keeps it public, like the credential's other
+ *   downloads (credential-access.ts); it names the learner only
  *   as the issuer profile allows and never carries their e-mail address. A revoked credential
  *   answers 409.
  * - `GET /course/achievements/:id/elm-export[?version=N]` downloads, for teachers of the
@@ -19,12 +21,17 @@ import { loadAchievementElm, loadAwardElm } from '../../elm/load-elm-exports.js'
  *   (`Sample-MC-Annex1-unsigned-uploadable.json`), so every element can be uploaded as it is.
  * Unknown credentials and achievements answer 404.
  */
-export function createElmRouter(deps: { db: Db; publicUrl: string }): Router {
-  const { db, publicUrl } = deps;
+export function createElmRouter(deps: {
+  db: Db;
+  publicUrl: string;
+  canSee: CredentialAccess;
+}): Router {
+  const { db, publicUrl, canSee } = deps;
   const router = express.Router();
 
   router.get('/credentials/:id/elm', async (req, res) => {
     const awardId = req.params.id;
+    await canSee(req, res, awardId);
     const { name, credential } = await loadAwardElm(db, { awardId, publicUrl });
     res
       .set('Access-Control-Allow-Origin', '*')
