@@ -80,9 +80,6 @@ export function createCmi5Pages(deps: {
       listCourseLearners(db, courseId),
       cmi5Lms.listOpenSessions(courseId),
     ]);
-    const nameOf = new Map(
-      learners.map((learner) => [learner.userId, learner.name ?? learner.sub]),
-    );
     const status = res.req.query.status;
     return render(res, 'teacher-cmi5', {
       aus: aus.map((listing) => ({
@@ -105,7 +102,7 @@ export function createCmi5Pages(deps: {
       })),
       openSessions: openSessions.map((session) => ({
         abandonAction: `/course/cmi5/sessions/${session.sessionId}/abandon`,
-        learner: nameOf.get(session.userId) ?? session.userId,
+        learner: session.userName,
         auTitle: session.auTitle,
         launchMode: session.launchMode,
         lastActivityAt: `${session.lastActivityAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,

@@ -25,6 +25,7 @@ import {
   cmi5Registrations,
   cmi5Satisfactions,
   cmi5Sessions,
+  users,
   xapiLaunches,
 } from '../../db/schema.js';
 import { XapiCmi5SessionClosedError, XapiCmi5StatementRejectedError } from '../../errors.js';
@@ -98,7 +99,8 @@ export interface Cmi5Lms {
 
 export interface OpenSession {
   readonly sessionId: string;
-  readonly userId: string;
+  /** The user's name, or their LMS `sub` when the LMS sent no name. */
+  readonly userName: string;
   readonly auTitle: string;
   readonly launchMode: Cmi5LaunchMode;
   readonly launchedAt: Date;
@@ -622,7 +624,7 @@ export function createCmi5Lms({
       return db
         .select({
           sessionId: cmi5Sessions.sessionId,
-          userId: cmi5Registrations.userId,
+          userName: sql<string>`coalesce(${users.name}, ${users.sub})`,
           auTitle: cmi5Aus.title,
           launchMode: cmi5Sessions.launchMode,
           launchedAt: cmi5Sessions.launchedAt,
@@ -632,6 +634,7 @@ export function createCmi5Lms({
         .innerJoin(cmi5Registrations, eq(cmi5Registrations.registration, cmi5Sessions.registration))
         .innerJoin(cmi5Courses, eq(cmi5Courses.id, cmi5Registrations.cmi5CourseId))
         .innerJoin(cmi5Aus, eq(cmi5Aus.id, cmi5Sessions.auId))
+        .innerJoin(users, eq(users.id, cmi5Registrations.userId))
         .where(
           and(
             eq(cmi5Courses.courseId, courseId),
