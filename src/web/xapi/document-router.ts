@@ -133,7 +133,7 @@ function scopeOf(
 }
 
 /**
- * cmi5 section 10.2.1: content may read `LMS.LaunchData` but never write or delete it, nor
+ * cmi5 section 10.2.1: a cmi5 AU may read `LMS.LaunchData` but never write or delete it, nor
  * delete every state document of its scope (which would take LMS.LaunchData along).
  */
 function checkLaunchDataKept(
@@ -141,7 +141,7 @@ function checkLaunchDataKept(
   documentId: string | undefined,
   client: XapiClient,
 ): void {
-  if (client.kind !== 'launch' || shape !== STATE) return;
+  if (client.kind !== 'launch' || client.grant.cmi5SessionId === null || shape !== STATE) return;
   if (documentId === LAUNCH_DATA_STATE_ID || documentId === undefined) {
     throw new XapiLaunchForbiddenError(
       `Content may read ${LAUNCH_DATA_STATE_ID} but not change or delete it; it is the LMS's (cmi5 section 10.2.1). Name the stateId of your own state document.`,
