@@ -523,7 +523,7 @@ export const ERROR_CODES = {
       'A PUT would overwrite a document the client did not say it knows (no If-Match or If-None-Match).',
   },
   XAPI_CMI5_STATEMENT_REJECTED: {
-    status: 400,
+    status: 403,
     surface: 'lrs',
     meaning:
       'A cmi5 AU sent a statement that breaks the cmi5 statement rules (order, result, category, mastery score, a second passed or completed), so the batch is refused.',
@@ -536,7 +536,8 @@ export const ERROR_CODES = {
   XAPI_LAUNCH_FETCH_INVALID: {
     status: 400,
     surface: 'lrs',
-    meaning: 'A cmi5 fetch URL was used already or has expired, so it gives no token.',
+    meaning:
+      'A cmi5 fetch URL was used already or has expired, so it gives no token; the fetch URL says so with HTTP status 200, `error-code` 1 and `error-text`, as cmi5 sections 8.2.2 and 8.2.3 require.',
   },
   XAPI_ACTIVITY_OUT_OF_SCOPE: {
     status: 403,

@@ -99,7 +99,7 @@ export class XapiLaunchForbiddenError extends ForbiddenError {
 }
 
 /** A statement a cmi5 AU sent that breaks cmi5's statement rules (xapi/cmi5/check-session-statements.ts). */
-export class XapiCmi5StatementRejectedError extends BadRequestError {
+export class XapiCmi5StatementRejectedError extends ForbiddenError {
   override readonly code = 'XAPI_CMI5_STATEMENT_REJECTED';
 }
 

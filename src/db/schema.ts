@@ -1076,6 +1076,8 @@ export const cmi5Sessions = pgTable(
       .references(() => cmi5Aus.id, { onDelete: 'cascade' }),
     launchMode: text('launch_mode', { enum: CMI5_LAUNCH_MODES }).notNull(),
     launchedAt: timestamp('launched_at', { withTimezone: true, precision: 3 }).notNull(),
+    /** When the AU read the learner preferences, which it must do before `initialized` (section 11). */
+    preferencesReadAt: timestamp('preferences_read_at', { withTimezone: true, precision: 3 }),
     initializedAt: timestamp('initialized_at', { withTimezone: true, precision: 3 }),
     terminatedAt: timestamp('terminated_at', { withTimezone: true, precision: 3 }),
     abandonedAt: timestamp('abandoned_at', { withTimezone: true, precision: 3 }),

@@ -7,7 +7,9 @@ import {
 } from '../awards/import-cmi5-package.js';
 import type { Db } from '../db/database.js';
 import { ausOf, blocksOf, textIn } from '../xapi/cmi5-package/course-structure.js';
-import { listCoursePackages } from '../xapi/cmi5-package/package-store.js';
+import { deletePackage, listCoursePackages } from '../xapi/cmi5-package/package-store.js';
+import { NotFoundError } from '../errors.js';
+import { isUuid } from '../shared/uuid.js';
 import {
   Cmi5PackageInvalidError,
   type PackageProblem,
@@ -15,6 +17,8 @@ import {
 import { PACKAGE_LIMITS } from '../xapi/cmi5-package/read-package.js';
 import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import type { RenderView } from './views.js';
+
+const STATUS_MESSAGES = ['imported', 'deleted'] as const;
 
 /**
  * Importing cmi5 packages into the course (teachers only):
@@ -24,7 +28,10 @@ import type { RenderView } from './views.js';
  * - `POST /api/cmi5/packages` imports the request body (`application/zip`, or `text/xml` /
  *   `application/xml` for a bare cmi5.xml) and answers 201 with the package and its AUs in
  *   document order, or 422 `CMI5_PACKAGE_INVALID` with `problems`. Browsers never send such a
- *   body cross-site without a CORS preflight, which is never granted, so it needs no form token.
+ *   body cross-site without a CORS preflight, which is never granted, so it needs no form token;
+ * - `POST /course/activities/cmi5/:packageId/delete` (form) and `DELETE /api/cmi5/packages/:id`
+ *   (204) delete a package of the course (package-store.ts says what goes with it); another
+ *   course's package, or none, answers 404.
  */
 export function createCmi5PackagePages(deps: {
   db: Db;
@@ -42,7 +49,7 @@ export function createCmi5PackagePages(deps: {
   ) => {
     const { courseId, locale: language } = sessionOf(res);
     const packages = await listCoursePackages(db, courseId);
-    const status = res.req.query.status === 'imported' ? 'imported' : null;
+    const status = STATUS_MESSAGES.find((known) => known === res.req.query.status) ?? null;
     return render(res, 'teacher-cmi5-import', {
       packages: packages.map((stored) => ({
         title: textIn(stored.course.title, language ?? 'en') || stored.course.id,
@@ -50,6 +57,7 @@ export function createCmi5PackagePages(deps: {
         auCount: ausOf(stored.course).length,
         blockCount: blocksOf(stored.course).length,
         hasFiles: stored.hasFiles,
+        deleteAction: `/course/activities/cmi5/${stored.id}/delete`,
         importedAt: `${stored.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
       })),
       problems: (options.problems ?? []).map((problem) => ({
@@ -96,6 +104,30 @@ export function createCmi5PackagePages(deps: {
       res.status(422).send(await renderPage(res, { problems }));
     },
   );
+
+  const form = express.urlencoded({ extended: false, limit: '4kb' });
+  const deleteOwnPackage = async (res: Response, packageId: string) => {
+    const courseId = sessionOf(res).courseId;
+    const isDeleted =
+      isUuid(packageId) && (await db.transaction((tx) => deletePackage(tx, courseId, packageId)));
+    if (!isDeleted) throw new NotFoundError('This course has no such cmi5 package.');
+  };
+
+  router.post(
+    '/course/activities/cmi5/:packageId/delete',
+    ...teacher,
+    form,
+    requireCsrfToken,
+    async (req, res) => {
+      await deleteOwnPackage(res, String(req.params.packageId));
+      res.redirect(303, '/course/activities/cmi5?status=deleted');
+    },
+  );
+
+  router.delete('/api/cmi5/packages/:packageId', ...teacher, async (req, res) => {
+    await deleteOwnPackage(res, String(req.params.packageId));
+    res.status(204).end();
+  });
 
   router.post(
     '/api/cmi5/packages',

@@ -13,11 +13,13 @@ import {
 } from '../xapi/cmi5/cmi5-structure.js';
 import { WAIVER_REASONS, type WaiverReason } from '../xapi/cmi5/cmi5-vocabulary.js';
 import type { Agent } from '../xapi/statement.js';
-import { CMI5_LAUNCH_METHODS, CMI5_MOVE_ON } from '../xapi/cmi5/move-on.js';
+import { CMI5_LAUNCH_METHODS, CMI5_LAUNCH_MODES, CMI5_MOVE_ON } from '../xapi/cmi5/move-on.js';
+import type { Cmi5LaunchMode } from '../xapi/cmi5/check-session-statements.js';
+import { isUuid } from '../shared/uuid.js';
 import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import type { RenderView } from './views.js';
 
-const STATUS_MESSAGES = ['saved', 'waived', 'alreadyWaived'] as const;
+const STATUS_MESSAGES = ['saved', 'waived', 'alreadyWaived', 'abandoned'] as const;
 const MAX_TITLE_LENGTH = 200;
 
 interface AuFormValues {
@@ -46,9 +48,12 @@ type FormIssue = { field: keyof AuFormValues; code: string };
  *   of the course, so rules can name it;
  * - `POST /course/cmi5/waive` (teacher) waives an AU for one learner of the course (cmi5
  *   section 9.3.7);
- * - `GET /course/cmi5/launch?au=<id>` (anyone with a session of the course) launches the AU in
- *   the learner's registration of its cmi5 course: Normal for learners, Browse for teachers
- *   and observers, who must not record results.
+ * - `POST /course/cmi5/sessions/:sessionId/abandon` (teacher) abandons a session an AU left
+ *   open (cmi5 section 9.3.6), listed on the page;
+ * - `GET /course/cmi5/launch?au=<id>[&mode=Browse|Review]` (anyone with a session of the
+ *   course) launches the AU in the user's registration of its cmi5 course (cmi5 section
+ *   10.2.2): learners in Normal unless they ask for Browse or Review; teachers and observers,
+ *   who must not record results, in Browse or Review only.
  */
 export function createCmi5Pages(deps: {
   db: Db;
@@ -70,9 +75,10 @@ export function createCmi5Pages(deps: {
     options: { values: AuFormValues; issues?: readonly FormIssue[] },
   ) => {
     const { courseId } = sessionOf(res);
-    const [aus, learners] = await Promise.all([
+    const [aus, learners, openSessions] = await Promise.all([
       listCmi5Aus(db, publicUrl, courseId),
       listCourseLearners(db, courseId),
+      cmi5Lms.listOpenSessions(courseId),
     ]);
     const status = res.req.query.status;
     return render(res, 'teacher-cmi5', {
@@ -87,11 +93,19 @@ export function createCmi5Pages(deps: {
         activityIri: listing.activityIri,
         source: listing.course.source,
         launchHref: cmi5LaunchHref(listing.au.id),
+        reviewHref: cmi5LaunchHref(listing.au.id, 'Review'),
         opensOwnWindow: listing.au.launchMethod === 'OwnWindow',
       })),
       learners: learners.map((learner) => ({
         userId: learner.userId,
         name: learner.name ?? learner.sub,
+      })),
+      openSessions: openSessions.map((session) => ({
+        abandonAction: `/course/cmi5/sessions/${session.sessionId}/abandon`,
+        learner: session.userName,
+        auTitle: session.auTitle,
+        launchMode: session.launchMode,
+        lastActivityAt: `${session.lastActivityAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
       })),
       reasons: WAIVER_REASONS,
       moveOnValues: CMI5_MOVE_ON,
@@ -153,9 +167,30 @@ export function createCmi5Pages(deps: {
     res.redirect(303, `/course/cmi5?status=${isNew ? 'waived' : 'alreadyWaived'}`);
   });
 
+  router.post(
+    '/course/cmi5/sessions/:sessionId/abandon',
+    ...teacher,
+    form,
+    requireCsrfToken,
+    async (req, res) => {
+      const sessionId = String(req.params.sessionId);
+      const isAbandoned =
+        isUuid(sessionId) &&
+        (await cmi5Lms.abandonSession({ courseId: sessionOf(res).courseId, sessionId }));
+      if (!isAbandoned) {
+        throw new NotFoundError(
+          'This course has no open cmi5 session with this id: it may have ended already.',
+        );
+      }
+      kickOutbox();
+      res.redirect(303, '/course/cmi5?status=abandoned');
+    },
+  );
+
   router.get('/course/cmi5/launch', requireSession(db), async (req, res) => {
     const { courseId, userId, role } = sessionOf(res);
     const auId = typeof req.query.au === 'string' ? req.query.au : '';
+    const launchMode = launchModeFor(role, req.query.mode);
     const listing = await findCmi5Au(db, publicUrl, courseId, auId);
     if (!listing) throw new NotFoundError('This course has no such cmi5 AU.');
     // cmi5 section 8.1: an OwnWindow AU opens in a new window or replaces the whole window,
@@ -173,7 +208,7 @@ export function createCmi5Pages(deps: {
       listing,
       userId,
       actor: await learnerActor(db, userId),
-      launchMode: role === 'learner' ? 'Normal' : 'Browse',
+      launchMode,
       returnUrl: `${base}/course`,
     });
     kickOutbox();
@@ -183,8 +218,23 @@ export function createCmi5Pages(deps: {
   return router;
 }
 
-export function cmi5LaunchHref(auId: string): string {
-  return `/course/cmi5/launch?au=${encodeURIComponent(auId)}`;
+export function cmi5LaunchHref(auId: string, mode?: 'Browse' | 'Review'): string {
+  const href = `/course/cmi5/launch?au=${encodeURIComponent(auId)}`;
+  return mode ? `${href}&mode=${mode}` : href;
+}
+
+/**
+ * The launch mode a user may ask for (cmi5 section 10.2.2): learners launch in Normal unless
+ * they ask to Browse or Review; anyone else records no results, so Browse unless Review.
+ */
+function launchModeFor(role: string, asked: unknown): Cmi5LaunchMode {
+  if (asked === undefined) return role === 'learner' ? 'Normal' : 'Browse';
+  const mode = CMI5_LAUNCH_MODES.find((known) => known === asked);
+  if (!mode) throw new BadRequestError('mode must be Normal, Browse or Review.');
+  if (mode === 'Normal' && role !== 'learner') {
+    throw new ForbiddenError('Only learners launch an AU in Normal mode, which records results.');
+  }
+  return mode;
 }
 
 /** The cmi5 AU behind an activity IRI of the course, or null. */

@@ -124,4 +124,37 @@ describeInBrowser(SUITE, () => {
     expect(await teacher.content()).not.toContain(HOSTILE_IRI);
     expect(await teacher.content()).toContain('Hostile AU');
   });
+
+  it('lists a session left open for the teacher to abandon, and deletes the package, passing axe', async () => {
+    const cmi5 = (key: string, values?: Record<string, unknown>) =>
+      en(`teacher-course:cmi5.${key}`, values);
+    await teacher.goto(`${world.toolUrl}/course/cmi5`);
+    await teacher.getByRole('link', { name: cmi5('list.review', { title: 'Hostile AU' }) }).click();
+    await expect.poll(() => teacher.locator('#result').textContent()).not.toBe('');
+    await teacher.goto(`${world.toolUrl}/course/cmi5`);
+    const sessions = teacher.getByRole('region', { name: cmi5('sessions.heading') });
+    expect(await sessions.getByRole('table').textContent()).toContain('Hostile AU (Review)');
+    expect(await checkPage(teacher, 'cmi5-open-sessions')).toEqual([]);
+    await sessions
+      .getByRole('button', { name: cmi5('sessions.abandon') })
+      .first()
+      .click();
+    await expect
+      .poll(() => teacher.getByRole('status').textContent())
+      .toBe(cmi5('status.abandoned'));
+    expect(await teacher.getByRole('region', { name: cmi5('sessions.heading') }).count()).toBe(0);
+
+    await teacher.goto(`${world.toolUrl}/course/activities/cmi5`);
+    const rows = teacher.getByRole('row').filter({ hasText: 'Hostile course' });
+    const before = await rows.count();
+    await rows
+      .first()
+      .getByRole('button', { name: t('list.deleteLabel', { title: 'Hostile course' }) })
+      .click();
+    await expect.poll(() => teacher.getByRole('status').textContent()).toBe(t('status.deleted'));
+    expect(await teacher.getByRole('row').filter({ hasText: 'Hostile course' }).count()).toBe(
+      before - 1,
+    );
+    expect(await checkPage(teacher, 'cmi5-import-deleted')).toEqual([]);
+  });
 });

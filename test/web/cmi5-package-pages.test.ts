@@ -252,4 +252,71 @@ describe('importing cmi5 packages: /api/cmi5/packages and /course/activities/cmi
       expect(await packageCount()).toBe(before);
     });
   });
+
+  describe('deleting a package', () => {
+    const importOne = async () => {
+      const { response } = await postPackage(teacher, zip, 'application/zip');
+      expect(response.status).toBe(201);
+      return ((await response.json()) as ImportAnswer).package;
+    };
+    const deleteForm = async (browser: Browser, packageId: string) => {
+      const { html } = await getPage(teacher, `${tool.url}/course/activities/cmi5`);
+      return browser.request(`${tool.url}/course/activities/cmi5/${packageId}/delete`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: csrfTokenOf(html) }).toString(),
+        followRedirects: false,
+      });
+    };
+
+    it('removes the package, its files and the cmi5 course it holds from the page form', async () => {
+      const stored = await importOne();
+      const before = await packageCount();
+      const file = `${tool.url}/content/cmi5/${stored.id}/index.html`;
+      expect((await fetch(file)).status).toBe(200);
+      const { html } = await getPage(teacher, `${tool.url}/course/activities/cmi5`);
+      expect(html).toContain(`action="/course/activities/cmi5/${stored.id}/delete"`);
+      const { response } = await deleteForm(teacher, stored.id);
+      expect(response.status).toBe(303);
+      expect(response.headers.get('location')).toBe('/course/activities/cmi5?status=deleted');
+      expect(await packageCount()).toBe(before - 1);
+      expect((await fetch(file)).status).toBe(404);
+      const left = await db()
+        .select()
+        .from(cmi5Courses)
+        .where(eq(cmi5Courses.packageId, stored.id));
+      expect(left).toHaveLength(0);
+      const aus = await db().select().from(cmi5Aus);
+      expect(aus.map((au) => au.url).filter((url) => url.includes(stored.id))).toEqual([]);
+      const page = await getPage(teacher, `${tool.url}/course/activities/cmi5?status=deleted`);
+      expect(page.html).toContain('Das Paket wurde gelöscht');
+    });
+
+    it('deletes through the API with 204, and answers 404 for a package that is gone', async () => {
+      const stored = await importOne();
+      const before = await packageCount();
+      const remove = () => teacher.request(`${api()}/${stored.id}`, { method: 'DELETE' });
+      expect((await remove()).response.status).toBe(204);
+      expect(await packageCount()).toBe(before - 1);
+      expect((await remove()).response.status).toBe(404);
+    });
+
+    it('refuses learners (403), visitors (401) and teachers of another course (404)', async () => {
+      const stored = await importOne();
+      const before = await packageCount();
+      expect((await deleteForm(learner, stored.id)).response.status).toBe(403);
+      expect(
+        (await learner.request(`${api()}/${stored.id}`, { method: 'DELETE' })).response.status,
+      ).toBe(403);
+      expect(
+        (await createBrowser().request(`${api()}/${stored.id}`, { method: 'DELETE' })).response
+          .status,
+      ).toBe(401);
+      const stranger = await launchInto(lms, 'cmi5-other-course', { id: 'cmi5-far' }, 'teacher');
+      expect(
+        (await stranger.request(`${api()}/${stored.id}`, { method: 'DELETE' })).response.status,
+      ).toBe(404);
+      expect(await packageCount()).toBe(before);
+    });
+  });
 });

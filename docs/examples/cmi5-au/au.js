@@ -2,6 +2,7 @@
 (async function () {
   'use strict';
   const CMI5 = 'https://w3id.org/xapi/cmi5/context/categories/cmi5';
+  const MASTERY_SCORE = 'https://w3id.org/xapi/cmi5/context/extensions/masteryscore';
   const MOVE_ON = 'https://w3id.org/xapi/cmi5/context/categories/moveon';
   const status = document.getElementById('status');
   const quiz = document.getElementById('quiz');
@@ -50,6 +51,10 @@
     context.contextActivities.category = [{ id: CMI5, objectType: 'Activity' }].concat(
       isMoveOn ? [{ id: MOVE_ON, objectType: 'Activity' }] : [],
     );
+    // A scaled score judged against the mastery score names it (cmi5 section 9.6.3.2).
+    if (result && result.score && launchData.masteryScore !== undefined) {
+      context.extensions[MASTERY_SCORE] = launchData.masteryScore;
+    }
     const response = await lrs('statements', {
       method: 'POST',
       body: JSON.stringify({

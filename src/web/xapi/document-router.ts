@@ -13,6 +13,11 @@ import {
   type DocumentKind,
   type DocumentScope,
 } from '../../xapi/document-store.js';
+import {
+  LAUNCH_DATA_STATE_ID,
+  LEARNER_PREFERENCES_PROFILE_ID,
+} from '../../xapi/cmi5/cmi5-vocabulary.js';
+import { recordPreferencesRead } from '../../xapi/cmi5/record-preferences-read.js';
 import { checkLaunchActivity, checkLaunchDocument } from '../../xapi/launch-scope.js';
 import {
   agentKeyOf,
@@ -127,6 +132,23 @@ function scopeOf(
   return scope;
 }
 
+/**
+ * cmi5 section 10.2.1: a cmi5 AU may read `LMS.LaunchData` but never write or delete it, nor
+ * delete every state document of its scope (which would take LMS.LaunchData along).
+ */
+function checkLaunchDataKept(
+  shape: ResourceShape,
+  documentId: string | undefined,
+  client: XapiClient,
+): void {
+  if (client.kind !== 'launch' || client.grant.cmi5SessionId === null || shape !== STATE) return;
+  if (documentId === LAUNCH_DATA_STATE_ID || documentId === undefined) {
+    throw new XapiLaunchForbiddenError(
+      `Content may read ${LAUNCH_DATA_STATE_ID} but not change or delete it; it is the LMS's (cmi5 section 10.2.1). Name the stateId of your own state document.`,
+    );
+  }
+}
+
 function preconditionsOf(req: Request) {
   return { ifMatch: req.get('If-Match'), ifNoneMatch: req.get('If-None-Match') };
 }
@@ -134,8 +156,13 @@ function preconditionsOf(req: Request) {
 function documentGet(db: Executor, shape: ResourceShape): RequestHandler {
   return async (req, res) => {
     const parameters = readParameters(req, parameterNames(shape, 'GET'));
-    const scope = scopeOf(shape, parameters, req, clientOf(res));
+    const client = clientOf(res);
+    const scope = scopeOf(shape, parameters, req, client);
     const documentId = parameters[shape.idName];
+    const sessionId = client.kind === 'launch' ? client.grant.cmi5SessionId : null;
+    if (shape === AGENT_PROFILE && documentId === LEARNER_PREFERENCES_PROFILE_ID && sessionId) {
+      await recordPreferencesRead(db, sessionId);
+    }
     if (documentId === undefined) {
       const since =
         parameters.since === undefined
@@ -165,6 +192,7 @@ function documentWrite(db: Executor, shape: ResourceShape, method: 'PUT' | 'POST
     const parameters = readParameters(req, parameterNames(shape, method));
     const scope = scopeOf(shape, parameters, req, clientOf(res));
     const documentId = requireParameter(parameters, shape.idName);
+    checkLaunchDataKept(shape, documentId, clientOf(res));
     const contentType = req.get('Content-Type') ?? 'application/octet-stream';
     const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (isJsonMediaType(contentType)) {
@@ -201,6 +229,7 @@ function documentDelete(db: Executor, shape: ResourceShape): RequestHandler {
     const documentId = shape.canDeleteAll
       ? parameters[shape.idName]
       : requireParameter(parameters, shape.idName);
+    checkLaunchDataKept(shape, documentId, clientOf(res));
     const everyRegistration =
       documentId === undefined && shape.hasRegistration && parameters.registration === undefined;
     await deleteDocuments({

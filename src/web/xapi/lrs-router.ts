@@ -54,9 +54,9 @@ export function createLrsRouter({
       const { authToken } = await fetchLaunchToken({ db, fetchCode });
       res.json({ 'auth-token': authToken });
     } catch (error) {
-      // cmi5 section 8.2.3: errors are a 200-free JSON answer with an error code and text.
+      // cmi5 sections 8.2.2, 8.2.3: an error is a JSON answer with a code and text, status 200.
       if (!(error instanceof XapiLaunchFetchError)) throw error;
-      res.status(400).json({ 'error-code': '1', 'error-text': error.message });
+      res.status(200).json({ 'error-code': '1', 'error-text': error.message });
     }
   };
 

@@ -6,10 +6,13 @@
  *   so that a failed import leaves nothing behind. It never replaces an earlier package: each
  *   import is a new package id, so launch URLs handed out before keep their content.
  * - `findPackageFile` answers a file only for the package id and exact path it was stored under.
+ * - `deletePackage` removes a package of the course with its files and, when it is the package
+ *   the cmi5 course currently comes from, that cmi5 course with its blocks, AUs, registrations
+ *   and sessions; statements already stored stay in the LRS. Run it in a transaction.
  */
 import { and, desc, eq } from 'drizzle-orm';
 import type { Executor } from '../../db/database.js';
-import { cmi5PackageFiles, cmi5Packages } from '../../db/schema.js';
+import { cmi5Courses, cmi5PackageFiles, cmi5Packages } from '../../db/schema.js';
 import type { Cmi5Course } from './course-structure.js';
 import type { ReadPackage } from './read-package.js';
 
@@ -77,6 +80,23 @@ export async function listCoursePackages(db: Executor, courseId: string): Promis
     .where(eq(cmi5Packages.courseId, courseId))
     .orderBy(desc(cmi5Packages.createdAt));
   return rows.map(toStoredPackage);
+}
+
+/** Resolves false when the course has no package with this id. */
+export async function deletePackage(
+  tx: Executor,
+  courseId: string,
+  packageId: string,
+): Promise<boolean> {
+  const deleted = await tx
+    .delete(cmi5Packages)
+    .where(and(eq(cmi5Packages.id, packageId), eq(cmi5Packages.courseId, courseId)))
+    .returning({ id: cmi5Packages.id });
+  if (deleted.length === 0) return false;
+  await tx
+    .delete(cmi5Courses)
+    .where(and(eq(cmi5Courses.courseId, courseId), eq(cmi5Courses.packageId, packageId)));
+  return true;
 }
 
 export async function findPackage(db: Executor, packageId: string): Promise<StoredPackage | null> {

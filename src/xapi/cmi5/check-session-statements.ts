@@ -1,8 +1,9 @@
 /**
  * The cmi5 statement rules the LMS enforces on what an AU sends in a session (cmi5 sections
- * 9.3, 9.5, 9.6 and 10.2.2): pure, over plain data. The LRS refuses the whole batch when one
- * statement breaks them (section 6.3: the LMS SHOULD reject such statements), so nothing the
- * LMS would have to void is ever stored.
+ * 9.3, 9.5, 9.6, 10.2.2 and 11): pure, over plain data. The LRS refuses the whole batch when one
+ * statement breaks them (section 6.3: the LMS SHOULD reject such statements) with 403, as the
+ * CATAPULT LMS Test Suite expects of a refused statement, so nothing the LMS would have to
+ * void is ever stored.
  */
 import type { Statement } from '../statement.js';
 import {
@@ -25,6 +26,8 @@ export interface SessionFacts {
   /** The AU's id in the course structure, in the contextTemplate's `grouping` (9.6.2.3). */
   readonly publisherIri: string;
   readonly masteryScore: number | null;
+  /** Whether the AU read the learner preferences in this session (section 11). */
+  readonly hasReadPreferences: boolean;
   readonly isInitialized: boolean;
   readonly isTerminated: boolean;
   readonly isAbandoned: boolean;
@@ -49,6 +52,34 @@ export class Cmi5RuleViolation extends Error {
   ) {
     super(message);
   }
+}
+
+/** An ISO 8601 date-time in UTC: ends in Z or a zero offset (cmi5 section 9.7). */
+const UTC_TIMESTAMP = /(?:Z|[+-]00:?00)$/i;
+
+/**
+ * What every statement of a cmi5 session carries as the AU sent it, before the LRS fills in an
+ * id: an id (cmi5 section 9.1), a UTC timestamp (9.7), a raw score with its range (9.5.1).
+ * The launch scope (launch-scope.ts) already holds the actor, the registration and voiding.
+ * Throws Cmi5RuleViolation.
+ */
+export function checkSessionStatementForms(statements: readonly Statement[]): void {
+  statements.forEach((statement, index) => {
+    const refuse = (why: string) => {
+      throw new Cmi5RuleViolation(`statement[${index}]: ${why}`, 'rejected');
+    };
+    if (statement.id === undefined)
+      refuse('a cmi5 AU gives each statement an id (cmi5 section 9.1)');
+    if (statement.timestamp === undefined) {
+      refuse('a cmi5 AU gives each statement a timestamp (cmi5 section 9.7)');
+    } else if (!UTC_TIMESTAMP.test(statement.timestamp)) {
+      refuse(`the timestamp ${statement.timestamp} must be in UTC, ending in Z (cmi5 section 9.7)`);
+    }
+    const score = statement.result?.score;
+    if (score?.raw !== undefined && (score.min === undefined || score.max === undefined)) {
+      refuse('result.score.raw needs result.score.min and max (cmi5 section 9.5.1)');
+    }
+  });
 }
 
 /**
@@ -128,6 +159,13 @@ function checkOne(facts: SessionFacts, statement: Statement, at: string): Cmi5Ve
   checkMoveOnCategory(verb, categories, at);
   checkOrder(facts, verb, at);
   if ((verb === 'passed' || verb === 'failed') && facts.masteryScore !== null) {
+    const isScored = statement.result?.score?.scaled !== undefined;
+    if (isScored && context.extensions?.[CMI5_EXTENSIONS.masteryScore] !== facts.masteryScore) {
+      throw new Cmi5RuleViolation(
+        `${at}.context.extensions must carry the mastery score of the launch with a scaled score (${CMI5_EXTENSIONS.masteryScore}: ${facts.masteryScore}, cmi5 section 9.6.3.2)`,
+        'rejected',
+      );
+    }
     checkMastery(verb, statement.result?.score?.scaled, facts.masteryScore, at);
   }
   return verb;
@@ -198,6 +236,11 @@ function checkOrder(facts: SessionFacts, verb: Cmi5Verb, at: string): void {
   };
   if (verb === 'initialized' && facts.isInitialized) {
     refuse('this session is already initialized (cmi5 section 9.3.2)');
+  }
+  if (verb === 'initialized' && !facts.hasReadPreferences) {
+    refuse(
+      'read the learner preferences (agent profile cmi5LearnerPreferences) before sending initialized (cmi5 section 11)',
+    );
   }
   const isSatisfactionVerb = verb === 'passed' || verb === 'failed' || verb === 'completed';
   if (isSatisfactionVerb && facts.launchMode !== 'Normal') {

@@ -10,19 +10,22 @@
  *   their moveOn (9.3.9), all in one transaction with the statements;
  * - `waiveAu` writes `waived` (9.3.7) for a learner's AU, once per registration;
  * - `abandonExpiredSessions` writes `abandoned` for sessions whose launch token expired while
- *   they were still open.
+ *   they were still open, `abandonSession` for one open session a teacher closes; an abandoned
+ *   or terminated session's token is refused from then on (section 8.1.2).
  * Statements the LMS writes carry the launch actor, the registration, the cmi5 category, the
  * publisher id in `grouping` and the session id (sections 9.6.2 and 9.6.3), with source `tool`.
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/database.js';
 import {
   cmi5AuResults,
   cmi5Aus,
+  cmi5Courses,
   cmi5Registrations,
   cmi5Satisfactions,
   cmi5Sessions,
+  users,
   xapiLaunches,
 } from '../../db/schema.js';
 import { XapiCmi5SessionClosedError, XapiCmi5StatementRejectedError } from '../../errors.js';
@@ -37,6 +40,7 @@ import {
   type StatementWriteResult,
 } from '../statement-store.js';
 import {
+  checkSessionStatementForms,
   checkSessionStatements,
   Cmi5RuleViolation,
   type Cmi5LaunchMode,
@@ -84,6 +88,23 @@ export interface Cmi5Lms {
   }): Promise<boolean>;
   /** Abandons the open sessions whose launch token expired before `now`; resolves how many. */
   abandonExpiredSessions(now?: Date): Promise<number>;
+  /**
+   * Abandons one open session of a cmi5 course placed in `courseId` (a teacher closes a session
+   * the AU left open); resolves false when the course has no such open session.
+   */
+  abandonSession(options: { courseId: string; sessionId: string; now?: Date }): Promise<boolean>;
+  /** The sessions of the course's cmi5 AUs that are neither terminated nor abandoned. */
+  listOpenSessions(courseId: string): Promise<OpenSession[]>;
+}
+
+export interface OpenSession {
+  readonly sessionId: string;
+  /** The user's name, or their LMS `sub` when the LMS sent no name. */
+  readonly userName: string;
+  readonly auTitle: string;
+  readonly launchMode: Cmi5LaunchMode;
+  readonly launchedAt: Date;
+  readonly lastActivityAt: Date;
 }
 
 export function createCmi5Lms({
@@ -219,16 +240,32 @@ export function createCmi5Lms({
       );
   }
 
-  /** The open sessions of a registration, abandoned; returns the `abandoned` statements. */
+  /**
+   * The open sessions of a registration, one session of a course, or those whose token expired,
+   * abandoned; their launch tokens stop working (cmi5 section 8.1.2). Returns the `abandoned`
+   * statements to store.
+   */
   async function abandonOpenSessions(
     tx: Executor,
-    where: { registration: string } | { expiredBefore: Date },
+    where:
+      { registration: string } | { expiredBefore: Date } | { sessionId: string; courseId: string },
     now: Date,
   ): Promise<{ userId: string; statements: Statement[] }[]> {
     const condition =
       'registration' in where
         ? eq(cmi5Sessions.registration, where.registration)
-        : lt(xapiLaunches.expiresAt, where.expiredBefore);
+        : 'sessionId' in where
+          ? and(
+              eq(cmi5Sessions.sessionId, where.sessionId),
+              inArray(
+                cmi5Registrations.cmi5CourseId,
+                tx
+                  .select({ id: cmi5Courses.id })
+                  .from(cmi5Courses)
+                  .where(eq(cmi5Courses.courseId, where.courseId)),
+              ),
+            )
+          : lt(xapiLaunches.expiresAt, where.expiredBefore);
     const open = await tx
       .select({
         sessionId: cmi5Sessions.sessionId,
@@ -253,6 +290,18 @@ export function createCmi5Lms({
         inArray(
           cmi5Sessions.sessionId,
           open.map((session) => session.sessionId),
+        ),
+      );
+    await tx
+      .update(xapiLaunches)
+      .set({ expiresAt: now })
+      .where(
+        and(
+          inArray(
+            xapiLaunches.cmi5SessionId,
+            open.map((session) => session.sessionId),
+          ),
+          gt(xapiLaunches.expiresAt, now),
         ),
       );
     const auRows = await tx
@@ -396,6 +445,12 @@ export function createCmi5Lms({
     },
 
     async storeSessionStatements(grant, write) {
+      try {
+        checkSessionStatementForms(write.statements);
+      } catch (error) {
+        if (!(error instanceof Cmi5RuleViolation)) throw error;
+        throw new XapiCmi5StatementRejectedError(error.message);
+      }
       return storeStatements({
         db,
         publicUrl,
@@ -431,6 +486,7 @@ export function createCmi5Lms({
                 auActivityId: grant.activityId,
                 publisherIri: au.auIri,
                 masteryScore: au.masteryScore,
+                hasReadPreferences: session.preferencesReadAt !== null,
                 isInitialized: session.initializedAt !== null,
                 isTerminated: session.terminatedAt !== null,
                 isAbandoned: session.abandonedAt !== null,
@@ -458,6 +514,13 @@ export function createCmi5Lms({
               ...(seen.has('terminated') && { terminatedAt: now }),
             })
             .where(eq(cmi5Sessions.sessionId, session.sessionId));
+          if (seen.has('terminated')) {
+            // Section 8.1.2: the token of a terminated session is refused from now on.
+            await tx
+              .update(xapiLaunches)
+              .set({ expiresAt: now })
+              .where(eq(xapiLaunches.cmi5SessionId, session.sessionId));
+          }
           let queued = (await onStatementsStored(tx, stored)) === true;
           const recorded = {
             ...(seen.has('completed') && { completedAt: now }),
@@ -545,6 +608,41 @@ export function createCmi5Lms({
         await storeLmsStatements(tx, userId, [statement, ...satisfied]);
         return true;
       });
+    },
+
+    async abandonSession({ courseId, sessionId, now = new Date() }) {
+      return db.transaction(async (tx) => {
+        const abandoned = await abandonOpenSessions(tx, { sessionId, courseId }, now);
+        for (const { userId, statements } of abandoned) {
+          await storeLmsStatements(tx, userId, statements);
+        }
+        return abandoned.length > 0;
+      });
+    },
+
+    async listOpenSessions(courseId) {
+      return db
+        .select({
+          sessionId: cmi5Sessions.sessionId,
+          userName: sql<string>`coalesce(${users.name}, ${users.sub})`,
+          auTitle: cmi5Aus.title,
+          launchMode: cmi5Sessions.launchMode,
+          launchedAt: cmi5Sessions.launchedAt,
+          lastActivityAt: cmi5Sessions.lastActivityAt,
+        })
+        .from(cmi5Sessions)
+        .innerJoin(cmi5Registrations, eq(cmi5Registrations.registration, cmi5Sessions.registration))
+        .innerJoin(cmi5Courses, eq(cmi5Courses.id, cmi5Registrations.cmi5CourseId))
+        .innerJoin(cmi5Aus, eq(cmi5Aus.id, cmi5Sessions.auId))
+        .innerJoin(users, eq(users.id, cmi5Registrations.userId))
+        .where(
+          and(
+            eq(cmi5Courses.courseId, courseId),
+            isNull(cmi5Sessions.terminatedAt),
+            isNull(cmi5Sessions.abandonedAt),
+          ),
+        )
+        .orderBy(asc(cmi5Sessions.launchedAt));
     },
 
     async abandonExpiredSessions(now = new Date()) {

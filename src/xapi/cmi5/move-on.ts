@@ -1,6 +1,6 @@
-import { CMI5_LAUNCH_METHODS, CMI5_MOVE_ON } from '../../db/schema.js';
+import { CMI5_LAUNCH_METHODS, CMI5_LAUNCH_MODES, CMI5_MOVE_ON } from '../../db/schema.js';
 
-export { CMI5_LAUNCH_METHODS, CMI5_MOVE_ON };
+export { CMI5_LAUNCH_METHODS, CMI5_LAUNCH_MODES, CMI5_MOVE_ON };
 
 export type Cmi5MoveOn = (typeof CMI5_MOVE_ON)[number];
 

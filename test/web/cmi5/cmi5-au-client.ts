@@ -33,8 +33,14 @@ export interface AuSession {
   };
 }
 
-/** What cmi5.js does on start: fetch the token, read LMS.LaunchData and the preferences. */
-export async function startAu(location: URL): Promise<AuSession> {
+/**
+ * What cmi5.js does on start: fetch the token, read LMS.LaunchData and the preferences (unless
+ * told to skip them, as content that breaks cmi5 section 11 would).
+ */
+export async function startAu(
+  location: URL,
+  { readPreferences = true }: { readPreferences?: boolean } = {},
+): Promise<AuSession> {
   const parameter = (name: string) => location.searchParams.get(name)!;
   const fetched = await fetch(parameter('fetch'), { method: 'POST' });
   expect(fetched.status).toBe(200);
@@ -60,8 +66,10 @@ export async function startAu(location: URL): Promise<AuSession> {
     profileId: 'cmi5LearnerPreferences',
     agent: JSON.stringify(session.actor),
   });
-  const preferences = await xapi(session, `/agents/profile?${profile}`);
-  expect(preferences.status).toBe(404);
+  if (readPreferences) {
+    const preferences = await xapi(session, `/agents/profile?${profile}`);
+    expect(preferences.status).toBe(404);
+  }
   return { ...session, launchData: (await launchData.json()) as AuSession['launchData'] };
 }
 
@@ -77,7 +85,12 @@ export function xapi(session: Omit<AuSession, 'launchData'>, path: string, init:
   });
 }
 
-/** A statement as cmi5.js builds it: the context template, the categories, the duration. */
+export const MASTERY_SCORE = 'https://w3id.org/xapi/cmi5/context/extensions/masteryscore';
+
+/**
+ * A statement as cmi5.js builds it: the context template, the categories, the duration, and
+ * the mastery score of the launch beside a scaled score of passed or failed.
+ */
 export function cmi5Statement(
   session: AuSession,
   verb: string,
@@ -100,6 +113,14 @@ export function cmi5Statement(
     },
     context: {
       ...template,
+      extensions: {
+        ...template.extensions,
+        ...(['passed', 'failed'].includes(verb) &&
+          (result.score as { scaled?: number } | undefined)?.scaled !== undefined &&
+          session.launchData.masteryScore !== undefined && {
+            [MASTERY_SCORE]: session.launchData.masteryScore,
+          }),
+      } as Record<string, unknown>,
       registration: session.registration,
       contextActivities: {
         ...template.contextActivities,

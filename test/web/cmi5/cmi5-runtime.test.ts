@@ -14,6 +14,8 @@ import {
   SESSION_ID,
   startAu,
   VERB,
+  MASTERY_SCORE,
+  xapi,
   type AuSession,
 } from './cmi5-au-client.js';
 import {
@@ -64,8 +66,9 @@ describe('cmi5 at run time: the LMS side, played as cmi5.js plays it', () => {
 
   const db = () => tool.current().database.db;
 
-  async function launch(browser: Browser): Promise<URL> {
-    const { response } = await browser.request(`${tool.url}/course/cmi5/launch?au=${auId}`, {
+  async function launch(browser: Browser, mode?: string): Promise<URL> {
+    const query = mode ? `au=${auId}&mode=${mode}` : `au=${auId}`;
+    const { response } = await browser.request(`${tool.url}/course/cmi5/launch?${query}`, {
       followRedirects: false,
     });
     expect(response.status).toBe(303);
@@ -148,16 +151,16 @@ describe('cmi5 at run time: the LMS side, played as cmi5.js plays it', () => {
     });
   });
 
-  it('hands out the token once (cmi5 section 8.2.3)', async () => {
+  it('hands out the token once, answering a second fetch 200 with a cmi5 error (cmi5 section 8.2.2)', async () => {
     const again = await fetch(session.fetchUrl, { method: 'POST' });
-    expect(again.status).toBe(400);
+    expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ 'error-code': '1' });
   });
 
   it('refuses statements before initialized, even cmi5 allowed ones', async () => {
     const allowed = cmi5Statement(session, 'experienced', {}, { isDefined: false });
     const refused = await send(session, allowed);
-    expect(refused.status).toBe(400);
+    expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ error: { code: 'XAPI_CMI5_STATEMENT_REJECTED' } });
     expect(await statementsWith('experienced', session.registration)).toHaveLength(0);
     expect((await send(session, cmi5Statement(session, 'initialized'))).status).toBe(200);
@@ -173,6 +176,39 @@ describe('cmi5 at run time: the LMS side, played as cmi5.js plays it', () => {
       [
         'failed at the mastery score',
         cmi5Statement(session, 'failed', { success: false, score: { scaled: 0.8 } }),
+      ],
+      [
+        'a scaled passed without the mastery score of the launch',
+        (() => {
+          const statement = cmi5Statement(session, 'passed', {
+            success: true,
+            score: { scaled: 0.9 },
+          });
+          delete statement.context.extensions[MASTERY_SCORE];
+          return statement;
+        })(),
+      ],
+      [
+        'a statement without a timestamp',
+        {
+          ...cmi5Statement(session, 'experienced', {}, { isDefined: false }),
+          timestamp: undefined,
+        },
+      ],
+      [
+        'a timestamp outside UTC',
+        {
+          ...cmi5Statement(session, 'experienced', {}, { isDefined: false }),
+          timestamp: '2026-01-05T10:00:00.000-06:00',
+        },
+      ],
+      [
+        'a raw score without its range',
+        cmi5Statement(session, 'experienced', { score: { raw: 3 } }, { isDefined: false }),
+      ],
+      [
+        'a statement without an id',
+        { ...cmi5Statement(session, 'experienced', {}, { isDefined: false }), id: undefined },
       ],
       ['passed without success', cmi5Statement(session, 'passed', {})],
       [
@@ -210,9 +246,21 @@ describe('cmi5 at run time: the LMS side, played as cmi5.js plays it', () => {
     ];
     for (const [what, statement] of cases) {
       const refused = await send(session, statement);
-      expect(refused.status, what).toBe(400);
+      expect(refused.status, what).toBe(403);
       expect(refused.body, what).toMatchObject({ error: { code: 'XAPI_CMI5_STATEMENT_REJECTED' } });
     }
+    // The launch's own scope (cmi5 sections 9.2, 9.6.1): its Agent and its registration only.
+    const asGroup = await send(session, {
+      ...cmi5Statement(session, 'experienced', {}, { isDefined: false }),
+      actor: { ...session.actor, objectType: 'Group' },
+    });
+    expect(asGroup.status).toBe(403);
+    expect(asGroup.body).toMatchObject({ error: { code: 'XAPI_LAUNCH_FORBIDDEN' } });
+    const elsewhere = cmi5Statement(session, 'experienced', {}, { isDefined: false });
+    elsewhere.context.registration = randomUUID();
+    const inAnotherRegistration = await send(session, elsewhere);
+    expect(inAnotherRegistration.status).toBe(403);
+    expect(inAnotherRegistration.body).toMatchObject({ error: { code: 'XAPI_LAUNCH_FORBIDDEN' } });
     expect(await statementsWith('passed', session.registration)).toHaveLength(0);
     expect(await statementsWith('failed', session.registration)).toHaveLength(0);
   });
@@ -244,14 +292,20 @@ describe('cmi5 at run time: the LMS side, played as cmi5.js plays it', () => {
     expect(await awardsOf('c5-learner')).toHaveLength(1);
   });
 
-  it('ends the session with terminated and refuses anything after it with 403', async () => {
+  it('ends the session with terminated, after which its token is refused (cmi5 section 8.1.2)', async () => {
     expect((await send(session, cmi5Statement(session, 'terminated'))).status).toBe(200);
     const late = await send(
       session,
       cmi5Statement(session, 'experienced', {}, { isDefined: false }),
     );
-    expect(late.status).toBe(403);
-    expect(late.body).toMatchObject({ error: { code: 'XAPI_CMI5_SESSION_CLOSED' } });
+    expect(late.status).toBe(401);
+    const state = new URLSearchParams({
+      stateId: 'bookmark',
+      activityId: session.activityId,
+      agent: JSON.stringify(session.actor),
+      registration: session.registration,
+    });
+    expect((await xapi(session, `/activities/state?${state}`)).status).toBe(401);
   });
 
   it('refuses a second completed in the registration, in a later session (resume)', async () => {
@@ -259,8 +313,101 @@ describe('cmi5 at run time: the LMS side, played as cmi5.js plays it', () => {
     expect(resumed.registration).toBe(session.registration);
     expect((await send(resumed, cmi5Statement(resumed, 'initialized'))).status).toBe(200);
     const again = await send(resumed, cmi5Statement(resumed, 'completed', { completion: true }));
-    expect(again.status).toBe(400);
+    expect(again.status).toBe(403);
     expect(again.body).toMatchObject({ error: { code: 'XAPI_CMI5_STATEMENT_REJECTED' } });
+  });
+
+  it('refuses initialized before the AU read the learner preferences (cmi5 section 11)', async () => {
+    const hasty = await startAu(await launch(learner), { readPreferences: false });
+    const refused = await send(hasty, cmi5Statement(hasty, 'initialized'));
+    expect(refused.status).toBe(403);
+    expect(JSON.stringify(refused.body)).toContain('cmi5LearnerPreferences');
+    const profile = new URLSearchParams({
+      profileId: 'cmi5LearnerPreferences',
+      agent: JSON.stringify(hasty.actor),
+    });
+    expect((await xapi(hasty, `/agents/profile?${profile}`)).status).toBe(404);
+    expect((await send(hasty, cmi5Statement(hasty, 'initialized'))).status).toBe(200);
+  });
+
+  it('lets content read LMS.LaunchData but neither change nor delete it (cmi5 section 10.2.1)', async () => {
+    const au = await startAu(await launch(learner));
+    const scope = {
+      activityId: au.activityId,
+      agent: JSON.stringify(au.actor),
+      registration: au.registration,
+    };
+    const launchData = `/activities/state?${new URLSearchParams({ ...scope, stateId: 'LMS.LaunchData' })}`;
+    const put = await xapi(au, launchData, { method: 'PUT', body: '{"launchMode":"Normal"}' });
+    expect(put.status).toBe(403);
+    expect((await xapi(au, launchData, { method: 'DELETE' })).status).toBe(403);
+    const everyState = `/activities/state?${new URLSearchParams(scope)}`;
+    expect((await xapi(au, everyState, { method: 'DELETE' })).status).toBe(403);
+    const kept = await xapi(au, launchData);
+    expect(kept.status).toBe(200);
+    expect(await kept.json()).toMatchObject({ launchMode: 'Normal' });
+  });
+
+  describe('a session left open, abandoned by the teacher on demand (cmi5 section 9.3.6)', () => {
+    let open: AuSession;
+    let action: string;
+
+    beforeAll(async () => {
+      open = await startAu(await launch(learner));
+      expect((await send(open, cmi5Statement(open, 'initialized'))).status).toBe(200);
+      const { html } = await getPage(teacher, `${tool.url}/course/cmi5`);
+      const sessionId = open.launchData.contextTemplate.extensions[SESSION_ID]!;
+      action = `/course/cmi5/sessions/${sessionId}/abandon`;
+      expect(html).toContain(`action="${action}"`);
+    });
+
+    it('answers 403 to a learner and 404 to a teacher of another course', async () => {
+      // The teacher's form token: the learner is refused before any token is looked at.
+      const { html } = await getPage(teacher, `${tool.url}/course/cmi5`);
+      const asLearner = await postForm(learner, `${tool.url}${action}`, {
+        _csrf: csrfTokenOf(html),
+      });
+      expect(asLearner.response.status).toBe(403);
+      const stranger = await launchInto(lms, 'abandon-elsewhere', { id: 'c5-far' }, 'teacher');
+      const page = await getPage(stranger, `${tool.url}/course/cmi5`);
+      const asStranger = await postForm(stranger, `${tool.url}${action}`, {
+        _csrf: csrfTokenOf(page.html),
+      });
+      expect(asStranger.response.status).toBe(404);
+      expect(
+        (await send(open, cmi5Statement(open, 'experienced', {}, { isDefined: false }))).status,
+      ).toBe(200);
+    });
+
+    it('writes abandoned with the duration, and the token is refused from then on', async () => {
+      const { html } = await getPage(teacher, `${tool.url}/course/cmi5`);
+      const { response } = await postForm(teacher, `${tool.url}${action}`, {
+        _csrf: csrfTokenOf(html),
+      });
+      expect(response.status).toBe(303);
+      expect(response.headers.get('location')).toBe('/course/cmi5?status=abandoned');
+      const sessionId = open.launchData.contextTemplate.extensions[SESSION_ID];
+      const abandoned = (await statementsWith('abandoned', open.registration)).filter(
+        (row) =>
+          (row.statement.context as { extensions: Record<string, string> }).extensions[
+            SESSION_ID
+          ] === sessionId,
+      );
+      expect(abandoned).toHaveLength(1);
+      expect(abandoned[0]!.statement).toMatchObject({
+        actor: { account: open.actor.account },
+        object: { id: open.activityId },
+        result: { duration: expect.stringMatching(/^PT/) },
+        context: {
+          registration: open.registration,
+          contextActivities: { category: [{ id: CMI5 }] },
+        },
+      });
+      const late = await send(open, cmi5Statement(open, 'experienced', {}, { isDefined: false }));
+      expect(late.status).toBe(401);
+      const again = await postForm(teacher, `${tool.url}${action}`, { _csrf: csrfTokenOf(html) });
+      expect(again.response.status).toBe(404);
+    });
   });
 
   it('abandons sessions whose launch token expired, through the job', async () => {
@@ -289,7 +436,31 @@ describe('cmi5 at run time: the LMS side, played as cmi5.js plays it', () => {
     expect(browsing.launchData.launchMode).toBe('Browse');
     expect((await send(browsing, cmi5Statement(browsing, 'initialized'))).status).toBe(200);
     const passed = cmi5Statement(browsing, 'passed', { success: true, score: { scaled: 1 } });
-    expect((await send(browsing, passed)).status).toBe(400);
+    expect((await send(browsing, passed)).status).toBe(403);
+  });
+
+  it('launches a learner in Review or Browse mode on request, where completed, passed and failed are refused (cmi5 section 10.2.2)', async () => {
+    for (const mode of ['Review', 'Browse']) {
+      const reviewing = await startAu(await launch(learner, mode));
+      expect(reviewing.launchData.launchMode).toBe(mode);
+      expect(reviewing.registration).toBe(session.registration);
+      expect((await send(reviewing, cmi5Statement(reviewing, 'initialized'))).status).toBe(200);
+      const failed = cmi5Statement(reviewing, 'failed', { success: false });
+      const refused = await send(reviewing, failed);
+      expect(refused.status, mode).toBe(403);
+      expect(JSON.stringify(refused.body)).toContain(`launched in ${mode} mode`);
+    }
+  });
+
+  it('refuses Normal mode to a teacher and an unknown mode to anyone', async () => {
+    const normal = await teacher.request(`${tool.url}/course/cmi5/launch?au=${auId}&mode=Normal`, {
+      followRedirects: false,
+    });
+    expect(normal.response.status).toBe(403);
+    const unknown = await learner.request(`${tool.url}/course/cmi5/launch?au=${auId}&mode=Play`, {
+      followRedirects: false,
+    });
+    expect(unknown.response.status).toBe(400);
   });
 
   async function awardsOf(sub: string) {
