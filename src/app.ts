@@ -65,6 +65,7 @@ import {
 } from './web/http/session-auth.js';
 import { allowAnyFrameAncestor, securityHeaders } from './web/http/security-headers.js';
 import { createCmi5ContentRouter } from './web/cmi5-content-router.js';
+import { createH5pContentRouter } from './web/h5p-content-router.js';
 import { createViewRenderer, LOCALE_COOKIE, rememberChosenLocale } from './web/views.js';
 import { createCsrfProtection } from './web/http/csrf.js';
 import { loadFrameAncestors } from './web/http/frame-ancestors.js';
@@ -235,6 +236,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     }),
   );
   app.use(createCmi5ContentRouter({ db }));
+  app.use(createH5pContentRouter({ db, render }));
   // Pages only: the LRS, on the hot path, never reads the language.
   app.use(rememberChosenLocale(cookieOptions));
   app.use('/lti', registrationRouter, lti.router);
