@@ -76,36 +76,36 @@
     return copy;
   }
 
-  function Relay(launch, authToken) {
-    this.launch = launch;
-    this.authToken = authToken;
-    this.queue = Promise.resolve();
-  }
+  class Relay {
+    constructor(launch, authToken) {
+      this.launch = launch;
+      this.authToken = authToken;
+      this.queue = Promise.resolve();
+    }
 
-  /**
-   * Rewrites and sends one statement after those sent before. Resolves with the stored ids;
-   * rejects with an Error naming the LRS's status when it refuses the statement.
-   */
-  Relay.prototype.send = function (statement) {
-    var relay = this;
-    var body = JSON.stringify(rewriteStatement(statement, relay.launch));
-    var sent = relay.queue.then(function () {
-      return fetch(new URL('statements', relay.launch.endpoint).href, {
-        method: 'POST',
-        headers: {
-          Authorization: 'Basic ' + relay.authToken,
-          'Content-Type': 'application/json',
-          'X-Experience-API-Version': '1.0.3',
-        },
-        body: body,
-      }).then(function (response) {
-        if (!response.ok) throw new Error('The LRS refused the statement: ' + response.status);
+    /**
+     * Rewrites and sends one statement after those sent before. Resolves with the stored ids;
+     * rejects with an Error naming the LRS's status when it refuses the statement.
+     */
+    send(statement) {
+      const body = JSON.stringify(rewriteStatement(statement, this.launch));
+      const sent = this.queue.then(async () => {
+        const response = await fetch(new URL('statements', this.launch.endpoint).href, {
+          method: 'POST',
+          headers: {
+            Authorization: `Basic ${this.authToken}`,
+            'Content-Type': 'application/json',
+            'X-Experience-API-Version': '1.0.3',
+          },
+          body,
+        });
+        if (!response.ok) throw new Error(`The LRS refused the statement: ${response.status}`);
         return response.json();
       });
-    });
-    relay.queue = sent.catch(function () {});
-    return sent;
-  };
+      this.queue = sent.catch(() => undefined);
+      return sent;
+    }
+  }
 
   /**
    * The relay of this page's launch: reads the launch parameters of `url` (this page's address

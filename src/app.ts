@@ -66,6 +66,7 @@ import {
 import { allowAnyFrameAncestor, securityHeaders } from './web/http/security-headers.js';
 import { createCmi5ContentRouter } from './web/cmi5-content-router.js';
 import { createH5pContentRouter } from './web/h5p-content-router.js';
+import { keepContentHostApart } from './web/http/content-host.js';
 import { createViewRenderer, LOCALE_COOKIE, rememberChosenLocale } from './web/views.js';
 import { createCsrfProtection } from './web/http/csrf.js';
 import { loadFrameAncestors } from './web/http/frame-ancestors.js';
@@ -215,6 +216,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(securityHeaders(frameAncestors.sources, publicUrl));
+  app.use(keepContentHostApart(settings.contentUrl));
 
   app.get('/health', async (_req, res) => {
     try {
@@ -256,6 +258,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     createTeacherCourseRouter({
       db,
       publicUrl,
+      contentUrl: settings.contentUrl,
       render,
       requireCsrfToken: csrf.requireToken,
       platformServices: lti.services,

@@ -13,7 +13,8 @@ import type { RenderView } from './views.js';
 const PLAYER_ASSETS = path.dirname(createRequire(import.meta.url).resolve('h5p-standalone'));
 
 /**
- * H5P packages as the learner's browser plays them, for anyone who has the address (the package
+ * H5P packages as the learner's browser plays them, on the content host only (settings
+ * `contentUrl`, kept apart by http/content-host.ts), for anyone who has the address (the package
  * id is a random UUID; the content is no secret, the results are what the launch protects):
  * - `GET /content/h5p/<package id>/player` is the player page that content launches open: it
  *   runs h5p-standalone on the package and relays its xAPI events to the LRS under the launch
@@ -21,10 +22,10 @@ const PLAYER_ASSETS = path.dirname(createRequire(import.meta.url).resolve('h5p-s
  * - `GET /content/h5p/<package id>/files/<path>` is a file of the package;
  * - `GET /content/h5p-player/<file>` is a file of the player (h5p-standalone's `dist`).
  *
- * The page and the package's files carry the content sandbox of cmi5-content-router.ts, so
- * their scripts run in an opaque origin: they cannot read the tool's cookies or storage, nor
- * the answers of the tool's pages. The player fetches the package's JSON from that opaque
- * origin, so the files answer CORS to any origin, without credentials.
+ * The content host is another origin than the tool's: the package's scripts cannot read the
+ * tool's cookies or storage, nor the answers of the tool's pages, and the content host serves
+ * none of them. The package's files, opened on their own, carry the content sandbox of
+ * cmi5-content-router.ts, and answer CORS to any origin without credentials.
  */
 export function createH5pContentRouter(deps: { db: Db; render: RenderView }): Router {
   const { db, render } = deps;
@@ -38,7 +39,10 @@ export function createH5pContentRouter(deps: { db: Db; render: RenderView }): Ro
       title: stored.title,
       filesPath: `/content/h5p/${stored.id}/files`,
     });
-    sandboxed(res).set('Cache-Control', 'no-store').type('html').send(html);
+    res
+      .set({ 'Content-Security-Policy': PLAYER_POLICY, 'Cache-Control': 'no-store' })
+      .type('html')
+      .send(html);
   });
 
   router.get('/content/h5p/:packageId/files/*path', async (req, res) => {
@@ -68,6 +72,12 @@ export function createH5pContentRouter(deps: { db: Db; render: RenderView }): Ro
   );
   return router;
 }
+
+/**
+ * The player page runs on the content host, an origin of its own (http/content-host.ts); it is
+ * not sandboxed because h5p-standalone plays the content in a frame of the page's own origin.
+ */
+const PLAYER_POLICY = "object-src 'none'; base-uri 'self'";
 
 function sandboxed(res: Response): Response {
   return res.set({

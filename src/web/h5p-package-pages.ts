@@ -2,6 +2,7 @@ import express, { type RequestHandler, type Response, type Router } from 'expres
 import multer from 'multer';
 import { importH5pPackage } from '../awards/import-h5p-package.js';
 import type { Db } from '../db/database.js';
+import { BadRequestError } from '../errors.js';
 import {
   H5pPackageInvalidError,
   type H5pPackageProblem,
@@ -18,16 +19,18 @@ import type { RenderView } from './views.js';
  *   page, or answers 422 with the page listing why the package was refused;
  * - `POST /api/h5p/packages` imports the request body (the .h5p zip) and answers 201 with the
  *   package, its activity id and player URL, or 422 `H5P_PACKAGE_INVALID` with `problems`.
- *   Browsers never send such a body cross-site without a CORS preflight, which is never
- *   granted, so it needs no form token.
+ *   It takes only a zip media type, which no page of another origin (H5P content included)
+ *   can send without a CORS preflight, never granted: it needs no form token. A `text/plain`
+ *   body, which such a page can send with the session cookie, is refused unread.
  */
 export function createH5pPackagePages(deps: {
   db: Db;
   publicUrl: string;
+  contentUrl: string | undefined;
   render: RenderView;
   requireCsrfToken: RequestHandler;
 }): Router {
-  const { db, publicUrl, render, requireCsrfToken } = deps;
+  const { db, publicUrl, contentUrl, render, requireCsrfToken } = deps;
   const router = express.Router();
   const teacher = [requireSession(db), requireTeacher];
 
@@ -53,7 +56,7 @@ export function createH5pPackagePages(deps: {
   };
 
   const importBytes = (res: Response, bytes: Buffer) =>
-    importH5pPackage({ db, courseId: sessionOf(res).courseId, publicUrl, bytes });
+    importH5pPackage({ db, courseId: sessionOf(res).courseId, publicUrl, contentUrl, bytes });
 
   router.get('/course/activities/h5p', ...teacher, async (_req, res) => {
     res.send(await renderPage(res));
@@ -88,6 +91,7 @@ export function createH5pPackagePages(deps: {
   router.post(
     '/api/h5p/packages',
     ...teacher,
+    requireZipBody,
     express.raw({ type: () => true, limit: H5P_PACKAGE_LIMITS.uploadBytes }),
     async (req, res) => {
       const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -114,6 +118,21 @@ export function createH5pPackagePages(deps: {
 
   return router;
 }
+
+const ZIP_MEDIA_TYPES = [
+  'application/zip',
+  'application/x-zip-compressed',
+  'application/octet-stream',
+];
+
+const requireZipBody: RequestHandler = (req, _res, next) => {
+  if (!req.is(ZIP_MEDIA_TYPES)) {
+    throw new BadRequestError(
+      'Send the .h5p file as the request body, with Content-Type: application/zip.',
+    );
+  }
+  next();
+};
 
 /** Parses the multipart form with at most one package; too large a file becomes a problem. */
 function packageUpload(): RequestHandler {

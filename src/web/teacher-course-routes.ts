@@ -16,6 +16,7 @@ import type { RenderView } from './views.js';
 export function createTeacherCourseRouter(deps: {
   db: Db;
   publicUrl: string;
+  contentUrl: string | undefined;
   render: RenderView;
   requireCsrfToken: RequestHandler;
   platformServices: PlatformServices;

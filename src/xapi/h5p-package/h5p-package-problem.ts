@@ -57,3 +57,16 @@ export class H5pPackageInvalidError extends MicrocredError {
     );
   }
 }
+
+/** H5P content is served only on a host name of its own (settings `contentUrl`), and none is set. */
+export class H5pContentHostMissingError extends MicrocredError {
+  override readonly code = 'H5P_CONTENT_URL_MISSING';
+  override readonly status = 503;
+  override readonly expose = true;
+
+  constructor() {
+    super(
+      'H5P activities need a host name of their own for their content: the administrator sets MICROCRED_CONTENT_URL.',
+    );
+  }
+}

@@ -24,9 +24,12 @@ export function h5pActivityIri(publicUrl: string, packageId: string): string {
   return `${publicUrl.replace(/\/$/, '')}/h5p/${packageId}`;
 }
 
-/** The page that plays an H5P package (web/h5p-content-router.ts), which content launches open. */
-export function h5pPlayerUrl(publicUrl: string, packageId: string): string {
-  return `${publicUrl.replace(/\/$/, '')}/content/h5p/${packageId}/player`;
+/**
+ * The page that plays an H5P package (web/h5p-content-router.ts), on the content host: content
+ * launches open it.
+ */
+export function h5pPlayerUrl(contentUrl: string, packageId: string): string {
+  return `${contentUrl.replace(/\/$/, '')}/content/h5p/${packageId}/player`;
 }
 
 export async function insertH5pPackage(
