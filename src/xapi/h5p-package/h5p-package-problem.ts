@@ -43,17 +43,15 @@ export class H5pPackageInvalidError extends MicrocredError {
 
   constructor(readonly problems: readonly H5pPackageProblem[]) {
     super(
-      `The H5P package cannot be imported: ${problems
-        .map((problem) =>
-          [
-            problem.reason,
-            problem.at && `at ${problem.at}`,
-            problem.limit && `limit ${problem.limit}`,
-          ]
-            .filter(Boolean)
-            .join(' '),
-        )
-        .join('; ')}.`,
+      `The H5P package cannot be imported: ${Array.from(problems, (problem) =>
+        [
+          problem.reason,
+          problem.at && `at ${problem.at}`,
+          problem.limit && `limit ${problem.limit}`,
+        ]
+          .filter(Boolean)
+          .join(' '),
+      ).join('; ')}.`,
     );
   }
 }
