@@ -91,6 +91,7 @@ describe('importing H5P packages: /api/h5p/packages and /course/activities/h5p',
     ]) {
       expect((await fetch(`${contentUrl()}${path}`)).status).toBe(404);
     }
+    expect((await fetch(`${contentUrl()}/health`)).status).toBe(200);
     for (const path of [
       `/content/h5p/${imported.id}/player`,
       `/content/h5p/${imported.id}/files/h5p.json`,
