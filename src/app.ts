@@ -70,6 +70,8 @@ import {
 } from './web/http/session-auth.js';
 import { allowAnyFrameAncestor, securityHeaders } from './web/http/security-headers.js';
 import { createCmi5ContentRouter } from './web/cmi5-content-router.js';
+import { createH5pContentRouter } from './web/h5p-content-router.js';
+import { keepContentHostApart } from './web/http/content-host.js';
 import { createViewRenderer, LOCALE_COOKIE, rememberChosenLocale } from './web/views.js';
 import { createCsrfProtection } from './web/http/csrf.js';
 import { createCredentialAccess } from './web/credential-access.js';
@@ -238,6 +240,8 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   app.set('trust proxy', 'loopback');
   app.use(measureRequests(metrics));
   app.use(securityHeaders(frameAncestors.sources, publicUrl));
+  app.use(keepContentHostApart(settings.contentUrl));
+
   app.use(
     createMetricsRouter({
       db,
@@ -258,6 +262,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     }),
   );
   app.use(createCmi5ContentRouter({ db }));
+  app.use(createH5pContentRouter({ db, render }));
   // Pages only: the LRS, on the hot path, never reads the language.
   app.use(rememberChosenLocale(cookieOptions));
   app.use('/lti', registrationRouter, lti.router);
@@ -286,6 +291,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     createTeacherCourseRouter({
       db,
       publicUrl,
+      contentUrl: settings.contentUrl,
       render,
       requireCsrfToken: csrf.requireToken,
       platformServices: lti.services,

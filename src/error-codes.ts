@@ -557,6 +557,18 @@ export const ERROR_CODES = {
     meaning:
       'An uploaded cmi5 package breaks the cmi5 specification or the tool’s limits (unsafe paths, size, file count, zip bomb); the answer lists each problem with its reason, and nothing is imported.',
   },
+  H5P_PACKAGE_INVALID: {
+    status: 422,
+    surface: 'api',
+    meaning:
+      'An uploaded H5P package (.h5p) lacks h5p.json, content/content.json or a library it needs, holds a file type H5P does not allow, or breaks the tool’s limits (unsafe paths, size, file count, zip bomb); the answer lists each problem, and nothing is imported.',
+  },
+  H5P_CONTENT_URL_MISSING: {
+    status: 503,
+    surface: 'api',
+    meaning:
+      'An H5P package was uploaded but the tool has no content host name (MICROCRED_CONTENT_URL) to play H5P content on, apart from its own origin; nothing is imported.',
+  },
   XAPI_EXTERNAL_LRS_REQUEST_FAILED: {
     status: 500,
     surface: 'internal',

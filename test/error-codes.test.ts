@@ -18,6 +18,8 @@ const NOT_ERROR_CODES = new Set([
   'JWK_SET', // ltijs's platform key methods
   'CERTIFICATION_NAME', // LinkedIn's "add to profile" task
   'MICROCRED_OUTGOING_ALLOW_PRIVATE', // a setting's name
+  'MICROCRED_PUBLIC_URL', // a setting's name
+  'MICROCRED_CONTENT_URL', // a setting's name
 ]);
 
 /**

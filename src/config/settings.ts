@@ -12,6 +12,13 @@ export interface Settings {
   readonly host: string | undefined;
   /** Public base URL of the tool, as LMSs and verifiers reach it (no trailing slash). */
   readonly publicUrl: string;
+  /**
+   * Base URL of a second host name of this server that serves uploaded H5P content, so that
+   * its scripts never run with the tool's origin (`https://content.tool.example`). Defaults,
+   * for a tool on `localhost` or `127.0.0.1`, to the other of the two with the same port;
+   * otherwise unset, and H5P activities cannot be imported until it is set.
+   */
+  readonly contentUrl: string | undefined;
   /** PostgreSQL connection string; when unset the embedded PGlite database in `dataDir` is used. */
   readonly databaseUrl: string | undefined;
   /** Folder for the embedded database and the generated secret. */
@@ -100,6 +107,17 @@ export function loadSettings(
     env.MICROCRED_PUBLIC_URL ?? `http://localhost:${port}`,
     problems,
   );
+  const contentUrl =
+    nonEmpty(env.MICROCRED_CONTENT_URL) === undefined
+      ? loopbackTwin(publicUrl)
+      : parseUrlSetting('MICROCRED_CONTENT_URL', env.MICROCRED_CONTENT_URL!, problems);
+  if (
+    contentUrl !== undefined &&
+    publicUrl &&
+    new URL(contentUrl).host === new URL(publicUrl).host
+  ) {
+    problems.push('MICROCRED_CONTENT_URL must name another host than MICROCRED_PUBLIC_URL');
+  }
   const databaseUrl = nonEmpty(env.DATABASE_URL);
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push('DATABASE_URL must start with postgres:// or postgresql://');
@@ -132,6 +150,7 @@ export function loadSettings(
     port,
     host,
     publicUrl,
+    contentUrl,
     databaseUrl,
     dataDir: path.resolve(cwd, env.MICROCRED_DATA_DIR ?? 'data'),
     secret,
@@ -187,15 +206,29 @@ function parsePort(value: string, problems: string[]): number {
 }
 
 function parsePublicUrl(value: string, problems: string[]): string {
+  return parseUrlSetting('MICROCRED_PUBLIC_URL', value, problems);
+}
+
+function parseUrlSetting(name: string, value: string, problems: string[]): string {
   try {
     const url = new URL(value);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError('protocol');
     if (url.search || url.hash) throw new TypeError('query');
     return url.href.replace(/\/+$/, '');
   } catch {
-    problems.push(`MICROCRED_PUBLIC_URL must be an http(s) URL without query, not "${value}"`);
+    problems.push(`${name} must be an http(s) URL without query, not "${value}"`);
     return '';
   }
+}
+
+/** `localhost` for a tool on `127.0.0.1` and the other way round, with the same port and path. */
+function loopbackTwin(publicUrl: string): string | undefined {
+  if (!publicUrl) return undefined;
+  const url = new URL(publicUrl);
+  const twin = { localhost: '127.0.0.1', '127.0.0.1': 'localhost' }[url.hostname];
+  if (!twin) return undefined;
+  url.hostname = twin;
+  return url.href.replace(/\/+$/, '');
 }
 
 const HOST_NAME = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.?$/i;

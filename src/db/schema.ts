@@ -1178,3 +1178,40 @@ export const cmi5PackageFiles = pgTable(
   },
   (table) => [primaryKey({ columns: [table.packageId, table.path] })],
 );
+
+/**
+ * H5P packages (.h5p) imported into a course: each is one activity, `<public url>/h5p/<id>`,
+ * played by the tool's H5P player at `/content/h5p/<id>/player`. `mainLibrary` is the content
+ * type that runs it (`H5P.TrueFalse 1.8`).
+ */
+export const h5pPackages = pgTable(
+  'h5p_packages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    courseId: uuid('course_id')
+      .notNull()
+      .references(() => courses.id),
+    title: text('title').notNull(),
+    mainLibrary: text('main_library').notNull(),
+    fileCount: integer('file_count').notNull(),
+    totalBytes: bigint('total_bytes', { mode: 'number' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index('h5p_packages_course_idx').on(table.courseId)],
+);
+
+/**
+ * The files of an H5P package (h5p.json, content/, the libraries), served under
+ * `/content/h5p/<package id>/files/<path>`; bounded by read-h5p-package.ts H5P_PACKAGE_LIMITS.
+ */
+export const h5pPackageFiles = pgTable(
+  'h5p_package_files',
+  {
+    packageId: uuid('package_id')
+      .notNull()
+      .references(() => h5pPackages.id, { onDelete: 'cascade' }),
+    path: text('path').notNull(),
+    body: bytea('body').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.packageId, table.path] })],
+);

@@ -3,7 +3,7 @@ import type { Db } from '../db/database.js';
 import { NotFoundError } from '../errors.js';
 import { isUuid } from '../shared/uuid.js';
 import { findPackageFile } from '../xapi/cmi5-package/package-store.js';
-import { isSafePath } from '../xapi/cmi5-package/read-package.js';
+import { isSafePath } from '../xapi/content-package/unzip-package.js';
 
 /**
  * The files of imported cmi5 packages, at `/content/cmi5/<package id>/<path>`, for anyone who
@@ -73,7 +73,7 @@ const CONTENT_TYPES: Record<string, string> = {
   wasm: 'application/wasm',
 };
 
-function contentTypeOf(path: string): string {
+export function contentTypeOf(path: string): string {
   const extension = path.split('.').pop()?.toLowerCase() ?? '';
   return CONTENT_TYPES[extension] ?? 'application/octet-stream';
 }

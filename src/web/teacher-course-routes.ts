@@ -5,16 +5,18 @@ import type { Db } from '../db/database.js';
 import { createActivityPages } from './activity-pages.js';
 import { createAwardPages } from './award-pages.js';
 import { createCmi5PackagePages } from './cmi5-package-pages.js';
+import { createH5pPackagePages } from './h5p-package-pages.js';
 import { createProgressPages } from './progress-pages.js';
 import type { RenderView } from './views.js';
 
 /**
  * The teacher's activities, progress and awards pages (and the learner's content launch):
- * see activity-pages.ts, cmi5-package-pages.ts, progress-pages.ts and award-pages.ts.
+ * see activity-pages.ts, cmi5-package-pages.ts, h5p-package-pages.ts, progress-pages.ts and award-pages.ts.
  */
 export function createTeacherCourseRouter(deps: {
   db: Db;
   publicUrl: string;
+  contentUrl: string | undefined;
   render: RenderView;
   requireCsrfToken: RequestHandler;
   platformServices: PlatformServices;
@@ -26,6 +28,7 @@ export function createTeacherCourseRouter(deps: {
     .use(
       createActivityPages(deps),
       createCmi5PackagePages(deps),
+      createH5pPackagePages(deps),
       createProgressPages(deps),
       createAwardPages(deps),
     );

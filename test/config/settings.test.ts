@@ -8,6 +8,7 @@ describe('loadSettings', () => {
       port: 3000,
       host: undefined,
       publicUrl: 'http://localhost:3000',
+      contentUrl: 'http://127.0.0.1:3000',
       databaseUrl: undefined,
       dataDir: path.resolve('/srv/tool', 'data'),
       secret: undefined,
@@ -136,6 +137,30 @@ describe('loadSettings', () => {
     expect(loadSettings({ MICROCRED_PUBLIC_URL: 'https://tool.example/' }).publicUrl).toBe(
       'https://tool.example',
     );
+  });
+
+  it('serves H5P content on a host of its own: MICROCRED_CONTENT_URL, or the other loopback name', () => {
+    expect(
+      loadSettings({
+        MICROCRED_PUBLIC_URL: 'https://tool.example',
+        MICROCRED_CONTENT_URL: 'https://content.tool.example/',
+      }).contentUrl,
+    ).toBe('https://content.tool.example');
+    expect(loadSettings({ MICROCRED_PUBLIC_URL: 'http://127.0.0.1:8080' }).contentUrl).toBe(
+      'http://localhost:8080',
+    );
+    expect(loadSettings({ MICROCRED_PUBLIC_URL: 'https://tool.example' }).contentUrl).toBe(
+      undefined,
+    );
+  });
+
+  it('refuses a content URL on the tool’s own host', () => {
+    expect(() =>
+      loadSettings({
+        MICROCRED_PUBLIC_URL: 'https://tool.example',
+        MICROCRED_CONTENT_URL: 'https://tool.example/content',
+      }),
+    ).toThrow('MICROCRED_CONTENT_URL must name another host than MICROCRED_PUBLIC_URL');
   });
 
   it('lists every problem at once', () => {

@@ -1,0 +1,203 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findCourseActivity } from '../../src/awards/course-activities.js';
+import { courses, h5pPackages } from '../../src/db/schema.js';
+import { createBrowser, type Browser } from '../support/http-client.js';
+import { h5pOf } from '../support/h5p-packages.js';
+import type { TestLms } from '../support/test-lms.js';
+import type { TestTool } from '../support/test-tool.js';
+import { startToolWithLms } from '../support/tool-with-lms.js';
+import { csrfTokenOf, getPage, launchInto } from './teacher-course-world.js';
+
+const COURSE = 'h5p-import-course';
+
+interface ImportAnswer {
+  package: {
+    id: string;
+    title: string;
+    mainLibrary: string;
+    activityId: string;
+    playerUrl: string;
+  };
+}
+
+describe('importing H5P packages: /api/h5p/packages and /course/activities/h5p', () => {
+  let tool: TestTool;
+  let lms: TestLms;
+  let close: () => Promise<void>;
+  let teacher: Browser;
+  let learner: Browser;
+  let courseId: string;
+  let zip: Buffer;
+
+  beforeAll(async () => {
+    ({ tool, lms, close } = await startToolWithLms());
+    teacher = await launchInto(lms, COURSE, { id: 'h5p-teacher' }, 'teacher');
+    learner = await launchInto(lms, COURSE, { id: 'h5p-learner' }, 'learner');
+    const [course] = await db().select().from(courses).where(eq(courses.contextId, COURSE));
+    courseId = course!.id;
+    zip = await h5pOf('true-false');
+  });
+  afterAll(() => close?.());
+
+  const db = () => tool.current().database.db;
+  /** The content host: the tool's own server under its other loopback name. */
+  const contentUrl = () => tool.settings.contentUrl!;
+  const postPackage = (browser: Browser, body: Buffer | string, type = 'application/zip') =>
+    browser.request(`${tool.url}/api/h5p/packages`, {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body,
+    });
+  const packageCount = async () =>
+    (await db().select().from(h5pPackages).where(eq(h5pPackages.courseId, courseId))).length;
+
+  it('imports an .h5p as an activity of the course under the tool, launched in the H5P player', async () => {
+    const { response } = await postPackage(teacher, zip);
+    expect(response.status).toBe(201);
+    const { package: imported } = (await response.json()) as ImportAnswer;
+    expect(imported).toMatchObject({
+      title: 'Photosynthesis: true or false',
+      mainLibrary: 'H5P.TrueFalse 1.8',
+      activityId: `${tool.url}/h5p/${imported.id}`,
+      playerUrl: `${contentUrl()}/content/h5p/${imported.id}/player`,
+    });
+    const activity = await findCourseActivity(db(), courseId, imported.activityId);
+    expect(activity).toMatchObject({
+      name: 'Photosynthesis: true or false',
+      launchUrl: imported.playerUrl,
+    });
+  });
+
+  it('plays H5P only on the content host, which serves none of the tool pages', async () => {
+    const { package: imported } = (await (
+      await postPackage(teacher, zip)
+    ).response.json()) as ImportAnswer;
+    expect(new URL(contentUrl()).host).not.toBe(new URL(tool.url).host);
+    const player = await fetch(imported.playerUrl);
+    expect(player.status).toBe(200);
+    expect(player.headers.get('content-security-policy')).toBe(
+      "object-src 'none'; base-uri 'self'",
+    );
+    const page = await player.text();
+    expect(page).toContain('<title>Photosynthesis: true or false</title>');
+    expect(page).toContain('src="/content/h5p-player/main.bundle.js"');
+
+    for (const path of [
+      '/course/activities',
+      '/xapi/statements',
+      '/api/h5p/packages',
+      '/lti/login',
+    ]) {
+      expect((await fetch(`${contentUrl()}${path}`)).status).toBe(404);
+    }
+    expect((await fetch(`${contentUrl()}/health`)).status).toBe(200);
+    for (const path of [
+      `/content/h5p/${imported.id}/player`,
+      `/content/h5p/${imported.id}/files/h5p.json`,
+      '/content/h5p-player/main.bundle.js',
+    ]) {
+      expect((await fetch(`${tool.url}${path}`)).status).toBe(404);
+    }
+  });
+
+  it('serves the package files sandboxed, readable by the player across origins', async () => {
+    const { package: imported } = (await (
+      await postPackage(teacher, zip)
+    ).response.json()) as ImportAnswer;
+    const manifest = await fetch(`${contentUrl()}/content/h5p/${imported.id}/files/h5p.json`);
+    expect(manifest.status).toBe(200);
+    expect(manifest.headers.get('access-control-allow-origin')).toBe('*');
+    expect(manifest.headers.get('access-control-allow-credentials')).toBeNull();
+    const policy = manifest.headers.get('content-security-policy') ?? '';
+    expect(policy).toMatch(/^sandbox allow-scripts /);
+    expect(policy).not.toContain('allow-same-origin');
+    expect(((await manifest.json()) as { mainLibrary: string }).mainLibrary).toBe('H5P.TrueFalse');
+
+    const playerScript = await fetch(`${contentUrl()}/content/h5p-player/frame.bundle.js`);
+    expect(playerScript.status).toBe(200);
+    expect(playerScript.headers.get('content-type')).toMatch(/javascript/);
+
+    for (const path of ['nothing.json', '..%2F..%2Fetc%2Fpasswd', '%2E%2E/h5p.json']) {
+      expect((await fetch(`${contentUrl()}/content/h5p/${imported.id}/files/${path}`)).status).toBe(
+        404,
+      );
+    }
+    expect((await fetch(`${contentUrl()}/content/h5p-player/..%2F..%2Fpackage.json`)).status).toBe(
+      403,
+    );
+    expect((await fetch(`${contentUrl()}/content/h5p/not-a-uuid/player`)).status).toBe(404);
+  });
+
+  it('imports through the page form and lists the package', async () => {
+    const { html } = await getPage(teacher, `${tool.url}/course/activities/h5p`);
+    const form = new FormData();
+    form.set('_csrf', csrfTokenOf(html));
+    form.set('package', new Blob([await h5pOf('multi-choice')]), 'inputs.h5p');
+    const { response } = await teacher.request(`${tool.url}/course/activities/h5p`, {
+      method: 'POST',
+      body: form,
+      followRedirects: false,
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/course/activities/h5p?status=imported');
+    const listed = await getPage(teacher, `${tool.url}/course/activities/h5p?status=imported`);
+    expect(listed.html).toContain('The H5P activity was imported.');
+    expect(listed.html).toContain('Photosynthesis: pick the inputs');
+    expect(listed.html).toContain('H5P.MultiChoice 1.16');
+  });
+
+  describe('refusals', () => {
+    it('answers 422 H5P_PACKAGE_INVALID with each problem, and stores nothing', async () => {
+      const before = await packageCount();
+      const broken = await h5pOf('true-false', {
+        'content/content.json': null,
+        'content/page.html': '<script>parent.document.cookie</script>',
+      });
+      const { response } = await postPackage(teacher, broken);
+      expect(response.status).toBe(422);
+      const body = (await response.json()) as { error: { code: string; problems: unknown[] } };
+      expect(body.error.code).toBe('H5P_PACKAGE_INVALID');
+      expect(body.error.problems).toEqual([
+        { reason: 'fileTypeNotAllowed', at: 'content/page.html' },
+        { reason: 'noContentJson' },
+      ]);
+      expect(await packageCount()).toBe(before);
+    });
+
+    it('refuses a text/plain body, which a page of another origin could send with the session cookie', async () => {
+      const before = await packageCount();
+      const { response } = await postPackage(teacher, zip, 'text/plain');
+      expect(response.status).toBe(400);
+      expect(await packageCount()).toBe(before);
+    });
+
+    it('shows the reasons on the page, translated', async () => {
+      const { html } = await getPage(teacher, `${tool.url}/course/activities/h5p?lang=de`);
+      const form = new FormData();
+      form.set('_csrf', csrfTokenOf(html));
+      form.set('package', new Blob([await h5pOf('true-false', { 'h5p.json': null })]), 'x.h5p');
+      const { response } = await teacher.request(`${tool.url}/course/activities/h5p`, {
+        method: 'POST',
+        body: form,
+      });
+      expect(response.status).toBe(422);
+      expect(await response.text()).toContain('Die Datei hat keine h5p.json im Stammverzeichnis.');
+    });
+
+    it('refuses learners, visitors without a session, and forms without the token', async () => {
+      const before = await packageCount();
+      expect((await postPackage(learner, zip)).response.status).toBe(403);
+      expect((await postPackage(createBrowser(), zip)).response.status).toBe(401);
+      expect((await getPage(learner, `${tool.url}/course/activities/h5p`)).status).toBe(403);
+      const form = new FormData();
+      form.set('package', new Blob([zip]), 'x.h5p');
+      const { response } = await teacher.request(`${tool.url}/course/activities/h5p`, {
+        method: 'POST',
+        body: form,
+      });
+      expect(response.status).toBe(403);
+      expect(await packageCount()).toBe(before);
+    });
+  });
+});
