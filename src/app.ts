@@ -255,6 +255,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       db,
       publicUrl,
       render,
+      issueCredential,
       requireCsrfToken: csrf.requireToken,
       platformServices: lti.services,
       logger,

@@ -385,8 +385,21 @@ const SAVED_NOTICES: readonly string[] = ['updated', 'versioned', 'rule', 'draft
 
 /** The stored definition as the input of updateAchievement, to change only its rule. */
 function inputOf(achievement: Achievement) {
-  const { name, description, criteria, ects, eqfLevel, language, image, eu, gradeMode } =
-    achievement;
+  const {
+    name,
+    description,
+    criteria,
+    ects,
+    eqfLevel,
+    language,
+    image,
+    eu,
+    gradeMode,
+    stackCredit,
+    stackResult,
+    expiresAfter,
+    expiresOn,
+  } = achievement;
   return {
     name,
     description,
@@ -396,6 +409,10 @@ function inputOf(achievement: Achievement) {
     language,
     image,
     gradeMode,
+    stackCredit,
+    stackResult,
+    expiresAfter,
+    expiresOn,
     eu: readElements(eu),
   };
 }

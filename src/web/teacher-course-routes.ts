@@ -1,8 +1,10 @@
 import express, { type RequestHandler, type Router } from 'express';
+import type { CredentialIssuer } from '../badges/issue-credential.js';
 import type { PlatformServices } from '../lti/platform-services.js';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
 import { createActivityPages } from './activity-pages.js';
+import { createAwardByHandPages } from './award-by-hand-pages.js';
 import { createAwardPages } from './award-pages.js';
 import { createCmi5PackagePages } from './cmi5-package-pages.js';
 import { createProgressPages } from './progress-pages.js';
@@ -10,12 +12,14 @@ import type { RenderView } from './views.js';
 
 /**
  * The teacher's activities, progress and awards pages (and the learner's content launch):
- * see activity-pages.ts, cmi5-package-pages.ts, progress-pages.ts and award-pages.ts.
+ * see activity-pages.ts, cmi5-package-pages.ts, progress-pages.ts, award-by-hand-pages.ts and
+ * award-pages.ts.
  */
 export function createTeacherCourseRouter(deps: {
   db: Db;
   publicUrl: string;
   render: RenderView;
+  issueCredential: CredentialIssuer;
   requireCsrfToken: RequestHandler;
   platformServices: PlatformServices;
   logger: Logger;
@@ -27,6 +31,7 @@ export function createTeacherCourseRouter(deps: {
       createActivityPages(deps),
       createCmi5PackagePages(deps),
       createProgressPages(deps),
+      createAwardByHandPages(deps),
       createAwardPages(deps),
     );
 }
