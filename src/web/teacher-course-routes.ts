@@ -3,6 +3,7 @@ import type { CredentialIssuer } from '../badges/issue-credential.js';
 import type { PlatformServices } from '../lti/platform-services.js';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
+import { createAchievementCopyPages } from './achievement-copy-pages.js';
 import { createAchievementTagPages } from './achievement-tag-pages.js';
 import { createActivityPages } from './activity-pages.js';
 import { createAwardByHandPages } from './award-by-hand-pages.js';
@@ -13,7 +14,7 @@ import type { RenderView } from './views.js';
 
 /**
  * The teacher's activities, progress and awards pages (and the learner's content launch):
- * see activity-pages.ts, achievement-tag-pages.ts, cmi5-package-pages.ts, progress-pages.ts, award-by-hand-pages.ts and
+ * see activity-pages.ts, achievement-tag-pages.ts, achievement-copy-pages.ts, cmi5-package-pages.ts, progress-pages.ts, award-by-hand-pages.ts and
  * award-pages.ts.
  */
 export function createTeacherCourseRouter(deps: {
@@ -31,6 +32,7 @@ export function createTeacherCourseRouter(deps: {
     .use(
       createActivityPages(deps),
       createAchievementTagPages(deps),
+      createAchievementCopyPages(deps),
       createCmi5PackagePages(deps),
       createProgressPages(deps),
       createAwardByHandPages(deps),
