@@ -77,6 +77,13 @@ describe('awards by hand: /course/awards/new and /course/awards/csv', () => {
       expect(html).not.toContain(`value="${draft}"`);
     });
 
+    it('is linked from each learner of the progress page, the learner chosen', async () => {
+      const progress = await getPage(teacher, `${tool.url}/course/progress`);
+      expect(progress.html).toContain('href="/course/awards/new?learner=h-bob"');
+      const { html } = await getPage(teacher, `${tool.url}/course/awards/new?learner=h-bob`);
+      expect(html).toContain('<option value="h-bob" selected>');
+    });
+
     it('awards with the teacher’s name and reason as evidence, the expiry as validUntil, and full marks in the gradebook', async () => {
       const before = lms.scores.length;
       const { response } = await awardOne(teacher, {
