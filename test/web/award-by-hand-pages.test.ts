@@ -130,6 +130,29 @@ describe('awards by hand: /course/awards/new and /course/awards/csv', () => {
       expect(publicPage.html).toMatch(new RegExp(`until [^<]*${year}`));
     });
 
+    it('says expired once the fixed day has passed: the public page and its verification', async () => {
+      const lapsed = await createAchievementAs(teacher, tool.url, {
+        name: 'Lapsed work',
+        description: 'Lapsed work, described.',
+        criteria: 'Do the activities.',
+        rule: { passed: QUIZ },
+        expiresOn: '2020-12-31',
+      });
+      const { response } = await awardOne(teacher, {
+        learner: 'h-ada',
+        achievement: lapsed,
+        reason: REASON,
+      });
+      expect(response.status).toBe(303);
+      const [row] = (await awardsOf('h-ada')).filter(({ award }) => award.achievementId === lapsed);
+      expect((row!.award.credential as { validUntil: string }).validUntil).toBe(
+        '2020-12-31T23:59:59Z',
+      );
+      const publicPage = await getPage(teacher, `${tool.url}/credentials/${row!.award.id}?lang=en`);
+      expect(publicPage.html).toContain('Expired on');
+      expect(publicPage.html).toContain('this credential is no longer valid');
+    });
+
     it('awards a roster learner who never launched', async () => {
       const { response } = await awardOne(teacher, {
         learner: 'h-bob',
@@ -162,7 +185,8 @@ describe('awards by hand: /course/awards/new and /course/awards/csv', () => {
         });
         expect(response.status).toBe(409);
         expect(await response.text()).toContain('This learner already holds this achievement.');
-        expect(await awardsOf('h-ada')).toHaveLength(1);
+        const held = await awardsOf('h-ada');
+        expect(held.filter(({ award }) => award.achievementId === fieldWork)).toHaveLength(1);
       });
 
       it('refuses a draft: 409', async () => {
