@@ -293,6 +293,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       publicUrl,
       contentUrl: settings.contentUrl,
       render,
+      issueCredential,
       requireCsrfToken: csrf.requireToken,
       platformServices: lti.services,
       logger,

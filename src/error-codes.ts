@@ -178,6 +178,23 @@ export const ERROR_CODES = {
     meaning:
       'An achievement was to be published without a rule, or a published one sent back to draft (publish: false).',
   },
+  AWARD_LEARNER_NOT_IN_COURSE: {
+    status: 404,
+    surface: 'api',
+    meaning:
+      'A teacher’s award named someone who is neither on the course’s LMS roster as a learner nor launched the tool as one.',
+  },
+  AWARD_ACHIEVEMENT_NOT_PUBLISHED: {
+    status: 409,
+    surface: 'api',
+    meaning: 'A teacher tried to award a draft achievement by hand; publish it first.',
+  },
+  AWARD_ALREADY_HELD: {
+    status: 409,
+    surface: 'api',
+    meaning:
+      'A teacher tried to award a learner an achievement they already hold (a revoked credential of the current version is reinstated instead).',
+  },
   AWARD_RULE_INVALID: {
     status: 400,
     surface: 'api',

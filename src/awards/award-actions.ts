@@ -65,6 +65,32 @@ export async function changeAwardStatus(
 }
 
 /**
+ * Revokes many awards of the course with one reason, each as changeAwardStatus does (its status
+ * bit, its stacks flagged, its grade no longer sent) in a transaction of its own. Awards already
+ * revoked, or revoked meanwhile, are left as they are, so sending the same list twice revokes
+ * nothing more. Returns how many it revoked. Throws NotFoundError for an award of another course
+ * before revoking any.
+ */
+export async function revokeAwards(
+  db: Db,
+  change: { courseId: string; awardIds: readonly string[]; reason: string; actor: string },
+): Promise<number> {
+  const found = await Promise.all(
+    change.awardIds.map((awardId) => findCourseAward(db, change.courseId, awardId)),
+  );
+  let revoked = 0;
+  for (const award of found.filter((candidate) => candidate.revokedAt === null)) {
+    try {
+      await changeAwardStatus(db, { ...change, awardId: award.id, action: 'revoke' });
+      revoked += 1;
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
+  return revoked;
+}
+
+/**
  * Queues the award's grade for the LMS again, with the award's own result (never a made-up
  * full mark): its grade job goes back to pending with fresh attempts (an award without one
  * gets one). Answers 'alreadyQueued' when the job is still waiting to run. Throws

@@ -36,6 +36,16 @@ export interface AwardEvidence {
   stackedCredentials: StackedCredential[];
   /** For a stack: the result its credential carries (the value is the award's scoreScaled). */
   stackResult: StackResult | null;
+  /** For an award a teacher made by hand (manual-award.ts): who, and why. */
+  awardedBy?: TeacherAward;
+}
+
+/** A teacher awarded the credential by hand: the teacher and the reason they gave. */
+export interface TeacherAward {
+  userId: string;
+  /** The teacher's name as the credential states it. */
+  name: string;
+  reason: string;
 }
 
 /** A credential stacked into another, as the stack's credential names it in its evidence. */

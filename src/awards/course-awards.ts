@@ -11,6 +11,8 @@ export interface CourseAward {
   readonly learner: string;
   readonly form: 'micro-credential' | 'badge';
   readonly issuedAt: string;
+  /** When the credential expires (ISO 8601), or null when it never does. */
+  readonly validUntil: string | null;
   readonly revoked: boolean;
   readonly evidence: Record<string, unknown> | null;
   readonly flags: readonly string[];
@@ -46,6 +48,7 @@ export async function courseAwards(db: Executor, courseId: string): Promise<Cour
     learner: user.name ?? user.sub,
     form: award.form,
     issuedAt: award.issuedAt.toISOString(),
+    validUntil: award.validUntil?.toISOString() ?? null,
     revoked: award.revokedAt !== null,
     evidence: award.evidence,
     flags: flags.filter((flag) => flag.awardId === award.id).map((flag) => flag.message),

@@ -26,6 +26,8 @@ export interface RosterLearner {
   readonly sub: string;
   readonly name: string | null;
   readonly email: string | null;
+  /** The LMS username, where the roster lists it. */
+  readonly username?: string | null;
 }
 
 export interface LearnerStanding extends RosterLearner {

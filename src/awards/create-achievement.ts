@@ -7,6 +7,7 @@ import { refuseMalformedText } from '../badges/malformed-text.js';
 import type { Tx } from '../db/database.js';
 import { achievements, achievementVersions, awards } from '../db/schema.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
+import { EXPIRY_DURATION } from './award-expiry.js';
 import { checkDeclaredSupervision } from './check-declared-supervision.js';
 import { indexAchievementRule } from './rule-index.js';
 import { parseRule } from './rules/rule-schema.js';
@@ -53,6 +54,14 @@ export const achievementInputSchema = z
     stackResult: z
       .enum(STACK_RESULTS, { error: 'must be "none", "pass" or "weighted-average"' })
       .default('none'),
+    /** How long each credential stays valid, `P2Y` (award-expiry.ts); null: no expiry. */
+    expiresAfter: z
+      .string()
+      .regex(EXPIRY_DURATION, 'must be a number of years, months, weeks or days, as "P2Y"')
+      .nullable()
+      .default(null),
+    /** The day every credential expires, `YYYY-MM-DD`, instead of `expiresAfter`. */
+    expiresOn: z.iso.date('must be a date as 2030-12-31').nullable().default(null),
     /** The further EU micro-credential elements (badges/eu-elements.ts). */
     eu: microCredentialElementsSchema.default({ learningOutcomes: [], translations: {} }),
     /** The rule (awards/rules); a draft may have none yet. */
@@ -63,7 +72,11 @@ export const achievementInputSchema = z
      */
     publish: z.boolean({ error: 'must be true or false' }).optional(),
   })
-  .superRefine(refuseMalformedText);
+  .superRefine(refuseMalformedText)
+  .refine((input) => input.expiresAfter === null || input.expiresOn === null, {
+    message: 'give either a period or a date, not both',
+    path: ['expiresOn'],
+  });
 
 export type AchievementInput = z.input<typeof achievementInputSchema>;
 export type Achievement = typeof achievements.$inferSelect;

@@ -58,11 +58,9 @@ export async function passBackGrade(
       scoreGiven: gradeValue(
         {
           scoreScaled: payload.scoreScaled,
-          // A stack whose credential states a pass is graded as one.
-          gradeMode:
-            (row.evidence as Partial<AwardEvidence> | null)?.stackResult === 'pass'
-              ? 'pass'
-              : row.achievement.gradeMode,
+          gradeMode: isGradedAsPass(row.evidence as Partial<AwardEvidence> | null)
+            ? 'pass'
+            : row.achievement.gradeMode,
         },
         scoreMaximum,
       ),
@@ -81,4 +79,13 @@ export async function passBackGrade(
       reason: error.message,
     });
   }
+}
+
+/**
+ * A stack whose credential states a pass is graded as one; so is an award a teacher made by
+ * hand: it rests on no score, and the teacher vouches that the learner met the criteria, so
+ * the gradebook gets full marks (the column's maximum), as for any pass.
+ */
+function isGradedAsPass(evidence: Partial<AwardEvidence> | null): boolean {
+  return evidence?.stackResult === 'pass' || evidence?.awardedBy !== undefined;
 }

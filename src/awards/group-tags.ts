@@ -62,4 +62,17 @@ export async function achievementTagsOf(
     .from(achievementTags)
     .where(inArray(achievementTags.achievementId, [...achievementIds]));
   return new Map(rows.map((row) => [row.achievementId, row.tags]));
+/** One of the course's achievements with its group tags ({} without any); NotFoundError else. */
+export async function achievementWithTags(
+  db: Executor,
+  courseId: string,
+  achievementId: string,
+): Promise<{ id: string; name: string; tags: Record<string, string> }> {
+  const [row] = await db
+    .select({ id: achievements.id, name: achievements.name, tags: achievementTags.tags })
+    .from(achievements)
+    .leftJoin(achievementTags, eq(achievementTags.achievementId, achievements.id))
+    .where(and(eq(achievements.courseId, courseId), eq(achievements.id, achievementId)));
+  if (!row) throw new NotFoundError(`No achievement ${achievementId} in this course`);
+  return { id: row.id, name: row.name, tags: row.tags ?? {} };
 }

@@ -8,7 +8,13 @@ import { awardClaims, awardRefusals, awards } from '../db/schema.js';
 import { enqueueJobs, jobOf } from '../jobs/enqueue-job.js';
 import { JobDeferredError } from '../jobs/job-registry.js';
 import { LEASE_SECONDS } from '../jobs/job-worker.js';
-import { awardScore, describeEvidence, type AwardEvidence } from './award-evidence.js';
+import {
+  awardScore,
+  describeEvidence,
+  type AwardEvidence,
+  type TeacherAward,
+} from './award-evidence.js';
+import { credentialValidUntil } from './award-expiry.js';
 import { evaluateLearnerJob, gradeJob, learnerNoticeJob } from './award-jobs.js';
 import type { AchievementRow } from './rule-index.js';
 import { evidenceScore, evidenceStatementIds, type Evaluation } from './rules/evaluate.js';
@@ -39,15 +45,19 @@ export async function issueAward(
   achievement: AchievementRow,
   evaluation: Evaluation,
   creditOnly: boolean,
+  awardedBy: TeacherAward | null = null,
 ): Promise<string | null> {
   const { db } = deps;
-  const evidence = await describeEvidence(
-    db,
-    recipient.platform.trustLevel,
-    achievement,
-    evaluation,
-    creditOnly,
-  );
+  const evidence = {
+    ...(await describeEvidence(
+      db,
+      recipient.platform.trustLevel,
+      achievement,
+      evaluation,
+      creditOnly,
+    )),
+    ...(awardedBy ? { awardedBy } : {}),
+  };
   const awardId = randomUUID();
   if (!(await claim(db, recipient.user.id, achievement, awardId))) {
     if (await isIssued(db, recipient.user.id, achievement)) return null;
@@ -119,9 +129,14 @@ async function issueAndStore(
   const scoreScaled = awardScore(evidence, evidenceScore(evaluation));
   const statementIds = evidenceStatementIds(evaluation);
   const issuedAt = deps.now?.() ?? new Date();
+  const validUntil = credentialValidUntil(achievement, issuedAt);
   const credential = await issueCredential({
     awardId,
     issuedAt,
+    validUntil,
+    awardedBy: evidence.awardedBy
+      ? { name: evidence.awardedBy.name, reason: evidence.awardedBy.reason }
+      : null,
     issuerProfileId: recipient.platform.issuerProfileId,
     // The credential states the credit this learner earned (none in the badge form): every ECTS
     // figure in it is the award's one number.
@@ -164,6 +179,7 @@ async function issueAndStore(
           evidenceStatementIds: statementIds,
           credential,
           issuedAt,
+          validUntil,
           form: evidence.form,
           evidence: { ...evidence },
           scoreScaled,

@@ -35,6 +35,8 @@ export type CredentialInput = {
   credentialId: string;
   /** Becomes `validFrom` and `awardedDate`, at seconds precision. */
   issuedAt: Date;
+  /** When the credential expires (`validUntil`, VC Data Model 2.0 §4.9); null or absent: never. */
+  validUntil?: Date | null;
   issuer: {
     /** The issuer profile's did:web DID (did-web.ts issuerDid). */
     did: string;
@@ -91,8 +93,11 @@ export type CredentialInput = {
    * result, `scoreScaled` null).
    */
   resultKind?: 'score' | 'weighted-average' | 'pass';
-  /** The xAPI statements, and for a stack the credentials, that earned the award. */
-  evidence: readonly (StatementEvidenceInput | CredentialEvidenceInput)[];
+  /**
+   * The xAPI statements, and for a stack the credentials, that earned the award; for an award a
+   * teacher made by hand, who made it and why.
+   */
+  evidence: readonly (StatementEvidenceInput | CredentialEvidenceInput | ManualEvidenceInput)[];
   /** Our extension context and schema, when the credential carries EU elements. */
   extension?: { contextUrl: string; schemaUrl: string };
   /** The credential's BitstringStatusListEntry (W3C Bitstring Status List v1.0). */
@@ -100,6 +105,9 @@ export type CredentialInput = {
 };
 
 export type StatementEvidenceInput = { statementId: string; url: string; narrative: string };
+
+/** A teacher awarded the credential by hand: their name and the reason they gave. */
+export type ManualEvidenceInput = { awardedBy: string; reason: string };
 
 /** A credential a stack rests on: one of the learner's credentials that met the stack's rule. */
 export type CredentialEvidenceInput = {
@@ -162,6 +170,7 @@ export function buildCredential(input: CredentialInput): OpenBadgeCredential {
     description: achievement.description,
     issuer: buildIssuer(input.issuer),
     validFrom: issuedAt,
+    ...(input.validUntil ? { validUntil: isoSeconds(input.validUntil) } : {}),
     awardedDate: issuedAt,
     credentialSubject: buildSubject(input, achievement),
     ...(input.evidence.length > 0 ? { evidence: input.evidence.map(buildEvidence) } : {}),
@@ -361,6 +370,14 @@ function plainIdentity(identityType: string, value: string): IdentityObject {
 }
 
 function buildEvidence(evidence: CredentialInput['evidence'][number]): Evidence {
+  if ('awardedBy' in evidence) {
+    return {
+      type: ['Evidence'],
+      name: `Awarded by ${evidence.awardedBy}`,
+      narrative: `awarded by ${evidence.awardedBy} : ${evidence.reason}`,
+      genre: 'Teacher award',
+    };
+  }
   if ('statementId' in evidence) {
     return {
       id: evidence.url,
@@ -414,7 +431,20 @@ function checkInput(input: CredentialInput): void {
   requireUrl(achievement.id, 'achievement.id');
   if (achievement.id.includes('#')) throw new TypeError('achievement.id must have no fragment');
   if (issuer.url !== null) requireUrl(issuer.url, 'issuer.url');
+  if (
+    input.validUntil !== undefined &&
+    input.validUntil !== null &&
+    !(input.validUntil instanceof Date && !Number.isNaN(input.validUntil.getTime()))
+  ) {
+    throw new TypeError('validUntil must be a valid Date');
+  }
   for (const evidence of input.evidence) {
+    if ('awardedBy' in evidence) {
+      if (evidence.awardedBy.trim() === '' || evidence.reason.trim() === '') {
+        throw new TypeError('evidence.awardedBy and evidence.reason must not be empty');
+      }
+      continue;
+    }
     requireUrl(evidence.url, 'evidence.url');
     if ('statementId' in evidence) continue;
     if (!isUuid(evidence.credentialId)) throw new TypeError('evidence.credentialId must be a UUID');

@@ -36,6 +36,10 @@ export type CredentialIssueRequest = {
   /** A UUID; also the credential id (`urn:uuid:<awardId>`). */
   readonly awardId: string;
   readonly issuedAt: Date;
+  /** When the credential expires (its `validUntil`); null or absent: never. */
+  readonly validUntil?: Date | null;
+  /** For an award a teacher made by hand: their name and reason, stated as its evidence. */
+  readonly awardedBy?: { readonly name: string; readonly reason: string } | null;
   readonly issuerProfileId: string;
   /** The `achievements` row of the version being awarded (extra columns are ignored). */
   readonly achievement: {
@@ -203,6 +207,7 @@ export function createCredentialIssuer(options: {
     const credential = buildCredential({
       credentialId: request.awardId,
       issuedAt: request.issuedAt,
+      validUntil: request.validUntil ?? null,
       issuer: {
         did,
         name: profile.name,
@@ -262,6 +267,9 @@ export function createCredentialIssuer(options: {
           scoreScaled: stacked.scoreScaled,
           issuedAt: new Date(stacked.issuedAt),
         })),
+        ...(request.awardedBy
+          ? [{ awardedBy: request.awardedBy.name, reason: request.awardedBy.reason }]
+          : []),
       ],
       extension: {
         contextUrl: microcredentialContextUrl(publicUrl),

@@ -115,7 +115,8 @@ export type IssuerProfile = {
 };
 
 export type Evidence = {
-  id: string;
+  /** Where the evidence can be seen; a teacher's own award has none. */
+  id?: string;
   type: ['Evidence'];
   name: string;
   narrative: string;
@@ -143,6 +144,7 @@ export type OpenBadgeCredential = {
   description: string;
   issuer: IssuerProfile;
   validFrom: string;
+  validUntil?: string;
   awardedDate: string;
   credentialSubject: AchievementSubject;
   evidence?: Evidence[];

@@ -15,6 +15,7 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
+  date,
 } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -464,6 +465,14 @@ export const achievements = pgTable(
     stackResult: text('stack_result', { enum: ['none', 'pass', 'weighted-average'] })
       .notNull()
       .default('none'),
+    /**
+     * How long a credential stays valid after it is issued, as an ISO 8601 duration of whole
+     * years, months, weeks or days (`P2Y`); it becomes the credential's `validUntil`. Null with
+     * `expiresOn` null: credentials never expire.
+     */
+    expiresAfter: text('expires_after'),
+    /** The day (UTC) every credential expires at its end, instead of `expiresAfter`. */
+    expiresOn: date('expires_on', { mode: 'string' }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -472,6 +481,10 @@ export const achievements = pgTable(
     check(
       'achievements_published_rule_ck',
       sql`${table.publishedAt} is null or ${table.rule} is not null`,
+    ),
+    check(
+      'achievements_one_expiry_ck',
+      sql`${table.expiresAfter} is null or ${table.expiresOn} is null`,
     ),
   ],
 );
@@ -544,6 +557,8 @@ export const awards = pgTable(
      * anyone holding its unguessable link (the default), or only the learner (README, "Privacy").
      */
     isPublic: boolean('is_public').notNull().default(true),
+    /** The credential's `validUntil`, from its achievement's expiry; null: it never expires. */
+    validUntil: timestamp('valid_until', { withTimezone: true }),
   },
   (table) => [
     uniqueIndex('awards_user_achievement_version_uq').on(

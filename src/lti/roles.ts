@@ -1,5 +1,8 @@
 export type CourseRole = 'teacher' | 'learner' | 'observer';
 
+/** The context role of a learner (LTI 1.3 core, A.2.2). */
+export const LTI_ROLE_LEARNER = 'http://purl.imsglobal.org/vocab/lis/v2/membership#Learner';
+
 const TEACHER_ROLES = new Set([
   'Instructor',
   'TeachingAssistant',

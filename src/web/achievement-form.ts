@@ -1,4 +1,10 @@
 import type { z } from 'zod';
+import {
+  EXPIRY_UNITS,
+  expiryDuration,
+  readExpiryDuration,
+  type ExpiryUnit,
+} from '../awards/award-expiry.js';
 import type { Achievement } from '../awards/create-achievement.js';
 import {
   STACK_CREDITS,
@@ -60,6 +66,12 @@ export interface AchievementFormValues {
   /** For a stack: its credit and its result (awards/stack-credit.ts). */
   stackCredit: StackCredit;
   stackResult: StackResult;
+  /** When credentials expire: never, a period after issuing, or on a day (awards/award-expiry.ts). */
+  expiryKind: 'none' | 'after' | 'on';
+  expiryAmount: string;
+  expiryUnit: ExpiryUnit;
+  /** `YYYY-MM-DD`. */
+  expiryDate: string;
   /** The texts of the EU elements' controls, by control name (FORM_SECTIONS). */
   [control: string]: string | OutcomeRow[] | TranslationBlock[];
 }
@@ -117,6 +129,10 @@ export function emptyFormValues(language: string): AchievementFormValues {
     gradeMode: 'result',
     stackCredit: 'components',
     stackResult: 'none',
+    expiryKind: 'none',
+    expiryAmount: '',
+    expiryUnit: 'years',
+    expiryDate: '',
   });
 }
 
@@ -133,6 +149,7 @@ export function formValuesOf(achievement: Achievement): AchievementFormValues {
     gradeMode: achievement.gradeMode,
     stackCredit: achievement.stackCredit,
     stackResult: achievement.stackResult,
+    ...expiryValuesOf(achievement),
     ...shown(COLUMN_ROWS),
     ...shown(EU_ROWS),
     outcomes: eu.learningOutcomes.map((outcome) => ({
@@ -204,6 +221,10 @@ export function readAchievementForm(
     gradeMode: field('gradeMode') === 'pass' ? 'pass' : 'result',
     stackCredit: choiceOf(STACK_CREDITS, field('stackCredit'), 'components'),
     stackResult: choiceOf(STACK_RESULTS, field('stackResult'), 'none'),
+    expiryKind: choiceOf(['none', 'after', 'on'] as const, field('expiryKind'), 'none'),
+    expiryAmount: field('expiryAmount').trim(),
+    expiryUnit: choiceOf(EXPIRY_UNITS, field('expiryUnit'), 'years'),
+    expiryDate: field('expiryDate').trim(),
   };
 
   const optional = (text: string) => (text.trim() === '' ? undefined : text.trim());
@@ -256,10 +277,13 @@ export function readAchievementForm(
     gradeMode: values.gradeMode,
     stackCredit: values.stackCredit,
     stackResult: values.stackResult,
+    ...expiryInputOf(values),
   };
 
   const fieldOf = (path: readonly PropertyKey[]): string => {
     const [top, section, index, part] = path.map(String);
+    if (top === 'expiresAfter') return 'expiryAmount';
+    if (top === 'expiresOn') return 'expiryDate';
     if (top !== 'eu') return top ?? 'name';
     if (section === 'learningOutcomes') {
       const row = outcomeRows[Number(index)]?.index ?? 0;
@@ -350,6 +374,8 @@ function messageOf(issue: z.core.$ZodIssue, field: string): FieldError {
     case 'invalid_value':
       return { key: 'errors.choice' };
     default:
+      if (field === 'expiryAmount') return { key: 'errors.expiryAmount' };
+      if (field === 'expiryDate') return { key: 'errors.expiryDate' };
       if (field === 'language' || field.endsWith('.language')) return { key: 'errors.languageTag' };
       if (field === 'image') return { key: 'errors.imageType' };
       if (CONTROLS.some((control) => control.name === field && control.isUrl)) {
@@ -359,6 +385,36 @@ function messageOf(issue: z.core.$ZodIssue, field: string): FieldError {
       if (isChoice(field)) return { key: 'errors.choice' };
       return { key: 'errors.invalid' };
   }
+}
+
+/** The form's expiry controls for a stored expiry. */
+function expiryValuesOf(achievement: Achievement) {
+  if (achievement.expiresOn !== null) {
+    return { expiryKind: 'on' as const, expiryDate: achievement.expiresOn };
+  }
+  const period =
+    achievement.expiresAfter === null ? null : readExpiryDuration(achievement.expiresAfter);
+  return period
+    ? { expiryKind: 'after' as const, expiryAmount: String(period.amount), expiryUnit: period.unit }
+    : {};
+}
+
+/**
+ * The expiry the form asks for, as achievementInputSchema takes it: a period only when its
+ * amount is a whole number from 1 to 999 (anything else is sent as typed, for the schema to
+ * refuse on the amount), a day as typed.
+ */
+function expiryInputOf(values: AchievementFormValues) {
+  if (values.expiryKind === 'after') {
+    const amount = Number(values.expiryAmount);
+    const isWhole = /^\d+$/.test(values.expiryAmount) && amount >= 1 && amount <= 999;
+    return {
+      expiresAfter: isWhole ? expiryDuration(amount, values.expiryUnit) : values.expiryAmount,
+      expiresOn: null,
+    };
+  }
+  if (values.expiryKind === 'on') return { expiresAfter: null, expiresOn: values.expiryDate };
+  return { expiresAfter: null, expiresOn: null };
 }
 
 function isChoice(field: string): boolean {

@@ -400,7 +400,7 @@ const SAVED_NOTICES: readonly string[] = [
 export function storedInputOf(achievement: Achievement) {
   const { name, description, criteria, ects, eqfLevel, language, image, eu, gradeMode } =
     achievement;
-  const { stackCredit, stackResult, rule } = achievement;
+  const { stackCredit, stackResult, rule, expiresAfter, expiresOn } = achievement;
   return {
     name,
     description,
@@ -413,6 +413,8 @@ export function storedInputOf(achievement: Achievement) {
     stackCredit,
     stackResult,
     rule,
+    expiresAfter,
+    expiresOn,
     eu: readElements(eu),
   };
 }

@@ -3,6 +3,7 @@ import {
   changeAwardStatus,
   gradeStates,
   resendGrade,
+  revokeAwards,
   type GradeState,
 } from '../awards/award-actions.js';
 import { awardsNeedingAttention, courseAwards } from '../awards/course-awards.js';
@@ -13,8 +14,25 @@ import type { RenderView } from './views.js';
 import { achievementImagePath } from './achievement-image-path.js';
 import { isUuid } from '../shared/uuid.js';
 
-const STATUS_MESSAGES = ['revoked', 'reinstated', 'gradeQueued', 'gradeAlreadyQueued'] as const;
+const STATUS_MESSAGES = [
+  'revoked',
+  'reinstated',
+  'gradeQueued',
+  'gradeAlreadyQueued',
+  'awarded',
+  'listAwarded',
+  'bulkRevoked',
+] as const;
+/** The most awards one bulk revocation takes. */
+const MAX_BULK_AWARDS = 1000;
 const MAX_REASON_LENGTH = 1000;
+
+/** A bulk revocation sent without a reason or without awards, and the reason sent. */
+interface BulkProblem {
+  readonly code: 'required' | 'tooLong' | 'noneSelected';
+  readonly reason: string;
+  readonly selected: readonly string[];
+}
 
 /** A reason form sent without a usable reason: which award and action, and what is wrong. */
 interface ReasonProblem {
@@ -26,8 +44,9 @@ interface ReasonProblem {
 
 /**
  * The teacher's awards page: `GET /course/awards` lists the course's credentials with their
- * status and grade, and what needs attention (refused stacks, flagged credentials);
- * `POST /course/awards/:id/revoke|reinstate` (a reason is required) and
+ * status, expiry and grade, and what needs attention (refused stacks, flagged credentials);
+ * `POST /course/awards/:id/revoke|reinstate` (a reason is required),
+ * `POST /course/awards/revoke` (the selected awards, with one reason) and
  * `POST /course/awards/:id/grade` (send the grade again) answer 303 back with a status message.
  * `kickOutbox` runs the queued work (grade, re-evaluation) right away.
  */
@@ -42,7 +61,11 @@ export function createAwardPages(deps: {
   const teacher = [requireSession(db), requireTeacher];
   const form = express.urlencoded({ extended: false, limit: '16kb' });
 
-  const renderPage = async (res: Response, problem: ReasonProblem | null = null) => {
+  const renderPage = async (
+    res: Response,
+    problem: ReasonProblem | null = null,
+    bulkProblem: BulkProblem | null = null,
+  ) => {
     const { courseId } = sessionOf(res);
     const [issued, attention] = await Promise.all([
       courseAwards(db, courseId),
@@ -63,7 +86,10 @@ export function createAwardPages(deps: {
           imageSrc: achievementImagePath(award.achievementId, award.achievementVersion),
           form: award.form,
           issuedAt: award.issuedAt,
+          validUntil: award.validUntil,
+          isExpired: award.validUntil !== null && Date.parse(award.validUntil) < Date.now(),
           isRevoked: award.revoked,
+          isSelected: bulkProblem?.selected.includes(award.id) ?? false,
           isFlagged: award.flags.length > 0,
           grade: grades.get(award.id) ?? ('none' satisfies GradeState),
           credentialHref: `/credentials/${award.id}`,
@@ -75,8 +101,14 @@ export function createAwardPages(deps: {
         learner: item.learner,
         achievementName: item.achievementName,
       })),
-      hasError: problem !== null,
+      hasError: problem !== null || bulkProblem !== null,
+      bulkProblem,
       status: STATUS_MESSAGES.find((known) => known === status) ?? null,
+      counts: {
+        awarded: countOf(res.req.query.awarded),
+        held: countOf(res.req.query.held),
+        revoked: countOf(res.req.query.count),
+      },
     });
   };
 
@@ -116,6 +148,36 @@ export function createAwardPages(deps: {
     );
   }
 
+  router.post('/course/awards/revoke', ...teacher, form, requireCsrfToken, async (req, res) => {
+    const { courseId, userId } = sessionOf(res);
+    const body = req.body as Record<string, unknown>;
+    const reason = typeof body.reason === 'string' ? body.reason.trim() : '';
+    const sent = (Array.isArray(body.award) ? body.award : [body.award]).filter(
+      (id): id is string => typeof id === 'string' && isUuid(id),
+    );
+    const selected = [...new Set(sent.map((id) => id.toLowerCase()))].slice(0, MAX_BULK_AWARDS);
+    const code =
+      selected.length === 0
+        ? 'noneSelected'
+        : reason === ''
+          ? 'required'
+          : reason.length > MAX_REASON_LENGTH
+            ? 'tooLong'
+            : null;
+    if (code) {
+      res.status(422).send(await renderPage(res, null, { code, reason, selected }));
+      return;
+    }
+    const revoked = await revokeAwards(db, {
+      courseId,
+      awardIds: selected,
+      reason,
+      actor: `user:${userId}`,
+    });
+    kickOutbox();
+    res.redirect(303, `/course/awards?status=bulkRevoked&count=${revoked}`);
+  });
+
   router.post('/course/awards/:id/grade', ...teacher, form, requireCsrfToken, async (req, res) => {
     const outcome = await resendGrade(db, sessionOf(res).courseId, awardIdOf(req.params.id));
     kickOutbox();
@@ -132,4 +194,10 @@ function awardIdOf(raw: unknown): string {
   const id = String(raw);
   if (!isUuid(id)) throw new NotFoundError(`No award ${id} in this course`);
   return id.toLowerCase();
+}
+
+/** A count from the query of a status redirect; 0 for anything else. */
+function countOf(raw: unknown): number {
+  const count = Number(raw);
+  return Number.isInteger(count) && count >= 0 ? count : 0;
 }

@@ -97,7 +97,7 @@ export interface StackedComponent {
 /** The stacked credentials a stack's credential names as evidence; empty for other credentials. */
 export function stackedComponents(credential: OpenBadgeCredential): StackedComponent[] {
   return (credential.evidence ?? []).flatMap((evidence) =>
-    evidence.stackedCredential === undefined
+    evidence.stackedCredential === undefined || evidence.id === undefined
       ? []
       : [
           {

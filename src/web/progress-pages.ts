@@ -71,6 +71,7 @@ export function createProgressPages(deps: {
           name: learner.name ?? learner.sub,
           email: learner.email,
           hasLaunched: learner.userId !== null,
+          awardHref: `/course/awards/new?learner=${encodeURIComponent(learner.sub)}`,
           states: progress.achievements.map((achievement) => learner.states.get(achievement.id)),
         })),
         query,

@@ -37,7 +37,12 @@ export async function loadRosterLearners(
       fetchedAt: roster.fetchedAt,
       learners: roster.members
         .filter((member) => courseRoleFromLtiRoles(member.roles) === 'learner')
-        .map((member) => ({ sub: member.userId, name: member.name, email: member.email })),
+        .map((member) => ({
+          sub: member.userId,
+          name: member.name,
+          email: member.email,
+          username: member.username,
+        })),
     };
   } catch (error) {
     if (!(error instanceof NrpsNotGrantedError || error instanceof NrpsPlatformError)) throw error;

@@ -121,6 +121,8 @@ describe('the outputs of the EU micro-credential elements', () => {
       gradeMode: 'result',
       stackCredit: 'fixed',
       stackResult: 'weighted-average',
+      expiresAfter: 'P2Y',
+      expiresOn: null,
     } as unknown as Achievement;
     const values = formValuesOf(achievement);
     const body: Record<string, unknown> = {};

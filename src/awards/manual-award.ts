@@ -1,0 +1,151 @@
+import { and, eq } from 'drizzle-orm';
+import { achievements, awards, platforms, users } from '../db/schema.js';
+import { ConflictError, NotFoundError } from '../errors.js';
+import { LTI_ROLE_LEARNER } from '../lti/roles.js';
+import { enrolRosterMembers } from '../lti/nrps/enrol-roster-members.js';
+import type { CourseLearner } from './course-learners.js';
+import { issueAward, type AwardDeps } from './issue-award.js';
+import type { AchievementRow } from './rule-index.js';
+import type { Evaluation } from './rules/evaluation.js';
+
+/** The learner named is not a learner of the course (neither on its roster nor launched). */
+export class AwardLearnerNotInCourseError extends NotFoundError {
+  override readonly code = 'AWARD_LEARNER_NOT_IN_COURSE';
+}
+
+/** The achievement is a draft: nothing is awarded from it, by rule or by hand. */
+export class AwardAchievementNotPublishedError extends ConflictError {
+  override readonly code = 'AWARD_ACHIEVEMENT_NOT_PUBLISHED';
+}
+
+/** The learner already holds a credential of the achievement. */
+export class AwardAlreadyHeldError extends ConflictError {
+  override readonly code = 'AWARD_ALREADY_HELD';
+}
+
+/** A rule met by the teacher's word: no statement or stacked credential stands behind it. */
+const BY_HAND: Evaluation = { isMet: true, evidence: [], stackedEcts: 0, refusal: null };
+
+/** The published achievement of the course, or the error a teacher is shown. */
+export async function findAwardableAchievement(
+  deps: Pick<AwardDeps, 'db'>,
+  courseId: string,
+  achievementId: string,
+): Promise<AchievementRow> {
+  const [achievement] = await deps.db
+    .select()
+    .from(achievements)
+    .where(and(eq(achievements.id, achievementId), eq(achievements.courseId, courseId)));
+  if (!achievement) throw new NotFoundError(`No achievement ${achievementId} in this course`);
+  if (achievement.publishedAt === null) {
+    throw new AwardAchievementNotPublishedError(
+      `“${achievement.name}” is a draft: publish it before awarding it.`,
+    );
+  }
+  return achievement;
+}
+
+/**
+ * Whether the learner (a user of the tool) holds a credential of the achievement that stops a
+ * new award: a valid one of any version, or a revoked one of the current version (which is
+ * reinstated, not issued twice).
+ */
+export async function holdsAchievement(
+  deps: Pick<AwardDeps, 'db'>,
+  userId: string,
+  achievement: AchievementRow,
+): Promise<'valid' | 'revoked' | null> {
+  const held = await deps.db
+    .select({ version: awards.achievementVersion, revokedAt: awards.revokedAt })
+    .from(awards)
+    .where(and(eq(awards.userId, userId), eq(awards.achievementId, achievement.id)));
+  if (held.some((award) => award.revokedAt === null)) return 'valid';
+  return held.some((award) => award.version === achievement.version) ? 'revoked' : null;
+}
+
+/**
+ * A teacher awards a learner of the course a published achievement by hand, with a reason: the
+ * credential's evidence says "awarded by <teacher> : <reason>", its grade goes to the LMS as a
+ * pass (grade-passback.ts), and its expiry is the achievement's, as for an award by rule. A
+ * roster member who never launched becomes a user of the course first. Who may (a teacher of
+ * the course) is the caller's check; `courseId` scopes every lookup.
+ * Throws NotFoundError for an achievement of another course, AwardAchievementNotPublishedError
+ * for a draft, AwardLearnerNotInCourseError when `learner` is null, and AwardAlreadyHeldError
+ * when the learner holds it (issued meanwhile by rule or by another click included).
+ */
+export async function awardByHand(
+  deps: AwardDeps,
+  request: {
+    courseId: string;
+    teacherUserId: string;
+    learner: CourseLearner | null;
+    achievementId: string;
+    reason: string;
+  },
+): Promise<string> {
+  const { db } = deps;
+  const achievement = await findAwardableAchievement(deps, request.courseId, request.achievementId);
+  const { learner } = request;
+  if (!learner) {
+    throw new AwardLearnerNotInCourseError('This person is not a learner of this course.');
+  }
+  const userId =
+    learner.userId ??
+    (
+      await enrolRosterMembers(db, request.courseId, [
+        {
+          userId: learner.sub,
+          name: learner.name,
+          email: learner.email,
+          username: learner.username,
+          roles: [LTI_ROLE_LEARNER],
+          status: 'Active',
+        },
+      ])
+    )[0];
+  if (!userId) throw new AwardLearnerNotInCourseError('This learner cannot be enrolled now.');
+  const refuseHeld = (): never => {
+    throw new AwardAlreadyHeldError(
+      `${learner.name ?? learner.sub} already holds “${achievement.name}”.`,
+    );
+  };
+  if ((await holdsAchievement(deps, userId, achievement)) !== null) refuseHeld();
+
+  const [recipient] = await db
+    .select({ user: users, platform: platforms })
+    .from(users)
+    .innerJoin(platforms, eq(platforms.id, users.platformId))
+    .where(eq(users.id, userId));
+  const [teacher] = await db
+    .select({ name: users.name, sub: users.sub })
+    .from(users)
+    .where(eq(users.id, request.teacherUserId));
+  if (!recipient || !teacher) throw new Error('The learner or teacher has no user row');
+  const creditOnly = recipient.platform.trustLevel === 'registered' && achievement.ects !== null;
+  const awardId = await issueAward(deps, recipient, achievement, BY_HAND, creditOnly, {
+    userId: request.teacherUserId,
+    name: teacher.name ?? teacher.sub,
+    reason: request.reason,
+  });
+  return awardId ?? refuseHeld();
+}
+
+/**
+ * The LMS user ids of the course's learners who hold the achievement as holdsAchievement
+ * counts it: a valid credential of any version, or a revoked one of the current version.
+ */
+export async function achievementHolders(
+  deps: Pick<AwardDeps, 'db'>,
+  achievement: AchievementRow,
+): Promise<Set<string>> {
+  const rows = await deps.db
+    .select({ sub: users.sub, version: awards.achievementVersion, revokedAt: awards.revokedAt })
+    .from(awards)
+    .innerJoin(users, eq(users.id, awards.userId))
+    .where(eq(awards.achievementId, achievement.id));
+  return new Set(
+    rows
+      .filter((row) => row.revokedAt === null || row.version === achievement.version)
+      .map((row) => row.sub),
+  );
+}
