@@ -62,6 +62,8 @@ export async function achievementTagsOf(
     .from(achievementTags)
     .where(inArray(achievementTags.achievementId, [...achievementIds]));
   return new Map(rows.map((row) => [row.achievementId, row.tags]));
+}
+
 /** One of the course's achievements with its group tags ({} without any); NotFoundError else. */
 export async function achievementWithTags(
   db: Executor,

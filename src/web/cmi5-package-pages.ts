@@ -1,4 +1,4 @@
-import express, { type RequestHandler, type Response, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import multer from 'multer';
 import {
   auLaunchUrl,
@@ -136,6 +136,7 @@ export function createCmi5PackagePages(deps: {
     async (req, res) => {
       const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       try {
+        refuseCrossSiteBody(req);
         const imported = await importCmi5Package({
           db,
           courseId: sessionOf(res).courseId,
@@ -154,6 +155,24 @@ export function createCmi5PackagePages(deps: {
   );
 
   return router;
+}
+
+/**
+ * A page of another site can send a teacher's cookie with a body of these media types (or of
+ * none) without asking first (CORS "simple" requests); a package must come with a zip or XML
+ * type, which it cannot send so.
+ */
+const CROSS_SITE_MEDIA_TYPES = [
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data',
+];
+
+function refuseCrossSiteBody(req: Request): void {
+  const declared = req.get('Content-Type');
+  if (!declared || req.is(CROSS_SITE_MEDIA_TYPES)) {
+    throw new Cmi5PackageInvalidError([{ reason: 'notAPackage', at: declared || undefined }]);
+  }
 }
 
 function presentPackage({ stored, parts }: ImportedPackage, publicUrl: string) {

@@ -216,6 +216,15 @@ describe('importing cmi5 packages: /api/cmi5/packages and /course/activities/cmi
       expect(response.status).toBe(422);
     });
 
+    it('refuses a zip sent as text or form data, as a page of another site could send it', async () => {
+      const before = await packageCount();
+      for (const type of ['text/plain', 'multipart/form-data; boundary=x']) {
+        const { response } = await postPackage(teacher, zip, type);
+        expect(response.status, type).toBe(422);
+      }
+      expect(await packageCount()).toBe(before);
+    });
+
     it('shows the reasons on the page, translated', async () => {
       const { html } = await getPage(teacher, `${tool.url}/course/activities/cmi5?lang=de`);
       const form = new FormData();
