@@ -20,6 +20,7 @@ const NOT_ERROR_CODES = new Set([
   'MICROCRED_OUTGOING_ALLOW_PRIVATE', // a setting's name
   'MICROCRED_PUBLIC_URL', // a setting's name
   'MICROCRED_CONTENT_URL', // a setting's name
+  'MICROCRED_MAIL_FROM', // a setting's name
 ]);
 
 /**
