@@ -75,6 +75,13 @@ describe('a credential’s visibility, chosen by its learner', () => {
       expect(html).toContain('Who sees its public page');
       expect(html).toMatch(/<input type="radio" name="visibility" value="public" checked>/);
     });
+
+    it('opens its public link outside the LMS frame, in a new window', async () => {
+      const { html } = await getPage(learner, `${url}/course`);
+      expect(html).toContain(
+        `<a href="${url}/credentials/${awardId}" target="_blank" rel="noopener">`,
+      );
+    });
   });
 
   describe('once the learner hides it', () => {
@@ -111,6 +118,12 @@ describe('a credential’s visibility, chosen by its learner', () => {
       const { html } = await getPage(learner, `${url}/course`);
       expect(html).toContain('Hidden: its public link opens for you and your teachers only.');
       expect(html).toMatch(/<input type="radio" name="visibility" value="hidden" checked>/);
+    });
+
+    it('opens its link in the LMS frame, where the learner’s session lets it open', async () => {
+      const { html } = await getPage(learner, `${url}/course`);
+      expect(html).toContain(`<a href="${url}/credentials/${awardId}">`);
+      expect(html).not.toContain(`<a href="${url}/credentials/${awardId}" target="_blank"`);
     });
 
     it('still verifies when someone is given the file, against a status list that stays public', async () => {
