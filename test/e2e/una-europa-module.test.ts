@@ -243,17 +243,18 @@ describe('the Una Europa micro module, both variants, through HTTP (issue #15)',
       );
     }
 
-    // Everyone's results except Bo's deciding one (Social Justice), one statement each.
+    // Everyone's results except Bo's deciding one (Social Justice), each learner's in one batch
+    // as an LMS's xAPI plugin sends them: a stack is awarded from what the learner holds when
+    // the rule is first met, so results arriving one by one could award it before the cheaper
+    // set of courses is complete.
     for (const [key, learner] of Object.entries(LEARNERS) as [
       LearnerKey,
       (typeof LEARNERS)[LearnerKey],
     ][]) {
-      for (const [course, scaled] of Object.entries(learner.scores) as [CourseKey, number][]) {
-        if (key === 'bo' && course === 'society') continue;
-        expect(await postStatement(tool, university, scoreStatement(key, course, scaled))).toBe(
-          200,
-        );
-      }
+      const batch = (Object.entries(learner.scores) as [CourseKey, number][])
+        .filter(([course]) => !(key === 'bo' && course === 'society'))
+        .map(([course, scaled]) => scoreStatement(key, course, scaled));
+      if (batch.length > 0) expect(await postStatement(tool, university, batch)).toBe(200);
     }
     await settle(tool);
   }, 240_000);
