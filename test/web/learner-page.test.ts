@@ -212,7 +212,9 @@ describe('the learner page: GET /course for a learner', () => {
     });
 
     it('shows the public link and a QR code image of it with a text alternative', () => {
-      expect(html).toContain(`<a href="${credentialUrl}">${credentialUrl}</a>`);
+      expect(html).toContain(
+        `<a href="${credentialUrl}" target="_blank" rel="noopener">${credentialUrl}<span class="visually-hidden"> (opens in a new window)</span></a>`,
+      );
       const img = /<img src="data:image\/svg\+xml;base64,([^"]+)"[^>]*alt="([^"]+)"/.exec(html);
       expect(img).not.toBeNull();
       expect(Buffer.from(img?.[1] ?? '', 'base64').toString('utf8')).toMatch(/^<svg[^>]*>.*<path/s);
