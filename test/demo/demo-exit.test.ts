@@ -24,6 +24,23 @@ function startDemoInTerminal(tmpDir: string) {
   return { pid: child.pid!, running, exited };
 }
 
+/**
+ * Waits until no process of the group is left: npm may exit on the second SIGINT while the
+ * demo, its child, is still removing its folder, as after Ctrl+C in a terminal.
+ */
+async function groupGone(pid: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      process.kill(-pid, 0);
+    } catch {
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`process group ${pid} still runs after 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** The demo's data folders in `tmpDir` (tsx keeps a cache folder of its own there too). */
 async function demoFolders(tmpDir: string): Promise<string[]> {
   return (await readdir(tmpDir)).filter((name) => name.startsWith('microcred-demo-'));
@@ -45,6 +62,7 @@ describe('npm run demo stopped with Ctrl+C', () => {
     process.kill(-demo.pid, 'SIGINT');
     process.kill(-demo.pid, 'SIGINT');
     await demo.exited;
+    await groupGone(demo.pid);
 
     expect(await demoFolders(tmpDir)).toEqual([]);
   }, 120_000);
