@@ -1230,3 +1230,78 @@ export const h5pPackageFiles = pgTable(
   },
   (table) => [primaryKey({ columns: [table.packageId, table.path] })],
 );
+
+/**
+ * Alliance recognition (docs/recognition.md): the issuers an awarding body trusts, whose
+ * credentials learners may bring and its stacks may count. `issuerId` is the partner's issuer as
+ * its credentials name it (a DID or an issuer profile URL). Empty recognised lists: every
+ * achievement of the partner is recognised; otherwise a credential must match one achievement id
+ * or one alignment (target URL or code). `maxEcts` caps what one recognised credential counts.
+ */
+export const partnerIssuers = pgTable(
+  'partner_issuers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    issuerProfileId: text('issuer_profile_id')
+      .notNull()
+      .references(() => issuerProfiles.id),
+    issuerId: text('issuer_id').notNull(),
+    name: text('name').notNull(),
+    /** ISO 3166-1 alpha-2. */
+    countryCode: text('country_code'),
+    /** Why the awarding body trusts the partner's quality assurance and assessment, in its words. */
+    qualityAssurance: text('quality_assurance').notNull(),
+    recognisedAchievementIds: text('recognised_achievement_ids').array().notNull().default([]),
+    recognisedAlignments: text('recognised_alignments').array().notNull().default([]),
+    maxEcts: doublePrecision('max_ects'),
+    /** A removed partner stays for the credentials recognised while it was trusted. */
+    removedAt: timestamp('removed_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('partner_issuers_body_issuer_uq').on(table.issuerProfileId, table.issuerId),
+  ],
+);
+
+/**
+ * Credentials learners brought from partner issuers, verified (signature, status, validity,
+ * schema, issuer in the registry) and bound to the learner. One credential is recognised for one
+ * learner only (`credentialId` is the credential's own `id`). `status`: recognised, or waiting for
+ * a teacher's review when neither a holder's presentation nor the learner's LMS identity binds it.
+ */
+export const recognisedCredentials = pgTable(
+  'recognised_credentials',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    partnerIssuerId: uuid('partner_issuer_id')
+      .notNull()
+      .references(() => partnerIssuers.id),
+    credentialId: text('credential_id').notNull(),
+    /** The credential as received: the JSON-LD document, or the decoded `vc` of a VC-JWT. */
+    credential: jsonb('credential').$type<Record<string, unknown>>().notNull(),
+    /** The compact VC-JWT when it came as one. */
+    jwt: text('jwt'),
+    /** The partner's achievement (`credentialSubject.achievement.id`) and its name. */
+    achievementId: text('achievement_id').notNull(),
+    achievementName: text('achievement_name').notNull(),
+    /** The achievement's alignment targets (target URLs and codes), for rules that match them. */
+    alignments: text('alignments').array().notNull().default([]),
+    /** The ECTS the credential states, and what it counts for here (capped by the partner). */
+    statedEcts: doublePrecision('stated_ects'),
+    countedEcts: doublePrecision('counted_ects'),
+    validUntil: timestamp('valid_until', { withTimezone: true }),
+    binding: text('binding', { enum: ['presentation', 'identity', 'teacher-review'] }).notNull(),
+    status: text('status', { enum: ['recognised', 'awaiting-review'] }).notNull(),
+    reviewedByUserId: uuid('reviewed_by_user_id').references(() => users.id),
+    reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('recognised_credentials_credential_uq').on(table.credentialId),
+    index('recognised_credentials_user_idx').on(table.userId),
+  ],
+);
