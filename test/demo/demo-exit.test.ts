@@ -46,6 +46,14 @@ async function demoFolders(tmpDir: string): Promise<string[]> {
   return (await readdir(tmpDir)).filter((name) => name.startsWith('microcred-demo-'));
 }
 
+async function folderAppears(tmpDir: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while ((await demoFolders(tmpDir)).length === 0) {
+    if (Date.now() > deadline) throw new Error('the demo created no folder within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe('npm run demo stopped with Ctrl+C', () => {
   let tmpDir: string;
 
@@ -54,16 +62,31 @@ describe('npm run demo stopped with Ctrl+C', () => {
   });
   afterAll(() => rm(tmpDir, { recursive: true, force: true }));
 
-  // Retried: under heavy load the demo now and then still leaves its folder (cause not found).
   it(
     'leaves no temporary folder behind, also when SIGINT reaches the process group twice',
-    { timeout: 120_000, retry: 4 },
+    { timeout: 180_000 },
     async () => {
       const demo = startDemoInTerminal(tmpDir);
       await demo.running;
       expect(await demoFolders(tmpDir)).toHaveLength(1);
 
       process.kill(-demo.pid, 'SIGINT');
+      process.kill(-demo.pid, 'SIGINT');
+      await demo.exited;
+      await groupGone(demo.pid);
+
+      expect(await demoFolders(tmpDir)).toEqual([]);
+    },
+  );
+
+  it(
+    'leaves no temporary folder behind when stopped while it is still starting',
+    { timeout: 180_000 },
+    async () => {
+      const demo = startDemoInTerminal(tmpDir);
+      demo.running.catch(() => undefined);
+      await folderAppears(tmpDir);
+
       process.kill(-demo.pid, 'SIGINT');
       await demo.exited;
       await groupGone(demo.pid);
