@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { restore } from '../../src/cli/restore.js';
 import { changeCredentialStatus } from '../../src/badges/status-list.js';
 import { loadSettings } from '../../src/config/settings.js';
@@ -16,6 +16,10 @@ import {
 } from '../support/published-credentials.js';
 import { createTestStorage, type TestStorage } from '../support/test-database.js';
 import { freePort, startTestTool } from '../support/test-tool.js';
+
+// Each step starts the CLI (or the server) as a Node process of its own, compiling TypeScript as it
+// loads: on a loaded CI machine that alone can take tens of seconds.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 240_000 });
 
 const SECRET = 'backup-test-secret-'.padEnd(40, 's');
 const PUBLIC_URL = 'https://tool.example';

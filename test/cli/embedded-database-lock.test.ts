@@ -3,8 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { COMMAND_NAMES } from '../../src/cli/commands.js';
+
+// Each step starts the CLI (or the server) as a Node process of its own, compiling TypeScript as it
+// loads: on a loaded CI machine that alone can take tens of seconds.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 240_000 });
 
 const run = promisify(execFile);
 

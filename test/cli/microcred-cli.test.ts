@@ -1,7 +1,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestStorage, type TestStorage } from '../support/test-database.js';
+
+// Each step starts the CLI (or the server) as a Node process of its own, compiling TypeScript as it
+// loads: on a loaded CI machine that alone can take tens of seconds.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 240_000 });
 
 const run = promisify(execFile);
 

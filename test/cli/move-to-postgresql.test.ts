@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { changeCredentialStatus, readBit } from '../../src/badges/status-list.js';
 import { openDatabase } from '../../src/db/database.js';
 import { issuerProfiles } from '../../src/db/schema.js';
@@ -13,6 +13,10 @@ import {
 } from '../support/published-credentials.js';
 import { createTestStorage, type TestStorage } from '../support/test-database.js';
 import { freePort, startTestTool } from '../support/test-tool.js';
+
+// Each step starts the CLI (or the server) as a Node process of its own, compiling TypeScript as it
+// loads: on a loaded CI machine that alone can take tens of seconds.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 240_000 });
 
 const SECRET = 'move-up-test-secret-'.padEnd(40, 's');
 const PUBLIC_URL = 'https://tool.example';
