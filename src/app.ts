@@ -36,6 +36,7 @@ import {
 } from './xapi/cmi5/abandon-sessions-job.js';
 import { createCmi5Lms } from './xapi/cmi5/cmi5-lms.js';
 import { combineStatementHooks } from './xapi/external/combine-statement-hooks.js';
+import { watchXapiCredentials } from './xapi/credentials.js';
 import {
   createForwardingHook,
   forwardStatementsJobHandler,
@@ -124,6 +125,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   const frameAncestors = await loadFrameAncestors(db);
   // Registration changes made by any process count here at once (db/change-notifications.ts).
   const stopWatchingPlatforms = await watchRegisteredPlatforms(database);
+  const stopWatchingXapiCredentials = await watchXapiCredentials(database);
   const stopWatchingFrameAncestors = await watchChanges(database, 'platforms', () => {
     frameAncestors
       .refresh()
@@ -391,6 +393,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       frameAncestors.stop();
       await stopWatchingFrameAncestors();
       await stopWatchingPlatforms();
+      await stopWatchingXapiCredentials();
       clearInterval(maintenance);
       await pullSchedule.stop();
       await abandonSchedule.stop();

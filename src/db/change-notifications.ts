@@ -8,6 +8,8 @@ import type { Database, Executor, Unlisten } from './database.js';
 export const CHANGE_CHANNELS = {
   /** Platform registrations and their deployments (added, changed, deactivated). */
   platforms: 'microcred_platforms_changed',
+  /** xAPI Basic credentials (revoked). */
+  xapiCredentials: 'microcred_xapi_credentials_changed',
 } as const;
 
 export type ChangeChannel = keyof typeof CHANGE_CHANNELS;

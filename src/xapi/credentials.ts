@@ -1,6 +1,7 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Executor } from '../db/database.js';
+import { notifyChange, watchChanges } from '../db/change-notifications.js';
+import type { Database, Executor, Unlisten } from '../db/database.js';
 import { xapiCredentials } from '../db/schema.js';
 import { XapiAuthError } from '../errors.js';
 
@@ -69,16 +70,24 @@ export async function revokeXapiCredential({
     .where(and(eq(xapiCredentials.key, key), isNull(xapiCredentials.revokedAt)))
     .returning({ key: xapiCredentials.key });
   rowsByDatabase.get(db)?.delete(key);
-  return rows.length > 0;
+  if (rows.length === 0) return false;
+  await notifyChange(db, 'xapiCredentials');
+  return true;
+}
+
+/** Drops the credential rows kept for `database` whenever any process revokes a credential. */
+export function watchXapiCredentials(database: Database): Promise<Unlisten> {
+  return watchChanges(database, 'xapiCredentials', () => rowsByDatabase.delete(database.db));
 }
 
 /**
  * Checks an `Authorization: Basic base64(key:secret)` header against the stored credentials and
  * returns the credential row. The row is remembered for ROW_CACHE_MS per database handle, so a
- * busy client costs no query per request: a revocation through `revokeXapiCredential` on the
- * same handle is refused at once, one made by another process within ROW_CACHE_MS. The scrypt
- * verification of a secret already verified against the same stored hash is remembered. Secrets are compared in constant time, and an unknown key costs the same
- * scrypt work as a known one.
+ * busy client costs no query per request: a revocation through `revokeXapiCredential` is refused
+ * at once by this handle, and by other processes as soon as its notice reaches them
+ * (watchXapiCredentials), at the latest after ROW_CACHE_MS. The scrypt verification of a secret
+ * already verified against the same stored hash is remembered. Secrets are compared in constant
+ * time, and an unknown key costs the same scrypt work as a known one.
  *
  * Throws XapiAuthError (401) when the header is missing or malformed, the key is unknown or
  * revoked, or the secret is wrong; the message never says which.

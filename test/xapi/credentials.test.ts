@@ -1,14 +1,15 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
+import { openDatabase, type Database } from '../../src/db/database.js';
 import { xapiCredentials } from '../../src/db/schema.js';
 import { XapiAuthError } from '../../src/errors.js';
 import {
   authenticateBasic,
   createXapiCredential,
   revokeXapiCredential,
+  watchXapiCredentials,
 } from '../../src/xapi/credentials.js';
-import { createTestDatabase } from '../support/test-database.js';
+import { createTestDatabase, type TestStorage } from '../support/test-database.js';
 import { buildPlatform } from './xapi-factories.js';
 
 function basic(key: string, secret: string): string {
@@ -26,7 +27,7 @@ async function refusal(promise: Promise<unknown>): Promise<XapiAuthError> {
 }
 
 describe('xAPI Basic credentials (xAPI Communication 4.0)', () => {
-  let database: Database;
+  let database: Database & { storage: TestStorage };
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -103,6 +104,29 @@ describe('xAPI Basic credentials (xAPI Communication 4.0)', () => {
       await refusal(authenticateBasic(database.db, basic(key, secret)));
       expect(await revokeXapiCredential({ db: database.db, key })).toBe(false);
     });
+
+    it.runIf(process.env.DATABASE_URL)(
+      'refuses, within a second, a credential another process revoked after verifying it',
+      async () => {
+        const other = await openDatabase({
+          databaseUrl: database.storage.databaseUrl,
+          dataDir: null,
+        });
+        const stopWatching = await watchXapiCredentials(other);
+        try {
+          const { key, secret } = await createXapiCredential({ db: database.db, name: 'Moodle' });
+          await authenticateBasic(other.db, basic(key, secret));
+
+          await revokeXapiCredential({ db: database.db, key });
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+
+          await refusal(authenticateBasic(other.db, basic(key, secret)));
+        } finally {
+          await stopWatching();
+          await other.close();
+        }
+      },
+    );
 
     it.each([
       ['no header', undefined],
