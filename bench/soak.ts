@@ -97,8 +97,8 @@ try {
   });
 
   const launched: string[] = [];
-  /** Resolves with the status the launch ended with. */
-  const launch = async (userId: string): Promise<number> => {
+  /** Resolves with the status the launch ended with, as `postStatement` does. */
+  const launch = async (userId: string): Promise<string> => {
     const result = await lms.launch({
       browser: createBrowser(),
       user: { id: userId, name: userId },
@@ -106,7 +106,7 @@ try {
       context: COURSE,
     });
     if (result.response.status === 200) launched.push(userId);
-    return result.response.status;
+    return outcome(result.response.status, result.response.headers.get('x-upstream-error'));
   };
   for (let index = 0; index < FIRST_LEARNERS; index += 1) await launch(`learner-${index}`);
 
@@ -114,9 +114,9 @@ try {
   // the clients share the machine's cores with the tools and PostgreSQL.
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const authorization = `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
-  /** Resolves with the answer's status, or 0 when none came. */
+  /** Resolves with the answer's status and the proxy's reason for a 502, or "no answer". */
   const postStatement = (statement: { id: string }) =>
-    new Promise<number>((resolve) => {
+    new Promise<string>((resolve) => {
       const request = http.request(
         `${proxy.url}/xapi/statements`,
         {
@@ -130,10 +130,12 @@ try {
         },
         (response) => {
           response.resume();
-          response.on('end', () => resolve(response.statusCode ?? 0));
+          response.on('end', () =>
+            resolve(outcome(response.statusCode, response.headers['x-upstream-error'])),
+          );
         },
       );
-      request.on('error', () => resolve(0));
+      request.on('error', () => resolve('no answer'));
       request.end(JSON.stringify(statement));
     });
 
@@ -208,7 +210,7 @@ try {
       const { learner, statement } = statementFor(statementsSent);
       track(
         postStatement(statement).then((status) => {
-          if (status !== 200) {
+          if (status !== '200') {
             countError(`statement ${status}`);
             return;
           }
@@ -223,8 +225,8 @@ try {
       const userId = `learner-${FIRST_LEARNERS + launchesSent}`;
       track(
         (async () => {
-          const status = await launch(userId).catch(() => 0);
-          if (status === 200) window.launchMs.push(performance.now() - dueAt);
+          const status = await launch(userId).catch(() => 'no answer');
+          if (status === '200') window.launchMs.push(performance.now() - dueAt);
           else countError(`launch ${status}`);
         })(),
       );
@@ -284,6 +286,10 @@ try {
   await storage.drop();
 }
 process.exitCode = hasFailed ? 1 : 0;
+
+function outcome(status: number | undefined, upstreamError: unknown): string {
+  return [status ?? 'no status', upstreamError].filter(Boolean).join(' ');
+}
 
 function newWindow() {
   return {

@@ -268,7 +268,7 @@ describe.skipIf(!process.env.DATABASE_URL)(
       });
     });
 
-    it('refuses, in a restarted process 1, a launch of a platform deactivated through process 2 within 1 s', async () => {
+    it('refuses, in a restarted process 1, a launch a second after its platform was deactivated through process 2', async () => {
       processes[FIRST] = await startToolProcess(env());
       proxy.upstreams[FIRST] = processes[FIRST].url;
       proxy.route = () => FIRST;
@@ -282,16 +282,13 @@ describe.skipIf(!process.env.DATABASE_URL)(
         body: JSON.stringify({ isActive: false }),
       });
       expect(deactivated.status).toBe(200);
-      const deactivatedAt = Date.now();
+      // A second after the deactivation, whatever the machine's load makes a request take.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
       proxy.route = () => FIRST;
-      let refusedAfterMs: number | null = null;
-      while (refusedAfterMs === null && Date.now() - deactivatedAt < 5_000) {
-        const { result } = await launch('learner-2', 'learner');
-        if (result.response.status !== 200) refusedAfterMs = Date.now() - deactivatedAt;
-      }
+      const { result } = await launch('learner-2', 'learner');
 
-      expect(refusedAfterMs).not.toBeNull();
-      expect(refusedAfterMs).toBeLessThanOrEqual(1_000);
+      expect(result.response.status).toBe(400);
+      expect(result.text).toContain('LTI_PLATFORM_UNKNOWN');
     }, 120_000);
   },
 );

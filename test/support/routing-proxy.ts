@@ -13,7 +13,8 @@ export function roundRobin(): Route {
 /**
  * A load balancer in front of several tool processes, as nginx would stand there: every request
  * goes to the upstream `route` picks (round robin unless set), and the answer names it in the
- * header `x-upstream` (its index). An upstream that cannot be reached gives 502. `upstreams` can
+ * header `x-upstream` (its index). An upstream that cannot be reached gives 502, with why in
+ * `x-upstream-error` (`ECONNREFUSED`, `ECONNRESET`...). `upstreams` can
  * be replaced, as when a process is restarted on another port.
  */
 export interface RoutingProxy {
@@ -39,8 +40,13 @@ export async function startRoutingProxy(upstreams: string[]): Promise<RoutingPro
         answer.pipe(response);
       },
     );
-    forwarded.on('error', () => {
-      if (!response.headersSent) response.writeHead(502, { 'x-upstream': String(index) });
+    forwarded.on('error', (error: NodeJS.ErrnoException) => {
+      if (!response.headersSent) {
+        response.writeHead(502, {
+          'x-upstream': String(index),
+          'x-upstream-error': error.code ?? error.message,
+        });
+      }
       response.end();
     });
     request.pipe(forwarded);
