@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import { projectRoot } from '../../src/config/project-root.js';
+import { freePort } from './test-tool.js';
+
+/** A tool started as `npm start` starts it, in a process of its own. */
+export interface ToolProcess {
+  /** Where this process listens, past any proxy. */
+  readonly url: string;
+  readonly pid: number;
+  /** What the process wrote to stderr so far (its error log). */
+  readonly stderr: () => string;
+  /** Sends `signal` and resolves once the process has ended. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/**
+ * Starts `src/main.ts` (the entry of `npm start`, through tsx, with the V8 flag `npm start`
+ * gives) on a free port of 127.0.0.1 with `env` added to this process's environment, and
+ * resolves once `/health/ready` answers 200: the database is reachable and migrated. Processes
+ * started together on a fresh PostgreSQL database migrate it one after the other.
+ */
+export async function startToolProcess(env: Record<string, string>): Promise<ToolProcess> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ['--max-semi-space-size=32', '--import', 'tsx', 'src/main.ts'],
+    {
+      cwd: projectRoot,
+      env: { ...process.env, MICROCRED_LOG_LEVEL: 'error', ...env, PORT: String(port) },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  // A loaded machine can take half a minute to start tsx and migrate.
+  for (const startedAt = Date.now(); ;) {
+    if (child.exitCode !== null)
+      throw new Error(`The tool exited with ${child.exitCode}:\n${stderr}`);
+    if (Date.now() - startedAt > 90_000) {
+      child.kill('SIGKILL');
+      throw new Error(`The tool was not ready within 90 s:\n${stderr}`);
+    }
+    const isReady = await fetch(`${url}/health/ready`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (isReady) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    url,
+    pid: child.pid ?? 0,
+    stderr: () => stderr,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
