@@ -277,8 +277,10 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     }),
   );
   app.use(createIssuerPageRouter({ db, publicUrl, render }));
-  app.use(createAdminRouter({ db, publicUrl, secret, adminToken: settings.adminToken }));
-  app.use(createAdminPages({ db, publicUrl, secret, adminToken: settings.adminToken, render }));
+  app.use(createAdminRouter({ db, publicUrl, secret, adminToken: settings.adminToken, keyring }));
+  app.use(
+    createAdminPages({ db, publicUrl, secret, adminToken: settings.adminToken, render, keyring }),
+  );
   app.use(
     createCourseRouter({
       db,

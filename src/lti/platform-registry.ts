@@ -167,6 +167,33 @@ export async function setPlatformXapiActors(
   return platform;
 }
 
+/** A platform's trust level as the admin API and pages take it (ARCHITECTURE.md, Trust). */
+export const trustLevelSchema = z.strictObject({
+  trustLevel: z.enum(['registered', 'self-study']),
+});
+
+/**
+ * Sets whether the platform's learners are registered students (credits count) or open
+ * self-study (badges without credits), for what is awarded from now on; credentials already
+ * issued keep what they state. Throws BadRequestError for another body, NotFoundError for an
+ * unknown id.
+ */
+export async function setPlatformTrustLevel(
+  db: Db,
+  platformId: string,
+  input: unknown,
+): Promise<Platform> {
+  const parsed = trustLevelSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new BadRequestError('Send {"trustLevel": "registered"} or {"trustLevel": "self-study"}');
+  }
+  const [platform] = await writeRegistrations(db, (tx) =>
+    tx.update(platforms).set(parsed.data).where(eq(platforms.id, platformId)).returning(),
+  );
+  if (!platform) throw new NotFoundError(`No platform has the id ${platformId}`);
+  return platform;
+}
+
 async function awardingBodyId(tx: Tx, nameOrId: string): Promise<string> {
   const choice = await chooseAwardingBody(tx, nameOrId);
   return choice.issuerProfileId ?? createAwardingBody(tx, choice.name);

@@ -14,6 +14,7 @@ import { createContentLaunch } from '../xapi/content-launch.js';
 import { listSeenActivities, type SeenActivity } from '../awards/seen-activities.js';
 import { localizedNames } from './activity-choices.js';
 import { cmi5LaunchHref, findCmi5AuOfActivity, learnerActor } from './cmi5-pages.js';
+import { isInFrame, renderContentWindow } from './content-window.js';
 import { LOCALES, type Locale } from './i18n.js';
 import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import type { RenderView } from './views.js';
@@ -46,7 +47,8 @@ const EMPTY_FORM: ActivityFormValues = {
  *   removes one;
  * - `GET /course/activities/launch?activity=<IRI>` (anyone with a session of the course) opens
  *   the activity's content with a new xAPI launch (one registration per attempt), or for a
- *   cmi5 AU hands over to its cmi5 launch.
+ *   cmi5 AU hands over to its cmi5 launch; asked from the LMS frame, it opens the content in
+ *   a new window and keeps the course in the frame (content-window.ts).
  */
 export function createActivityPages(deps: {
   db: Db;
@@ -171,6 +173,10 @@ export function createActivityPages(deps: {
       actor,
       activityId: activity.activityId,
     });
+    if (isInFrame(req)) {
+      res.send(renderContentWindow(render, res, { title: activity.name, href: launch.launchUrl }));
+      return;
+    }
     res.set('Cache-Control', 'no-store').redirect(303, launch.launchUrl);
   });
 

@@ -12,9 +12,11 @@ import {
   listPlatforms,
   registerPlatform,
   setPlatformActive,
+  setPlatformTrustLevel,
   setPlatformXapiActors,
   toolUrls,
 } from '../lti/platform-registry.js';
+import type { ToolKeyring } from '../lti/tool-key.js';
 import {
   createRegistrationInvitation,
   listRegistrationInvitations,
@@ -32,7 +34,8 @@ import { countPendingStatements } from '../xapi/pending-statements.js';
 /**
  * The admin JSON API: `GET|POST /api/admin/platforms` for LMSs without dynamic registration,
  * `PATCH /api/admin/platforms/:id` with `{"isActive": false|true}` to deactivate or reactivate
- * one (in every process at once), or with `{"xapiAccountName": "lti-sub"|"username",
+ * one (in every process at once), with `{"trustLevel": "registered"|"self-study"}` to say
+ * whether its learners earn credits, or with `{"xapiAccountName": "lti-sub"|"username",
  * "xapiAccountHomePage": URL|null}` to say how its xAPI emitter names users; each platform
  * lists `pendingStatements`, the statements whose actor no learner answers to yet,
  * `POST|GET /api/admin/registration-invitations` and `DELETE /api/admin/registration-invitations/:id`
@@ -40,7 +43,8 @@ import { countPendingStatements } from '../xapi/pending-statements.js';
  * `GET /api/admin/issuer-profiles` and `PATCH /api/admin/issuer-profiles/:id` for the awarding
  * bodies' details (address, identifiers, parent organisation ...),
  * `POST /api/admin/issuer-profiles/:id/rotate-keys` to retire an awarding body's signing keys
- * (credentials signed before keep verifying). The admin pages (web/admin/) do the same. It answers only a bearer token equal to MICROCRED_ADMIN_TOKEN, and
+ * (credentials signed before keep verifying), `POST /api/admin/tool-key/rotate` to sign LTI
+ * messages with a new tool key (the old one stays in /lti/keys for an hour). The admin pages (web/admin/) do the same. It answers only a bearer token equal to MICROCRED_ADMIN_TOKEN, and
  * does not exist when that setting is unset.
  *
  * `GET|POST /api/admin/external-lrs`, `PATCH|DELETE /api/admin/external-lrs/:id`: the external
@@ -53,6 +57,7 @@ export function createAdminRouter(deps: {
   /** The tool secret, which encrypts the external LRSs' Basic secrets. */
   secret: string;
   adminToken: string | undefined;
+  keyring: ToolKeyring;
 }): Router {
   const router = express.Router();
   router.use('/api/admin', requireAdminToken(deps.adminToken));
@@ -77,10 +82,13 @@ export function createAdminRouter(deps: {
   router.patch('/api/admin/platforms/:id', express.json({ limit: '1kb' }), async (req, res) => {
     const id = String(req.params.id);
     if (!isUuid(id)) throw new NotFoundError(`No platform has the id ${id}`);
-    const platform =
-      typeof req.body === 'object' && req.body !== null && 'isActive' in req.body
-        ? await setPlatformActive(deps.db, id, readIsActive(req.body, 'platform'))
-        : await setPlatformXapiActors(deps.db, id, req.body);
+    const body: unknown = req.body;
+    const names = (key: string) => typeof body === 'object' && body !== null && key in body;
+    const platform = names('isActive')
+      ? await setPlatformActive(deps.db, id, readIsActive(body, 'platform'))
+      : names('trustLevel')
+        ? await setPlatformTrustLevel(deps.db, id, body)
+        : await setPlatformXapiActors(deps.db, id, body);
     const [listed] = (await listPlatforms(deps.db)).filter((entry) => entry.id === platform.id);
     const pending = await countPendingStatements(deps.db);
     res.json({
@@ -133,6 +141,12 @@ export function createAdminRouter(deps: {
       throw new NotFoundError(`No issuer profile "${id}"`);
     }
     res.json({ retiredKeys: await rotateIssuerKeys(deps.db, id) });
+  });
+
+  router.post('/api/admin/tool-key/rotate', async (_req, res) => {
+    const previous = await deps.keyring.current();
+    const current = await deps.keyring.rotate();
+    res.json({ previousKid: previous.kid, currentKid: current.kid });
   });
 
   router.get('/api/admin/external-lrs', async (_req, res) => {

@@ -16,6 +16,7 @@ import type { Agent } from '../xapi/statement.js';
 import { CMI5_LAUNCH_METHODS, CMI5_LAUNCH_MODES, CMI5_MOVE_ON } from '../xapi/cmi5/move-on.js';
 import type { Cmi5LaunchMode } from '../xapi/cmi5/check-session-statements.js';
 import { isUuid } from '../shared/uuid.js';
+import { isInFrame, renderContentWindow } from './content-window.js';
 import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import type { RenderView } from './views.js';
 
@@ -193,17 +194,6 @@ export function createCmi5Pages(deps: {
     const launchMode = launchModeFor(role, req.query.mode);
     const listing = await findCmi5Au(db, publicUrl, courseId, auId);
     if (!listing) throw new NotFoundError('This course has no such cmi5 AU.');
-    // cmi5 section 8.1: an OwnWindow AU opens in a new window or replaces the whole window,
-    // never inside the LMS's frame; the launch itself then happens in that window.
-    if (listing.au.launchMethod === 'OwnWindow' && req.get('Sec-Fetch-Dest') === 'iframe') {
-      res.send(
-        render(res, 'cmi5-own-window', {
-          title: listing.au.title,
-          href: cmi5LaunchHref(listing.au.id),
-        }),
-      );
-      return;
-    }
     const launch = await cmi5Lms.launchAu({
       listing,
       userId,
@@ -212,6 +202,14 @@ export function createCmi5Pages(deps: {
       returnUrl: `${base}/course`,
     });
     kickOutbox();
+    // cmi5 section 8.1: an OwnWindow AU opens in a new window, never inside the LMS's frame;
+    // an AnyWindow AU may, but would replace the course there with no way back.
+    if (isInFrame(req)) {
+      res.send(
+        renderContentWindow(render, res, { title: listing.au.title, href: launch.launchUrl }),
+      );
+      return;
+    }
     res.set('Cache-Control', 'no-store').redirect(303, launch.launchUrl);
   });
 

@@ -126,7 +126,6 @@ export async function learnerPageData(
   return {
     // Wallet apps fetch credentials over https only; on http the page says so instead.
     walletsCanReachTool: new URL(publicUrl).protocol === 'https:',
-    publicUrl,
     notices: isMailOn ? { isEmailNotified } : null,
     content: activities
       .filter((activity) => activity.launchUrl)

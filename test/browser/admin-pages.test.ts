@@ -186,6 +186,28 @@ describeInBrowser('admin pages in the browser', () => {
       },
     },
     { name: 'external-lrs', open: (page, locale) => signInTo(page, locale, '/admin/external-lrs') },
+    {
+      name: 'tool-key-unconfirmed',
+      open: async (page, locale) => {
+        await signInTo(page, locale, '/admin/platforms');
+        await submitted(page, '/admin/tool-key/rotate');
+        await page.locator('.error-summary a[href="#field-toolKeyConfirm"]').waitFor();
+      },
+    },
+    {
+      name: 'trust-level-unconfirmed',
+      open: async (page, locale) => {
+        await signInTo(page, locale, '/admin/platforms');
+        await Promise.all([
+          page.waitForURL(/\/admin\/platforms\/[0-9a-f-]{36}$/),
+          page.locator('#platforms th a').first().click(),
+        ]);
+        const action = `${new URL(page.url()).pathname}/trust-level`;
+        await page.locator('#field-trustLevel').selectOption('self-study');
+        await submitted(page, action);
+        await page.locator('.error-summary a[href="#field-confirm"]').waitFor();
+      },
+    },
   );
 
   const english = catalogStrings('en');

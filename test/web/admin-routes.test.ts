@@ -344,6 +344,37 @@ describe('the admin JSON API: registration invitations and platform changes', ()
     expect((await launch()).finalUrl).toBe(`${tool.url}/course`);
   });
 
+  it('changes the trust level of a platform, and names the body it wants otherwise', async () => {
+    const platforms = (await (await admin('GET', '/api/admin/platforms')).json()) as {
+      platforms: { id: string; issuer: string }[];
+    };
+    const platform = platforms.platforms.find((entry) => entry.issuer === lms.issuer)!;
+    const changed = await admin('PATCH', `/api/admin/platforms/${platform.id}`, {
+      trustLevel: 'self-study',
+    });
+    expect(changed.status).toBe(200);
+    expect(await changed.json()).toMatchObject({ platform: { trustLevel: 'self-study' } });
+    const refused = await admin('PATCH', `/api/admin/platforms/${platform.id}`, {
+      trustLevel: 'trusted',
+    });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({
+      error: { message: 'Send {"trustLevel": "registered"} or {"trustLevel": "self-study"}' },
+    });
+    await admin('PATCH', `/api/admin/platforms/${platform.id}`, { trustLevel: 'registered' });
+  });
+
+  it('rotates the tool key: a new key signs, the old one stays published', async () => {
+    const rotated = await admin('POST', '/api/admin/tool-key/rotate');
+    expect(rotated.status).toBe(200);
+    const { previousKid, currentKid } = (await rotated.json()) as Record<string, string>;
+    expect(currentKid).not.toBe(previousKid);
+    const published = (await (await fetch(`${tool.url}/lti/keys`)).json()) as {
+      keys: { kid: string }[];
+    };
+    expect(published.keys.map((key) => key.kid)).toEqual([currentKid, previousKid]);
+  });
+
   describe('who may: only the bearer of the admin token', () => {
     const WRONG_TOKEN = 'wrong-token-wrong-token-wrong-token-00';
     it.each([null, WRONG_TOKEN])(
@@ -363,6 +394,8 @@ describe('the admin JSON API: registration invitations and platform changes', ()
           admin('GET', '/api/admin/registration-invitations', undefined, token),
           admin('DELETE', `/api/admin/registration-invitations/${someone?.id}`, undefined, token),
           admin('PATCH', `/api/admin/platforms/${platformId}`, { isActive: false }, token),
+          admin('PATCH', `/api/admin/platforms/${platformId}`, { trustLevel: 'self-study' }, token),
+          admin('POST', '/api/admin/tool-key/rotate', undefined, token),
         ];
         for (const response of await Promise.all(attempts)) {
           expect(response.status).toBe(401);

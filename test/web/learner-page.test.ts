@@ -213,7 +213,7 @@ describe('the learner page: GET /course for a learner', () => {
 
     it('shows the public link and a QR code image of it with a text alternative', () => {
       expect(html).toContain(
-        `<a href="${credentialUrl}" target="_blank" rel="noopener">${credentialUrl}<span class="visually-hidden"> (opens in a new window)</span></a>`,
+        `<a href="${credentialUrl}" target="_blank" rel="noopener">Open its public page<span class="visually-hidden"> (opens in a new window)</span></a>`,
       );
       const img = /<img src="data:image\/svg\+xml;base64,([^"]+)"[^>]*alt="([^"]+)"/.exec(html);
       expect(img).not.toBeNull();

@@ -2,6 +2,7 @@ import type { RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import type { Db } from '../../db/database.js';
 import { listPlatforms } from '../../lti/platform-registry.js';
+import type { ToolKeyring } from '../../lti/tool-key.js';
 import type { AdminScope } from './admin-session.js';
 import type { RenderView } from '../views.js';
 
@@ -11,6 +12,8 @@ export interface AdminPageKit {
   readonly publicUrl: string;
   /** The tool secret, which encrypts stored secrets (external LRSs' Basic secrets). */
   readonly secret: string;
+  /** The tool's LTI signing keys, which the administrator of the whole tool may rotate. */
+  readonly keyring: ToolKeyring;
   readonly render: RenderView;
   /** Lets a signed-in administrator through. */
   readonly admin: readonly RequestHandler[];

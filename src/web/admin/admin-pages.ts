@@ -2,6 +2,7 @@ import express, { type Response, type Router } from 'express';
 import type { Db } from '../../db/database.js';
 import { ForbiddenError, NotFoundError } from '../../errors.js';
 import { awardingBodyOfCourse } from '../../lti/platform-registry.js';
+import type { ToolKeyring } from '../../lti/tool-key.js';
 import { createCsrfProtection } from '../http/csrf.js';
 import { requireSession, sessionOf } from '../http/session-auth.js';
 import type { RenderView } from '../views.js';
@@ -43,6 +44,7 @@ export function createAdminPages(deps: {
   secret: string;
   adminToken: string | undefined;
   render: RenderView;
+  keyring: ToolKeyring;
 }): Router {
   const { db, publicUrl, render } = deps;
   const sessions = createAdminSessions(deps);
@@ -125,6 +127,7 @@ export function createAdminPages(deps: {
     db,
     publicUrl,
     secret: deps.secret,
+    keyring: deps.keyring,
     render,
     admin,
     changes,

@@ -6,8 +6,10 @@ import {
   platformRegistrationSchema,
   registerPlatform,
   setPlatformActive,
+  setPlatformTrustLevel,
   setPlatformXapiActors,
   toolUrls,
+  trustLevelSchema,
   xapiActorSettingsSchema,
 } from '../../lti/platform-registry.js';
 import {
@@ -30,6 +32,7 @@ import { adminScopeOf } from './admin-session.js';
 
 const PAGE = '/admin/platforms';
 const INVITATIONS = '/admin/invitations';
+const TOOL_KEY = '/admin/tool-key';
 /** The lifetimes an invitation can be given on the page, as the CLI writes them. */
 export const INVITATION_LIFETIMES = ['1d', '7d', '30d', '90d'] as const;
 const STATUS_MESSAGES = [
@@ -38,6 +41,8 @@ const STATUS_MESSAGES = [
   'withdrawn',
   'registered',
   'xapiActorsSaved',
+  'trustLevelSaved',
+  'toolKeyRotated',
 ] as const;
 const REGISTRATION_FIELDS = [
   'name',
@@ -69,8 +74,11 @@ interface InvitationValues {
  * - `GET|POST /admin/platforms/new`: registers an LMS by hand, and shows the tool's URLs to
  *   paste into it;
  * - `GET /admin/platforms/:id`: one LMS, with the tool's URLs and how its xAPI emitter names
- *   users, `POST /admin/platforms/:id/xapi-actors` changes that.
- * Only a signed-in administrator.
+ *   users, `POST /admin/platforms/:id/xapi-actors` changes that; `POST
+ *   /admin/platforms/:id/trust-level` (confirmed) changes whether its learners earn credits;
+ * - `POST /admin/tool-key/rotate` (confirmed; the administrator of the whole tool only, as the
+ *   key signs for every LMS): a new LTI tool key signs from now on.
+ * Only a signed-in administrator, within the awarding body of an LMS administrator.
  */
 export function createPlatformPages(kit: AdminPageKit): Router {
   const { db, render } = kit;
@@ -82,6 +90,7 @@ export function createPlatformPages(kit: AdminPageKit): Router {
       invitation?: InvitationValues;
       invitationErrors?: readonly string[];
       created?: CreatedInvitation;
+      toolKeyErrors?: readonly string[];
     } = {},
   ) => {
     const scope = adminScopeOf(res);
@@ -114,6 +123,8 @@ export function createPlatformPages(kit: AdminPageKit): Router {
       },
       invitationErrors: options.invitationErrors ?? [],
       created: options.created ?? null,
+      toolKey: scope.kind === 'tool' ? { kid: (await kit.keyring.current()).kid } : null,
+      toolKeyErrors: options.toolKeyErrors ?? [],
       status: statusOf(res),
       csrfToken: kit.csrfTokenOf(res),
     });
@@ -128,6 +139,15 @@ export function createPlatformPages(kit: AdminPageKit): Router {
     const isActive = (req.body as Record<string, unknown>).isActive === 'yes';
     await setPlatformActive(db, id, isActive);
     res.redirect(303, `${PAGE}?status=${isActive ? 'activated' : 'deactivated'}`);
+  });
+
+  router.post(`${TOOL_KEY}/rotate`, ...kit.changes, requireWholeTool, async (req, res) => {
+    if (!isConfirmed(req.body)) {
+      res.status(422).send(await renderList(res, { toolKeyErrors: ['confirm'] }));
+      return;
+    }
+    await kit.keyring.rotate();
+    res.redirect(303, `${PAGE}?status=toolKeyRotated`);
   });
 
   router.post(INVITATIONS, ...kit.changes, async (req, res) => {
@@ -222,6 +242,8 @@ export function createPlatformPages(kit: AdminPageKit): Router {
     options: {
       values?: { xapiAccountName: string; xapiAccountHomePage: string };
       errors?: string[];
+      trustLevel?: string;
+      trustLevelErrors?: string[];
     } = {},
   ) => {
     const platform = await platformInScope(db, res, id);
@@ -236,6 +258,8 @@ export function createPlatformPages(kit: AdminPageKit): Router {
         xapiAccountHomePage: platform.xapiAccountHomePage ?? '',
       },
       errors: options.errors ?? [],
+      trustLevel: options.trustLevel ?? platform.trustLevel,
+      trustLevelErrors: options.trustLevelErrors ?? [],
       status: statusOf(res),
       csrfToken: kit.csrfTokenOf(res),
     });
@@ -269,6 +293,22 @@ export function createPlatformPages(kit: AdminPageKit): Router {
     res.redirect(303, `${PAGE}/${id}?status=xapiActorsSaved`);
   });
 
+  router.post(`${PAGE}/:id/trust-level`, ...kit.changes, async (req, res) => {
+    const { id } = await platformInScope(db, res, String(req.params.id));
+    const trustLevel = textField(req.body as Record<string, unknown>, 'trustLevel');
+    const errors = [
+      ...(trustLevelSchema.safeParse({ trustLevel }).success ? [] : ['trustLevel']),
+      ...(isConfirmed(req.body) ? [] : ['confirm']),
+    ];
+    if (errors.length > 0) {
+      const page = await renderPlatform(res, id, { trustLevel, trustLevelErrors: errors });
+      res.status(422).send(page);
+      return;
+    }
+    await setPlatformTrustLevel(db, id, { trustLevel });
+    res.redirect(303, `${PAGE}/${id}?status=trustLevelSaved`);
+  });
+
   return router;
 }
 
@@ -293,6 +333,11 @@ const requireWholeTool: RequestHandler = (_req, res, next) => {
   }
   next();
 };
+
+/** Whether the form's confirmation box is ticked. */
+function isConfirmed(body: unknown): boolean {
+  return (body as Record<string, unknown>).confirm === 'yes';
+}
 
 function statusOf(res: Response) {
   const status = res.req.query.status;

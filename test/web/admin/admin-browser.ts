@@ -1,5 +1,7 @@
 /** An administrator's browser for the admin pages: signed in with the admin token. */
+import { and, eq, isNull } from 'drizzle-orm';
 import { expect } from 'vitest';
+import { signingKeys } from '../../../src/db/schema.js';
 import { createBrowser, type Browser, type BrowserResponse } from '../../support/http-client.js';
 import type { TestTool } from '../../support/test-tool.js';
 
@@ -40,4 +42,14 @@ export function postForm(
     body: new URLSearchParams(fields).toString(),
     followRedirects: false,
   });
+}
+
+/** The key id of the tool key that signs LTI messages now. */
+export async function liveToolKid(tool: TestTool): Promise<string | undefined> {
+  const [row] = await tool
+    .current()
+    .database.db.select({ kid: signingKeys.kid })
+    .from(signingKeys)
+    .where(and(eq(signingKeys.purpose, 'lti'), isNull(signingKeys.retiredAt)));
+  return row?.kid;
 }

@@ -13,7 +13,7 @@ import { LTI_ROLES, type TestLms } from '../../support/test-lms.js';
 import type { TestTool } from '../../support/test-tool.js';
 import { startToolWithLms } from '../../support/tool-with-lms.js';
 import { buildPlatform } from '../../xapi/xapi-factories.js';
-import { ADMIN_TOKEN, csrfTokenIn, postForm } from './admin-browser.js';
+import { ADMIN_TOKEN, csrfTokenIn, liveToolKid, postForm } from './admin-browser.js';
 
 const LMS_ADMINISTRATOR = 'http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator';
 
@@ -132,6 +132,43 @@ describe('admin pages opened by an administrator of an LMS', () => {
       xapiVersion: '2.0.0',
     });
     expect(lrs.response.status).toBe(422);
+    const otherTrust = await postForm(
+      tool,
+      browser,
+      `/admin/platforms/${otherPlatformId}/trust-level`,
+      { _csrf: csrf, trustLevel: 'self-study', confirm: 'yes' },
+    );
+    expect(otherTrust.response.status).toBe(404);
+    const [otherAfter] = await tool
+      .current()
+      .database.db.select()
+      .from(platforms)
+      .where(eq(platforms.id, otherPlatformId));
+    expect(otherAfter?.trustLevel).toBe('registered');
+  });
+
+  it('changes the trust level of their own LMS, not the tool key every LMS shares', async () => {
+    const { browser, html } = await adminWindow();
+    expect(html).not.toContain('action="/admin/tool-key/rotate"');
+    const keyBefore = await liveToolKid(tool);
+    const rotate = await postForm(tool, browser, '/admin/tool-key/rotate', {
+      _csrf: csrfTokenIn(html),
+      confirm: 'yes',
+    });
+    expect(rotate.response.status).toBe(403);
+    expect(await liveToolKid(tool)).toBe(keyBefore);
+    const own = await postForm(tool, browser, `/admin/platforms/${ownPlatformId}/trust-level`, {
+      _csrf: csrfTokenIn(html),
+      trustLevel: 'self-study',
+      confirm: 'yes',
+    });
+    expect(own.response.status).toBe(303);
+    const [row] = await tool
+      .current()
+      .database.db.select()
+      .from(platforms)
+      .where(eq(platforms.id, ownPlatformId));
+    expect(row?.trustLevel).toBe('self-study');
   });
 
   it('invites an LMS for their own awarding body, whatever the form names', async () => {

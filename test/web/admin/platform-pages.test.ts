@@ -11,7 +11,7 @@ import { listRegistrationInvitations } from '../../../src/lti/registration-invit
 import { createBrowser } from '../../support/http-client.js';
 import { startTestTool, type TestTool } from '../../support/test-tool.js';
 import { buildPlatform } from '../../xapi/xapi-factories.js';
-import { ADMIN_TOKEN, csrfTokenIn, postForm, signedInAdmin } from './admin-browser.js';
+import { ADMIN_TOKEN, csrfTokenIn, liveToolKid, postForm, signedInAdmin } from './admin-browser.js';
 
 const PAGE = '/admin/platforms';
 
@@ -159,6 +159,57 @@ describe('admin pages: LMS platforms and invitations', () => {
     });
   });
 
+  it('changes the trust level once confirmed, after naming the box left unticked', async () => {
+    const page = `${PAGE}/${platformId}`;
+    const { browser, html } = await signedInAdmin(tool, page);
+    expect(html).toContain(`action="${page}/trust-level"`);
+    const unconfirmed = await postForm(tool, browser, `${page}/trust-level`, {
+      _csrf: csrfTokenIn(html),
+      trustLevel: 'self-study',
+    });
+    expect(unconfirmed.response.status).toBe(422);
+    expect(await unconfirmed.response.text()).toContain(
+      '<a href="#field-confirm">Tick the box to confirm the change.</a>',
+    );
+    expect((await platformRow(platformId))?.trustLevel).toBe('registered');
+    const saved = await postForm(tool, browser, `${page}/trust-level`, {
+      _csrf: csrfTokenIn(html),
+      trustLevel: 'self-study',
+      confirm: 'yes',
+    });
+    expect(saved.response.headers.get('location')).toBe(`${page}?status=trustLevelSaved`);
+    expect((await platformRow(platformId))?.trustLevel).toBe('self-study');
+    await postForm(tool, browser, `${page}/trust-level`, {
+      _csrf: csrfTokenIn(html),
+      trustLevel: 'registered',
+      confirm: 'yes',
+    });
+    expect((await platformRow(platformId))?.trustLevel).toBe('registered');
+  });
+
+  it('rotates the tool key once confirmed: a new key signs, the old one stays published', async () => {
+    const { browser, html } = await signedInAdmin(tool, PAGE);
+    const before = /id="tool-key-id">([^<]+)</.exec(html)?.[1];
+    expect(before).toBeDefined();
+    const unconfirmed = await postForm(tool, browser, '/admin/tool-key/rotate', {
+      _csrf: csrfTokenIn(html),
+    });
+    expect(unconfirmed.response.status).toBe(422);
+    expect(await unconfirmed.response.text()).toContain('href="#field-toolKeyConfirm"');
+    expect(await liveToolKid(tool)).toBe(before);
+    const rotated = await postForm(tool, browser, '/admin/tool-key/rotate', {
+      _csrf: csrfTokenIn(html),
+      confirm: 'yes',
+    });
+    expect(rotated.response.headers.get('location')).toBe(`${PAGE}?status=toolKeyRotated`);
+    const after = await liveToolKid(tool);
+    expect(after).not.toBe(before);
+    const published = (await (await fetch(`${tool.url}/lti/keys`)).json()) as {
+      keys: { kid: string }[];
+    };
+    expect(published.keys.map((key) => key.kid)).toEqual(expect.arrayContaining([before, after]));
+  });
+
   describe('refusals', () => {
     it('refuses every change without an admin session, and without its form token', async () => {
       const stranger = createBrowser();
@@ -168,11 +219,16 @@ describe('admin pages: LMS platforms and invitations', () => {
         ['/admin/invitations', { awardingBody: 'X', trustLevel: 'registered', expires: '7d' }],
         [`${PAGE}/new`, { name: 'X' }],
         [`${PAGE}/${platformId}/xapi-actors`, { xapiAccountName: 'username' }],
+        [`${PAGE}/${platformId}/trust-level`, { trustLevel: 'self-study', confirm: 'yes' }],
+        ['/admin/tool-key/rotate', { confirm: 'yes' }],
       ] as const) {
         expect((await postForm(tool, stranger, path, fields)).response.status, path).toBe(401);
         expect((await postForm(tool, browser, path, fields)).response.status, path).toBe(403);
       }
-      expect((await platformRow(platformId))?.isActive).toBe(true);
+      expect(await platformRow(platformId)).toMatchObject({
+        isActive: true,
+        trustLevel: 'registered',
+      });
     });
   });
 });
