@@ -77,7 +77,7 @@ export function createAchievementCopyPages(deps: {
             chosenId: chosen?.id ?? null,
             stackedMissing: {
               course: chosen?.title ?? '',
-              missing: error.missing.map((item) => `“${item.name}”`).join(', '),
+              missing: error.missing.map((item) => item.name),
             },
           }),
         );
