@@ -411,6 +411,26 @@ describe('awards by hand: /course/awards/new and /course/awards/csv', () => {
       expect(await evidenceOf('h-bob', stack)).toBeUndefined();
     });
 
+    it('counts apart, in a CSV list, the learners who hold none of its components', async () => {
+      const { stack } = await stackOf('Grey skills', 'components');
+      const { html } = await getPage(teacher, `${tool.url}/course/awards/csv`);
+      const { response } = await postForm(teacher, `${tool.url}/course/awards/csv/confirm`, {
+        _csrf: csrfTokenOf(html),
+        achievement: stack,
+        reason: REASON,
+        learner: 'h-bob',
+      });
+      const location = response.headers.get('location');
+      expect(location).toBe(
+        '/course/awards?status=listAwarded&awarded=0&held=0&withoutComponents=1',
+      );
+      const page = await getPage(teacher, `${tool.url}${location}&lang=en`);
+      expect(page.html).toContain(
+        '1 learner holds none of the credentials whose credits the stack carries, and was not awarded it.',
+      );
+      expect(await evidenceOf('h-bob', stack)).toBeUndefined();
+    });
+
     it('carries the fixed ECTS the teacher set for a stack of fixed credit', async () => {
       const { stack } = await stackOf('Red skills', 'fixed');
       const { response } = await awardOne(teacher, {
