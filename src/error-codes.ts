@@ -178,6 +178,18 @@ export const ERROR_CODES = {
     meaning:
       'An achievement was to be published without a rule, or a published one sent back to draft (publish: false).',
   },
+  ACHIEVEMENT_COPY_STACKED_MISSING: {
+    status: 409,
+    surface: 'api',
+    meaning:
+      'A stack was to be copied to another course before the achievements it stacks were copied there; copy those first, so its rule points at the copies.',
+  },
+  ACHIEVEMENT_EXPIRY_PASSED: {
+    status: 400,
+    surface: 'api',
+    meaning:
+      'An achievement was given a fixed expiry day that has already passed: every credential issued from it would be expired at once.',
+  },
   AWARD_LEARNER_NOT_IN_COURSE: {
     status: 404,
     surface: 'api',
@@ -188,6 +200,12 @@ export const ERROR_CODES = {
     status: 409,
     surface: 'api',
     meaning: 'A teacher tried to award a draft achievement by hand; publish it first.',
+  },
+  AWARD_STACK_COMPONENTS_MISSING: {
+    status: 409,
+    surface: 'api',
+    meaning:
+      'A teacher tried to award by hand a stack that carries the credits of its components to a learner who holds none of them with credits; award those first, or give the stack a fixed credit.',
   },
   AWARD_ALREADY_HELD: {
     status: 409,

@@ -1,4 +1,4 @@
-import { and, eq, inArray, ne } from 'drizzle-orm';
+import { and, desc, eq, inArray, ne } from 'drizzle-orm';
 import type { Executor, Tx } from '../db/database.js';
 import {
   achievements,
@@ -7,10 +7,11 @@ import {
   courses,
   enrolments,
 } from '../db/schema.js';
-import { NotFoundError } from '../errors.js';
+import { ConflictError, NotFoundError } from '../errors.js';
 import type { Achievement } from './create-achievement.js';
 import { indexAchievementRule } from './rule-index.js';
-import { activitiesOfRule, parseRule } from './rules/rule-schema.js';
+import { renameStackedAchievements } from './rules/rename-stacked-achievements.js';
+import { achievementsOfRule, activitiesOfRule, parseRule } from './rules/rule-schema.js';
 
 /** Another course of the same platform that the user teaches, where an achievement can go. */
 export interface CopyTarget {
@@ -47,13 +48,29 @@ export async function copyTargets(
 }
 
 /**
+ * A stack was to be copied to a course where some of the achievements it stacks have not been
+ * copied yet: its rule would point at the other course's achievements. `missing` names them.
+ */
+export class AchievementCopyStackedMissingError extends ConflictError {
+  override readonly code = 'ACHIEVEMENT_COPY_STACKED_MISSING';
+  readonly missing: readonly { readonly id: string; readonly name: string }[];
+  constructor(message: string, missing: readonly { id: string; name: string }[]) {
+    super(message);
+    this.missing = missing;
+  }
+}
+
+/**
  * Copies an achievement of one course to another course of the same platform, in the caller's
  * transaction: its definition and rule as a new draft (the teacher previews and publishes it
  * there, so the copy awards nobody until then), its group tags, and the activities its rule
  * names with their names, launch URLs and tags (an activity the target course already
- * describes keeps its own description). Who may (a teacher of both courses) is checked here:
- * throws NotFoundError unless `target` is one of copyTargets(userId, fromCourseId) and the
- * achievement is one of `fromCourseId`.
+ * describes keeps its own description). A stack's `earned` conditions are pointed at the copies
+ * of the stacked achievements in the target course (the latest copy of each), so those must be
+ * copied first. Who may (a teacher of both courses) is checked here: throws NotFoundError unless
+ * `target` is one of copyTargets(userId, fromCourseId) and the achievement is one of
+ * `fromCourseId`; throws AchievementCopyStackedMissingError, naming them, when achievements the
+ * stack stacks have no copy in the target course yet.
  */
 export async function copyAchievement(
   tx: Tx,
@@ -82,9 +99,22 @@ export async function copyAchievement(
     updatedAt: _updated,
     ...definition
   } = source;
+  const rule =
+    source.rule === null
+      ? null
+      : renameStackedAchievements(
+          source.rule,
+          await copiesInTarget(tx, parseRule(source.rule), request.toCourseId),
+        );
   const [copy] = await tx
     .insert(achievements)
-    .values({ ...definition, courseId: request.toCourseId, publishedAt: null })
+    .values({
+      ...definition,
+      rule,
+      courseId: request.toCourseId,
+      publishedAt: null,
+      copiedFromId: source.id,
+    })
     .returning();
   if (!copy) throw new Error('Insert returned no row');
   await indexAchievementRule(tx, copy);
@@ -119,4 +149,41 @@ export async function copyAchievement(
     }
   }
   return copy;
+}
+
+/**
+ * The latest copy in the target course of each achievement the rule stacks, by the stacked
+ * achievement's id. Throws AchievementCopyStackedMissingError naming those without a copy.
+ */
+async function copiesInTarget(
+  tx: Tx,
+  rule: ReturnType<typeof parseRule>,
+  toCourseId: string,
+): Promise<Map<string, string>> {
+  const stacked = achievementsOfRule(rule);
+  const copies = new Map<string, string>();
+  if (stacked.length === 0) return copies;
+  const rows = await tx
+    .select({ id: achievements.id, copiedFromId: achievements.copiedFromId })
+    .from(achievements)
+    .where(and(eq(achievements.courseId, toCourseId), inArray(achievements.copiedFromId, stacked)))
+    .orderBy(desc(achievements.createdAt), desc(achievements.id));
+  for (const row of rows) {
+    if (row.copiedFromId !== null && !copies.has(row.copiedFromId)) {
+      copies.set(row.copiedFromId, row.id);
+    }
+  }
+  const lacking = stacked.filter((id) => !copies.has(id));
+  if (lacking.length > 0) {
+    const missing = await tx
+      .select({ id: achievements.id, name: achievements.name })
+      .from(achievements)
+      .where(inArray(achievements.id, lacking))
+      .orderBy(achievements.name);
+    throw new AchievementCopyStackedMissingError(
+      `This achievement stacks achievements not yet copied to that course: ${missing.map((item) => `“${item.name}”`).join(', ')}. Copy them there first, then this one.`,
+      missing,
+    );
+  }
+  return copies;
 }

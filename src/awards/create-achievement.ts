@@ -86,6 +86,19 @@ export class AchievementPublishError extends BadRequestError {
   override readonly code = 'ACHIEVEMENT_PUBLISH_INVALID';
 }
 
+/** The fixed expiry day given has already passed: its credentials would be expired when issued. */
+export class AchievementExpiryPassedError extends BadRequestError {
+  override readonly code = 'ACHIEVEMENT_EXPIRY_PASSED';
+}
+
+/**
+ * Whether a fixed expiry day (`YYYY-MM-DD`) is before `now`'s day in UTC. The day itself still
+ * counts: its credentials stay valid until its end (award-expiry.ts).
+ */
+export function isExpiryDayPast(expiresOn: string, now: Date): boolean {
+  return expiresOn < now.toISOString().slice(0, 10);
+}
+
 /**
  * Validates and stores a new achievement of a course, in the caller's transaction (it opens
  * none). It is a draft, which awards nothing, unless the input publishes it: then its rule index
@@ -93,7 +106,8 @@ export class AchievementPublishError extends BadRequestError {
  * kicks the job queue after the commit. Throws BadRequestError naming the bad field,
  * AchievementSupervisionNotAllowedError for a supervision level the course's platform cannot
  * declare, AchievementPublishError for publishing without a rule, BadgeImageInvalidError for an
- * image refused by checkBadgeImage, or AwardRuleInvalidError naming the bad part of the rule.
+ * image refused by checkBadgeImage, AchievementExpiryPassedError for a fixed expiry day that has
+ * passed, or AwardRuleInvalidError naming the bad part of the rule.
  */
 export async function createAchievement(
   tx: Tx,
@@ -102,6 +116,7 @@ export async function createAchievement(
   options: { now?: Date } = {},
 ): Promise<Achievement> {
   const { publish, ...values } = parseInput(input);
+  refusePastExpiryDay(values.expiresOn, null, options.now);
   await checkDeclaredSupervision(tx, courseId, readElements(values.eu).supervision);
   const [achievement] = await tx
     .insert(achievements)
@@ -124,7 +139,9 @@ export async function createAchievement(
  * published achievement stays published and needs a rule. Like createAchievement, it writes
  * the rule index and queues the re-evaluation (of a published one) in the caller's transaction.
  * Throws NotFoundError for an unknown achievement, AchievementPublishError for a published
- * achievement without a rule or sent back to draft, and what createAchievement throws.
+ * achievement without a rule or sent back to draft, and what createAchievement throws. A new
+ * image drops the badge designer's stored choices (achievement-badge-design.ts); a fixed
+ * expiry day already stored is kept even once it has passed (only a new day is checked).
  */
 export async function updateAchievement(
   tx: Tx,
@@ -139,6 +156,7 @@ export async function updateAchievement(
     .where(eq(achievements.id, achievementId))
     .for('update');
   if (!current) throw new NotFoundError(`No achievement ${achievementId}`);
+  refusePastExpiryDay(values.expiresOn, current.expiresOn, options.now);
   await checkDeclaredSupervision(tx, current.courseId, readElements(values.eu).supervision);
   if (current.publishedAt && publish === false) {
     throw new AchievementPublishError(
@@ -170,6 +188,7 @@ export async function updateAchievement(
     .update(achievements)
     .set({
       ...values,
+      ...(values.image === current.image ? {} : { badgeDesign: null }),
       publishedAt,
       version: isIssued ? current.version + 1 : current.version,
       updatedAt: new Date(),
@@ -228,6 +247,21 @@ function parseInput(input: unknown) {
     eu: eu as Record<string, unknown>,
     rule: rule === undefined || rule === null ? null : parseRule(rule),
   };
+}
+
+/**
+ * Refuses a fixed expiry day before today, unless it is the day already stored (`storedOn`), so
+ * that a rule or image can still be changed on an achievement whose day has passed.
+ */
+function refusePastExpiryDay(
+  expiresOn: string | null,
+  storedOn: string | null,
+  now: Date = new Date(),
+): void {
+  if (expiresOn === null || expiresOn === storedOn || !isExpiryDayPast(expiresOn, now)) return;
+  throw new AchievementExpiryPassedError(
+    `expiresOn ${expiresOn} has already passed: every credential would be expired when issued; give a day from today on, or a period.`,
+  );
 }
 
 /** When an achievement with this rule is published; throws without a rule. */

@@ -6,7 +6,11 @@ import { enrolRosterMembers } from '../lti/nrps/enrol-roster-members.js';
 import type { CourseLearner } from './course-learners.js';
 import { issueAward, type AwardDeps } from './issue-award.js';
 import type { AchievementRow } from './rule-index.js';
-import type { Evaluation } from './rules/evaluation.js';
+import { loadOutcomeState } from './load-outcome-state.js';
+import { evaluateRule } from './rules/evaluate.js';
+import { combine, type Evaluation } from './rules/evaluation.js';
+import { achievementsOfRule, conditionsOf, leafOf, parseRule } from './rules/rule-schema.js';
+import { isStackRule } from './stack-credit.js';
 
 /** The learner named is not a learner of the course (neither on its roster nor launched). */
 export class AwardLearnerNotInCourseError extends NotFoundError {
@@ -23,8 +27,50 @@ export class AwardAlreadyHeldError extends ConflictError {
   override readonly code = 'AWARD_ALREADY_HELD';
 }
 
+/**
+ * A stack that counts the credits of its components (stackCredit `components`) was to be
+ * awarded by hand to a learner who holds none of them with credits: its credential would have to
+ * claim credits the learner did not earn.
+ */
+export class AwardStackComponentsMissingError extends ConflictError {
+  override readonly code = 'AWARD_STACK_COMPONENTS_MISSING';
+}
+
 /** A rule met by the teacher's word: no statement or stacked credential stands behind it. */
 const BY_HAND: Evaluation = { isMet: true, evidence: [], stackedEcts: 0, refusal: null };
+
+/**
+ * What stands behind an award by hand. For a rule that stacks no credentials, the teacher's word
+ * alone. For a stack, also the credentials of the stacked achievements the learner holds (in
+ * the micro-credential form where the award carries credits), as the rule's `earned` conditions
+ * count them: they are named as its evidence, and a `components` stack carries their ECTS
+ * (capped as always, stack-credit.ts), never the stack's own figure. Throws
+ * AwardStackComponentsMissingError when a credit-bearing `components` stack would rest on no
+ * credits at all.
+ */
+async function byHandEvaluation(
+  db: AwardDeps['db'],
+  userId: string,
+  learnerName: string,
+  achievement: AchievementRow,
+  creditOnly: boolean,
+): Promise<Evaluation> {
+  const rule = parseRule(achievement.rule);
+  if (!isStackRule(rule)) return BY_HAND;
+  const state = await loadOutcomeState(db, userId, [], achievementsOfRule(rule));
+  const context = { groups: new Map(), creditOnly };
+  const held = conditionsOf(rule)
+    .filter((condition) => leafOf(condition)?.kind === 'earned')
+    .map((condition) => evaluateRule(condition, state, context))
+    .filter((evaluation) => evaluation.isMet);
+  const evaluation = held.length === 0 ? BY_HAND : combine(held);
+  if (creditOnly && achievement.stackCredit === 'components' && evaluation.stackedEcts === 0) {
+    throw new AwardStackComponentsMissingError(
+      `“${achievement.name}” carries the credits of the credentials it stacks, and ${learnerName} holds none of them with credits: award those first, or give the stack a fixed credit.`,
+    );
+  }
+  return evaluation;
+}
 
 /** The published achievement of the course, or the error a teacher is shown. */
 export async function findAwardableAchievement(
@@ -68,10 +114,12 @@ export async function holdsAchievement(
  * credential's evidence says "awarded by <teacher> : <reason>", its grade goes to the LMS as a
  * pass (grade-passback.ts), and its expiry is the achievement's, as for an award by rule. A
  * roster member who never launched becomes a user of the course first. Who may (a teacher of
- * the course) is the caller's check; `courseId` scopes every lookup.
+ * the course) is the caller's check; `courseId` scopes every lookup. A stack states the
+ * credentials of it the learner holds, and their credits when it counts them (byHandEvaluation).
  * Throws NotFoundError for an achievement of another course, AwardAchievementNotPublishedError
- * for a draft, AwardLearnerNotInCourseError when `learner` is null, and AwardAlreadyHeldError
- * when the learner holds it (issued meanwhile by rule or by another click included).
+ * for a draft, AwardLearnerNotInCourseError when `learner` is null, AwardAlreadyHeldError
+ * when the learner holds it (issued meanwhile by rule or by another click included), and
+ * AwardStackComponentsMissingError for a stack of credits the learner holds none of.
  */
 export async function awardByHand(
   deps: AwardDeps,
@@ -122,7 +170,14 @@ export async function awardByHand(
     .where(eq(users.id, request.teacherUserId));
   if (!recipient || !teacher) throw new Error('The learner or teacher has no user row');
   const creditOnly = recipient.platform.trustLevel === 'registered' && achievement.ects !== null;
-  const awardId = await issueAward(deps, recipient, achievement, BY_HAND, creditOnly, {
+  const evaluation = await byHandEvaluation(
+    db,
+    userId,
+    learner.name ?? learner.sub,
+    achievement,
+    creditOnly,
+  );
+  const awardId = await issueAward(deps, recipient, achievement, evaluation, creditOnly, {
     userId: request.teacherUserId,
     name: teacher.name ?? teacher.sub,
     reason: request.reason,

@@ -16,6 +16,7 @@ import {
   uniqueIndex,
   uuid,
   date,
+  type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -436,6 +437,11 @@ export const achievements = pgTable(
     language: text('language').notNull().default('en'),
     /** An https URL or a `data:image/png|svg+xml` URI; a default image is generated without. */
     image: text('image'),
+    /**
+     * The badge designer's choices that drew `image` (badges/badge-design.ts BadgeDesign), so the
+     * designer opens with them again; null when the image was not designed or was replaced since.
+     */
+    badgeDesign: jsonb('badge_design').$type<Record<string, unknown>>(),
     /** The rule (awards/rules); null while a draft has none yet. */
     rule: jsonb('rule').$type<unknown>(),
     /**
@@ -473,11 +479,21 @@ export const achievements = pgTable(
     expiresAfter: text('expires_after'),
     /** The day (UTC) every credential expires at its end, instead of `expiresAfter`. */
     expiresOn: date('expires_on', { mode: 'string' }),
+    /**
+     * The achievement of another course this one was copied from (awards/copy-achievement.ts),
+     * so that a stack copied later finds the copies of the achievements it stacks.
+     */
+    copiedFromId: uuid('copied_from_id').references((): AnyPgColumn => achievements.id, {
+      onDelete: 'set null',
+    }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
     index('achievements_course_idx').on(table.courseId),
+    index('achievements_copied_from_idx')
+      .on(table.copiedFromId)
+      .where(sql`copied_from_id is not null`),
     check(
       'achievements_published_rule_ck',
       sql`${table.publishedAt} is null or ${table.rule} is not null`,

@@ -1,5 +1,9 @@
 import express, { type RequestHandler, type Router } from 'express';
-import { copyAchievement, copyTargets } from '../awards/copy-achievement.js';
+import {
+  AchievementCopyStackedMissingError,
+  copyAchievement,
+  copyTargets,
+} from '../awards/copy-achievement.js';
 import { achievementWithTags } from '../awards/group-tags.js';
 import type { Db } from '../db/database.js';
 import { NotFoundError } from '../errors.js';
@@ -11,8 +15,9 @@ import type { RenderView } from './views.js';
  * Copying an achievement to another course: `GET /course/achievements/:id/copy` lists the other
  * courses of the same platform the teacher teaches; `POST` the same path (CSRF, field `course`)
  * copies the achievement with its rule, group tags and activities there as a draft
- * (awards/copy-achievement.ts) and answers 303 back with the course named. Who may: a teacher
- * of both courses.
+ * (awards/copy-achievement.ts) and answers 303 back with the course named; a stack whose
+ * stacked achievements have no copy there yet is refused with 409 and the page naming them.
+ * Who may: a teacher of both courses.
  */
 export function createAchievementCopyPages(deps: {
   db: Db;
@@ -29,9 +34,15 @@ export function createAchievementCopyPages(deps: {
     const achievement = await achievementWithTags(db, courseId, achievementIdOf(req.params.id));
     const targets = await copyTargets(db, userId, courseId);
     const copiedTo = targets.find((target) => target.id === req.query.copied) ?? null;
-    res
-      .set('Cache-Control', 'no-store')
-      .send(render(res, 'teacher-achievement-copy', { achievement, targets, copiedTo }));
+    res.set('Cache-Control', 'no-store').send(
+      render(res, 'teacher-achievement-copy', {
+        achievement,
+        targets,
+        copiedTo,
+        chosenId: null,
+        stackedMissing: null,
+      }),
+    );
   });
 
   router.post(
@@ -44,14 +55,34 @@ export function createAchievementCopyPages(deps: {
       const achievementId = achievementIdOf(req.params.id);
       const target = String((req.body as Record<string, unknown>).course ?? '');
       if (!isUuid(target)) throw new NotFoundError('Choose one of the courses you teach.');
-      await db.transaction((tx) =>
-        copyAchievement(tx, {
-          userId,
-          fromCourseId: courseId,
-          achievementId,
-          toCourseId: target.toLowerCase(),
-        }),
-      );
+      try {
+        await db.transaction((tx) =>
+          copyAchievement(tx, {
+            userId,
+            fromCourseId: courseId,
+            achievementId,
+            toCourseId: target.toLowerCase(),
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof AchievementCopyStackedMissingError)) throw error;
+        const achievement = await achievementWithTags(db, courseId, achievementId);
+        const targets = await copyTargets(db, userId, courseId);
+        const chosen = targets.find((item) => item.id === target.toLowerCase());
+        res.status(error.status).send(
+          render(res, 'teacher-achievement-copy', {
+            achievement,
+            targets,
+            copiedTo: null,
+            chosenId: chosen?.id ?? null,
+            stackedMissing: {
+              course: chosen?.title ?? '',
+              missing: error.missing.map((item) => item.name),
+            },
+          }),
+        );
+        return;
+      }
       res.redirect(
         303,
         `/course/achievements/${achievementId}/copy?copied=${encodeURIComponent(target.toLowerCase())}`,

@@ -5,6 +5,7 @@ import { activityNameIn, listCourseActivities } from '../awards/course-activitie
 import {
   achievementInputSchema,
   createAchievement,
+  isExpiryDayPast,
   updateAchievement,
   type Achievement,
 } from '../awards/create-achievement.js';
@@ -130,7 +131,7 @@ export function createAchievementPagesRouter(deps: {
     const form = readAchievementForm(bodyOf(req), upload.image);
     const rule = { [form.values.ruleKind]: form.values.ruleActivity };
     const errors = {
-      ...achievementErrors(form),
+      ...achievementErrors(form, null),
       ...(await supervisionError(db, courseId, form)),
       ...ruleActivityError(rule),
       ...upload.errors,
@@ -158,7 +159,7 @@ export function createAchievementPagesRouter(deps: {
     const kept = body.imageChoice === 'generated' ? null : achievement.image;
     const form = readAchievementForm(body, upload.image ?? kept);
     const errors = {
-      ...achievementErrors(form),
+      ...achievementErrors(form, achievement.expiresOn),
       ...(await supervisionError(db, achievement.courseId, form)),
       ...upload.errors,
     };
@@ -355,9 +356,26 @@ export async function teacherAchievementList(db: Db, res: Response) {
   };
 }
 
-function achievementErrors(form: ReturnType<typeof readAchievementForm>): FieldErrors {
+/**
+ * The form's field errors: what achievementInputSchema refuses, and a fixed expiry day that has
+ * passed unless it is the one already stored (`storedExpiresOn`), as updateAchievement decides.
+ */
+function achievementErrors(
+  form: ReturnType<typeof readAchievementForm>,
+  storedExpiresOn: string | null,
+): FieldErrors {
   const parsed = achievementInputSchema.safeParse({ ...form.input, rule: null });
-  return parsed.success ? {} : fieldErrorsOf(parsed.error.issues, form.fieldOf);
+  if (!parsed.success) return fieldErrorsOf(parsed.error.issues, form.fieldOf);
+  const { expiresOn } = parsed.data;
+  const today = new Date();
+  return expiresOn !== null && expiresOn !== storedExpiresOn && isExpiryDayPast(expiresOn, today)
+    ? {
+        expiryDate: {
+          key: 'errors.expiryDatePassed',
+          params: { today: today.toISOString().slice(0, 10) },
+        },
+      }
+    : {};
 }
 
 /** The form's message when the course's platform cannot declare the chosen supervision level. */

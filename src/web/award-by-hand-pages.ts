@@ -15,6 +15,7 @@ import {
   AwardAlreadyHeldError,
   awardByHand,
   AwardLearnerNotInCourseError,
+  AwardStackComponentsMissingError,
   findAwardableAchievement,
 } from '../awards/manual-award.js';
 import type { Logger } from '../config/logger.js';
@@ -236,6 +237,7 @@ export function createAwardByHandPages(deps: {
       const learners = await learnersOf(courseId);
       let awarded = 0;
       let held = 0;
+      let withoutComponents = 0;
       for (const sub of subs) {
         const learner = findCourseLearner(learners, 'userId', sub);
         try {
@@ -248,12 +250,17 @@ export function createAwardByHandPages(deps: {
           });
           awarded += 1;
         } catch (error) {
-          if (!(error instanceof AwardAlreadyHeldError)) throw error;
-          held += 1;
+          if (error instanceof AwardAlreadyHeldError) held += 1;
+          else if (error instanceof AwardStackComponentsMissingError) withoutComponents += 1;
+          else throw error;
         }
       }
       kickOutbox();
-      res.redirect(303, `/course/awards?status=listAwarded&awarded=${awarded}&held=${held}`);
+      const skipped = withoutComponents > 0 ? `&withoutComponents=${withoutComponents}` : '';
+      res.redirect(
+        303,
+        `/course/awards?status=listAwarded&awarded=${awarded}&held=${held}${skipped}`,
+      );
     },
   );
 
@@ -286,6 +293,9 @@ function refusalOf(error: unknown): Problems | null {
   if (error instanceof AwardLearnerNotInCourseError) return { learner: 'notInCourse' };
   if (error instanceof AwardAlreadyHeldError) return { learner: 'alreadyHeld' };
   if (error instanceof AwardAchievementNotPublishedError) return { achievement: 'notPublished' };
+  if (error instanceof AwardStackComponentsMissingError) {
+    return { learner: 'stackComponentsMissing' };
+  }
   if (error instanceof NotFoundError) return { achievement: 'achievementNotInCourse' };
   return null;
 }

@@ -107,6 +107,7 @@ export function createAwardPages(deps: {
       counts: {
         awarded: countOf(res.req.query.awarded),
         held: countOf(res.req.query.held),
+        withoutComponents: countOf(res.req.query.withoutComponents),
         revoked: countOf(res.req.query.count),
       },
     });

@@ -1,4 +1,5 @@
 import express, { type RequestHandler, type Response, type Router } from 'express';
+import { badgeDesignOf, storeBadgeDesign } from '../awards/achievement-badge-design.js';
 import type { Achievement } from '../awards/create-achievement.js';
 import { updateAchievement } from '../awards/create-achievement.js';
 import { findCourseIssuerProfile } from '../awards/course-issuer-profile.js';
@@ -76,7 +77,7 @@ export function createBadgeDesignerPages(deps: {
   router.get('/course/achievements/:id/badge', ...teacherOnly, async (req, res) => {
     const achievement = await courseAchievement(db, res, req.params.id);
     const issuer = await awardingBodyOf(db, achievement.courseId);
-    const values = defaultValues(achievement, issuer);
+    const values = badgeDesignOf(achievement) ?? defaultValues(achievement, issuer);
     await renderDesigner(res, {
       achievement,
       values,
@@ -115,9 +116,14 @@ export function createBadgeDesignerPages(deps: {
         return;
       }
       const image = badgeImageDataUri(checkBadgeImage(Buffer.from(svg, 'utf8')));
-      const updated = await db.transaction((tx) =>
-        updateAchievement(tx, achievement.id, { ...storedInputOf(achievement), image }),
-      );
+      const updated = await db.transaction(async (tx) => {
+        const saved = await updateAchievement(tx, achievement.id, {
+          ...storedInputOf(achievement),
+          image,
+        });
+        await storeBadgeDesign(tx, achievement.id, values);
+        return saved;
+      });
       kickOutbox();
       const saved = updated.version > achievement.version ? 'versioned' : 'badge';
       res.redirect(303, `/course?saved=${saved}`);

@@ -126,4 +126,62 @@ describe('createAchievement and updateAchievement, commands in the caller’s tr
       }
     });
   });
+
+  describe('a fixed expiry day', () => {
+    const NOW = new Date('2030-06-15T22:00:00Z');
+    const dated = (expiresOn: string, rule = 'dated') => ({
+      ...DEFINITION,
+      expiresOn,
+      rule: { passed: exam(rule) },
+    });
+
+    it('is refused before today, with ACHIEVEMENT_EXPIRY_PASSED naming expiresOn, storing nothing', async () => {
+      const { db } = database;
+      const place = await givenCourse(db);
+      await expect(
+        db.transaction((tx) =>
+          createAchievement(tx, place.course.id, dated('2030-06-14'), { now: NOW }),
+        ),
+      ).rejects.toMatchObject({
+        code: 'ACHIEVEMENT_EXPIRY_PASSED',
+        status: 400,
+        message: expect.stringMatching(/^expiresOn 2030-06-14 has already passed/),
+      });
+      expect(
+        await db.select().from(achievements).where(eq(achievements.courseId, place.course.id)),
+      ).toEqual([]);
+    });
+
+    it('is taken for today, whose credentials stay valid until its end', async () => {
+      const { db } = database;
+      const place = await givenCourse(db);
+      const created = await db.transaction((tx) =>
+        createAchievement(tx, place.course.id, dated('2030-06-15'), { now: NOW }),
+      );
+      expect(created.expiresOn).toBe('2030-06-15');
+    });
+
+    it('is kept once its day has passed when only the rule changes, and refused when changed to another past day', async () => {
+      const { db } = database;
+      const place = await givenCourse(db);
+      const created = await db.transaction((tx) =>
+        createAchievement(tx, place.course.id, dated('2030-06-20'), {
+          now: new Date('2030-06-01T00:00:00Z'),
+        }),
+      );
+      const updated = await db.transaction((tx) =>
+        updateAchievement(tx, created.id, dated('2030-06-20', 'changed'), {
+          now: new Date('2030-07-01T00:00:00Z'),
+        }),
+      );
+      expect(updated.rule).toEqual({ passed: exam('changed') });
+      await expect(
+        db.transaction((tx) =>
+          updateAchievement(tx, created.id, dated('2030-06-21', 'changed'), {
+            now: new Date('2030-07-01T00:00:00Z'),
+          }),
+        ),
+      ).rejects.toMatchObject({ code: 'ACHIEVEMENT_EXPIRY_PASSED' });
+    });
+  });
 });

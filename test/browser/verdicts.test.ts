@@ -4,8 +4,10 @@
  * valid for the JSON, PNG, SVG and JWT forms — with the learner's name for a credential, in
  * English, German and Finnish, passing axe at 360 and 1280 px.
  */
+import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { achievements } from '../../src/db/schema.js';
 import { loadCatalogs } from '../../src/web/i18n.js';
 import { checkPage, describeInBrowser, launchBrowser, openPage } from '../support/browser.js';
 import {
@@ -52,13 +54,19 @@ describeInBrowser('the verdict of the verify page, for each outcome', () => {
       eqfLevel: 4,
       rule: rule(QUIZ),
     });
-    await createAchievementAs(teacher, url, {
+    const former = await createAchievementAs(teacher, url, {
       name: 'Open data, 2019 edition',
       description: 'The former course, whose credentials expired.',
       criteria: 'Pass the former quiz.',
       rule: rule(OLD_QUIZ),
-      expiresOn: '2020-01-01',
+      expiresOn: '2099-01-01',
     });
+    // A day in the past is refused when typed; this one is stored as if its day had passed.
+    await world.tool
+      .current()
+      .database.db.update(achievements)
+      .set({ expiresOn: '2020-01-01' })
+      .where(eq(achievements.id, former));
     const learner = await platform.launch({ id: 'learner-1', name: LEARNER }, 'learner');
     await platform.send('learner-1', [
       { activity: QUIZ, verb: 'passed' },

@@ -128,4 +128,51 @@ describe('copying an achievement to another course: /course/achievements/:id/cop
       expect(await copiesInTarget()).toHaveLength(1);
     });
   });
+
+  describe('a stack', () => {
+    const copyOf = async (id: string, course: string) => {
+      const { html } = await getPage(teacher, `${tool.url}/course/activities`);
+      return postForm(teacher, `${tool.url}/course/achievements/${id}/copy?lang=en`, {
+        _csrf: csrfTokenOf(html),
+        course,
+      });
+    };
+    let part: string;
+    let stack: string;
+
+    beforeAll(async () => {
+      part = await createAchievement(tool, teacher, {
+        name: 'Blue module',
+        rule: { passed: `${QUIZ}/blue` },
+      });
+      stack = await createAchievement(tool, teacher, {
+        name: 'Blue and green',
+        rule: { allOf: [{ earned: part }, { earned: achievementId }] },
+      });
+    });
+
+    it('is refused with 409 naming the stacked achievements not yet copied there, nothing copied', async () => {
+      const before = await copiesInTarget();
+      const { response } = await copyOf(stack, targetId);
+      expect(response.status).toBe(409);
+      const html = await response.text();
+      expect(html).toContain('role="alert"');
+      expect(html).toContain(`Copy these achievements to “Course ${TARGET}” first: “Blue module”.`);
+      expect(html).toContain(`<option value="${targetId}" selected>`);
+      expect(await copiesInTarget()).toEqual(before);
+    });
+
+    it('points its rule at the copies in the target course once they are there', async () => {
+      expect((await copyOf(part, targetId)).response.status).toBe(303);
+      expect((await copyOf(stack, targetId)).response.status).toBe(303);
+      const copies = await copiesInTarget();
+      const copyOfId = (id: string) => copies.find((row) => row.copiedFromId === id)?.id;
+      const copiedStack = copies.find((row) => row.copiedFromId === stack);
+      expect(copiedStack?.rule).toEqual({
+        allOf: [{ earned: copyOfId(part) }, { earned: copyOfId(achievementId) }],
+      });
+      expect(copyOfId(part)).toBeDefined();
+      expect(copyOfId(achievementId)).toBeDefined();
+    });
+  });
 });

@@ -361,6 +361,62 @@ describe('the teacher achievement pages', () => {
     });
   });
 
+  describe('a fixed expiry day that has passed', () => {
+    const lapsedForm = async (browser: Browser, path = '/course/achievements') =>
+      postMultipart(browser, path, {
+        _csrf: await tokenFor(browser, '/course/achievements/new'),
+        ...completeForm(),
+        name: 'Lapsed on arrival',
+        expiryKind: 'on',
+        expiryDate: '2020-01-01',
+      });
+
+    it('is refused with 422 and the message on the date field, naming today, storing nothing', async () => {
+      const before = await storedAchievements();
+      const refused = await lapsedForm(teacher);
+      expect(refused.status).toBe(422);
+      const today = new Date().toISOString().slice(0, 10);
+      expect(refused.html).toContain(
+        `id="error-expiryDate">This date has passed: credentials would be expired as soon as they are issued. Give ${today} or a later date.`,
+      );
+      expect(refused.html).toContain('<a href="#field-expiryDate">');
+      expect(await storedAchievements()).toEqual(before);
+    });
+
+    it('is refused in the language of the page', async () => {
+      const polish = createBrowser();
+      await lms.launch({ browser: polish, user: { id: 'teacher' }, roles: [LTI_ROLES.instructor] });
+      const refused = await lapsedForm(polish, '/course/achievements?lang=pl');
+      expect(refused.status).toBe(422);
+      expect(refused.html).toContain('id="error-expiryDate">Ta data już minęła');
+    });
+
+    it('is refused by the JSON API with 400 ACHIEVEMENT_EXPIRY_PASSED, on create and on change', async () => {
+      const lapsed = { description: 'd', criteria: 'c', expiresOn: '2020-01-01' };
+      const created = await teacher.request(`${tool.url}/api/achievements`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Lapsed by API', ...lapsed }),
+      });
+      expect(created.response.status).toBe(400);
+      expect(await created.response.json()).toMatchObject({
+        error: { code: 'ACHIEVEMENT_EXPIRY_PASSED', message: expect.stringMatching(/^expiresOn /) },
+      });
+      const stored = await createByApi('Dated by API', { passed: FIELD_TRIP });
+      const changed = await teacher.request(`${tool.url}/api/achievements/${stored.id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Dated by API', ...lapsed, rule: { passed: FIELD_TRIP } }),
+      });
+      expect(changed.response.status).toBe(400);
+      expect(await changed.response.json()).toMatchObject({
+        error: { code: 'ACHIEVEMENT_EXPIRY_PASSED' },
+      });
+      const after = (await storedAchievements()).find((a) => a.id === stored.id);
+      expect(after).toMatchObject({ expiresOn: null });
+    });
+  });
+
   it('gives the messages in the language of the page', async () => {
     const german = createBrowser();
     await lms.launch({ browser: german, user: { id: 'teacher' }, roles: [LTI_ROLES.instructor] });

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awards, credentialRecords, users } from '../../src/db/schema.js';
+import { achievements, awards, credentialRecords, users } from '../../src/db/schema.js';
 import { createAchievementAs } from '../support/course-world.js';
 import type { Browser } from '../support/http-client.js';
 import { LTI_ROLES, type TestLms } from '../support/test-lms.js';
@@ -136,8 +136,13 @@ describe('awards by hand: /course/awards/new and /course/awards/csv', () => {
         description: 'Lapsed work, described.',
         criteria: 'Do the activities.',
         rule: { passed: QUIZ },
-        expiresOn: '2020-12-31',
+        expiresOn: '2099-12-31',
       });
+      // A day in the past is refused when typed; this one is stored as if its day had passed.
+      await db()
+        .update(achievements)
+        .set({ expiresOn: '2020-12-31' })
+        .where(eq(achievements.id, lapsed));
       const { response } = await awardOne(teacher, {
         learner: 'h-ada',
         achievement: lapsed,
@@ -345,6 +350,96 @@ describe('awards by hand: /course/awards/new and /course/awards/csv', () => {
       });
       expect(response.response.status).toBe(403);
       expect(await awardsOf('h-cy')).toHaveLength(1);
+    });
+  });
+
+  describe('a stack awarded by hand states the credits the learner holds, never its own figure', () => {
+    const stackOf = async (name: string, stackCredit: 'components' | 'fixed') => {
+      const part = (suffix: string, ects: number) =>
+        createAchievementAs(teacher, tool.url, {
+          name: `${name}: ${suffix}`,
+          description: 'A part of the stack.',
+          criteria: 'Do the activities.',
+          ects,
+          rule: { passed: `${QUIZ}/${encodeURIComponent(`${name} ${suffix}`)}` },
+        });
+      const first = await part('first part', 2);
+      const second = await part('second part', 3);
+      const stack = await createAchievementAs(teacher, tool.url, {
+        name,
+        description: 'Both parts.',
+        criteria: 'Hold both parts.',
+        ects: 10,
+        stackCredit,
+        rule: { allOf: [{ earned: first }, { earned: second }] },
+      });
+      return { first, second, stack };
+    };
+    const evidenceOf = async (sub: string, achievementId: string) => {
+      const rows = await awardsOf(sub);
+      const row = rows.find(({ award }) => award.achievementId === achievementId);
+      return row?.award.evidence as
+        | { creditsEarned: number | null; stackedCredentials: { achievementId: string }[] }
+        | undefined;
+    };
+
+    it('carries the ECTS of the components the learner holds, and names them as its evidence', async () => {
+      const { first, stack } = await stackOf('Green skills', 'components');
+      await awardOne(teacher, { learner: 'h-cy', achievement: first, reason: REASON });
+      const { response } = await awardOne(teacher, {
+        learner: 'h-cy',
+        achievement: stack,
+        reason: REASON,
+      });
+      expect(response.status).toBe(303);
+      const evidence = await evidenceOf('h-cy', stack);
+      expect(evidence?.creditsEarned).toBe(2);
+      expect(evidence?.stackedCredentials.map((item) => item.achievementId)).toEqual([first]);
+    });
+
+    it('is refused with 409 and the reason on the learner field when the learner holds none of its components, awarding nothing', async () => {
+      const { stack } = await stackOf('Blue skills', 'components');
+      const { response } = await awardOne(teacher, {
+        learner: 'h-bob',
+        achievement: stack,
+        reason: REASON,
+      });
+      expect(response.status).toBe(409);
+      expect(await response.text()).toContain(
+        'This learner holds none of the credentials whose credits this stack carries: award those first, or give the stack a fixed credit.',
+      );
+      expect(await evidenceOf('h-bob', stack)).toBeUndefined();
+    });
+
+    it('counts apart, in a CSV list, the learners who hold none of its components', async () => {
+      const { stack } = await stackOf('Grey skills', 'components');
+      const { html } = await getPage(teacher, `${tool.url}/course/awards/csv`);
+      const { response } = await postForm(teacher, `${tool.url}/course/awards/csv/confirm`, {
+        _csrf: csrfTokenOf(html),
+        achievement: stack,
+        reason: REASON,
+        learner: 'h-bob',
+      });
+      const location = response.headers.get('location');
+      expect(location).toBe(
+        '/course/awards?status=listAwarded&awarded=0&held=0&withoutComponents=1',
+      );
+      const page = await getPage(teacher, `${tool.url}${location}&lang=en`);
+      expect(page.html).toContain(
+        '1 learner holds none of the credentials whose credits the stack carries, and was not awarded it.',
+      );
+      expect(await evidenceOf('h-bob', stack)).toBeUndefined();
+    });
+
+    it('carries the fixed ECTS the teacher set for a stack of fixed credit', async () => {
+      const { stack } = await stackOf('Red skills', 'fixed');
+      const { response } = await awardOne(teacher, {
+        learner: 'h-bob',
+        achievement: stack,
+        reason: REASON,
+      });
+      expect(response.status).toBe(303);
+      expect((await evidenceOf('h-bob', stack))?.creditsEarned).toBe(10);
     });
   });
 

@@ -127,12 +127,22 @@ describe('the badge designer (GET/POST /course/achievements/:id/badge)', () => {
     expect(header.data.readUInt32BE(0)).toBe(512);
   });
 
-  it("embeds the awarding body's logo from the issuer profile when asked to", async () => {
+  it('opens again with the saved design, not the defaults', async () => {
+    const { html } = await getPage(teacher, designerUrl());
+    expect(html).toContain('id="template-hexagon" name="template" value="hexagon" checked');
+    expect(html).not.toContain('value="shield" checked');
+    expect(html).toContain('id="field-background" name="background" type="color" value="#0b6e4f"');
+    expect(html).toContain('id="ribbon-credits" name="ribbon" value="credits" checked');
+  });
+
+  it("embeds the awarding body's logo from the issuer profile when asked to, ticked for a new design", async () => {
     const db = tool.current().database.db;
     const [profile] = await listIssuerProfiles(db);
     await updateIssuerProfile(db, profile!.id, { image: dataUri('image/png', PNG) });
+    const fresh = await createAchievement(tool, teacher, { name: 'Fresh', rule: { passed: QUIZ } });
+    const freshPage = await getPage(teacher, `${tool.url}/course/achievements/${fresh}/badge`);
+    expect(freshPage.html).toContain('id="field-showLogo" name="showLogo" checked');
     const page = await getPage(teacher, designerUrl());
-    expect(page.html).toContain('id="field-showLogo" name="showLogo" checked');
     const token = csrfTokenOf(page.html);
     await postForm(teacher, designerUrl(), design(token, { showLogo: 'on' }));
     const svg = svgOfDataUri((await storedImage()).image!);
@@ -140,6 +150,25 @@ describe('the badge designer (GET/POST /course/achievements/:id/badge)', () => {
     expect(svg).toContain(
       `<desc id="badge-desc">Circular Economy · 5 ECTS · ${profile!.name}</desc>`,
     );
+  });
+
+  it('opens with the defaults again once another image replaced the designed one', async () => {
+    const { response } = await teacher.request(`${tool.url}/api/achievements/${achievementId}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'Circular Economy',
+        description: 'Circular Economy, described.',
+        criteria: 'Do the activities.',
+        ects: 5,
+        rule: { passed: QUIZ },
+        image: dataUri('image/png', PNG),
+      }),
+    });
+    expect(response.status).toBe(200);
+    const { html } = await getPage(teacher, designerUrl());
+    expect(html).toContain('id="template-shield" name="template" value="shield" checked');
+    expect(html).toContain('id="field-background" name="background" type="color" value="#1d4e89"');
   });
 
   it('answers a colour that is not one with 422 and the message on the field, storing nothing', async () => {

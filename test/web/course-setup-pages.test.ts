@@ -35,6 +35,7 @@ interface StoredAchievement {
   rule: unknown;
   publishedAt: string | null;
   ects: number | null;
+  expiresAfter: string | null;
 }
 
 describe('copying a course set-up to a course of another platform', () => {
@@ -129,6 +130,7 @@ describe('copying a course set-up to a course of another platform', () => {
       description: 'The core course.',
       criteria: 'Pass the core course.',
       ects: 5,
+      expiresAfter: 'P3Y',
       rule: { passed: CORE },
       publish: true,
     });
@@ -190,6 +192,7 @@ describe('copying a course set-up to a course of another platform', () => {
     const copiedFoundations = copied.find((achievement) => achievement.name === 'Foundations')!;
     expect(copiedFoundations.id).not.toBe(foundationsId);
     expect(copiedFoundations.ects).toBe(5);
+    expect(copiedFoundations.expiresAfter).toBe('P3Y');
     const module = copied.find((achievement) => achievement.name === 'Alliance module')!;
     expect(module.rule).toEqual(PILLAR_RULE(copiedFoundations.id));
 

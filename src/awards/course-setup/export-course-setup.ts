@@ -56,6 +56,8 @@ export async function exportCourseSetup(
         gradeMode: achievement.gradeMode,
         stackCredit: achievement.stackCredit,
         stackResult: achievement.stackResult,
+        expiresAfter: achievement.expiresAfter,
+        expiresOn: achievement.expiresOn,
         eu: achievement.eu,
         rule: achievement.rule,
       },

@@ -3,6 +3,7 @@ import { AwardRuleInvalidError, BadRequestError, MicrocredError } from '../../er
 import { addCourseActivityIfNew } from '../course-activities.js';
 import { createAchievement, updateAchievement } from '../create-achievement.js';
 import { setAchievementTags } from '../group-tags.js';
+import { renameStackedAchievements } from '../rules/rename-stacked-achievements.js';
 import { achievementsOfRule, parseRule } from '../rules/rule-schema.js';
 import { courseSetupSchema, type CourseSetup } from './course-setup-schema.js';
 
@@ -130,7 +131,8 @@ export async function importCourseSetup(
     await refusedAs(`achievements[${index}].definition`, () =>
       updateAchievement(tx, id, {
         ...entry.definition,
-        rule: withStackedIds(parseRule(rule), newIds),
+        // checkCourseSetup refuses files whose rules stack an achievement they lack.
+        rule: renameStackedAchievements(parseRule(rule), newIds),
       }),
     );
   }
@@ -139,39 +141,6 @@ export async function importCourseSetup(
     activitiesBound: setup.activities.length - activitiesAdded,
     achievements: [...newIds].map(([fileId, id]) => ({ fileId, id })),
   };
-}
-
-/**
- * The rule with the achievements its `earned` conditions stack renamed. `earned` is the only
- * operator that names achievements (rules/operators/earned.ts), and no operator has a field of
- * that name, so the key finds exactly those conditions.
- */
-function withStackedIds(rule: unknown, newIds: ReadonlyMap<string, string>): unknown {
-  const rename = (id: string) => {
-    const renamed = newIds.get(id);
-    // checkCourseSetup refuses files whose rules stack an achievement they lack.
-    if (!renamed) throw new TypeError(`No achievement ${id} in the file: check it first`);
-    return renamed;
-  };
-  const walk = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(walk);
-    if (typeof value !== 'object' || value === null) return value;
-    return Object.fromEntries(
-      Object.entries(value).map(([key, child]) => {
-        if (key !== 'earned') return [key, walk(child)];
-        return [
-          key,
-          typeof child === 'string'
-            ? rename(child)
-            : {
-                ...(child as object),
-                achievement: rename((child as { achievement: string }).achievement),
-              },
-        ];
-      }),
-    );
-  };
-  return walk(rule);
 }
 
 /** Runs a write of one row; an error the course answers with (exposed) names the row. */
