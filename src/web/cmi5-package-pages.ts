@@ -1,5 +1,4 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
-import multer from 'multer';
 import {
   auLaunchUrl,
   importCmi5Package,
@@ -15,6 +14,7 @@ import {
   type PackageProblem,
 } from '../xapi/cmi5-package/package-problem.js';
 import { PACKAGE_LIMITS } from '../xapi/cmi5-package/read-package.js';
+import { isUploadTooLarge, singleFileUpload } from './http/single-file-upload.js';
 import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import type { RenderView } from './views.js';
 
@@ -76,12 +76,17 @@ export function createCmi5PackagePages(deps: {
   router.post(
     '/course/activities/cmi5',
     ...teacher,
-    packageUpload(),
+    singleFileUpload({
+      field: 'package',
+      maxFileBytes: PACKAGE_LIMITS.uploadBytes,
+      maxFields: 10,
+      maxFieldBytes: 10 * 1024,
+    }),
     requireCsrfToken,
     async (req, res) => {
       const file = req.file;
       const problems: PackageProblem[] = [];
-      if (res.locals.uploadTooLarge === true) {
+      if (isUploadTooLarge(res)) {
         problems.push({ reason: 'uploadTooLarge', limit: PACKAGE_LIMITS.uploadBytes });
       } else if (!file || file.size === 0) {
         problems.push({ reason: 'notAPackage' });
@@ -203,24 +208,6 @@ function presentPackage({ stored, parts }: ImportedPackage, publicUrl: string) {
 function mediaTypeOf(file: Express.Multer.File): string {
   if (file.originalname.toLowerCase().endsWith('.xml')) return 'text/xml';
   return file.mimetype;
-}
-
-/** Parses the multipart form with at most one package; too large a file becomes a problem. */
-function packageUpload(): RequestHandler {
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: PACKAGE_LIMITS.uploadBytes, files: 1, fields: 10, fieldSize: 10 * 1024 },
-  }).single('package');
-  return (req, res, next) => {
-    upload(req, res, (error: unknown) => {
-      if (error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE') {
-        res.locals.uploadTooLarge = true;
-        next();
-        return;
-      }
-      next(error);
-    });
-  };
 }
 
 /** Byte limits are shown in megabytes, counts as they are. */

@@ -1,5 +1,4 @@
 import express, { type RequestHandler, type Response, type Router } from 'express';
-import multer from 'multer';
 import { importH5pPackage } from '../awards/import-h5p-package.js';
 import type { Db } from '../db/database.js';
 import { BadRequestError } from '../errors.js';
@@ -9,6 +8,7 @@ import {
 } from '../xapi/h5p-package/h5p-package-problem.js';
 import { h5pActivityIri, listCourseH5pPackages } from '../xapi/h5p-package/h5p-package-store.js';
 import { H5P_PACKAGE_LIMITS } from '../xapi/h5p-package/read-h5p-package.js';
+import { isUploadTooLarge, singleFileUpload } from './http/single-file-upload.js';
 import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import type { RenderView } from './views.js';
 
@@ -65,12 +65,17 @@ export function createH5pPackagePages(deps: {
   router.post(
     '/course/activities/h5p',
     ...teacher,
-    packageUpload(),
+    singleFileUpload({
+      field: 'package',
+      maxFileBytes: H5P_PACKAGE_LIMITS.uploadBytes,
+      maxFields: 10,
+      maxFieldBytes: 10 * 1024,
+    }),
     requireCsrfToken,
     async (req, res) => {
       const file = req.file;
       const problems: H5pPackageProblem[] = [];
-      if (res.locals.uploadTooLarge === true) {
+      if (isUploadTooLarge(res)) {
         problems.push({ reason: 'uploadTooLarge', limit: H5P_PACKAGE_LIMITS.uploadBytes });
       } else if (!file || file.size === 0) {
         problems.push({ reason: 'notAPackage' });
@@ -133,29 +138,6 @@ const requireZipBody: RequestHandler = (req, _res, next) => {
   }
   next();
 };
-
-/** Parses the multipart form with at most one package; too large a file becomes a problem. */
-function packageUpload(): RequestHandler {
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: {
-      fileSize: H5P_PACKAGE_LIMITS.uploadBytes,
-      files: 1,
-      fields: 10,
-      fieldSize: 10 * 1024,
-    },
-  }).single('package');
-  return (req, res, next) => {
-    upload(req, res, (error: unknown) => {
-      if (error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE') {
-        res.locals.uploadTooLarge = true;
-        next();
-        return;
-      }
-      next(error);
-    });
-  };
-}
 
 /** Byte limits are shown in megabytes, counts as they are. */
 function limitShown(problem: H5pPackageProblem): number {
