@@ -10,7 +10,6 @@ import {
 import {
   findIssuerProfile,
   issuerProfileDetailsSchema,
-  listIssuerProfiles,
   updateIssuerProfile,
   type IssuerProfile,
   type IssuerProfileDetails,
@@ -22,6 +21,7 @@ import {
   invalidFieldsOf,
   optionalTextField,
   reaches,
+  registryInScope,
   textField,
   type AdminPageKit,
 } from './admin-page-kit.js';
@@ -81,8 +81,7 @@ export function createAwardingBodyPages(kit: AdminPageKit): Router {
   const router = express.Router();
 
   router.get(PAGE, ...kit.admin, async (_req, res) => {
-    const scope = adminScopeOf(res);
-    const bodies = (await listIssuerProfiles(db)).filter((body) => reaches(scope, body.id));
+    const bodies = await registryInScope(db, res).awardingBodies();
     res.send(
       render(res, 'admin/awarding-bodies', {
         adminPage: 'awardingBodies',
