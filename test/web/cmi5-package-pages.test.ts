@@ -3,49 +3,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listCourseActivities } from '../../src/awards/course-activities.js';
 import { cmi5Aus, cmi5Courses, cmi5Packages, courses } from '../../src/db/schema.js';
 import type { Browser } from '../support/http-client.js';
-import { courseXml, zipOf } from '../support/cmi5-packages.js';
+import { courseXml } from '../support/cmi5-packages.js';
+import {
+  AU_PAGE,
+  SOIL_SCIENCE_BASE,
+  soilScienceZip,
+  type ImportedCmi5Package,
+} from '../support/soil-science-package.js';
 import type { TestLms } from '../support/test-lms.js';
 import type { TestTool } from '../support/test-tool.js';
 import { startToolWithLms } from '../support/tool-with-lms.js';
 import { launchInto } from './teacher-course-world.js';
 
 const COURSE = 'cmi5-import-course';
-const BASE = 'https://example.org/cmi5/import-test';
-const XML = courseXml({
-  courseId: `${BASE}/course`,
-  title: 'Soil science',
-  children: [
-    { id: `${BASE}/au/intro`, url: 'index.html', attributes: 'moveOn="Completed"' },
-    {
-      id: `${BASE}/block/1`,
-      children: [
-        {
-          id: `${BASE}/au/test`,
-          url: 'test/index.html?level=2',
-          title: 'Final test',
-          attributes: 'moveOn="CompletedAndPassed" masteryScore="0.8" launchMethod="OwnWindow"',
-        },
-      ],
-    },
-  ],
-});
-const PAGE = '<!doctype html><title>AU</title><script src="au.js"></script>';
-
-interface ImportAnswer {
-  package: {
-    id: string;
-    courseActivityId: string;
-    aus: {
-      id: string;
-      activityId: string;
-      launchUrl: string;
-      moveOn: string;
-      masteryScore: number | null;
-    }[];
-    blocks: { id: string; activityId: string }[];
-  };
-}
-
 describe('importing cmi5 packages: /api/cmi5/packages (the shared page and API: content-package-pages.test.ts)', () => {
   let tool: TestTool;
   let lms: TestLms;
@@ -59,12 +29,7 @@ describe('importing cmi5 packages: /api/cmi5/packages (the shared page and API: 
     teacher = await launchInto(lms, COURSE, { id: 'cmi5-teacher' }, 'teacher');
     const [course] = await db().select().from(courses).where(eq(courses.contextId, COURSE));
     courseId = course!.id;
-    zip = await zipOf({
-      'cmi5.xml': XML,
-      'index.html': PAGE,
-      'au.js': 'void 0',
-      'test/index.html': PAGE,
-    });
+    zip = await soilScienceZip();
   });
   afterAll(() => close?.());
 
@@ -78,10 +43,10 @@ describe('importing cmi5 packages: /api/cmi5/packages (the shared page and API: 
   it('imports a zip: AUs and blocks with moveOn, masteryScore and launch URLs, as activities of the course', async () => {
     const { response } = await postPackage(teacher, zip, 'application/zip');
     expect(response.status).toBe(201);
-    const { package: imported } = (await response.json()) as ImportAnswer;
+    const { package: imported } = (await response.json()) as ImportedCmi5Package;
     expect(imported.aus.map((au) => [au.id, au.moveOn, au.masteryScore])).toEqual([
-      [`${BASE}/au/intro`, 'Completed', null],
-      [`${BASE}/au/test`, 'CompletedAndPassed', 0.8],
+      [`${SOIL_SCIENCE_BASE}/au/intro`, 'Completed', null],
+      [`${SOIL_SCIENCE_BASE}/au/test`, 'CompletedAndPassed', 0.8],
     ]);
     expect(imported.aus[1]!.launchUrl).toBe(
       `${tool.url}/content/cmi5/${imported.id}/test/index.html?level=2`,
@@ -92,20 +57,22 @@ describe('importing cmi5 packages: /api/cmi5/packages (the shared page and API: 
       .from(cmi5Courses)
       .where(eq(cmi5Courses.courseId, courseId));
     expect(cmi5Course).toMatchObject({
-      courseIri: `${BASE}/course`,
+      courseIri: `${SOIL_SCIENCE_BASE}/course`,
       title: 'Soil science',
       source: 'package',
       packageId: imported.id,
     });
     const aus = await db().select().from(cmi5Aus).where(eq(cmi5Aus.cmi5CourseId, cmi5Course!.id));
-    expect(aus.find((au) => au.auIri === `${BASE}/au/test`)).toMatchObject({
+    expect(aus.find((au) => au.auIri === `${SOIL_SCIENCE_BASE}/au/test`)).toMatchObject({
       url: imported.aus[1]!.launchUrl,
       moveOn: 'CompletedAndPassed',
       masteryScore: 0.8,
       launchMethod: 'OwnWindow',
       titles: { 'en-US': 'Final test', de: 'Final test (de)' },
     });
-    expect(aus.find((au) => au.auIri === `${BASE}/au/test`)?.parentBlockId).not.toBeNull();
+    expect(
+      aus.find((au) => au.auIri === `${SOIL_SCIENCE_BASE}/au/test`)?.parentBlockId,
+    ).not.toBeNull();
 
     const activities = await listCourseActivities(db(), courseId);
     const named = new Map(activities.map((activity) => [activity.activityId, activity]));
@@ -119,7 +86,7 @@ describe('importing cmi5 packages: /api/cmi5/packages (the shared page and API: 
 
   it('serves the package files in a sandbox that gives them no access to the tool', async () => {
     const { response } = await postPackage(teacher, zip, 'application/zip');
-    const { package: imported } = (await response.json()) as ImportAnswer;
+    const { package: imported } = (await response.json()) as ImportedCmi5Package;
     const page = await fetch(imported.aus[0]!.launchUrl);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -127,7 +94,7 @@ describe('importing cmi5 packages: /api/cmi5/packages (the shared page and API: 
     expect(policy).toMatch(/^sandbox allow-scripts allow-forms /);
     expect(policy).not.toContain('allow-same-origin');
     expect(page.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(await page.text()).toBe(PAGE);
+    expect(await page.text()).toBe(AU_PAGE);
     const script = await fetch(`${tool.url}/content/cmi5/${imported.id}/au.js`);
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
 
@@ -149,10 +116,10 @@ describe('importing cmi5 packages: /api/cmi5/packages (the shared page and API: 
   it('keeps the AUs and their activity ids when the same course is imported again', async () => {
     const first = (await (
       await postPackage(teacher, zip, 'application/zip')
-    ).response.json()) as ImportAnswer;
+    ).response.json()) as ImportedCmi5Package;
     const again = (await (
       await postPackage(teacher, zip, 'application/zip')
-    ).response.json()) as ImportAnswer;
+    ).response.json()) as ImportedCmi5Package;
     expect(again.package.id).not.toBe(first.package.id);
     expect(again.package.aus.map((au) => au.activityId)).toEqual(
       first.package.aus.map((au) => au.activityId),
@@ -161,12 +128,14 @@ describe('importing cmi5 packages: /api/cmi5/packages (the shared page and API: 
 
   it('imports a bare cmi5.xml whose AUs are on another server', async () => {
     const bare = courseXml({
-      courseId: `${BASE}/remote-course`,
-      children: [{ id: `${BASE}/remote-au`, url: 'https://content.example.org/au/index.html' }],
+      courseId: `${SOIL_SCIENCE_BASE}/remote-course`,
+      children: [
+        { id: `${SOIL_SCIENCE_BASE}/remote-au`, url: 'https://content.example.org/au/index.html' },
+      ],
     });
     const { response } = await postPackage(teacher, bare, 'text/xml');
     expect(response.status).toBe(201);
-    const { package: imported } = (await response.json()) as ImportAnswer;
+    const { package: imported } = (await response.json()) as ImportedCmi5Package;
     expect(imported.aus[0]!.launchUrl).toBe('https://content.example.org/au/index.html');
   });
 

@@ -3,48 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cmi5Aus, cmi5Courses, cmi5Packages, courses } from '../../src/db/schema.js';
 import { createBrowser, type Browser } from '../support/http-client.js';
 import { courseXml, zipOf } from '../support/cmi5-packages.js';
+import {
+  AU_PAGE,
+  SOIL_SCIENCE_BASE,
+  soilScienceZip,
+  type ImportedCmi5Package,
+} from '../support/soil-science-package.js';
 import type { TestLms } from '../support/test-lms.js';
 import type { TestTool } from '../support/test-tool.js';
 import { startToolWithLms } from '../support/tool-with-lms.js';
 import { csrfTokenOf, getPage, launchInto } from './teacher-course-world.js';
 
 const COURSE = 'content-package-course';
-const BASE = 'https://example.org/cmi5/import-test';
-const XML = courseXml({
-  courseId: `${BASE}/course`,
-  title: 'Soil science',
-  children: [
-    { id: `${BASE}/au/intro`, url: 'index.html', attributes: 'moveOn="Completed"' },
-    {
-      id: `${BASE}/block/1`,
-      children: [
-        {
-          id: `${BASE}/au/test`,
-          url: 'test/index.html?level=2',
-          title: 'Final test',
-          attributes: 'moveOn="CompletedAndPassed" masteryScore="0.8" launchMethod="OwnWindow"',
-        },
-      ],
-    },
-  ],
-});
-const PAGE = '<!doctype html><title>AU</title><script src="au.js"></script>';
-
-interface ImportAnswer {
-  package: {
-    id: string;
-    courseActivityId: string;
-    aus: {
-      id: string;
-      activityId: string;
-      launchUrl: string;
-      moveOn: string;
-      masteryScore: number | null;
-    }[];
-    blocks: { id: string; activityId: string }[];
-  };
-}
-
 describe('the content package page and API, on the cmi5 kind: /course/activities/cmi5 and /api/cmi5/packages', () => {
   let tool: TestTool;
   let lms: TestLms;
@@ -60,12 +30,7 @@ describe('the content package page and API, on the cmi5 kind: /course/activities
     learner = await launchInto(lms, COURSE, { id: 'cmi5-learner' }, 'learner');
     const [course] = await db().select().from(courses).where(eq(courses.contextId, COURSE));
     courseId = course!.id;
-    zip = await zipOf({
-      'cmi5.xml': XML,
-      'index.html': PAGE,
-      'au.js': 'void 0',
-      'test/index.html': PAGE,
-    });
+    zip = await soilScienceZip();
   });
   afterAll(() => close?.());
 
@@ -100,8 +65,8 @@ describe('the content package page and API, on the cmi5 kind: /course/activities
       const invalid = courseXml({
         courseId: 'no-scheme/course',
         children: [
-          { id: `${BASE}/au/x`, url: 'index.html' },
-          { id: `${BASE}/au/x`, url: 'https://e.org/' },
+          { id: `${SOIL_SCIENCE_BASE}/au/x`, url: 'index.html' },
+          { id: `${SOIL_SCIENCE_BASE}/au/x`, url: 'https://e.org/' },
         ],
       });
       const { response } = await postPackage(teacher, invalid, 'application/xml');
@@ -110,7 +75,7 @@ describe('the content package page and API, on the cmi5 kind: /course/activities
       expect(body.error.code).toBe('CMI5_PACKAGE_INVALID');
       expect(body.error.problems).toEqual([
         { reason: 'iriInvalid', at: 'no-scheme/course' },
-        { reason: 'idDuplicated', at: `${BASE}/au/x` },
+        { reason: 'idDuplicated', at: `${SOIL_SCIENCE_BASE}/au/x` },
       ]);
       expect(await packageCount()).toBe(before);
     });
@@ -121,7 +86,7 @@ describe('the content package page and API, on the cmi5 kind: /course/activities
       form.set('_csrf', csrfTokenOf(html));
       form.set(
         'package',
-        new Blob([await zipOf({ 'index.html': PAGE })], { type: 'application/zip' }),
+        new Blob([await zipOf({ 'index.html': AU_PAGE })], { type: 'application/zip' }),
         'x.zip',
       );
       const { response } = await teacher.request(`${tool.url}/course/activities/cmi5`, {
@@ -156,7 +121,7 @@ describe('the content package page and API, on the cmi5 kind: /course/activities
     const importOne = async () => {
       const { response } = await postPackage(teacher, zip, 'application/zip');
       expect(response.status).toBe(201);
-      return ((await response.json()) as ImportAnswer).package;
+      return ((await response.json()) as ImportedCmi5Package).package;
     };
     const deleteForm = async (browser: Browser, packageId: string) => {
       const { html } = await getPage(teacher, `${tool.url}/course/activities/cmi5`);
