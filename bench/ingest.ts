@@ -12,15 +12,13 @@
  * It creates a scratch database next to DATABASE_URL's and drops it afterwards.
  * BENCH_SECONDS (default 10) sets the length of each phase.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { ownCpuSeconds, postgresCpuSeconds, processCpuSeconds } from './cpu-use.js';
+import { openBenchTool, percentile } from './support/bench-tool.js';
 
 const CLIENTS = 8;
 const BATCH_SIZE = 50;
@@ -35,12 +33,6 @@ const VERBS = {
   passed: 'http://adlnet.gov/expapi/verbs/passed',
   completed: 'http://adlnet.gov/expapi/verbs/completed',
 } as const;
-
-const serverUrl = process.env.DATABASE_URL;
-if (!serverUrl) {
-  process.stderr.write('Set DATABASE_URL to a PostgreSQL server: the benchmark runs on it.\n');
-  process.exit(2);
-}
 
 /** One assessment statement for a learner: an answer, or the pass / completion of a quiz. */
 function assessmentStatement(learner: number, index: number): Record<string, unknown> {
@@ -188,11 +180,6 @@ function rssNowMb(pid: number | undefined): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? '0') / 1024;
 }
 
-function p99(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0;
-}
-
 function peakRssMb(pid: number | undefined): number {
   if (pid === undefined) return 0;
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -200,71 +187,19 @@ function peakRssMb(pid: number | undefined): number {
   return kilobytes / 1024;
 }
 
-async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
-  for (let attempt = 0; attempt < 120; attempt += 1) {
-    if (child.exitCode !== null) throw new Error(`the tool exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error('the tool did not become healthy');
-}
-
 async function main(): Promise<void> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  const name = `microcred_bench_${randomBytes(4).toString('hex')}`;
-  await admin.query(`create database ${name}`);
-  const databaseUrl = new URL(serverUrl as string);
-  databaseUrl.pathname = `/${name}`;
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'microcred-bench-'));
-  const env = {
-    ...process.env,
-    DATABASE_URL: databaseUrl.toString(),
-    MICROCRED_DATA_DIR: dataDir,
-    MICROCRED_LOG_LEVEL: 'error',
-    MICROCRED_SECRET: randomBytes(32).toString('hex'),
-    PORT: String(PORT),
-    MICROCRED_PUBLIC_URL: `http://127.0.0.1:${PORT}`,
-  };
-  const root = path.resolve(import.meta.dirname, '..');
-  const cli = (args: string[]) =>
-    new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-        cwd: root,
-        env,
-      });
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`cli ${code}`))));
-    });
-  await cli(['migrate']);
-  const { key, secret } = JSON.parse(
-    (await cli(['xapi', 'credentials', 'create', '--name', 'bench'])).trim().split('\n').at(-1) ??
-      '{}',
-  ) as { key: string; secret: string };
-  // BENCH_PROFILE=tool writes a CPU profile of the tool to bench/profiles/.
-  const profile =
-    process.env.BENCH_PROFILE === 'tool' ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [];
-  // The V8 flag as `npm start` gives it (package.json).
-  const startFlags = ['--max-semi-space-size=32'];
-  const tool = spawn(
-    process.execPath,
-    [...profile, ...startFlags, '--import', 'tsx', 'src/main.ts'],
-    {
-      cwd: root,
-      env,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  const url = `http://127.0.0.1:${PORT}`;
-  const pool = new pg.Pool({ connectionString: databaseUrl.toString(), max: CLIENTS });
+  const bench = await openBenchTool(PORT);
+  const pool = new pg.Pool({ connectionString: bench.databaseUrl, max: CLIENTS });
   pool.on('error', () => {});
   try {
-    await waitForHealth(url, tool);
+    await bench.cli(['migrate']);
+    const { key, secret } = await bench.createXapiCredential();
+    // BENCH_PROFILE=tool writes a CPU profile of the tool to bench/profiles/.
+    const profile =
+      process.env.BENCH_PROFILE === 'tool' ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [];
+    // The V8 flag as `npm start` gives it (package.json).
+    const tool = await bench.start([...profile, '--max-semi-space-size=32']);
+    const url = `http://127.0.0.1:${PORT}`;
     const authorization = `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
     // node:http with keep-alive: the clients share the two cores with the tool and PostgreSQL,
     // and fetch (undici) spends several times more CPU per request.
@@ -319,7 +254,7 @@ async function main(): Promise<void> {
 
     const rate = (phase: PhaseResult) => phase.statements / phase.seconds;
     const line = (label: string, phase: PhaseResult) =>
-      `${label.padEnd(34)} ${rate(phase).toFixed(0).padStart(7)} statements/s   p99 ${p99(phase.latenciesMs).toFixed(1).padStart(6)} ms   (${phase.statements} statements in ${phase.seconds.toFixed(1)} s)\n${''.padEnd(34)} CPU µs per statement: tool ${phase.cpu.tool.toFixed(0)}, clients ${phase.cpu.clients.toFixed(0)}, PostgreSQL ${phase.cpu.postgres.toFixed(0)}`;
+      `${label.padEnd(34)} ${rate(phase).toFixed(0).padStart(7)} statements/s   p99 ${percentile(phase.latenciesMs, 0.99).toFixed(1).padStart(6)} ms   (${phase.statements} statements in ${phase.seconds.toFixed(1)} s)\n${''.padEnd(34)} CPU µs per statement: tool ${phase.cpu.tool.toFixed(0)}, clients ${phase.cpu.clients.toFixed(0)}, PostgreSQL ${phase.cpu.postgres.toFixed(0)}`;
     const report = [
       `ingest benchmark: ${CLIENTS} clients, ${PHASE_SECONDS} s per phase, PostgreSQL ${(await pool.query('show server_version')).rows[0]?.server_version as string}`,
       line(`LRS POST, batches of ${BATCH_SIZE}`, batches),
@@ -327,19 +262,15 @@ async function main(): Promise<void> {
       line(`direct INSERT, ${BATCH_SIZE} rows each`, directBatches),
       line('direct INSERT, 1 row each', directSingles),
       `tool peak RSS                      ${rss.toFixed(0)} MB`,
-      `tool RSS at ${PACED_RATE} single statements/s  ${paced.rssMb.map((mb) => mb.toFixed(0)).join(' -> ')} MB (every ${PACED_SECONDS / 3} s), p99 ${p99(paced.latenciesMs).toFixed(1)} ms`,
+      `tool RSS at ${PACED_RATE} single statements/s  ${paced.rssMb.map((mb) => mb.toFixed(0)).join(' -> ')} MB (every ${PACED_SECONDS / 3} s), p99 ${percentile(paced.latenciesMs, 0.99).toFixed(1)} ms`,
       `ratio LRS / direct, batches       ${((rate(batches) / rate(directBatches)) * 100).toFixed(0)}%`,
       `ratio LRS / direct, singles       ${((rate(singles) / rate(directSingles)) * 100).toFixed(0)}%`,
       `targets: batches >= 5000/s and >= 30% of direct; singles >= 3000/s and >= 35% of direct; RSS at ${PACED_RATE}/s <= 300 MB`,
     ];
     process.stdout.write(`${report.join('\n')}\n`);
   } finally {
-    tool.kill('SIGTERM');
-    await new Promise((resolve) => tool.once('exit', resolve));
     await pool.end();
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-    rmSync(dataDir, { recursive: true, force: true });
+    await bench.close();
   }
 }
 

@@ -21,12 +21,8 @@
  * Settings: STATEMENTS, READERS, REQUESTS (per shape, default 400), SHAPE_SECONDS (the most
  * one shape may take, default 60), PAGE_ALL (0: skip paging through the whole set).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { Db } from '../src/db/database.js';
@@ -34,6 +30,7 @@ import * as schema from '../src/db/schema.js';
 import { queryStatements, type StatementQuery } from '../src/xapi/query-statements.js';
 import type { Actor, LrsStatement } from '../src/xapi/statement.js';
 import { insertRows, toRow } from '../src/xapi/statement-rows.js';
+import { openBenchTool, percentile } from './support/bench-tool.js';
 
 const STATEMENTS = Number(process.env.STATEMENTS ?? '1000000');
 const READERS = Number(process.env.READERS ?? '20');
@@ -63,12 +60,6 @@ const VERBS = [
 ].map((name) => `http://adlnet.gov/expapi/verbs/${name}`);
 const SPAN_MS = 365 * 24 * 3600 * 1000;
 const START_MS = Date.now() - SPAN_MS - 3600 * 1000;
-
-const serverUrl = process.env.DATABASE_URL;
-if (!serverUrl) {
-  process.stderr.write('Set DATABASE_URL to a PostgreSQL server: the benchmark runs on it.\n');
-  process.exit(2);
-}
 
 /** A small deterministic generator, so every run loads the same statements. */
 function random(seed: number): () => number {
@@ -300,11 +291,6 @@ function createReader(authorization: string, agent: http.Agent): Reader {
   return { get: (pathAndQuery) => get(pathAndQuery) };
 }
 
-function percentile(values: readonly number[], fraction: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? 0;
-}
-
 /** READERS loops, REQUESTS requests in all (or until SHAPE_SECONDS), each timed. */
 async function measure(reader: Reader, query: (next: () => number) => string, seed: number) {
   const latenciesMs: number[] = [];
@@ -391,56 +377,13 @@ async function databaseTimes(pool: pg.Pool, query: (next: () => number) => strin
   return executionMs;
 }
 
-async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
-  for (let attempt = 0; attempt < 240; attempt += 1) {
-    if (child.exitCode !== null) throw new Error(`the tool exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error('the tool did not become healthy');
-}
-
 async function main(): Promise<void> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  const name = `microcred_bench_${randomBytes(4).toString('hex')}`;
-  await admin.query(`create database ${name}`);
-  const databaseUrl = new URL(serverUrl as string);
-  databaseUrl.pathname = `/${name}`;
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'microcred-bench-'));
-  const env = {
-    ...process.env,
-    DATABASE_URL: databaseUrl.toString(),
-    MICROCRED_DATA_DIR: dataDir,
-    MICROCRED_LOG_LEVEL: 'error',
-    MICROCRED_SECRET: randomBytes(32).toString('hex'),
-    PORT: String(PORT),
-    MICROCRED_PUBLIC_URL: PUBLIC_URL,
-  };
-  const root = path.resolve(import.meta.dirname, '..');
-  const cli = (args: string[]) =>
-    new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-        cwd: root,
-        env,
-      });
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`cli ${code}`))));
-    });
-  let tool: ChildProcess | undefined;
-  const pool = new pg.Pool({ connectionString: databaseUrl.toString(), max: 4 });
+  const bench = await openBenchTool(PORT);
+  const pool = new pg.Pool({ connectionString: bench.databaseUrl, max: 4 });
   pool.on('error', () => {});
   try {
-    await cli(['migrate']);
-    const { key, secret } = JSON.parse(
-      (await cli(['xapi', 'credentials', 'create', '--name', 'bench'])).trim().split('\n').at(-1) ??
-        '{}',
-    ) as { key: string; secret: string };
+    await bench.cli(['migrate']);
+    const { key, secret } = await bench.createXapiCredential();
     const loadStarted = performance.now();
     await load(drizzle(pool, { schema }) as unknown as Db, key);
     const loadSeconds = (performance.now() - loadStarted) / 1000;
@@ -451,12 +394,7 @@ async function main(): Promise<void> {
       pg_size_pretty(pg_relation_size('statements')) as heap`)
     ).rows[0] as { size: string; heap: string };
 
-    tool = spawn(process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', 'src/main.ts'], {
-      cwd: root,
-      env,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    await waitForHealth(PUBLIC_URL, tool);
+    await bench.start(['--max-semi-space-size=32']);
     const authorization = `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
     const reader = createReader(
       authorization,
@@ -580,16 +518,8 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
-    tool?.kill('SIGTERM');
-    if (tool && tool.exitCode === null) await new Promise((resolve) => tool!.once('exit', resolve));
     await pool.end();
-    if (process.env.KEEP_DATABASE === '1') {
-      process.stderr.write(`kept database ${name}\n`);
-    } else {
-      await admin.query(`drop database if exists ${name} with (force)`);
-    }
-    await admin.end();
-    rmSync(dataDir, { recursive: true, force: true });
+    await bench.close();
   }
 }
 

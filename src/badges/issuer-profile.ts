@@ -93,8 +93,19 @@ export async function updateIssuerProfile(
 
 export type IssuerProfile = typeof issuerProfiles.$inferSelect;
 
-export async function listIssuerProfiles(db: Executor): Promise<IssuerProfile[]> {
-  return db.select().from(issuerProfiles);
+/** The awarding bodies; with `issuerProfileId`, only that one (none when it is unknown). */
+export async function listIssuerProfiles(
+  db: Executor,
+  filter: { issuerProfileId?: string } = {},
+): Promise<IssuerProfile[]> {
+  return db
+    .select()
+    .from(issuerProfiles)
+    .where(
+      filter.issuerProfileId === undefined
+        ? undefined
+        : eq(issuerProfiles.id, filter.issuerProfileId),
+    );
 }
 
 export async function findIssuerProfile(

@@ -199,11 +199,20 @@ async function awardingBodyId(tx: Tx, nameOrId: string): Promise<string> {
   return choice.issuerProfileId ?? createAwardingBody(tx, choice.name);
 }
 
-export async function listPlatforms(db: Db) {
+/**
+ * The registered platforms with their deployment ids, oldest first; with `issuerProfileId`, only
+ * the platforms of that awarding body.
+ */
+export async function listPlatforms(db: Db, filter: { issuerProfileId?: string } = {}) {
   const rows = await db
     .select({ platform: platforms, deploymentId: deployments.deploymentId })
     .from(platforms)
     .leftJoin(deployments, eq(deployments.platformId, platforms.id))
+    .where(
+      filter.issuerProfileId === undefined
+        ? undefined
+        : eq(platforms.issuerProfileId, filter.issuerProfileId),
+    )
     .orderBy(platforms.createdAt);
   const byId = new Map<string, Platform & { deploymentIds: string[] }>();
   for (const { platform, deploymentId } of rows) {

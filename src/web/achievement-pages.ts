@@ -1,6 +1,5 @@
 import { parse as parseCookies } from 'cookie';
 import express, { type RequestHandler, type Response, type Router } from 'express';
-import multer from 'multer';
 import { activityNameIn, listCourseActivities } from '../awards/course-activities.js';
 import {
   achievementInputSchema,
@@ -50,6 +49,7 @@ import {
   ruleFormValuesOf,
   type RuleFormValues,
 } from './rule-form.js';
+import { isUploadTooLarge, singleFileUpload } from './http/single-file-upload.js';
 import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import { chooseLocale } from './i18n.js';
 import { LOCALE_COOKIE, type PageContext, type RenderView } from './views.js';
@@ -80,7 +80,12 @@ export function createAchievementPagesRouter(deps: {
   const teacherOnly: RequestHandler[] = [requireSession(db), requireTeacher];
   const formBody: RequestHandler[] = [
     express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }),
-    imageUpload(),
+    singleFileUpload({
+      field: 'image',
+      maxFileBytes: MAX_BADGE_IMAGE_BYTES,
+      maxFields: 2000,
+      maxFieldBytes: 100 * 1024,
+    }),
     requireCsrfToken,
   ];
   const ruleBody: RequestHandler[] = [
@@ -482,28 +487,6 @@ function imagePreviewOf(achievement: Achievement | null): string {
   return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
 }
 
-/** Parses multipart forms with at most one image; too large a file becomes a field error. */
-function imageUpload(): RequestHandler {
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: MAX_BADGE_IMAGE_BYTES, files: 1, fields: 2000, fieldSize: 100 * 1024 },
-  }).single('image');
-  return (req, res, next) => {
-    upload(req, res, (error: unknown) => {
-      if (error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE') {
-        res.locals.imageTooLarge = true;
-        next();
-        return;
-      }
-      if (error instanceof multer.MulterError) {
-        next(new BadRequestError(`The form could not be read: ${error.message}`));
-        return;
-      }
-      next(error);
-    });
-  };
-}
-
 /**
  * The uploaded image, checked (a PNG, JPEG or sanitized SVG by its content, whatever its name),
  * as the data: URI the achievement stores, or the error on the field.
@@ -512,7 +495,7 @@ function uploadedImage(
   file: Express.Multer.File | undefined,
   res: Response,
 ): { image: string | null; errors: FieldErrors } {
-  if (res.locals.imageTooLarge === true) {
+  if (isUploadTooLarge(res)) {
     const problem = { reason: 'too-large', maxBytes: MAX_BADGE_IMAGE_BYTES } as const;
     return { image: null, errors: { image: imageErrorOf(problem) } };
   }

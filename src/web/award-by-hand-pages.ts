@@ -1,5 +1,4 @@
 import express, { type RequestHandler, type Response, type Router } from 'express';
-import multer from 'multer';
 import { listAchievementsWithAwardCounts } from '../awards/course-achievements.js';
 import {
   checkLearnerList,
@@ -22,6 +21,7 @@ import type { Logger } from '../config/logger.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import type { PlatformServices } from '../lti/platform-services.js';
 import { isUuid } from '../shared/uuid.js';
+import { isUploadTooLarge, singleFileUpload } from './http/single-file-upload.js';
 import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import { readLearnerCsv } from './learner-csv.js';
 import { loadRosterLearners } from './roster-learners.js';
@@ -29,6 +29,12 @@ import type { RenderView } from './views.js';
 
 const MAX_REASON_LENGTH = 1000;
 const MAX_CSV_BYTES = 200 * 1024;
+const csvUpload = singleFileUpload({
+  field: 'file',
+  maxFileBytes: MAX_CSV_BYTES,
+  maxFields: 10,
+  maxFieldBytes: 8 * 1024,
+});
 
 /** The fields of the award forms, and the catalog key (`teacher-course:award.errors.*`) of each problem. */
 type Problems = Partial<Record<'learner' | 'achievement' | 'reason' | 'file', string>>;
@@ -181,7 +187,7 @@ export function createAwardByHandPages(deps: {
     await renderList(res, { achievement: '', reason: '' });
   });
 
-  router.post('/course/awards/csv', ...teacher, csvUpload(), requireCsrfToken, async (req, res) => {
+  router.post('/course/awards/csv', ...teacher, csvUpload, requireCsrfToken, async (req, res) => {
     const { courseId } = sessionOf(res);
     const body = req.body as Record<string, unknown>;
     const values = { achievement: textOf(body.achievement), reason: textOf(body.reason) };
@@ -200,12 +206,11 @@ export function createAwardByHandPages(deps: {
       }
     }
     const file = req.file;
-    const list =
-      res.locals.csvTooLarge === true
-        ? ({ problem: 'tooLarge' } as const)
-        : file
-          ? readLearnerCsv(file.buffer.toString('utf8'))
-          : ({ problem: 'missing' } as const);
+    const list = isUploadTooLarge(res)
+      ? ({ problem: 'tooLarge' } as const)
+      : file
+        ? readLearnerCsv(file.buffer.toString('utf8'))
+        : ({ problem: 'missing' } as const);
     if ('problem' in list) problems.file = `file.${list.problem}`;
     if (!achievement || 'problem' in list || Object.keys(problems).length > 0) {
       return renderList(res, { ...values, problems, status: 422 });
@@ -298,25 +303,4 @@ function refusalOf(error: unknown): Problems | null {
   }
   if (error instanceof NotFoundError) return { achievement: 'achievementNotInCourse' };
   return null;
-}
-
-function csvUpload(): RequestHandler {
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: MAX_CSV_BYTES, files: 1, fields: 10, fieldSize: 8 * 1024 },
-  }).single('file');
-  return (req, res, next) => {
-    upload(req, res, (error: unknown) => {
-      if (error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE') {
-        res.locals.csvTooLarge = true;
-        next();
-        return;
-      }
-      if (error instanceof multer.MulterError) {
-        next(new BadRequestError(`The form could not be read: ${error.message}`));
-        return;
-      }
-      next(error);
-    });
-  };
 }

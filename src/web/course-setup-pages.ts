@@ -1,5 +1,4 @@
 import express, { type RequestHandler, type Response, type Router } from 'express';
-import multer from 'multer';
 import { listCourseAchievements } from '../awards/course-achievements.js';
 import { listCourseActivities } from '../awards/course-activities.js';
 import {
@@ -14,8 +13,8 @@ import {
   type SetupProblem,
 } from '../awards/course-setup/import-course-setup.js';
 import type { Db } from '../db/database.js';
-import { BadRequestError } from '../errors.js';
 import { findCourseAndUserNames } from '../lti/lms-users.js';
+import { isUploadTooLarge, singleFileUpload } from './http/single-file-upload.js';
 import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import type { RenderView } from './views.js';
 
@@ -98,12 +97,17 @@ export function createCourseSetupPages(deps: {
   router.post(
     '/course/setup/import',
     ...teacherOnly,
-    setupUpload(),
+    singleFileUpload({
+      field: 'file',
+      maxFileBytes: MAX_FILE_BYTES,
+      maxFields: 10,
+      maxFieldBytes: 10 * 1024,
+    }),
     requireCsrfToken,
     async (req, res) => {
       const file = req.file;
       const fileName = file?.originalname ?? null;
-      if (res.locals.uploadTooLarge) {
+      if (isUploadTooLarge(res)) {
         await renderPage(res, {
           problems: [
             { at: 'file', message: `is larger than ${MAX_FILE_BYTES / (1024 * 1024)} MB` },
@@ -177,27 +181,5 @@ function placeOf(problem: SetupProblem) {
         ? null
         : problem.at,
     message: problem.message,
-  };
-}
-
-/** Parses the multipart form with at most one file; too large a file becomes a problem. */
-function setupUpload(): RequestHandler {
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 10, fieldSize: 10 * 1024 },
-  }).single('file');
-  return (req, res, next) => {
-    upload(req, res, (error: unknown) => {
-      if (error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE') {
-        res.locals.uploadTooLarge = true;
-        next();
-        return;
-      }
-      if (error instanceof multer.MulterError) {
-        next(new BadRequestError(`The form could not be read: ${error.message}`));
-        return;
-      }
-      next(error);
-    });
   };
 }

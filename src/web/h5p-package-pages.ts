@@ -1,27 +1,20 @@
-import express, { type RequestHandler, type Response, type Router } from 'express';
-import multer from 'multer';
-import { importH5pPackage } from '../awards/import-h5p-package.js';
+import type { Request, RequestHandler, Router } from 'express';
+import { importH5pPackage, type ImportedH5pPackage } from '../awards/import-h5p-package.js';
 import type { Db } from '../db/database.js';
 import { BadRequestError } from '../errors.js';
-import {
-  H5pPackageInvalidError,
-  type H5pPackageProblem,
-} from '../xapi/h5p-package/h5p-package-problem.js';
+import { H5pPackageInvalidError } from '../xapi/h5p-package/h5p-package-problem.js';
 import { h5pActivityIri, listCourseH5pPackages } from '../xapi/h5p-package/h5p-package-store.js';
 import { H5P_PACKAGE_LIMITS } from '../xapi/h5p-package/read-h5p-package.js';
-import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
+import { createContentPackagePages } from './content-package-pages.js';
 import type { RenderView } from './views.js';
 
 /**
- * Importing H5P packages into the course as activities (teachers only):
- * - `GET /course/activities/h5p` shows the upload form and the packages imported so far;
- * - `POST /course/activities/h5p` (multipart, field `package`) imports one and comes back to the
- *   page, or answers 422 with the page listing why the package was refused;
- * - `POST /api/h5p/packages` imports the request body (the .h5p zip) and answers 201 with the
- *   package, its activity id and player URL, or 422 `H5P_PACKAGE_INVALID` with `problems`.
- *   It takes only a zip media type, which no page of another origin (H5P content included)
- *   can send without a CORS preflight, never granted: it needs no form token. A `text/plain`
- *   body, which such a page can send with the session cookie, is refused unread.
+ * Importing H5P packages into the course as activities, on the content package page and API
+ * (content-package-pages.ts says which routes): `/course/activities/h5p` and `/api/h5p/packages`,
+ * which answers 201 with the package, its activity id and player URL, or 422
+ * `H5P_PACKAGE_INVALID`. The API takes only a zip media type, which no page of another origin
+ * (H5P content included) can send without a CORS preflight: a `text/plain` body, which such a
+ * page can send with the session cookie, is refused unread with 400.
  */
 export function createH5pPackagePages(deps: {
   db: Db;
@@ -30,93 +23,32 @@ export function createH5pPackagePages(deps: {
   render: RenderView;
   requireCsrfToken: RequestHandler;
 }): Router {
-  const { db, publicUrl, contentUrl, render, requireCsrfToken } = deps;
-  const router = express.Router();
-  const teacher = [requireSession(db), requireTeacher];
-
-  const renderPage = async (
-    res: Response,
-    options: { problems?: readonly H5pPackageProblem[] } = {},
-  ) => {
-    const packages = await listCourseH5pPackages(db, sessionOf(res).courseId);
-    return render(res, 'teacher-h5p-import', {
-      packages: packages.map((stored) => ({
+  const { db, publicUrl, contentUrl } = deps;
+  return createContentPackagePages<ImportedH5pPackage>(deps, {
+    name: 'h5p',
+    view: 'teacher-h5p-import',
+    problemKeys: 'teacher-course:h5pImport.problems',
+    uploadBytes: H5P_PACKAGE_LIMITS.uploadBytes,
+    InvalidError: H5pPackageInvalidError,
+    listPackages: async (courseId) =>
+      (await listCourseH5pPackages(db, courseId)).map((stored) => ({
         title: stored.title,
         activityId: h5pActivityIri(publicUrl, stored.id),
         mainLibrary: stored.mainLibrary,
         importedAt: `${stored.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
       })),
-      problems: (options.problems ?? []).map((problem) => ({
-        key: `teacher-course:h5pImport.problems.${problem.reason}`,
-        values: { at: problem.at ?? '', limit: limitShown(problem) },
-      })),
-      status: res.req.query.status === 'imported' ? 'imported' : null,
-      maxMegabytes: H5P_PACKAGE_LIMITS.uploadBytes / (1024 * 1024),
-    });
-  };
-
-  const importBytes = (res: Response, bytes: Buffer) =>
-    importH5pPackage({ db, courseId: sessionOf(res).courseId, publicUrl, contentUrl, bytes });
-
-  router.get('/course/activities/h5p', ...teacher, async (_req, res) => {
-    res.send(await renderPage(res));
+    importPackage: (courseId, { bytes }) =>
+      importH5pPackage({ db, courseId, publicUrl, contentUrl, bytes }),
+    presentImported: ({ stored, activityId, playerUrl }) => ({
+      id: stored.id,
+      title: stored.title,
+      mainLibrary: stored.mainLibrary,
+      fileCount: stored.fileCount,
+      activityId,
+      playerUrl,
+    }),
+    refuseApiRequest: requireZipBody,
   });
-
-  router.post(
-    '/course/activities/h5p',
-    ...teacher,
-    packageUpload(),
-    requireCsrfToken,
-    async (req, res) => {
-      const file = req.file;
-      const problems: H5pPackageProblem[] = [];
-      if (res.locals.uploadTooLarge === true) {
-        problems.push({ reason: 'uploadTooLarge', limit: H5P_PACKAGE_LIMITS.uploadBytes });
-      } else if (!file || file.size === 0) {
-        problems.push({ reason: 'notAPackage' });
-      } else {
-        try {
-          await importBytes(res, file.buffer);
-          res.redirect(303, '/course/activities/h5p?status=imported');
-          return;
-        } catch (error) {
-          if (!(error instanceof H5pPackageInvalidError)) throw error;
-          problems.push(...error.problems);
-        }
-      }
-      res.status(422).send(await renderPage(res, { problems }));
-    },
-  );
-
-  router.post(
-    '/api/h5p/packages',
-    ...teacher,
-    requireZipBody,
-    express.raw({ type: () => true, limit: H5P_PACKAGE_LIMITS.uploadBytes }),
-    async (req, res) => {
-      const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      try {
-        const { stored, activityId, playerUrl } = await importBytes(res, bytes);
-        res.status(201).json({
-          package: {
-            id: stored.id,
-            title: stored.title,
-            mainLibrary: stored.mainLibrary,
-            fileCount: stored.fileCount,
-            activityId,
-            playerUrl,
-          },
-        });
-      } catch (error) {
-        if (!(error instanceof H5pPackageInvalidError)) throw error;
-        res.status(error.status).json({
-          error: { code: error.code, message: error.message, problems: error.problems },
-        });
-      }
-    },
-  );
-
-  return router;
 }
 
 const ZIP_MEDIA_TYPES = [
@@ -125,40 +57,10 @@ const ZIP_MEDIA_TYPES = [
   'application/octet-stream',
 ];
 
-const requireZipBody: RequestHandler = (req, _res, next) => {
+function requireZipBody(req: Request): void {
   if (!req.is(ZIP_MEDIA_TYPES)) {
     throw new BadRequestError(
       'Send the .h5p file as the request body, with Content-Type: application/zip.',
     );
   }
-  next();
-};
-
-/** Parses the multipart form with at most one package; too large a file becomes a problem. */
-function packageUpload(): RequestHandler {
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: {
-      fileSize: H5P_PACKAGE_LIMITS.uploadBytes,
-      files: 1,
-      fields: 10,
-      fieldSize: 10 * 1024,
-    },
-  }).single('package');
-  return (req, res, next) => {
-    upload(req, res, (error: unknown) => {
-      if (error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE') {
-        res.locals.uploadTooLarge = true;
-        next();
-        return;
-      }
-      next(error);
-    });
-  };
-}
-
-/** Byte limits are shown in megabytes, counts as they are. */
-function limitShown(problem: H5pPackageProblem): number {
-  const inBytes = problem.reason === 'uploadTooLarge' || problem.reason === 'zipTooLarge';
-  return inBytes ? Math.round((problem.limit ?? 0) / (1024 * 1024)) : (problem.limit ?? 0);
 }

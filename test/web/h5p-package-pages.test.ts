@@ -2,12 +2,12 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findCourseActivity } from '../../src/awards/course-activities.js';
 import { courses, h5pPackages } from '../../src/db/schema.js';
-import { createBrowser, type Browser } from '../support/http-client.js';
+import type { Browser } from '../support/http-client.js';
 import { h5pOf } from '../support/h5p-packages.js';
 import type { TestLms } from '../support/test-lms.js';
 import type { TestTool } from '../support/test-tool.js';
 import { startToolWithLms } from '../support/tool-with-lms.js';
-import { csrfTokenOf, getPage, launchInto } from './teacher-course-world.js';
+import { getPage, launchInto } from './teacher-course-world.js';
 
 const COURSE = 'h5p-import-course';
 
@@ -21,19 +21,17 @@ interface ImportAnswer {
   };
 }
 
-describe('importing H5P packages: /api/h5p/packages and /course/activities/h5p', () => {
+describe('importing H5P packages: /api/h5p/packages and /course/activities/h5p (the shared page and API: content-package-pages.test.ts)', () => {
   let tool: TestTool;
   let lms: TestLms;
   let close: () => Promise<void>;
   let teacher: Browser;
-  let learner: Browser;
   let courseId: string;
   let zip: Buffer;
 
   beforeAll(async () => {
     ({ tool, lms, close } = await startToolWithLms());
     teacher = await launchInto(lms, COURSE, { id: 'h5p-teacher' }, 'teacher');
-    learner = await launchInto(lms, COURSE, { id: 'h5p-learner' }, 'learner');
     const [course] = await db().select().from(courses).where(eq(courses.contextId, COURSE));
     courseId = course!.id;
     zip = await h5pOf('true-false');
@@ -129,18 +127,8 @@ describe('importing H5P packages: /api/h5p/packages and /course/activities/h5p',
     expect((await fetch(`${contentUrl()}/content/h5p/not-a-uuid/player`)).status).toBe(404);
   });
 
-  it('imports through the page form and lists the package', async () => {
-    const { html } = await getPage(teacher, `${tool.url}/course/activities/h5p`);
-    const form = new FormData();
-    form.set('_csrf', csrfTokenOf(html));
-    form.set('package', new Blob([await h5pOf('multi-choice')]), 'inputs.h5p');
-    const { response } = await teacher.request(`${tool.url}/course/activities/h5p`, {
-      method: 'POST',
-      body: form,
-      followRedirects: false,
-    });
-    expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toBe('/course/activities/h5p?status=imported');
+  it('lists an imported package on the page with its main library', async () => {
+    expect((await postPackage(teacher, await h5pOf('multi-choice'))).response.status).toBe(201);
     const listed = await getPage(teacher, `${tool.url}/course/activities/h5p?status=imported`);
     expect(listed.html).toContain('The H5P activity was imported.');
     expect(listed.html).toContain('Photosynthesis: pick the inputs');
@@ -148,55 +136,10 @@ describe('importing H5P packages: /api/h5p/packages and /course/activities/h5p',
   });
 
   describe('refusals', () => {
-    it('answers 422 H5P_PACKAGE_INVALID with each problem, and stores nothing', async () => {
-      const before = await packageCount();
-      const broken = await h5pOf('true-false', {
-        'content/content.json': null,
-        'content/page.html': '<script>parent.document.cookie</script>',
-      });
-      const { response } = await postPackage(teacher, broken);
-      expect(response.status).toBe(422);
-      const body = (await response.json()) as { error: { code: string; problems: unknown[] } };
-      expect(body.error.code).toBe('H5P_PACKAGE_INVALID');
-      expect(body.error.problems).toEqual([
-        { reason: 'fileTypeNotAllowed', at: 'content/page.html' },
-        { reason: 'noContentJson' },
-      ]);
-      expect(await packageCount()).toBe(before);
-    });
-
     it('refuses a text/plain body, which a page of another origin could send with the session cookie', async () => {
       const before = await packageCount();
       const { response } = await postPackage(teacher, zip, 'text/plain');
       expect(response.status).toBe(400);
-      expect(await packageCount()).toBe(before);
-    });
-
-    it('shows the reasons on the page, translated', async () => {
-      const { html } = await getPage(teacher, `${tool.url}/course/activities/h5p?lang=de`);
-      const form = new FormData();
-      form.set('_csrf', csrfTokenOf(html));
-      form.set('package', new Blob([await h5pOf('true-false', { 'h5p.json': null })]), 'x.h5p');
-      const { response } = await teacher.request(`${tool.url}/course/activities/h5p`, {
-        method: 'POST',
-        body: form,
-      });
-      expect(response.status).toBe(422);
-      expect(await response.text()).toContain('Die Datei hat keine h5p.json im Stammverzeichnis.');
-    });
-
-    it('refuses learners, visitors without a session, and forms without the token', async () => {
-      const before = await packageCount();
-      expect((await postPackage(learner, zip)).response.status).toBe(403);
-      expect((await postPackage(createBrowser(), zip)).response.status).toBe(401);
-      expect((await getPage(learner, `${tool.url}/course/activities/h5p`)).status).toBe(403);
-      const form = new FormData();
-      form.set('package', new Blob([zip]), 'x.h5p');
-      const { response } = await teacher.request(`${tool.url}/course/activities/h5p`, {
-        method: 'POST',
-        body: form,
-      });
-      expect(response.status).toBe(403);
       expect(await packageCount()).toBe(before);
     });
   });

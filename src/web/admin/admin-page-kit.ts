@@ -1,9 +1,10 @@
 import type { RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import type { Db } from '../../db/database.js';
+import { listIssuerProfiles } from '../../badges/issuer-profile.js';
 import { listPlatforms } from '../../lti/platform-registry.js';
 import type { ToolKeyring } from '../../lti/tool-key.js';
-import type { AdminScope } from './admin-session.js';
+import { adminScopeOf, type AdminScope } from './admin-session.js';
 import type { RenderView } from '../views.js';
 
 /** What every admin page's router is given by createAdminPages. */
@@ -60,7 +61,24 @@ export function reaches(scope: AdminScope, issuerProfileId: string | null): bool
   return scope.kind === 'tool' || scope.issuerProfileId === issuerProfileId;
 }
 
-/** The LMS platforms an administrator of `scope` may see and change. */
-export async function platformsInScope(db: Db, scope: AdminScope) {
-  return (await listPlatforms(db)).filter((platform) => reaches(scope, platform.issuerProfileId));
+type RegistryReads = {
+  platforms?: ReturnType<typeof listPlatforms>;
+  awardingBodies?: ReturnType<typeof listIssuerProfiles>;
+};
+const registryReadsOf = new WeakMap<Response, RegistryReads>();
+
+/**
+ * The LMS platforms and awarding bodies the signed-in administrator may see and change: all of
+ * them for the whole tool, else their awarding body and its platforms. The queries read only
+ * what is in scope, each at most once per request (a route that changes them redirects after).
+ */
+export function registryInScope(db: Db, res: Response) {
+  const scope = adminScopeOf(res);
+  const filter = scope.kind === 'tool' ? {} : { issuerProfileId: scope.issuerProfileId };
+  const reads = registryReadsOf.get(res) ?? {};
+  registryReadsOf.set(res, reads);
+  return {
+    platforms: () => (reads.platforms ??= listPlatforms(db, filter)),
+    awardingBodies: () => (reads.awardingBodies ??= listIssuerProfiles(db, filter)),
+  };
 }

@@ -1,5 +1,4 @@
-import express, { type RequestHandler, type Response, type Router } from 'express';
-import multer from 'multer';
+import express, { type Response, type Router } from 'express';
 import type { z } from 'zod';
 import { BadgeImageInvalidError, type BadgeImageProblem } from '../../badges/badge-image-error.js';
 import {
@@ -11,7 +10,6 @@ import {
 import {
   findIssuerProfile,
   issuerProfileDetailsSchema,
-  listIssuerProfiles,
   updateIssuerProfile,
   type IssuerProfile,
   type IssuerProfileDetails,
@@ -23,9 +21,11 @@ import {
   invalidFieldsOf,
   optionalTextField,
   reaches,
+  registryInScope,
   textField,
   type AdminPageKit,
 } from './admin-page-kit.js';
+import { isUploadTooLarge, singleFileUpload } from '../http/single-file-upload.js';
 import { adminScopeOf } from './admin-session.js';
 
 const PAGE = '/admin/awarding-bodies';
@@ -39,6 +39,12 @@ const ADDRESS_PARTS = [
   'addressCountryCode',
 ] as const;
 const STATUS_MESSAGES = ['saved', 'keysRotated'] as const;
+const logoUpload = singleFileUpload({
+  field: 'logo',
+  maxFileBytes: MAX_BADGE_IMAGE_BYTES,
+  maxFields: 100,
+  maxFieldBytes: 10 * 1024,
+});
 
 /** Identifier kinds awarding bodies in the European Higher Education Area are known by. */
 export const IDENTIFIER_TYPES = [
@@ -75,8 +81,7 @@ export function createAwardingBodyPages(kit: AdminPageKit): Router {
   const router = express.Router();
 
   router.get(PAGE, ...kit.admin, async (_req, res) => {
-    const scope = adminScopeOf(res);
-    const bodies = (await listIssuerProfiles(db)).filter((body) => reaches(scope, body.id));
+    const bodies = await registryInScope(db, res).awardingBodies();
     res.send(
       render(res, 'admin/awarding-bodies', {
         adminPage: 'awardingBodies',
@@ -106,7 +111,7 @@ export function createAwardingBodyPages(kit: AdminPageKit): Router {
     res.send(renderForm(res, body, formValuesOf(body)));
   });
 
-  router.post(`${PAGE}/:id`, ...kit.admin, logoUpload(), kit.requireFormToken, async (req, res) => {
+  router.post(`${PAGE}/:id`, ...kit.admin, logoUpload, kit.requireFormToken, async (req, res) => {
     const body = await bodyOf(kit, res, String(req.params.id));
     const form = req.body as Record<string, unknown>;
     const values = formValuesFrom(form);
@@ -256,7 +261,7 @@ function logoOf(
   form: Record<string, unknown>,
   body: IssuerProfile,
 ): { image: string | null } | { problem: FieldError } {
-  if (res.locals.logoTooLarge === true) {
+  if (isUploadTooLarge(res)) {
     return { problem: logoError({ reason: 'too-large', maxBytes: MAX_BADGE_IMAGE_BYTES }) };
   }
   if (req.file && req.file.size > 0) {
@@ -284,24 +289,6 @@ function messageOf(field: string, issues: readonly z.core.$ZodIssue[]): FieldErr
 function logoError(problem: BadgeImageProblem): FieldError {
   const { key, params } = imageErrorOf(problem);
   return { key: `teacher-achievements:${key}`, ...(params ? { params } : {}) };
-}
-
-/** Parses the multipart form with at most one logo; too large a file becomes a problem. */
-function logoUpload(): RequestHandler {
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: MAX_BADGE_IMAGE_BYTES, files: 1, fields: 100, fieldSize: 10 * 1024 },
-  }).single('logo');
-  return (req, res, next) => {
-    upload(req, res, (error: unknown) => {
-      if (error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE') {
-        res.locals.logoTooLarge = true;
-        next();
-        return;
-      }
-      next(error);
-    });
-  };
 }
 
 function statusOf(res: Response) {

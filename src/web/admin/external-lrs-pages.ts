@@ -12,11 +12,10 @@ import {
 } from '../../xapi/external/external-lrs-connections.js';
 import {
   invalidFieldsOf,
-  platformsInScope,
+  registryInScope,
   textField,
   type AdminPageKit,
 } from './admin-page-kit.js';
-import { adminScopeOf } from './admin-session.js';
 
 const PAGE = '/admin/external-lrs';
 const FIELDS = [
@@ -49,7 +48,7 @@ export function createExternalLrsPages(kit: AdminPageKit): Router {
   ) => {
     const [connections, platforms] = await Promise.all([
       listExternalLrs(db),
-      platformsInScope(db, adminScopeOf(res)),
+      registryInScope(db, res).platforms(),
     ]);
     const platformNames = new Map(platforms.map((platform) => [platform.id, platform.name]));
     return render(res, 'admin/external-lrs', {
@@ -88,7 +87,7 @@ export function createExternalLrsPages(kit: AdminPageKit): Router {
       ...(values.since ? { since: values.since } : {}),
     };
     const parsed = externalLrsInputSchema.safeParse(input);
-    const inScope = (await platformsInScope(db, adminScopeOf(res))).some(
+    const inScope = (await registryInScope(db, res).platforms()).some(
       (platform) => platform.id === values.platformId,
     );
     if (!parsed.success || !inScope) {
@@ -130,7 +129,7 @@ export function createExternalLrsPages(kit: AdminPageKit): Router {
 /** The id of the connection, when it serves an LMS the administrator's scope reaches; else 404. */
 async function connectionInScope(db: Db, res: Response, id: string): Promise<string> {
   const connection = isUuid(id) ? await readExternalLrs(db, id) : null;
-  const platforms = await platformsInScope(db, adminScopeOf(res));
+  const platforms = await registryInScope(db, res).platforms();
   if (!connection || !platforms.some((platform) => platform.id === connection.platformId)) {
     throw new NotFoundError(`No external LRS connection has the id ${id}`);
   }

@@ -23,7 +23,7 @@ import { isUuid } from '../../shared/uuid.js';
 import { countPendingStatements } from '../../xapi/pending-statements.js';
 import {
   invalidFieldsOf,
-  platformsInScope,
+  registryInScope,
   reaches,
   textField,
   type AdminPageKit,
@@ -94,15 +94,14 @@ export function createPlatformPages(kit: AdminPageKit): Router {
     } = {},
   ) => {
     const scope = adminScopeOf(res);
+    const registry = registryInScope(db, res);
     const [platforms, pending, invitations, bodies] = await Promise.all([
-      platformsInScope(db, scope),
+      registry.platforms(),
       countPendingStatements(db),
       listRegistrationInvitations(db),
-      listIssuerProfiles(db),
+      registry.awardingBodies(),
     ]);
-    const bodyNames = new Map(
-      bodies.filter((body) => reaches(scope, body.id)).map((body) => [body.id, body.name]),
-    );
+    const bodyNames = new Map(bodies.map((body) => [body.id, body.name]));
     return render(res, 'admin/platforms', {
       adminPage: 'platforms',
       platforms: platforms.map((platform) => ({
@@ -315,7 +314,7 @@ export function createPlatformPages(kit: AdminPageKit): Router {
 /** The platform with this id, when the administrator's scope reaches it; else 404. */
 async function platformInScope(db: Db, res: Response, id: string) {
   const platform = isUuid(id)
-    ? (await platformsInScope(db, adminScopeOf(res))).find((entry) => entry.id === id)
+    ? (await registryInScope(db, res).platforms()).find((entry) => entry.id === id)
     : undefined;
   if (!platform) throw new NotFoundError(`No platform has the id ${id}`);
   return platform;

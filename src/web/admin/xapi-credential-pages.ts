@@ -3,7 +3,7 @@ import { NotFoundError } from '../../errors.js';
 import type { Db } from '../../db/database.js';
 import { listUnknownKeyRefusals, listXapiCredentialUsage } from '../../xapi/credential-usage.js';
 import { createXapiCredential, revokeXapiCredential } from '../../xapi/credentials.js';
-import { platformsInScope, type AdminPageKit } from './admin-page-kit.js';
+import { registryInScope, type AdminPageKit } from './admin-page-kit.js';
 import { ADMIN_PATH, adminScopeOf } from './admin-session.js';
 
 const MAX_CREDENTIAL_NAME_LENGTH = 100;
@@ -38,7 +38,7 @@ export function createXapiCredentialPages(kit: AdminPageKit): Router {
     const [credentials, unknownKeys, platforms] = await Promise.all([
       credentialsInScope(db, res),
       isWholeTool ? listUnknownKeyRefusals(db) : [],
-      platformsInScope(db, adminScopeOf(res)),
+      registryInScope(db, res).platforms(),
     ]);
     return render(res, 'admin/xapi-credentials', {
       adminPage: 'xapiCredentials',
@@ -70,7 +70,8 @@ export function createXapiCredentialPages(kit: AdminPageKit): Router {
       scope: typeof body.scope === 'string' ? body.scope : '',
     };
     const scope = adminScopeOf(res);
-    const platformIds = new Set((await platformsInScope(db, scope)).map((platform) => platform.id));
+    const platforms = await registryInScope(db, res).platforms();
+    const platformIds = new Set(platforms.map((platform) => platform.id));
     const isKnownScope =
       platformIds.has(values.scope) || (values.scope === CONTENT_SCOPE && scope.kind === 'tool');
     const errors = [
@@ -114,7 +115,8 @@ async function credentialsInScope(db: Db, res: Response) {
   const scope = adminScopeOf(res);
   const credentials = await listXapiCredentialUsage(db);
   if (scope.kind === 'tool') return credentials;
-  const platformIds = new Set((await platformsInScope(db, scope)).map((platform) => platform.id));
+  const platforms = await registryInScope(db, res).platforms();
+  const platformIds = new Set(platforms.map((platform) => platform.id));
   return credentials.filter(
     (credential) => credential.platform !== null && platformIds.has(credential.platform.id),
   );
