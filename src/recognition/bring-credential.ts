@@ -119,7 +119,15 @@ export async function bringCredential(
     .select({ email: users.email })
     .from(users)
     .where(eq(users.id, request.userId));
+  const [recognisedBefore] = facts
+    ? await db
+        .select({ userId: recognisedCredentials.userId })
+        .from(recognisedCredentials)
+        .where(eq(recognisedCredentials.credentialId, facts.credentialId))
+    : [];
   const decision = decideRecognition({
+    isRecognisedForAnother:
+      recognisedBefore !== undefined && recognisedBefore.userId !== request.userId,
     checks: report.checks,
     facts,
     partner,

@@ -53,6 +53,8 @@ export function decideRecognition(input: {
   partner: PartnerTerms | null;
   learnerEmail: string | null;
   hashEmail: (email: string, salt: string) => string;
+  /** The credential (by its id) is recognised for another learner already. */
+  isRecognisedForAnother: boolean;
 }): RecognitionDecision {
   const { checks, facts, partner } = input;
   const refusal = refusalOfChecks(checks);
@@ -60,6 +62,7 @@ export function decideRecognition(input: {
   if (partner === null) return { refused: 'issuerNotPartner' };
   if (refusal) return { refused: refusal };
   if (!recognises(partner, facts)) return { refused: 'achievementNotRecognised' };
+  if (input.isRecognisedForAnother) return { refused: 'ofAnotherLearner' };
   const countedEcts =
     facts.statedEcts === null
       ? null

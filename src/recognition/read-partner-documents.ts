@@ -30,8 +30,15 @@ export async function readPartnerDocuments(options: {
   const { partnerIssuerId, publicUrl, logger } = options;
   const didDocuments = new Map<string, DidDocument>();
   const statusLists = new Map<string, string>();
+  const didDocumentUrl = partnerIssuerId.startsWith('did:web:')
+    ? documentUrlOf(partnerIssuerId)
+    : '';
+  // Another instance of this tool publishes our extension context under its own address; the
+  // context is ours, bundled, so it is served from here rather than fetched.
+  const contexts =
+    didDocumentUrl === '' ? new Map() : toolDocuments(new URL(didDocumentUrl).origin);
   if (partnerIssuerId.startsWith('did:web:')) {
-    const didDocument = await fetchJson(options, documentUrlOf(partnerIssuerId));
+    const didDocument = await fetchJson(options, didDocumentUrl);
     if (didDocument?.id === partnerIssuerId && Array.isArray(didDocument.verificationMethod)) {
       didDocuments.set(partnerIssuerId, didDocument as unknown as DidDocument);
     } else {
@@ -48,7 +55,7 @@ export async function readPartnerDocuments(options: {
     if (encodedList) statusLists.set(listUrl, encodedList);
     else logger.info('badges', 'partner status list not readable', { url: listUrl });
   }
-  return { didDocuments, statusLists };
+  return { didDocuments, statusLists, contexts };
 }
 
 /** The list's `encodedList`, when the partner signed the list; else null. */

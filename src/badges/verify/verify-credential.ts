@@ -39,13 +39,15 @@ function notChecked(check: CheckName): Check {
 }
 
 /**
- * Documents of a partner issuer read from its host before verifying (src/recognition/): its
- * did:web DID documents by DID, and the `encodedList` of its verified status list credentials
- * by URL. The verifier itself still fetches nothing.
+ * Documents of a partner issuer, given before verifying (src/recognition/): its did:web DID
+ * documents by DID, the `encodedList` of its verified status list credentials by URL, and
+ * JSON-LD contexts by URL (our extension context as another instance of the tool publishes it).
+ * The verifier itself still fetches nothing.
  */
 export type PartnerDocuments = {
   didDocuments: ReadonlyMap<string, DidDocument>;
   statusLists: ReadonlyMap<string, string>;
+  contexts: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
 };
 
 /**
@@ -72,7 +74,7 @@ export function createCredentialVerifier(
   const partnerStatusLists = deps.partners?.statusLists ?? new Map<string, string>();
   const toolLoader = createDocumentLoader({
     resolveDid: async (did) => (await lookups.resolveDid(did)) ?? partnerDids.get(did) ?? null,
-    documents: toolDocuments(publicUrl),
+    documents: new Map([...(deps.partners?.contexts ?? []), ...toolDocuments(publicUrl)]),
   });
 
   return async (input) => {
