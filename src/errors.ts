@@ -213,8 +213,13 @@ export class VerifierBusyError extends MicrocredError {
  * each reason has its own code and a message in plain words the learner can act on. Nothing is
  * stored for a refused credential.
  */
-export abstract class RecognitionRefusedError extends ExposedError {
+abstract class RecognitionRefusedError extends ExposedError {
   override readonly status: number = 422;
+}
+
+/** Whether `error` is one of the refusals of a brought credential below. */
+export function isRecognitionRefusal(error: unknown): error is MicrocredError {
+  return error instanceof RecognitionRefusedError;
 }
 
 export class RecognitionNotOpenBadgeError extends RecognitionRefusedError {

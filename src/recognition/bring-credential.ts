@@ -17,7 +17,7 @@ import {
   RecognitionRevokedError,
   RecognitionSubjectMismatchError,
   RecognitionTamperedError,
-  type RecognitionRefusedError,
+  type MicrocredError,
 } from '../errors.js';
 import { awardingBodyOfCourse } from '../lti/platform-registry.js';
 import type { OutgoingFetch } from '../outgoing/outgoing-requests.js';
@@ -29,7 +29,7 @@ import { readPartnerDocuments } from './read-partner-documents.js';
 export type RecognisedCredential = typeof recognisedCredentials.$inferSelect;
 
 /** Each refusal as the error the web edge answers with, in plain words. */
-const REFUSALS: Record<RefusalReason, () => RecognitionRefusedError> = {
+const REFUSALS: Record<RefusalReason, () => MicrocredError> = {
   notAnOpenBadge: () =>
     new RecognitionNotOpenBadgeError(
       'This file is not an Open Badges 3.0 credential, or it is incomplete. Download the credential again from where you earned it (JSON, JWT or the badge image) and try once more.',
@@ -85,7 +85,7 @@ const REFUSALS: Record<RefusalReason, () => RecognitionRefusedError> = {
  *    a teacher's review (decide-recognition.ts);
  * 4. it is stored once: bringing it again returns the same record, and a credential
  *    recognised for another learner is refused.
- * Throws a RecognitionRefusedError subclass for each refusal; nothing is stored then.
+ * Throws one of the `Recognition…Error`s of src/errors.ts for each refusal (isRecognitionRefusal); nothing is stored then.
  */
 export async function bringCredential(
   deps: { db: Db; publicUrl: string; fetch: OutgoingFetch; logger: Logger; now?: () => Date },

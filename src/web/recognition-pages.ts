@@ -2,7 +2,7 @@ import express, { type RequestHandler, type Response, type Router } from 'expres
 import multer from 'multer';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
-import { BadRequestError, RecognitionRefusedError } from '../errors.js';
+import { BadRequestError, isRecognitionRefusal } from '../errors.js';
 import type { OutgoingFetch } from '../outgoing/outgoing-requests.js';
 import { bringCredential } from '../recognition/bring-credential.js';
 import {
@@ -110,7 +110,7 @@ export function createRecognitionPages(deps: {
         );
         res.redirect(303, `/course/recognitions?status=${recognised.status}`);
       } catch (error) {
-        if (!(error instanceof RecognitionRefusedError)) throw error;
+        if (!isRecognitionRefusal(error)) throw error;
         const reason = REFUSAL_OF_CODE[error.code] ?? 'notAnOpenBadge';
         res.status(error.status).send(await renderLearnerPage(res, { reason, code: error.code }));
       }
