@@ -9,7 +9,7 @@ const LAYERS = [
   { folders: ['config'], neutral: ['shared'], files: ['src/errors.ts', 'src/error-codes.ts'] },
   { folders: ['db'] },
   { folders: ['lti', 'xapi', 'badges'], neutral: ['jobs', 'outgoing'] },
-  { folders: ['awards', 'elm', 'wallets'] },
+  { folders: ['awards', 'elm', 'wallets', 'recognition'] },
   { folders: ['web'] },
   { folders: ['cli', 'demo'], files: ['src/app.ts', 'src/main.ts'] },
 ];
@@ -46,6 +46,8 @@ const WEB_NEVER_QUERIES = {
 const PURE_FILES = [
   'src/awards/rules/**',
   'src/badges/build-credential.ts',
+  'src/recognition/credential-facts.ts',
+  'src/recognition/decide-recognition.ts',
   'src/xapi/validate/**',
 ];
 const PURE_IMPORTS = [

@@ -77,6 +77,7 @@ import { createViewRenderer, LOCALE_COOKIE, rememberChosenLocale } from './web/v
 import { createCsrfProtection } from './web/http/csrf.js';
 import { createCredentialAccess } from './web/credential-access.js';
 import { createLearnerChoicesRouter } from './web/learner-choices-routes.js';
+import { createRecognitionPages } from './web/recognition-pages.js';
 import { learnerNoticeJobHandler } from './web/mail/learner-notice.js';
 import { createSmtpMailer } from './web/mail/smtp-mailer.js';
 import { loadFrameAncestors } from './web/http/frame-ancestors.js';
@@ -339,6 +340,16 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   );
   app.use(createWalletPages({ db, publicUrl, render, requireCsrfToken: csrf.requireToken }));
   app.use(createLearnerChoicesRouter({ db, requireCsrfToken: csrf.requireToken }));
+  app.use(
+    createRecognitionPages({
+      db,
+      publicUrl,
+      render,
+      requireCsrfToken: csrf.requireToken,
+      outgoingFetch,
+      logger,
+    }),
+  );
   app.use(
     createAwardRouter({
       db,

@@ -231,6 +231,61 @@ export const ERROR_CODES = {
     meaning:
       "A Data Integrity proof the tool just made did not verify with the issuer's public key; the credential was not issued and nothing was stored.",
   },
+  RECOGNITION_NOT_AN_OPEN_BADGE: {
+    status: 422,
+    surface: 'api',
+    meaning:
+      'A credential a learner brought is not an Open Badges 3.0 credential, or does not follow its schema.',
+  },
+  RECOGNITION_ISSUER_NOT_PARTNER: {
+    status: 422,
+    surface: 'api',
+    meaning:
+      "A credential a learner brought was issued by an issuer not in the registry of partners of the course's awarding body.",
+  },
+  RECOGNITION_PROOF_INVALID: {
+    status: 422,
+    surface: 'api',
+    meaning:
+      'A credential a learner brought was changed after signing, or is not signed by a key of its partner issuer.',
+  },
+  RECOGNITION_REVOKED: {
+    status: 422,
+    surface: 'api',
+    meaning: 'A credential a learner brought was revoked by its issuer.',
+  },
+  RECOGNITION_EXPIRED: {
+    status: 422,
+    surface: 'api',
+    meaning: 'A credential a learner brought has expired.',
+  },
+  RECOGNITION_NOT_YET_VALID: {
+    status: 422,
+    surface: 'api',
+    meaning: 'A credential a learner brought is not valid yet.',
+  },
+  RECOGNITION_NOT_CHECKABLE: {
+    status: 422,
+    surface: 'api',
+    meaning:
+      "A credential a learner brought could not be checked to the end: the partner's keys or status list could not be read.",
+  },
+  RECOGNITION_ACHIEVEMENT_NOT_RECOGNISED: {
+    status: 422,
+    surface: 'api',
+    meaning:
+      "A credential a learner brought is for an achievement the partner's entry in the registry does not recognise.",
+  },
+  RECOGNITION_SUBJECT_MISMATCH: {
+    status: 403,
+    surface: 'api',
+    meaning: 'A credential a learner brought was issued to another person.',
+  },
+  RECOGNITION_OF_ANOTHER_LEARNER: {
+    status: 409,
+    surface: 'api',
+    meaning: 'A credential a learner brought is already recognised for another learner.',
+  },
   VERIFY_BUSY: {
     status: 503,
     surface: 'api',

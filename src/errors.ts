@@ -207,3 +207,59 @@ export class VerifierBusyError extends MicrocredError {
     super(message);
   }
 }
+
+/**
+ * A credential a learner brought from a partner issuer was not recognised (src/recognition/):
+ * each reason has its own code and a message in plain words the learner can act on. Nothing is
+ * stored for a refused credential.
+ */
+abstract class RecognitionRefusedError extends ExposedError {
+  override readonly status: number = 422;
+}
+
+/** Whether `error` is one of the refusals of a brought credential below. */
+export function isRecognitionRefusal(error: unknown): error is MicrocredError {
+  return error instanceof RecognitionRefusedError;
+}
+
+export class RecognitionNotOpenBadgeError extends RecognitionRefusedError {
+  override readonly code = 'RECOGNITION_NOT_AN_OPEN_BADGE';
+}
+
+export class RecognitionIssuerNotPartnerError extends RecognitionRefusedError {
+  override readonly code = 'RECOGNITION_ISSUER_NOT_PARTNER';
+}
+
+export class RecognitionTamperedError extends RecognitionRefusedError {
+  override readonly code = 'RECOGNITION_PROOF_INVALID';
+}
+
+export class RecognitionRevokedError extends RecognitionRefusedError {
+  override readonly code = 'RECOGNITION_REVOKED';
+}
+
+export class RecognitionExpiredError extends RecognitionRefusedError {
+  override readonly code = 'RECOGNITION_EXPIRED';
+}
+
+export class RecognitionNotYetValidError extends RecognitionRefusedError {
+  override readonly code = 'RECOGNITION_NOT_YET_VALID';
+}
+
+export class RecognitionNotCheckableError extends RecognitionRefusedError {
+  override readonly code = 'RECOGNITION_NOT_CHECKABLE';
+}
+
+export class RecognitionAchievementNotRecognisedError extends RecognitionRefusedError {
+  override readonly code = 'RECOGNITION_ACHIEVEMENT_NOT_RECOGNISED';
+}
+
+export class RecognitionSubjectMismatchError extends RecognitionRefusedError {
+  override readonly code = 'RECOGNITION_SUBJECT_MISMATCH';
+  override readonly status = 403;
+}
+
+export class RecognitionOfAnotherLearnerError extends RecognitionRefusedError {
+  override readonly code = 'RECOGNITION_OF_ANOTHER_LEARNER';
+  override readonly status = 409;
+}

@@ -1296,6 +1296,8 @@ export const recognisedCredentials = pgTable(
     partnerIssuerId: uuid('partner_issuer_id')
       .notNull()
       .references(() => partnerIssuers.id),
+    /** The course the learner brought it in: its teachers review it when nothing else binds it. */
+    courseId: uuid('course_id').references(() => courses.id),
     credentialId: text('credential_id').notNull(),
     /** The credential as received: the JSON-LD document, or the decoded `vc` of a VC-JWT. */
     credential: jsonb('credential').$type<Record<string, unknown>>().notNull(),

@@ -22,6 +22,13 @@ import {
   listRegistrationInvitations,
   withdrawRegistrationInvitation,
 } from '../lti/registration-invitations.js';
+import {
+  addPartner,
+  findPartner,
+  listPartners,
+  removePartner,
+  updatePartner,
+} from '../recognition/partner-issuers.js';
 import { isUuid } from '../shared/uuid.js';
 import {
   addExternalLrs,
@@ -46,6 +53,10 @@ import { countPendingStatements } from '../xapi/pending-statements.js';
  * (credentials signed before keep verifying), `POST /api/admin/tool-key/rotate` to sign LTI
  * messages with a new tool key (the old one stays in /lti/keys for an hour). The admin pages (web/admin/) do the same. It answers only a bearer token equal to MICROCRED_ADMIN_TOKEN, and
  * does not exist when that setting is unset.
+ *
+ * `GET|POST /api/admin/issuer-profiles/:id/partners`, `PATCH|DELETE /api/admin/partners/:id`: the
+ * registry of partner issuers of an awarding body, whose credentials its learners may bring
+ * (recognition/partner-issuers.ts, docs/recognition.md); a removed partner answers 404.
  *
  * `GET|POST /api/admin/external-lrs`, `PATCH|DELETE /api/admin/external-lrs/:id`: the external
  * LRSs statements are forwarded to and pulled from (xapi/external); their Basic secret is
@@ -149,6 +160,38 @@ export function createAdminRouter(deps: {
     res.json({ previousKid: previous.kid, currentKid: current.kid });
   });
 
+  router.get('/api/admin/issuer-profiles/:id/partners', async (req, res) => {
+    const id = String(req.params.id);
+    if (!(await findIssuerProfile(deps.db, id))) {
+      throw new NotFoundError(`No issuer profile "${id}"`);
+    }
+    res.json({ partners: (await listPartners(deps.db, id)).map(presentPartner) });
+  });
+
+  router.post(
+    '/api/admin/issuer-profiles/:id/partners',
+    express.json({ limit: '100kb' }),
+    async (req, res) => {
+      const partner = await addPartner(deps.db, String(req.params.id), req.body);
+      res.status(201).json({ partner: presentPartner(partner) });
+    },
+  );
+
+  router.patch('/api/admin/partners/:id', express.json({ limit: '100kb' }), async (req, res) => {
+    res.json({
+      partner: presentPartner(await updatePartner(deps.db, String(req.params.id), req.body)),
+    });
+  });
+
+  router.delete('/api/admin/partners/:id', async (req, res) => {
+    const partner = await findPartner(deps.db, String(req.params.id));
+    if (!partner || partner.removedAt !== null) {
+      throw new NotFoundError(`No partner has the id ${String(req.params.id)}`);
+    }
+    await removePartner(deps.db, partner.id);
+    res.status(204).end();
+  });
+
   router.get('/api/admin/external-lrs', async (_req, res) => {
     res.json({ externalLrs: await listExternalLrs(deps.db) });
   });
@@ -229,5 +272,19 @@ function presentPlatform(
     xapiAccountHomePage: platform.xapiAccountHomePage,
     /** Statements of actors no learner of the platform answers to yet (kept, never dropped). */
     pendingStatements,
+  };
+}
+
+function presentPartner(partner: Awaited<ReturnType<typeof listPartners>>[number]) {
+  return {
+    id: partner.id,
+    awardingBody: partner.issuerProfileId,
+    issuerId: partner.issuerId,
+    name: partner.name,
+    countryCode: partner.countryCode,
+    qualityAssurance: partner.qualityAssurance,
+    recognisedAchievementIds: partner.recognisedAchievementIds,
+    recognisedAlignments: partner.recognisedAlignments,
+    maxEcts: partner.maxEcts,
   };
 }

@@ -6,6 +6,7 @@ const TEACHER_PAGES = [
   { page: 'cmi5', href: '/course/cmi5' },
   { page: 'progress', href: '/course/progress' },
   { page: 'awards', href: '/course/awards' },
+  { page: 'recognitions', href: '/course/recognitions/review' },
   { page: 'setup', href: '/course/setup' },
 ] as const;
 export type TeacherPage = (typeof TEACHER_PAGES)[number]['page'];

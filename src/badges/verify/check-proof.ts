@@ -18,6 +18,7 @@ export async function checkDataIntegrity(
   credential: Record<string, unknown>,
   toolLoader: Loader,
   publicUrl: string,
+  partnerDids: ReadonlySet<string> = new Set(),
 ): Promise<Check[]> {
   const proofs = ([] as unknown[]).concat(credential.proof ?? []) as Record<string, unknown>[];
   if (proofs.length === 0) {
@@ -50,7 +51,7 @@ export async function checkDataIntegrity(
   const checks: Check[] = [];
   for (const proof of supported) {
     const fragmentKeyControllers = new Map<string, Record<string, unknown>>();
-    const method = classifyMethod(proof.verificationMethod, publicUrl);
+    const method = classifyMethod(proof.verificationMethod, publicUrl, partnerDids);
     if (method.kind !== 'resolvable') {
       const outcome = method.kind === 'invalid' ? 'failed' : 'skipped';
       checks.push({ check: 'proof', outcome, ...method.reason });
@@ -105,6 +106,12 @@ class ProofOnlyPurpose extends CredentialIssuancePurpose {
   }
 }
 
+const SIGNED_WITH = {
+  didKey: 'signedWithIssuerDidKey',
+  ourIssuerDid: 'signedWithOurIssuerDid',
+  partnerDid: 'signedWithPartnerDid',
+} as const;
+
 /** Whether the key that signed belongs to the issuer the credential names. */
 function bindingCheck(
   credential: Record<string, unknown>,
@@ -130,13 +137,13 @@ function bindingCheck(
       reasonValues: { key: methodId, issuer },
     };
   }
-  // The key is the issuer's: a DID one (did:key, our did:web) or one named in the issuer's URL.
+  // The key is the issuer's: a DID one (did:key, a did:web) or one named in the issuer's URL.
   if (source !== 'urlFragmentKey') {
     return {
       check: 'issuer',
       outcome: 'passed',
       reason: `Signed by a key of the issuer's DID (${KEY_SOURCE_TEXT[source]})`,
-      reasonCode: source === 'didKey' ? 'signedWithIssuerDidKey' : 'signedWithOurIssuerDid',
+      reasonCode: SIGNED_WITH[source],
     };
   }
   return {

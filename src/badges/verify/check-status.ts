@@ -1,14 +1,18 @@
+import { readBit } from '../status-list.js';
 import type { Check } from './verification-report.js';
 import type { VerifierLookups } from './verifier-lookups.js';
 
 /**
  * Revocation: a BitstringStatusListEntry in one of our status lists is looked up in our
- * records; any other status cannot be checked offline and is skipped.
+ * records, one in a list read beforehand from its issuer (`remoteLists`: the `encodedList` of
+ * each verified status list credential, by URL) is read there; any other status cannot be
+ * checked offline and is skipped.
  */
 export async function checkStatus(
   lookups: VerifierLookups,
   publicUrl: string,
   credential: Record<string, unknown>,
+  remoteLists: ReadonlyMap<string, string> = new Map(),
 ): Promise<Check> {
   const status = credential.credentialStatus as Record<string, unknown> | undefined;
   if (!status)
@@ -20,6 +24,10 @@ export async function checkStatus(
     };
   const listUrl = String(status.statusListCredential ?? '');
   const prefix = `${publicUrl}/status-lists/`;
+  const remoteList = remoteLists.get(listUrl);
+  if (status.type === 'BitstringStatusListEntry' && remoteList !== undefined) {
+    return checkRemoteStatus(remoteList, listUrl, Number(status.statusListIndex));
+  }
   if (status.type !== 'BitstringStatusListEntry' || !listUrl.startsWith(prefix)) {
     const statusType = String(status.type);
     const list = listUrl || String(status.id);
@@ -66,4 +74,32 @@ export async function checkStatus(
         }
       : { reason: `Revoked on ${revokedAt}`, reasonCode: 'revoked' }),
   };
+}
+
+function checkRemoteStatus(encodedList: string, listUrl: string, index: number): Check {
+  let isRevoked: boolean;
+  try {
+    isRevoked = readBit(encodedList, index);
+  } catch {
+    return {
+      check: 'status',
+      outcome: 'failed',
+      reason: `Status list entry ${listUrl}#${index} is unknown here`,
+      reasonCode: 'statusEntryUnknown',
+      reasonValues: { entry: `${listUrl}#${index}` },
+    };
+  }
+  return isRevoked
+    ? {
+        check: 'status',
+        outcome: 'failed',
+        reason: "Revoked (the issuer's status list says so)",
+        reasonCode: 'revokedInIssuerList',
+      }
+    : {
+        check: 'status',
+        outcome: 'passed',
+        reason: "Not revoked (checked against the issuer's status list)",
+        reasonCode: 'notRevoked',
+      };
 }

@@ -30,7 +30,7 @@ export function verdictOf(report: Omit<VerificationReport, 'verdict'>): Verdict 
     );
   if (SHAPE_CHECKS.some((name) => failed(name))) return 'notACredential';
   if (failed('proof')) return 'signatureInvalid';
-  if (failed('status', ['revoked', 'revokedWithReason'])) return 'revoked';
+  if (failed('status', ['revoked', 'revokedWithReason', 'revokedInIssuerList'])) return 'revoked';
   if (failed('validity', ['expired'])) return 'expired';
   if (failed('validity', ['notValidYet'])) return 'notYetValid';
   return report.verified ? 'valid' : 'couldNotCheck';

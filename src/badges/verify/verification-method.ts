@@ -8,17 +8,19 @@ export type Loader = (
 ) => Promise<{ contextUrl: null | string; documentUrl: string; document: unknown }>;
 
 /** Where the key of a verification method comes from, when it resolves offline. */
-export type KeySource = 'didKey' | 'ourIssuerDid' | 'urlFragmentKey';
+export type KeySource = 'didKey' | 'ourIssuerDid' | 'partnerDid' | 'urlFragmentKey';
 
 export const KEY_SOURCE_TEXT: Record<KeySource, string> = {
   didKey: 'did:key',
   ourIssuerDid: 'one of our issuer DIDs',
+  partnerDid: "a partner issuer's DID document, read from its host",
   urlFragmentKey: 'the Ed25519 key named in the URL fragment',
 };
 
 export const PROOF_VERIFIED_WITH: Record<KeySource, ReasonCode> = {
   didKey: 'proofVerifiedWithDidKey',
   ourIssuerDid: 'proofVerifiedWithOurIssuerDid',
+  partnerDid: 'proofVerifiedWithPartnerDid',
   urlFragmentKey: 'proofVerifiedWithUrlFragmentKey',
 };
 
@@ -29,6 +31,8 @@ export const PROOF_VERIFIED_WITH: Record<KeySource, ReasonCode> = {
 export function classifyMethod(
   method: unknown,
   publicUrl: string,
+  /** did:web DIDs of other hosts whose documents were read beforehand (partner issuers). */
+  partnerDids: ReadonlySet<string> = new Set(),
 ):
   { kind: 'invalid' | 'unresolvable'; reason: Reason } | { kind: 'resolvable'; source: KeySource } {
   if (typeof method !== 'string' || method === '') {
@@ -65,8 +69,11 @@ export function classifyMethod(
     }
     if (didMethod === 'did:web') {
       const ours = method.startsWith(`did:web:`) && method.includes(':issuers:');
-      return ours && didOfPublicUrl(publicUrl, method)
-        ? { kind: 'resolvable', source: 'ourIssuerDid' }
+      if (ours && didOfPublicUrl(publicUrl, method)) {
+        return { kind: 'resolvable', source: 'ourIssuerDid' };
+      }
+      return partnerDids.has(method.split('#')[0] ?? '')
+        ? { kind: 'resolvable', source: 'partnerDid' }
         : {
             kind: 'unresolvable',
             reason: {

@@ -56,6 +56,7 @@ export const REASON_CODES = [
   'proofUnsupported',
   'proofVerifiedWithDidKey',
   'proofVerifiedWithOurIssuerDid',
+  'proofVerifiedWithPartnerDid',
   'proofVerifiedWithUrlFragmentKey',
   'proofSignatureInvalid',
   'proofNotVerified',
@@ -64,6 +65,7 @@ export const REASON_CODES = [
   'keyNotUnderIssuer',
   'signedWithIssuerDidKey',
   'signedWithOurIssuerDid',
+  'signedWithPartnerDid',
   'keyOnlyInMethodUrl',
   'jwtMalformed',
   'jwtAlgorithmUnsupported',
@@ -82,6 +84,7 @@ export const REASON_CODES = [
   'notRevoked',
   'revoked',
   'revokedWithReason',
+  'revokedInIssuerList',
   'notAnOpenBadge',
 ] as const;
 

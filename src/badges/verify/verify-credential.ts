@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.js';
+import type { DidDocument } from '../did-web.js';
 import { createDocumentLoader } from '../document-loader.js';
 import { toolDocuments } from '../tool-document-loader.js';
 import { checkContext } from './check-context.js';
@@ -38,6 +39,18 @@ function notChecked(check: CheckName): Check {
 }
 
 /**
+ * Documents of a partner issuer, given before verifying (src/recognition/): its did:web DID
+ * documents by DID, the `encodedList` of its verified status list credentials by URL, and
+ * JSON-LD contexts by URL (our extension context as another instance of the tool publishes it).
+ * The verifier itself still fetches nothing.
+ */
+export type PartnerDocuments = {
+  didDocuments: ReadonlyMap<string, DidDocument>;
+  statusLists: ReadonlyMap<string, string>;
+  contexts: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+};
+
+/**
  * Verification of Open Badges 3.0 credentials, ours or anybody's, offline: a JSON credential
  * with Data Integrity proofs, a VC-JWT, or either baked in a PNG or SVG. The report names every
  * check with its outcome and a reason a person can read, in English and as a code with values
@@ -51,13 +64,17 @@ function notChecked(check: CheckName): Check {
  * which is what the tool's routes use).
  */
 export function createCredentialVerifier(
-  deps: { publicUrl: string; now?: () => Date } & ({ db: Db } | { lookups: VerifierLookups }),
+  deps: { publicUrl: string; now?: () => Date; partners?: PartnerDocuments } & (
+    { db: Db } | { lookups: VerifierLookups }
+  ),
 ): CredentialVerifier {
   const { publicUrl } = deps;
   const lookups = 'lookups' in deps ? deps.lookups : createDatabaseLookups(deps);
+  const partnerDids = deps.partners?.didDocuments ?? new Map<string, DidDocument>();
+  const partnerStatusLists = deps.partners?.statusLists ?? new Map<string, string>();
   const toolLoader = createDocumentLoader({
-    resolveDid: lookups.resolveDid,
-    documents: toolDocuments(publicUrl),
+    resolveDid: async (did) => (await lookups.resolveDid(did)) ?? partnerDids.get(did) ?? null,
+    documents: new Map([...(deps.partners?.contexts ?? []), ...toolDocuments(publicUrl)]),
   });
 
   return async (input) => {
@@ -85,8 +102,8 @@ export function createCredentialVerifier(
       ...checkValidityPeriod(credential, deps.now?.() ?? new Date()),
       ...(jwt
         ? await checkJwtProof(jwt, credential, toolLoader)
-        : await checkDataIntegrity(credential, toolLoader, publicUrl)),
-      await checkStatus(lookups, publicUrl, credential),
+        : await checkDataIntegrity(credential, toolLoader, publicUrl, new Set(partnerDids.keys()))),
+      await checkStatus(lookups, publicUrl, credential, partnerStatusLists),
     ];
     const verified =
       checks.every((check) => check.outcome !== 'failed') &&

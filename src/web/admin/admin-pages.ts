@@ -15,6 +15,7 @@ import {
 } from './admin-session.js';
 import { createAwardingBodyPages } from './awarding-body-pages.js';
 import { createExternalLrsPages } from './external-lrs-pages.js';
+import { createPartnerPages } from './partner-pages.js';
 import { createPlatformPages } from './platform-pages.js';
 import { createXapiCredentialPages } from './xapi-credential-pages.js';
 
@@ -35,7 +36,7 @@ const STATUS_MESSAGES = ['signedOut'] as const;
  * `GET /course/admin-pages` gives an LMS administrator launched into a course a short-lived
  * link, `GET /admin/lms-sign-in?ticket=`, that opens a session for the LMS's awarding body
  * only; `POST /admin/sign-out` ends a session; then one router per tab (admin-nav.ts): LMS platforms and
- * registration invitations, awarding bodies, external LRSs, xAPI credentials. Every form that
+ * registration invitations, awarding bodies, partner issuers, external LRSs, xAPI credentials. Every form that
  * changes something carries a token bound to the admin session (csrf.ts).
  */
 export function createAdminPages(deps: {
@@ -136,6 +137,7 @@ export function createAdminPages(deps: {
   };
   router.use(createPlatformPages(kit));
   router.use(createAwardingBodyPages(kit));
+  router.use(createPartnerPages(kit));
   router.use(createExternalLrsPages(kit));
   router.use(createXapiCredentialPages(kit));
 

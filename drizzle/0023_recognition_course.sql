@@ -1,0 +1,2 @@
+ALTER TABLE "recognised_credentials" ADD COLUMN "course_id" uuid;--> statement-breakpoint
+ALTER TABLE "recognised_credentials" ADD CONSTRAINT "recognised_credentials_course_id_courses_id_fk" FOREIGN KEY ("course_id") REFERENCES "public"."courses"("id") ON DELETE no action ON UPDATE no action;

@@ -1,0 +1,160 @@
+import express, { type RequestHandler, type Response, type Router } from 'express';
+import multer from 'multer';
+import type { Logger } from '../config/logger.js';
+import type { Db } from '../db/database.js';
+import { BadRequestError, isRecognitionRefusal } from '../errors.js';
+import type { OutgoingFetch } from '../outgoing/outgoing-requests.js';
+import { bringCredential } from '../recognition/bring-credential.js';
+import {
+  listAwaitingReview,
+  listBroughtCredentials,
+  reviewBroughtCredential,
+} from '../recognition/brought-credentials.js';
+import type { RefusalReason } from '../recognition/decide-recognition.js';
+import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
+import type { RenderView } from './views.js';
+
+/** Baked PNGs of real badges run to a few hundred KB, as on the verify page. */
+const MAX_BYTES = 5 * 1024 * 1024;
+const STATUS_MESSAGES = ['recognised', 'awaiting-review', 'approved', 'refused'] as const;
+
+/** Each refusal's error code, and the words the page gives for it (`recognition:refusal.<reason>`). */
+const REFUSAL_OF_CODE: Readonly<Record<string, RefusalReason>> = {
+  RECOGNITION_NOT_AN_OPEN_BADGE: 'notAnOpenBadge',
+  RECOGNITION_ISSUER_NOT_PARTNER: 'issuerNotPartner',
+  RECOGNITION_PROOF_INVALID: 'tampered',
+  RECOGNITION_REVOKED: 'revoked',
+  RECOGNITION_EXPIRED: 'expired',
+  RECOGNITION_NOT_YET_VALID: 'notYetValid',
+  RECOGNITION_NOT_CHECKABLE: 'notCheckable',
+  RECOGNITION_ACHIEVEMENT_NOT_RECOGNISED: 'achievementNotRecognised',
+  RECOGNITION_SUBJECT_MISMATCH: 'subjectMismatch',
+  RECOGNITION_OF_ANOTHER_LEARNER: 'ofAnotherLearner',
+};
+
+/**
+ * Credentials learners bring from partner institutions (docs/recognition.md):
+ * - `GET /course/recognitions`: the learner's page: what they brought, its status and the ECTS
+ *   it counts for here, and a form to bring one (the badge image or the credential file they
+ *   downloaded, or its text pasted);
+ * - `POST /course/recognitions` (multipart, CSRF token): verifies and records it
+ *   (recognition/bring-credential.ts), then back to the page with the outcome; a refusal
+ *   answers 403, 409 or 422 with its reason in plain words and its error code;
+ * - `GET /course/recognitions/review` and `POST /course/recognitions/:id/review` with
+ *   `decision` = `approve` or `refuse`: teachers of the course decide on credentials nothing
+ *   bound to the learner who brought them in that course; anyone else is refused (403).
+ */
+export function createRecognitionPages(deps: {
+  db: Db;
+  publicUrl: string;
+  render: RenderView;
+  requireCsrfToken: RequestHandler;
+  outgoingFetch: OutgoingFetch;
+  logger: Logger;
+}): Router {
+  const { db, render, requireCsrfToken } = deps;
+  const router = express.Router();
+  const session = requireSession(db);
+  const form = express.urlencoded({ extended: false, limit: '4kb' });
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: MAX_BYTES, files: 1, fields: 5, fieldSize: MAX_BYTES },
+  }).single('credential');
+
+  const renderLearnerPage = async (
+    res: Response,
+    refusal: { reason: RefusalReason; code: string } | null = null,
+    problem: 'empty' | 'tooLarge' | null = null,
+  ) =>
+    render(res, 'course-recognitions', {
+      brought: await listBroughtCredentials(db, sessionOf(res).userId),
+      refusal,
+      problem,
+      status: statusOf(res),
+    });
+
+  router.get('/course/recognitions', session, async (_req, res) => {
+    res.send(await renderLearnerPage(res));
+  });
+
+  router.post(
+    '/course/recognitions',
+    session,
+    (req, res, next) => {
+      upload(req, res, (error: unknown) => {
+        if (error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE') {
+          res.locals.isTooLarge = true;
+          next();
+          return;
+        }
+        next(error);
+      });
+    },
+    requireCsrfToken,
+    async (req, res) => {
+      if (res.locals.isTooLarge === true) {
+        res.status(413).send(await renderLearnerPage(res, null, 'tooLarge'));
+        return;
+      }
+      const pasted = String((req.body as { pasted?: unknown } | undefined)?.pasted ?? '').trim();
+      const file = req.file && req.file.size > 0 ? req.file.buffer : null;
+      if (!file && pasted === '') {
+        res.status(422).send(await renderLearnerPage(res, null, 'empty'));
+        return;
+      }
+      const { userId, courseId } = sessionOf(res);
+      try {
+        const recognised = await bringCredential(
+          { db, publicUrl: deps.publicUrl, fetch: deps.outgoingFetch, logger: deps.logger },
+          { userId, courseId, input: file ?? pasted },
+        );
+        res.redirect(303, `/course/recognitions?status=${recognised.status}`);
+      } catch (error) {
+        if (!isRecognitionRefusal(error)) throw error;
+        const reason = REFUSAL_OF_CODE[error.code] ?? 'notAnOpenBadge';
+        res.status(error.status).send(await renderLearnerPage(res, { reason, code: error.code }));
+      }
+    },
+  );
+
+  router.get('/course/recognitions/review', session, requireTeacher, async (_req, res) => {
+    res.send(
+      render(res, 'teacher-recognitions', {
+        awaiting: await listAwaitingReview(db, sessionOf(res).courseId),
+        status: statusOf(res),
+      }),
+    );
+  });
+
+  router.post(
+    '/course/recognitions/:id/review',
+    session,
+    requireTeacher,
+    form,
+    requireCsrfToken,
+    async (req, res) => {
+      const decision = (req.body as Record<string, unknown> | undefined)?.decision;
+      if (decision !== 'approve' && decision !== 'refuse') {
+        throw new BadRequestError('Choose "approve" or "refuse".');
+      }
+      const { courseId, userId } = sessionOf(res);
+      await reviewBroughtCredential(db, {
+        id: String(req.params.id).toLowerCase(),
+        courseId,
+        reviewerUserId: userId,
+        isApproved: decision === 'approve',
+      });
+      res.redirect(
+        303,
+        `/course/recognitions/review?status=${decision === 'approve' ? 'approved' : 'refused'}`,
+      );
+    },
+  );
+
+  return router;
+}
+
+function statusOf(res: Response) {
+  const status = res.req.query.status;
+  return STATUS_MESSAGES.find((known) => known === status) ?? null;
+}
