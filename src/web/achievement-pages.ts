@@ -213,7 +213,12 @@ export function createAchievementPagesRouter(deps: {
               evidence: entry.evidence.map((item) =>
                 item.kind === 'statement'
                   ? { kind: item.condition, ref: item.activity }
-                  : { kind: 'earned', ref: names.get(item.achievementId) ?? item.achievementId },
+                  : item.kind === 'credential'
+                    ? { kind: 'earned', ref: names.get(item.achievementId) ?? item.achievementId }
+                    : {
+                        kind: 'recognised',
+                        ref: `${item.credential.achievementName} (${item.credential.issuerName})`,
+                      },
               ),
             }))
           : null,
