@@ -93,22 +93,27 @@ export const recognised: RuleOperator<'recognised', Recognised> = {
     };
   },
   explain: (value, evaluation, state) => {
-    const counted = evaluation.evidence.find((item) => item.kind === 'recognised');
+    // The learner reads names, not identifiers: a partner or achievement is named when one of
+    // the learner's recognised credentials names it, and a web address is left out.
+    const held = state.recognised ?? [];
+    const achievementName = held.find(
+      (credential) => credential.achievementId === value.achievement,
+    )?.achievementName;
     const issuerName =
       value.issuer === undefined
         ? undefined
-        : (state.recognised ?? []).find((credential) => isSameIssuer(value.issuer!, credential))
-            ?.issuerName;
+        : held.find((credential) => isSameIssuer(value.issuer!, credential))?.issuerName;
+    const counted = evaluation.evidence.find((item) => item.kind === 'recognised');
     const notes: ExplanationNote[] = [
-      ...(value.achievement === undefined
+      ...(achievementName === undefined
         ? []
-        : [{ key: 'recognisedAchievement', values: { achievement: value.achievement } }]),
-      ...(value.alignment === undefined
+        : [{ key: 'recognisedAchievement', values: { achievement: achievementName } }]),
+      ...(value.alignment === undefined || URL.canParse(value.alignment)
         ? []
         : [{ key: 'recognisedAlignment', values: { alignment: value.alignment } }]),
-      ...(value.issuer === undefined
+      ...(issuerName === undefined
         ? []
-        : [{ key: 'recognisedIssuer', values: { issuer: issuerName ?? value.issuer } }]),
+        : [{ key: 'recognisedIssuer', values: { issuer: issuerName } }]),
       ...(value.minEcts === undefined
         ? []
         : [{ key: 'recognisedMinEcts', values: { ects: value.minEcts } }]),

@@ -199,7 +199,7 @@ describe('the recognised rule leaf (a credential recognised from a partner)', ()
     expect(evaluation.refusal).toMatch(/add up to 5 ECTS/);
   });
 
-  it('explains to the learner what it asks and which credential counted', () => {
+  it('explains to the learner in names what it asks and which credential counted', () => {
     const progress = explainProgress(
       { recognised: { alignment: 'CLIM-101', issuer: PARTNER } },
       holding(recognised()),
@@ -212,5 +212,17 @@ describe('the recognised rule leaf (a credential recognised from a partner)', ()
       { key: 'recognisedIssuer', values: { issuer: 'Partner University' } },
       { key: 'recognisedCounted', values: { name: 'Climate.now', issuer: 'Partner University' } },
     ]);
+  });
+});
+
+describe('the recognised leaf explained to a learner without a matching credential', () => {
+  it('leaves out web addresses and identifiers it cannot name', () => {
+    const progress = explainProgress(
+      { recognised: { achievement: CLIMATE, alignment: ESCO, issuer: PARTNER, minEcts: 5 } },
+      holding(),
+      { groups: new Map(), creditOnly: false },
+    );
+    expect(progress.isMet).toBe(false);
+    expect(progress.notes).toEqual([{ key: 'recognisedMinEcts', values: { ects: 5 } }]);
   });
 });
