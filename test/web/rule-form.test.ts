@@ -62,6 +62,17 @@ describe('the rule form and a condition on a credential recognised from a partne
     });
   });
 
+  it('names the partner for the teacher by its name in the registry', () => {
+    const names = new Map([['did:web:helsinki.example', 'University of Helsinki']]);
+    expect(
+      describeRule(
+        parseRule({ recognised: { issuer: 'did:web:helsinki.example' } }),
+        english,
+        (ref) => names.get(ref) ?? ref,
+      ),
+    ).toBe('hold a credential recognised from a partner (from University of Helsinki)');
+  });
+
   it('summarises it for the teacher in plain words', () => {
     expect(
       describeRule(

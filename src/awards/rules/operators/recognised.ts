@@ -142,7 +142,7 @@ export const recognised: RuleOperator<'recognised', Recognised> = {
           : [words.say('recognisedAlignment', { alignment: value.alignment })]),
         ...(value.issuer === undefined
           ? []
-          : [words.say('recognisedIssuer', { issuer: value.issuer })]),
+          : [words.say('recognisedIssuer', { issuer: words.nameOf(value.issuer) })]),
         ...(value.minEcts === undefined
           ? []
           : [words.say('recognisedMinEcts', { ects: value.minEcts })]),
