@@ -34,6 +34,8 @@ export interface AwardEvidence {
   }[];
   /** For a stack: the credentials (courses) chosen. */
   stackedCredentials: StackedCredential[];
+  /** For a stack: the credentials recognised from partners chosen (absent before #20). */
+  recognisedCredentials?: RecognisedComponent[];
   /** For a stack: the result its credential carries (the value is the award's scoreScaled). */
   stackResult: StackResult | null;
   /** For an award a teacher made by hand (manual-award.ts): who, and why. */
@@ -60,6 +62,21 @@ export interface StackedCredential {
   issuedAt: string;
   /** Its result from 0 to 1, or null when it has none. */
   scoreScaled: number | null;
+}
+
+/** A credential recognised from a partner, as the stack's credential names it in its evidence. */
+export interface RecognisedComponent {
+  /** Our `recognised_credentials` row. */
+  recognitionId: string;
+  /** The partner credential's own `id`. */
+  credentialId: string;
+  /** The partner issuer as the credential names it (a DID or URL), and its name. */
+  issuerId: string;
+  issuerName: string;
+  achievementId: string;
+  achievementName: string;
+  /** The ECTS it counted for here, or null. */
+  ects: number | null;
 }
 
 /**
@@ -147,6 +164,21 @@ export async function describeEvidence(
     sources: [...sources].sort(),
     statements: statementsUsed,
     stackedCredentials,
+    recognisedCredentials: evaluation.evidence.flatMap((item) =>
+      item.kind === 'recognised'
+        ? [
+            {
+              recognitionId: item.credential.recognitionId,
+              credentialId: item.credential.credentialId,
+              issuerId: item.credential.issuerId,
+              issuerName: item.credential.issuerName,
+              achievementId: item.credential.achievementId,
+              achievementName: item.credential.achievementName,
+              ects: item.credential.countedEcts,
+            },
+          ]
+        : [],
+    ),
     stackResult: isStackRule(rule) ? achievement.stackResult : null,
   };
 }

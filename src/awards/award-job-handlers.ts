@@ -15,8 +15,9 @@ export function awardJobHandlers(
 ): JobHandler[] {
   const { db, logger, onWorkQueued } = deps;
   return [
-    handleJob(evaluateLearnerJob, async ({ userId, activityIds, achievementIds }) => {
-      const created = await evaluateLearner(deps, userId, { activityIds, achievementIds });
+    handleJob(evaluateLearnerJob, async ({ userId, activityIds, achievementIds, recognised }) => {
+      const changed = { activityIds, achievementIds, recognised: recognised === true };
+      const created = await evaluateLearner(deps, userId, changed);
       if (created.length > 0) onWorkQueued();
     }),
     handleJob(reevaluateAchievementJob, async ({ achievementId }) => {

@@ -12,6 +12,7 @@ import {
   achievementsOfRule,
   activitiesOfRule,
   conditionsOf,
+  countsRecognised,
   parseRule,
   type Rule,
 } from './rules/rule-schema.js';
@@ -94,7 +95,13 @@ export async function courseProgress(
   const stackedIds = [...new Set(rules.flatMap(achievementsOfRule))];
   const userIds = people.flatMap((person) => (person.userId ? [person.userId] : []));
   const [states, groups, held] = await Promise.all([
-    loadOutcomeStates(db, userIds, activityIds, stackedIds),
+    loadOutcomeStates(
+      db,
+      userIds,
+      activityIds,
+      stackedIds,
+      rules.some(countsRecognised) ? { courseId, now: new Date() } : undefined,
+    ),
     loadGroups(db, activityIds, stackedIds),
     userIds.length === 0 || courseAchievements.length === 0
       ? []

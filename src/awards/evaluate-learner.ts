@@ -2,21 +2,32 @@ import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import { achievements, awardRefusals, awards, enrolments, platforms, users } from '../db/schema.js';
 import { issueAward, type AwardDeps } from './issue-award.js';
-import { loadGroups, loadOutcomeState } from './load-outcome-state.js';
-import { pendingAchievementsReferencing, type AchievementRow } from './rule-index.js';
+import { loadGroups, loadOutcomeState, loadRecognised } from './load-outcome-state.js';
+import {
+  pendingAchievementsReferencing,
+  type AchievementRow,
+  type ChangedRefs,
+} from './rule-index.js';
 import { evaluateRule } from './rules/evaluate.js';
-import { achievementsOfRule, activitiesOfRule, parseRule } from './rules/rule-schema.js';
+import type { RecognisedCredential } from './rules/evaluate.js';
+import {
+  achievementsOfRule,
+  activitiesOfRule,
+  countsRecognised,
+  parseRule,
+} from './rules/rule-schema.js';
 
 /**
- * Evaluates a learner's published achievements (a draft awards nothing) whose rules reference the given activities or stacked
- * achievements (or exactly the `only` achievements), and issues a credential for each rule
+ * Evaluates a learner's published achievements (a draft awards nothing) whose rules reference
+ * the given activities or stacked achievements, or count recognised credentials when
+ * `changed.recognised` (or exactly the `only` achievements), and issues a credential for each rule
  * newly met (issueAward: exactly one award per learner and achievement version), or records why
  * a met stack is refused. Returns the ids of the awards it created.
  */
 export async function evaluateLearner(
   deps: AwardDeps,
   userId: string,
-  changed: { activityIds: readonly string[]; achievementIds: readonly string[] },
+  changed: ChangedRefs,
   only?: readonly string[],
 ): Promise<string[]> {
   const { db } = deps;
@@ -37,10 +48,20 @@ export async function evaluateLearner(
     loadGroups(db, activityIds, achievementIds),
   ]);
 
+  // A partner's credential counts only toward the stacks of the awarding body that recognised it.
+  const now = deps.now?.() ?? new Date();
+  const recognisedByCourse = new Map<string, RecognisedCredential[]>();
+  for (const { achievement, rule } of pending) {
+    if (!countsRecognised(rule) || recognisedByCourse.has(achievement.courseId)) continue;
+    const byUser = await loadRecognised(db, [userId], achievement.courseId, now);
+    recognisedByCourse.set(achievement.courseId, byUser.get(userId) ?? []);
+  }
+
   const created: string[] = [];
   for (const { achievement, rule, trustLevel } of pending) {
     const creditOnly = trustLevel === 'registered' && achievement.ects !== null;
-    const evaluation = evaluateRule(rule, state, { groups, creditOnly });
+    const recognised = recognisedByCourse.get(achievement.courseId) ?? [];
+    const evaluation = evaluateRule(rule, { ...state, recognised }, { groups, creditOnly });
     if (evaluation.refusal !== null) {
       await recordRefusal(db, userId, achievement, evaluation.refusal);
       continue;

@@ -153,6 +153,7 @@ async function issueAndStore(
     isCreditWithheld: evidence.trustLevel === 'self-study' && achievement.ects !== null,
     outcomes: evidence.statements,
     stackedCredentials: evidence.stackedCredentials,
+    recognisedCredentials: evidence.recognisedCredentials ?? [],
     stackResult: evidence.stackResult,
   });
 

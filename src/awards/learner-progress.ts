@@ -3,7 +3,12 @@ import type { Executor } from '../db/database.js';
 import { achievements, awards, credentialStatusChanges, platforms, users } from '../db/schema.js';
 import { loadGroups, loadOutcomeState } from './load-outcome-state.js';
 import { explainProgress, type ProgressNode } from './rules/progress.js';
-import { achievementsOfRule, activitiesOfRule, parseRule } from './rules/rule-schema.js';
+import {
+  achievementsOfRule,
+  activitiesOfRule,
+  countsRecognised,
+  parseRule,
+} from './rules/rule-schema.js';
 
 export interface AchievementProgress {
   readonly achievement: typeof achievements.$inferSelect;
@@ -51,7 +56,13 @@ export async function learnerProgress(
   const activityIds = [...new Set(rules.flatMap(activitiesOfRule))];
   const achievementIds = [...new Set(rules.flatMap(achievementsOfRule))];
   const [state, groups, [trust]] = await Promise.all([
-    loadOutcomeState(db, userId, activityIds, achievementIds),
+    loadOutcomeState(
+      db,
+      userId,
+      activityIds,
+      achievementIds,
+      rules.some(countsRecognised) ? { courseId, now: new Date() } : undefined,
+    ),
     loadGroups(db, activityIds, achievementIds),
     db
       .select({ level: platforms.trustLevel })

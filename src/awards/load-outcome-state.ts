@@ -15,20 +15,32 @@
  *   learner's unrevoked credentials of those achievements (the latest of each);
  *   `loadOutcomeStates` does the same for many learners in the same two queries.
  * - `loadGroups(db, activityIds, achievementIds)` reads the group tags of both.
+ * - `loadRecognised(db, userIds, courseId, now)` reads the learners' credentials recognised
+ *   (status `recognised`, not expired at `now`) from the partners of the course's awarding body;
+ *   `loadOutcomeStates` adds them to each state when given `recognisedIn`.
  */
-import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import {
   achievementTags,
   awards,
   courseActivities,
+  courses,
   outcomeStates,
+  partnerIssuers,
+  platforms,
+  recognisedCredentials,
   statements,
 } from '../db/schema.js';
 import { moveOnOfActivities } from '../xapi/cmi5/cmi5-structure.js';
 import type { Cmi5MoveOn } from '../xapi/cmi5/move-on.js';
 import { foldOutcomes, outcomeFactsOf, type OutcomeFact } from './outcome-state.js';
-import type { ActivityOutcome, HeldCredential, OutcomeState } from './rules/evaluate.js';
+import type {
+  ActivityOutcome,
+  HeldCredential,
+  OutcomeState,
+  RecognisedCredential,
+} from './rules/evaluate.js';
 import type { StatementSource } from './rules/rule-schema.js';
 
 export async function recordOutcomes(
@@ -131,13 +143,20 @@ export async function rebuildOutcomes(
   );
 }
 
+/** The course whose awarding body's recognised credentials a state includes, and when. */
+export interface RecognisedIn {
+  readonly courseId: string;
+  readonly now: Date;
+}
+
 export async function loadOutcomeState(
   db: Executor,
   userId: string,
   activityIds: readonly string[],
   achievementIds: readonly string[] = [],
+  recognisedIn?: RecognisedIn,
 ): Promise<OutcomeState> {
-  const states = await loadOutcomeStates(db, [userId], activityIds, achievementIds);
+  const states = await loadOutcomeStates(db, [userId], activityIds, achievementIds, recognisedIn);
   return states.get(userId) ?? { activities: new Map(), credentials: new Map() };
 }
 
@@ -146,6 +165,7 @@ export async function loadOutcomeStates(
   userIds: readonly string[],
   activityIds: readonly string[],
   achievementIds: readonly string[] = [],
+  recognisedIn?: RecognisedIn,
 ): Promise<Map<string, OutcomeState>> {
   const states = new Map<
     string,
@@ -153,12 +173,21 @@ export async function loadOutcomeStates(
       activities: Map<string, ActivityOutcome[]>;
       credentials: Map<string, HeldCredential>;
       moveOn: Map<string, Cmi5MoveOn>;
+      recognised?: RecognisedCredential[];
     }
   >();
   if (userIds.length === 0) return states;
   const moveOn = await moveOnOfActivities(db, activityIds);
+  const recognised = recognisedIn
+    ? await loadRecognised(db, userIds, recognisedIn.courseId, recognisedIn.now)
+    : undefined;
   for (const userId of userIds) {
-    states.set(userId, { activities: new Map(), credentials: new Map(), moveOn });
+    states.set(userId, {
+      activities: new Map(),
+      credentials: new Map(),
+      moveOn,
+      ...(recognised ? { recognised: recognised.get(userId) ?? [] } : {}),
+    });
   }
   if (activityIds.length > 0) {
     const rows = await db
@@ -225,6 +254,47 @@ export async function loadOutcomeStates(
     }
   }
   return states;
+}
+
+export async function loadRecognised(
+  db: Executor,
+  userIds: readonly string[],
+  courseId: string,
+  now: Date,
+): Promise<Map<string, RecognisedCredential[]>> {
+  const byUser = new Map<string, RecognisedCredential[]>();
+  if (userIds.length === 0) return byUser;
+  const rows = await db
+    .select({ recognised: recognisedCredentials, partner: partnerIssuers })
+    .from(recognisedCredentials)
+    .innerJoin(partnerIssuers, eq(partnerIssuers.id, recognisedCredentials.partnerIssuerId))
+    .innerJoin(platforms, eq(platforms.issuerProfileId, partnerIssuers.issuerProfileId))
+    .innerJoin(courses, eq(courses.platformId, platforms.id))
+    .where(
+      and(
+        eq(courses.id, courseId),
+        inArray(recognisedCredentials.userId, [...userIds]),
+        eq(recognisedCredentials.status, 'recognised'),
+        or(isNull(recognisedCredentials.validUntil), gt(recognisedCredentials.validUntil, now)),
+      ),
+    )
+    .orderBy(asc(recognisedCredentials.createdAt), asc(recognisedCredentials.id));
+  for (const { recognised, partner } of rows) {
+    const list = byUser.get(recognised.userId) ?? [];
+    list.push({
+      recognitionId: recognised.id,
+      credentialId: recognised.credentialId,
+      partnerIssuerId: partner.id,
+      issuerId: partner.issuerId,
+      issuerName: partner.name,
+      achievementId: recognised.achievementId,
+      achievementName: recognised.achievementName,
+      alignments: recognised.alignments,
+      countedEcts: recognised.countedEcts,
+    });
+    byUser.set(recognised.userId, list);
+  }
+  return byUser;
 }
 
 export async function loadGroups(

@@ -13,7 +13,9 @@
  *   match its rule and version, one transaction each; run once at start, for achievements
  *   written before saving indexed them.
  * - `achievementsReferencing(db, userId, refs)` returns the achievements of the learner's
- *   courses whose rules reference any of the given activities or achievements.
+ *   courses whose rules reference any of the given activities or achievements (or, with
+ *   `refs.recognised`, count credentials recognised from partners: one entry of kind
+ *   `recognised` marks those rules).
  */
 import { createHash } from 'node:crypto';
 import { and, eq, inArray, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
@@ -29,9 +31,24 @@ import {
 } from '../db/schema.js';
 import { enqueueJob } from '../jobs/enqueue-job.js';
 import { reevaluateAchievementJob } from './award-jobs.js';
-import { achievementsOfRule, activitiesOfRule, parseRule } from './rules/rule-schema.js';
+import {
+  achievementsOfRule,
+  activitiesOfRule,
+  countsRecognised,
+  parseRule,
+} from './rules/rule-schema.js';
 
 export type AchievementRow = typeof achievements.$inferSelect;
+
+/** The ref of a rule's `recognised` index entry: any recognised credential may change it. */
+const ANY_RECOGNISED = '*';
+
+/** What changed for a learner: activities, stacked achievements, recognised credentials. */
+export interface ChangedRefs {
+  readonly activityIds: readonly string[];
+  readonly achievementIds: readonly string[];
+  readonly recognised?: boolean;
+}
 
 export async function indexAchievementRule(tx: Executor, achievement: AchievementRow) {
   await tx.delete(ruleReferences).where(eq(ruleReferences.achievementId, achievement.id));
@@ -43,6 +60,7 @@ export async function indexAchievementRule(tx: Executor, achievement: Achievemen
   const refs = [
     ...activitiesOfRule(rule).map((ref) => ({ kind: 'activity' as const, ref })),
     ...achievementsOfRule(rule).map((ref) => ({ kind: 'achievement' as const, ref })),
+    ...(countsRecognised(rule) ? [{ kind: 'recognised' as const, ref: ANY_RECOGNISED }] : []),
   ];
   await tx
     .insert(ruleReferences)
@@ -88,7 +106,7 @@ export async function indexStaleRules(db: Db): Promise<string[]> {
 export async function achievementsReferencing(
   db: Executor,
   userId: string,
-  refs: { activityIds: readonly string[]; achievementIds: readonly string[] },
+  refs: ChangedRefs,
 ): Promise<AchievementRow[]> {
   return (await pendingAchievementsReferencing(db, userId, refs, { includeAwarded: true })).map(
     ({ achievement }) => achievement,
@@ -103,7 +121,7 @@ export async function achievementsReferencing(
 export async function pendingAchievementsReferencing(
   db: Executor,
   userId: string,
-  refs: { activityIds: readonly string[]; achievementIds: readonly string[] },
+  refs: ChangedRefs,
   options: { includeAwarded?: boolean } = {},
 ): Promise<{ achievement: AchievementRow; trustLevel: 'registered' | 'self-study' }[]> {
   const conditions = [
@@ -116,6 +134,7 @@ export async function pendingAchievementsReferencing(
           inArray(ruleReferences.ref, [...refs.achievementIds]),
         )
       : undefined,
+    refs.recognised ? eq(ruleReferences.kind, 'recognised') : undefined,
   ].filter((condition) => condition !== undefined);
   if (conditions.length === 0) return [];
   const notAwarded = sql`not exists (select 1 from ${awards} where ${awards.userId} = ${userId}

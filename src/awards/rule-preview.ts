@@ -4,7 +4,12 @@ import { courses, enrolments, platforms, users } from '../db/schema.js';
 import type { RosterLearner } from './course-progress.js';
 import { loadGroups, loadOutcomeState } from './load-outcome-state.js';
 import { evaluateRule, type Evidence } from './rules/evaluate.js';
-import { achievementsOfRule, activitiesOfRule, parseRule } from './rules/rule-schema.js';
+import {
+  achievementsOfRule,
+  activitiesOfRule,
+  countsRecognised,
+  parseRule,
+} from './rules/rule-schema.js';
 import { creditsEarned, STACK_CREDITS, type StackCredit } from './stack-credit.js';
 import { BadRequestError } from '../errors.js';
 
@@ -69,7 +74,13 @@ export async function previewRule(
 
   const entries: PreviewEntry[] = [];
   for (const { user, trustLevel } of learners) {
-    const state = await loadOutcomeState(db, user.id, activityIds, achievementIds);
+    const state = await loadOutcomeState(
+      db,
+      user.id,
+      activityIds,
+      achievementIds,
+      countsRecognised(rule) ? { courseId, now: new Date() } : undefined,
+    );
     const form = formOf(trustLevel);
     const evaluation = evaluateRule(rule, state, {
       groups,

@@ -1,6 +1,6 @@
 import type { Evaluation } from './rules/evaluate.js';
 import { operatorOf, type Rule } from './rules/rule-operators.js';
-import { achievementsOfRule } from './rules/rule-schema.js';
+import { achievementsOfRule, countsRecognised } from './rules/rule-schema.js';
 
 /** How a stack's credential counts its ECTS (achievements.stackCredit). */
 export type StackCredit = 'components' | 'fixed';
@@ -14,9 +14,12 @@ export const STACK_RESULTS = [
   'weighted-average',
 ] as const satisfies readonly StackResult[];
 
-/** True when a rule stacks credentials of other achievements (`earned` somewhere in it). */
+/**
+ * True when a rule stacks credentials: of other achievements (`earned`) or recognised from
+ * partners (`recognised`) somewhere in it.
+ */
 export function isStackRule(rule: Rule): boolean {
-  return achievementsOfRule(rule).length > 0;
+  return achievementsOfRule(rule).length > 0 || countsRecognised(rule);
 }
 
 /** The ECTS of the rule's stacking cap (the target the credentials must stay below), or null. */

@@ -97,7 +97,9 @@ export type CredentialInput = {
    * The xAPI statements, and for a stack the credentials, that earned the award; for an award a
    * teacher made by hand, who made it and why.
    */
-  evidence: readonly (StatementEvidenceInput | CredentialEvidenceInput | ManualEvidenceInput)[];
+  evidence: readonly (
+    StatementEvidenceInput | CredentialEvidenceInput | RecognisedEvidenceInput | ManualEvidenceInput
+  )[];
   /** Our extension context and schema, when the credential carries EU elements. */
   extension?: { contextUrl: string; schemaUrl: string };
   /** The credential's BitstringStatusListEntry (W3C Bitstring Status List v1.0). */
@@ -123,6 +125,22 @@ export type CredentialEvidenceInput = {
   /** Its result from 0 to 1, or null when it has none. */
   scoreScaled: number | null;
   issuedAt: Date;
+};
+
+/**
+ * A credential a stack rests on that the learner earned at a partner issuer and the awarding
+ * body recognised: named by the partner's own ids, never re-issued.
+ */
+export type RecognisedEvidenceInput = {
+  /** The partner credential's own `id` (a URI). */
+  recognisedCredentialId: string;
+  /** The partner issuer as its credential names it (a DID or URL), and its name. */
+  issuerId: string;
+  issuerName: string;
+  /** The name of the partner's achievement. */
+  name: string;
+  /** The ECTS it counts for here, or null. */
+  ects: number | null;
 };
 
 /**
@@ -378,6 +396,24 @@ function buildEvidence(evidence: CredentialInput['evidence'][number]): Evidence 
       genre: 'Teacher award',
     };
   }
+  if ('recognisedCredentialId' in evidence) {
+    const credentialId = evidence.recognisedCredentialId;
+    return {
+      ...(/^https?:\/\//i.test(credentialId) ? { id: credentialId } : {}),
+      type: ['Evidence'],
+      name: evidence.name,
+      narrative:
+        'A credential the learner earned at a partner institution, recognised by the issuer, that met the rule this credential stacks.',
+      description:
+        `${evidence.name}, issued by ${evidence.issuerName}` +
+        (evidence.ects === null ? '.' : `: ${evidence.ects} ECTS.`),
+      genre: 'Recognised credential',
+      stackedCredential: credentialId,
+      stackedIssuer: evidence.issuerName,
+      stackedIssuerId: evidence.issuerId,
+      ...(evidence.ects === null ? {} : { ectsCredits: evidence.ects }),
+    };
+  }
   if ('statementId' in evidence) {
     return {
       id: evidence.url,
@@ -442,6 +478,14 @@ function checkInput(input: CredentialInput): void {
     if ('awardedBy' in evidence) {
       if (evidence.awardedBy.trim() === '' || evidence.reason.trim() === '') {
         throw new TypeError('evidence.awardedBy and evidence.reason must not be empty');
+      }
+      continue;
+    }
+    if ('recognisedCredentialId' in evidence) {
+      requireUrl(evidence.recognisedCredentialId, 'evidence.recognisedCredentialId');
+      requireUrl(evidence.issuerId, 'evidence.issuerId');
+      if (evidence.ects !== null && !(Number.isFinite(evidence.ects) && evidence.ects > 0)) {
+        throw new TypeError('evidence.ects must be a positive number or null');
       }
       continue;
     }

@@ -88,11 +88,24 @@ export type CredentialIssueRequest = {
   }[];
   /** For a stack: the credentials (courses) that met its rule, named in its evidence. */
   readonly stackedCredentials?: readonly StackedCredentialInput[];
+  /** For a stack: the credentials recognised from partners that met its rule. */
+  readonly recognisedCredentials?: readonly RecognisedCredentialInput[];
   /**
    * For a stack: the result it carries; `scoreScaled` is the ECTS-weighted average of the
    * stacked credentials' results for `weighted-average`, and null otherwise.
    */
   readonly stackResult?: 'none' | 'pass' | 'weighted-average' | null;
+};
+
+/** A partner's credential recognised and stacked into the one being issued. */
+export type RecognisedCredentialInput = {
+  /** The partner credential's own `id`. */
+  readonly credentialId: string;
+  /** The partner issuer as the credential names it (a DID or URL), and its name. */
+  readonly issuerId: string;
+  readonly issuerName: string;
+  readonly achievementName: string;
+  readonly ects: number | null;
 };
 
 /** A credential stacked into the one being issued, as the awards part recorded it. */
@@ -266,6 +279,13 @@ export function createCredentialIssuer(options: {
           ects: stacked.ects,
           scoreScaled: stacked.scoreScaled,
           issuedAt: new Date(stacked.issuedAt),
+        })),
+        ...(request.recognisedCredentials ?? []).map((recognised) => ({
+          recognisedCredentialId: recognised.credentialId,
+          issuerId: recognised.issuerId,
+          issuerName: recognised.issuerName,
+          name: recognised.achievementName,
+          ects: recognised.ects,
         })),
         ...(request.awardedBy
           ? [{ awardedBy: request.awardedBy.name, reason: request.awardedBy.reason }]

@@ -49,6 +49,8 @@ export function microcredentialContext(publicUrl: string): Record<string, unknow
   // ECTS use `ectsCredits` above.
   terms.stackedCredential = TERM_DEFINITIONS.iri(`${ns}stackedCredential`);
   terms.stackedIssuer = TERM_DEFINITIONS.string(`${ns}stackedIssuer`);
+  // A credential recognised from a partner is named by its own issuer's DID or URL.
+  terms.stackedIssuerId = TERM_DEFINITIONS.iri(`${ns}stackedIssuerId`);
   terms.stackedResult = TERM_DEFINITIONS.number(`${ns}stackedResult`);
   terms.stackedAwardedDate = { '@id': `${ns}stackedAwardedDate`, '@type': `${XSD}dateTime` };
   return { '@context': { '@version': 1.1, ...terms } };

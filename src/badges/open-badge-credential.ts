@@ -125,6 +125,8 @@ export type Evidence = {
   /** Our extension (microcredential-context.ts), on a stacked credential named as evidence. */
   stackedCredential?: string;
   stackedIssuer?: string;
+  /** The issuer of a credential recognised from a partner (its DID or URL). */
+  stackedIssuerId?: string;
   ectsCredits?: number;
   stackedResult?: number;
   stackedAwardedDate?: string;

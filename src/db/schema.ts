@@ -768,7 +768,8 @@ export const ruleReferences = pgTable(
     achievementId: uuid('achievement_id')
       .notNull()
       .references(() => achievements.id, { onDelete: 'cascade' }),
-    kind: text('kind', { enum: ['activity', 'achievement'] }).notNull(),
+    /** `recognised` (ref `*`): the rule counts credentials recognised from partners. */
+    kind: text('kind', { enum: ['activity', 'achievement', 'recognised'] }).notNull(),
     ref: text('ref').notNull(),
   },
   (table) => [

@@ -1,5 +1,6 @@
 import { parse as parseCookies } from 'cookie';
 import express, { type RequestHandler, type Response, type Router } from 'express';
+import { coursePartners } from '../awards/course-partners.js';
 import { activityNameIn, listCourseActivities } from '../awards/course-activities.js';
 import {
   achievementInputSchema,
@@ -219,7 +220,12 @@ export function createAchievementPagesRouter(deps: {
               evidence: entry.evidence.map((item) =>
                 item.kind === 'statement'
                   ? { kind: item.condition, ref: item.activity }
-                  : { kind: 'earned', ref: names.get(item.achievementId) ?? item.achievementId },
+                  : item.kind === 'credential'
+                    ? { kind: 'earned', ref: names.get(item.achievementId) ?? item.achievementId }
+                    : {
+                        kind: 'recognised',
+                        ref: `${item.credential.achievementName} (${item.credential.issuerName})`,
+                      },
               ),
             }))
           : null,
@@ -328,10 +334,15 @@ export function createAchievementPagesRouter(deps: {
 export async function teacherAchievementList(db: Db, res: Response) {
   const { courseId } = sessionOf(res);
   const rows = await listAchievementsWithAwardCounts(db, courseId);
-  const activities = await listCourseActivities(db, courseId);
-  const achievementNames = new Map(
-    rows.map(({ achievement }) => [achievement.id, achievement.name]),
-  );
+  const [activities, partners] = await Promise.all([
+    listCourseActivities(db, courseId),
+    coursePartners(db, courseId),
+  ]);
+  // A rule names achievements by id and partners (recognised) by their issuer id.
+  const achievementNames = new Map([
+    ...partners.map((partner): [string, string] => [partner.issuerId, partner.name]),
+    ...rows.map(({ achievement }): [string, string] => [achievement.id, achievement.name]),
+  ]);
   const nameIn = (locale: string) => (ref: string) => {
     const activity = activities.find((candidate) => candidate.activityId === ref);
     return activity ? activityNameIn(activity, locale) : (achievementNames.get(ref) ?? ref);

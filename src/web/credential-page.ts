@@ -85,29 +85,34 @@ export function credentialElements(
 /** A credential a stack rests on, as its evidence names it (badges/build-credential.ts). */
 export interface StackedComponent {
   readonly name: string;
-  /** Its public verification page. */
-  readonly href: string;
+  /** Its public verification page; null for a partner's credential whose id is no web page. */
+  readonly href: string | null;
   readonly issuerName: string | null;
   readonly issuedOn: string | null;
   readonly ects: number | null;
   /** Its result in percent, or null when it has none. */
   readonly resultPercent: number | null;
+  /** Earned at a partner institution and recognised by the issuer (it names its own issuer). */
+  readonly isRecognised: boolean;
 }
 
 /** The stacked credentials a stack's credential names as evidence; empty for other credentials. */
 export function stackedComponents(credential: OpenBadgeCredential): StackedComponent[] {
-  return (credential.evidence ?? []).flatMap((evidence) =>
-    evidence.stackedCredential === undefined || evidence.id === undefined
-      ? []
-      : [
-          {
-            name: evidence.name,
-            href: evidence.id,
-            issuerName: evidence.stackedIssuer ?? null,
-            issuedOn: evidence.stackedAwardedDate ?? null,
-            ects: evidence.ectsCredits ?? null,
-            resultPercent: evidence.stackedResult ?? null,
-          },
-        ],
-  );
+  return (credential.evidence ?? []).flatMap((evidence) => {
+    const isRecognised = evidence.stackedIssuerId !== undefined;
+    if (evidence.stackedCredential === undefined || (evidence.id === undefined && !isRecognised)) {
+      return [];
+    }
+    return [
+      {
+        name: evidence.name,
+        href: evidence.id ?? null,
+        issuerName: evidence.stackedIssuer ?? null,
+        issuedOn: evidence.stackedAwardedDate ?? null,
+        ects: evidence.ectsCredits ?? null,
+        resultPercent: evidence.stackedResult ?? null,
+        isRecognised,
+      },
+    ];
+  });
 }

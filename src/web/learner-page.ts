@@ -7,6 +7,7 @@ import {
   type AchievementProgress,
   type HeldCredential,
 } from '../awards/learner-progress.js';
+import { recognisedCountsOf } from '../awards/recognised-counts.js';
 import { referencesOf, type ProgressNode } from '../awards/rules/progress.js';
 import { parseRule } from '../awards/rules/rule-schema.js';
 import { isStackRule } from '../awards/stack-credit.js';
@@ -112,10 +113,11 @@ export async function learnerPageData(
   isMailOn: boolean,
 ) {
   const now = new Date();
-  const [progress, activities, isEmailNotified] = await Promise.all([
+  const [progress, activities, isEmailNotified, recognised] = await Promise.all([
     learnerProgress(db, learner.userId, learner.courseId),
     listCourseActivities(db, learner.courseId),
     isMailOn ? wantsEmailNotices(db, learner.userId) : false,
+    recognisedCountsOf(db, learner.userId),
   ]);
   const stackedIds = [...new Set(progress.flatMap((p) => referencesOf(p.progress).achievements))];
   const stacked = await achievementNamesOf(db, stackedIds);
@@ -137,6 +139,8 @@ export async function learnerPageData(
     achievements: await Promise.all(
       progress.map((entry) => presentAchievement(entry, names, publicUrl, now)),
     ),
+    /** The learner's credentials recognised from partners, and what each counted toward. */
+    recognised,
   };
 }
 

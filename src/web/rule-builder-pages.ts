@@ -1,6 +1,7 @@
 import express, { type RequestHandler, type Response, type Router } from 'express';
 import { listCourseActivities } from '../awards/course-activities.js';
 import { listAchievementNames } from '../awards/course-achievements.js';
+import { coursePartners } from '../awards/course-partners.js';
 import { updateAchievement, type Achievement } from '../awards/create-achievement.js';
 import { STATEMENT_SOURCES } from '../awards/rules/rule-parts.js';
 import { parseRule } from '../awards/rules/rule-schema.js';
@@ -55,10 +56,11 @@ export function createRuleBuilderPages(deps: {
     const { courseId } = sessionOf(res);
     const { achievement, tree } = page;
     const errors = page.errors ?? {};
-    const [activities, achievements, described] = await Promise.all([
+    const [activities, achievements, described, partners] = await Promise.all([
       activityChoices(db, courseId),
       listAchievementNames(db, courseId, 'name'),
       listCourseActivities(db, courseId),
+      coursePartners(db, courseId),
     ]);
     const nodes = nodesOf(tree);
     const referenced = nodes.map(({ node }) => node);
@@ -91,6 +93,7 @@ export function createRuleBuilderPages(deps: {
           ).map((id) => ({ id, name: id })),
         ],
         tagNames,
+        partners,
         sources: STATEMENT_SOURCES,
         kindsAt,
         roleOf,

@@ -52,9 +52,15 @@ export interface BuilderNode {
   /** From how many different groups (distinctGroupsAtLeast). */
   readonly groups: string;
   readonly tag: string;
-  /** The size of the larger credential in ECTS, and its name (stackingCap). */
+  /** The size of the larger credential in ECTS, and its name (stackingCap); for recognised, the ECTS needed at least. */
   readonly ects: string;
   readonly target: string;
+  /** What a credential recognised from a partner must match (recognised). */
+  readonly partnerAchievement: string;
+  readonly alignment: string;
+  readonly issuer: string;
+  /** The group of a recognised credential, for a group counted by groups. */
+  readonly group: string;
   readonly children: readonly BuilderNode[];
 }
 
@@ -128,6 +134,36 @@ const BUILDER_PARTS: { readonly [Name in RuleOperatorName]: BuilderPart<RuleNode
           : node.achievement,
     }),
     fieldOf: (part) => (part === 'sources' ? 'sources' : 'achievement'),
+  },
+  recognised: {
+    role: 'condition',
+    toNode: ({ achievement, alignment, issuer, minEcts, group }) => ({
+      kind: 'recognised',
+      partnerAchievement: achievement ?? '',
+      alignment: alignment ?? '',
+      issuer: issuer ?? '',
+      ects: minEcts === undefined ? '' : String(minEcts),
+      group: group ?? '',
+    }),
+    fromNode: (node) => ({
+      recognised: {
+        ...(node.partnerAchievement === '' ? {} : { achievement: node.partnerAchievement }),
+        ...(node.alignment === '' ? {} : { alignment: node.alignment }),
+        ...(node.issuer === '' ? {} : { issuer: node.issuer }),
+        ...(node.ects === '' ? {} : { minEcts: numberOfField(node.ects) }),
+        ...(node.group === '' ? {} : { group: node.group }),
+      },
+    }),
+    fieldOf: (part) =>
+      part === 'achievement'
+        ? 'partnerAchievement'
+        : part === 'issuer'
+          ? 'issuer'
+          : part === 'minEcts'
+            ? 'ects'
+            : part === 'group'
+              ? 'group'
+              : 'alignment',
   },
   allOf: {
     role: 'group',
@@ -251,6 +287,10 @@ const EMPTY_FIELDS: NodeFields = {
   tag: '',
   ects: '',
   target: '',
+  partnerAchievement: '',
+  alignment: '',
+  issuer: '',
+  group: '',
 };
 
 /** The tree of a draft without a rule yet: an empty "all of". */
@@ -346,6 +386,10 @@ export function readBuilderForm(body: Record<string, unknown>): BuilderNode {
       tag: text(`${id}.tag`),
       ects: text(`${id}.ects`),
       target: text(`${id}.target`),
+      partnerAchievement: text(`${id}.partnerAchievement`),
+      alignment: text(`${id}.alignment`),
+      issuer: text(`${id}.issuer`),
+      group: text(`${id}.group`),
       children,
     };
   };
@@ -464,10 +508,20 @@ const BUILDER_ERROR_KEYS: ReadonlySet<string> = new Set([
   'sources',
   'groupLeaf',
   'noConditions',
+  'recognisedNeedsOne',
+  'recognisedAchievement',
+  'recognisedAlignment',
+  'recognisedIssuer',
+  'recognisedEcts',
+  'recognisedGroup',
 ]);
 
 function fieldOfCondition(node: BuilderNode): BuilderField {
-  return node.kind === 'earned' ? 'achievement' : 'activity';
+  return node.kind === 'earned'
+    ? 'achievement'
+    : node.kind === 'recognised'
+      ? 'alignment'
+      : 'activity';
 }
 
 /** Every node of a tree, depth first, with its position for people (`2.1`: 1st part of the 2nd). */

@@ -190,6 +190,12 @@ function checked(
 /** The catalog key for a message of parseRule; the path shows which part it is about. */
 export function ruleErrorOf(message: string, path: string): FieldError {
   const patterns: [RegExp, string][] = [
+    [/must name at least one of achievement, alignment, issuer or minEcts/, 'recognisedNeedsOne'],
+    [/partner's achievement id/, 'recognisedAchievement'],
+    [/must be a target URL or code/, 'recognisedAlignment'],
+    [/must be a partner issuer/, 'recognisedIssuer'],
+    [/number of ECTS above 0/, 'recognisedEcts'],
+    [/must be a group name/, 'recognisedGroup'],
     [/absolute IRI/, 'iri'],
     [/id of an achievement/, 'achievement'],
     [/could never be met/, 'neverMet'],
@@ -203,7 +209,7 @@ export function ruleErrorOf(message: string, path: string): FieldError {
     [/may only stand for the whole rule/, 'capNotWhole'],
     [/has unknown field/, 'unknownField'],
     [/sources/, 'sources'],
-    [/must be passed, completed, satisfied, scoreAtLeast or earned/, 'groupLeaf'],
+    [/must be passed, completed, satisfied, scoreAtLeast, earned or recognised/, 'groupLeaf'],
     [/exactly one of/, 'kind'],
     [/must list at least/, 'noConditions'],
   ];

@@ -225,6 +225,46 @@ describe('buildCredential', () => {
       expect(credential.credentialSubject).not.toHaveProperty('result');
     });
 
+    it('names a credential recognised from a partner by its own id, issuer, name and ECTS', () => {
+      const recognised = {
+        recognisedCredentialId: 'https://helsinki.example/credentials/42',
+        issuerId: 'did:web:helsinki.example',
+        issuerName: 'University of Helsinki',
+        name: 'Climate.now',
+        ects: 5,
+      };
+      const credential = buildCredential(
+        stack({ scoreScaled: null, evidence: [component, recognised] }),
+      );
+      expect(validateCredential(credential)).toEqual({ valid: true, errors: [] });
+      expect(credential.evidence?.[1]).toEqual({
+        id: 'https://helsinki.example/credentials/42',
+        type: ['Evidence'],
+        name: 'Climate.now',
+        narrative:
+          'A credential the learner earned at a partner institution, recognised by the issuer, that met the rule this credential stacks.',
+        description: 'Climate.now, issued by University of Helsinki: 5 ECTS.',
+        genre: 'Recognised credential',
+        stackedCredential: 'https://helsinki.example/credentials/42',
+        stackedIssuer: 'University of Helsinki',
+        stackedIssuerId: 'did:web:helsinki.example',
+        ectsCredits: 5,
+      });
+    });
+
+    it('refuses a recognised credential whose id is not a URI', () => {
+      const recognised = {
+        recognisedCredentialId: 'credential 42',
+        issuerId: 'did:web:helsinki.example',
+        issuerName: 'University of Helsinki',
+        name: 'Climate.now',
+        ects: null,
+      };
+      expect(() => buildCredential(stack({ evidence: [recognised] }))).toThrow(
+        'evidence.recognisedCredentialId must be an absolute URI',
+      );
+    });
+
     it('states a pass as an OB Status result with its result description', () => {
       const credential = buildCredential(stack({ scoreScaled: null, resultKind: 'pass' }));
       expect(validateCredential(credential)).toEqual({ valid: true, errors: [] });

@@ -3,11 +3,14 @@
  * course AND at least 3 of the electives from at least 2 pillars) only by clicking in the rule
  * builder, downloads the course's set-up and imports it into a course of another platform (an
  * open self-study copy). The pages pass axe at 360 and 1280 px in English, German and Polish.
+ * Issue 20, item 3: a condition on a credential recognised from a partner, built by clicking.
  */
 import { readFile } from 'node:fs/promises';
 import type { Browser as Chromium, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { upsertCourseActivity } from '../../src/awards/course-activities.js';
+import { courses, partnerIssuers, platforms } from '../../src/db/schema.js';
 import { createTranslations, type Locale } from '../../src/web/i18n.js';
 import { checkPage, describeInBrowser, launchBrowser, openPage } from '../support/browser.js';
 import { startCourseWorld, type CourseWorld, type WorldPlatform } from '../support/course-world.js';
@@ -219,6 +222,63 @@ describeInBrowser('the rule builder and copying a course set-up, in the browser'
     ]);
     await closeContext(page.context(), openPageOf.context());
   }, 240_000);
+
+  it('builds a condition on a credential recognised from a partner by clicking, accessibly in Finnish', async () => {
+    const { db } = world.tool.current().database;
+    const [body] = await db
+      .select({ issuerProfileId: platforms.issuerProfileId })
+      .from(courses)
+      .innerJoin(platforms, eq(platforms.id, courses.platformId))
+      .where(eq(courses.id, await campus.courseId()));
+    await db.insert(partnerIssuers).values({
+      issuerProfileId: body!.issuerProfileId!,
+      issuerId: 'did:web:helsinki.example',
+      name: 'Helsingin yliopisto',
+      qualityAssurance: 'Auditoitu (FINEEC).',
+    });
+    const draft = await api(teacher, '/api/achievements', {
+      method: 'POST',
+      body: {
+        name: 'Alliance climate module',
+        description: 'Climate studies across the alliance.',
+        criteria: 'Bring a climate course from a partner.',
+      },
+    });
+    const k = t('fi');
+    const page = await pageAs(teacher);
+    await page.goto(
+      `${world.tool.url}/course/achievements/${String(draft.id)}/rule/builder?lang=fi`,
+    );
+    await press(
+      page,
+      page.getByRole('button', {
+        name: k('teacher-achievements:builder.addCondition', {
+          place: k('teacher-achievements:builder.place.whole'),
+        }),
+      }),
+    );
+    await Promise.all([
+      page.waitForResponse((answer) => answer.request().method() === 'POST'),
+      formField(page, 'r-0.kind').selectOption('recognised'),
+    ]);
+    await page.waitForLoadState('load');
+    await formField(page, 'r-0.alignment').fill('CLIM-101');
+    await formField(page, 'r-0.issuer').selectOption({ label: 'Helsingin yliopisto' });
+    await formField(page, 'r-0.ects').fill('5');
+    expect(await checkPage(page, 'rule-builder-recognised-fi')).toEqual([]);
+    await Promise.all([
+      page.waitForURL(/\/course\?saved=draft$/),
+      page.getByRole('button', { name: k('teacher-achievements:rule.saveDraft') }).click(),
+    ]);
+    expect(
+      (await achievementsOf(teacher)).find((a) => a.name === 'Alliance climate module')?.rule,
+    ).toEqual({
+      allOf: [
+        { recognised: { alignment: 'CLIM-101', issuer: 'did:web:helsinki.example', minEcts: 5 } },
+      ],
+    });
+    await closeContext(page.context());
+  }, 180_000);
 
   for (const locale of ['de', 'pl'] as const) {
     it(`shows the builder with a nested rule, a mistake named in its summary, and the set-up problems, accessibly in ${locale}`, async () => {

@@ -1,6 +1,8 @@
 import { JSDOM } from 'jsdom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { RULE_OPERATORS } from '../../src/awards/rules/rule-operators.js';
+import { courses, partnerIssuers, platforms } from '../../src/db/schema.js';
 import { createBrowser, type Browser } from '../support/http-client.js';
 import { LTI_ROLES, type TestLms } from '../support/test-lms.js';
 import type { TestTool } from '../support/test-tool.js';
@@ -143,6 +145,36 @@ describe('the rule builder page', () => {
           scaled: 0.75,
         },
       },
+      'a recognised credential with every criterion': {
+        recognised: {
+          achievement: 'https://partner.example/achievements/climate-now',
+          alignment: 'CLIM-101',
+          issuer: 'did:web:partner.example',
+          minEcts: 5,
+        },
+      },
+      'recognised credentials covering pillars, under a stacking cap': {
+        stackingCap: {
+          ects: 60,
+          target: 'MSc year',
+          rule: {
+            distinctGroupsAtLeast: {
+              n: 2,
+              tag: 'pillar',
+              of: [
+                {
+                  recognised: {
+                    alignment: 'http://data.europa.eu/esco/skill/s1',
+                    group: 'environmental',
+                  },
+                },
+                { recognised: { minEcts: 2.5, group: 'economic' } },
+                { passed: CITIES },
+              ],
+            },
+          },
+        },
+      },
       'a stacking cap': {
         stackingCap: {
           ects: 60,
@@ -211,6 +243,52 @@ describe('the rule builder page', () => {
     });
   });
 
+  it('builds a condition on a credential recognised from a partner the awarding body trusts', async () => {
+    const db = tool.current().database.db;
+    const [body] = await db
+      .select({ issuerProfileId: platforms.issuerProfileId })
+      .from(courses)
+      .innerJoin(platforms, eq(platforms.id, courses.platformId));
+    await db.insert(partnerIssuers).values({
+      issuerProfileId: body!.issuerProfileId!,
+      issuerId: 'did:web:helsinki.example',
+      name: 'University of Helsinki',
+      qualityAssurance: 'Audited by FINEEC.',
+    });
+    const { id } = await createByApi('Recognised', null);
+    let page = await press(
+      id,
+      formFieldsOf((await getPage(teacher, builderOf(id))).html),
+      'addCondition:r',
+    );
+    page = await press(
+      id,
+      withFields(formFieldsOf(page.html), { 'r-0.kind': 'recognised' }),
+      'apply',
+    );
+    const partner = windowOf(page.html).document.querySelector(
+      'select[name="r-0.issuer"] option[value="did:web:helsinki.example"]',
+    );
+    expect(partner?.textContent).toBe('University of Helsinki');
+    const saved = await press(
+      id,
+      withFields(formFieldsOf(page.html), {
+        'r-0.alignment': 'CLIM-101',
+        'r-0.issuer': 'did:web:helsinki.example',
+        'r-0.ects': '5',
+      }),
+      'save',
+    );
+    expect(saved.status, saved.html).toBe(303);
+    expect(await storedRule(id)).toEqual({
+      allOf: [
+        {
+          recognised: { alignment: 'CLIM-101', issuer: 'did:web:helsinki.example', minEcts: 5 },
+        },
+      ],
+    });
+  });
+
   it('removes a part, keeping the others in order', async () => {
     const rule = { allOf: [{ passed: CORE }, { passed: ENERGY }, { passed: MARKETS }] };
     const { id } = await createByApi('Removal', rule);
@@ -241,6 +319,27 @@ describe('the rule builder page', () => {
         window.document.getElementById('field-r-1-0.activity')?.getAttribute('aria-invalid'),
       ).toBe('true');
       expect(await storedRule(id)).toEqual(rule);
+    });
+
+    it('says that a condition on a recognised credential needs one of its fields', async () => {
+      const { id } = await createByApi('Recognised, empty', null);
+      let page = await press(
+        id,
+        formFieldsOf((await getPage(teacher, builderOf(id))).html),
+        'addCondition:r',
+      );
+      page = await press(
+        id,
+        withFields(formFieldsOf(page.html), { 'r-0.kind': 'recognised' }),
+        'apply',
+      );
+      const saved = await press(id, formFieldsOf(page.html), 'save');
+      expect(saved.status).toBe(422);
+      const link = windowOf(saved.html).document.querySelector('.error-summary a');
+      expect(link?.getAttribute('href')).toBe('#field-r-0.alignment');
+      expect(link?.textContent).toBe(
+        'Condition 1, Alignment (skill or course code): A condition on a recognised credential needs at least one of: the partner’s achievement, an alignment, the partner or a minimum of ECTS.',
+      );
     });
 
     it('says that an empty group needs a part', async () => {

@@ -40,6 +40,50 @@ describe('the rule form and an operator it has no fields for (bestAverageAtLeast
   });
 });
 
+describe('the rule form and a condition on a credential recognised from a partner', () => {
+  const RECOGNISED = {
+    allOf: [
+      { passed: QUIZ },
+      { recognised: { alignment: 'CLIM-101', issuer: 'did:web:helsinki.example', minEcts: 5 } },
+    ],
+  };
+
+  it('shows the rule in the JSON view and reads it back unchanged', () => {
+    const shown = ruleFormValuesOf(parseRule(RECOGNISED));
+    expect(shown.shape).toBe('json');
+    const read = readRuleForm({ shape: shown.shape, json: shown.json });
+    expect('rule' in read && read.rule).toEqual(RECOGNISED);
+  });
+
+  it('puts a condition naming nothing on the JSON field, with its own message', () => {
+    const read = readRuleForm({ shape: 'json', json: JSON.stringify({ recognised: {} }) });
+    expect(read.errors).toEqual({
+      json: { key: 'ruleErrors.recognisedNeedsOne', params: { path: 'rule.recognised' } },
+    });
+  });
+
+  it('names the partner for the teacher by its name in the registry', () => {
+    const names = new Map([['did:web:helsinki.example', 'University of Helsinki']]);
+    expect(
+      describeRule(
+        parseRule({ recognised: { issuer: 'did:web:helsinki.example' } }),
+        english,
+        (ref) => names.get(ref) ?? ref,
+      ),
+    ).toBe('hold a credential recognised from a partner (from University of Helsinki)');
+  });
+
+  it('summarises it for the teacher in plain words', () => {
+    expect(
+      describeRule(
+        parseRule({ recognised: { alignment: 'CLIM-101', minEcts: 5 } }),
+        english,
+        (ref) => ref,
+      ),
+    ).toBe('hold a credential recognised from a partner (aligned to CLIM-101, at least 5 ECTS)');
+  });
+});
+
 describe('the score field of the rule form, in percent', () => {
   const readScore = (score: string) =>
     readRuleForm({

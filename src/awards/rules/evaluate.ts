@@ -8,6 +8,7 @@ export type {
   Evidence,
   HeldCredential,
   OutcomeState,
+  RecognisedCredential,
 } from './evaluation.js';
 
 /**

@@ -21,6 +21,27 @@ export interface HeldCredential {
   readonly sources: readonly StatementSource[];
 }
 
+/**
+ * A credential the learner brought from a partner issuer and the awarding body recognised
+ * (`recognised_credentials` with status `recognised`), as a rule sees it.
+ */
+export interface RecognisedCredential {
+  /** Our row's id. */
+  readonly recognitionId: string;
+  /** The credential's own `id`, as its issuer wrote it. */
+  readonly credentialId: string;
+  /** The partner's registry row, and its issuer as the credential names it (a DID or URL). */
+  readonly partnerIssuerId: string;
+  readonly issuerId: string;
+  readonly issuerName: string;
+  readonly achievementId: string;
+  readonly achievementName: string;
+  /** The achievement's alignment targets (target URLs and codes). */
+  readonly alignments: readonly string[];
+  /** The ECTS it counts for here (capped by the partner), or null. */
+  readonly countedEcts: number | null;
+}
+
 /** Everything a rule can look at for one learner. */
 export interface OutcomeState {
   /** Activity IRI → the learner's outcomes on it, one per source (and registration). */
@@ -29,6 +50,11 @@ export interface OutcomeState {
   readonly credentials: ReadonlyMap<string, HeldCredential>;
   /** cmi5 AU activity id → its moveOn criterion, for the AUs the rule names. */
   readonly moveOn?: ReadonlyMap<string, Cmi5MoveOnCriterion>;
+  /**
+   * The credentials recognised from the partners of the awarding body whose rule is evaluated,
+   * oldest recognition first.
+   */
+  readonly recognised?: readonly RecognisedCredential[];
 }
 
 /** cmi5 section 13.1.4: when an AU counts as done. */
@@ -61,6 +87,10 @@ export type Evidence =
       readonly achievementId: string;
       readonly awardId: string;
       readonly ects: number | null;
+    }
+  | {
+      readonly kind: 'recognised';
+      readonly credential: RecognisedCredential;
     };
 
 export interface Evaluation {
@@ -99,15 +129,32 @@ export function cheapest(results: readonly Evaluation[], count: number): Evaluat
 export function combine(results: readonly Evaluation[]): Evaluation {
   const evidence = new Map<string, Evidence>();
   for (const item of results.flatMap((result) => result.evidence)) {
-    const key =
-      item.kind === 'statement'
-        ? `s:${item.statementId}:${item.activity}:${item.condition}`
-        : `c:${item.achievementId}`;
-    if (!evidence.has(key)) evidence.set(key, item);
+    if (!evidence.has(evidenceKey(item))) evidence.set(evidenceKey(item), item);
   }
-  const stackedEcts = [...evidence.values()].reduce(
-    (sum, item) => sum + (item.kind === 'credential' ? (item.ects ?? 0) : 0),
-    0,
-  );
+  const stackedEcts = [...evidence.values()].reduce((sum, item) => sum + ectsOf(item), 0);
   return { isMet: true, evidence: [...evidence.values()], stackedEcts, refusal: null };
+}
+
+/** One key per thing counted: a credential met by two conditions counts once. */
+function evidenceKey(item: Evidence): string {
+  switch (item.kind) {
+    case 'statement':
+      return `s:${item.statementId}:${item.activity}:${item.condition}`;
+    case 'credential':
+      return `c:${item.achievementId}`;
+    case 'recognised':
+      return `r:${item.credential.recognitionId}`;
+  }
+}
+
+/** The ECTS a piece of evidence stacks. */
+export function ectsOf(item: Evidence): number {
+  switch (item.kind) {
+    case 'statement':
+      return 0;
+    case 'credential':
+      return item.ects ?? 0;
+    case 'recognised':
+      return item.credential.countedEcts ?? 0;
+  }
 }

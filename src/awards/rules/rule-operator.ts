@@ -58,6 +58,8 @@ export interface RuleWalk {
 export interface References {
   readonly activities: readonly string[];
   readonly achievements: readonly string[];
+  /** Whether credentials recognised from partners count (a new one may meet the rule). */
+  readonly recognised: boolean;
 }
 
 /** A condition on one activity or achievement, flattened. */
@@ -69,6 +71,8 @@ export interface Leaf {
   readonly sources: readonly StatementSource[] | null;
   /** For scoreAtLeast: the scaled score needed. */
   readonly scaled: number | null;
+  /** The leaf's own group (by tag), where the rule gives one (a recognised credential). */
+  readonly group?: string;
 }
 
 /** One line of the learner's "what is done and what is missing", with the lines under it. */
@@ -228,4 +232,4 @@ export function explanation(
   };
 }
 
-export const NO_REFERENCES: References = { activities: [], achievements: [] };
+export const NO_REFERENCES: References = { activities: [], achievements: [], recognised: false };

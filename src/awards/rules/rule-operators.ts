@@ -8,6 +8,7 @@ import { completed } from './operators/completed.js';
 import { distinctGroupsAtLeast } from './operators/distinct-groups-at-least.js';
 import { earned } from './operators/earned.js';
 import { passed } from './operators/passed.js';
+import { recognised } from './operators/recognised.js';
 import { satisfied } from './operators/satisfied.js';
 import { scoreAtLeast } from './operators/score-at-least.js';
 import { stackingCap } from './operators/stacking-cap.js';
@@ -41,6 +42,7 @@ export const RULE_OPERATORS: {
   satisfied,
   scoreAtLeast,
   earned,
+  recognised,
   allOf,
   anyOf,
   atLeast,
@@ -113,6 +115,7 @@ export const ruleWalk: RuleWalk = {
     return {
       activities: unique([own.activities, ...below.map((refs) => refs.activities)].flat()),
       achievements: unique([own.achievements, ...below.map((refs) => refs.achievements)].flat()),
+      recognised: own.recognised || below.some((refs) => refs.recognised),
     };
   },
 };

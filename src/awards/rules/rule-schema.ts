@@ -51,3 +51,8 @@ export function activitiesOfRule(rule: Rule): string[] {
 export function achievementsOfRule(rule: Rule): string[] {
   return [...ruleWalk.referencesOf(rule).achievements];
 }
+
+/** True when credentials recognised from partners count toward the rule (`recognised`). */
+export function countsRecognised(rule: Rule): boolean {
+  return ruleWalk.referencesOf(rule).recognised;
+}

@@ -78,7 +78,7 @@ describe('parseRule', () => {
       [
         'a group rule over a combinator',
         { distinctGroupsAtLeast: { n: 1, tag: 'pillar', of: [{ allOf: [{ passed: QUIZ }] }] } },
-        'rule.distinctGroupsAtLeast.of[0] must be passed, completed, satisfied, scoreAtLeast or earned',
+        'rule.distinctGroupsAtLeast.of[0] must be passed, completed, satisfied, scoreAtLeast, earned or recognised',
       ],
       [
         'a count below the groups needed',
@@ -105,7 +105,7 @@ describe('parseRule', () => {
       [
         'a cap that stacks nothing',
         { stackingCap: { ects: 60, target: 'MSc', rule: { passed: QUIZ } } },
-        'rule.stackingCap.rule must stack credentials with "earned"',
+        'rule.stackingCap.rule must stack credentials with "earned" or "recognised"',
       ],
     ])('%s', (_name, rule, message) => {
       expect(() => parseRule(rule)).toThrow(

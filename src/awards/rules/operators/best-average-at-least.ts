@@ -68,6 +68,7 @@ export const bestAverageAtLeast: RuleOperator<'bestAverageAtLeast', BestAverageA
   references: (value) => ({
     activities: value.of.map((ref) => flatActivityRef(ref).ref),
     achievements: [],
+    recognised: false,
   }),
   leaf: () => null,
   evaluate: (value, state) => {

@@ -13,7 +13,11 @@ export const completed: RuleOperator<'completed', ActivityRef> = {
   name: 'completed',
   parse: (value, at) => parseActivityRef(value, at),
   children: () => [],
-  references: (value) => ({ activities: [flatActivityRef(value).ref], achievements: [] }),
+  references: (value) => ({
+    activities: [flatActivityRef(value).ref],
+    achievements: [],
+    recognised: false,
+  }),
   leaf: (value) => ({ kind: 'completed', ...flatActivityRef(value), scaled: null }),
   evaluate: (value, state) => evaluateActivity('completed', flatActivityRef(value), state),
   explain: (value, evaluation) => {

@@ -42,7 +42,7 @@ export const distinctGroupsAtLeast: RuleOperator<'distinctGroupsAtLeast', Distin
     of.forEach((child, index) => {
       if (walk.leafOf(child) === null) {
         throw invalid(
-          `${at}.of[${index}] must be passed, completed, satisfied, scoreAtLeast or earned: only those have a group`,
+          `${at}.of[${index}] must be passed, completed, satisfied, scoreAtLeast, earned or recognised: only those have a group`,
         );
       }
     });
@@ -128,7 +128,9 @@ function groupOf(
   context: EvaluationContext,
   walk: RuleWalk,
 ): string | null {
-  return context.groups.get(walk.leafOf(rule)?.ref ?? '')?.[tag] ?? null;
+  const leaf = walk.leafOf(rule);
+  if (leaf?.group !== undefined) return leaf.group;
+  return context.groups.get(leaf?.ref ?? '')?.[tag] ?? null;
 }
 
 /**

@@ -16,7 +16,11 @@ export const earned: RuleOperator<'earned', AchievementRef> = {
   name: 'earned',
   parse: (value, at) => parseAchievementRef(value, at),
   children: () => [],
-  references: (value) => ({ activities: [], achievements: [flatAchievementRef(value).ref] }),
+  references: (value) => ({
+    activities: [],
+    achievements: [flatAchievementRef(value).ref],
+    recognised: false,
+  }),
   leaf: (value) => ({ kind: 'earned', ...flatAchievementRef(value), scaled: null }),
   evaluate: (value, state, context) => {
     const { ref, sources } = flatAchievementRef(value);

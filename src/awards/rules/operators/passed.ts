@@ -13,7 +13,11 @@ export const passed: RuleOperator<'passed', ActivityRef> = {
   name: 'passed',
   parse: (value, at) => parseActivityRef(value, at),
   children: () => [],
-  references: (value) => ({ activities: [flatActivityRef(value).ref], achievements: [] }),
+  references: (value) => ({
+    activities: [flatActivityRef(value).ref],
+    achievements: [],
+    recognised: false,
+  }),
   leaf: (value) => ({ kind: 'passed', ...flatActivityRef(value), scaled: null }),
   evaluate: (value, state) => evaluateActivity('passed', flatActivityRef(value), state),
   explain: (value, evaluation) => {

@@ -20,7 +20,11 @@ export const satisfied: RuleOperator<'satisfied', ActivityRef> = {
   name: 'satisfied',
   parse: (value, at) => parseActivityRef(value, at),
   children: () => [],
-  references: (value) => ({ activities: [flatActivityRef(value).ref], achievements: [] }),
+  references: (value) => ({
+    activities: [flatActivityRef(value).ref],
+    achievements: [],
+    recognised: false,
+  }),
   leaf: (value) => ({ kind: 'satisfied', ...flatActivityRef(value), scaled: null }),
   evaluate: (value, state) => {
     const activity = flatActivityRef(value);

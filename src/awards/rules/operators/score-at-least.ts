@@ -46,7 +46,7 @@ export const scoreAtLeast: RuleOperator<'scoreAtLeast', ScoreAtLeast> = {
       : { activity, scaled, sources: parseSources(fields.sources, at) };
   },
   children: () => [],
-  references: (value) => ({ activities: [value.activity], achievements: [] }),
+  references: (value) => ({ activities: [value.activity], achievements: [], recognised: false }),
   leaf: (value) => ({
     kind: 'scoreAtLeast',
     ref: value.activity,

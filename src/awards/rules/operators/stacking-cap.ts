@@ -41,8 +41,9 @@ export const stackingCap: RuleOperator<'stackingCap', StackingCap> = {
       throw invalid(`${at}.target must name what the credentials stack toward`);
     }
     const rule = walk.parse(fields.rule, `${at}.rule`);
-    if (walk.referencesOf(rule).achievements.length === 0) {
-      throw invalid(`${at}.rule must stack credentials with "earned"`);
+    const stacked = walk.referencesOf(rule);
+    if (stacked.achievements.length === 0 && !stacked.recognised) {
+      throw invalid(`${at}.rule must stack credentials with "earned" or "recognised"`);
     }
     return { ects, target: fields.target.trim(), rule };
   },

@@ -89,7 +89,7 @@ describe('bestAverageAtLeast: parse', () => {
             of: [{ bestAverageAtLeast: { n: 1, of: [QUIZ], scaled: 0.5 } }],
           },
         },
-        'rule.distinctGroupsAtLeast.of[0] must be passed, completed, satisfied, scoreAtLeast or earned',
+        'rule.distinctGroupsAtLeast.of[0] must be passed, completed, satisfied, scoreAtLeast, earned or recognised',
       ],
     ])('%s', (_name, rule, message) => {
       expect(() => parseRule(rule)).toThrow(
