@@ -23,6 +23,7 @@ import { awardingBodyOfCourse } from '../lti/platform-registry.js';
 import type { OutgoingFetch } from '../outgoing/outgoing-requests.js';
 import { readCredentialFacts } from './credential-facts.js';
 import { decideRecognition, type RefusalReason } from './decide-recognition.js';
+import type { OnRecognised } from './brought-credentials.js';
 import { findActivePartner } from './partner-issuers.js';
 import { readPartnerDocuments } from './read-partner-documents.js';
 
@@ -88,7 +89,14 @@ const REFUSALS: Record<RefusalReason, () => MicrocredError> = {
  * Throws one of the `Recognition…Error`s of src/errors.ts for each refusal (isRecognitionRefusal); nothing is stored then.
  */
 export async function bringCredential(
-  deps: { db: Db; publicUrl: string; fetch: OutgoingFetch; logger: Logger; now?: () => Date },
+  deps: {
+    db: Db;
+    publicUrl: string;
+    fetch: OutgoingFetch;
+    logger: Logger;
+    onRecognised: OnRecognised;
+    now?: () => Date;
+  },
   request: { userId: string; courseId: string; input: Buffer | string },
 ): Promise<RecognisedCredential> {
   const { db, publicUrl } = deps;
@@ -137,26 +145,30 @@ export async function bringCredential(
   if ('refused' in decision) throw REFUSALS[decision.refused]();
   if (!facts) throw REFUSALS.notAnOpenBadge();
 
-  const [stored] = await db
-    .insert(recognisedCredentials)
-    .values({
-      userId: request.userId,
-      partnerIssuerId: partner.id,
-      courseId: request.courseId,
-      credentialId: facts.credentialId,
-      credential: report.credential ?? extracted.credential,
-      jwt: extracted.jwt,
-      achievementId: facts.achievementId,
-      achievementName: facts.achievementName,
-      alignments: facts.alignments,
-      statedEcts: facts.statedEcts,
-      countedEcts: decision.countedEcts,
-      validUntil: facts.validUntil,
-      binding: decision.binding,
-      status: decision.status,
-    })
-    .onConflictDoNothing({ target: recognisedCredentials.credentialId })
-    .returning();
+  const stored = await db.transaction(async (tx) => {
+    const [inserted] = await tx
+      .insert(recognisedCredentials)
+      .values({
+        userId: request.userId,
+        partnerIssuerId: partner.id,
+        courseId: request.courseId,
+        credentialId: facts.credentialId,
+        credential: report.credential ?? extracted.credential,
+        jwt: extracted.jwt,
+        achievementId: facts.achievementId,
+        achievementName: facts.achievementName,
+        alignments: facts.alignments,
+        statedEcts: facts.statedEcts,
+        countedEcts: decision.countedEcts,
+        validUntil: facts.validUntil,
+        binding: decision.binding,
+        status: decision.status,
+      })
+      .onConflictDoNothing({ target: recognisedCredentials.credentialId })
+      .returning();
+    if (inserted?.status === 'recognised') await deps.onRecognised(tx, inserted);
+    return inserted;
+  });
   if (stored) {
     deps.logger.info('awards', 'credential recognised', {
       recognisedCredentialId: stored.id,

@@ -1,3 +1,4 @@
+import { enqueueEvaluationAfterRecognition } from '../awards/enqueue-evaluations.js';
 import express, { type RequestHandler, type Response, type Router } from 'express';
 import multer from 'multer';
 import type { Logger } from '../config/logger.js';
@@ -105,7 +106,13 @@ export function createRecognitionPages(deps: {
       const { userId, courseId } = sessionOf(res);
       try {
         const recognised = await bringCredential(
-          { db, publicUrl: deps.publicUrl, fetch: deps.outgoingFetch, logger: deps.logger },
+          {
+            db,
+            publicUrl: deps.publicUrl,
+            fetch: deps.outgoingFetch,
+            logger: deps.logger,
+            onRecognised: enqueueEvaluationAfterRecognition,
+          },
           { userId, courseId, input: file ?? pasted },
         );
         res.redirect(303, `/course/recognitions?status=${recognised.status}`);
@@ -138,12 +145,16 @@ export function createRecognitionPages(deps: {
         throw new BadRequestError('Choose "approve" or "refuse".');
       }
       const { courseId, userId } = sessionOf(res);
-      await reviewBroughtCredential(db, {
-        id: String(req.params.id).toLowerCase(),
-        courseId,
-        reviewerUserId: userId,
-        isApproved: decision === 'approve',
-      });
+      await reviewBroughtCredential(
+        db,
+        {
+          id: String(req.params.id).toLowerCase(),
+          courseId,
+          reviewerUserId: userId,
+          isApproved: decision === 'approve',
+        },
+        enqueueEvaluationAfterRecognition,
+      );
       res.redirect(
         303,
         `/course/recognitions/review?status=${decision === 'approve' ? 'approved' : 'refused'}`,
