@@ -296,7 +296,16 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       endorsementChecks,
     }),
   );
-  app.use(createAdminPages({ db, publicUrl, secret, adminToken: settings.adminToken, render }));
+  app.use(
+    createAdminPages({
+      db,
+      publicUrl,
+      secret,
+      adminToken: settings.adminToken,
+      render,
+      endorsementChecks,
+    }),
+  );
   app.use(
     createCourseRouter({
       db,

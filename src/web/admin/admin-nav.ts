@@ -4,6 +4,7 @@ import type { PageContext } from '../views.js';
 const ADMIN_PAGES = [
   { page: 'platforms', href: '/admin/platforms' },
   { page: 'awardingBodies', href: '/admin/awarding-bodies' },
+  { page: 'endorsements', href: '/admin/endorsements' },
   { page: 'externalLrs', href: '/admin/external-lrs' },
   { page: 'xapiCredentials', href: '/admin/xapi-credentials' },
 ] as const;
