@@ -125,7 +125,9 @@ const MAX_CACHED_ELEMENTS = 500;
  * (build-credential.ts) in the learner's language with every EU element the achievement has,
  * sign it twice with the issuer profile's current keys (created on first use) — a Data
  * Integrity `eddsa-rdfc-2022` proof and an ES256 VC-JWT — check it against the official OB 3.0
- * schema and ours, and record both forms in `credential_records`. Returns the Data Integrity
+ * schema and ours, and record both forms in `credential_records`. Endorsements attached to the
+ * awarding body and the achievement (endorsements/received-endorsements.ts) are embedded as the
+ * Profile's and the Achievement's `endorsement`. Returns the Data Integrity
  * form once its record is committed; the caller stores it with the award.
  *
  * Concurrent issuances are grouped (group-commit.ts): one query reads the issuer profile and
