@@ -28,6 +28,9 @@ import { deleteExpiredSessions } from './lti/sessions.js';
 import { watchRegisteredPlatforms } from './lti/registered-platforms.js';
 import { openToolKeyring } from './lti/tool-key.js';
 import { createOutgoingRequests } from './outgoing/outgoing-requests.js';
+import { createPublishedJsonFetcher } from './badges/endorsements/fetch-published-json.js';
+import { createDatabaseLookups } from './badges/verify/verifier-lookups.js';
+import { createEndorsementRouter } from './web/endorsement-routes.js';
 import { createLrsRouter } from './web/xapi/lrs-router.js';
 import { createCmi5Pages } from './web/cmi5-pages.js';
 import {
@@ -278,9 +281,35 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
     }),
   );
   app.use(createIssuerPageRouter({ db, publicUrl, render }));
-  app.use(createAdminRouter({ db, publicUrl, secret, adminToken: settings.adminToken, keyring }));
+  const fetchPublishedJson = createPublishedJsonFetcher(outgoingFetch);
+  const endorsementLookups = createDatabaseLookups({ db, publicUrl });
+  const endorsementChecks = () => ({
+    publicUrl,
+    lookups: endorsementLookups,
+    fetchPublishedJson,
+    now: new Date(),
+  });
+  app.use(createEndorsementRouter({ db, endorsementChecks }));
   app.use(
-    createAdminPages({ db, publicUrl, secret, adminToken: settings.adminToken, render, keyring }),
+    createAdminRouter({
+      db,
+      publicUrl,
+      secret,
+      adminToken: settings.adminToken,
+      keyring,
+      endorsementChecks,
+    }),
+  );
+  app.use(
+    createAdminPages({
+      db,
+      publicUrl,
+      secret,
+      adminToken: settings.adminToken,
+      render,
+      keyring,
+      endorsementChecks,
+    }),
   );
   app.use(
     createCourseRouter({

@@ -120,6 +120,75 @@ export const ERROR_CODES = {
       'A form was posted without the token of the session that rendered it, or with an old one.',
   },
 
+  // Endorsements (badges/endorsements/): refusals of a received EndorsementCredential.
+  ENDORSEMENT_UNREADABLE: {
+    status: 400,
+    surface: 'api',
+    meaning: 'The file sent as an endorsement is not a JSON document.',
+  },
+  ENDORSEMENT_NOT_AN_ENDORSEMENT: {
+    status: 422,
+    surface: 'api',
+    meaning:
+      'The document is not an Open Badges 3.0 EndorsementCredential (its type says otherwise).',
+  },
+  ENDORSEMENT_SCHEMA_INVALID: {
+    status: 422,
+    surface: 'api',
+    meaning:
+      'The endorsement does not match the official OB 3.0 EndorsementCredential JSON Schema.',
+  },
+  ENDORSEMENT_CONTEXT_UNSUPPORTED: {
+    status: 422,
+    surface: 'api',
+    meaning:
+      'The endorsement uses JSON-LD contexts other than VC 2.0 and OB 3.0.3 (with its extensions), so it cannot be embedded in our credentials.',
+  },
+  ENDORSEMENT_OF_SOMETHING_ELSE: {
+    status: 422,
+    surface: 'api',
+    meaning:
+      'The endorsement endorses another achievement or issuer than the one it was attached to.',
+  },
+  ENDORSEMENT_NOT_YET_VALID: {
+    status: 422,
+    surface: 'api',
+    meaning: 'The endorsement is valid only from a later date (validFrom).',
+  },
+  ENDORSEMENT_EXPIRED: {
+    status: 422,
+    surface: 'api',
+    meaning: 'The endorsement has expired (validUntil).',
+  },
+  ENDORSEMENT_ISSUER_KEY_UNRESOLVED: {
+    status: 422,
+    surface: 'api',
+    meaning:
+      "The endorser's signing key could not be found: its did:web DID document could not be fetched or does not list the key.",
+  },
+  ENDORSEMENT_SIGNATURE_INVALID: {
+    status: 422,
+    surface: 'api',
+    meaning:
+      "The endorsement has no Data Integrity proof (eddsa-rdfc-2022), or its proof does not verify with the endorser's key: it was changed or not signed by its issuer.",
+  },
+  ENDORSEMENT_STATUS_UNCHECKABLE: {
+    status: 422,
+    surface: 'api',
+    meaning:
+      "The endorsement's status list could not be read or verified, or its status is of a kind the tool cannot check.",
+  },
+  ENDORSEMENT_REVOKED: {
+    status: 422,
+    surface: 'api',
+    meaning: 'The endorser revoked the endorsement (its status list says so).',
+  },
+  ENDORSEMENT_ALREADY_ATTACHED: {
+    status: 409,
+    surface: 'api',
+    meaning: 'This endorsement is attached already.',
+  },
+
   // Credentials and their exports.
   CREDENTIAL_REVOKED: {
     status: 409,

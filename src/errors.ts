@@ -263,3 +263,34 @@ export class RecognitionOfAnotherLearnerError extends RecognitionRefusedError {
   override readonly code = 'RECOGNITION_OF_ANOTHER_LEARNER';
   override readonly status = 409;
 }
+
+/** Why a received endorsement was refused; each is its own error code (src/error-codes.ts). */
+export type EndorsementRefusal =
+  | 'ENDORSEMENT_UNREADABLE'
+  | 'ENDORSEMENT_NOT_AN_ENDORSEMENT'
+  | 'ENDORSEMENT_SCHEMA_INVALID'
+  | 'ENDORSEMENT_CONTEXT_UNSUPPORTED'
+  | 'ENDORSEMENT_OF_SOMETHING_ELSE'
+  | 'ENDORSEMENT_NOT_YET_VALID'
+  | 'ENDORSEMENT_EXPIRED'
+  | 'ENDORSEMENT_ISSUER_KEY_UNRESOLVED'
+  | 'ENDORSEMENT_SIGNATURE_INVALID'
+  | 'ENDORSEMENT_STATUS_UNCHECKABLE'
+  | 'ENDORSEMENT_REVOKED'
+  | 'ENDORSEMENT_ALREADY_ATTACHED';
+
+/**
+ * A received EndorsementCredential was not attached: the code says why, the message says it in
+ * plain words with what to do. Nothing is stored.
+ */
+export class EndorsementRefusedError extends ExposedError {
+  override readonly code: EndorsementRefusal;
+  override readonly status: number;
+
+  constructor(code: EndorsementRefusal, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.status =
+      code === 'ENDORSEMENT_UNREADABLE' ? 400 : code === 'ENDORSEMENT_ALREADY_ATTACHED' ? 409 : 422;
+  }
+}

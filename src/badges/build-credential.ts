@@ -57,6 +57,8 @@ export type CredentialInput = {
     /** Erasmus code, PIC, ROR ...: OB IdentifierEntry `identifierType` (`ext:` terms allowed). */
     identifiers?: readonly { identifierType: string; identifier: string }[];
     parentOrg?: { id: string; name: string; url?: string } | null;
+    /** Signed EndorsementCredentials of the awarding body, embedded as they are. */
+    endorsement?: readonly Record<string, unknown>[];
   };
   achievement: {
     /** The public URL of the achievement (definition and version). */
@@ -75,6 +77,8 @@ export type CredentialInput = {
     fieldOfStudy?: string | null;
     /** The EU elements OB 3.0 has no field for, texts already in `language`. */
     microCredential?: MicroCredentialInput | null;
+    /** Signed EndorsementCredentials of the achievement, embedded as they are. */
+    endorsement?: readonly Record<string, unknown>[];
   };
   recipient: {
     /** A stable pseudonymous URI for the learner (credentialSubject.id and the JWT `sub`). */
@@ -229,6 +233,9 @@ function buildIssuer(issuer: CredentialInput['issuer']): IssuerProfile {
       ...(issuer.parentOrg.url ? { url: issuer.parentOrg.url } : {}),
     };
   }
+  if (issuer.endorsement && issuer.endorsement.length > 0) {
+    profile.endorsement = [...issuer.endorsement];
+  }
   return profile;
 }
 
@@ -258,6 +265,8 @@ function buildAchievement(input: CredentialInput): Achievement {
   if (microCredential) achievement.microCredential = buildMicroCredential(elements);
   const resultDescription = resultDescriptionOf(input, id);
   if (resultDescription) achievement.resultDescription = [resultDescription];
+  const { endorsement } = input.achievement;
+  if (endorsement && endorsement.length > 0) achievement.endorsement = [...endorsement];
   return achievement;
 }
 

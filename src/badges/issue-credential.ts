@@ -21,6 +21,7 @@ import {
 } from './eu-elements.js';
 import { hashEmailIdentity } from './hash-email-identity.js';
 import { groupCommit, type BatchOutcome } from '../db/group-commit.js';
+import { endorsementsToEmbed } from './endorsements/received-endorsements.js';
 import { ensureIssuerJwtKey, type IssuerJwtKey } from './issuer-jwt-keys.js';
 import { ensureIssuerKey, type IssuerSigningKey } from './issuer-keys.js';
 import { microcredentialContextUrl, microcredentialSchemaUrl } from './microcredential-context.js';
@@ -137,7 +138,9 @@ const MAX_CACHED_ELEMENTS = 500;
  * (build-credential.ts) in the learner's language with every EU element the achievement has,
  * sign it twice with the issuer profile's current keys (created on first use) — a Data
  * Integrity `eddsa-rdfc-2022` proof and an ES256 VC-JWT — check it against the official OB 3.0
- * schema and ours, and record both forms in `credential_records`. Returns the Data Integrity
+ * schema and ours, and record both forms in `credential_records`. Endorsements attached to the
+ * awarding body and the achievement (endorsements/received-endorsements.ts) are embedded as the
+ * Profile's and the Achievement's `endorsement`. Returns the Data Integrity
  * form once its record is committed; the caller stores it with the award.
  *
  * Concurrent issuances are grouped (group-commit.ts): one query reads the issuer profile and
@@ -212,6 +215,7 @@ export function createCredentialIssuer(options: {
     issuer: IssuerContext,
     learner: LearnerContext,
     status: { statusListId: string; statusIndex: number },
+    endorsements: Endorsements,
   ): Promise<{ signed: SignedOpenBadgeCredential; row: CredentialRecordRow }> => {
     const { achievement, recipient } = request;
     const { profile, did } = issuer;
@@ -231,6 +235,7 @@ export function createCredentialIssuer(options: {
         address: addressOf(profile),
         identifiers: profile.identifiers,
         parentOrg: profile.parentOrg,
+        endorsement: endorsements.profile,
       },
       achievement: {
         id: `${publicUrl}/achievements/${achievement.id}/versions/${achievement.version}`,
@@ -249,6 +254,7 @@ export function createCredentialIssuer(options: {
           texts.learningOutcomes,
           request.isCreditWithheld === true,
         ),
+        endorsement: endorsements.byAchievement.get(achievement.id) ?? [],
       },
       recipient: {
         subjectId: pseudonymousSubjectId(recipient.platformIssuer, recipient.sub),
@@ -346,9 +352,15 @@ export function createCredentialIssuer(options: {
       );
       let issuer: IssuerContext;
       let entries: { statusListId: string; statusIndex: number }[];
+      let endorsements: Endorsements;
       try {
         issuer = await loadIssuer(issuerProfileId);
         entries = await allocateStatusIndexes(db, issuerProfileId, indexes.length);
+        endorsements = await endorsementsToEmbed(db, {
+          issuerProfileId,
+          achievementIds: [...new Set(indexes.map((index) => requests[index]!.achievement.id))],
+          now: new Date(),
+        });
       } catch (error) {
         for (const index of indexes) outcomes[index] = { error };
         continue;
@@ -357,7 +369,13 @@ export function createCredentialIssuer(options: {
         const request = requests[index]!;
         try {
           const learner = learners.get(learnerKey(request.recipient)) ?? UNKNOWN_LEARNER;
-          const { signed, row } = await issueOne(request, issuer, learner, entries[position]!);
+          const { signed, row } = await issueOne(
+            request,
+            issuer,
+            learner,
+            entries[position]!,
+            endorsements,
+          );
           built.push({ index, signed });
           rows.push(row);
         } catch (error) {
@@ -410,6 +428,8 @@ async function insertRecords(db: Db, rows: readonly CredentialRecordRow[]): Prom
         issuer_profile_id text, credential jsonb, jwt text, status_list_id uuid,
         status_index integer)`);
 }
+
+type Endorsements = Awaited<ReturnType<typeof endorsementsToEmbed>>;
 
 type IssuerContext = {
   profile: typeof issuerProfiles.$inferSelect;

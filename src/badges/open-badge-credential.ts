@@ -62,6 +62,8 @@ export type Achievement = {
   fieldOfStudy?: string;
   /** Our extension (microcredential-context.ts): the EU elements OB has no field for. */
   microCredential?: MicroCredentialObject;
+  /** EndorsementCredentials other issuers made for the achievement, as received (signed). */
+  endorsement?: Record<string, unknown>[];
 };
 
 export type ImageObject = { id: string; type: 'Image'; caption?: string };
@@ -112,6 +114,8 @@ export type IssuerProfile = {
   address?: { type: ['Address'] } & Record<string, string | string[]>;
   otherIdentifier?: { type: 'IdentifierEntry'; identifier: string; identifierType: string }[];
   parentOrg?: { id: string; type: ['Profile']; name: string; url?: string };
+  /** EndorsementCredentials other issuers made for the awarding body, as received (signed). */
+  endorsement?: Record<string, unknown>[];
 };
 
 export type Evidence = {

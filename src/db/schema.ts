@@ -1324,3 +1324,61 @@ export const recognisedCredentials = pgTable(
     index('recognised_credentials_user_idx').on(table.userId),
   ],
 );
+
+/**
+ * Endorsements an awarding body issued (docs/endorsements.md): OB 3.0 EndorsementCredentials
+ * for another issuer's achievement or profile. The signed document is the `credential_records`
+ * row with the same id, so the awarding body's status list revokes it like a credential.
+ * `subjectId` is the endorsed achievement's id URL or the endorsed issuer's id (DID or URL).
+ */
+export const issuedEndorsements = pgTable(
+  'issued_endorsements',
+  {
+    id: uuid('id')
+      .primaryKey()
+      .references(() => credentialRecords.id),
+    issuerProfileId: text('issuer_profile_id')
+      .notNull()
+      .references(() => issuerProfiles.id),
+    subjectKind: text('subject_kind', { enum: ['achievement', 'profile'] }).notNull(),
+    subjectId: text('subject_id').notNull(),
+    subjectName: text('subject_name').notNull(),
+    comment: text('comment').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index('issued_endorsements_body_idx').on(table.issuerProfileId)],
+);
+
+/**
+ * EndorsementCredentials other issuers made for one of our awarding bodies (its profile, when
+ * `achievementId` is null) or one of its achievements, verified when attached and embedded in
+ * every credential issued after (`endorsement` of the Profile or the Achievement). A removed
+ * endorsement stays for the record and is embedded no more.
+ */
+export const receivedEndorsements = pgTable(
+  'received_endorsements',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    issuerProfileId: text('issuer_profile_id')
+      .notNull()
+      .references(() => issuerProfiles.id),
+    achievementId: uuid('achievement_id').references(() => achievements.id),
+    /** The endorsement's own `id`. */
+    credentialId: text('credential_id').notNull(),
+    credential: jsonb('credential').$type<Record<string, unknown>>().notNull(),
+    endorserId: text('endorser_id').notNull(),
+    endorserName: text('endorser_name').notNull(),
+    comment: text('comment'),
+    validUntil: timestamp('valid_until', { withTimezone: true }),
+    /** Who attached it: `admin` or `user:<id>` of a teacher. */
+    attachedBy: text('attached_by').notNull(),
+    removedAt: timestamp('removed_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('received_endorsements_credential_uq')
+      .on(table.credentialId)
+      .where(sql`removed_at is null`),
+    index('received_endorsements_body_idx').on(table.issuerProfileId),
+  ],
+);

@@ -6,6 +6,20 @@ import {
   updateIssuerProfile,
 } from '../badges/issuer-profile.js';
 import { rotateIssuerKeys } from '../badges/rotate-issuer-keys.js';
+import type { EndorsementCheckDeps } from '../badges/endorsements/check-received-endorsement.js';
+import {
+  issueEndorsement,
+  listIssuedEndorsements,
+  revokeEndorsement,
+} from '../badges/endorsements/issued-endorsements.js';
+import {
+  achievementsOfAwardingBody,
+  attachReceivedEndorsement,
+  listReceivedEndorsements,
+  MAX_ENDORSEMENT_BYTES,
+  removeReceivedEndorsement,
+} from '../badges/endorsements/received-endorsements.js';
+import { endorsementUrl } from '../badges/endorsements/build-endorsement.js';
 import type { Db } from '../db/database.js';
 import { BadRequestError, NotFoundError, UnauthorizedError } from '../errors.js';
 import {
@@ -51,7 +65,14 @@ import { countPendingStatements } from '../xapi/pending-statements.js';
  * bodies' details (address, identifiers, parent organisation ...),
  * `POST /api/admin/issuer-profiles/:id/rotate-keys` to retire an awarding body's signing keys
  * (credentials signed before keep verifying), `POST /api/admin/tool-key/rotate` to sign LTI
- * messages with a new tool key (the old one stays in /lti/keys for an hour). The admin pages (web/admin/) do the same. It answers only a bearer token equal to MICROCRED_ADMIN_TOKEN, and
+ * messages with a new tool key (the old one stays in /lti/keys for an hour).
+ * Endorsements (docs/endorsements.md): `GET /api/admin/issuer-profiles/:id/endorsements` lists
+ * what the awarding body issued and received; `POST .../endorsements` with `{ subjectKind:
+ * "achievement"|"profile", subjectId, subjectName, comment }` issues one, `POST
+ * .../endorsements/:endorsementId/revoke` with `{ reason }` revokes it; `POST
+ * .../received-endorsements` with `{ achievementId: <uuid>|null, endorsement: {...} }` attaches
+ * a received EndorsementCredential after every check, `DELETE .../received-endorsements/:id`
+ * detaches it. The admin pages (web/admin/) do the same. It answers only a bearer token equal to MICROCRED_ADMIN_TOKEN, and
  * does not exist when that setting is unset.
  *
  * `GET|POST /api/admin/issuer-profiles/:id/partners`, `PATCH|DELETE /api/admin/partners/:id`: the
@@ -69,6 +90,8 @@ export function createAdminRouter(deps: {
   secret: string;
   adminToken: string | undefined;
   keyring: ToolKeyring;
+  /** What checking a received endorsement needs, fresh for each (its clock). */
+  endorsementChecks: () => EndorsementCheckDeps;
 }): Router {
   const router = express.Router();
   router.use('/api/admin', requireAdminToken(deps.adminToken));
@@ -191,6 +214,105 @@ export function createAdminRouter(deps: {
     await removePartner(deps.db, partner.id);
     res.status(204).end();
   });
+  const profileOf = async (id: string) => {
+    const profile = await findIssuerProfile(deps.db, id);
+    if (!profile) throw new NotFoundError(`No issuer profile "${id}"`);
+    return profile;
+  };
+
+  router.get('/api/admin/issuer-profiles/:id/endorsements', async (req, res) => {
+    const { id } = await profileOf(String(req.params.id));
+    const [issued, received] = await Promise.all([
+      listIssuedEndorsements(deps.db, id),
+      listReceivedEndorsements(deps.db, id),
+    ]);
+    res.json({
+      issued: issued.map((entry) => ({ ...entry, url: endorsementUrl(deps.publicUrl, entry.id) })),
+      received,
+    });
+  });
+
+  router.post(
+    '/api/admin/issuer-profiles/:id/endorsements',
+    express.json({ limit: '16kb' }),
+    async (req, res) => {
+      const { id } = await profileOf(String(req.params.id));
+      const issued = await issueEndorsement({
+        db: deps.db,
+        secret: deps.secret,
+        publicUrl: deps.publicUrl,
+        issuerProfileId: id,
+        request: req.body,
+      });
+      res.status(201).json({
+        endorsement: {
+          id: issued.id,
+          url: endorsementUrl(deps.publicUrl, issued.id),
+          credential: issued.credential,
+          jwt: issued.jwt,
+        },
+      });
+    },
+  );
+
+  router.post(
+    '/api/admin/issuer-profiles/:id/endorsements/:endorsementId/revoke',
+    express.json({ limit: '16kb' }),
+    async (req, res) => {
+      const { id } = await profileOf(String(req.params.id));
+      const endorsementId = String(req.params.endorsementId);
+      if (!isUuid(endorsementId)) throw new NotFoundError(`No endorsement ${endorsementId}`);
+      const reason = (req.body as { reason?: unknown } | undefined)?.reason;
+      if (typeof reason !== 'string' || reason.trim() === '') {
+        throw new BadRequestError('reason is required: say why, it is recorded');
+      }
+      await revokeEndorsement(deps.db, {
+        issuerProfileId: id,
+        endorsementId,
+        reason: reason.trim(),
+        actor: 'admin',
+      });
+      res.json({ id: endorsementId, status: 'revoked', reason: reason.trim() });
+    },
+  );
+
+  router.post(
+    '/api/admin/issuer-profiles/:id/received-endorsements',
+    express.json({ limit: MAX_ENDORSEMENT_BYTES }),
+    async (req, res) => {
+      const { id } = await profileOf(String(req.params.id));
+      const body = (req.body ?? {}) as { achievementId?: unknown; endorsement?: unknown };
+      const achievementId = body.achievementId ?? null;
+      if (achievementId !== null) {
+        const ofBody = await achievementsOfAwardingBody(deps.db, id);
+        if (!ofBody.some((achievement) => achievement.id === achievementId)) {
+          throw new NotFoundError(
+            `Awarding body "${id}" has no achievement ${String(achievementId)}`,
+          );
+        }
+      }
+      const endorsement = await attachReceivedEndorsement({
+        db: deps.db,
+        document: body.endorsement,
+        target: { issuerProfileId: id, achievementId: achievementId as string | null },
+        attachedBy: 'admin',
+        deps: deps.endorsementChecks(),
+      });
+      res.status(201).json({ endorsement });
+    },
+  );
+
+  router.delete(
+    '/api/admin/issuer-profiles/:id/received-endorsements/:receivedId',
+    async (req, res) => {
+      const { id } = await profileOf(String(req.params.id));
+      const receivedId = String(req.params.receivedId);
+      if (!isUuid(receivedId))
+        throw new NotFoundError(`No endorsement ${receivedId} is attached here.`);
+      await removeReceivedEndorsement(deps.db, { issuerProfileId: id, id: receivedId });
+      res.status(204).end();
+    },
+  );
 
   router.get('/api/admin/external-lrs', async (_req, res) => {
     res.json({ externalLrs: await listExternalLrs(deps.db) });

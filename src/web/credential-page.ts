@@ -116,3 +116,42 @@ export function stackedComponents(credential: OpenBadgeCredential): StackedCompo
     ];
   });
 }
+
+/** An endorsement a credential embeds, as the public page shows it. */
+export interface ShownEndorsement {
+  readonly endorserName: string;
+  readonly endorserId: string | null;
+  readonly comment: string | null;
+  /** What it endorses: the achievement or the awarding body. */
+  readonly of: 'achievement' | 'issuer';
+  /** The endorsement's own address, when it is a web address. */
+  readonly href: string | null;
+}
+
+/**
+ * The endorsements embedded in a credential (OB 3.0 `endorsement` of the Achievement and of the
+ * issuer Profile), the achievement's first. Each was verified when the awarding body attached it
+ * (badges/endorsements/check-received-endorsement.ts); the credential's proof covers them.
+ */
+export function credentialEndorsements(credential: OpenBadgeCredential): ShownEndorsement[] {
+  const shown = (of: ShownEndorsement['of']) => (endorsement: Record<string, unknown>) => {
+    const issuer = endorsement.issuer as string | { id?: unknown; name?: unknown } | undefined;
+    const endorserId =
+      typeof issuer === 'string' ? issuer : typeof issuer?.id === 'string' ? issuer.id : null;
+    const name = typeof issuer === 'object' && typeof issuer.name === 'string' ? issuer.name : null;
+    const comment = (endorsement.credentialSubject as { endorsementComment?: unknown } | undefined)
+      ?.endorsementComment;
+    const id = typeof endorsement.id === 'string' ? endorsement.id : '';
+    return {
+      endorserName: name ?? endorserId ?? '',
+      endorserId,
+      comment: typeof comment === 'string' ? comment : null,
+      of,
+      href: /^https?:\/\//.test(id) ? id : null,
+    };
+  };
+  return [
+    ...(credential.credentialSubject.achievement.endorsement ?? []).map(shown('achievement')),
+    ...(credential.issuer.endorsement ?? []).map(shown('issuer')),
+  ];
+}

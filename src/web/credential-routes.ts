@@ -12,7 +12,11 @@ import type { CredentialVerifier } from '../badges/verify/verification-report.js
 import type { Db } from '../db/database.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import type { CredentialAccess } from './credential-access.js';
-import { credentialElements, stackedComponents } from './credential-page.js';
+import {
+  credentialElements,
+  credentialEndorsements,
+  stackedComponents,
+} from './credential-page.js';
 import { sendBadgeImage } from './send-badge-image.js';
 import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import type { RenderView } from './views.js';
@@ -220,6 +224,7 @@ async function pageData(
     issuerPage,
     elements: credentialElements(credential, issuerPage),
     stacked: stackedComponents(credential),
+    endorsements: credentialEndorsements(credential),
     validFrom: credential.validFrom,
     validUntil,
     status: issued.revokedAt

@@ -5,6 +5,7 @@ const ADMIN_PAGES = [
   { page: 'platforms', href: '/admin/platforms' },
   { page: 'awardingBodies', href: '/admin/awarding-bodies' },
   { page: 'partners', href: '/admin/partners' },
+  { page: 'endorsements', href: '/admin/endorsements' },
   { page: 'externalLrs', href: '/admin/external-lrs' },
   { page: 'xapiCredentials', href: '/admin/xapi-credentials' },
 ] as const;

@@ -1,5 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import type { z } from 'zod';
+import type { EndorsementCheckDeps } from '../../badges/endorsements/check-received-endorsement.js';
 import type { Db } from '../../db/database.js';
 import { listIssuerProfiles } from '../../badges/issuer-profile.js';
 import { listPlatforms } from '../../lti/platform-registry.js';
@@ -24,6 +25,8 @@ export interface AdminPageKit {
   readonly requireFormToken: RequestHandler;
   /** The signed-in administrator's form token, for views/partials/csrf.eta. */
   readonly csrfTokenOf: (res: Response) => string | null;
+  /** What checking a received endorsement needs, fresh for each (its clock). */
+  readonly endorsementChecks: () => EndorsementCheckDeps;
 }
 
 /**

@@ -1,4 +1,5 @@
 import express, { type Response, type Router } from 'express';
+import type { EndorsementCheckDeps } from '../../badges/endorsements/check-received-endorsement.js';
 import type { Db } from '../../db/database.js';
 import { ForbiddenError, NotFoundError } from '../../errors.js';
 import { awardingBodyOfCourse } from '../../lti/platform-registry.js';
@@ -14,6 +15,7 @@ import {
   LMS_SIGN_IN_TICKET_SECONDS,
 } from './admin-session.js';
 import { createAwardingBodyPages } from './awarding-body-pages.js';
+import { createEndorsementPages } from './endorsement-pages.js';
 import { createExternalLrsPages } from './external-lrs-pages.js';
 import { createPartnerPages } from './partner-pages.js';
 import { createPlatformPages } from './platform-pages.js';
@@ -36,7 +38,7 @@ const STATUS_MESSAGES = ['signedOut'] as const;
  * `GET /course/admin-pages` gives an LMS administrator launched into a course a short-lived
  * link, `GET /admin/lms-sign-in?ticket=`, that opens a session for the LMS's awarding body
  * only; `POST /admin/sign-out` ends a session; then one router per tab (admin-nav.ts): LMS platforms and
- * registration invitations, awarding bodies, partner issuers, external LRSs, xAPI credentials. Every form that
+ * registration invitations, awarding bodies, partner issuers, endorsements, external LRSs, xAPI credentials. Every form that
  * changes something carries a token bound to the admin session (csrf.ts).
  */
 export function createAdminPages(deps: {
@@ -46,6 +48,7 @@ export function createAdminPages(deps: {
   adminToken: string | undefined;
   render: RenderView;
   keyring: ToolKeyring;
+  endorsementChecks: () => EndorsementCheckDeps;
 }): Router {
   const { db, publicUrl, render } = deps;
   const sessions = createAdminSessions(deps);
@@ -134,10 +137,12 @@ export function createAdminPages(deps: {
     changes,
     requireFormToken: csrf.requireToken,
     csrfTokenOf: (res) => csrf.tokenOf(res.req),
+    endorsementChecks: deps.endorsementChecks,
   };
   router.use(createPlatformPages(kit));
   router.use(createAwardingBodyPages(kit));
   router.use(createPartnerPages(kit));
+  router.use(createEndorsementPages(kit));
   router.use(createExternalLrsPages(kit));
   router.use(createXapiCredentialPages(kit));
 
