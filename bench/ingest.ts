@@ -12,15 +12,22 @@
  * It creates a scratch database next to DATABASE_URL's and drops it afterwards.
  * BENCH_SECONDS (default 10) sets the length of each phase.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { ownCpuSeconds, postgresCpuSeconds, processCpuSeconds } from './cpu-use.js';
+import { assessmentStatement } from './support/assessment-statement.js';
+import { createScratchDatabase } from './support/scratch-database.js';
+import { createStatementPoster } from './support/statement-poster.js';
+import { percentile } from './support/statistics.js';
+import {
+  buildTool,
+  createBenchCredential,
+  residentMemoryMb,
+  runCli,
+  startTool,
+  stopTool,
+  toolEnvironment,
+} from './support/tool-process.js';
 
 const CLIENTS = 8;
 const BATCH_SIZE = 50;
@@ -28,70 +35,10 @@ const PHASE_SECONDS = Number(process.env.BENCH_SECONDS ?? '10');
 /** The steady rate at which the tool's memory is read, and for how long (PACED_SECONDS). */
 const PACED_RATE = 200;
 const PACED_SECONDS = Number(process.env.PACED_SECONDS ?? '30');
-const PORT = 3000 + Math.floor(Math.random() * 2000) + 1000;
-const LMS = 'https://moodle.example.org';
-const VERBS = {
-  answered: 'http://adlnet.gov/expapi/verbs/answered',
-  passed: 'http://adlnet.gov/expapi/verbs/passed',
-  completed: 'http://adlnet.gov/expapi/verbs/completed',
-} as const;
-
 const serverUrl = process.env.DATABASE_URL;
 if (!serverUrl) {
   process.stderr.write('Set DATABASE_URL to a PostgreSQL server: the benchmark runs on it.\n');
   process.exit(2);
-}
-
-/** One assessment statement for a learner: an answer, or the pass / completion of a quiz. */
-function assessmentStatement(learner: number, index: number): Record<string, unknown> {
-  const quiz = `https://content.example.org/courses/env-101/quiz-${learner % 12}`;
-  const kind = index % 10 === 9 ? 'completed' : index % 10 === 8 ? 'passed' : 'answered';
-  const raw = (learner * 7 + index * 3) % 11;
-  return {
-    id: randomUUID(),
-    actor: {
-      objectType: 'Agent',
-      name: `Learner ${learner}`,
-      account: { homePage: LMS, name: `user-${learner}` },
-    },
-    verb: { id: VERBS[kind], display: { 'en-US': kind } },
-    object: {
-      objectType: 'Activity',
-      id: kind === 'answered' ? `${quiz}/question-${index % 20}` : quiz,
-      definition: {
-        name: { 'en-US': kind === 'answered' ? `Question ${index % 20}` : 'Sustainability quiz' },
-        type:
-          kind === 'answered'
-            ? 'http://adlnet.gov/expapi/activities/cmi.interaction'
-            : 'http://adlnet.gov/expapi/activities/assessment',
-        ...(kind === 'answered'
-          ? {
-              interactionType: 'choice',
-              correctResponsesPattern: ['b'],
-              choices: ['a', 'b', 'c'].map((id) => ({ id, description: { 'en-US': id } })),
-            }
-          : {}),
-      },
-    },
-    result: {
-      score: { scaled: raw / 10, raw, min: 0, max: 10 },
-      success: raw >= 6,
-      completion: kind !== 'answered',
-      duration: `PT${(index % 50) + 5}S`,
-      ...(kind === 'answered' ? { response: raw >= 6 ? 'b' : 'a' } : {}),
-    },
-    context: {
-      registration: `00000000-0000-4000-8000-${String(learner).padStart(12, '0')}`,
-      contextActivities: {
-        parent: [{ id: quiz, objectType: 'Activity' }],
-        grouping: [{ id: 'https://content.example.org/courses/env-101', objectType: 'Activity' }],
-      },
-      platform: 'Moodle 4.3',
-      language: 'en-US',
-      extensions: { 'https://microcred.example.org/xapi/attempt': (index % 3) + 1 },
-    },
-    timestamp: new Date(Date.now() - (index % 1000) * 1000).toISOString(),
-  };
 }
 
 interface PhaseResult {
@@ -161,7 +108,7 @@ async function runPaced(
   send: (body: Record<string, unknown>[]) => Promise<void>,
   tool: ChildProcess,
 ): Promise<{ rssMb: number[]; latenciesMs: number[] }> {
-  const rssMb = [rssNowMb(tool.pid)];
+  const rssMb = [residentMemoryMb(tool.pid).now];
   const latenciesMs: number[] = [];
   const started = performance.now();
   const sends: Promise<void>[] = [];
@@ -169,7 +116,8 @@ async function runPaced(
     const due = started + (index * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    if (index > 0 && index % ((rate * PACED_SECONDS) / 3) === 0) rssMb.push(rssNowMb(tool.pid));
+    if (index > 0 && index % ((rate * PACED_SECONDS) / 3) === 0)
+      rssMb.push(residentMemoryMb(tool.pid).now);
     const sent = performance.now();
     sends.push(
       send([assessmentStatement(index % 500, index)]).then(() => {
@@ -178,133 +126,29 @@ async function runPaced(
     );
   }
   await Promise.all(sends);
-  rssMb.push(rssNowMb(tool.pid));
+  rssMb.push(residentMemoryMb(tool.pid).now);
   return { rssMb, latenciesMs };
 }
 
-function rssNowMb(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? '0') / 1024;
-}
-
-function p99(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0;
-}
-
-function peakRssMb(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kilobytes = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? '0');
-  return kilobytes / 1024;
-}
-
-async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
-  for (let attempt = 0; attempt < 120; attempt += 1) {
-    if (child.exitCode !== null) throw new Error(`the tool exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error('the tool did not become healthy');
-}
-
 async function main(): Promise<void> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  const name = `microcred_bench_${randomBytes(4).toString('hex')}`;
-  await admin.query(`create database ${name}`);
-  const databaseUrl = new URL(serverUrl as string);
-  databaseUrl.pathname = `/${name}`;
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'microcred-bench-'));
-  const env = {
-    ...process.env,
-    DATABASE_URL: databaseUrl.toString(),
-    MICROCRED_DATA_DIR: dataDir,
-    MICROCRED_LOG_LEVEL: 'error',
-    MICROCRED_SECRET: randomBytes(32).toString('hex'),
-    PORT: String(PORT),
-    MICROCRED_PUBLIC_URL: `http://127.0.0.1:${PORT}`,
-  };
-  const root = path.resolve(import.meta.dirname, '..');
-  const cli = (args: string[]) =>
-    new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-        cwd: root,
-        env,
-      });
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`cli ${code}`))));
-    });
-  await cli(['migrate']);
-  const { key, secret } = JSON.parse(
-    (await cli(['xapi', 'credentials', 'create', '--name', 'bench'])).trim().split('\n').at(-1) ??
-      '{}',
-  ) as { key: string; secret: string };
-  // BENCH_PROFILE=tool writes a CPU profile of the tool to bench/profiles/.
-  const profile =
-    process.env.BENCH_PROFILE === 'tool' ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [];
-  // The V8 flag as `npm start` gives it (package.json).
-  const startFlags = ['--max-semi-space-size=32'];
-  const tool = spawn(
-    process.execPath,
-    [...profile, ...startFlags, '--import', 'tsx', 'src/main.ts'],
-    {
-      cwd: root,
-      env,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  const url = `http://127.0.0.1:${PORT}`;
-  const pool = new pg.Pool({ connectionString: databaseUrl.toString(), max: CLIENTS });
+  const database = await createScratchDatabase(serverUrl as string);
+  const environment = toolEnvironment(database.url);
+  const pool = new pg.Pool({ connectionString: database.url, max: CLIENTS });
   pool.on('error', () => {});
+  let tool: ChildProcess | undefined;
   try {
-    await waitForHealth(url, tool);
-    const authorization = `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
-    // node:http with keep-alive: the clients share the two cores with the tool and PostgreSQL,
-    // and fetch (undici) spends several times more CPU per request.
-    const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
-    const post = (body: Record<string, unknown>[]) =>
-      new Promise<void>((resolve, reject) => {
-        const request = http.request(
-          `${url}/xapi/statements`,
-          {
-            method: 'POST',
-            agent,
-            headers: {
-              Authorization: authorization,
-              'X-Experience-API-Version': '2.0.0',
-              'Content-Type': 'application/json',
-            },
-          },
-          (response) => {
-            const chunks: Buffer[] = [];
-            response.on('data', (chunk: Buffer) => chunks.push(chunk));
-            response.on('end', () =>
-              response.statusCode === 200
-                ? resolve()
-                : reject(
-                    new Error(`POST answered ${response.statusCode}: ${Buffer.concat(chunks)}`),
-                  ),
-            );
-          },
-        );
-        request.on('error', reject);
-        request.end(JSON.stringify(body.length === 1 ? body[0] : body));
-      });
-    await runPhase(BATCH_SIZE, post, tool).catch((error: unknown) => {
-      throw error;
-    });
+    buildTool();
+    await runCli(environment.env, ['migrate']);
+    const authorization = await createBenchCredential(environment.env);
+    tool = await startTool(environment);
+    const { post, close } = createStatementPoster(environment.url, authorization, CLIENTS);
+    await runPhase(BATCH_SIZE, post, tool);
     // The first phase above warms up the JIT, the connection pools and the secret cache.
     const batches = await runPhase(BATCH_SIZE, post, tool);
     const singles = await runPhase(1, post, tool);
-    const rss = peakRssMb(tool.pid);
+    const rss = residentMemoryMb(tool.pid).peak;
     const paced = await runPaced(PACED_RATE, post, tool);
+    close();
 
     await pool.query('create table bench_direct (id uuid primary key, statement jsonb not null)');
     const insert = async (body: Record<string, unknown>[]) => {
@@ -319,7 +163,7 @@ async function main(): Promise<void> {
 
     const rate = (phase: PhaseResult) => phase.statements / phase.seconds;
     const line = (label: string, phase: PhaseResult) =>
-      `${label.padEnd(34)} ${rate(phase).toFixed(0).padStart(7)} statements/s   p99 ${p99(phase.latenciesMs).toFixed(1).padStart(6)} ms   (${phase.statements} statements in ${phase.seconds.toFixed(1)} s)\n${''.padEnd(34)} CPU µs per statement: tool ${phase.cpu.tool.toFixed(0)}, clients ${phase.cpu.clients.toFixed(0)}, PostgreSQL ${phase.cpu.postgres.toFixed(0)}`;
+      `${label.padEnd(34)} ${rate(phase).toFixed(0).padStart(7)} statements/s   p99 ${percentile(phase.latenciesMs, 0.99).toFixed(1).padStart(6)} ms   (${phase.statements} statements in ${phase.seconds.toFixed(1)} s)\n${''.padEnd(34)} CPU µs per statement: tool ${phase.cpu.tool.toFixed(0)}, clients ${phase.cpu.clients.toFixed(0)}, PostgreSQL ${phase.cpu.postgres.toFixed(0)}`;
     const report = [
       `ingest benchmark: ${CLIENTS} clients, ${PHASE_SECONDS} s per phase, PostgreSQL ${(await pool.query('show server_version')).rows[0]?.server_version as string}`,
       line(`LRS POST, batches of ${BATCH_SIZE}`, batches),
@@ -327,19 +171,17 @@ async function main(): Promise<void> {
       line(`direct INSERT, ${BATCH_SIZE} rows each`, directBatches),
       line('direct INSERT, 1 row each', directSingles),
       `tool peak RSS                      ${rss.toFixed(0)} MB`,
-      `tool RSS at ${PACED_RATE} single statements/s  ${paced.rssMb.map((mb) => mb.toFixed(0)).join(' -> ')} MB (every ${PACED_SECONDS / 3} s), p99 ${p99(paced.latenciesMs).toFixed(1)} ms`,
+      `tool RSS at ${PACED_RATE} single statements/s  ${paced.rssMb.map((mb) => mb.toFixed(0)).join(' -> ')} MB (every ${PACED_SECONDS / 3} s), p99 ${percentile(paced.latenciesMs, 0.99).toFixed(1)} ms`,
       `ratio LRS / direct, batches       ${((rate(batches) / rate(directBatches)) * 100).toFixed(0)}%`,
       `ratio LRS / direct, singles       ${((rate(singles) / rate(directSingles)) * 100).toFixed(0)}%`,
       `targets: batches >= 5000/s and >= 30% of direct; singles >= 3000/s and >= 35% of direct; RSS at ${PACED_RATE}/s <= 300 MB`,
     ];
     process.stdout.write(`${report.join('\n')}\n`);
   } finally {
-    tool.kill('SIGTERM');
-    await new Promise((resolve) => tool.once('exit', resolve));
+    if (tool) await stopTool(tool);
     await pool.end();
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-    rmSync(dataDir, { recursive: true, force: true });
+    await database.drop();
+    environment.remove();
   }
 }
 

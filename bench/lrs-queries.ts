@@ -33,6 +33,8 @@ import type { Db } from '../src/db/database.js';
 import * as schema from '../src/db/schema.js';
 import { queryStatements, type StatementQuery } from '../src/xapi/query-statements.js';
 import type { Actor, LrsStatement } from '../src/xapi/statement.js';
+import { percentile } from './support/statistics.js';
+import { waitForHealth } from './support/tool-process.js';
 import { insertRows, toRow } from '../src/xapi/statement-rows.js';
 
 const STATEMENTS = Number(process.env.STATEMENTS ?? '1000000');
@@ -300,11 +302,6 @@ function createReader(authorization: string, agent: http.Agent): Reader {
   return { get: (pathAndQuery) => get(pathAndQuery) };
 }
 
-function percentile(values: readonly number[], fraction: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? 0;
-}
-
 /** READERS loops, REQUESTS requests in all (or until SHAPE_SECONDS), each timed. */
 async function measure(reader: Reader, query: (next: () => number) => string, seed: number) {
   const latenciesMs: number[] = [];
@@ -389,19 +386,6 @@ async function databaseTimes(pool: pg.Pool, query: (next: () => number) => strin
     executionMs.push(Number(/Execution Time: ([\d.]+)/.exec(last)?.[1]));
   }
   return executionMs;
-}
-
-async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
-  for (let attempt = 0; attempt < 240; attempt += 1) {
-    if (child.exitCode !== null) throw new Error(`the tool exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error('the tool did not become healthy');
 }
 
 async function main(): Promise<void> {
