@@ -13,12 +13,21 @@
  * BENCH_SECONDS (default 10) sets the length of each phase.
  */
 import type { ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import http from 'node:http';
 import pg from 'pg';
 import { ownCpuSeconds, postgresCpuSeconds, processCpuSeconds } from './cpu-use.js';
-import { openBenchTool, percentile } from './support/bench-tool.js';
+import { assessmentStatement } from './support/assessment-statement.js';
+import { createScratchDatabase } from './support/scratch-database.js';
+import { createStatementPoster } from './support/statement-poster.js';
+import { percentile } from './support/statistics.js';
+import {
+  buildTool,
+  createBenchCredential,
+  residentMemoryMb,
+  runCli,
+  startTool,
+  stopTool,
+  toolEnvironment,
+} from './support/tool-process.js';
 
 const CLIENTS = 8;
 const BATCH_SIZE = 50;
@@ -26,64 +35,10 @@ const PHASE_SECONDS = Number(process.env.BENCH_SECONDS ?? '10');
 /** The steady rate at which the tool's memory is read, and for how long (PACED_SECONDS). */
 const PACED_RATE = 200;
 const PACED_SECONDS = Number(process.env.PACED_SECONDS ?? '30');
-const PORT = 3000 + Math.floor(Math.random() * 2000) + 1000;
-const LMS = 'https://moodle.example.org';
-const VERBS = {
-  answered: 'http://adlnet.gov/expapi/verbs/answered',
-  passed: 'http://adlnet.gov/expapi/verbs/passed',
-  completed: 'http://adlnet.gov/expapi/verbs/completed',
-} as const;
-
-/** One assessment statement for a learner: an answer, or the pass / completion of a quiz. */
-function assessmentStatement(learner: number, index: number): Record<string, unknown> {
-  const quiz = `https://content.example.org/courses/env-101/quiz-${learner % 12}`;
-  const kind = index % 10 === 9 ? 'completed' : index % 10 === 8 ? 'passed' : 'answered';
-  const raw = (learner * 7 + index * 3) % 11;
-  return {
-    id: randomUUID(),
-    actor: {
-      objectType: 'Agent',
-      name: `Learner ${learner}`,
-      account: { homePage: LMS, name: `user-${learner}` },
-    },
-    verb: { id: VERBS[kind], display: { 'en-US': kind } },
-    object: {
-      objectType: 'Activity',
-      id: kind === 'answered' ? `${quiz}/question-${index % 20}` : quiz,
-      definition: {
-        name: { 'en-US': kind === 'answered' ? `Question ${index % 20}` : 'Sustainability quiz' },
-        type:
-          kind === 'answered'
-            ? 'http://adlnet.gov/expapi/activities/cmi.interaction'
-            : 'http://adlnet.gov/expapi/activities/assessment',
-        ...(kind === 'answered'
-          ? {
-              interactionType: 'choice',
-              correctResponsesPattern: ['b'],
-              choices: ['a', 'b', 'c'].map((id) => ({ id, description: { 'en-US': id } })),
-            }
-          : {}),
-      },
-    },
-    result: {
-      score: { scaled: raw / 10, raw, min: 0, max: 10 },
-      success: raw >= 6,
-      completion: kind !== 'answered',
-      duration: `PT${(index % 50) + 5}S`,
-      ...(kind === 'answered' ? { response: raw >= 6 ? 'b' : 'a' } : {}),
-    },
-    context: {
-      registration: `00000000-0000-4000-8000-${String(learner).padStart(12, '0')}`,
-      contextActivities: {
-        parent: [{ id: quiz, objectType: 'Activity' }],
-        grouping: [{ id: 'https://content.example.org/courses/env-101', objectType: 'Activity' }],
-      },
-      platform: 'Moodle 4.3',
-      language: 'en-US',
-      extensions: { 'https://microcred.example.org/xapi/attempt': (index % 3) + 1 },
-    },
-    timestamp: new Date(Date.now() - (index % 1000) * 1000).toISOString(),
-  };
+const serverUrl = process.env.DATABASE_URL;
+if (!serverUrl) {
+  process.stderr.write('Set DATABASE_URL to a PostgreSQL server: the benchmark runs on it.\n');
+  process.exit(2);
 }
 
 interface PhaseResult {
@@ -153,7 +108,7 @@ async function runPaced(
   send: (body: Record<string, unknown>[]) => Promise<void>,
   tool: ChildProcess,
 ): Promise<{ rssMb: number[]; latenciesMs: number[] }> {
-  const rssMb = [rssNowMb(tool.pid)];
+  const rssMb = [residentMemoryMb(tool.pid).now];
   const latenciesMs: number[] = [];
   const started = performance.now();
   const sends: Promise<void>[] = [];
@@ -161,7 +116,8 @@ async function runPaced(
     const due = started + (index * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    if (index > 0 && index % ((rate * PACED_SECONDS) / 3) === 0) rssMb.push(rssNowMb(tool.pid));
+    if (index > 0 && index % ((rate * PACED_SECONDS) / 3) === 0)
+      rssMb.push(residentMemoryMb(tool.pid).now);
     const sent = performance.now();
     sends.push(
       send([assessmentStatement(index % 500, index)]).then(() => {
@@ -170,76 +126,29 @@ async function runPaced(
     );
   }
   await Promise.all(sends);
-  rssMb.push(rssNowMb(tool.pid));
+  rssMb.push(residentMemoryMb(tool.pid).now);
   return { rssMb, latenciesMs };
 }
 
-function rssNowMb(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? '0') / 1024;
-}
-
-function peakRssMb(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kilobytes = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? '0');
-  return kilobytes / 1024;
-}
-
 async function main(): Promise<void> {
-  const bench = await openBenchTool(PORT);
-  const pool = new pg.Pool({ connectionString: bench.databaseUrl, max: CLIENTS });
+  const database = await createScratchDatabase(serverUrl as string);
+  const environment = toolEnvironment(database.url);
+  const pool = new pg.Pool({ connectionString: database.url, max: CLIENTS });
   pool.on('error', () => {});
+  let tool: ChildProcess | undefined;
   try {
-    await bench.cli(['migrate']);
-    const { key, secret } = await bench.createXapiCredential();
-    // BENCH_PROFILE=tool writes a CPU profile of the tool to bench/profiles/.
-    const profile =
-      process.env.BENCH_PROFILE === 'tool' ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [];
-    // The V8 flag as `npm start` gives it (package.json).
-    const tool = await bench.start([...profile, '--max-semi-space-size=32']);
-    const url = `http://127.0.0.1:${PORT}`;
-    const authorization = `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
-    // node:http with keep-alive: the clients share the two cores with the tool and PostgreSQL,
-    // and fetch (undici) spends several times more CPU per request.
-    const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
-    const post = (body: Record<string, unknown>[]) =>
-      new Promise<void>((resolve, reject) => {
-        const request = http.request(
-          `${url}/xapi/statements`,
-          {
-            method: 'POST',
-            agent,
-            headers: {
-              Authorization: authorization,
-              'X-Experience-API-Version': '2.0.0',
-              'Content-Type': 'application/json',
-            },
-          },
-          (response) => {
-            const chunks: Buffer[] = [];
-            response.on('data', (chunk: Buffer) => chunks.push(chunk));
-            response.on('end', () =>
-              response.statusCode === 200
-                ? resolve()
-                : reject(
-                    new Error(`POST answered ${response.statusCode}: ${Buffer.concat(chunks)}`),
-                  ),
-            );
-          },
-        );
-        request.on('error', reject);
-        request.end(JSON.stringify(body.length === 1 ? body[0] : body));
-      });
-    await runPhase(BATCH_SIZE, post, tool).catch((error: unknown) => {
-      throw error;
-    });
+    buildTool();
+    await runCli(environment.env, ['migrate']);
+    const authorization = await createBenchCredential(environment.env);
+    tool = await startTool(environment);
+    const { post, close } = createStatementPoster(environment.url, authorization, CLIENTS);
+    await runPhase(BATCH_SIZE, post, tool);
     // The first phase above warms up the JIT, the connection pools and the secret cache.
     const batches = await runPhase(BATCH_SIZE, post, tool);
     const singles = await runPhase(1, post, tool);
-    const rss = peakRssMb(tool.pid);
+    const rss = residentMemoryMb(tool.pid).peak;
     const paced = await runPaced(PACED_RATE, post, tool);
+    close();
 
     await pool.query('create table bench_direct (id uuid primary key, statement jsonb not null)');
     const insert = async (body: Record<string, unknown>[]) => {
@@ -269,8 +178,10 @@ async function main(): Promise<void> {
     ];
     process.stdout.write(`${report.join('\n')}\n`);
   } finally {
+    if (tool) await stopTool(tool);
     await pool.end();
-    await bench.close();
+    await database.drop();
+    environment.remove();
   }
 }
 

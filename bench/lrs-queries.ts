@@ -22,6 +22,7 @@
  * one shape may take, default 60), PAGE_ALL (0: skip paging through the whole set).
  */
 import { randomUUID } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
@@ -30,7 +31,16 @@ import * as schema from '../src/db/schema.js';
 import { queryStatements, type StatementQuery } from '../src/xapi/query-statements.js';
 import type { Actor, LrsStatement } from '../src/xapi/statement.js';
 import { insertRows, toRow } from '../src/xapi/statement-rows.js';
-import { openBenchTool, percentile } from './support/bench-tool.js';
+import { createScratchDatabase } from './support/scratch-database.js';
+import { percentile } from './support/statistics.js';
+import {
+  buildTool,
+  createBenchKey,
+  runCli,
+  startTool,
+  stopTool,
+  toolEnvironment,
+} from './support/tool-process.js';
 
 const STATEMENTS = Number(process.env.STATEMENTS ?? '1000000');
 const READERS = Number(process.env.READERS ?? '20');
@@ -378,12 +388,20 @@ async function databaseTimes(pool: pg.Pool, query: (next: () => number) => strin
 }
 
 async function main(): Promise<void> {
-  const bench = await openBenchTool(PORT);
-  const pool = new pg.Pool({ connectionString: bench.databaseUrl, max: 4 });
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    process.stderr.write('Set DATABASE_URL to a PostgreSQL server: the benchmark runs on it.\n');
+    process.exit(2);
+  }
+  const database = await createScratchDatabase(serverUrl);
+  const environment = toolEnvironment(database.url, PORT);
+  const pool = new pg.Pool({ connectionString: database.url, max: 4 });
   pool.on('error', () => {});
+  let tool: ChildProcess | undefined;
   try {
-    await bench.cli(['migrate']);
-    const { key, secret } = await bench.createXapiCredential();
+    buildTool();
+    await runCli(environment.env, ['migrate']);
+    const { key, secret } = await createBenchKey(environment.env);
     const loadStarted = performance.now();
     await load(drizzle(pool, { schema }) as unknown as Db, key);
     const loadSeconds = (performance.now() - loadStarted) / 1000;
@@ -394,7 +412,7 @@ async function main(): Promise<void> {
       pg_size_pretty(pg_relation_size('statements')) as heap`)
     ).rows[0] as { size: string; heap: string };
 
-    await bench.start(['--max-semi-space-size=32']);
+    tool = await startTool(environment);
     const authorization = `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
     const reader = createReader(
       authorization,
@@ -519,7 +537,9 @@ async function main(): Promise<void> {
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     await pool.end();
-    await bench.close();
+    if (tool) await stopTool(tool);
+    await database.drop();
+    environment.remove();
   }
 }
 

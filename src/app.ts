@@ -62,7 +62,6 @@ import { createIssuerPageRouter, createIssuerRouter } from './web/issuer-routes.
 import { createVerifyRouter } from './web/verify-routes.js';
 import { createWalletPages } from './web/wallet-pages.js';
 import { createWalletExchangeRouter } from './web/wallets/wallet-exchange-routes.js';
-import { createOid4vciRouter } from './web/wallets/oid4vci-routes.js';
 import { deleteExpiredHandOffs } from './wallets/expired-hand-offs.js';
 import { createRosterRouter } from './web/roster-routes.js';
 import {
@@ -82,9 +81,10 @@ import { createCredentialAccess } from './web/credential-access.js';
 import { createLearnerChoicesRouter } from './web/learner-choices-routes.js';
 import { createRecognitionPages } from './web/recognition-pages.js';
 import { learnerNoticeJobHandler } from './web/mail/learner-notice.js';
-import { createSmtpMailer } from './web/mail/smtp-mailer.js';
 import { loadFrameAncestors } from './web/http/frame-ancestors.js';
 import { pageErrorHandler } from './web/http/page-error-handler.js';
+import { loadOnFirstRequest } from './web/http/load-on-first-request.js';
+import { OID4VCI_PATH_PREFIXES } from './wallets/oid4vci/oid4vci-paths.js';
 import { NotFoundError } from './errors.js';
 import { createMetricsRouter, measureRequests } from './web/metrics/metrics-routes.js';
 import { createToolMetrics } from './web/metrics/tool-metrics.js';
@@ -209,7 +209,10 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   // Saving an achievement indexes its rule; this catches those an earlier version wrote without.
   await indexStaleRules(db);
   const kickOutbox = () => outbox.kick();
-  const mailer = settings.mail ? createSmtpMailer(settings.mail) : null;
+  // nodemailer is loaded only where email is set up.
+  const mailer = settings.mail
+    ? (await import('./web/mail/smtp-mailer.js')).createSmtpMailer(settings.mail)
+    : null;
   const cmi5Lms = createCmi5Lms({ db, publicUrl, onStatementsStored });
   const outbox = startJobWorker({
     db,
@@ -403,7 +406,13 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   app.use(createElmRouter({ db, publicUrl, canSee: canSeeCredential }));
   app.use(createCertificateRouter({ db, publicUrl, render }));
   app.use(createWalletExchangeRouter({ db, publicUrl, issueHolderCredential, logger }));
-  app.use(createOid4vciRouter({ db, publicUrl, issueHolderCredential, logger }));
+  // OpenID4VCI and its libraries load with the first wallet request.
+  app.use(
+    loadOnFirstRequest(OID4VCI_PATH_PREFIXES, async () => {
+      const { createOid4vciRouter } = await import('./web/wallets/oid4vci-routes.js');
+      return createOid4vciRouter({ db, publicUrl, issueHolderCredential, logger });
+    }),
+  );
   app.use(
     createVerifyRouter({ verify: verification.verify, render, publicUrl: settings.publicUrl }),
   );

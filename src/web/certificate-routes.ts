@@ -2,7 +2,6 @@ import express, { type Response, type Router } from 'express';
 import QRCode from 'qrcode';
 import { findCertificateAward, type CertificateAward } from '../awards/certificate-award.js';
 import { badgePng } from '../badges/badge-image.js';
-import { buildCertificatePdf } from '../badges/certificate-pdf.js';
 import { parseIssuerDid } from '../badges/did-web.js';
 import type { OpenBadgeCredential } from '../badges/open-badge-credential.js';
 import type { Db } from '../db/database.js';
@@ -40,6 +39,8 @@ export function createCertificateRouter(deps: {
       );
     }
     const locale = isLearner ? render.translate(res).locale : learnerLocaleOf(award, res, render);
+    // pdfkit and its fonts load with the first certificate, not with the tool.
+    const { buildCertificatePdf } = await import('../badges/certificate-pdf.js');
     const pdf = await buildCertificatePdf(
       await certificateContent(award, { locale, t: render.translator(locale), publicUrl }),
     );

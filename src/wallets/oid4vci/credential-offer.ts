@@ -3,7 +3,10 @@ import type { CredentialOfferObject } from '@openid4vc/openid4vci';
 import type { Db } from '../../db/database.js';
 import { credentialOffers } from '../../db/schema.js';
 import { hashSecret, hashTxCode } from './hash-secret.js';
-import { CREDENTIAL_CONFIGURATION_IDS, PRE_AUTHORIZED_CODE_GRANT } from './issuer-metadata.js';
+import {
+  CREDENTIAL_CONFIGURATION_IDS,
+  PRE_AUTHORIZED_CODE_GRANT,
+} from './credential-configurations.js';
 
 /** A pre-authorized code is short-lived (OpenID4VCI 1.0 §4.1.1): time to open a wallet and scan. */
 export const OFFER_LIFETIME_SECONDS = 600;

@@ -10,9 +10,21 @@ import {
   OB_V3P0_EXTENSIONS_CONTEXT_URL,
   VC_V2_CONTEXT_URL,
 } from '../../badges/context-urls.js';
-import type { HolderCredentialIssuer } from '../../badges/holder-credential.js';
 import { microcredentialContextUrl } from '../../badges/microcredential-context.js';
+import {
+  CREDENTIAL_CONFIGURATION_IDS,
+  CREDENTIAL_CONFIGURATIONS,
+  PRE_AUTHORIZED_CODE_GRANT,
+  type CredentialConfigurationId,
+} from './credential-configurations.js';
 import { libraryCallbacks } from './library-callbacks.js';
+import {
+  AUTHORIZATION_SERVER_METADATA_PATH,
+  CREDENTIAL_ISSUER_METADATA_PATH,
+  CREDENTIAL_PATH,
+  NONCE_PATH,
+  TOKEN_PATH,
+} from './oid4vci-paths.js';
 
 /**
  * What the tool publishes as an OpenID4VCI 1.0 Credential Issuer (§12.2) and as the OAuth 2.0
@@ -20,38 +32,24 @@ import { libraryCallbacks } from './library-callbacks.js';
  * The documents depend on the public URL only.
  */
 
-export const CREDENTIAL_ISSUER_METADATA_PATH = '/.well-known/openid-credential-issuer';
-export const AUTHORIZATION_SERVER_METADATA_PATH = '/.well-known/oauth-authorization-server';
-export const TOKEN_PATH = '/oid4vci/token';
-export const NONCE_PATH = '/oid4vci/nonce';
-export const CREDENTIAL_PATH = '/oid4vci/credential';
-
-export const PRE_AUTHORIZED_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
+export {
+  CREDENTIAL_CONFIGURATION_IDS,
+  CREDENTIAL_CONFIGURATIONS,
+  PRE_AUTHORIZED_CODE_GRANT,
+  isCredentialConfigurationId,
+  type CredentialConfigurationId,
+} from './credential-configurations.js';
+export {
+  AUTHORIZATION_SERVER_METADATA_PATH,
+  CREDENTIAL_ISSUER_METADATA_PATH,
+  CREDENTIAL_PATH,
+  NONCE_PATH,
+  TOKEN_PATH,
+};
 
 /** The JWS algorithms a key proof may be signed with: the keys did:key and did:jwk wallets hold. */
 export const PROOF_SIGNING_ALGORITHMS = ['ES256', 'EdDSA'] as const;
 export type ProofSigningAlgorithm = (typeof PROOF_SIGNING_ALGORITHMS)[number];
-
-type HolderCredentialFormat = Parameters<HolderCredentialIssuer>[0]['format'];
-
-/**
- * Our two credential configurations: the same OB 3.0 OpenBadgeCredential as Data Integrity
- * JSON-LD (`ldp_vc`, Appendix A.1.2) and as a VC-JWT (`jwt_vc_json`, Appendix A.1.1).
- */
-export const CREDENTIAL_CONFIGURATIONS = {
-  OpenBadgeCredential_ldp_vc: { format: 'ldp_vc', holderFormat: 'data-integrity' },
-  OpenBadgeCredential_jwt_vc_json: { format: 'jwt_vc_json', holderFormat: 'vc-jwt' },
-} as const satisfies Record<string, { format: string; holderFormat: HolderCredentialFormat }>;
-
-export type CredentialConfigurationId = keyof typeof CREDENTIAL_CONFIGURATIONS;
-
-export const CREDENTIAL_CONFIGURATION_IDS = Object.keys(
-  CREDENTIAL_CONFIGURATIONS,
-) as CredentialConfigurationId[];
-
-export function isCredentialConfigurationId(value: unknown): value is CredentialConfigurationId {
-  return typeof value === 'string' && Object.hasOwn(CREDENTIAL_CONFIGURATIONS, value);
-}
 
 const OPEN_BADGE_TYPE = ['VerifiableCredential', 'OpenBadgeCredential'];
 

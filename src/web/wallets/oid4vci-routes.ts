@@ -29,6 +29,7 @@ import {
   issuerMetadataResult,
 } from '../../wallets/oid4vci/issuer-metadata.js';
 import { verifyKeyProof } from '../../wallets/oid4vci/key-proof.js';
+import { CREDENTIAL_OFFERS_PREFIX } from '../../wallets/oid4vci/oid4vci-paths.js';
 import { libraryCallbacks } from '../../wallets/oid4vci/library-callbacks.js';
 import {
   findOfferByAccessToken,
@@ -237,7 +238,7 @@ export function createOid4vciRouter(deps: {
   );
 
   router.post(
-    '/api/credentials/:id/credential-offers',
+    `${CREDENTIAL_OFFERS_PREFIX}:id/credential-offers`,
     requireSession(db),
     requireJsonBody('{ "txCode": true } or { "txCode": false }'),
     express.json({ limit: '1kb' }),
