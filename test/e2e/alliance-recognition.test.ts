@@ -3,12 +3,19 @@
  * issuer DIDs) and its own LMS. A learner earns a credential at B, downloads it as B offers it
  * (Data Integrity JSON, baked PNG, VC-JWT) and brings it to A by HTTP; A reads B's DID document
  * and status list from B through its outgoing requests, and recognises it once. Each refusal
- * has its own reason, and nothing is stored for it.
+ * has its own reason, and nothing is stored for it. A's alliance stack counts the recognised
+ * credential with one of A's own courses and issues its micro-credential, whether the upload
+ * was bound at once or approved by a teacher.
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recognisedCredentials, users } from '../../src/db/schema.js';
+import { achievements, recognisedCredentials, users } from '../../src/db/schema.js';
+import type { DidDocument } from '../../src/badges/did-web.js';
 import type { Browser } from '../support/http-client.js';
+import {
+  validateAgainstOfficialSchema,
+  verifyDataIntegrity,
+} from '../support/independent-verifier.js';
 import {
   ANNEX_I_ACHIEVEMENT,
   CIRCULAR_ECONOMY_QUIZ,
@@ -21,6 +28,9 @@ import { csrfTokenOf, getPage, postForm } from '../web/teacher-course-world.js';
 
 const ADMIN_TOKEN = 'admin-token-of-university-a-for-tests';
 const OLD_QUIZ = 'https://courses.example.org/circular-economy/2019-quiz';
+/** A's own course, which the alliance stack counts with the credential recognised from B. */
+const SEMINAR_AT_A = 'https://courses.university-a.example/sustainability-seminar/final-exam';
+const ALLIANCE_STACK = 'Alliance micro-credential in sustainability';
 
 type Upload = { file: Buffer; fileName: string } | { pasted: string };
 
@@ -36,6 +46,9 @@ describe('alliance recognition between two instances of the tool', () => {
   /** Credentials earned at B, as B offers them for download, by learner. */
   const fromB: Record<string, { id: string; json: string; jwt: string; png: Buffer }> = {};
   let issuerOfB: string;
+  let achievementOfB: string;
+  let awardingBodyOfA: string;
+  let allianceStackId: string;
 
   const dbOfA = () => worldA.tool.current().database.db;
 
@@ -96,6 +109,38 @@ describe('alliance recognition between two instances of the tool', () => {
       .innerJoin(users, eq(users.id, recognisedCredentials.userId))
       .where(eq(users.sub, name));
 
+  /** A's award of the alliance stack to the learner, once the job worker has run. */
+  const allianceAwardOf = async (name: string) => {
+    await worldA.tool.current().outbox.drain();
+    const { response } = await teacherA.request(`${worldA.tool.url}/api/awards`);
+    const { awards } = (await response.json()) as {
+      awards: { id: string; achievementId: string; learner: string }[];
+    };
+    return awards.find(
+      (award) => award.achievementId === allianceStackId && award.learner === name,
+    );
+  };
+
+  /** The alliance micro-credential A issued to the learner, as A publishes it. */
+  const allianceCredentialOf = async (name: string) => {
+    const award = await allianceAwardOf(name);
+    if (!award) throw new Error(`A issued no ${ALLIANCE_STACK} to ${name}`);
+    const response = await fetch(`${worldA.tool.url}/credentials/${award.id}.json`);
+    expect(response.status).toBe(200);
+    return (await response.json()) as {
+      credentialSubject: { creditsEarned?: number; achievement: { name: string } };
+      evidence: Record<string, unknown>[];
+    } & Record<string, unknown>;
+  };
+
+  /** What A's alliance credential says of the one recognised from B. */
+  const recognisedEvidenceFromB = (name: string) => ({
+    genre: 'Recognised credential',
+    stackedCredential: (JSON.parse(fromB[name]!.json) as { id: string }).id,
+    stackedIssuerId: issuerOfB,
+    ectsCredits: 2,
+  });
+
   beforeAll(async () => {
     [worldA, worldB] = await Promise.all([
       startCourseWorld({ env: { MICROCRED_ADMIN_TOKEN: ADMIN_TOKEN } }),
@@ -107,15 +152,26 @@ describe('alliance recognition between two instances of the tool', () => {
     ]);
     teacherB = await lmsB.launch({ id: 'teacher-b', name: 'Teacher at B' }, 'teacher');
     await createAchievementAs(teacherB, worldB.tool.url, ANNEX_I_ACHIEVEMENT);
-    await createAchievementAs(teacherB, worldB.tool.url, {
+    const formerEdition = await createAchievementAs(teacherB, worldB.tool.url, {
       ...ANNEX_I_ACHIEVEMENT,
       name: 'Circular economy, 2019 edition',
-      expiresOn: '2020-01-01',
+      expiresOn: '2099-01-01',
       rule: { scoreAtLeast: { activity: OLD_QUIZ, scaled: 0.8 } },
     });
+    // A day in the past is refused when typed; this one is stored as if its day had passed.
+    await worldB.tool
+      .current()
+      .database.db.update(achievements)
+      .set({ expiresOn: '2020-01-01' })
+      .where(eq(achievements.id, formerEdition));
     for (const name of ['ada', 'bob', 'erin']) await earnAtB(name, CIRCULAR_ECONOMY_QUIZ);
     await earnAtB('frank', OLD_QUIZ);
-    issuerOfB = (JSON.parse(fromB.ada!.json) as { issuer: { id: string } }).issuer.id;
+    const earnedAtB = JSON.parse(fromB.ada!.json) as {
+      issuer: { id: string };
+      credentialSubject: { achievement: { id: string } };
+    };
+    issuerOfB = earnedAtB.issuer.id;
+    achievementOfB = earnedAtB.credentialSubject.achievement.id;
     const revoked = await teacherB.request(
       `${worldB.tool.url}/api/credentials/${fromB.bob!.id}/revoke`,
       {
@@ -155,6 +211,38 @@ describe('alliance recognition between two instances of the tool', () => {
       },
     );
     expect(added.status).toBe(201);
+    awardingBodyOfA = platform!.awardingBody;
+
+    const seminarId = await createAchievementAs(teacherA, worldA.tool.url, {
+      name: 'Sustainability seminar',
+      description: 'Analyses a sustainability challenge of the region with local partners.',
+      criteria: 'Pass the final exam of the seminar.',
+      ects: 4,
+      rule: { passed: SEMINAR_AT_A },
+    });
+    allianceStackId = await createAchievementAs(teacherA, worldA.tool.url, {
+      name: ALLIANCE_STACK,
+      description: 'A seminar at A with a course recognised from a partner of the alliance.',
+      criteria:
+        'Earn the sustainability seminar and bring a partner’s circular economy credential.',
+      ects: 10,
+      stackCredit: 'components',
+      rule: {
+        stackingCap: {
+          ects: 60,
+          target: 'a Master’s degree year (60 ECTS)',
+          rule: {
+            allOf: [
+              { earned: seminarId },
+              { recognised: { achievement: achievementOfB, issuer: issuerOfB } },
+            ],
+          },
+        },
+      },
+    });
+    for (const name of ['ada', 'dave']) {
+      await lmsA.send(name, [{ activity: SEMINAR_AT_A, verb: 'passed' }]);
+    }
   }, 240_000);
 
   afterAll(async () => {
@@ -163,8 +251,10 @@ describe('alliance recognition between two instances of the tool', () => {
 
   describe('a credential earned at B, brought to A', () => {
     let answer: Awaited<ReturnType<typeof bring>>;
+    let allianceBeforeUpload: Awaited<ReturnType<typeof allianceAwardOf>>;
 
     beforeAll(async () => {
+      allianceBeforeUpload = await allianceAwardOf('ada');
       answer = await bring(atA.ada!, { file: Buffer.from(fromB.ada!.json), fileName: 'ada.json' });
     }, 60_000);
 
@@ -199,6 +289,33 @@ describe('alliance recognition between two instances of the tool', () => {
         `${png.html.slice(0, 500)} ${jwt.html.slice(0, 500)}`,
       ).toEqual([303, 303]);
       expect(await recognisedAtA('ada')).toHaveLength(1);
+    });
+
+    it('makes A issue its alliance micro-credential, which A’s own seminar alone did not', async () => {
+      expect(allianceBeforeUpload).toBeUndefined();
+      const credential = await allianceCredentialOf('ada');
+      expect(credential.credentialSubject.achievement.name).toBe(ALLIANCE_STACK);
+    });
+
+    it('names B’s credential in its evidence: its id, B as its issuer and the 2 ECTS counted', async () => {
+      const credential = await allianceCredentialOf('ada');
+      expect(credential.evidence).toContainEqual(
+        expect.objectContaining(recognisedEvidenceFromB('ada')),
+      );
+    });
+
+    it('carries the ECTS its components give under the cap: 4 from A’s seminar, 2 counted for B’s', async () => {
+      const credential = await allianceCredentialOf('ada');
+      expect(credential.credentialSubject.creditsEarned).toBe(4 + 2);
+    });
+
+    it('validates against the official OB 3.0 schema and its proof verifies with A’s DID', async () => {
+      const credential = await allianceCredentialOf('ada');
+      expect(validateAgainstOfficialSchema(credential)).toMatchObject({ valid: true });
+      const didResponse = await fetch(`${worldA.tool.url}/issuers/${awardingBodyOfA}/did.json`);
+      const didOfA = (await didResponse.json()) as DidDocument;
+      const result = await verifyDataIntegrity(credential, didOfA);
+      expect(result.verified, JSON.stringify(result.error ?? result)).toBe(true);
     });
   });
 
@@ -300,6 +417,10 @@ describe('alliance recognition between two instances of the tool', () => {
       expect(reviewId).toMatch(/^[0-9a-f-]{36}$/);
     });
 
+    it('counts toward no stack while it waits', async () => {
+      expect(await allianceAwardOf('dave')).toBeUndefined();
+    });
+
     it('cannot be approved by a learner (403), not even the one who brought it', async () => {
       const { html } = await getPage(atA.dave!, `${worldA.tool.url}/course/recognitions`);
       const { response } = await postForm(
@@ -328,6 +449,14 @@ describe('alliance recognition between two instances of the tool', () => {
           countedEcts: 2,
         }),
       ]);
+    });
+
+    it('then makes A issue its alliance micro-credential, naming B’s credential', async () => {
+      const credential = await allianceCredentialOf('dave');
+      expect(credential.evidence).toContainEqual(
+        expect.objectContaining(recognisedEvidenceFromB('erin')),
+      );
+      expect(credential.credentialSubject.creditsEarned).toBe(4 + 2);
     });
   });
 });
