@@ -10,24 +10,31 @@ const HSTS = 'max-age=31536000; includeSubDomains';
  */
 export function securityHeaders(frameAncestors: () => string, publicUrl: string): RequestHandler {
   const isHttps = new URL(publicUrl).protocol === 'https:';
+  // The policy changes only with the registered LMSs: built once per change, not per request.
+  let policyAncestors: string | null = null;
+  let policy = '';
   return (_req, res, next) => {
-    if (isHttps) res.set('Strict-Transport-Security', HSTS);
-    res.set({
-      'Content-Security-Policy': [
-        "default-src 'self'",
-        "img-src 'self' data:",
-        "style-src 'self'",
-        "script-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        `frame-ancestors ${frameAncestors()}`,
-      ].join('; '),
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'strict-origin-when-cross-origin',
-    });
+    const ancestors = frameAncestors();
+    if (ancestors !== policyAncestors) {
+      policyAncestors = ancestors;
+      policy = [...POLICY_WITHOUT_ANCESTORS, `frame-ancestors ${ancestors}`].join('; ');
+    }
+    if (isHttps) res.setHeader('Strict-Transport-Security', HSTS);
+    res.setHeader('Content-Security-Policy', policy);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
     next();
   };
 }
+
+const POLICY_WITHOUT_ANCESTORS = [
+  "default-src 'self'",
+  "img-src 'self' data:",
+  "style-src 'self'",
+  "script-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+];
 
 /**
  * Lets any origin frame this one response (`frame-ancestors *`), for a page an LMS shows in

@@ -83,6 +83,8 @@ export function createToolMetrics(options: { db: Db; toolVersion: string }): Too
     registers: [registry],
   });
 
+  const requestTimers = new Map<string, { observe(seconds: number): void }>();
+
   new Gauge({
     name: 'microcred_jobs_queued',
     help: 'Jobs waiting to run (pending, including those being retried), by kind; read from the database.',
@@ -128,7 +130,9 @@ export function createToolMetrics(options: { db: Db; toolVersion: string }): Too
       else launches.inc({ outcome: 'refused', code: outcome.code });
     },
     countStoredStatements: async (_tx, stored) => {
-      for (const statement of stored) statementsStored.inc({ source: statement.source });
+      const bySource = new Map<string, number>();
+      for (const { source } of stored) bySource.set(source, (bySource.get(source) ?? 0) + 1);
+      for (const [source, count] of bySource) statementsStored.inc({ source }, count);
     },
     countRefusedStatementRequest(status) {
       statementRequestsRefused.inc({ status: String(status) });
@@ -140,7 +144,15 @@ export function createToolMetrics(options: { db: Db; toolVersion: string }): Too
       deliveries.inc({ target, outcome: outcome === 'succeeded' ? 'delivered' : 'failed' });
     },
     observeRequest({ method, route, status, seconds }) {
-      requestSeconds.observe({ method, route, status: String(status) }, seconds);
+      // One child per label set, found by a plain key: prom-client would hash the labels on
+      // every request. Routes are patterns, so the set stays small.
+      const key = `${method} ${status} ${route}`;
+      let timer = requestTimers.get(key);
+      if (!timer) {
+        timer = requestSeconds.labels({ method, route, status: String(status) });
+        requestTimers.set(key, timer);
+      }
+      timer.observe(seconds);
     },
   };
 }
