@@ -25,6 +25,7 @@ import { BadRequestError, NotFoundError, UnauthorizedError } from '../errors.js'
 import {
   listPlatforms,
   registerPlatform,
+  setDeploymentActive,
   setPlatformActive,
   setPlatformTrustLevel,
   setPlatformXapiActors,
@@ -55,7 +56,8 @@ import { countPendingStatements } from '../xapi/pending-statements.js';
 /**
  * The admin JSON API: `GET|POST /api/admin/platforms` for LMSs without dynamic registration,
  * `PATCH /api/admin/platforms/:id` with `{"isActive": false|true}` to deactivate or reactivate
- * one (in every process at once), with `{"trustLevel": "registered"|"self-study"}` to say
+ * one (in every process at once), `PATCH /api/admin/platforms/:id/deployments/:deploymentId`
+ * (the deployment id URL-encoded) with the same body for one deployment of it, with `{"trustLevel": "registered"|"self-study"}` to say
  * whether its learners earn credits, or with `{"xapiAccountName": "lti-sub"|"username",
  * "xapiAccountHomePage": URL|null}` to say how its xAPI emitter names users; each platform
  * lists `pendingStatements`, the statements whose actor no learner answers to yet,
@@ -109,7 +111,14 @@ export function createAdminRouter(deps: {
   router.post('/api/admin/platforms', express.json({ limit: '20kb' }), async (req, res) => {
     const platform = await registerPlatform(deps.db, req.body);
     res.status(201).json({
-      platform: presentPlatform({ ...platform, deploymentIds: [req.body.deploymentId] }, 0),
+      platform: presentPlatform(
+        {
+          ...platform,
+          deploymentIds: [req.body.deploymentId],
+          deployments: [{ deploymentId: req.body.deploymentId, isActive: true }],
+        },
+        0,
+      ),
       pasteIntoYourLms: toolUrls(deps.publicUrl),
     });
   });
@@ -126,9 +135,26 @@ export function createAdminRouter(deps: {
     const [listed] = (await listPlatforms(deps.db)).filter((entry) => entry.id === platform.id);
     const pending = await countPendingStatements(deps.db);
     res.json({
-      platform: presentPlatform(listed ?? { ...platform, deploymentIds: [] }, pending.get(id)),
+      platform: presentPlatform(
+        listed ?? { ...platform, deploymentIds: [], deployments: [] },
+        pending.get(id),
+      ),
     });
   });
+
+  router.patch(
+    '/api/admin/platforms/:id/deployments/:deploymentId',
+    express.json({ limit: '1kb' }),
+    async (req, res) => {
+      const id = String(req.params.id);
+      if (!isUuid(id)) throw new NotFoundError(`No platform has the id ${id}`);
+      const deploymentId = String(req.params.deploymentId);
+      await setDeploymentActive(deps.db, id, deploymentId, readIsActive(req.body, 'deployment'));
+      const [listed] = (await listPlatforms(deps.db)).filter((entry) => entry.id === id);
+      const pending = await countPendingStatements(deps.db);
+      res.json({ platform: presentPlatform(listed!, pending.get(id)) });
+    },
+  );
 
   router.post(
     '/api/admin/registration-invitations',
@@ -342,12 +368,12 @@ export function createAdminRouter(deps: {
 }
 
 /** The body `{"isActive": boolean}` and nothing else. */
-function readIsActive(body: unknown, what: 'platform' | 'connection'): boolean {
+function readIsActive(body: unknown, what: 'platform' | 'deployment' | 'connection'): boolean {
   const isActive = (body as { isActive?: unknown } | undefined)?.isActive;
   if (typeof isActive !== 'boolean' || Object.keys(body as object).length !== 1) {
     throw new BadRequestError(
-      what === 'platform'
-        ? 'Send {"isActive": false} to deactivate the platform, true to activate it again'
+      what !== 'connection'
+        ? `Send {"isActive": false} to deactivate the ${what}, true to activate it again`
         : 'Send {"isActive": false} to pause the connection, true to resume it',
     );
   }
@@ -390,6 +416,8 @@ function presentPlatform(
     awardingBody: platform.issuerProfileId,
     isActive: platform.isActive,
     deploymentIds: platform.deploymentIds,
+    /** Each deployment and whether it launches (a deactivated one is refused). */
+    deployments: platform.deployments,
     xapiAccountName: platform.xapiAccountName,
     xapiAccountHomePage: platform.xapiAccountHomePage,
     /** Statements of actors no learner of the platform answers to yet (kept, never dropped). */

@@ -344,6 +344,56 @@ describe('the admin JSON API: registration invitations and platform changes', ()
     expect((await launch()).finalUrl).toBe(`${tool.url}/course`);
   });
 
+  it('deactivates one deployment, whose launches are refused with their own reason, and activates it again', async () => {
+    const platforms = (await (await admin('GET', '/api/admin/platforms')).json()) as {
+      platforms: { id: string; issuer: string }[];
+    };
+    const platform = platforms.platforms.find((entry) => entry.issuer === lms.issuer)!;
+    const path = `/api/admin/platforms/${platform.id}/deployments/${encodeURIComponent(lms.deploymentId)}`;
+    const launch = () => lms.launch({ browser: createBrowser(), user: { id: 'learner' } });
+
+    const off = await admin('PATCH', path, { isActive: false });
+    expect(off.status).toBe(200);
+    expect(await off.json()).toMatchObject({
+      platform: {
+        id: platform.id,
+        isActive: true,
+        deployments: [{ deploymentId: lms.deploymentId, isActive: false }],
+      },
+    });
+    const refused = await launch();
+    expect(refused.response.status).toBe(403);
+    expect(refused.text).toContain('LTI_DEPLOYMENT_INACTIVE');
+    expect(refused.text).toContain('deactivated by an administrator');
+
+    expect((await admin('PATCH', path, { isActive: true })).status).toBe(200);
+    expect((await launch()).finalUrl).toBe(`${tool.url}/course`);
+  });
+
+  it('names the body a deployment change wants, and answers 404 for a deployment the platform lacks', async () => {
+    const platforms = (await (await admin('GET', '/api/admin/platforms')).json()) as {
+      platforms: { id: string; issuer: string }[];
+    };
+    const platform = platforms.platforms.find((entry) => entry.issuer === lms.issuer)!;
+    const wrongBody = await admin(
+      'PATCH',
+      `/api/admin/platforms/${platform.id}/deployments/${encodeURIComponent(lms.deploymentId)}`,
+      { isActive: 'no' },
+    );
+    expect(wrongBody.status).toBe(400);
+    expect(await wrongBody.json()).toMatchObject({
+      error: {
+        message: 'Send {"isActive": false} to deactivate the deployment, true to activate it again',
+      },
+    });
+    const unknown = await admin(
+      'PATCH',
+      `/api/admin/platforms/${platform.id}/deployments/no-such-deployment`,
+      { isActive: false },
+    );
+    expect(unknown.status).toBe(404);
+  });
+
   it('changes the trust level of a platform, and names the body it wants otherwise', async () => {
     const platforms = (await (await admin('GET', '/api/admin/platforms')).json()) as {
       platforms: { id: string; issuer: string }[];
@@ -394,6 +444,12 @@ describe('the admin JSON API: registration invitations and platform changes', ()
           admin('GET', '/api/admin/registration-invitations', undefined, token),
           admin('DELETE', `/api/admin/registration-invitations/${someone?.id}`, undefined, token),
           admin('PATCH', `/api/admin/platforms/${platformId}`, { isActive: false }, token),
+          admin(
+            'PATCH',
+            `/api/admin/platforms/${platformId}/deployments/${encodeURIComponent(lms.deploymentId)}`,
+            { isActive: false },
+            token,
+          ),
           admin('PATCH', `/api/admin/platforms/${platformId}`, { trustLevel: 'self-study' }, token),
           admin('POST', '/api/admin/tool-key/rotate', undefined, token),
         ];
