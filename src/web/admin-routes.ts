@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler, type Router } from 'express';
+import { z } from 'zod';
 import {
   findIssuerProfile,
   listIssuerProfiles,
@@ -51,7 +52,19 @@ import {
   removeExternalLrs,
   setExternalLrsActive,
 } from '../xapi/external/external-lrs-connections.js';
+import { listUnknownKeyRefusals, listXapiCredentialUsage } from '../xapi/credential-usage.js';
+import {
+  createXapiCredential,
+  MAX_XAPI_CREDENTIAL_NAME_LENGTH,
+  revokeXapiCredential,
+} from '../xapi/credentials.js';
 import { countPendingStatements } from '../xapi/pending-statements.js';
+
+/** `POST /api/admin/xapi-credentials`: a name, and the platform whose emitter sends (or null: content). */
+const xapiCredentialRequestSchema = z.strictObject({
+  name: z.string().trim().min(1, 'is required').max(MAX_XAPI_CREDENTIAL_NAME_LENGTH),
+  platformId: z.uuid().nullable().optional(),
+});
 
 /**
  * The admin JSON API: `GET|POST /api/admin/platforms` for LMSs without dynamic registration,
@@ -80,6 +93,12 @@ import { countPendingStatements } from '../xapi/pending-statements.js';
  * `GET|POST /api/admin/issuer-profiles/:id/partners`, `PATCH|DELETE /api/admin/partners/:id`: the
  * registry of partner issuers of an awarding body, whose credentials its learners may bring
  * (recognition/partner-issuers.ts, docs/recognition.md); a removed partner answers 404.
+ *
+ * `GET /api/admin/xapi-credentials`: the xAPI Basic credentials of server-side emitters (Moodle's
+ * logstore_xapi ...) with their use, and the keys no credential has that requests were refused
+ * for; `POST /api/admin/xapi-credentials` with `{ name, platformId: <uuid>|null }` creates one
+ * (null: its statements count as `content`) and answers its secret this once; `POST
+ * /api/admin/xapi-credentials/:key/revoke` revokes one (404 when none active has the key).
  *
  * `GET|POST /api/admin/external-lrs`, `PATCH|DELETE /api/admin/external-lrs/:id`: the external
  * LRSs statements are forwarded to and pulled from (xapi/external); their Basic secret is
@@ -339,6 +358,49 @@ export function createAdminRouter(deps: {
       res.status(204).end();
     },
   );
+
+  const xapiEndpoint = `${deps.publicUrl.replace(/\/+$/, '')}/xapi/`;
+
+  router.get('/api/admin/xapi-credentials', async (_req, res) => {
+    const [xapiCredentials, unknownKeys] = await Promise.all([
+      listXapiCredentialUsage(deps.db),
+      listUnknownKeyRefusals(deps.db),
+    ]);
+    res.json({ endpoint: xapiEndpoint, xapiCredentials, unknownKeys });
+  });
+
+  router.post('/api/admin/xapi-credentials', express.json({ limit: '2kb' }), async (req, res) => {
+    const parsed = xapiCredentialRequestSchema.safeParse(req.body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new BadRequestError(
+        `${issue?.path.join('.') || 'body'} ${issue?.message ?? 'is invalid'}: send {"name": "...", "platformId": a platform id or null}`,
+      );
+    }
+    const platformId = parsed.data.platformId ?? null;
+    if (
+      platformId !== null &&
+      !(await listPlatforms(deps.db)).some((platform) => platform.id === platformId)
+    ) {
+      throw new BadRequestError(`platformId ${platformId} names no registered platform`);
+    }
+    const { key, secret } = await createXapiCredential({
+      db: deps.db,
+      name: parsed.data.name,
+      platformId,
+    });
+    res.status(201).json({
+      xapiCredential: { key, secret, name: parsed.data.name, platformId, endpoint: xapiEndpoint },
+    });
+  });
+
+  router.post('/api/admin/xapi-credentials/:key/revoke', async (req, res) => {
+    const key = String(req.params.key);
+    if (!(await revokeXapiCredential({ db: deps.db, key }))) {
+      throw new NotFoundError(`No active xAPI credential has the key ${key}`);
+    }
+    res.json({ key, status: 'revoked' });
+  });
 
   router.get('/api/admin/external-lrs', async (_req, res) => {
     res.json({ externalLrs: await listExternalLrs(deps.db) });
