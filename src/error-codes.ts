@@ -521,6 +521,12 @@ export const ERROR_CODES = {
     meaning:
       'The id_token names a deployment that is not registered for the platform (401 when it disappears while the launch is recorded).',
   },
+  LTI_DEPLOYMENT_INACTIVE: {
+    status: 403,
+    surface: 'launch',
+    meaning:
+      'The id_token names a deployment an administrator deactivated (other deployments of the platform still launch).',
+  },
   LTI_CONTEXT_MISSING: {
     status: 401,
     surface: 'launch',

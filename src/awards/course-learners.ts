@@ -86,7 +86,7 @@ export type CheckedLine =
   | {
       readonly line: number;
       readonly value: string;
-      readonly status: 'alreadyHeld';
+      readonly status: 'alreadyHeld' | 'stackComponentsMissing';
       readonly learner: CourseLearner;
     }
   | {
@@ -101,14 +101,17 @@ export type CheckedLine =
 
 /**
  * Checks each line of a list of learners to award: valid when it names exactly one learner of
- * the course who does not hold the achievement (`holders`: their LMS user ids) and whom no
- * earlier line named; otherwise refused with the reason.
+ * the course who does not hold the achievement (`holders`: their LMS user ids), who holds some
+ * of the credentials a `components` stack carries the credits of (`lackingComponents`: the LMS
+ * user ids of those who hold none) and whom no earlier line named; otherwise refused with the
+ * reason.
  */
 export function checkLearnerList(
   lines: readonly { readonly line: number; readonly value: string }[],
   key: LearnerKey,
   learners: readonly CourseLearner[],
   holders: ReadonlySet<string>,
+  lackingComponents: ReadonlySet<string>,
 ): CheckedLine[] {
   const firstLineOf = new Map<string, number>();
   return lines.map(({ line, value }): CheckedLine => {
@@ -119,6 +122,9 @@ export function checkLearnerList(
     if (firstLine !== undefined) return { line, value, status: 'repeated', learner, firstLine };
     firstLineOf.set(learner.sub, line);
     if (holders.has(learner.sub)) return { line, value, status: 'alreadyHeld', learner };
+    if (lackingComponents.has(learner.sub)) {
+      return { line, value, status: 'stackComponentsMissing', learner };
+    }
     return { line, value, status: 'valid', learner };
   });
 }

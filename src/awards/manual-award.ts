@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { achievements, awards, platforms, users } from '../db/schema.js';
+import { achievements, awards, courses, platforms, users } from '../db/schema.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { LTI_ROLE_LEARNER } from '../lti/roles.js';
 import { enrolRosterMembers } from '../lti/nrps/enrol-roster-members.js';
@@ -70,6 +70,40 @@ async function byHandEvaluation(
     );
   }
   return evaluation;
+}
+
+/**
+ * The LMS user ids of the `learners` of the course an award by hand of `achievement` would be
+ * refused for with AwardStackComponentsMissingError (a credit-bearing `components` stack, and
+ * none of its credentials with credits held), so a list can be checked before it is confirmed.
+ */
+export async function learnersLackingStackComponents(
+  deps: Pick<AwardDeps, 'db'>,
+  courseId: string,
+  learners: readonly CourseLearner[],
+  achievement: AchievementRow,
+): Promise<Set<string>> {
+  const lacking = new Set<string>();
+  if (achievement.stackCredit !== 'components' || achievement.ects === null) return lacking;
+  const [course] = await deps.db
+    .select({ trustLevel: platforms.trustLevel })
+    .from(courses)
+    .innerJoin(platforms, eq(platforms.id, courses.platformId))
+    .where(eq(courses.id, courseId));
+  if (course?.trustLevel !== 'registered') return lacking;
+  for (const learner of learners) {
+    if (learner.userId === null) {
+      lacking.add(learner.sub);
+      continue;
+    }
+    try {
+      await byHandEvaluation(deps.db, learner.userId, learner.sub, achievement, true);
+    } catch (error) {
+      if (!(error instanceof AwardStackComponentsMissingError)) throw error;
+      lacking.add(learner.sub);
+    }
+  }
+  return lacking;
 }
 
 /** The published achievement of the course, or the error a teacher is shown. */

@@ -125,6 +125,8 @@ export const deployments = pgTable(
       .notNull()
       .references(() => platforms.id, { onDelete: 'cascade' }),
     deploymentId: text('deployment_id').notNull(),
+    /** A deactivated deployment's launches are refused; the platform's other deployments still launch. */
+    isActive: boolean('is_active').notNull().default(true),
     createdAt: createdAt(),
   },
   (table) => [primaryKey({ columns: [table.platformId, table.deploymentId] })],

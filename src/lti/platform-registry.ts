@@ -200,12 +200,41 @@ async function awardingBodyId(tx: Tx, nameOrId: string): Promise<string> {
 }
 
 /**
- * The registered platforms with their deployment ids, oldest first; with `issuerProfileId`, only
- * the platforms of that awarding body.
+ * Deactivates one deployment of a platform (its launches are refused; the platform's other
+ * deployments still launch) or activates it again, in every process at once. Throws
+ * NotFoundError when the platform has no such deployment.
+ */
+export async function setDeploymentActive(
+  db: Db,
+  platformId: string,
+  deploymentId: string,
+  isActive: boolean,
+): Promise<void> {
+  const [updated] = await writeRegistrations(db, (tx) =>
+    tx
+      .update(deployments)
+      .set({ isActive })
+      .where(
+        and(eq(deployments.platformId, platformId), eq(deployments.deploymentId, deploymentId)),
+      )
+      .returning({ deploymentId: deployments.deploymentId }),
+  );
+  if (!updated) {
+    throw new NotFoundError(`The platform ${platformId} has no deployment "${deploymentId}"`);
+  }
+}
+
+/**
+ * The registered platforms with their deployment ids and deployments (whether each is active),
+ * oldest first; with `issuerProfileId`, only the platforms of that awarding body.
  */
 export async function listPlatforms(db: Db, filter: { issuerProfileId?: string } = {}) {
   const rows = await db
-    .select({ platform: platforms, deploymentId: deployments.deploymentId })
+    .select({
+      platform: platforms,
+      deploymentId: deployments.deploymentId,
+      deploymentIsActive: deployments.isActive,
+    })
     .from(platforms)
     .leftJoin(deployments, eq(deployments.platformId, platforms.id))
     .where(
@@ -213,11 +242,20 @@ export async function listPlatforms(db: Db, filter: { issuerProfileId?: string }
         ? undefined
         : eq(platforms.issuerProfileId, filter.issuerProfileId),
     )
-    .orderBy(platforms.createdAt);
-  const byId = new Map<string, Platform & { deploymentIds: string[] }>();
-  for (const { platform, deploymentId } of rows) {
-    const entry = byId.get(platform.id) ?? { ...platform, deploymentIds: [] };
-    if (deploymentId) entry.deploymentIds.push(deploymentId);
+    .orderBy(platforms.createdAt, deployments.createdAt);
+  const byId = new Map<
+    string,
+    Platform & {
+      deploymentIds: string[];
+      deployments: { deploymentId: string; isActive: boolean }[];
+    }
+  >();
+  for (const { platform, deploymentId, deploymentIsActive } of rows) {
+    const entry = byId.get(platform.id) ?? { ...platform, deploymentIds: [], deployments: [] };
+    if (deploymentId) {
+      entry.deploymentIds.push(deploymentId);
+      entry.deployments.push({ deploymentId, isActive: deploymentIsActive ?? true });
+    }
     byId.set(platform.id, entry);
   }
   return [...byId.values()];

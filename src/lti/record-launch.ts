@@ -121,7 +121,7 @@ export async function recordLaunch(
         join ${deployments} on ${deployments.platformId} = ${platforms.id}
        where ${platforms.issuer} = ${token.iss} and ${platforms.clientId} = ${token.clientId}
          and ${platforms.isActive}
-         and ${deployments.deploymentId} = ${token.deploymentId}
+         and ${deployments.deploymentId} = ${token.deploymentId} and ${deployments.isActive}
          and exists (select 1 from issued)
     ),
     origin as (

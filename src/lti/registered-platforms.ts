@@ -3,9 +3,13 @@ import { notifyChange, watchChanges } from '../db/change-notifications.js';
 import type { Database, Db, Tx, Unlisten } from '../db/database.js';
 import { deployments, platforms } from '../db/schema.js';
 
-/** A platform registration as launches read it: the row and its deployment ids. */
+/**
+ * A platform registration as launches read it: the row, the ids of its active deployments and
+ * those of its deactivated ones.
+ */
 export type RegisteredPlatform = typeof platforms.$inferSelect & {
   readonly deploymentIds: readonly string[];
+  readonly inactiveDeploymentIds: readonly string[];
 };
 
 /** How long registrations read for an issuer are used without reading them again. */
@@ -44,11 +48,18 @@ export async function findRegisteredPlatforms(
     .select({
       platform: platforms,
       deploymentIds: sql<string[]>`array(select ${deployments.deploymentId} from ${deployments}
-        where ${deployments.platformId} = ${platforms.id})`,
+        where ${deployments.platformId} = ${platforms.id} and ${deployments.isActive})`,
+      inactiveDeploymentIds: sql<string[]>`array(select ${deployments.deploymentId}
+        from ${deployments}
+        where ${deployments.platformId} = ${platforms.id} and not ${deployments.isActive})`,
     })
     .from(platforms)
     .where(eq(platforms.issuer, issuer));
-  const read = rows.map(({ platform, deploymentIds }) => ({ ...platform, deploymentIds }));
+  const read = rows.map(({ platform, deploymentIds, inactiveDeploymentIds }) => ({
+    ...platform,
+    deploymentIds,
+    inactiveDeploymentIds,
+  }));
   if (read.length > 0) {
     if (found.size >= FOUND_CACHE_LIMIT) found.clear();
     found.set(issuer, { platforms: read, foundAt: Date.now() });

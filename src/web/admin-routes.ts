@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler, type Router } from 'express';
+import { z } from 'zod';
 import {
   findIssuerProfile,
   listIssuerProfiles,
@@ -25,6 +26,7 @@ import { BadRequestError, NotFoundError, UnauthorizedError } from '../errors.js'
 import {
   listPlatforms,
   registerPlatform,
+  setDeploymentActive,
   setPlatformActive,
   setPlatformTrustLevel,
   setPlatformXapiActors,
@@ -50,12 +52,25 @@ import {
   removeExternalLrs,
   setExternalLrsActive,
 } from '../xapi/external/external-lrs-connections.js';
+import { listUnknownKeyRefusals, listXapiCredentialUsage } from '../xapi/credential-usage.js';
+import {
+  createXapiCredential,
+  MAX_XAPI_CREDENTIAL_NAME_LENGTH,
+  revokeXapiCredential,
+} from '../xapi/credentials.js';
 import { countPendingStatements } from '../xapi/pending-statements.js';
+
+/** `POST /api/admin/xapi-credentials`: a name, and the platform whose emitter sends (or null: content). */
+const xapiCredentialRequestSchema = z.strictObject({
+  name: z.string().trim().min(1, 'is required').max(MAX_XAPI_CREDENTIAL_NAME_LENGTH),
+  platformId: z.uuid().nullable().optional(),
+});
 
 /**
  * The admin JSON API: `GET|POST /api/admin/platforms` for LMSs without dynamic registration,
  * `PATCH /api/admin/platforms/:id` with `{"isActive": false|true}` to deactivate or reactivate
- * one (in every process at once), with `{"trustLevel": "registered"|"self-study"}` to say
+ * one (in every process at once), `PATCH /api/admin/platforms/:id/deployments/:deploymentId`
+ * (the deployment id URL-encoded) with the same body for one deployment of it, with `{"trustLevel": "registered"|"self-study"}` to say
  * whether its learners earn credits, or with `{"xapiAccountName": "lti-sub"|"username",
  * "xapiAccountHomePage": URL|null}` to say how its xAPI emitter names users; each platform
  * lists `pendingStatements`, the statements whose actor no learner answers to yet,
@@ -78,6 +93,12 @@ import { countPendingStatements } from '../xapi/pending-statements.js';
  * `GET|POST /api/admin/issuer-profiles/:id/partners`, `PATCH|DELETE /api/admin/partners/:id`: the
  * registry of partner issuers of an awarding body, whose credentials its learners may bring
  * (recognition/partner-issuers.ts, docs/recognition.md); a removed partner answers 404.
+ *
+ * `GET /api/admin/xapi-credentials`: the xAPI Basic credentials of server-side emitters (Moodle's
+ * logstore_xapi ...) with their use, and the keys no credential has that requests were refused
+ * for; `POST /api/admin/xapi-credentials` with `{ name, platformId: <uuid>|null }` creates one
+ * (null: its statements count as `content`) and answers its secret this once; `POST
+ * /api/admin/xapi-credentials/:key/revoke` revokes one (404 when none active has the key).
  *
  * `GET|POST /api/admin/external-lrs`, `PATCH|DELETE /api/admin/external-lrs/:id`: the external
  * LRSs statements are forwarded to and pulled from (xapi/external); their Basic secret is
@@ -109,7 +130,14 @@ export function createAdminRouter(deps: {
   router.post('/api/admin/platforms', express.json({ limit: '20kb' }), async (req, res) => {
     const platform = await registerPlatform(deps.db, req.body);
     res.status(201).json({
-      platform: presentPlatform({ ...platform, deploymentIds: [req.body.deploymentId] }, 0),
+      platform: presentPlatform(
+        {
+          ...platform,
+          deploymentIds: [req.body.deploymentId],
+          deployments: [{ deploymentId: req.body.deploymentId, isActive: true }],
+        },
+        0,
+      ),
       pasteIntoYourLms: toolUrls(deps.publicUrl),
     });
   });
@@ -126,9 +154,26 @@ export function createAdminRouter(deps: {
     const [listed] = (await listPlatforms(deps.db)).filter((entry) => entry.id === platform.id);
     const pending = await countPendingStatements(deps.db);
     res.json({
-      platform: presentPlatform(listed ?? { ...platform, deploymentIds: [] }, pending.get(id)),
+      platform: presentPlatform(
+        listed ?? { ...platform, deploymentIds: [], deployments: [] },
+        pending.get(id),
+      ),
     });
   });
+
+  router.patch(
+    '/api/admin/platforms/:id/deployments/:deploymentId',
+    express.json({ limit: '1kb' }),
+    async (req, res) => {
+      const id = String(req.params.id);
+      if (!isUuid(id)) throw new NotFoundError(`No platform has the id ${id}`);
+      const deploymentId = String(req.params.deploymentId);
+      await setDeploymentActive(deps.db, id, deploymentId, readIsActive(req.body, 'deployment'));
+      const [listed] = (await listPlatforms(deps.db)).filter((entry) => entry.id === id);
+      const pending = await countPendingStatements(deps.db);
+      res.json({ platform: presentPlatform(listed!, pending.get(id)) });
+    },
+  );
 
   router.post(
     '/api/admin/registration-invitations',
@@ -314,6 +359,49 @@ export function createAdminRouter(deps: {
     },
   );
 
+  const xapiEndpoint = `${deps.publicUrl.replace(/\/+$/, '')}/xapi/`;
+
+  router.get('/api/admin/xapi-credentials', async (_req, res) => {
+    const [xapiCredentials, unknownKeys] = await Promise.all([
+      listXapiCredentialUsage(deps.db),
+      listUnknownKeyRefusals(deps.db),
+    ]);
+    res.json({ endpoint: xapiEndpoint, xapiCredentials, unknownKeys });
+  });
+
+  router.post('/api/admin/xapi-credentials', express.json({ limit: '2kb' }), async (req, res) => {
+    const parsed = xapiCredentialRequestSchema.safeParse(req.body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new BadRequestError(
+        `${issue?.path.join('.') || 'body'} ${issue?.message ?? 'is invalid'}: send {"name": "...", "platformId": a platform id or null}`,
+      );
+    }
+    const platformId = parsed.data.platformId ?? null;
+    if (
+      platformId !== null &&
+      !(await listPlatforms(deps.db)).some((platform) => platform.id === platformId)
+    ) {
+      throw new BadRequestError(`platformId ${platformId} names no registered platform`);
+    }
+    const { key, secret } = await createXapiCredential({
+      db: deps.db,
+      name: parsed.data.name,
+      platformId,
+    });
+    res.status(201).json({
+      xapiCredential: { key, secret, name: parsed.data.name, platformId, endpoint: xapiEndpoint },
+    });
+  });
+
+  router.post('/api/admin/xapi-credentials/:key/revoke', async (req, res) => {
+    const key = String(req.params.key);
+    if (!(await revokeXapiCredential({ db: deps.db, key }))) {
+      throw new NotFoundError(`No active xAPI credential has the key ${key}`);
+    }
+    res.json({ key, status: 'revoked' });
+  });
+
   router.get('/api/admin/external-lrs', async (_req, res) => {
     res.json({ externalLrs: await listExternalLrs(deps.db) });
   });
@@ -342,12 +430,12 @@ export function createAdminRouter(deps: {
 }
 
 /** The body `{"isActive": boolean}` and nothing else. */
-function readIsActive(body: unknown, what: 'platform' | 'connection'): boolean {
+function readIsActive(body: unknown, what: 'platform' | 'deployment' | 'connection'): boolean {
   const isActive = (body as { isActive?: unknown } | undefined)?.isActive;
   if (typeof isActive !== 'boolean' || Object.keys(body as object).length !== 1) {
     throw new BadRequestError(
-      what === 'platform'
-        ? 'Send {"isActive": false} to deactivate the platform, true to activate it again'
+      what !== 'connection'
+        ? `Send {"isActive": false} to deactivate the ${what}, true to activate it again`
         : 'Send {"isActive": false} to pause the connection, true to resume it',
     );
   }
@@ -390,6 +478,8 @@ function presentPlatform(
     awardingBody: platform.issuerProfileId,
     isActive: platform.isActive,
     deploymentIds: platform.deploymentIds,
+    /** Each deployment and whether it launches (a deactivated one is refused). */
+    deployments: platform.deployments,
     xapiAccountName: platform.xapiAccountName,
     xapiAccountHomePage: platform.xapiAccountHomePage,
     /** Statements of actors no learner of the platform answers to yet (kept, never dropped). */

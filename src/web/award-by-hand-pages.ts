@@ -16,6 +16,7 @@ import {
   AwardLearnerNotInCourseError,
   AwardStackComponentsMissingError,
   findAwardableAchievement,
+  learnersLackingStackComponents,
 } from '../awards/manual-award.js';
 import type { Logger } from '../config/logger.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
@@ -215,11 +216,13 @@ export function createAwardByHandPages(deps: {
     if (!achievement || 'problem' in list || Object.keys(problems).length > 0) {
       return renderList(res, { ...values, problems, status: 422 });
     }
+    const learners = await learnersOf(courseId);
     const lines = checkLearnerList(
       list.lines,
       list.key,
-      await learnersOf(courseId),
+      learners,
       await achievementHolders(awardDeps, achievement),
+      await learnersLackingStackComponents(awardDeps, courseId, learners, achievement),
     );
     await renderList(res, { ...values, checked: { key: list.key, lines } });
   });

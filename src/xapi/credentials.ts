@@ -7,6 +7,9 @@ import { XapiAuthError } from '../errors.js';
 
 export type XapiCredential = typeof xapiCredentials.$inferSelect;
 
+/** The longest name an administrator may give a credential. */
+export const MAX_XAPI_CREDENTIAL_NAME_LENGTH = 100;
+
 const SCRYPT_PARAMS = { N: 16_384, r: 8, p: 1 } as const;
 const SCRYPT_KEY_BYTES = 32;
 const SALT_BYTES = 16;

@@ -43,10 +43,15 @@ describe('checkLearnerList', () => {
       { line: 5, value: 'ADA@example.org' },
     ];
     expect(
-      checkLearnerList(lines, 'email', [ADA, BOB, BOB_TWIN], new Set()).map((l) => l.status),
+      checkLearnerList(lines, 'email', [ADA, BOB, BOB_TWIN], new Set(), new Set()).map(
+        (l) => l.status,
+      ),
     ).toEqual(['valid', 'notInCourse', 'ambiguous', 'repeated']);
-    expect(checkLearnerList(lines.slice(0, 1), 'email', [ADA], new Set(['11']))).toEqual([
-      { line: 2, value: 'ada@example.org', status: 'alreadyHeld', learner: ADA },
-    ]);
+    expect(checkLearnerList(lines.slice(0, 1), 'email', [ADA], new Set(['11']), new Set())).toEqual(
+      [{ line: 2, value: 'ada@example.org', status: 'alreadyHeld', learner: ADA }],
+    );
+    expect(checkLearnerList(lines.slice(0, 1), 'email', [ADA], new Set(), new Set(['11']))).toEqual(
+      [{ line: 2, value: 'ada@example.org', status: 'stackComponentsMissing', learner: ADA }],
+    );
   });
 });

@@ -344,6 +344,56 @@ describe('the admin JSON API: registration invitations and platform changes', ()
     expect((await launch()).finalUrl).toBe(`${tool.url}/course`);
   });
 
+  it('deactivates one deployment, whose launches are refused with their own reason, and activates it again', async () => {
+    const platforms = (await (await admin('GET', '/api/admin/platforms')).json()) as {
+      platforms: { id: string; issuer: string }[];
+    };
+    const platform = platforms.platforms.find((entry) => entry.issuer === lms.issuer)!;
+    const path = `/api/admin/platforms/${platform.id}/deployments/${encodeURIComponent(lms.deploymentId)}`;
+    const launch = () => lms.launch({ browser: createBrowser(), user: { id: 'learner' } });
+
+    const off = await admin('PATCH', path, { isActive: false });
+    expect(off.status).toBe(200);
+    expect(await off.json()).toMatchObject({
+      platform: {
+        id: platform.id,
+        isActive: true,
+        deployments: [{ deploymentId: lms.deploymentId, isActive: false }],
+      },
+    });
+    const refused = await launch();
+    expect(refused.response.status).toBe(403);
+    expect(refused.text).toContain('LTI_DEPLOYMENT_INACTIVE');
+    expect(refused.text).toContain('deactivated by an administrator');
+
+    expect((await admin('PATCH', path, { isActive: true })).status).toBe(200);
+    expect((await launch()).finalUrl).toBe(`${tool.url}/course`);
+  });
+
+  it('names the body a deployment change wants, and answers 404 for a deployment the platform lacks', async () => {
+    const platforms = (await (await admin('GET', '/api/admin/platforms')).json()) as {
+      platforms: { id: string; issuer: string }[];
+    };
+    const platform = platforms.platforms.find((entry) => entry.issuer === lms.issuer)!;
+    const wrongBody = await admin(
+      'PATCH',
+      `/api/admin/platforms/${platform.id}/deployments/${encodeURIComponent(lms.deploymentId)}`,
+      { isActive: 'no' },
+    );
+    expect(wrongBody.status).toBe(400);
+    expect(await wrongBody.json()).toMatchObject({
+      error: {
+        message: 'Send {"isActive": false} to deactivate the deployment, true to activate it again',
+      },
+    });
+    const unknown = await admin(
+      'PATCH',
+      `/api/admin/platforms/${platform.id}/deployments/no-such-deployment`,
+      { isActive: false },
+    );
+    expect(unknown.status).toBe(404);
+  });
+
   it('changes the trust level of a platform, and names the body it wants otherwise', async () => {
     const platforms = (await (await admin('GET', '/api/admin/platforms')).json()) as {
       platforms: { id: string; issuer: string }[];
@@ -362,6 +412,85 @@ describe('the admin JSON API: registration invitations and platform changes', ()
       error: { message: 'Send {"trustLevel": "registered"} or {"trustLevel": "self-study"}' },
     });
     await admin('PATCH', `/api/admin/platforms/${platform.id}`, { trustLevel: 'registered' });
+  });
+
+  describe('xAPI credentials of server-side emitters', () => {
+    const statementsWith = (key: string, secret: string) =>
+      fetch(`${tool.url}/xapi/statements`, {
+        headers: {
+          authorization: `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`,
+          'x-experience-api-version': '1.0.3',
+        },
+      });
+
+    it('creates one for a platform, answering its secret once, lists it without, and revokes it', async () => {
+      const platforms = (await (await admin('GET', '/api/admin/platforms')).json()) as {
+        platforms: { id: string; issuer: string }[];
+      };
+      const platform = platforms.platforms.find((entry) => entry.issuer === lms.issuer)!;
+      const created = await admin('POST', '/api/admin/xapi-credentials', {
+        name: 'Moodle logstore',
+        platformId: platform.id,
+      });
+      expect(created.status).toBe(201);
+      const { xapiCredential } = (await created.json()) as {
+        xapiCredential: { key: string; secret: string; endpoint: string };
+      };
+      expect(xapiCredential).toMatchObject({
+        name: 'Moodle logstore',
+        platformId: platform.id,
+        endpoint: `${tool.url}/xapi/`,
+      });
+      expect((await statementsWith(xapiCredential.key, xapiCredential.secret)).status).toBe(200);
+
+      const listed = await (await admin('GET', '/api/admin/xapi-credentials')).text();
+      expect(listed).toContain(xapiCredential.key);
+      expect(listed).not.toContain(xapiCredential.secret);
+      expect(JSON.parse(listed)).toMatchObject({
+        xapiCredentials: [
+          { key: xapiCredential.key, platform: { id: platform.id }, revokedAt: null },
+        ],
+      });
+
+      const revoked = await admin(
+        'POST',
+        `/api/admin/xapi-credentials/${xapiCredential.key}/revoke`,
+      );
+      expect(revoked.status).toBe(200);
+      expect((await statementsWith(xapiCredential.key, xapiCredential.secret)).status).toBe(401);
+      const again = await admin('POST', `/api/admin/xapi-credentials/${xapiCredential.key}/revoke`);
+      expect(again.status).toBe(404);
+    });
+
+    it('creates one bound to no platform, whose statements count as content', async () => {
+      const created = await admin('POST', '/api/admin/xapi-credentials', {
+        name: 'H5P server',
+        platformId: null,
+      });
+      expect(created.status).toBe(201);
+      expect(await created.json()).toMatchObject({
+        xapiCredential: { name: 'H5P server', platformId: null },
+      });
+    });
+
+    it.each([
+      [{ name: '  ' }, 'name is required'],
+      [{ name: 'x'.repeat(101) }, 'name'],
+      [{ name: 'X', platformId: 'moodle' }, 'platformId'],
+      [
+        { name: 'X', platformId: '00000000-0000-4000-8000-000000000000' },
+        'names no registered platform',
+      ],
+      [{ name: 'X', scope: 'content' }, 'scope'],
+    ])('refuses %j, naming what is wrong, and creates nothing', async (body, words) => {
+      const before = await (await admin('GET', '/api/admin/xapi-credentials')).json();
+      const refused = await admin('POST', '/api/admin/xapi-credentials', body);
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({
+        error: { message: expect.stringContaining(words) },
+      });
+      expect(await (await admin('GET', '/api/admin/xapi-credentials')).json()).toEqual(before);
+    });
   });
 
   it('rotates the tool key: a new key signs, the old one stays published', async () => {
@@ -394,8 +523,17 @@ describe('the admin JSON API: registration invitations and platform changes', ()
           admin('GET', '/api/admin/registration-invitations', undefined, token),
           admin('DELETE', `/api/admin/registration-invitations/${someone?.id}`, undefined, token),
           admin('PATCH', `/api/admin/platforms/${platformId}`, { isActive: false }, token),
+          admin(
+            'PATCH',
+            `/api/admin/platforms/${platformId}/deployments/${encodeURIComponent(lms.deploymentId)}`,
+            { isActive: false },
+            token,
+          ),
           admin('PATCH', `/api/admin/platforms/${platformId}`, { trustLevel: 'self-study' }, token),
           admin('POST', '/api/admin/tool-key/rotate', undefined, token),
+          admin('GET', '/api/admin/xapi-credentials', undefined, token),
+          admin('POST', '/api/admin/xapi-credentials', { name: 'Intruder' }, token),
+          admin('POST', '/api/admin/xapi-credentials/some-key/revoke', undefined, token),
         ];
         for (const response of await Promise.all(attempts)) {
           expect(response.status).toBe(401);
@@ -403,6 +541,10 @@ describe('the admin JSON API: registration invitations and platform changes', ()
         }
         expect(await listed()).toEqual(invitationsBefore);
         expect(await (await admin('GET', '/api/admin/platforms')).json()).toEqual(platformsBefore);
+        const credentials = (await (await admin('GET', '/api/admin/xapi-credentials')).json()) as {
+          xapiCredentials: { name: string }[];
+        };
+        expect(credentials.xapiCredentials.map((entry) => entry.name)).not.toContain('Intruder');
       },
     );
   });

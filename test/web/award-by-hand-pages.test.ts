@@ -431,6 +431,31 @@ describe('awards by hand: /course/awards/new and /course/awards/csv', () => {
       expect(await evidenceOf('h-bob', stack)).toBeUndefined();
     });
 
+    it('refuses, in the CSV check before confirming, the learners who hold none of its components', async () => {
+      const { first, stack } = await stackOf('Yellow skills', 'components');
+      await awardOne(teacher, { learner: 'h-cy', achievement: first, reason: REASON });
+      const { html: csvPage } = await getPage(teacher, `${tool.url}/course/awards/csv`);
+      const form = new FormData();
+      form.set('_csrf', csrfTokenOf(csvPage));
+      form.set('achievement', stack);
+      form.set('reason', REASON);
+      const csv = 'email\r\ncy@example.org\r\nbob@example.org\r\n';
+      form.set('file', new Blob([csv], { type: 'text/csv' }), 'learners.csv');
+      const { response } = await teacher.request(`${tool.url}/course/awards/csv?lang=en`, {
+        method: 'POST',
+        body: form,
+        followRedirects: false,
+      });
+      expect(response.status).toBe(200);
+      const html = await response.text();
+      expect(html).toContain('1 line can be awarded.');
+      expect(html).toContain(
+        'row 3: Bob Noyce (bob@example.org) holds none of the credentials whose credits this stack carries: award those first',
+      );
+      expect(html).toContain('<input type="hidden" name="learner" value="h-cy">');
+      expect(html).not.toContain('<input type="hidden" name="learner" value="h-bob">');
+    });
+
     it('carries the fixed ECTS the teacher set for a stack of fixed credit', async () => {
       const { stack } = await stackOf('Red skills', 'fixed');
       const { response } = await awardOne(teacher, {

@@ -140,6 +140,14 @@ describe('plain words on the main paths', () => {
       },
     });
     expect(seen.status).toBe(200);
+    // Seen in results and named by nothing: "an activity without a name" in the rule's lists.
+    const unnamed = await postStatements(tool, await platformXapiAuthorization(tool, lms), {
+      id: randomUUID(),
+      actor: { objectType: 'Agent', account: { homePage: lms.issuer, name: 'learner' } },
+      verb: { id: 'http://adlnet.gov/expapi/verbs/completed' },
+      object: { objectType: 'Activity', id: 'https://alliance.example.eu/modules/quiz-7' },
+    });
+    expect(unnamed.status).toBe(200);
     admin = (await signedInAdmin(tool, '/admin/platforms')).browser;
     [platform] = await db.select({ id: platforms.id }).from(platforms);
     [awardingBody] = await db.select({ id: issuerProfiles.id }).from(issuerProfiles);

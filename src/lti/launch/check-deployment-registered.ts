@@ -6,7 +6,8 @@ const DEPLOYMENT_CLAIM = 'https://purl.imsglobal.org/spec/lti/claim/deployment_i
 
 /**
  * The deployment id must be one registered for the platform and client the token names
- * (LTI 1.3 core 5.3.3), of an active registration; ltijs accepts any. The claims are unverified here, which is safe: this
+ * (LTI 1.3 core 5.3.3), active, of an active registration; ltijs accepts any; a deactivated
+ * deployment is refused with its own code. The claims are unverified here, which is safe: this
  * check only refuses, and ltijs verifies the signature over the same claims afterwards.
  * Registrations come from findRegisteredPlatforms (kept a minute): this check refuses early,
  * before ltijs stores anything, and recordLaunch checks the deployment again with every launch.
@@ -38,6 +39,21 @@ export async function checkDeploymentRegistered(
     .map((clientId) => registered.find((candidate) => candidate.clientId === clientId))
     .find((candidate) => candidate !== undefined);
   if (!platform) {
+    const deactivated = await findRegisteredPlatforms(
+      db,
+      String(iss),
+      (candidate) =>
+        candidate.isActive &&
+        clientIds.includes(candidate.clientId) &&
+        candidate.inactiveDeploymentIds.includes(deploymentId),
+    );
+    if (deactivated.length > 0) {
+      throw new LaunchRefusal(
+        'LTI_DEPLOYMENT_INACTIVE',
+        `Deployment "${deploymentId}" of the tool was deactivated by an administrator, so its launches are refused. Ask your LMS administrator to activate it again.`,
+        403,
+      );
+    }
     throw new LaunchRefusal(
       'LTI_DEPLOYMENT_UNKNOWN',
       `Deployment "${deploymentId}" is not registered for this LMS. Ask your LMS administrator to register it with microcred.`,

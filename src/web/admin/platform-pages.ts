@@ -5,6 +5,7 @@ import { BadRequestError, ForbiddenError, NotFoundError } from '../../errors.js'
 import {
   platformRegistrationSchema,
   registerPlatform,
+  setDeploymentActive,
   setPlatformActive,
   setPlatformTrustLevel,
   setPlatformXapiActors,
@@ -43,6 +44,8 @@ const STATUS_MESSAGES = [
   'xapiActorsSaved',
   'trustLevelSaved',
   'toolKeyRotated',
+  'deploymentDeactivated',
+  'deploymentActivated',
 ] as const;
 const REGISTRATION_FIELDS = [
   'name',
@@ -76,6 +79,8 @@ interface InvitationValues {
  * - `GET /admin/platforms/:id`: one LMS, with the tool's URLs and how its xAPI emitter names
  *   users, `POST /admin/platforms/:id/xapi-actors` changes that; `POST
  *   /admin/platforms/:id/trust-level` (confirmed) changes whether its learners earn credits;
+ *   `POST /admin/platforms/:id/deployments/active` (`deploymentId`, `isActive=no|yes`)
+ *   deactivates or reactivates one deployment of it (the others still launch);
  * - `POST /admin/tool-key/rotate` (confirmed; the administrator of the whole tool only, as the
  *   key signs for every LMS): a new LTI tool key signs from now on.
  * Only a signed-in administrator, within the awarding body of an LMS administrator.
@@ -266,6 +271,19 @@ export function createPlatformPages(kit: AdminPageKit): Router {
 
   router.get(`${PAGE}/:id`, ...kit.admin, async (req, res) => {
     res.send(await renderPlatform(res, String(req.params.id)));
+  });
+
+  router.post(`${PAGE}/:id/deployments/active`, ...kit.changes, async (req, res) => {
+    const platform = await platformInScope(db, res, String(req.params.id));
+    const form = req.body as Record<string, unknown>;
+    const deploymentId = textField(form, 'deploymentId');
+    if (!platform.deploymentIds.includes(deploymentId)) {
+      throw new NotFoundError(`The platform ${platform.id} has no deployment "${deploymentId}"`);
+    }
+    const isActive = form.isActive === 'yes';
+    await setDeploymentActive(db, platform.id, deploymentId, isActive);
+    const status = isActive ? 'deploymentActivated' : 'deploymentDeactivated';
+    res.redirect(303, `${PAGE}/${platform.id}?status=${status}`);
   });
 
   router.post(`${PAGE}/:id/xapi-actors`, ...kit.changes, async (req, res) => {

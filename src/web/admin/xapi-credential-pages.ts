@@ -2,11 +2,14 @@ import express, { type Response, type Router } from 'express';
 import { NotFoundError } from '../../errors.js';
 import type { Db } from '../../db/database.js';
 import { listUnknownKeyRefusals, listXapiCredentialUsage } from '../../xapi/credential-usage.js';
-import { createXapiCredential, revokeXapiCredential } from '../../xapi/credentials.js';
+import {
+  createXapiCredential,
+  MAX_XAPI_CREDENTIAL_NAME_LENGTH,
+  revokeXapiCredential,
+} from '../../xapi/credentials.js';
 import { registryInScope, type AdminPageKit } from './admin-page-kit.js';
 import { ADMIN_PATH, adminScopeOf } from './admin-session.js';
 
-const MAX_CREDENTIAL_NAME_LENGTH = 100;
 /** The scope of a credential bound to no platform: its statements count as `content`. */
 const CONTENT_SCOPE = 'content';
 const STATUS_MESSAGES = ['revoked'] as const;
@@ -76,7 +79,7 @@ export function createXapiCredentialPages(kit: AdminPageKit): Router {
       platformIds.has(values.scope) || (values.scope === CONTENT_SCOPE && scope.kind === 'tool');
     const errors = [
       ...(values.name === '' ? (['nameRequired'] as const) : []),
-      ...(values.name.length > MAX_CREDENTIAL_NAME_LENGTH ? (['nameTooLong'] as const) : []),
+      ...(values.name.length > MAX_XAPI_CREDENTIAL_NAME_LENGTH ? (['nameTooLong'] as const) : []),
       ...(!isKnownScope ? (['scopeUnknown'] as const) : []),
     ];
     if (errors.length > 0) {

@@ -6,7 +6,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { platforms } from '../../../src/db/schema.js';
+import { deployments, platforms } from '../../../src/db/schema.js';
 import { listRegistrationInvitations } from '../../../src/lti/registration-invitations.js';
 import { createBrowser, type Browser } from '../../support/http-client.js';
 import { LTI_ROLES, type TestLms } from '../../support/test-lms.js';
@@ -38,6 +38,7 @@ describe('admin pages opened by an administrator of an LMS', () => {
     otherPlatformId = other.id;
     const [otherRow] = await db.select().from(platforms).where(eq(platforms.id, other.id));
     otherBodyId = otherRow!.issuerProfileId;
+    await db.insert(deployments).values({ platformId: other.id, deploymentId: 'other:1' });
   });
   afterAll(async () => {
     await close?.();
@@ -99,6 +100,19 @@ describe('admin pages opened by an administrator of an LMS', () => {
       .from(platforms)
       .where(eq(platforms.id, otherPlatformId));
     expect(otherRow?.isActive).toBe(true);
+    const otherDeployment = await postForm(
+      tool,
+      browser,
+      `/admin/platforms/${otherPlatformId}/deployments/active`,
+      { _csrf: csrf, deploymentId: 'other:1', isActive: 'no' },
+    );
+    expect(otherDeployment.response.status).toBe(404);
+    const [otherDeploymentRow] = await tool
+      .current()
+      .database.db.select()
+      .from(deployments)
+      .where(eq(deployments.platformId, otherPlatformId));
+    expect(otherDeploymentRow?.isActive).toBe(true);
     const byHand = await postForm(tool, browser, '/admin/platforms/new', { _csrf: csrf });
     expect(byHand.response.status).toBe(403);
     const rotate = await postForm(
@@ -145,6 +159,28 @@ describe('admin pages opened by an administrator of an LMS', () => {
       .from(platforms)
       .where(eq(platforms.id, otherPlatformId));
     expect(otherAfter?.trustLevel).toBe('registered');
+  });
+
+  it('deactivates a deployment of their own LMS, whose launches are then refused, and activates it again', async () => {
+    const { browser, html } = await adminWindow();
+    const path = `/admin/platforms/${ownPlatformId}/deployments/active`;
+    const off = await postForm(tool, browser, path, {
+      _csrf: csrfTokenIn(html),
+      deploymentId: lms.deploymentId,
+      isActive: 'no',
+    });
+    expect(off.response.status).toBe(303);
+    const refused = await lms.launch({ browser: createBrowser(), user: { id: 'learner-off' } });
+    expect(refused.response.status).toBe(403);
+    expect(refused.text).toContain('LTI_DEPLOYMENT_INACTIVE');
+    const on = await postForm(tool, browser, path, {
+      _csrf: csrfTokenIn(html),
+      deploymentId: lms.deploymentId,
+      isActive: 'yes',
+    });
+    expect(on.response.status).toBe(303);
+    const launched = await lms.launch({ browser: createBrowser(), user: { id: 'learner-on' } });
+    expect(launched.response.status).toBe(200);
   });
 
   it('changes the trust level of their own LMS, not the tool key every LMS shares', async () => {

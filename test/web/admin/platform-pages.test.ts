@@ -6,7 +6,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { platforms } from '../../../src/db/schema.js';
+import { deployments, platforms } from '../../../src/db/schema.js';
 import { listRegistrationInvitations } from '../../../src/lti/registration-invitations.js';
 import { createBrowser } from '../../support/http-client.js';
 import { startTestTool, type TestTool } from '../../support/test-tool.js';
@@ -21,7 +21,12 @@ describe('admin pages: LMS platforms and invitations', () => {
 
   beforeAll(async () => {
     tool = await startTestTool({ env: { MICROCRED_ADMIN_TOKEN: ADMIN_TOKEN } });
-    platformId = (await buildPlatform(tool.current().database.db)).id;
+    const { db } = tool.current().database;
+    platformId = (await buildPlatform(db)).id;
+    await db.insert(deployments).values([
+      { platformId, deploymentId: 'site:1' },
+      { platformId, deploymentId: 'category:7' },
+    ]);
   });
   afterAll(async () => {
     await tool?.close();
@@ -55,6 +60,55 @@ describe('admin pages: LMS platforms and invitations', () => {
       isActive: 'yes',
     });
     expect((await platformRow(platformId))?.isActive).toBe(true);
+  });
+
+  const deploymentStates = async () =>
+    Object.fromEntries(
+      (
+        await tool
+          .current()
+          .database.db.select()
+          .from(deployments)
+          .where(eq(deployments.platformId, platformId))
+      ).map((row) => [row.deploymentId, row.isActive]),
+    );
+
+  it('deactivates one deployment of an LMS, the others still active, and activates it again', async () => {
+    const page = `${PAGE}/${platformId}`;
+    const { browser, html } = await signedInAdmin(tool, page);
+    expect(html).toContain('data-deployment="site:1"');
+    expect(html).toContain('data-deployment="category:7"');
+    const deactivated = await postForm(tool, browser, `${page}/deployments/active`, {
+      _csrf: csrfTokenIn(html),
+      deploymentId: 'category:7',
+      isActive: 'no',
+    });
+    expect(deactivated.response.headers.get('location')).toBe(
+      `${page}?status=deploymentDeactivated`,
+    );
+    expect(await deploymentStates()).toEqual({ 'site:1': true, 'category:7': false });
+    expect((await platformRow(platformId))?.isActive).toBe(true);
+    const shown = await (
+      await browser.request(`${tool.url}${page}?status=deploymentDeactivated`)
+    ).response.text();
+    expect(shown).toContain('other deployments still work');
+    await postForm(tool, browser, `${page}/deployments/active`, {
+      _csrf: csrfTokenIn(html),
+      deploymentId: 'category:7',
+      isActive: 'yes',
+    });
+    expect(await deploymentStates()).toEqual({ 'site:1': true, 'category:7': true });
+  });
+
+  it('answers 404 for a deployment the LMS does not have', async () => {
+    const page = `${PAGE}/${platformId}`;
+    const { browser, html } = await signedInAdmin(tool, page);
+    const unknown = await postForm(tool, browser, `${page}/deployments/active`, {
+      _csrf: csrfTokenIn(html),
+      deploymentId: 'site:404',
+      isActive: 'no',
+    });
+    expect(unknown.response.status).toBe(404);
   });
 
   it('creates an invitation, shows its address once, and withdraws it', async () => {
@@ -216,6 +270,7 @@ describe('admin pages: LMS platforms and invitations', () => {
       const { browser } = await signedInAdmin(tool, PAGE);
       for (const [path, fields] of [
         [`${PAGE}/${platformId}/active`, { isActive: 'no' }],
+        [`${PAGE}/${platformId}/deployments/active`, { deploymentId: 'site:1', isActive: 'no' }],
         ['/admin/invitations', { awardingBody: 'X', trustLevel: 'registered', expires: '7d' }],
         [`${PAGE}/new`, { name: 'X' }],
         [`${PAGE}/${platformId}/xapi-actors`, { xapiAccountName: 'username' }],
@@ -229,6 +284,7 @@ describe('admin pages: LMS platforms and invitations', () => {
         isActive: true,
         trustLevel: 'registered',
       });
+      expect(await deploymentStates()).toEqual({ 'site:1': true, 'category:7': true });
     });
   });
 });
