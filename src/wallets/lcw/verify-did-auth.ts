@@ -5,6 +5,8 @@ import { verify } from '@digitalbazaar/vc';
 import ed25519Context from 'ed25519-signature-2020-context';
 import jsigs from 'jsonld-signatures';
 import { createDocumentLoader, type DocumentLoader } from '../../badges/document-loader.js';
+import { toolDocuments } from '../../badges/tool-document-loader.js';
+import { MICROCREDENTIAL_CONTEXT_PATH } from '../../badges/microcredential-context.js';
 import {
   WalletDidAuthFailedError,
   WalletPresentationInvalidError,
@@ -84,7 +86,17 @@ export type CredentialPresentationVerifier = (
  * WalletPresentationInvalidError (400) for a presentation without credentials.
  */
 export function createCredentialPresentationVerifier(): CredentialPresentationVerifier {
-  const documentLoader = didAuthDocumentLoader();
+  const didAuthLoader = didAuthDocumentLoader();
+  // Credentials of another instance of this tool name our extension context under its own
+  // address; the context is ours, bundled, so it is served from here rather than fetched.
+  const documentLoader: DocumentLoader = async (url) => {
+    if (!/^https?:\/\//.test(url) || !url.endsWith(MICROCREDENTIAL_CONTEXT_PATH)) {
+      return didAuthLoader(url);
+    }
+    const publicUrl = url.slice(0, -MICROCREDENTIAL_CONTEXT_PATH.length);
+    const context = toolDocuments(publicUrl).get(url);
+    return context ? { contextUrl: null, documentUrl: url, document: context } : didAuthLoader(url);
+  };
   const suite = new Ed25519Signature2020();
 
   return async (message, expected) => {
