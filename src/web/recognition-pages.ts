@@ -19,7 +19,7 @@ import {
   claimPresentationRequest,
   findOpenPresentationRequest,
   openPresentationRequest,
-} from '../recognition/presentation-requests.js';
+} from '../wallets/lcw/presentation-requests.js';
 import { isUuid } from '../shared/uuid.js';
 import { openBadgePresentationRequest } from '../wallets/lcw/vc-api-messages.js';
 import { createCredentialPresentationVerifier } from '../wallets/lcw/verify-did-auth.js';
@@ -59,7 +59,7 @@ const REFUSAL_OF_CODE: Readonly<Record<string, RefusalReason>> = {
  *   (recognition/bring-credential.ts), then back to the page with the outcome; a refusal
  *   answers 403, 409 or 422 with its reason in plain words and its error code;
  * - `POST /course/recognitions/wallet-requests` (CSRF token): opens a VC-API exchange for the
- *   learner's wallet (recognition/presentation-requests.ts) and shows the link to open it with;
+ *   learner's wallet (wallets/lcw/presentation-requests.ts) and shows the link to open it with;
  * - `POST /wallet/presentations/:requestId`, the exchange, without a session (the signed
  *   challenge is the proof; any origin, for web wallets): `{}` gets a presentation request
  *   for Open Badges, `{ verifiablePresentation }` signed by the holder's did:key for its

@@ -61,17 +61,16 @@ declare module 'ed25519-signature-2020-context' {
 }
 
 declare module 'jsonld-signatures' {
-  /** Checks the proof of `document` for `purpose` (jsonld-signatures 11.6); never throws. */
-  function verify(
-    document: Record<string, unknown>,
-    options: {
-      suite: unknown;
-      purpose: unknown;
-      documentLoader: (url: string) => Promise<unknown>;
-    },
-  ): Promise<{ verified: boolean; error?: unknown }>;
   const jsigs: {
-    verify: typeof verify;
+    /** Checks the proof of `document` for `purpose` (jsonld-signatures 11.6); never throws. */
+    verify(
+      document: Record<string, unknown>,
+      options: {
+        suite: unknown;
+        purpose: unknown;
+        documentLoader: (url: string) => Promise<unknown>;
+      },
+    ): Promise<{ verified: boolean; error?: unknown }>;
     purposes: {
       AuthenticationProofPurpose: new (options: { challenge: string; domain?: string }) => unknown;
     };

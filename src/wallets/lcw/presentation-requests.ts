@@ -1,17 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
-import type { Executor } from '../db/database.js';
-import { presentationRequests } from '../db/schema.js';
-import {
-  WALLET_EXCHANGE_LIFETIME_SECONDS,
-  type CreatedWalletExchange,
-} from '../wallets/lcw/wallet-exchange.js';
+import type { Executor } from '../../db/database.js';
+import { presentationRequests } from '../../db/schema.js';
+import { WALLET_EXCHANGE_LIFETIME_SECONDS, type CreatedWalletExchange } from './wallet-exchange.js';
 import {
   WalletExchangeExpiredError,
   WalletExchangeUnknownError,
   WalletExchangeUsedError,
-} from '../wallets/lcw/wallet-exchange-errors.js';
-import { presentationInvitationLink } from '../wallets/lcw/wallet-links.js';
+} from './wallet-exchange-errors.js';
+import { presentationInvitationLink } from './wallet-links.js';
 
 /** A presentation request a wallet may still answer, for the learner who opened it. */
 export type OpenPresentationRequest = {
