@@ -178,6 +178,20 @@ describe('alliance recognition of a credential presented from a wallet', () => {
       expect(boundCredential.credentialSubject).toMatchObject({ id: wallet.did });
     });
 
+    it('opens a request for no one without a session (401)', async () => {
+      const anonymous = await fetch(`${worldA.tool.url}/course/recognitions/wallet-requests`, {
+        method: 'POST',
+        redirect: 'manual',
+      });
+      expect(anonymous.status).toBe(401);
+    });
+
+    it('opens a request for a learner only with the form token (403)', async () => {
+      const url = `${worldA.tool.url}/course/recognitions/wallet-requests`;
+      const { response } = await postForm(atA.gina!, url, {});
+      expect(response.status).toBe(403);
+    });
+
     it('refuses a presentation without a credential (400), storing nothing', async () => {
       const empty = await signDidAuth(wallet, request);
       const answer = await present(empty);
