@@ -1328,6 +1328,26 @@ export const recognisedCredentials = pgTable(
 );
 
 /**
+ * VC-API exchanges in which a learner's wallet presents credentials for recognition: the
+ * learner opens one on their recognitions page, the wallet answers its presentation request
+ * once, with a presentation signed for `challenge` before `expiresAt`.
+ */
+export const presentationRequests = pgTable('presentation_requests', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  userId: uuid('user_id')
+    .notNull()
+    .references(() => users.id),
+  courseId: uuid('course_id')
+    .notNull()
+    .references(() => courses.id),
+  challenge: text('challenge').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  completedAt: timestamp('completed_at', { withTimezone: true }),
+  holderDid: text('holder_did'),
+  createdAt: createdAt(),
+});
+
+/**
  * Endorsements an awarding body issued (docs/endorsements.md): OB 3.0 EndorsementCredentials
  * for another issuer's achievement or profile. The signed document is the `credential_records`
  * row with the same id, so the awarding body's status list revokes it like a credential.

@@ -97,7 +97,13 @@ export async function bringCredential(
     onRecognised: OnRecognised;
     now?: () => Date;
   },
-  request: { userId: string; courseId: string; input: Buffer | string },
+  request: {
+    userId: string;
+    courseId: string;
+    input: Buffer | string;
+    /** The holder DID of the verified wallet presentation the credential came in. */
+    presenterDid?: string;
+  },
 ): Promise<RecognisedCredential> {
   const { db, publicUrl } = deps;
   const extracted = extractCredential(request.input);
@@ -141,6 +147,7 @@ export async function bringCredential(
     partner,
     learnerEmail: learner?.email ?? null,
     hashEmail: (email, salt) => hashEmailIdentity(email, salt).identityHash,
+    presenterDid: request.presenterDid ?? null,
   });
   if ('refused' in decision) throw REFUSALS[decision.refused]();
   if (!facts) throw REFUSALS.notAnOpenBadge();

@@ -32,7 +32,7 @@ export type PartnerTerms = {
 export type RecognitionDecision =
   | { refused: RefusalReason }
   | {
-      binding: 'identity' | 'teacher-review';
+      binding: 'presentation' | 'identity' | 'teacher-review';
       status: 'recognised' | 'awaiting-review';
       countedEcts: number | null;
     };
@@ -55,6 +55,8 @@ export function decideRecognition(input: {
   hashEmail: (email: string, salt: string) => string;
   /** The credential (by its id) is recognised for another learner already. */
   isRecognisedForAnother: boolean;
+  /** The DID whose key signed the wallet presentation the credential came in; null for an upload. */
+  presenterDid: string | null;
 }): RecognitionDecision {
   const { checks, facts, partner } = input;
   const refusal = refusalOfChecks(checks);
@@ -67,6 +69,9 @@ export function decideRecognition(input: {
     facts.statedEcts === null
       ? null
       : Math.min(facts.statedEcts, partner.maxEcts ?? Number.POSITIVE_INFINITY);
+  if (input.presenterDid !== null && input.presenterDid === facts.subjectId) {
+    return { binding: 'presentation', status: 'recognised', countedEcts };
+  }
   const emails = facts.identities.filter((identity) => identity.identityType === 'emailAddress');
   if (input.learnerEmail === null || emails.length === 0) {
     return { binding: 'teacher-review', status: 'awaiting-review', countedEcts };

@@ -14,9 +14,26 @@ import {
 import type { RefusalReason } from '../recognition/decide-recognition.js';
 import { requireSession, requireTeacher, sessionOf } from './http/session-auth.js';
 import type { RenderView } from './views.js';
+import { allowAnyOrigin, answerPostPreflight } from './http/any-origin.js';
+import {
+  claimPresentationRequest,
+  findOpenPresentationRequest,
+  openPresentationRequest,
+} from '../wallets/lcw/presentation-requests.js';
+import { isUuid } from '../shared/uuid.js';
+import { openBadgePresentationRequest } from '../wallets/lcw/vc-api-messages.js';
+import { createCredentialPresentationVerifier } from '../wallets/lcw/verify-did-auth.js';
+import {
+  WalletExchangeUnknownError,
+  WalletPresentationInvalidError,
+} from '../wallets/lcw/wallet-exchange-errors.js';
+import { exchangeOrigin, presentationExchangeUrl } from '../wallets/lcw/wallet-links.js';
 
 /** Baked PNGs of real badges run to a few hundred KB, as on the verify page. */
 const MAX_BYTES = 5 * 1024 * 1024;
+/** A presentation of a few Data Integrity credentials is a few tens of KB. */
+const MAX_PRESENTATION_BYTES = '512kb';
+const WALLET_PATH = '/wallet/presentations/:requestId';
 const STATUS_MESSAGES = ['recognised', 'awaiting-review', 'approved', 'refused'] as const;
 
 /** Each refusal's error code, and the words the page gives for it (`recognition:refusal.<reason>`). */
@@ -41,6 +58,14 @@ const REFUSAL_OF_CODE: Readonly<Record<string, RefusalReason>> = {
  * - `POST /course/recognitions` (multipart, CSRF token): verifies and records it
  *   (recognition/bring-credential.ts), then back to the page with the outcome; a refusal
  *   answers 403, 409 or 422 with its reason in plain words and its error code;
+ * - `POST /course/recognitions/wallet-requests` (CSRF token): opens a VC-API exchange for the
+ *   learner's wallet (wallets/lcw/presentation-requests.ts) and shows the link to open it with;
+ * - `POST /wallet/presentations/:requestId`, the exchange, without a session (the signed
+ *   challenge is the proof; any origin, for web wallets): `{}` gets a presentation request
+ *   for Open Badges, `{ verifiablePresentation }` signed by the holder's did:key for its
+ *   challenge and domain is verified, and each credential in it is brought like an upload for
+ *   the learner who opened the exchange, bound by the presentation when the holder is its
+ *   subject; answers `{ recognised: [{ id, status, binding }] }`, or a refusal as on upload;
  * - `GET /course/recognitions/review` and `POST /course/recognitions/:id/review` with
  *   `decision` = `approve` or `refuse`: teachers of the course decide on credentials nothing
  *   bound to the learner who brought them in that course; anyone else is refused (403).
@@ -66,13 +91,24 @@ export function createRecognitionPages(deps: {
     res: Response,
     refusal: { reason: RefusalReason; code: string } | null = null,
     problem: 'empty' | 'tooLarge' | null = null,
+    walletLink: string | null = null,
   ) =>
     render(res, 'course-recognitions', {
       brought: await listBroughtCredentials(db, sessionOf(res).userId),
       refusal,
       problem,
       status: statusOf(res),
+      walletLink,
     });
+  const bringDeps = {
+    db,
+    publicUrl: deps.publicUrl,
+    fetch: deps.outgoingFetch,
+    logger: deps.logger,
+    onRecognised: enqueueEvaluationAfterRecognition,
+  };
+  const verifyPresentation = createCredentialPresentationVerifier();
+  const domain = exchangeOrigin(deps.publicUrl);
 
   router.get('/course/recognitions', session, async (_req, res) => {
     res.send(await renderLearnerPage(res));
@@ -105,22 +141,94 @@ export function createRecognitionPages(deps: {
       }
       const { userId, courseId } = sessionOf(res);
       try {
-        const recognised = await bringCredential(
-          {
-            db,
-            publicUrl: deps.publicUrl,
-            fetch: deps.outgoingFetch,
-            logger: deps.logger,
-            onRecognised: enqueueEvaluationAfterRecognition,
-          },
-          { userId, courseId, input: file ?? pasted },
-        );
+        const recognised = await bringCredential(bringDeps, {
+          userId,
+          courseId,
+          input: file ?? pasted,
+        });
         res.redirect(303, `/course/recognitions?status=${recognised.status}`);
       } catch (error) {
         if (!isRecognitionRefusal(error)) throw error;
         const reason = REFUSAL_OF_CODE[error.code] ?? 'notAnOpenBadge';
         res.status(error.status).send(await renderLearnerPage(res, { reason, code: error.code }));
       }
+    },
+  );
+
+  router.post(
+    '/course/recognitions/wallet-requests',
+    session,
+    form,
+    requireCsrfToken,
+    async (_req, res) => {
+      const { userId, courseId } = sessionOf(res);
+      const request = await openPresentationRequest(db, {
+        userId,
+        courseId,
+        publicUrl: deps.publicUrl,
+      });
+      res.send(await renderLearnerPage(res, null, null, request.deepLink));
+    },
+  );
+
+  router.options(WALLET_PATH, noStore, answerPostPreflight('Content-Type'));
+
+  router.post(
+    WALLET_PATH,
+    allowAnyOrigin,
+    noStore,
+    express.json({
+      limit: MAX_PRESENTATION_BYTES,
+      type: ['application/json', 'application/*+json'],
+    }),
+    async (req, res) => {
+      const id = String(req.params.requestId);
+      if (!isUuid(id)) {
+        throw new WalletExchangeUnknownError(
+          'No presentation request with this id is open here: open a new one on your recognitions page.',
+        );
+      }
+      const message = walletMessage(req.body);
+      const request = await findOpenPresentationRequest(db, {
+        id: id.toLowerCase(),
+        now: new Date(),
+      });
+      if (!('verifiablePresentation' in message)) {
+        if (Object.keys(message).length > 0) {
+          throw new WalletPresentationInvalidError(
+            'Start the exchange with {} and answer its request with { "verifiablePresentation": ... }.',
+          );
+        }
+        res.json(
+          openBadgePresentationRequest({
+            challenge: request.challenge,
+            domain,
+            exchangeUrl: presentationExchangeUrl(deps.publicUrl, request.id),
+          }),
+        );
+        return;
+      }
+      const { holderDid, credentials } = await verifyPresentation(message.verifiablePresentation, {
+        challenge: request.challenge,
+        domain,
+      });
+      await claimPresentationRequest(db, {
+        id: request.id,
+        challenge: request.challenge,
+        holderDid,
+        now: new Date(),
+      });
+      const recognised = [];
+      for (const credential of credentials) {
+        const brought = await bringCredential(bringDeps, {
+          userId: request.userId,
+          courseId: request.courseId,
+          input: typeof credential === 'string' ? credential : JSON.stringify(credential),
+          presenterDid: holderDid,
+        });
+        recognised.push({ id: brought.id, status: brought.status, binding: brought.binding });
+      }
+      res.json({ recognised });
     },
   );
 
@@ -163,6 +271,21 @@ export function createRecognitionPages(deps: {
   );
 
   return router;
+}
+
+/** Nothing a wallet sends or receives is cached. */
+const noStore: RequestHandler = (_req, res, next) => {
+  res.set('Cache-Control', 'no-store');
+  next();
+};
+
+function walletMessage(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new WalletPresentationInvalidError(
+      'Send a JSON object with Content-Type: application/json.',
+    );
+  }
+  return body as Record<string, unknown>;
 }
 
 function statusOf(res: Response) {

@@ -104,6 +104,20 @@ describeInBrowser('recognition pages in the browser', () => {
       },
     },
     {
+      name: 'learner-wallet-request',
+      open: async (page, locale) => {
+        await asUser(page, learner);
+        await page.goto(`${world.tool.url}/course/recognitions?lang=${locale}`);
+        await Promise.all([
+          page.waitForResponse((response) => response.request().method() === 'POST'),
+          page
+            .locator('form[action="/course/recognitions/wallet-requests"] button[type="submit"]')
+            .click(),
+        ]);
+        await page.locator('[data-wallet-presentation]').waitFor();
+      },
+    },
+    {
       name: 'teacher-recognitions',
       open: async (page, locale) => {
         await asUser(page, teacher);

@@ -50,6 +50,7 @@ const decide = (overrides: Partial<Parameters<typeof decideRecognition>[0]> = {}
     learnerEmail: 'ada@alliance.example',
     hashEmail,
     isRecognisedForAnother: false,
+    presenterDid: null,
     ...overrides,
   });
 
@@ -110,6 +111,43 @@ describe('decideRecognition', () => {
   it('recognises an achievement listed by one of its alignments', () => {
     expect(decide({ partner: { ...EVERYTHING, recognisedAlignments: ['CE-101'] } })).toMatchObject({
       status: 'recognised',
+    });
+  });
+
+  describe('a credential presented from a wallet', () => {
+    const WALLET_DID = 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK';
+    const issuedToWallet = {
+      ...credential,
+      credentialSubject: { ...credential.credentialSubject, id: WALLET_DID },
+    };
+
+    it('is bound by the presentation when its subject’s key signed it, whatever the email', () => {
+      expect(
+        decide({
+          facts: readCredentialFacts(issuedToWallet),
+          presenterDid: WALLET_DID,
+          learnerEmail: null,
+        }),
+      ).toEqual({ binding: 'presentation', status: 'recognised', countedEcts: 3 });
+    });
+
+    it('falls back to the email when another key signed the presentation', () => {
+      expect(
+        decide({
+          facts: readCredentialFacts(issuedToWallet),
+          presenterDid: 'did:key:z6MkpTHR8VNsBxYAAWHut2Geadd9jSwuBV8xRoAnwWsdvktH',
+        }),
+      ).toMatchObject({ binding: 'identity' });
+    });
+
+    it('is still refused when recognised for another learner', () => {
+      expect(
+        decide({
+          facts: readCredentialFacts(issuedToWallet),
+          presenterDid: WALLET_DID,
+          isRecognisedForAnother: true,
+        }),
+      ).toEqual({ refused: 'ofAnotherLearner' });
     });
   });
 

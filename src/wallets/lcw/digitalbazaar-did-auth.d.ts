@@ -59,3 +59,21 @@ declare module 'ed25519-signature-2020-context' {
   };
   export default context;
 }
+
+declare module 'jsonld-signatures' {
+  const jsigs: {
+    /** Checks the proof of `document` for `purpose` (jsonld-signatures 11.6); never throws. */
+    verify(
+      document: Record<string, unknown>,
+      options: {
+        suite: unknown;
+        purpose: unknown;
+        documentLoader: (url: string) => Promise<unknown>;
+      },
+    ): Promise<{ verified: boolean; error?: unknown }>;
+    purposes: {
+      AuthenticationProofPurpose: new (options: { challenge: string; domain?: string }) => unknown;
+    };
+  };
+  export default jsigs;
+}

@@ -61,3 +61,36 @@ export function credentialPresentation(credential: SignedOpenBadgeCredential) {
     },
   };
 }
+
+/**
+ * The answer to the opening `POST {}` of a presentation exchange: a request for Open Badges
+ * (VC-API QueryByExample on the type OpenBadgeCredential), in a presentation the wallet signs
+ * with its did:key for `challenge` and `domain` and POSTs back to `exchangeUrl`.
+ */
+export function openBadgePresentationRequest(input: {
+  challenge: string;
+  domain: string;
+  exchangeUrl: string;
+}) {
+  const { challenge, domain, exchangeUrl } = input;
+  return {
+    verifiablePresentationRequest: {
+      query: [
+        {
+          type: 'QueryByExample',
+          credentialQuery: [
+            {
+              reason: 'Your university recognises credentials you earned at its partners.',
+              example: { type: 'OpenBadgeCredential' },
+            },
+          ],
+        },
+      ],
+      challenge,
+      domain,
+      interact: {
+        service: [{ type: 'UnmediatedHttpPresentationService2021', serviceEndpoint: exchangeUrl }],
+      },
+    },
+  };
+}

@@ -3,7 +3,10 @@ import { Ed25519Signature2020 } from '@digitalbazaar/ed25519-signature-2020';
 import { Ed25519VerificationKey2020 } from '@digitalbazaar/ed25519-verification-key-2020';
 import { verify } from '@digitalbazaar/vc';
 import ed25519Context from 'ed25519-signature-2020-context';
+import jsigs from 'jsonld-signatures';
 import { createDocumentLoader, type DocumentLoader } from '../../badges/document-loader.js';
+import { toolDocuments } from '../../badges/tool-document-loader.js';
+import { MICROCREDENTIAL_CONTEXT_PATH } from '../../badges/microcredential-context.js';
 import {
   WalletDidAuthFailedError,
   WalletPresentationInvalidError,
@@ -68,9 +71,60 @@ export function createDidAuthVerifier(): DidAuthVerifier {
   };
 }
 
+/** Checks a wallet's presentation of credentials; resolves with its holder and the credentials. */
+export type CredentialPresentationVerifier = (
+  presentation: unknown,
+  expected: Required<DidAuthExpectation>,
+) => Promise<{ holderDid: string; credentials: unknown[] }>;
+
+/**
+ * Verifies a presentation of credentials a wallet answers a VC-API presentation request with:
+ * as a DIDAuth presentation (holder, proof type, purpose, challenge, domain, the holder's key),
+ * but carrying at least one credential. Only the presentation's own proof is checked here
+ * (jsonld-signatures, the library @digitalbazaar/vc verifies with): each credential is the
+ * recognition's to verify against its issuer. Rejects like createDidAuthVerifier, and with
+ * WalletPresentationInvalidError (400) for a presentation without credentials.
+ */
+export function createCredentialPresentationVerifier(): CredentialPresentationVerifier {
+  const didAuthLoader = didAuthDocumentLoader();
+  // Credentials of another instance of this tool name our extension context under its own
+  // address; the context is ours, bundled, so it is served from here rather than fetched.
+  const documentLoader: DocumentLoader = async (url) => {
+    if (!/^https?:\/\//.test(url) || !url.endsWith(MICROCREDENTIAL_CONTEXT_PATH)) {
+      return didAuthLoader(url);
+    }
+    const publicUrl = url.slice(0, -MICROCREDENTIAL_CONTEXT_PATH.length);
+    const context = toolDocuments(publicUrl).get(url);
+    return context ? { contextUrl: null, documentUrl: url, document: context } : didAuthLoader(url);
+  };
+  const suite = new Ed25519Signature2020();
+
+  return async (message, expected) => {
+    const { presentation, holder, proof } = readPresentation(message, { withCredentials: true });
+    checkProof(proof, holder, expected);
+    const purpose = new jsigs.purposes.AuthenticationProofPurpose({
+      challenge: expected.challenge,
+      domain: expected.domain,
+    });
+    const verified = await jsigs.verify(presentation, { suite, purpose, documentLoader }).then(
+      (result) => result.verified,
+      () => false,
+    );
+    if (!verified) {
+      throw new WalletDidAuthFailedError(
+        "The presentation's signature does not verify with its holder's key: sign the presentation as it is sent.",
+      );
+    }
+    return { holderDid: holder, credentials: [presentation.verifiableCredential].flat() };
+  };
+}
+
 type Proof = Record<string, unknown>;
 
-function readPresentation(presentation: unknown): {
+function readPresentation(
+  presentation: unknown,
+  options: { withCredentials: boolean } = { withCredentials: false },
+): {
   presentation: Record<string, unknown>;
   holder: string;
   proof: Proof;
@@ -90,7 +144,13 @@ function readPresentation(presentation: unknown): {
       'The presentation\'s "holder" must be the wallet\'s Ed25519 did:key DID (did:key:z6Mk...); no other DID method is accepted here.',
     );
   }
-  if ([presentation.verifiableCredential ?? []].flat().length > 0) {
+  const credentialCount = [presentation.verifiableCredential ?? []].flat().length;
+  if (options.withCredentials && credentialCount === 0) {
+    throw new WalletPresentationInvalidError(
+      'The presentation carries no credential: choose the Open Badge to present in your wallet and send it in "verifiableCredential".',
+    );
+  }
+  if (!options.withCredentials && credentialCount > 0) {
     throw new WalletPresentationInvalidError(
       'A DIDAuth presentation carries no credentials: send the signed presentation without "verifiableCredential".',
     );

@@ -49,10 +49,26 @@ export function credentialRequestLink(input: {
  * to `protocols.vcapi` to start the exchange.
  */
 export function exchangeInvitationLink(input: { publicUrl: string; exchangeId: string }): string {
-  const { publicUrl, exchangeId } = input;
+  return invitationLink(input.publicUrl, exchangeUrl(input.publicUrl, input.exchangeId));
+}
+
+/** The VC-API exchange in which a wallet presents credentials for recognition. */
+export function presentationExchangeUrl(publicUrl: string, requestId: string): string {
+  return `${publicUrl}/wallet/presentations/${requestId}`;
+}
+
+/** The invitation to present credentials, in the same universal link as exchangeInvitationLink. */
+export function presentationInvitationLink(input: {
+  publicUrl: string;
+  requestId: string;
+}): string {
+  return invitationLink(input.publicUrl, presentationExchangeUrl(input.publicUrl, input.requestId));
+}
+
+function invitationLink(publicUrl: string, vcapiUrl: string): string {
   const invitation = {
     credentialRequestOrigin: exchangeOrigin(publicUrl),
-    protocols: { vcapi: exchangeUrl(publicUrl, exchangeId) },
+    protocols: { vcapi: vcapiUrl },
   };
   return `https://lcw.app/request?request=${encodeURIComponent(JSON.stringify(invitation))}`;
 }

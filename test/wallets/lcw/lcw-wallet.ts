@@ -4,6 +4,7 @@ import { Ed25519Signature2020 } from '@digitalcredentials/ed25519-signature-2020
 import { Ed25519VerificationKey2020 } from '@digitalcredentials/ed25519-verification-key-2020';
 import { securityLoader } from '@digitalcredentials/security-document-loader';
 import * as vc from '@digitalcredentials/vc';
+import { createDocumentLoader } from '../../../src/badges/document-loader.js';
 
 /**
  * Plays the Learner Credential Wallet 2.2 (github.com/openwallet-foundation-labs/
@@ -120,4 +121,37 @@ export async function postJson(
     json: (text ? JSON.parse(text) : null) as Record<string, unknown>,
     headers: response.headers,
   };
+}
+
+/**
+ * The presentation the wallet signs to answer a VC-API request for credentials: `holder` is
+ * its DID, the credentials are in `verifiableCredential`, the proof is Ed25519Signature2020 for
+ * `authentication` over `challenge` and `domain` (composeVp.ts). The wallet fetches contexts it
+ * does not bundle; here the OB 3.0 contexts come from the tool's bundle, as tests run offline.
+ */
+export async function signCredentialPresentation(
+  profile: WalletProfile,
+  options: {
+    credentials: readonly unknown[];
+    challenge: string;
+    domain: string;
+    signedBy?: WalletProfile;
+  },
+): Promise<Record<string, unknown>> {
+  const signer = await Ed25519VerificationKey2020.from(
+    (options.signedBy ?? profile).verificationKey,
+  );
+  const bundled = createDocumentLoader({ resolveDid: async () => null });
+  const presentation = vc.createPresentation({
+    holder: profile.did,
+    verifiableCredential: [...options.credentials],
+    verify: false,
+  });
+  return vc.signPresentation({
+    presentation,
+    suite: new Ed25519Signature2020({ signer: signer.signer() }),
+    challenge: options.challenge,
+    domain: options.domain,
+    documentLoader: (url: string) => bundled(url).catch(() => documentLoader(url)),
+  });
 }
