@@ -105,5 +105,5 @@ describeInBrowser('endorsement pages in the browser', () => {
       expect(await checkPage(publicPage, `credential-endorsed-${locale}`)).toEqual([]);
       await Promise.all([atA, atB, publicPage].map((page) => page.context().close()));
     }
-  });
+  }, 180_000);
 });

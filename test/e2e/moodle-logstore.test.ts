@@ -326,7 +326,7 @@ describe('Moodle logstore_xapi statements count for the LMS activities they repo
       [{ xapiAccountName: 'email' }, 'xapiAccountName'],
       [{ xapiAccountHomePage: 'javascript:alert(1)' }, 'xapiAccountHomePage'],
       [{}, 'names no setting'],
-      [{ trustLevel: 'self-study' }, 'trustLevel'],
+      [{ trustLevel: 'trusted' }, 'trustLevel'],
     ])('answers 400 BAD_REQUEST naming the problem for %j', async (body, named) => {
       const response = await admin('PATCH', `/platforms/${await platformId()}`, body);
       expect(response.status).toBe(400);
