@@ -187,6 +187,11 @@ export async function describeEvidence(
  * The result of an award of this evaluation (0 to 1), as its credential and the gradebook state
  * it: for a stack, the ECTS-weighted average of the stacked credentials' results when the
  * teacher chose it, else none; for other rules, the learner's score on the activities.
+ *
+ * The average is over our own stacked credentials that carry a result. Credentials recognised
+ * from partners count for their ECTS only: a partner's percentage is on its own grading scale,
+ * which this tool does not convert into ours (docs/recognition.md). With no result to average
+ * the stack has none, and the gradebook gets what a stack without a result gets.
  */
 export function awardScore(evidence: AwardEvidence, statementScore: number | null): number | null {
   if (evidence.stackResult === null) return statementScore;

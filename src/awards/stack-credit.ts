@@ -53,7 +53,7 @@ export function creditsEarned(options: {
   return credit === null || cap === null ? credit : Math.min(credit, cap);
 }
 
-/** A stacked credential as the stack's result sees it. */
+/** A stacked credential of ours as the stack's result sees it. */
 export interface StackedResult {
   readonly ects: number | null;
   /** The component's result from 0 to 1, or null when it has none. */

@@ -93,8 +93,8 @@ export type CredentialInput = {
   scoreScaled: number | null;
   /**
    * What `scoreScaled` is: the learner's score (the default), the ECTS-weighted average of the
-   * results of the credentials a stack rests on, or `pass`: a pass without a score (OB `Status`
-   * result, `scoreScaled` null).
+   * results of the stacked credentials (`CredentialEvidenceInput`) that carry one, or `pass`: a
+   * pass without a score (OB `Status` result, `scoreScaled` null).
    */
   resultKind?: 'score' | 'weighted-average' | 'pass';
   /**
@@ -285,14 +285,28 @@ function resultDescriptionOf(input: CredentialInput, achievementId: string) {
   return {
     id: `${achievementId}#${kind === 'weighted-average' ? WEIGHTED_AVERAGE_FRAGMENT : SCORE_FRAGMENT}`,
     type: ['ResultDescription'] as ['ResultDescription'],
-    name:
-      kind === 'weighted-average'
-        ? 'ECTS-weighted average of the results of the stacked credentials'
-        : 'Score',
+    name: kind === 'weighted-average' ? weightedAverageName(input.evidence) : 'Score',
     resultType: 'Percent',
     valueMin: '0',
     valueMax: '100',
   };
+}
+
+/**
+ * What a stack's average is over: every stacked credential, or, when some carry no result of
+ * ours (credentials recognised from partners never do: awards/award-evidence.ts), how many of
+ * them it covers and which are left out.
+ */
+function weightedAverageName(evidence: CredentialInput['evidence']): string {
+  const components = evidence.filter(
+    (item) => 'recognisedCredentialId' in item || 'credentialId' in item,
+  );
+  const averaged = evidence.filter(
+    (item) => 'credentialId' in item && item.scoreScaled !== null,
+  ).length;
+  return averaged === components.length
+    ? 'ECTS-weighted average of the results of the stacked credentials'
+    : `ECTS-weighted average of the results of ${averaged} of the ${components.length} stacked credentials; credentials recognised from partners and credentials without a result are not in it`;
 }
 
 /** The table's rows with their values in this credential (rows without one left out). */
@@ -513,6 +527,13 @@ function checkInput(input: CredentialInput): void {
   }
   if (input.resultKind === 'pass' && input.scoreScaled !== null) {
     throw new TypeError('a pass result has no scoreScaled');
+  }
+  if (
+    input.resultKind === 'weighted-average' &&
+    input.scoreScaled !== null &&
+    !input.evidence.some((item) => 'credentialId' in item && item.scoreScaled !== null)
+  ) {
+    throw new TypeError('a weighted average needs a stacked credential with a result');
   }
   for (const [name, value] of Object.entries({
     'issuer.name': issuer.name,

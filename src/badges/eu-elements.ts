@@ -15,8 +15,9 @@ import {
   urlElement,
   vocabularyElement,
   type AnyEuElement,
+  type PageValue,
 } from './eu-element-kinds.js';
-import { WEIGHTED_AVERAGE_FRAGMENT } from './open-badge-credential.js';
+import { WEIGHTED_AVERAGE_FRAGMENT, type OpenBadgeCredential } from './open-badge-credential.js';
 import {
   ASSESSMENT_TYPES,
   ECTS_FRAMEWORK_URI,
@@ -440,10 +441,10 @@ export const EU_ELEMENTS: readonly AnyEuElement[] = [
       const result = credential.credentialSubject.result?.[0];
       const isAverage = result?.resultDescription?.endsWith(`#${WEIGHTED_AVERAGE_FRAGMENT}`);
       return [
-        result?.value !== undefined && {
-          key: isAverage ? 'public:value.weightedAverage' : 'public:value.percent',
-          values: { value: result.value },
-        },
+        result?.value !== undefined &&
+          (isAverage
+            ? averageValue(result.value, credential)
+            : { key: 'public:value.percent', values: { value: result.value } }),
         result?.status === 'Completed' && { key: 'public:value.passed', values: {} },
         textValue(issued.gradingScheme),
       ];
@@ -602,6 +603,23 @@ type StoredShape = {
 
 export type MicroCredentialElements = z.output<typeof microCredentialElementsSchema>;
 export type MicroCredentialElementsInput = z.input<typeof microCredentialElementsSchema>;
+
+/**
+ * A stack's average on its page: over every stacked credential, or over those of them that
+ * carry a result (`stackedResult`), said with how many of them that is (build-credential.ts).
+ */
+function averageValue(value: string, credential: OpenBadgeCredential): PageValue {
+  const components = (credential.evidence ?? []).filter(
+    (item) => item.stackedCredential !== undefined,
+  );
+  const averaged = components.filter((item) => item.stackedResult !== undefined).length;
+  return averaged === components.length
+    ? { key: 'public:value.weightedAverage', values: { value } }
+    : {
+        key: 'public:value.weightedAverageOfSome',
+        values: { value, averaged, total: components.length },
+      };
+}
 
 /** Reads the stored `achievements.eu` JSON (already validated when it was written). */
 export function readElements(stored: unknown): MicroCredentialElements {

@@ -93,7 +93,8 @@ export type CredentialIssueRequest = {
   readonly recognisedCredentials?: readonly RecognisedCredentialInput[];
   /**
    * For a stack: the result it carries; `scoreScaled` is the ECTS-weighted average of the
-   * stacked credentials' results for `weighted-average`, and null otherwise.
+   * results of the stacked credentials that carry one for `weighted-average` (none recognised
+   * from partners), and null otherwise.
    */
   readonly stackResult?: 'none' | 'pass' | 'weighted-average' | null;
 };

@@ -302,7 +302,62 @@ describe('buildCredential', () => {
       ]);
     });
 
+    it('says the average covers 1 of the 2 stacked credentials when the other is recognised from a partner', () => {
+      const recognised = {
+        recognisedCredentialId: 'https://helsinki.example/credentials/42',
+        issuerId: 'did:web:helsinki.example',
+        issuerName: 'University of Helsinki',
+        name: 'Climate.now',
+        ects: 5,
+      };
+      const credential = buildCredential(
+        stack({
+          scoreScaled: 0.875,
+          resultKind: 'weighted-average',
+          evidence: [component, recognised],
+        }),
+      );
+      expect(validateCredential(credential)).toEqual({ valid: true, errors: [] });
+      const [description] = credential.credentialSubject.achievement.resultDescription ?? [];
+      expect(description?.name).toBe(
+        'ECTS-weighted average of the results of 1 of the 2 stacked credentials; credentials recognised from partners and credentials without a result are not in it',
+      );
+      expect(credential.credentialSubject.result).toEqual([
+        {
+          type: ['Result'],
+          resultDescription: `${ACHIEVEMENT_URL}#weighted-average`,
+          value: '87.5',
+        },
+      ]);
+    });
+
+    it('says the average covers 1 of the 2 stacked credentials when the other has no result', () => {
+      const withoutResult = {
+        ...component,
+        credentialId: '7b2e4d63-1e6f-4a5c-8a1f-3c8d2e4f5a61',
+        url: 'http://localhost:3000/credentials/7b2e4d63-1e6f-4a5c-8a1f-3c8d2e4f5a61',
+        scoreScaled: null,
+      };
+      const credential = buildCredential(
+        stack({
+          scoreScaled: 0.875,
+          resultKind: 'weighted-average',
+          evidence: [component, withoutResult],
+        }),
+      );
+      const [description] = credential.credentialSubject.achievement.resultDescription ?? [];
+      expect(description?.name).toMatch(/ of the results of 1 of the 2 stacked credentials;/);
+    });
+
     it.each<[string, Partial<CredentialInput>]>([
+      [
+        'a weighted average no stacked credential has a result for',
+        {
+          scoreScaled: 0.9,
+          resultKind: 'weighted-average',
+          evidence: [{ ...component, scoreScaled: null }],
+        },
+      ],
       [
         'a stacked credential id that is not a UUID',
         { evidence: [{ ...component, credentialId: 'c-1' }] },

@@ -5,7 +5,8 @@
  * and status list from B through its outgoing requests, and recognises it once. Each refusal
  * has its own reason, and nothing is stored for it. A's alliance stack counts the recognised
  * credential with one of A's own courses and issues its micro-credential, whether the upload
- * was bound at once or approved by a teacher.
+ * was bound at once or approved by a teacher. A stack that states the average of its parts'
+ * results averages A's own results only, and says so (docs/recognition.md).
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,7 @@ import {
 import {
   ANNEX_I_ACHIEVEMENT,
   CIRCULAR_ECONOMY_QUIZ,
+  COURSE,
   createAchievementAs,
   startCourseWorld,
   type CourseWorld,
@@ -31,6 +33,8 @@ const OLD_QUIZ = 'https://courses.example.org/circular-economy/2019-quiz';
 /** A's own course, which the alliance stack counts with the credential recognised from B. */
 const SEMINAR_AT_A = 'https://courses.university-a.example/sustainability-seminar/final-exam';
 const ALLIANCE_STACK = 'Alliance micro-credential in sustainability';
+/** The seminar result of the learners at A. */
+const SEMINAR_RESULT = 0.75;
 
 type Upload = { file: Buffer; fileName: string } | { pasted: string };
 
@@ -49,6 +53,9 @@ describe('alliance recognition between two instances of the tool', () => {
   let achievementOfB: string;
   let awardingBodyOfA: string;
   let allianceStackId: string;
+  /** Stacks that state the ECTS-weighted average of their parts' results. */
+  let averagedStackId: string;
+  let partnerOnlyStackId: string;
 
   const dbOfA = () => worldA.tool.current().database.db;
 
@@ -109,28 +116,42 @@ describe('alliance recognition between two instances of the tool', () => {
       .innerJoin(users, eq(users.id, recognisedCredentials.userId))
       .where(eq(users.sub, name));
 
-  /** A's award of the alliance stack to the learner, once the job worker has run. */
-  const allianceAwardOf = async (name: string) => {
+  /** A's award of the alliance stack (or another) to the learner, once the job worker has run. */
+  const allianceAwardOf = async (name: string, achievementId = allianceStackId) => {
     await worldA.tool.current().outbox.drain();
     const { response } = await teacherA.request(`${worldA.tool.url}/api/awards`);
     const { awards } = (await response.json()) as {
       awards: { id: string; achievementId: string; learner: string }[];
     };
-    return awards.find(
-      (award) => award.achievementId === allianceStackId && award.learner === name,
-    );
+    return awards.find((award) => award.achievementId === achievementId && award.learner === name);
   };
 
-  /** The alliance micro-credential A issued to the learner, as A publishes it. */
-  const allianceCredentialOf = async (name: string) => {
-    const award = await allianceAwardOf(name);
-    if (!award) throw new Error(`A issued no ${ALLIANCE_STACK} to ${name}`);
+  /** The alliance micro-credential (or another) A issued to the learner, as A publishes it. */
+  const allianceCredentialOf = async (name: string, achievementId = allianceStackId) => {
+    const award = await allianceAwardOf(name, achievementId);
+    if (!award) throw new Error(`A issued no ${achievementId} to ${name}`);
     const response = await fetch(`${worldA.tool.url}/credentials/${award.id}.json`);
     expect(response.status).toBe(200);
     return (await response.json()) as {
-      credentialSubject: { creditsEarned?: number; achievement: { name: string } };
+      credentialSubject: {
+        creditsEarned?: number;
+        achievement: { name: string; resultDescription?: { id: string; name: string }[] };
+        result?: Record<string, unknown>[];
+      };
       evidence: Record<string, unknown>[];
     } & Record<string, unknown>;
+  };
+
+  /** The scores A sent to the learner in an achievement's own column of LMS A. */
+  const gradesAtA = async (name: string, achievementId: string) => {
+    await worldA.tool.current().outbox.drain();
+    const [column] = lmsA.lms
+      .lineItems(COURSE.id)
+      .filter((item) => item.resourceId === achievementId);
+    return lmsA.lms.scores
+      .filter((score) => column !== undefined && score.lineItemUrl === column.id)
+      .map((score) => score.body as { userId: string; scoreGiven?: number; scoreMaximum: number })
+      .filter((score) => score.userId === name);
   };
 
   /** What A's alliance credential says of the one recognised from B. */
@@ -240,8 +261,32 @@ describe('alliance recognition between two instances of the tool', () => {
         },
       },
     });
+    averagedStackId = await createAchievementAs(teacherA, worldA.tool.url, {
+      name: 'Alliance module with an average',
+      description: 'The seminar at A with a partner’s course, graded by their average.',
+      criteria:
+        'Earn the sustainability seminar and bring a partner’s circular economy credential.',
+      ects: 10,
+      stackCredit: 'components',
+      stackResult: 'weighted-average',
+      rule: {
+        allOf: [
+          { earned: seminarId },
+          { recognised: { achievement: achievementOfB, issuer: issuerOfB } },
+        ],
+      },
+    });
+    partnerOnlyStackId = await createAchievementAs(teacherA, worldA.tool.url, {
+      name: 'Partner course with an average',
+      description: 'A partner’s circular economy course, graded by the average of its parts.',
+      criteria: 'Bring a partner’s circular economy credential.',
+      ects: 2,
+      stackCredit: 'components',
+      stackResult: 'weighted-average',
+      rule: { recognised: { achievement: achievementOfB, issuer: issuerOfB } },
+    });
     for (const name of ['ada', 'dave']) {
-      await lmsA.send(name, [{ activity: SEMINAR_AT_A, verb: 'passed' }]);
+      await lmsA.send(name, [{ activity: SEMINAR_AT_A, verb: 'passed', scaled: SEMINAR_RESULT }]);
     }
   }, 240_000);
 
@@ -316,6 +361,54 @@ describe('alliance recognition between two instances of the tool', () => {
       const didOfA = (await didResponse.json()) as DidDocument;
       const result = await verifyDataIntegrity(credential, didOfA);
       expect(result.verified, JSON.stringify(result.error ?? result)).toBe(true);
+    });
+  });
+
+  // The credential ada brought from B above completes both averaging stacks.
+  describe('in a stack that states the average of its parts’ results', () => {
+    it('averages A’s seminar alone (75 %), not B’s 90 %, and says it covers 1 of its 2 credentials', async () => {
+      const credential = await allianceCredentialOf('ada', averagedStackId);
+      const [description] = credential.credentialSubject.achievement.resultDescription ?? [];
+      expect(description?.name).toBe(
+        'ECTS-weighted average of the results of 1 of the 2 stacked credentials; credentials recognised from partners and credentials without a result are not in it',
+      );
+      expect(credential.credentialSubject.result).toEqual([
+        { type: ['Result'], resultDescription: description!.id, value: '75' },
+      ]);
+    });
+
+    it('sends that average, 75 of 100, to the stack’s own column', async () => {
+      expect(await gradesAtA('ada', averagedStackId)).toEqual([
+        expect.objectContaining({ scoreGiven: SEMINAR_RESULT * 100, scoreMaximum: 100 }),
+      ]);
+    });
+
+    it('says on its public page what the average is over', async () => {
+      const award = await allianceAwardOf('ada', averagedStackId);
+      const page = await fetch(`${worldA.tool.url}/credentials/${award!.id}`, {
+        headers: { accept: 'text/html' },
+      });
+      expect(await page.text()).toContain(
+        '75 % (average of the results of 1 of the 2 stacked credentials, weighted by their ECTS; credentials recognised from partners and those without a result are not in it)',
+      );
+    });
+
+    it('states no result when every part is recognised', async () => {
+      const credential = await allianceCredentialOf('ada', partnerOnlyStackId);
+      expect(credential.credentialSubject.achievement).not.toHaveProperty('resultDescription');
+      expect(credential.credentialSubject).not.toHaveProperty('result');
+    });
+
+    it('then sends its column what a stack without a result gets: completed, no score', async () => {
+      expect(await gradesAtA('ada', partnerOnlyStackId)).toEqual([
+        {
+          userId: 'ada',
+          comment: 'Awarded: Partner course with an average',
+          timestamp: expect.any(String),
+          activityProgress: 'Completed',
+          gradingProgress: 'FullyGraded',
+        },
+      ]);
     });
   });
 

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { buildCredential, type CredentialInput } from '../../src/badges/build-credential.js';
-import { stackedComponents } from '../../src/web/credential-page.js';
+import { credentialElements, stackedComponents } from '../../src/web/credential-page.js';
 
-function credentialOf(evidence: CredentialInput['evidence']) {
+function credentialOf(
+  evidence: CredentialInput['evidence'],
+  result: Pick<CredentialInput, 'scoreScaled' | 'resultKind'> = { scoreScaled: null },
+) {
   return buildCredential({
     credentialId: '0f8fad5b-d9cb-469f-a165-70867728950e',
     issuedAt: new Date('2025-03-04T05:06:07Z'),
@@ -16,22 +19,22 @@ function credentialOf(evidence: CredentialInput['evidence']) {
       eqfLevel: null,
     },
     recipient: { platformIssuer: 'https://lms.example', sub: '1', name: null, hashedEmail: null },
-    scoreScaled: null,
     evidence,
+    ...result,
   });
 }
 
+const CLIMATE_NOW = {
+  recognisedCredentialId: 'urn:uuid:8f6c3b52-0000-4000-8000-000000000001',
+  issuerId: 'did:web:helsinki.example',
+  issuerName: 'University of Helsinki',
+  name: 'Climate.now',
+  ects: 5,
+};
+
 describe('stackedComponents: the credentials a stack names as evidence, for its public page', () => {
   it('lists a credential recognised from a partner, unlinked when its id is no web page', () => {
-    const credential = credentialOf([
-      {
-        recognisedCredentialId: 'urn:uuid:8f6c3b52-0000-4000-8000-000000000001',
-        issuerId: 'did:web:helsinki.example',
-        issuerName: 'University of Helsinki',
-        name: 'Climate.now',
-        ects: 5,
-      },
-    ]);
+    const credential = credentialOf([CLIMATE_NOW]);
     expect(stackedComponents(credential)).toEqual([
       {
         name: 'Climate.now',
@@ -67,5 +70,37 @@ describe('stackedComponents: the credentials a stack names as evidence, for its 
       },
     ]);
     expect(stackedComponents(credential)).toEqual([]);
+  });
+});
+
+describe('credentialElements: a stack’s average in the grade row', () => {
+  const seminar = {
+    credentialId: '6a1f3c52-0d5e-4f4b-9f0e-2b7c1d3e4f50',
+    url: 'https://tool.example/credentials/6a1f3c52-0d5e-4f4b-9f0e-2b7c1d3e4f50',
+    name: 'Sustainability seminar',
+    issuerName: 'Example University',
+    ects: 4,
+    scoreScaled: 0.75,
+    issuedAt: new Date('2025-03-01T10:00:00Z'),
+  };
+  const gradeOf = (evidence: CredentialInput['evidence']) =>
+    credentialElements(
+      credentialOf(evidence, { scoreScaled: 0.75, resultKind: 'weighted-average' }),
+      null,
+    ).find((element) => element.id === 'grade')?.values;
+
+  it('says over how many of the stacked credentials it is when one is recognised from a partner', () => {
+    expect(gradeOf([seminar, CLIMATE_NOW])).toEqual([
+      {
+        key: 'public:value.weightedAverageOfSome',
+        values: { value: '75', averaged: 1, total: 2 },
+      },
+    ]);
+  });
+
+  it('says it is the stacked credentials’ average when every one has a result', () => {
+    expect(gradeOf([seminar])).toEqual([
+      { key: 'public:value.weightedAverage', values: { value: '75' } },
+    ]);
   });
 });
