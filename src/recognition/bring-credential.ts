@@ -19,11 +19,11 @@ import {
   RecognitionTamperedError,
   type MicrocredError,
 } from '../errors.js';
+import { enqueueCredentialRecognised } from '../jobs/credential-recognised-job.js';
 import { awardingBodyOfCourse } from '../lti/platform-registry.js';
 import type { OutgoingFetch } from '../outgoing/outgoing-requests.js';
 import { readCredentialFacts } from './credential-facts.js';
 import { decideRecognition, type RefusalReason } from './decide-recognition.js';
-import type { OnRecognised } from './brought-credentials.js';
 import { findActivePartner } from './partner-issuers.js';
 import { readPartnerDocuments } from './read-partner-documents.js';
 
@@ -85,7 +85,9 @@ const REFUSALS: Record<RefusalReason, () => MicrocredError> = {
  *    learner by a match of its email identity with the learner's LMS email, else it waits for
  *    a teacher's review (decide-recognition.ts);
  * 4. it is stored once: bringing it again returns the same record, and a credential
- *    recognised for another learner is refused.
+ *    recognised for another learner is refused. Recognised, it queues the evaluation of the
+ *    learner's rules that count recognised credentials in the same transaction
+ *    (jobs/credential-recognised-job.ts).
  * Throws one of the `Recognition…Error`s of src/errors.ts for each refusal (isRecognitionRefusal); nothing is stored then.
  */
 export async function bringCredential(
@@ -94,7 +96,6 @@ export async function bringCredential(
     publicUrl: string;
     fetch: OutgoingFetch;
     logger: Logger;
-    onRecognised: OnRecognised;
     now?: () => Date;
   },
   request: {
@@ -173,7 +174,7 @@ export async function bringCredential(
       })
       .onConflictDoNothing({ target: recognisedCredentials.credentialId })
       .returning();
-    if (inserted?.status === 'recognised') await deps.onRecognised(tx, inserted);
+    if (inserted?.status === 'recognised') await enqueueCredentialRecognised(tx, inserted);
     return inserted;
   });
   if (stored) {

@@ -1,4 +1,3 @@
-import { enqueueEvaluationAfterRecognition } from '../awards/enqueue-evaluations.js';
 import express, { type RequestHandler, type Response, type Router } from 'express';
 import multer from 'multer';
 import type { Logger } from '../config/logger.js';
@@ -105,7 +104,6 @@ export function createRecognitionPages(deps: {
     publicUrl: deps.publicUrl,
     fetch: deps.outgoingFetch,
     logger: deps.logger,
-    onRecognised: enqueueEvaluationAfterRecognition,
   };
   const verifyPresentation = createCredentialPresentationVerifier();
   const domain = exchangeOrigin(deps.publicUrl);
@@ -253,16 +251,12 @@ export function createRecognitionPages(deps: {
         throw new BadRequestError('Choose "approve" or "refuse".');
       }
       const { courseId, userId } = sessionOf(res);
-      await reviewBroughtCredential(
-        db,
-        {
-          id: String(req.params.id).toLowerCase(),
-          courseId,
-          reviewerUserId: userId,
-          isApproved: decision === 'approve',
-        },
-        enqueueEvaluationAfterRecognition,
-      );
+      await reviewBroughtCredential(db, {
+        id: String(req.params.id).toLowerCase(),
+        courseId,
+        reviewerUserId: userId,
+        isApproved: decision === 'approve',
+      });
       res.redirect(
         303,
         `/course/recognitions/review?status=${decision === 'approve' ? 'approved' : 'refused'}`,
