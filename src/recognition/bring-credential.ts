@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { hashEmailIdentity } from '../badges/hash-email-identity.js';
 import { issuerId as issuerOf } from '../badges/verify/check-issuer.js';
 import { extractCredential } from '../badges/verify/extract-credential.js';
-import { createCredentialVerifier } from '../badges/verify/verify-credential.js';
+import type { VerificationPool } from '../badges/verify/verification-pool.js';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
 import { recognisedCredentials, users } from '../db/schema.js';
@@ -79,8 +79,9 @@ const REFUSALS: Record<RefusalReason, () => MicrocredError> = {
  * 1. the credential is found in what was sent, and its issuer must be an active partner of the
  *    awarding body of the learner's course (nothing is fetched for anyone else);
  * 2. the partner's DID document and the credential's status list are read from the partner's
- *    host (read-partner-documents.ts), then the tool's verifier checks everything: format,
- *    context, type, schema, proof and the key's binding to the issuer, validity period, status;
+ *    host (read-partner-documents.ts), then the tool's verifier checks everything in its worker
+ *    threads (`verify`, verification-pool.ts), given those documents: format, context, type,
+ *    schema, proof and the key's binding to the issuer, validity period, status;
  * 3. the partner's entry must recognise the achievement, and the credential is bound to the
  *    learner by a match of its email identity with the learner's LMS email, else it waits for
  *    a teacher's review (decide-recognition.ts);
@@ -88,7 +89,9 @@ const REFUSALS: Record<RefusalReason, () => MicrocredError> = {
  *    recognised for another learner is refused. Recognised, it queues the evaluation of the
  *    learner's rules that count recognised credentials in the same transaction
  *    (jobs/credential-recognised-job.ts).
- * Throws one of the `Recognition…Error`s of src/errors.ts for each refusal (isRecognitionRefusal); nothing is stored then.
+ * Throws one of the `Recognition…Error`s of src/errors.ts for each refusal (isRecognitionRefusal),
+ * a verification that ran out of time being `notCheckable`, or VerifierBusyError when too many
+ * verifications wait; nothing is stored then.
  */
 export async function bringCredential(
   deps: {
@@ -96,11 +99,12 @@ export async function bringCredential(
     publicUrl: string;
     fetch: OutgoingFetch;
     logger: Logger;
-    now?: () => Date;
+    verify: VerificationPool['verify'];
   },
   request: {
     userId: string;
     courseId: string;
+    /** A Buffer may be moved to the verifier's worker thread: it is empty afterwards. */
     input: Buffer | string;
     /** The holder DID of the verified wallet presentation the credential came in. */
     presenterDid?: string;
@@ -122,13 +126,8 @@ export async function bringCredential(
     partnerIssuerId: partner.issuerId,
     credential: extracted.credential,
   });
-  const verify = createCredentialVerifier({
-    db,
-    publicUrl,
-    partners,
-    ...(deps.now ? { now: deps.now } : {}),
-  });
-  const report = await verify(request.input);
+  const report = await deps.verify(request.input, partners);
+  if (report.error) throw REFUSALS.notCheckable();
   const facts = report.credential ? readCredentialFacts(report.credential) : null;
   const [learner] = await db
     .select({ email: users.email })

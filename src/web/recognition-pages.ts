@@ -1,5 +1,6 @@
 import express, { type RequestHandler, type Response, type Router } from 'express';
 import multer from 'multer';
+import type { VerificationPool } from '../badges/verify/verification-pool.js';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
 import { BadRequestError, isRecognitionRefusal } from '../errors.js';
@@ -76,6 +77,7 @@ export function createRecognitionPages(deps: {
   requireCsrfToken: RequestHandler;
   outgoingFetch: OutgoingFetch;
   logger: Logger;
+  verify: VerificationPool['verify'];
 }): Router {
   const { db, render, requireCsrfToken } = deps;
   const router = express.Router();
@@ -104,6 +106,7 @@ export function createRecognitionPages(deps: {
     publicUrl: deps.publicUrl,
     fetch: deps.outgoingFetch,
     logger: deps.logger,
+    verify: deps.verify,
   };
   const verifyPresentation = createCredentialPresentationVerifier();
   const domain = exchangeOrigin(deps.publicUrl);
