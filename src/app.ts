@@ -372,6 +372,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
   );
   app.use(createWalletPages({ db, publicUrl, render, requireCsrfToken: csrf.requireToken }));
   app.use(createLearnerChoicesRouter({ db, requireCsrfToken: csrf.requireToken }));
+  const verification = createVerificationPool({ db, publicUrl });
   app.use(
     createRecognitionPages({
       db,
@@ -380,6 +381,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       requireCsrfToken: csrf.requireToken,
       outgoingFetch,
       logger,
+      verify: verification.verify,
     }),
   );
   app.use(
@@ -392,7 +394,6 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       kickOutbox,
     }),
   );
-  const verification = createVerificationPool({ db, publicUrl });
   const canSeeCredential = createCredentialAccess(db);
   app.use(
     createCredentialRouter({

@@ -1,3 +1,4 @@
+import { credentialRecognisedJob } from '../jobs/credential-recognised-job.js';
 import { handleJob, type JobHandler } from '../jobs/job-registry.js';
 import { evaluateLearnerJob, gradeJob, reevaluateAchievementJob } from './award-jobs.js';
 import { evaluateLearner } from './evaluate-learner.js';
@@ -7,7 +8,8 @@ import { reevaluateAchievement } from './reevaluate-achievement.js';
 import type { PlatformServices } from '../lti/platform-services.js';
 
 /**
- * What runs the awards part's jobs. An evaluation that issued credentials queued their grades
+ * What runs the awards part's jobs, and the evaluation that follows a recognised credential
+ * (jobs/credential-recognised-job.ts). An evaluation that issued credentials queued their grades
  * and the stacks built on them: it calls `onWorkQueued` so they start at once.
  */
 export function awardJobHandlers(
@@ -15,8 +17,12 @@ export function awardJobHandlers(
 ): JobHandler[] {
   const { db, logger, onWorkQueued } = deps;
   return [
-    handleJob(evaluateLearnerJob, async ({ userId, activityIds, achievementIds, recognised }) => {
-      const changed = { activityIds, achievementIds, recognised: recognised === true };
+    handleJob(evaluateLearnerJob, async ({ userId, activityIds, achievementIds }) => {
+      const created = await evaluateLearner(deps, userId, { activityIds, achievementIds });
+      if (created.length > 0) onWorkQueued();
+    }),
+    handleJob(credentialRecognisedJob, async ({ userId }) => {
+      const changed = { activityIds: [], achievementIds: [], recognised: true };
       const created = await evaluateLearner(deps, userId, changed);
       if (created.length > 0) onWorkQueued();
     }),

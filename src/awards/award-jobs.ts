@@ -6,17 +6,13 @@
 import { z } from 'zod';
 import { defineJobKind } from '../jobs/job-kind.js';
 
-/**
- * Evaluates a learner's rules that reference these activities or stacked achievements, or
- * (`recognised`) count credentials recognised from partners.
- */
+/** Evaluates a learner's rules that reference these activities or stacked achievements. */
 export const evaluateLearnerJob = defineJobKind({
   name: 'evaluate-learner',
   payload: z.object({
     userId: z.guid(),
     activityIds: z.array(z.string()).default([]),
     achievementIds: z.array(z.guid()).default([]),
-    recognised: z.boolean().optional(),
   }),
 });
 export type EvaluateLearnerPayload = z.output<typeof evaluateLearnerJob.payload>;

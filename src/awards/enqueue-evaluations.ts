@@ -1,7 +1,7 @@
 import { inArray } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import { statements } from '../db/schema.js';
-import { enqueueJob, enqueueJobs, jobOf } from '../jobs/enqueue-job.js';
+import { enqueueJobs, jobOf } from '../jobs/enqueue-job.js';
 import { activityEvidence } from '../xapi/lms-emitters.js';
 import { VOIDED_VERB_ID, type Statement } from '../xapi/statement.js';
 import type { StoredStatement } from '../xapi/statement-store.js';
@@ -83,23 +83,4 @@ async function rebuildVoided(tx: Executor, stored: readonly StoredStatement[]): 
   for (const [userId, activityIds] of [...byUser].sort(([a], [b]) => (a < b ? -1 : 1))) {
     await rebuildOutcomes(tx, userId, [...activityIds].sort());
   }
-}
-
-/**
- * Called in the transaction that recognises a partner's credential for a learner (the row of
- * `recognised_credentials` turning `recognised`, on upload or after a teacher's review): queues
- * one durable evaluation of the learner's rules that count recognised credentials, so a stack
- * the credential completes is awarded once the transaction commits. Safe to repeat: the job is
- * deduplicated by the recognition's id.
- */
-export async function enqueueEvaluationAfterRecognition(
-  tx: Executor,
-  recognition: { id: string; userId: string },
-): Promise<void> {
-  await enqueueJob(
-    tx,
-    evaluateLearnerJob,
-    { userId: recognition.userId, activityIds: [], achievementIds: [], recognised: true },
-    `recognised:${recognition.id}`,
-  );
 }

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { hashEmailIdentity } from '../badges/hash-email-identity.js';
 import { issuerId as issuerOf } from '../badges/verify/check-issuer.js';
 import { extractCredential } from '../badges/verify/extract-credential.js';
-import { createCredentialVerifier } from '../badges/verify/verify-credential.js';
+import type { VerificationPool } from '../badges/verify/verification-pool.js';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
 import { recognisedCredentials, users } from '../db/schema.js';
@@ -19,11 +19,11 @@ import {
   RecognitionTamperedError,
   type MicrocredError,
 } from '../errors.js';
+import { enqueueCredentialRecognised } from '../jobs/credential-recognised-job.js';
 import { awardingBodyOfCourse } from '../lti/platform-registry.js';
 import type { OutgoingFetch } from '../outgoing/outgoing-requests.js';
 import { readCredentialFacts } from './credential-facts.js';
 import { decideRecognition, type RefusalReason } from './decide-recognition.js';
-import type { OnRecognised } from './brought-credentials.js';
 import { findActivePartner } from './partner-issuers.js';
 import { readPartnerDocuments } from './read-partner-documents.js';
 
@@ -79,14 +79,19 @@ const REFUSALS: Record<RefusalReason, () => MicrocredError> = {
  * 1. the credential is found in what was sent, and its issuer must be an active partner of the
  *    awarding body of the learner's course (nothing is fetched for anyone else);
  * 2. the partner's DID document and the credential's status list are read from the partner's
- *    host (read-partner-documents.ts), then the tool's verifier checks everything: format,
- *    context, type, schema, proof and the key's binding to the issuer, validity period, status;
+ *    host (read-partner-documents.ts), then the tool's verifier checks everything in its worker
+ *    threads (`verify`, verification-pool.ts), given those documents: format, context, type,
+ *    schema, proof and the key's binding to the issuer, validity period, status;
  * 3. the partner's entry must recognise the achievement, and the credential is bound to the
  *    learner by a match of its email identity with the learner's LMS email, else it waits for
  *    a teacher's review (decide-recognition.ts);
  * 4. it is stored once: bringing it again returns the same record, and a credential
- *    recognised for another learner is refused.
- * Throws one of the `Recognition…Error`s of src/errors.ts for each refusal (isRecognitionRefusal); nothing is stored then.
+ *    recognised for another learner is refused. Recognised, it queues the evaluation of the
+ *    learner's rules that count recognised credentials in the same transaction
+ *    (jobs/credential-recognised-job.ts).
+ * Throws one of the `Recognition…Error`s of src/errors.ts for each refusal (isRecognitionRefusal),
+ * a verification that ran out of time being `notCheckable`, or VerifierBusyError when too many
+ * verifications wait; nothing is stored then.
  */
 export async function bringCredential(
   deps: {
@@ -94,12 +99,12 @@ export async function bringCredential(
     publicUrl: string;
     fetch: OutgoingFetch;
     logger: Logger;
-    onRecognised: OnRecognised;
-    now?: () => Date;
+    verify: VerificationPool['verify'];
   },
   request: {
     userId: string;
     courseId: string;
+    /** A Buffer may be moved to the verifier's worker thread: it is empty afterwards. */
     input: Buffer | string;
     /** The holder DID of the verified wallet presentation the credential came in. */
     presenterDid?: string;
@@ -121,13 +126,8 @@ export async function bringCredential(
     partnerIssuerId: partner.issuerId,
     credential: extracted.credential,
   });
-  const verify = createCredentialVerifier({
-    db,
-    publicUrl,
-    partners,
-    ...(deps.now ? { now: deps.now } : {}),
-  });
-  const report = await verify(request.input);
+  const report = await deps.verify(request.input, partners);
+  if (report.error) throw REFUSALS.notCheckable();
   const facts = report.credential ? readCredentialFacts(report.credential) : null;
   const [learner] = await db
     .select({ email: users.email })
@@ -173,7 +173,7 @@ export async function bringCredential(
       })
       .onConflictDoNothing({ target: recognisedCredentials.credentialId })
       .returning();
-    if (inserted?.status === 'recognised') await deps.onRecognised(tx, inserted);
+    if (inserted?.status === 'recognised') await enqueueCredentialRecognised(tx, inserted);
     return inserted;
   });
   if (stored) {

@@ -1,17 +1,9 @@
 import { and, desc, eq } from 'drizzle-orm';
-import type { Db, Executor } from '../db/database.js';
+import type { Db } from '../db/database.js';
 import { partnerIssuers, recognisedCredentials, users } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
+import { enqueueCredentialRecognised } from '../jobs/credential-recognised-job.js';
 import { isUuid } from '../shared/uuid.js';
-
-/**
- * What the tool does in the transaction that recognises a credential for a learner (the awards
- * part evaluates the learner's rules that count recognised credentials), passed in by the caller.
- */
-export type OnRecognised = (
-  tx: Executor,
-  recognition: { id: string; userId: string },
-) => Promise<void>;
 
 /** A credential a learner brought, with the partner that issued it, for the pages. */
 export type BroughtCredential = {
@@ -75,14 +67,14 @@ export async function listAwaitingReview(db: Db, courseId: string): Promise<Brou
 /**
  * A teacher of the course the credential was brought in decides on it: approved, it is
  * recognised (bound by the teacher's review) and the learner's rules that count recognised
- * credentials are evaluated again (`onRecognised`); refused, its record is deleted, so the learner may
- * bring it again with what the teacher asked for. Only credentials awaiting review in that
- * course are reachable; any other id is NotFoundError (no hint that it exists elsewhere).
+ * credentials are evaluated again (a `credential-recognised` job, queued with it); refused, its
+ * record is deleted, so the learner may bring it again with what the teacher asked for. Only
+ * credentials awaiting review in that course are reachable; any other id is NotFoundError (no
+ * hint that it exists elsewhere).
  */
 export async function reviewBroughtCredential(
   db: Db,
   review: { id: string; courseId: string; reviewerUserId: string; isApproved: boolean },
-  onRecognised: OnRecognised,
 ): Promise<void> {
   const where = and(
     eq(recognisedCredentials.id, review.id),
@@ -103,7 +95,7 @@ export async function reviewBroughtCredential(
             })
             .where(where)
             .returning({ id: recognisedCredentials.id, userId: recognisedCredentials.userId });
-          for (const recognition of approved) await onRecognised(tx, recognition);
+          for (const recognition of approved) await enqueueCredentialRecognised(tx, recognition);
           return approved;
         })
       : await db

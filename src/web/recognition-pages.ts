@@ -1,6 +1,6 @@
-import { enqueueEvaluationAfterRecognition } from '../awards/enqueue-evaluations.js';
 import express, { type RequestHandler, type Response, type Router } from 'express';
 import multer from 'multer';
+import type { VerificationPool } from '../badges/verify/verification-pool.js';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
 import { BadRequestError, isRecognitionRefusal } from '../errors.js';
@@ -77,6 +77,7 @@ export function createRecognitionPages(deps: {
   requireCsrfToken: RequestHandler;
   outgoingFetch: OutgoingFetch;
   logger: Logger;
+  verify: VerificationPool['verify'];
 }): Router {
   const { db, render, requireCsrfToken } = deps;
   const router = express.Router();
@@ -105,7 +106,7 @@ export function createRecognitionPages(deps: {
     publicUrl: deps.publicUrl,
     fetch: deps.outgoingFetch,
     logger: deps.logger,
-    onRecognised: enqueueEvaluationAfterRecognition,
+    verify: deps.verify,
   };
   const verifyPresentation = createCredentialPresentationVerifier();
   const domain = exchangeOrigin(deps.publicUrl);
@@ -253,16 +254,12 @@ export function createRecognitionPages(deps: {
         throw new BadRequestError('Choose "approve" or "refuse".');
       }
       const { courseId, userId } = sessionOf(res);
-      await reviewBroughtCredential(
-        db,
-        {
-          id: String(req.params.id).toLowerCase(),
-          courseId,
-          reviewerUserId: userId,
-          isApproved: decision === 'approve',
-        },
-        enqueueEvaluationAfterRecognition,
-      );
+      await reviewBroughtCredential(db, {
+        id: String(req.params.id).toLowerCase(),
+        courseId,
+        reviewerUserId: userId,
+        isApproved: decision === 'approve',
+      });
       res.redirect(
         303,
         `/course/recognitions/review?status=${decision === 'approve' ? 'approved' : 'refused'}`,

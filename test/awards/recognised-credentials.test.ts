@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { evaluateLearnerJob } from '../../src/awards/award-jobs.js';
-import { enqueueEvaluationAfterRecognition } from '../../src/awards/enqueue-evaluations.js';
+import { awardJobHandlers } from '../../src/awards/award-job-handlers.js';
 import { evaluateLearner } from '../../src/awards/evaluate-learner.js';
 import { pendingAchievementsReferencing } from '../../src/awards/rule-index.js';
 import { validateCredential } from '../../src/badges/validate-credential.js';
@@ -12,7 +11,18 @@ import {
   partnerIssuers,
   recognisedCredentials,
   ruleReferences,
+  users,
 } from '../../src/db/schema.js';
+import { credentialRecognisedJob } from '../../src/jobs/credential-recognised-job.js';
+import { createJobRegistry } from '../../src/jobs/job-registry.js';
+import { startJobWorker, type JobWorker } from '../../src/jobs/job-worker.js';
+import { createPlatformServices } from '../../src/lti/platform-services.js';
+import { openToolKeyring } from '../../src/lti/tool-key.js';
+import {
+  createOutgoingRequests,
+  type OutgoingRequests,
+} from '../../src/outgoing/outgoing-requests.js';
+import { reviewBroughtCredential } from '../../src/recognition/brought-credentials.js';
 import { createTestDatabase } from '../support/test-database.js';
 import {
   awardDeps,
@@ -26,8 +36,6 @@ import {
 
 const ESCO = 'http://data.europa.eu/esco/skill/5b2d6f1c-1a2b-4c3d-8e9f-000000000001';
 const CLIMATE = 'https://partner.example/achievements/climate-now';
-
-type Place = Awaited<ReturnType<typeof givenCourse>>;
 
 /** A partner in the registry of an awarding body. */
 async function givenPartner(db: Db, issuerProfileId: string, issuerId: string) {
@@ -230,20 +238,72 @@ describe('credentials recognised from partners, in evaluation', () => {
     });
     expect(found.map(({ achievement }) => achievement.id)).toEqual([stack.id]);
   });
+});
 
-  it('queues one evaluation of the learner per recognition, however often it is called', async () => {
+describe('a recognition committed, the job worker runs the evaluation it queued', () => {
+  let database: Database;
+  let outgoing: OutgoingRequests;
+  let worker: JobWorker;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
     const { db } = database;
-    const place: Place = await givenCourse(db);
-    const learner = await givenLearner(db, place, 'gus');
-    const partner = await givenPartner(db, place.platform.issuerProfileId!, 'did:web:gus.example');
-    const recognition = await givenRecognised(db, learner.id, partner.id);
-    await db.transaction((tx) => enqueueEvaluationAfterRecognition(tx, recognition));
-    await db.transaction((tx) => enqueueEvaluationAfterRecognition(tx, recognition));
-    const jobs = (await jobsOfKind(db, evaluateLearnerJob.name)).filter(
-      (job) => (job.payload as { userId: string }).userId === learner.id,
-    );
-    expect(jobs.map((job) => job.payload)).toEqual([
-      { userId: learner.id, activityIds: [], achievementIds: [], recognised: true },
+    const deps = awardDeps(db);
+    outgoing = createOutgoingRequests({
+      allowPrivate: { hosts: [], networks: [] },
+      logger: deps.logger,
+    });
+    const keyring = await openToolKeyring(db, 'x'.repeat(40));
+    worker = startJobWorker({
+      db,
+      logger: deps.logger,
+      pollIntervalMs: 60_000,
+      registry: createJobRegistry(
+        awardJobHandlers({
+          ...deps,
+          services: createPlatformServices({ db, keyring, outgoingFetch: outgoing.fetch }),
+          onWorkQueued: () => {},
+        }),
+      ),
+    });
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await outgoing?.close();
+    await database?.close();
+  });
+
+  it('issues, once, the stack a teacher’s approval of a partner’s credential completes', async () => {
+    const { db } = database;
+    const { place, learner, partner, stack } = await givenAlliance(db, 'gus');
+    const [teacher] = await db
+      .insert(users)
+      .values({ platformId: place.platform.id, sub: 'teacher-of-gus', name: 'Teacher' })
+      .returning();
+    const brought = await givenRecognised(db, learner.id, partner.id, {
+      courseId: place.course.id,
+      status: 'awaiting-review',
+      binding: 'teacher-review',
+    });
+    await worker.drain();
+    expect(await awardOf(db, learner.id, stack.id)).toBeUndefined();
+
+    await reviewBroughtCredential(db, {
+      id: brought.id,
+      courseId: place.course.id,
+      reviewerUserId: teacher!.id,
+      isApproved: true,
+    });
+    await worker.drain();
+
+    const stackAwards = await db
+      .select({ id: awards.id })
+      .from(awards)
+      .where(and(eq(awards.userId, learner.id), eq(awards.achievementId, stack.id)));
+    expect(stackAwards).toHaveLength(1);
+    const jobs = await jobsOfKind(db, credentialRecognisedJob.name);
+    expect(jobs.map((job) => ({ payload: job.payload, status: job.status }))).toEqual([
+      { payload: { userId: learner.id }, status: 'done' },
     ]);
   });
 });

@@ -2,15 +2,18 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Executor } from '../../db/database.js';
 import { VerifierBusyError } from '../../errors.js';
-import type { CredentialVerifier, VerificationReport } from './verification-report.js';
+import type { VerificationReport } from './verification-report.js';
+import type { PartnerDocuments } from './verify-credential.js';
 import { createDatabaseLookups, type VerifierLookups } from './verifier-lookups.js';
 
 /**
- * Verification off the event loop. Whatever anyone sends to POST /verify is parsed, checked
- * against the schema and canonicalized in worker threads (verify-worker.ts), so a hostile input
- * cannot hold up other requests:
+ * Verification off the event loop. Whatever anyone sends to POST /verify, and every credential a
+ * learner brings from a partner (src/recognition/), is parsed, checked against the schema and
+ * canonicalized in worker threads (verify-worker.ts), so a hostile input cannot hold up other
+ * requests:
  * - a few workers, started on first use and kept; each verifies one input at a time and asks
- *   this thread, which holds the database, for our DID documents and status list entries;
+ *   this thread, which holds the database, for our DID documents and status list entries; a
+ *   partner's DID documents, status lists and contexts, read before, go with the input;
  * - a hard time budget per verification: a worker still busy when it runs out is terminated
  *   (a replacement starts at once) and the report says `VERIFY_TIMEOUT`;
  * - a bounded queue: when it is full, a request is refused with VerifierBusyError (503, with
@@ -23,8 +26,14 @@ import { createDatabaseLookups, type VerifierLookups } from './verifier-lookups.
  */
 
 export type VerificationPool = {
-  /** A Buffer given to it may be moved to the worker thread: it is empty afterwards. */
-  verify: CredentialVerifier;
+  /**
+   * A Buffer given to it may be moved to the worker thread: it is empty afterwards. A partner's
+   * documents, read beforehand (src/recognition/), go to the worker with the input, as data.
+   */
+  verify: (
+    input: Buffer | string | object,
+    partners?: PartnerDocuments,
+  ) => Promise<VerificationReport>;
   /** Refuses what waits, terminates the workers. */
   close: () => Promise<void>;
 };
@@ -35,7 +44,7 @@ export type LookupRequest =
   { kind: 'resolveDid'; did: string } | { kind: 'findStatusEntry'; listId: string; index: number };
 
 export type ToWorker =
-  | { kind: 'verify'; input: Buffer | string | object }
+  | { kind: 'verify'; input: Buffer | string | object; partners?: PartnerDocuments }
   | { kind: 'answer'; id: number; value: unknown }
   | { kind: 'answer'; id: number; error: string };
 
@@ -53,6 +62,7 @@ const WORKER_HEAP_MB = 512;
 
 type Task = {
   input: Buffer | string | object;
+  partners?: PartnerDocuments;
   resolve: (report: VerificationReport) => void;
   reject: (error: Error) => void;
   /** The deadline, while a worker runs it. */
@@ -99,12 +109,12 @@ export function createVerificationPool(options: {
       if (!closed) start();
       task.resolve(timedOut(budgetMs));
     }, budgetMs);
-    const { input } = task;
+    const { input, partners } = task;
     // A buffer with memory of its own (an uploaded body) is moved to the worker, not copied.
     const ownsMemory =
       Buffer.isBuffer(input) && input.byteOffset === 0 && input.length === input.buffer.byteLength;
     entry.worker.postMessage(
-      { kind: 'verify', input } satisfies ToWorker,
+      { kind: 'verify', input, ...(partners ? { partners } : {}) } satisfies ToWorker,
       ownsMemory ? [input.buffer as ArrayBuffer] : [],
     );
   };
@@ -164,10 +174,10 @@ export function createVerificationPool(options: {
   };
 
   return {
-    verify: (input) =>
+    verify: (input, partners) =>
       new Promise<VerificationReport>((resolve, reject) => {
         if (closed) throw new TypeError('The verification pool is closed');
-        const task: Task = { input, resolve, reject };
+        const task: Task = { input, ...(partners ? { partners } : {}), resolve, reject };
         queue.push(task);
         dispatch();
         if (!queue.includes(task)) return;

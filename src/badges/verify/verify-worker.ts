@@ -6,8 +6,9 @@ import type { FromWorker, LookupRequest, ToWorker, WorkerSetup } from './verific
 import type { VerifierLookups } from './verifier-lookups.js';
 
 /**
- * A verification worker (verification-pool.ts): verifies one input at a time and asks the
- * thread that holds the database for our DID documents and status list entries.
+ * A verification worker (verification-pool.ts): verifies one input at a time, with the
+ * partner's documents that came with it, and asks the thread that holds the database for our
+ * DID documents and status list entries.
  */
 
 if (!parentPort) throw new TypeError('verify-worker.ts runs only as a worker thread');
@@ -41,8 +42,9 @@ port.on('message', (message: ToWorker) => {
     return;
   }
   // Buffers arrive as plain Uint8Arrays.
-  const { input } = message;
-  verify(
+  const { input, partners } = message;
+  const verifyOne = partners ? createCredentialVerifier({ publicUrl, lookups, partners }) : verify;
+  verifyOne(
     input instanceof Uint8Array ? Buffer.from(input.buffer, input.byteOffset, input.length) : input,
   ).then(
     (report) => send({ kind: 'report', report }),

@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bakePng, readPngChunks, writePngChunks } from '../../../src/badges/bake.js';
 import { badgePng } from '../../../src/badges/badge-image.js';
+import { createIssuerDidResolver } from '../../../src/badges/issuer-did-document.js';
+import { encodeBitstring, STATUS_LIST_SIZE } from '../../../src/badges/status-list.js';
+import { toolDocuments } from '../../../src/badges/tool-document-loader.js';
 import { createVerificationPool } from '../../../src/badges/verify/verification-pool.js';
+import type { PartnerDocuments } from '../../../src/badges/verify/verify-credential.js';
 import type { Database } from '../../../src/db/database.js';
 import { VerifierBusyError } from '../../../src/errors.js';
 import { PUBLIC_URL, givenAward } from '../../awards/award-fixtures.js';
@@ -114,5 +118,65 @@ describe('createVerificationPool: verification in worker threads, in bounded tim
     } finally {
       await small.close();
     }
+  });
+
+  describe('a credential of a partner, verified at another instance of the tool', () => {
+    let elsewhere: ReturnType<typeof createVerificationPool>;
+    let credential: {
+      issuer: { id: string };
+      credentialStatus: { statusListCredential: string; statusListIndex: string };
+    };
+
+    /** What recognition reads from the partner beforehand: its DID document, context and list. */
+    const partnerDocuments = async (revokedIndexes: number[]): Promise<PartnerDocuments> => {
+      const did = credential.issuer.id;
+      const didDocument = await createIssuerDidResolver({
+        db: database.db,
+        publicUrl: PUBLIC_URL,
+      })(did);
+      return {
+        didDocuments: new Map([[did, didDocument!]]),
+        statusLists: new Map([
+          [
+            credential.credentialStatus.statusListCredential,
+            encodeBitstring(STATUS_LIST_SIZE, revokedIndexes),
+          ],
+        ]),
+        contexts: toolDocuments(PUBLIC_URL),
+      };
+    };
+
+    beforeAll(async () => {
+      const award = await givenAward(database.db, 'partner-learner');
+      credential = award.credential as typeof credential;
+      elsewhere = createVerificationPool({
+        db: database.db,
+        publicUrl: 'https://elsewhere.example',
+      });
+    });
+    afterAll(async () => {
+      await elsewhere?.close();
+    });
+
+    it('verifies it with the partner’s documents it is given, which its workers cannot read', async () => {
+      const report = await elsewhere.verify(credential, await partnerDocuments([]));
+      expect(report.checks.filter((check) => check.outcome === 'failed')).toEqual([]);
+      expect(report.verified).toBe(true);
+    });
+
+    it('reads its revocation in the partner’s status list it is given', async () => {
+      const index = Number(credential.credentialStatus.statusListIndex);
+      const report = await elsewhere.verify(credential, await partnerDocuments([index]));
+      expect(report.checks.find((check) => check.check === 'status')).toMatchObject({
+        outcome: 'failed',
+        reasonCode: 'revokedInIssuerList',
+      });
+    });
+
+    it('cannot check its proof without them', async () => {
+      const report = await elsewhere.verify(credential);
+      expect(report.verified).toBe(false);
+      expect(report.checks.find((check) => check.check === 'proof')?.outcome).not.toBe('passed');
+    });
   });
 });
