@@ -28,7 +28,7 @@ import { deleteExpiredSessions } from './lti/sessions.js';
 import { watchRegisteredPlatforms } from './lti/registered-platforms.js';
 import { openToolKeyring } from './lti/tool-key.js';
 import { createOutgoingRequests } from './outgoing/outgoing-requests.js';
-import { createPublishedJsonFetcher } from './badges/endorsements/fetch-published-json.js';
+import { createPublishedJsonFetcher } from './badges/verify/published-documents.js';
 import { createDatabaseLookups } from './badges/verify/verifier-lookups.js';
 import { createEndorsementRouter } from './web/endorsement-routes.js';
 import { createLrsRouter } from './web/xapi/lrs-router.js';

@@ -4,7 +4,7 @@ import ajvFormats from 'ajv-formats';
 import { decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkReceivedEndorsement } from '../../src/badges/endorsements/check-received-endorsement.js';
-import { createPublishedJsonFetcher } from '../../src/badges/endorsements/fetch-published-json.js';
+import { createPublishedJsonFetcher } from '../../src/badges/verify/published-documents.js';
 import { createDatabaseLookups } from '../../src/badges/verify/verifier-lookups.js';
 import {
   validateAgainstOfficialSchema,

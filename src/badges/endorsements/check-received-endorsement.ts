@@ -2,13 +2,17 @@ import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import { verifyCredential } from '@digitalbazaar/vc';
 import { EndorsementRefusedError, type EndorsementRefusal } from '../../errors.js';
-import { didToDocumentUrl, issuerDid, type DidDocument } from '../did-web.js';
+import { issuerDid, type DidDocument } from '../did-web.js';
 import { createDocumentLoader, type DidResolver } from '../document-loader.js';
 import { readBit } from '../status-list.js';
 import { toolDocuments } from '../tool-document-loader.js';
+import {
+  readDidDocument,
+  readSignedStatusList,
+  type FetchPublishedJson,
+} from '../verify/published-documents.js';
 import type { VerifierLookups } from '../verify/verifier-lookups.js';
 import { ENDORSEMENT_CONTEXTS } from './build-endorsement.js';
-import type { FetchPublishedJson } from './fetch-published-json.js';
 import { validateEndorsement } from './validate-endorsement.js';
 
 /** What a received endorsement is attached to: an awarding body, or one of its achievements. */
@@ -47,7 +51,8 @@ export type EndorsementCheckDeps = {
  *    (VC Data Integrity §4.3; the key's controller must be the issuer, as `assertionMethod`);
  *    a did:web of another host is resolved by fetching its DID document (did:web §3.2);
  * 7. it is not revoked: a BitstringStatusListEntry is read from our records or from the
- *    issuer's signed status list, whose proof is checked the same way.
+ *    issuer's status list, whose own proof must verify with a key of the issuer
+ *    (published-documents.ts).
  */
 export async function checkReceivedEndorsement(
   document: unknown,
@@ -105,11 +110,11 @@ export async function checkReceivedEndorsement(
       `This endorsement expired on ${String(credential.validUntil)}. Ask the endorser for a new one.`,
     );
   }
-  const resolveDid = didResolver(deps);
-  await checkProof(credential, resolveDid, deps);
-  await checkStatus(credential, resolveDid, deps);
   const issuer = credential.issuer as string | { id: string; name?: unknown };
   const endorserId = typeof issuer === 'string' ? issuer : issuer.id;
+  const resolveDid = didResolver(deps);
+  await checkProof(credential, resolveDid, deps);
+  await checkStatus(credential, endorserId, resolveDid, deps);
   return {
     credential,
     credentialId: String(credential.id),
@@ -148,28 +153,11 @@ function didResolver(deps: EndorsementCheckDeps): DidResolver {
     if (ours) return ours;
     let document = fetched.get(did);
     if (!document) {
-      document = fetchDidDocument(did, deps.fetchPublishedJson);
+      document = readDidDocument(did, deps.fetchPublishedJson);
       fetched.set(did, document);
     }
     return document;
   };
-}
-
-async function fetchDidDocument(
-  did: string,
-  fetchPublishedJson: FetchPublishedJson,
-): Promise<DidDocument | null> {
-  let url: string;
-  try {
-    url = didToDocumentUrl(did);
-  } catch {
-    return null;
-  }
-  const document = (await fetchPublishedJson(url).catch(() => null)) as DidDocument | null;
-  // did:web §3.2: the document must be the DID's own.
-  return document && document.id === did && Array.isArray(document.verificationMethod)
-    ? document
-    : null;
 }
 
 async function checkProof(
@@ -217,6 +205,7 @@ async function checkProof(
 
 async function checkStatus(
   credential: Record<string, unknown>,
+  endorserId: string,
   resolveDid: DidResolver,
   deps: EndorsementCheckDeps,
 ): Promise<void> {
@@ -239,14 +228,15 @@ async function checkStatus(
     if (!entry) uncheckable();
     isRevoked = entry!.revokedAt !== null;
   } else {
-    const list = (await deps.fetchPublishedJson(listUrl).catch(() => null)) as Record<
-      string,
-      unknown
-    > | null;
-    if (!list || !(await isSignedByIssuer(list, credential, resolveDid, deps))) uncheckable();
-    const encoded = (list!.credentialSubject as { encodedList?: unknown } | undefined)?.encodedList;
+    const encodedList = await readSignedStatusList(listUrl, {
+      issuerId: endorserId,
+      resolveDid,
+      publicUrl: deps.publicUrl,
+      fetchPublishedJson: deps.fetchPublishedJson,
+    });
+    if (encodedList === null) return uncheckable();
     try {
-      isRevoked = readBit(String(encoded), index);
+      isRevoked = readBit(encodedList, index);
     } catch {
       return uncheckable();
     }
@@ -257,26 +247,4 @@ async function checkStatus(
       'The endorser has withdrawn (revoked) this endorsement. It cannot be attached.',
     );
   }
-}
-
-/** The status list is the endorsement issuer's and its Data Integrity proof verifies. */
-async function isSignedByIssuer(
-  list: Record<string, unknown>,
-  credential: Record<string, unknown>,
-  resolveDid: DidResolver,
-  deps: EndorsementCheckDeps,
-): Promise<boolean> {
-  const issuerOf = (document: Record<string, unknown>) => {
-    const issuer = document.issuer as string | { id?: string } | undefined;
-    return typeof issuer === 'string' ? issuer : issuer?.id;
-  };
-  if (issuerOf(list) !== issuerOf(credential)) return false;
-  const result = await verifyCredential({
-    credential: list,
-    suite: new DataIntegrityProof({ cryptosuite }),
-    documentLoader: createDocumentLoader({ resolveDid, documents: toolDocuments(deps.publicUrl) }),
-    checkStatus: async () => ({ verified: true }),
-    now: deps.now,
-  }).catch(() => ({ verified: false }));
-  return result.verified;
 }
