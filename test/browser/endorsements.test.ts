@@ -13,6 +13,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestTool } from '../support/test-tool.js';
 import { checkPage, describeInBrowser, launchBrowser, openPage } from '../support/browser.js';
 import { ADMIN_TOKEN, adminApi, startEndorsingTools } from '../support/endorsing-tools.js';
+import { ISSUING_COURSE_ACHIEVEMENT } from '../support/issuing-course.js';
 
 describeInBrowser('endorsement pages in the browser', () => {
   let tools: Awaited<ReturnType<typeof startEndorsingTools>>;
@@ -53,7 +54,7 @@ describeInBrowser('endorsement pages in the browser', () => {
       const atA = await openPage(browser);
       await signIn(atA, tools.a, '/admin/endorsements/quality-board', locale);
       await atA.locator('#field-subjectKind').selectOption('achievement');
-      await atA.locator('#field-subjectName').fill('Climate.now');
+      await atA.locator('#field-subjectName').fill(ISSUING_COURSE_ACHIEVEMENT);
       await atA
         .locator('#field-subjectId')
         .fill(`${tools.b.url}/achievements/${tools.achievementId}/versions/1`);

@@ -10,8 +10,14 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { achievements, recognisedCredentials, users } from '../../src/db/schema.js';
+import { achievements, users } from '../../src/db/schema.js';
 import type { DidDocument } from '../../src/badges/did-web.js';
+import {
+  ALLIANCE_STACK,
+  SEMINAR_AT_A,
+  startAllianceUniversities,
+  type AllianceUniversities,
+} from '../support/alliance-universities.js';
 import type { Browser } from '../support/http-client.js';
 import {
   validateAgainstOfficialSchema,
@@ -20,58 +26,40 @@ import {
 import {
   ANNEX_I_ACHIEVEMENT,
   CIRCULAR_ECONOMY_QUIZ,
-  COURSE,
   createAchievementAs,
-  startCourseWorld,
-  type CourseWorld,
-  type WorldPlatform,
 } from '../support/course-world.js';
-import { csrfTokenOf, getPage, postForm } from '../web/teacher-course-world.js';
+import { csrfTokenOf, getPage, launchInto, postForm } from '../web/teacher-course-world.js';
 
-const ADMIN_TOKEN = 'admin-token-of-university-a-for-tests';
 const OLD_QUIZ = 'https://courses.example.org/circular-economy/2019-quiz';
-/** A's own course, which the alliance stack counts with the credential recognised from B. */
-const SEMINAR_AT_A = 'https://courses.university-a.example/sustainability-seminar/final-exam';
-const ALLIANCE_STACK = 'Alliance micro-credential in sustainability';
 /** The seminar result of the learners at A. */
 const SEMINAR_RESULT = 0.75;
 
 type Upload = { file: Buffer; fileName: string } | { pasted: string };
 
 describe('alliance recognition between two instances of the tool', () => {
-  let worldA: CourseWorld;
-  let worldB: CourseWorld;
-  let lmsA: WorldPlatform;
-  let lmsB: WorldPlatform;
-  let teacherA: Browser;
-  let teacherB: Browser;
+  let alliance: AllianceUniversities;
   /** Learners at A, by name. */
   const atA: Record<string, Browser> = {};
   /** Credentials earned at B, as B offers them for download, by learner. */
   const fromB: Record<string, { id: string; json: string; jwt: string; png: Buffer }> = {};
-  let issuerOfB: string;
-  let achievementOfB: string;
-  let awardingBodyOfA: string;
-  let allianceStackId: string;
   /** Stacks that state the ECTS-weighted average of their parts' results. */
   let averagedStackId: string;
   let partnerOnlyStackId: string;
 
-  const dbOfA = () => worldA.tool.current().database.db;
+  const urlOfA = () => alliance.worldA.tool.url;
+  const recognisedAtA = (name: string) => alliance.recognisedAtA(name);
+  const allianceCredentialOf = (name: string, achievementId?: string) =>
+    alliance.allianceCredentialOf(name, achievementId);
+  /** What A's alliance credential says of the one the learner earned at B. */
+  const recognisedEvidenceFromB = (name: string) =>
+    alliance.recognisedEvidenceOf(JSON.parse(fromB[name]!.json) as { id: string });
 
   /** A learner at B earns the credentials their results give, and downloads the first. */
   const earnAtB = async (name: string, quiz: string) => {
-    const learner = await lmsB.launch(
-      { id: name, name, email: `${name}@alliance.example` },
-      'learner',
-    );
-    await lmsB.send(name, [{ activity: quiz, verb: 'scored', scaled: 0.9 }]);
-    const { html } = await getPage(learner, `${worldB.tool.url}/course`);
-    const id = /\/credentials\/([0-9a-f-]{36})/.exec(html)?.[1];
-    if (!id) throw new Error(`${name} earned no credential at B`);
+    const { id, learner } = await alliance.earnAtB(name, quiz);
     const download = async (extension: string) => {
       const { response } = await learner.request(
-        `${worldB.tool.url}/credentials/${id}.${extension}`,
+        `${alliance.worldB.tool.url}/credentials/${id}.${extension}`,
       );
       expect(response.status, `${extension} of ${name}`).toBe(200);
       return Buffer.from(await response.arrayBuffer());
@@ -86,12 +74,12 @@ describe('alliance recognition between two instances of the tool', () => {
 
   /** Posts the learner's upload form at A, with its form token; the answer is not followed. */
   const bring = async (learner: Browser, upload: Upload) => {
-    const { html } = await getPage(learner, `${worldA.tool.url}/course/recognitions`);
+    const { html } = await getPage(learner, `${urlOfA()}/course/recognitions`);
     const form = new FormData();
     form.set('_csrf', csrfTokenOf(html));
     if ('pasted' in upload) form.set('pasted', upload.pasted);
     else form.set('credential', new Blob([new Uint8Array(upload.file)]), upload.fileName);
-    const { response } = await learner.request(`${worldA.tool.url}/course/recognitions`, {
+    const { response } = await learner.request(`${urlOfA()}/course/recognitions`, {
       method: 'POST',
       body: form,
       followRedirects: false,
@@ -103,76 +91,9 @@ describe('alliance recognition between two instances of the tool', () => {
     };
   };
 
-  const recognisedAtA = async (name: string) =>
-    dbOfA()
-      .select({
-        credentialId: recognisedCredentials.credentialId,
-        countedEcts: recognisedCredentials.countedEcts,
-        statedEcts: recognisedCredentials.statedEcts,
-        status: recognisedCredentials.status,
-        binding: recognisedCredentials.binding,
-      })
-      .from(recognisedCredentials)
-      .innerJoin(users, eq(users.id, recognisedCredentials.userId))
-      .where(eq(users.sub, name));
-
-  /** A's award of the alliance stack (or another) to the learner, once the job worker has run. */
-  const allianceAwardOf = async (name: string, achievementId = allianceStackId) => {
-    await worldA.tool.current().outbox.drain();
-    const { response } = await teacherA.request(`${worldA.tool.url}/api/awards`);
-    const { awards } = (await response.json()) as {
-      awards: { id: string; achievementId: string; learner: string }[];
-    };
-    return awards.find((award) => award.achievementId === achievementId && award.learner === name);
-  };
-
-  /** The alliance micro-credential (or another) A issued to the learner, as A publishes it. */
-  const allianceCredentialOf = async (name: string, achievementId = allianceStackId) => {
-    const award = await allianceAwardOf(name, achievementId);
-    if (!award) throw new Error(`A issued no ${achievementId} to ${name}`);
-    const response = await fetch(`${worldA.tool.url}/credentials/${award.id}.json`);
-    expect(response.status).toBe(200);
-    return (await response.json()) as {
-      credentialSubject: {
-        creditsEarned?: number;
-        achievement: { name: string; resultDescription?: { id: string; name: string }[] };
-        result?: Record<string, unknown>[];
-      };
-      evidence: Record<string, unknown>[];
-    } & Record<string, unknown>;
-  };
-
-  /** The scores A sent to the learner in an achievement's own column of LMS A. */
-  const gradesAtA = async (name: string, achievementId: string) => {
-    await worldA.tool.current().outbox.drain();
-    const [column] = lmsA.lms
-      .lineItems(COURSE.id)
-      .filter((item) => item.resourceId === achievementId);
-    return lmsA.lms.scores
-      .filter((score) => column !== undefined && score.lineItemUrl === column.id)
-      .map((score) => score.body as { userId: string; scoreGiven?: number; scoreMaximum: number })
-      .filter((score) => score.userId === name);
-  };
-
-  /** What A's alliance credential says of the one recognised from B. */
-  const recognisedEvidenceFromB = (name: string) => ({
-    genre: 'Recognised credential',
-    stackedCredential: (JSON.parse(fromB[name]!.json) as { id: string }).id,
-    stackedIssuerId: issuerOfB,
-    ectsCredits: 2,
-  });
-
   beforeAll(async () => {
-    [worldA, worldB] = await Promise.all([
-      startCourseWorld({ env: { MICROCRED_ADMIN_TOKEN: ADMIN_TOKEN } }),
-      startCourseWorld(),
-    ]);
-    [lmsA, lmsB] = await Promise.all([
-      worldA.platform('registered'),
-      worldB.platform('registered'),
-    ]);
-    teacherB = await lmsB.launch({ id: 'teacher-b', name: 'Teacher at B' }, 'teacher');
-    await createAchievementAs(teacherB, worldB.tool.url, ANNEX_I_ACHIEVEMENT);
+    alliance = await startAllianceUniversities();
+    const { worldB, lmsA, teacherB } = alliance;
     const formerEdition = await createAchievementAs(teacherB, worldB.tool.url, {
       ...ANNEX_I_ACHIEVEMENT,
       name: 'Circular economy, 2019 edition',
@@ -187,12 +108,6 @@ describe('alliance recognition between two instances of the tool', () => {
       .where(eq(achievements.id, formerEdition));
     for (const name of ['ada', 'bob', 'erin']) await earnAtB(name, CIRCULAR_ECONOMY_QUIZ);
     await earnAtB('frank', OLD_QUIZ);
-    const earnedAtB = JSON.parse(fromB.ada!.json) as {
-      issuer: { id: string };
-      credentialSubject: { achievement: { id: string } };
-    };
-    issuerOfB = earnedAtB.issuer.id;
-    achievementOfB = earnedAtB.credentialSubject.achievement.id;
     const revoked = await teacherB.request(
       `${worldB.tool.url}/api/credentials/${fromB.bob!.id}/revoke`,
       {
@@ -203,7 +118,6 @@ describe('alliance recognition between two instances of the tool', () => {
     );
     expect(revoked.response.status).toBe(200);
 
-    teacherA = await lmsA.launch({ id: 'teacher-a', name: 'Teacher at A' }, 'teacher');
     for (const [name, email] of [
       ['ada', 'ada@alliance.example'],
       ['bob', 'bob@alliance.example'],
@@ -212,56 +126,8 @@ describe('alliance recognition between two instances of the tool', () => {
     ] as const) {
       atA[name] = await lmsA.launch({ id: name, name, email }, 'learner');
     }
-    const platforms = await fetch(`${worldA.tool.url}/api/admin/platforms`, {
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    });
-    const [platform] = ((await platforms.json()) as { platforms: { awardingBody: string }[] })
-      .platforms;
-    const added = await fetch(
-      `${worldA.tool.url}/api/admin/issuer-profiles/${platform!.awardingBody}/partners`,
-      {
-        method: 'POST',
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          issuerId: issuerOfB,
-          name: 'University B',
-          countryCode: 'FI',
-          qualityAssurance: 'Una Europa alliance agreement: mutual trust in quality assurance.',
-          maxEcts: 2,
-        }),
-      },
-    );
-    expect(added.status).toBe(201);
-    awardingBodyOfA = platform!.awardingBody;
-
-    const seminarId = await createAchievementAs(teacherA, worldA.tool.url, {
-      name: 'Sustainability seminar',
-      description: 'Analyses a sustainability challenge of the region with local partners.',
-      criteria: 'Pass the final exam of the seminar.',
-      ects: 4,
-      rule: { passed: SEMINAR_AT_A },
-    });
-    allianceStackId = await createAchievementAs(teacherA, worldA.tool.url, {
-      name: ALLIANCE_STACK,
-      description: 'A seminar at A with a course recognised from a partner of the alliance.',
-      criteria:
-        'Earn the sustainability seminar and bring a partner’s circular economy credential.',
-      ects: 10,
-      stackCredit: 'components',
-      rule: {
-        stackingCap: {
-          ects: 60,
-          target: 'a Master’s degree year (60 ECTS)',
-          rule: {
-            allOf: [
-              { earned: seminarId },
-              { recognised: { achievement: achievementOfB, issuer: issuerOfB } },
-            ],
-          },
-        },
-      },
-    });
-    averagedStackId = await createAchievementAs(teacherA, worldA.tool.url, {
+    const { seminarId, achievementOfB, issuerOfB } = alliance;
+    averagedStackId = await createAchievementAs(alliance.teacherA, urlOfA(), {
       name: 'Alliance module with an average',
       description: 'The seminar at A with a partner’s course, graded by their average.',
       criteria:
@@ -276,7 +142,7 @@ describe('alliance recognition between two instances of the tool', () => {
         ],
       },
     });
-    partnerOnlyStackId = await createAchievementAs(teacherA, worldA.tool.url, {
+    partnerOnlyStackId = await createAchievementAs(alliance.teacherA, urlOfA(), {
       name: 'Partner course with an average',
       description: 'A partner’s circular economy course, graded by the average of its parts.',
       criteria: 'Bring a partner’s circular economy credential.',
@@ -291,15 +157,15 @@ describe('alliance recognition between two instances of the tool', () => {
   }, 240_000);
 
   afterAll(async () => {
-    await Promise.all([worldA?.close(), worldB?.close()]);
+    await alliance?.close();
   });
 
   describe('a credential earned at B, brought to A', () => {
     let answer: Awaited<ReturnType<typeof bring>>;
-    let allianceBeforeUpload: Awaited<ReturnType<typeof allianceAwardOf>>;
+    let allianceBeforeUpload: { id: string }[];
 
     beforeAll(async () => {
-      allianceBeforeUpload = await allianceAwardOf('ada');
+      allianceBeforeUpload = await alliance.allianceAwardsOf('ada');
       answer = await bring(atA.ada!, { file: Buffer.from(fromB.ada!.json), fileName: 'ada.json' });
     }, 60_000);
 
@@ -320,7 +186,7 @@ describe('alliance recognition between two instances of the tool', () => {
     });
 
     it('shows on the learner page with its status and what it counts for', async () => {
-      const { html } = await getPage(atA.ada!, `${worldA.tool.url}/course/recognitions`);
+      const { html } = await getPage(atA.ada!, `${urlOfA()}/course/recognitions`);
       expect(html).toContain('Recognised');
       expect(html).toContain('Counts for 2 ECTS here (it states 3)');
       expect(html).toContain('from University B');
@@ -337,7 +203,7 @@ describe('alliance recognition between two instances of the tool', () => {
     });
 
     it('makes A issue its alliance micro-credential, which A’s own seminar alone did not', async () => {
-      expect(allianceBeforeUpload).toBeUndefined();
+      expect(allianceBeforeUpload).toEqual([]);
       const credential = await allianceCredentialOf('ada');
       expect(credential.credentialSubject.achievement.name).toBe(ALLIANCE_STACK);
     });
@@ -357,7 +223,7 @@ describe('alliance recognition between two instances of the tool', () => {
     it('validates against the official OB 3.0 schema and its proof verifies with A’s DID', async () => {
       const credential = await allianceCredentialOf('ada');
       expect(validateAgainstOfficialSchema(credential)).toMatchObject({ valid: true });
-      const didResponse = await fetch(`${worldA.tool.url}/issuers/${awardingBodyOfA}/did.json`);
+      const didResponse = await fetch(`${urlOfA()}/issuers/${alliance.awardingBodyOfA}/did.json`);
       const didOfA = (await didResponse.json()) as DidDocument;
       const result = await verifyDataIntegrity(credential, didOfA);
       expect(result.verified, JSON.stringify(result.error ?? result)).toBe(true);
@@ -378,14 +244,14 @@ describe('alliance recognition between two instances of the tool', () => {
     });
 
     it('sends that average, 75 of 100, to the stack’s own column', async () => {
-      expect(await gradesAtA('ada', averagedStackId)).toEqual([
+      expect(await alliance.allianceGradesOf('ada', averagedStackId)).toEqual([
         expect.objectContaining({ scoreGiven: SEMINAR_RESULT * 100, scoreMaximum: 100 }),
       ]);
     });
 
     it('says on its public page what the average is over', async () => {
-      const award = await allianceAwardOf('ada', averagedStackId);
-      const page = await fetch(`${worldA.tool.url}/credentials/${award!.id}`, {
+      const [award] = await alliance.allianceAwardsOf('ada', averagedStackId);
+      const page = await fetch(`${urlOfA()}/credentials/${award!.id}`, {
         headers: { accept: 'text/html' },
       });
       expect(await page.text()).toContain(
@@ -400,7 +266,7 @@ describe('alliance recognition between two instances of the tool', () => {
     });
 
     it('then sends its column what a stack without a result gets: completed, no score', async () => {
-      expect(await gradesAtA('ada', partnerOnlyStackId)).toEqual([
+      expect(await alliance.allianceGradesOf('ada', partnerOnlyStackId)).toEqual([
         {
           userId: 'ada',
           comment: 'Awarded: Partner course with an average',
@@ -493,17 +359,28 @@ describe('alliance recognition between two instances of the tool', () => {
 
   describe('a credential nothing binds to the learner who brings it', () => {
     let reviewId: string;
+    let teacherOfAnotherCourse: Browser;
 
     beforeAll(async () => {
       // An LMS whose privacy settings keep email addresses from tools.
-      await dbOfA().update(users).set({ email: null }).where(eq(users.sub, 'dave'));
+      await alliance.worldA.tool
+        .current()
+        .database.db.update(users)
+        .set({ email: null })
+        .where(eq(users.sub, 'dave'));
       const answer = await bring(atA.dave!, {
         file: Buffer.from(fromB.erin!.json),
         fileName: 'e.json',
       });
       expect(answer.location).toBe('/course/recognitions?status=awaiting-review');
-      const { html } = await getPage(teacherA, `${worldA.tool.url}/course/recognitions/review`);
+      const { html } = await getPage(alliance.teacherA, `${urlOfA()}/course/recognitions/review`);
       reviewId = /data-brought="([0-9a-f-]{36})"/.exec(html)?.[1] ?? '';
+      teacherOfAnotherCourse = await launchInto(
+        alliance.lmsA.lms,
+        'another-course-at-a',
+        { id: 'teacher-of-another-course', name: 'Teacher of another course at A' },
+        'teacher',
+      );
     }, 60_000);
 
     it('waits for a teacher of the course, who sees it on the review page', () => {
@@ -511,14 +388,14 @@ describe('alliance recognition between two instances of the tool', () => {
     });
 
     it('counts toward no stack while it waits', async () => {
-      expect(await allianceAwardOf('dave')).toBeUndefined();
+      expect(await alliance.allianceAwardsOf('dave')).toEqual([]);
     });
 
     it('cannot be approved by a learner (403), not even the one who brought it', async () => {
-      const { html } = await getPage(atA.dave!, `${worldA.tool.url}/course/recognitions`);
+      const { html } = await getPage(atA.dave!, `${urlOfA()}/course/recognitions`);
       const { response } = await postForm(
         atA.dave!,
-        `${worldA.tool.url}/course/recognitions/${reviewId}/review`,
+        `${urlOfA()}/course/recognitions/${reviewId}/review`,
         { _csrf: csrfTokenOf(html), decision: 'approve' },
       );
       expect(response.status).toBe(403);
@@ -527,11 +404,41 @@ describe('alliance recognition between two instances of the tool', () => {
       ]);
     });
 
+    it('is not shown to a learner: the review page answers 403', async () => {
+      const { status, html } = await getPage(atA.dave!, `${urlOfA()}/course/recognitions/review`);
+      expect(status).toBe(403);
+      expect(html).not.toContain(reviewId);
+    });
+
+    it('is not on the review page of a teacher of another course', async () => {
+      const { status, html } = await getPage(
+        teacherOfAnotherCourse,
+        `${urlOfA()}/course/recognitions/review`,
+      );
+      expect(status).toBe(200);
+      expect(html).not.toContain(reviewId);
+    });
+
+    it('can be neither approved nor refused by a teacher of another course (404), and still waits', async () => {
+      // Their review page lists nothing to decide; the achievement form has their form token.
+      const { html } = await getPage(teacherOfAnotherCourse, `${urlOfA()}/course/achievements/new`);
+      const decide = (decision: 'approve' | 'refuse') =>
+        postForm(teacherOfAnotherCourse, `${urlOfA()}/course/recognitions/${reviewId}/review`, {
+          _csrf: csrfTokenOf(html),
+          decision,
+        });
+      const [approved, refused] = [await decide('approve'), await decide('refuse')];
+      expect([approved.response.status, refused.response.status]).toEqual([404, 404]);
+      expect(await recognisedAtA('dave')).toEqual([
+        expect.objectContaining({ status: 'awaiting-review' }),
+      ]);
+    });
+
     it('is recognised once the teacher approves it', async () => {
-      const { html } = await getPage(teacherA, `${worldA.tool.url}/course/recognitions/review`);
+      const { html } = await getPage(alliance.teacherA, `${urlOfA()}/course/recognitions/review`);
       const { response } = await postForm(
-        teacherA,
-        `${worldA.tool.url}/course/recognitions/${reviewId}/review`,
+        alliance.teacherA,
+        `${urlOfA()}/course/recognitions/${reviewId}/review`,
         { _csrf: csrfTokenOf(html), decision: 'approve' },
       );
       expect(response.status).toBe(303);

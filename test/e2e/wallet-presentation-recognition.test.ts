@@ -3,20 +3,17 @@
  * tool, database and DIDs), receives it in a wallet as its subject (VC-API with DIDAuth), and
  * presents it to university A, which asks for it in a VC-API exchange, verifies the
  * presentation's signature, challenge and domain, and recognises the credential bound by the
- * presentation its subject's key signed.
+ * presentation its subject's key signed. A's alliance stack then counts it with one of A's own
+ * courses, issues its micro-credential and sends its grade to A's LMS.
  */
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recognisedCredentials, users } from '../../src/db/schema.js';
-import type { Browser } from '../support/http-client.js';
 import {
-  ANNEX_I_ACHIEVEMENT,
-  CIRCULAR_ECONOMY_QUIZ,
-  createAchievementAs,
-  startCourseWorld,
-  type CourseWorld,
-  type WorldPlatform,
-} from '../support/course-world.js';
+  ALLIANCE_STACK,
+  SEMINAR_AT_A,
+  startAllianceUniversities,
+  type AllianceUniversities,
+} from '../support/alliance-universities.js';
+import type { Browser } from '../support/http-client.js';
 import {
   invitationOf,
   mintWalletProfile,
@@ -27,82 +24,19 @@ import {
 } from '../wallets/lcw/lcw-wallet.js';
 import { csrfTokenOf, getPage, postForm } from '../web/teacher-course-world.js';
 
-const ADMIN_TOKEN = 'admin-token-of-university-a-for-tests';
-
 describe('alliance recognition of a credential presented from a wallet', () => {
-  let worldA: CourseWorld;
-  let worldB: CourseWorld;
-  let lmsA: WorldPlatform;
-  let lmsB: WorldPlatform;
+  let alliance: AllianceUniversities;
   const atA: Record<string, Browser> = {};
-  const fromB: Record<string, { id: string }> = {};
 
-  const dbOfA = () => worldA.tool.current().database.db;
-
-  const recognisedAtA = async (name: string) =>
-    dbOfA()
-      .select({
-        status: recognisedCredentials.status,
-        binding: recognisedCredentials.binding,
-        countedEcts: recognisedCredentials.countedEcts,
-      })
-      .from(recognisedCredentials)
-      .innerJoin(users, eq(users.id, recognisedCredentials.userId))
-      .where(eq(users.sub, name));
-
-  /** A learner at B earns the credential of the quiz; returns the award id. */
-  const earnAtB = async (name: string, quiz: string) => {
-    const learner = await lmsB.launch(
-      { id: name, name, email: `${name}@alliance.example` },
-      'learner',
-    );
-    await lmsB.send(name, [{ activity: quiz, verb: 'scored', scaled: 0.9 }]);
-    const { html } = await getPage(learner, `${worldB.tool.url}/course`);
-    const id = /\/credentials\/([0-9a-f-]{36})/.exec(html)?.[1];
-    if (!id) throw new Error(`${name} earned no credential at B`);
-    fromB[name] = { id };
-  };
+  const urlOfA = () => alliance.worldA.tool.url;
+  const recognisedAtA = (name: string) => alliance.recognisedAtA(name);
 
   beforeAll(async () => {
-    [worldA, worldB] = await Promise.all([
-      startCourseWorld({ env: { MICROCRED_ADMIN_TOKEN: ADMIN_TOKEN } }),
-      startCourseWorld(),
-    ]);
-    [lmsA, lmsB] = await Promise.all([
-      worldA.platform('registered'),
-      worldB.platform('registered'),
-    ]);
-    const teacherB = await lmsB.launch({ id: 'teacher-b', name: 'Teacher at B' }, 'teacher');
-    await createAchievementAs(teacherB, worldB.tool.url, ANNEX_I_ACHIEVEMENT);
-    await earnAtB('gina', CIRCULAR_ECONOMY_QUIZ);
-    const issuerOfB = await fetch(`${worldB.tool.url}/credentials/${fromB.gina!.id}.json`)
-      .then((response) => response.json() as Promise<{ issuer: { id: string } }>)
-      .then((credential) => credential.issuer.id);
-
-    const platforms = await fetch(`${worldA.tool.url}/api/admin/platforms`, {
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    });
-    const [platform] = ((await platforms.json()) as { platforms: { awardingBody: string }[] })
-      .platforms;
-    const added = await fetch(
-      `${worldA.tool.url}/api/admin/issuer-profiles/${platform!.awardingBody}/partners`,
-      {
-        method: 'POST',
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          issuerId: issuerOfB,
-          name: 'University B',
-          countryCode: 'FI',
-          qualityAssurance: 'Una Europa alliance agreement: mutual trust in quality assurance.',
-          maxEcts: 2,
-        }),
-      },
-    );
-    expect(added.status).toBe(201);
+    alliance = await startAllianceUniversities();
   }, 240_000);
 
   afterAll(async () => {
-    await Promise.all([worldA?.close(), worldB?.close()]);
+    await alliance?.close();
   });
 
   describe('a credential presented from a wallet, bound to it at B', () => {
@@ -111,14 +45,10 @@ describe('alliance recognition of a credential presented from a wallet', () => {
     let exchangeAtA: string;
     let request: { challenge: string; domain: string; query: unknown };
 
-    /** The learner's wallet receives the credential from B as its subject (VC-API, DIDAuth). */
-    const receiveAtB = async () => {
-      const learner = await lmsB.launch(
-        { id: 'gina', name: 'gina', email: 'gina@alliance.example' },
-        'learner',
-      );
+    /** The learner's wallet receives her credential from B as its subject (VC-API, DIDAuth). */
+    const receiveAtB = async ({ id, learner }: { id: string; learner: Browser }) => {
       const { response } = await learner.request(
-        `${worldB.tool.url}/api/credentials/${fromB.gina!.id}/wallet-exchanges`,
+        `${alliance.worldB.tool.url}/api/credentials/${id}/wallet-exchanges`,
         {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
@@ -141,18 +71,19 @@ describe('alliance recognition of a credential presented from a wallet', () => {
       postJson(exchangeAtA, { verifiablePresentation: presentation });
 
     beforeAll(async () => {
-      await earnAtB('gina', CIRCULAR_ECONOMY_QUIZ);
+      const earned = await alliance.earnAtB('gina');
       wallet = await mintWalletProfile();
-      boundCredential = await receiveAtB();
+      boundCredential = await receiveAtB(earned);
       // At A her LMS knows another address than the one B hashed into the credential.
-      atA.gina = await lmsA.launch(
+      atA.gina = await alliance.lmsA.launch(
         { id: 'gina', name: 'gina', email: 'gina@university-a.example' },
         'learner',
       );
-      const { html } = await getPage(atA.gina, `${worldA.tool.url}/course/recognitions`);
+      await alliance.lmsA.send('gina', [{ activity: SEMINAR_AT_A, verb: 'passed' }]);
+      const { html } = await getPage(atA.gina, `${urlOfA()}/course/recognitions`);
       const { response } = await postForm(
         atA.gina,
-        `${worldA.tool.url}/course/recognitions/wallet-requests`,
+        `${urlOfA()}/course/recognitions/wallet-requests`,
         { _csrf: csrfTokenOf(html) },
       );
       const page = await response.text();
@@ -173,13 +104,13 @@ describe('alliance recognition of a credential presented from a wallet', () => {
             credentialQuery: [{ example: { type: 'OpenBadgeCredential' } }],
           },
         ],
-        domain: new URL(worldA.tool.url).origin,
+        domain: new URL(urlOfA()).origin,
       });
       expect(boundCredential.credentialSubject).toMatchObject({ id: wallet.did });
     });
 
     it('opens a request for no one without a session (401)', async () => {
-      const anonymous = await fetch(`${worldA.tool.url}/course/recognitions/wallet-requests`, {
+      const anonymous = await fetch(`${urlOfA()}/course/recognitions/wallet-requests`, {
         method: 'POST',
         redirect: 'manual',
       });
@@ -187,7 +118,7 @@ describe('alliance recognition of a credential presented from a wallet', () => {
     });
 
     it('opens a request for a learner only with the form token (403)', async () => {
-      const url = `${worldA.tool.url}/course/recognitions/wallet-requests`;
+      const url = `${urlOfA()}/course/recognitions/wallet-requests`;
       const { response } = await postForm(atA.gina!, url, {});
       expect(response.status).toBe(403);
     });
@@ -226,6 +157,10 @@ describe('alliance recognition of a credential presented from a wallet', () => {
       expect(await recognisedAtA('gina')).toEqual([]);
     });
 
+    it('issues no alliance micro-credential for A’s own seminar alone', async () => {
+      expect(await alliance.allianceAwardsOf('gina')).toEqual([]);
+    });
+
     it('recognises the credential, bound by the presentation its subject’s key signed', async () => {
       const answer = await present(
         await signCredentialPresentation(wallet, { credentials: [boundCredential], ...request }),
@@ -244,6 +179,30 @@ describe('alliance recognition of a credential presented from a wallet', () => {
         await signCredentialPresentation(wallet, { credentials: [boundCredential], ...request }),
       );
       expect(again.status).toBe(409);
+    });
+
+    it('then makes A issue its alliance micro-credential, once', async () => {
+      expect(await alliance.allianceAwardsOf('gina')).toHaveLength(1);
+      const credential = await alliance.allianceCredentialOf('gina');
+      expect(credential.credentialSubject.achievement.name).toBe(ALLIANCE_STACK);
+    });
+
+    it('names the presented credential in its evidence: its id, B as its issuer and the 2 ECTS counted', async () => {
+      const credential = await alliance.allianceCredentialOf('gina');
+      expect(credential.evidence).toContainEqual(
+        expect.objectContaining(alliance.recognisedEvidenceOf(boundCredential as { id: string })),
+      );
+    });
+
+    it('carries the ECTS its components give under the cap: 4 from A’s seminar, 2 counted for B’s', async () => {
+      const credential = await alliance.allianceCredentialOf('gina');
+      expect(credential.credentialSubject.creditsEarned).toBe(4 + 2);
+    });
+
+    it('sends one grade to A’s LMS, in the alliance stack’s column', async () => {
+      expect(await alliance.allianceGradesOf('gina')).toEqual([
+        expect.objectContaining({ userId: 'gina', gradingProgress: 'FullyGraded' }),
+      ]);
     });
   });
 });

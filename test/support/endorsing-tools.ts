@@ -1,13 +1,6 @@
-import { eq } from 'drizzle-orm';
 import type { DidDocument } from '../../src/badges/did-web.js';
-import { awards, issuerProfiles } from '../../src/db/schema.js';
-import {
-  exam,
-  givenAchievement,
-  givenCourse,
-  givenLearner,
-  store,
-} from '../awards/award-fixtures.js';
+import { issuerProfiles } from '../../src/db/schema.js';
+import { givenIssuingCourse, ISSUING_COURSE_ACHIEVEMENT } from './issuing-course.js';
 import { startTestTool, type TestTool } from './test-tool.js';
 
 export const ADMIN_TOKEN = 'admin-token-for-endorsements-0123456789';
@@ -15,47 +8,28 @@ export const ADMIN_TOKEN = 'admin-token-for-endorsements-0123456789';
 /**
  * Two instances of the tool, each with its own database and issuer DIDs: A, whose awarding body
  * is a quality-assurance board that endorses, and B, a university whose course awards
- * "Climate.now". `awardAtB(sub)` has a learner pass B's exam and waits for B's credential.
+ * {@link ISSUING_COURSE_ACHIEVEMENT}. `awardAtB(sub)` has a learner pass B's exam and waits for
+ * B's credential.
  */
 export async function startEndorsingTools() {
   const [a, b] = await Promise.all([
     startTestTool({ env: { MICROCRED_ADMIN_TOKEN: ADMIN_TOKEN } }),
     startTestTool({ env: { MICROCRED_ADMIN_TOKEN: ADMIN_TOKEN } }),
   ]);
-  const dbA = a.current().database.db;
-  const dbB = b.current().database.db;
-  await dbA.insert(issuerProfiles).values({
+  await a.current().database.db.insert(issuerProfiles).values({
     id: 'quality-board',
     name: 'Alliance Quality Board',
     url: 'https://quality.alliance.example',
   });
-  const place = await givenCourse(dbB);
-  const { id: achievementId } = await givenAchievement(dbB, place.course.id, {
-    name: 'Climate.now',
-    ects: 3,
-    rule: { passed: exam('climate') },
-  });
+  const courseAtB = await givenIssuingCourse(b.current().database.db);
 
   return {
     a,
     b,
-    place,
-    achievementId,
+    achievementId: courseAtB.achievementId,
     /** B's awarding body. */
-    bodyB: place.platform.issuerProfileId,
-    async awardAtB(sub: string): Promise<string> {
-      const learner = await givenLearner(dbB, place, sub);
-      await store(dbB, place, [{ sub, activity: exam('climate') }]);
-      for (let waitedMs = 0; waitedMs < 60_000; waitedMs += 100) {
-        const [award] = await dbB
-          .select({ id: awards.id })
-          .from(awards)
-          .where(eq(awards.userId, learner.id));
-        if (award) return award.id;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      throw new Error(`No credential was issued to ${sub} within 60 s`);
-    },
+    bodyB: courseAtB.issuerProfileId,
+    awardAtB: (sub: string): Promise<string> => courseAtB.award(sub),
     async close() {
       await Promise.all([a.close(), b.close()]);
     },
@@ -90,7 +64,7 @@ export async function endorseAchievement(
       body: {
         subjectKind: 'achievement',
         subjectId: `${tools.b.url}/achievements/${tools.achievementId}/versions/1`,
-        subjectName: 'Climate.now',
+        subjectName: ISSUING_COURSE_ACHIEVEMENT,
         comment,
       },
     },

@@ -9,6 +9,8 @@ import {
   store,
 } from '../awards/award-fixtures.js';
 
+export const ISSUING_COURSE_ACHIEVEMENT = 'Circular economy';
+
 /**
  * One course of one awarding body with one achievement (pass the exam), on the database of a
  * running tool. `award(sub)` stores a learner's pass through the LRS store and waits until the
@@ -18,12 +20,15 @@ import {
  */
 export async function givenIssuingCourse(db: Db) {
   const place = await givenCourse(db);
-  await givenAchievement(db, place.course.id, {
-    name: 'Circular economy',
+  const { id: achievementId } = await givenAchievement(db, place.course.id, {
+    name: ISSUING_COURSE_ACHIEVEMENT,
     ects: 3,
     rule: { passed: exam('circular') },
   });
   return {
+    achievementId,
+    /** The awarding body whose credentials the course issues. */
+    issuerProfileId: place.platform.issuerProfileId,
     async award(sub: string, on: Db = db): Promise<string> {
       const learner = await givenLearner(on, place, sub);
       await store(on, place, [{ sub, activity: exam('circular') }]);
