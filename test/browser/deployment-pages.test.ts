@@ -2,8 +2,9 @@
  * One deployment of an LMS deactivated and activated again on the admin page, in a real
  * browser: the administrator deactivates it in the LMS's deployments table and reads so in plain
  * words, a learner's launch through it ends on the refusal page a learner sees
- * (LTI_DEPLOYMENT_INACTIVE), and once it is active again the same launch opens the course. Each
- * page passes axe at 360 and 1280 px.
+ * (LTI_DEPLOYMENT_INACTIVE); registered again by hand it stays deactivated, and its page says
+ * so; once it is active again the same launch opens the course. Each page passes axe at 360 and
+ * 1280 px.
  */
 import type { Browser as Chromium, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -120,6 +121,30 @@ describeInBrowser(
       );
       expect(await checkPage(page, 'launch-deployment-inactive')).toEqual([]);
       await page.context().close();
+    }, 90_000);
+
+    it('leaves it deactivated when it is registered again by hand, and says so above its button', async () => {
+      await admin.goto(`${tool.url}/admin/platforms/new?lang=en`);
+      for (const [field, value] of Object.entries(lms.platformRegistration())) {
+        await admin.locator(`#field-${field}`).fill(value);
+      }
+      await Promise.all([
+        admin.waitForURL((url) => url.searchParams.get('status') === 'deploymentStaysDeactivated'),
+        admin.locator('form[action="/admin/platforms/new"] button[type="submit"]').click(),
+      ]);
+      await admin.waitForLoadState('load');
+      await expect(admin.getByRole('status').textContent()).resolves.toBe(
+        en('admin:platforms.status.deploymentStaysDeactivated', {
+          deploymentId: lms.deploymentId,
+        }),
+      );
+      await expect(row(lms.deploymentId).getByRole('button').textContent()).resolves.toContain(
+        en('admin:platforms.activate'),
+      );
+      expect(await checkPage(admin, 'admin-deployment-stays-deactivated')).toEqual([]);
+      const launched = await learnerLaunch();
+      expect(launched.status).toBe(403);
+      await launched.page.context().close();
     }, 90_000);
 
     it('activates it again, and the same launch opens the course', async () => {
