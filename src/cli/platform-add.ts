@@ -1,11 +1,19 @@
 import { parseArgs } from 'node:util';
-import { registerPlatform, toolUrls } from '../lti/platform-registry.js';
+import {
+  deploymentStaysDeactivatedNotice,
+  registerPlatform,
+  toolUrls,
+} from '../lti/platform-registry.js';
 import type { CommandContext } from './command-context.js';
 
 export const usage =
   'microcred platform add --issuer URL --client-id ID --deployment-id ID --auth-url URL --token-url URL --jwks-url URL [--token-audience AUD] [--name NAME] [--trust-level registered|self-study] [--awarding-body NAME]';
 
-/** `microcred platform add`: registers an LMS by hand and prints the URLs to paste into it. */
+/**
+ * `microcred platform add`: registers an LMS by hand and prints the URLs to paste into it; when
+ * the deployment is one an administrator deactivated, which stays so, a `notice` says where to
+ * activate it.
+ */
 export async function platformAdd(context: CommandContext, args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -22,7 +30,7 @@ export async function platformAdd(context: CommandContext, args: string[]): Prom
       'awarding-body': { type: 'string' },
     },
   });
-  const platform = await registerPlatform(context.db, {
+  const { deployment, ...platform } = await registerPlatform(context.db, {
     issuer: values.issuer,
     clientId: values['client-id'],
     deploymentId: values['deployment-id'],
@@ -46,6 +54,13 @@ export async function platformAdd(context: CommandContext, args: string[]): Prom
           awardingBody: platform.issuerProfileId,
         },
         pasteIntoYourLms: toolUrls(context.settings.publicUrl),
+        ...(!deployment.isActive && {
+          notice: deploymentStaysDeactivatedNotice(
+            context.settings.publicUrl,
+            platform.id,
+            deployment.deploymentId,
+          ),
+        }),
       },
       null,
       2,

@@ -29,15 +29,26 @@ export const platformRegistrationSchema = z.strictObject({
 export type PlatformRegistration = z.input<typeof platformRegistrationSchema>;
 export type Platform = typeof platforms.$inferSelect;
 
+/** One deployment of a platform, and whether its launches are let in. */
+export interface DeploymentState {
+  deploymentId: string;
+  isActive: boolean;
+}
+
 /**
- * An administrator's registration (CLI or admin API): registers a platform and one of its
+ * An administrator's registration (CLI, admin API or page): registers a platform and one of its
  * deployments, or updates them when the issuer and client id are known already (adding the
- * deployment, reactivating it). The awarding body is the issuer profile `awardingBody` names
- * by id or exact name, or a new one of that name (default: the platform's name); an update
+ * deployment, reactivating the platform). A deployment an administrator deactivated stays
+ * deactivated, as deactivating it was a deliberate act: `deployment` says how it stands, so that
+ * the caller can tell the administrator. The awarding body is the issuer profile `awardingBody`
+ * names by id or exact name, or a new one of that name (default: the platform's name); an update
  * without `awardingBody` keeps the platform's body. Every process sees the change at once.
  * Throws BadRequestError naming the bad field.
  */
-export async function registerPlatform(db: Db, input: unknown): Promise<Platform> {
+export async function registerPlatform(
+  db: Db,
+  input: unknown,
+): Promise<Platform & { deployment: DeploymentState }> {
   const parsed = platformRegistrationSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -84,8 +95,30 @@ export async function registerPlatform(db: Db, input: unknown): Promise<Platform
       .insert(deployments)
       .values({ platformId: platform.id, deploymentId: registration.deploymentId })
       .onConflictDoNothing();
-    return platform;
+    const [deployment] = await tx
+      .select({ deploymentId: deployments.deploymentId, isActive: deployments.isActive })
+      .from(deployments)
+      .where(
+        and(
+          eq(deployments.platformId, platform.id),
+          eq(deployments.deploymentId, registration.deploymentId),
+        ),
+      );
+    if (!deployment) throw new Error('The registered deployment is missing');
+    return { ...platform, deployment };
   });
+}
+
+/**
+ * What the admin API and the CLI say when a registration names a deployment an administrator
+ * deactivated (registerPlatform keeps it deactivated): that it stays so, and where to reactivate it.
+ */
+export function deploymentStaysDeactivatedNotice(
+  publicUrl: string,
+  platformId: string,
+  deploymentId: string,
+): string {
+  return `Deployment "${deploymentId}" stays deactivated: an administrator deactivated it, and registering it again does not activate it, so its launches are still refused. To let it launch, choose "Activate again" for it on ${publicUrl}/admin/platforms/${platformId}, or send {"isActive": true} to PATCH ${publicUrl}/api/admin/platforms/${platformId}/deployments/${encodeURIComponent(deploymentId)}.`;
 }
 
 /** The platform fields a registration stores (all but its awarding body). */
@@ -245,10 +278,7 @@ export async function listPlatforms(db: Db, filter: { issuerProfileId?: string }
     .orderBy(platforms.createdAt, deployments.createdAt);
   const byId = new Map<
     string,
-    Platform & {
-      deploymentIds: string[];
-      deployments: { deploymentId: string; isActive: boolean }[];
-    }
+    Platform & { deploymentIds: string[]; deployments: DeploymentState[] }
   >();
   for (const { platform, deploymentId, deploymentIsActive } of rows) {
     const entry = byId.get(platform.id) ?? { ...platform, deploymentIds: [], deployments: [] };

@@ -24,6 +24,7 @@ import { endorsementUrl } from '../badges/endorsements/build-endorsement.js';
 import type { Db } from '../db/database.js';
 import { BadRequestError, NotFoundError, UnauthorizedError } from '../errors.js';
 import {
+  deploymentStaysDeactivatedNotice,
   listPlatforms,
   registerPlatform,
   setDeploymentActive,
@@ -67,7 +68,9 @@ const xapiCredentialRequestSchema = z.strictObject({
 });
 
 /**
- * The admin JSON API: `GET|POST /api/admin/platforms` for LMSs without dynamic registration,
+ * The admin JSON API: `GET|POST /api/admin/platforms` for LMSs without dynamic registration
+ * (registering a deployment an administrator deactivated keeps it deactivated, and the answer's
+ * `notice` says so and how to activate it),
  * `PATCH /api/admin/platforms/:id` with `{"isActive": false|true}` to deactivate or reactivate
  * one (in every process at once), `PATCH /api/admin/platforms/:id/deployments/:deploymentId`
  * (the deployment id URL-encoded) with the same body for one deployment of it, with `{"trustLevel": "registered"|"self-study"}` to say
@@ -128,17 +131,20 @@ export function createAdminRouter(deps: {
   });
 
   router.post('/api/admin/platforms', express.json({ limit: '20kb' }), async (req, res) => {
-    const platform = await registerPlatform(deps.db, req.body);
+    const { deployment, ...platform } = await registerPlatform(deps.db, req.body);
     res.status(201).json({
       platform: presentPlatform(
-        {
-          ...platform,
-          deploymentIds: [req.body.deploymentId],
-          deployments: [{ deploymentId: req.body.deploymentId, isActive: true }],
-        },
+        { ...platform, deploymentIds: [deployment.deploymentId], deployments: [deployment] },
         0,
       ),
       pasteIntoYourLms: toolUrls(deps.publicUrl),
+      ...(!deployment.isActive && {
+        notice: deploymentStaysDeactivatedNotice(
+          deps.publicUrl,
+          platform.id,
+          deployment.deploymentId,
+        ),
+      }),
     });
   });
   router.patch('/api/admin/platforms/:id', express.json({ limit: '1kb' }), async (req, res) => {

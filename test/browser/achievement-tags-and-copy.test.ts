@@ -10,7 +10,12 @@ import type { Browser as Chromium, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { achievements, achievementTags } from '../../src/db/schema.js';
 import { createTranslations, type Locale } from '../../src/web/i18n.js';
-import { checkPage, describeInBrowser, launchBrowser, openPage } from '../support/browser.js';
+import {
+  checkPage,
+  describeInBrowser,
+  launchBrowser,
+  openSignedInPage,
+} from '../support/browser.js';
 import {
   createAchievementAs,
   startCourseWorld,
@@ -71,15 +76,7 @@ describeInBrowser(
         });
       module = await create('Green module', { passed: QUIZ });
       stack = await create('Green pathway', { allOf: [{ earned: module }] });
-      page = await openPage(chromium);
-      const host = new URL(world.tool.url).hostname;
-      await page.context().addCookies(
-        teacher.cookies(host).map((cookie) => ({
-          name: cookie.name,
-          value: cookie.value,
-          url: world.tool.url,
-        })),
-      );
+      page = await openSignedInPage(chromium, teacher, world.tool.url);
     }, 180_000);
     afterAll(async () => {
       await chromium?.close();

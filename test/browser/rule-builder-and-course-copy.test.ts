@@ -12,7 +12,12 @@ import { eq } from 'drizzle-orm';
 import { upsertCourseActivity } from '../../src/awards/course-activities.js';
 import { courses, partnerIssuers, platforms } from '../../src/db/schema.js';
 import { createTranslations, type Locale } from '../../src/web/i18n.js';
-import { checkPage, describeInBrowser, launchBrowser, openPage } from '../support/browser.js';
+import {
+  checkPage,
+  describeInBrowser,
+  launchBrowser,
+  openSignedInPage,
+} from '../support/browser.js';
 import { startCourseWorld, type CourseWorld, type WorldPlatform } from '../support/course-world.js';
 import type { Browser as HttpBrowser } from '../support/http-client.js';
 import { formField } from './demo-session.js';
@@ -64,18 +69,8 @@ describeInBrowser('the rule builder and copying a course set-up, in the browser'
   let chromium: Chromium;
 
   /** A page signed in as the teacher whose HTTP browser holds the session. */
-  const pageAs = async (browser: HttpBrowser): Promise<Page> => {
-    const page = await openPage(chromium);
-    const host = new URL(world.tool.url).hostname;
-    await page.context().addCookies(
-      browser.cookies(host).map((cookie) => ({
-        name: cookie.name,
-        value: cookie.value,
-        url: world.tool.url,
-      })),
-    );
-    return page;
-  };
+  const pageAs = (browser: HttpBrowser): Promise<Page> =>
+    openSignedInPage(chromium, browser, world.tool.url);
 
   const api = async (
     browser: HttpBrowser,

@@ -8,7 +8,12 @@ import type { Browser as Chromium, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SUPERVISION_LEVELS } from '../../src/badges/eu-elements.js';
 import { listAchievementNames } from '../../src/awards/course-achievements.js';
-import { checkPage, describeInBrowser, launchBrowser, openPage } from '../support/browser.js';
+import {
+  checkPage,
+  describeInBrowser,
+  launchBrowser,
+  openSignedInPage,
+} from '../support/browser.js';
 import { startCourseWorld, type CourseWorld, type WorldPlatform } from '../support/course-world.js';
 import { en, formField } from './demo-session.js';
 
@@ -27,15 +32,7 @@ describeInBrowser(SUITE, () => {
     mooc = await world.platform('self-study');
     const teacher = await mooc.launch({ id: 'mooc-teacher' }, 'teacher');
     chromium = await launchBrowser();
-    page = await openPage(chromium);
-    const host = new URL(world.tool.url).hostname;
-    await page.context().addCookies(
-      teacher.cookies(host).map((cookie) => ({
-        name: cookie.name,
-        value: cookie.value,
-        url: world.tool.url,
-      })),
-    );
+    page = await openSignedInPage(chromium, teacher, world.tool.url);
   }, 120_000);
   afterAll(async () => {
     await chromium?.close();

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { describe } from 'vitest';
 import { browserTestsRun, CHROMIUM_PATH } from './chromium.js';
+import type { Browser as HttpBrowser } from './http-client.js';
 
 export const VIEWPORTS = {
   phone: { width: 360, height: 800 },
@@ -47,6 +48,23 @@ export function launchBrowser(): Promise<Browser> {
 export async function openPage(browser: Browser, viewport: Viewport = VIEWPORTS.desktop) {
   const context = await browser.newContext({ viewport });
   return context.newPage();
+}
+
+/**
+ * A page in a context of its own, signed in to the tool at `toolUrl` with the session that
+ * `session` holds: an HTTP browser a launch through the test LMS signed in, say.
+ */
+export async function openSignedInPage(
+  browser: Browser,
+  session: HttpBrowser,
+  toolUrl: string,
+): Promise<Page> {
+  const page = await openPage(browser);
+  const cookies = session.cookies(new URL(toolUrl).hostname);
+  await page
+    .context()
+    .addCookies(cookies.map(({ name, value }) => ({ name, value, url: toolUrl })));
+  return page;
 }
 
 export interface AxeViolation {

@@ -43,7 +43,9 @@ describe('the admin JSON API: manual platform registration', () => {
     expect(body.platform).toMatchObject({
       trustLevel: 'self-study',
       awardingBody: 'university-of-testing',
+      deployments: [{ deploymentId: lms.deploymentId, isActive: true }],
     });
+    expect(body).not.toHaveProperty('notice');
     expect(body.pasteIntoYourLms).toMatchObject({
       loginUrl: `${tool.url}/lti/login`,
       jwksUrl: `${tool.url}/lti/keys`,
@@ -67,6 +69,40 @@ describe('the admin JSON API: manual platform registration', () => {
     expect(await listed.json()).toMatchObject({
       platforms: [{ issuer: lms.issuer, deploymentIds: [lms.deploymentId] }],
     });
+  });
+
+  it('keeps a deployment an administrator deactivated so when it is registered again, and says so and where to activate it', async () => {
+    const registration = { ...lms.platformRegistration(), awardingBody: 'University of Testing' };
+    const { platform } = (await (await register(registration)).json()) as {
+      platform: { id: string };
+    };
+    const deployment = `/api/admin/platforms/${platform.id}/deployments/${encodeURIComponent(lms.deploymentId)}`;
+    const setActive = (isActive: boolean) =>
+      fetch(`${tool.url}${deployment}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ isActive }),
+      });
+    const launch = () => lms.launch({ browser: createBrowser(), user: { id: 'learner' } });
+    expect((await setActive(false)).status).toBe(200);
+
+    const again = await register(registration);
+    expect(again.status).toBe(201);
+    const body = (await again.json()) as { platform: unknown; notice: string };
+    expect(body.platform).toMatchObject({
+      id: platform.id,
+      isActive: true,
+      deployments: [{ deploymentId: lms.deploymentId, isActive: false }],
+    });
+    expect(body.notice).toBe(
+      `Deployment "${lms.deploymentId}" stays deactivated: an administrator deactivated it, and registering it again does not activate it, so its launches are still refused. To let it launch, choose "Activate again" for it on ${tool.url}/admin/platforms/${platform.id}, or send {"isActive": true} to PATCH ${tool.url}${deployment}.`,
+    );
+    const refused = await launch();
+    expect(refused.response.status).toBe(403);
+    expect(refused.text).toContain('LTI_DEPLOYMENT_INACTIVE');
+
+    expect((await setActive(true)).status).toBe(200);
+    expect((await launch()).finalUrl).toBe(`${tool.url}/course`);
   });
 
   it('rotates the signing keys of an awarding body that exists, for the admin token only', async () => {

@@ -1,47 +1,40 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listCourseActivities } from '../../src/awards/course-activities.js';
-import { cmi5Aus, cmi5Courses, cmi5Packages, courses } from '../../src/db/schema.js';
-import type { Browser } from '../support/http-client.js';
+import { cmi5Aus, cmi5Courses } from '../../src/db/schema.js';
 import { courseXml } from '../support/cmi5-packages.js';
+import {
+  startContentPackageCourse,
+  type ContentPackageCourse,
+} from '../support/content-package-course.js';
+import type { Browser } from '../support/http-client.js';
 import {
   AU_PAGE,
   SOIL_SCIENCE_BASE,
   soilScienceZip,
   type ImportedCmi5Package,
 } from '../support/soil-science-package.js';
-import type { TestLms } from '../support/test-lms.js';
 import type { TestTool } from '../support/test-tool.js';
-import { startToolWithLms } from '../support/tool-with-lms.js';
-import { launchInto } from './teacher-course-world.js';
 
-const COURSE = 'cmi5-import-course';
 describe('importing cmi5 packages: /api/cmi5/packages (the shared page and API: content-package-pages.test.ts)', () => {
+  let course: ContentPackageCourse;
   let tool: TestTool;
-  let lms: TestLms;
-  let close: () => Promise<void>;
   let teacher: Browser;
   let courseId: string;
   let zip: Buffer;
 
   beforeAll(async () => {
-    ({ tool, lms, close } = await startToolWithLms());
-    teacher = await launchInto(lms, COURSE, { id: 'cmi5-teacher' }, 'teacher');
-    const [course] = await db().select().from(courses).where(eq(courses.contextId, COURSE));
-    courseId = course!.id;
+    course = await startContentPackageCourse('cmi5', {
+      contextId: 'cmi5-import-course',
+      teacherId: 'cmi5-teacher',
+    });
+    ({ tool, teacher, courseId } = course);
     zip = await soilScienceZip();
   });
-  afterAll(() => close?.());
-
-  const db = () => tool.current().database.db;
-  const api = () => `${tool.url}/api/cmi5/packages`;
-  const postPackage = (browser: Browser, body: Buffer | string, type: string) =>
-    browser.request(api(), { method: 'POST', headers: { 'content-type': type }, body });
-  const packageCount = async () =>
-    (await db().select().from(cmi5Packages).where(eq(cmi5Packages.courseId, courseId))).length;
+  afterAll(() => course?.close());
 
   it('imports a zip: AUs and blocks with moveOn, masteryScore and launch URLs, as activities of the course', async () => {
-    const { response } = await postPackage(teacher, zip, 'application/zip');
+    const { response } = await course.postPackage(teacher, zip, 'application/zip');
     expect(response.status).toBe(201);
     const { package: imported } = (await response.json()) as ImportedCmi5Package;
     expect(imported.aus.map((au) => [au.id, au.moveOn, au.masteryScore])).toEqual([
@@ -52,7 +45,8 @@ describe('importing cmi5 packages: /api/cmi5/packages (the shared page and API: 
       `${tool.url}/content/cmi5/${imported.id}/test/index.html?level=2`,
     );
 
-    const [cmi5Course] = await db()
+    const [cmi5Course] = await course
+      .db()
       .select()
       .from(cmi5Courses)
       .where(eq(cmi5Courses.courseId, courseId));
@@ -62,7 +56,11 @@ describe('importing cmi5 packages: /api/cmi5/packages (the shared page and API: 
       source: 'package',
       packageId: imported.id,
     });
-    const aus = await db().select().from(cmi5Aus).where(eq(cmi5Aus.cmi5CourseId, cmi5Course!.id));
+    const aus = await course
+      .db()
+      .select()
+      .from(cmi5Aus)
+      .where(eq(cmi5Aus.cmi5CourseId, cmi5Course!.id));
     expect(aus.find((au) => au.auIri === `${SOIL_SCIENCE_BASE}/au/test`)).toMatchObject({
       url: imported.aus[1]!.launchUrl,
       moveOn: 'CompletedAndPassed',
@@ -74,7 +72,7 @@ describe('importing cmi5 packages: /api/cmi5/packages (the shared page and API: 
       aus.find((au) => au.auIri === `${SOIL_SCIENCE_BASE}/au/test`)?.parentBlockId,
     ).not.toBeNull();
 
-    const activities = await listCourseActivities(db(), courseId);
+    const activities = await listCourseActivities(course.db(), courseId);
     const named = new Map(activities.map((activity) => [activity.activityId, activity]));
     expect(named.get(imported.aus[1]!.activityId)).toMatchObject({
       name: 'Final test',
@@ -85,7 +83,7 @@ describe('importing cmi5 packages: /api/cmi5/packages (the shared page and API: 
   });
 
   it('serves the package files in a sandbox that gives them no access to the tool', async () => {
-    const { response } = await postPackage(teacher, zip, 'application/zip');
+    const { response } = await course.postPackage(teacher, zip, 'application/zip');
     const { package: imported } = (await response.json()) as ImportedCmi5Package;
     const page = await fetch(imported.aus[0]!.launchUrl);
     expect(page.status).toBe(200);
@@ -115,10 +113,10 @@ describe('importing cmi5 packages: /api/cmi5/packages (the shared page and API: 
 
   it('keeps the AUs and their activity ids when the same course is imported again', async () => {
     const first = (await (
-      await postPackage(teacher, zip, 'application/zip')
+      await course.postPackage(teacher, zip, 'application/zip')
     ).response.json()) as ImportedCmi5Package;
     const again = (await (
-      await postPackage(teacher, zip, 'application/zip')
+      await course.postPackage(teacher, zip, 'application/zip')
     ).response.json()) as ImportedCmi5Package;
     expect(again.package.id).not.toBe(first.package.id);
     expect(again.package.aus.map((au) => au.activityId)).toEqual(
@@ -133,7 +131,7 @@ describe('importing cmi5 packages: /api/cmi5/packages (the shared page and API: 
         { id: `${SOIL_SCIENCE_BASE}/remote-au`, url: 'https://content.example.org/au/index.html' },
       ],
     });
-    const { response } = await postPackage(teacher, bare, 'text/xml');
+    const { response } = await course.postPackage(teacher, bare, 'text/xml');
     expect(response.status).toBe(201);
     const { package: imported } = (await response.json()) as ImportedCmi5Package;
     expect(imported.aus[0]!.launchUrl).toBe('https://content.example.org/au/index.html');
@@ -141,17 +139,21 @@ describe('importing cmi5 packages: /api/cmi5/packages (the shared page and API: 
 
   describe('refusals', () => {
     it('refuses a form body, which a page of another site could send', async () => {
-      const { response } = await postPackage(teacher, 'a=1', 'application/x-www-form-urlencoded');
+      const { response } = await course.postPackage(
+        teacher,
+        'a=1',
+        'application/x-www-form-urlencoded',
+      );
       expect(response.status).toBe(422);
     });
 
     it('refuses a zip sent as text or form data, as a page of another site could send it', async () => {
-      const before = await packageCount();
+      const before = await course.packageCount();
       for (const type of ['text/plain', 'multipart/form-data; boundary=x']) {
-        const { response } = await postPackage(teacher, zip, type);
+        const { response } = await course.postPackage(teacher, zip, type);
         expect(response.status, type).toBe(422);
       }
-      expect(await packageCount()).toBe(before);
+      expect(await course.packageCount()).toBe(before);
     });
   });
 });

@@ -1,45 +1,41 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cmi5Aus, cmi5Courses, cmi5Packages, courses } from '../../src/db/schema.js';
-import { createBrowser, type Browser } from '../support/http-client.js';
+import { cmi5Aus, cmi5Courses } from '../../src/db/schema.js';
 import { courseXml, zipOf } from '../support/cmi5-packages.js';
+import {
+  startContentPackageCourse,
+  type ContentPackageCourse,
+} from '../support/content-package-course.js';
+import { createBrowser, type Browser } from '../support/http-client.js';
 import {
   AU_PAGE,
   SOIL_SCIENCE_BASE,
   soilScienceZip,
   type ImportedCmi5Package,
 } from '../support/soil-science-package.js';
-import type { TestLms } from '../support/test-lms.js';
 import type { TestTool } from '../support/test-tool.js';
-import { startToolWithLms } from '../support/tool-with-lms.js';
 import { csrfTokenOf, getPage, launchInto } from './teacher-course-world.js';
 
 const COURSE = 'content-package-course';
 describe('the content package page and API, on the cmi5 kind: /course/activities/cmi5 and /api/cmi5/packages', () => {
+  let course: ContentPackageCourse;
   let tool: TestTool;
-  let lms: TestLms;
-  let close: () => Promise<void>;
   let teacher: Browser;
   let learner: Browser;
-  let courseId: string;
   let zip: Buffer;
 
   beforeAll(async () => {
-    ({ tool, lms, close } = await startToolWithLms());
-    teacher = await launchInto(lms, COURSE, { id: 'cmi5-teacher' }, 'teacher');
-    learner = await launchInto(lms, COURSE, { id: 'cmi5-learner' }, 'learner');
-    const [course] = await db().select().from(courses).where(eq(courses.contextId, COURSE));
-    courseId = course!.id;
+    course = await startContentPackageCourse('cmi5', {
+      contextId: COURSE,
+      teacherId: 'cmi5-teacher',
+    });
+    ({ tool, teacher } = course);
+    learner = await launchInto(course.lms, COURSE, { id: 'cmi5-learner' }, 'learner');
     zip = await soilScienceZip();
   });
-  afterAll(() => close?.());
+  afterAll(() => course?.close());
 
-  const db = () => tool.current().database.db;
   const api = () => `${tool.url}/api/cmi5/packages`;
-  const postPackage = (browser: Browser, body: Buffer | string, type: string) =>
-    browser.request(api(), { method: 'POST', headers: { 'content-type': type }, body });
-  const packageCount = async () =>
-    (await db().select().from(cmi5Packages).where(eq(cmi5Packages.courseId, courseId))).length;
 
   it('imports through the page form and lists the package', async () => {
     const { html } = await getPage(teacher, `${tool.url}/course/activities/cmi5`);
@@ -61,7 +57,7 @@ describe('the content package page and API, on the cmi5 kind: /course/activities
 
   describe('refusals', () => {
     it('answers 422 CMI5_PACKAGE_INVALID with each problem, and stores nothing', async () => {
-      const before = await packageCount();
+      const before = await course.packageCount();
       const invalid = courseXml({
         courseId: 'no-scheme/course',
         children: [
@@ -69,7 +65,7 @@ describe('the content package page and API, on the cmi5 kind: /course/activities
           { id: `${SOIL_SCIENCE_BASE}/au/x`, url: 'https://e.org/' },
         ],
       });
-      const { response } = await postPackage(teacher, invalid, 'application/xml');
+      const { response } = await course.postPackage(teacher, invalid, 'application/xml');
       expect(response.status).toBe(422);
       const body = (await response.json()) as { error: { code: string; problems: unknown[] } };
       expect(body.error.code).toBe('CMI5_PACKAGE_INVALID');
@@ -77,7 +73,7 @@ describe('the content package page and API, on the cmi5 kind: /course/activities
         { reason: 'iriInvalid', at: 'no-scheme/course' },
         { reason: 'idDuplicated', at: `${SOIL_SCIENCE_BASE}/au/x` },
       ]);
-      expect(await packageCount()).toBe(before);
+      expect(await course.packageCount()).toBe(before);
     });
 
     it('shows the reasons on the page, translated', async () => {
@@ -100,11 +96,11 @@ describe('the content package page and API, on the cmi5 kind: /course/activities
     });
 
     it('refuses learners, visitors without a session, and forms without the token', async () => {
-      const before = await packageCount();
-      expect((await postPackage(learner, zip, 'application/zip')).response.status).toBe(403);
-      expect((await postPackage(createBrowser(), zip, 'application/zip')).response.status).toBe(
-        401,
-      );
+      const before = await course.packageCount();
+      expect((await course.postPackage(learner, zip, 'application/zip')).response.status).toBe(403);
+      expect(
+        (await course.postPackage(createBrowser(), zip, 'application/zip')).response.status,
+      ).toBe(401);
       expect((await getPage(learner, `${tool.url}/course/activities/cmi5`)).status).toBe(403);
       const form = new FormData();
       form.set('package', new Blob([zip], { type: 'application/zip' }), 'course.zip');
@@ -113,13 +109,13 @@ describe('the content package page and API, on the cmi5 kind: /course/activities
         body: form,
       });
       expect(response.status).toBe(403);
-      expect(await packageCount()).toBe(before);
+      expect(await course.packageCount()).toBe(before);
     });
   });
 
   describe('deleting a package', () => {
     const importOne = async () => {
-      const { response } = await postPackage(teacher, zip, 'application/zip');
+      const { response } = await course.postPackage(teacher, zip, 'application/zip');
       expect(response.status).toBe(201);
       return ((await response.json()) as ImportedCmi5Package).package;
     };
@@ -135,7 +131,7 @@ describe('the content package page and API, on the cmi5 kind: /course/activities
 
     it('removes the package, its files and the cmi5 course it holds from the page form', async () => {
       const stored = await importOne();
-      const before = await packageCount();
+      const before = await course.packageCount();
       const file = `${tool.url}/content/cmi5/${stored.id}/index.html`;
       expect((await fetch(file)).status).toBe(200);
       const { html } = await getPage(teacher, `${tool.url}/course/activities/cmi5`);
@@ -143,14 +139,15 @@ describe('the content package page and API, on the cmi5 kind: /course/activities
       const { response } = await deleteForm(teacher, stored.id);
       expect(response.status).toBe(303);
       expect(response.headers.get('location')).toBe('/course/activities/cmi5?status=deleted');
-      expect(await packageCount()).toBe(before - 1);
+      expect(await course.packageCount()).toBe(before - 1);
       expect((await fetch(file)).status).toBe(404);
-      const left = await db()
+      const left = await course
+        .db()
         .select()
         .from(cmi5Courses)
         .where(eq(cmi5Courses.packageId, stored.id));
       expect(left).toHaveLength(0);
-      const aus = await db().select().from(cmi5Aus);
+      const aus = await course.db().select().from(cmi5Aus);
       expect(aus.map((au) => au.url).filter((url) => url.includes(stored.id))).toEqual([]);
       const page = await getPage(teacher, `${tool.url}/course/activities/cmi5?status=deleted`);
       expect(page.html).toContain('Das Paket wurde gelöscht');
@@ -158,16 +155,16 @@ describe('the content package page and API, on the cmi5 kind: /course/activities
 
     it('deletes through the API with 204, and answers 404 for a package that is gone', async () => {
       const stored = await importOne();
-      const before = await packageCount();
+      const before = await course.packageCount();
       const remove = () => teacher.request(`${api()}/${stored.id}`, { method: 'DELETE' });
       expect((await remove()).response.status).toBe(204);
-      expect(await packageCount()).toBe(before - 1);
+      expect(await course.packageCount()).toBe(before - 1);
       expect((await remove()).response.status).toBe(404);
     });
 
     it('refuses learners (403), visitors (401) and teachers of another course (404)', async () => {
       const stored = await importOne();
-      const before = await packageCount();
+      const before = await course.packageCount();
       expect((await deleteForm(learner, stored.id)).response.status).toBe(403);
       expect(
         (await learner.request(`${api()}/${stored.id}`, { method: 'DELETE' })).response.status,
@@ -176,11 +173,16 @@ describe('the content package page and API, on the cmi5 kind: /course/activities
         (await createBrowser().request(`${api()}/${stored.id}`, { method: 'DELETE' })).response
           .status,
       ).toBe(401);
-      const stranger = await launchInto(lms, 'cmi5-other-course', { id: 'cmi5-far' }, 'teacher');
+      const stranger = await launchInto(
+        course.lms,
+        'cmi5-other-course',
+        { id: 'cmi5-far' },
+        'teacher',
+      );
       expect(
         (await stranger.request(`${api()}/${stored.id}`, { method: 'DELETE' })).response.status,
       ).toBe(404);
-      expect(await packageCount()).toBe(before);
+      expect(await course.packageCount()).toBe(before);
     });
   });
 });

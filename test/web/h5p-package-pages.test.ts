@@ -1,15 +1,13 @@
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findCourseActivity } from '../../src/awards/course-activities.js';
-import { courses, h5pPackages } from '../../src/db/schema.js';
+import {
+  startContentPackageCourse,
+  type ContentPackageCourse,
+} from '../support/content-package-course.js';
 import type { Browser } from '../support/http-client.js';
 import { h5pOf } from '../support/h5p-packages.js';
-import type { TestLms } from '../support/test-lms.js';
 import type { TestTool } from '../support/test-tool.js';
-import { startToolWithLms } from '../support/tool-with-lms.js';
-import { getPage, launchInto } from './teacher-course-world.js';
-
-const COURSE = 'h5p-import-course';
+import { getPage } from './teacher-course-world.js';
 
 interface ImportAnswer {
   package: {
@@ -22,36 +20,27 @@ interface ImportAnswer {
 }
 
 describe('importing H5P packages: /api/h5p/packages and /course/activities/h5p (the shared page and API: content-package-pages.test.ts)', () => {
+  let course: ContentPackageCourse;
   let tool: TestTool;
-  let lms: TestLms;
-  let close: () => Promise<void>;
   let teacher: Browser;
   let courseId: string;
   let zip: Buffer;
 
   beforeAll(async () => {
-    ({ tool, lms, close } = await startToolWithLms());
-    teacher = await launchInto(lms, COURSE, { id: 'h5p-teacher' }, 'teacher');
-    const [course] = await db().select().from(courses).where(eq(courses.contextId, COURSE));
-    courseId = course!.id;
+    course = await startContentPackageCourse('h5p', {
+      contextId: 'h5p-import-course',
+      teacherId: 'h5p-teacher',
+    });
+    ({ tool, teacher, courseId } = course);
     zip = await h5pOf('true-false');
   });
-  afterAll(() => close?.());
+  afterAll(() => course?.close());
 
-  const db = () => tool.current().database.db;
   /** The content host: the tool's own server under its other loopback name. */
   const contentUrl = () => tool.settings.contentUrl!;
-  const postPackage = (browser: Browser, body: Buffer | string, type = 'application/zip') =>
-    browser.request(`${tool.url}/api/h5p/packages`, {
-      method: 'POST',
-      headers: { 'content-type': type },
-      body,
-    });
-  const packageCount = async () =>
-    (await db().select().from(h5pPackages).where(eq(h5pPackages.courseId, courseId))).length;
 
   it('imports an .h5p as an activity of the course under the tool, launched in the H5P player', async () => {
-    const { response } = await postPackage(teacher, zip);
+    const { response } = await course.postPackage(teacher, zip);
     expect(response.status).toBe(201);
     const { package: imported } = (await response.json()) as ImportAnswer;
     expect(imported).toMatchObject({
@@ -60,7 +49,7 @@ describe('importing H5P packages: /api/h5p/packages and /course/activities/h5p (
       activityId: `${tool.url}/h5p/${imported.id}`,
       playerUrl: `${contentUrl()}/content/h5p/${imported.id}/player`,
     });
-    const activity = await findCourseActivity(db(), courseId, imported.activityId);
+    const activity = await findCourseActivity(course.db(), courseId, imported.activityId);
     expect(activity).toMatchObject({
       name: 'Photosynthesis: true or false',
       launchUrl: imported.playerUrl,
@@ -69,7 +58,7 @@ describe('importing H5P packages: /api/h5p/packages and /course/activities/h5p (
 
   it('plays H5P only on the content host, which serves none of the tool pages', async () => {
     const { package: imported } = (await (
-      await postPackage(teacher, zip)
+      await course.postPackage(teacher, zip)
     ).response.json()) as ImportAnswer;
     expect(new URL(contentUrl()).host).not.toBe(new URL(tool.url).host);
     const player = await fetch(imported.playerUrl);
@@ -101,7 +90,7 @@ describe('importing H5P packages: /api/h5p/packages and /course/activities/h5p (
 
   it('serves the package files sandboxed, readable by the player across origins', async () => {
     const { package: imported } = (await (
-      await postPackage(teacher, zip)
+      await course.postPackage(teacher, zip)
     ).response.json()) as ImportAnswer;
     const manifest = await fetch(`${contentUrl()}/content/h5p/${imported.id}/files/h5p.json`);
     expect(manifest.status).toBe(200);
@@ -128,7 +117,9 @@ describe('importing H5P packages: /api/h5p/packages and /course/activities/h5p (
   });
 
   it('lists an imported package on the page with its main library', async () => {
-    expect((await postPackage(teacher, await h5pOf('multi-choice'))).response.status).toBe(201);
+    expect((await course.postPackage(teacher, await h5pOf('multi-choice'))).response.status).toBe(
+      201,
+    );
     const listed = await getPage(teacher, `${tool.url}/course/activities/h5p?status=imported`);
     expect(listed.html).toContain('The H5P activity was imported.');
     expect(listed.html).toContain('Photosynthesis: pick the inputs');
@@ -137,10 +128,10 @@ describe('importing H5P packages: /api/h5p/packages and /course/activities/h5p (
 
   describe('refusals', () => {
     it('refuses a text/plain body, which a page of another origin could send with the session cookie', async () => {
-      const before = await packageCount();
-      const { response } = await postPackage(teacher, zip, 'text/plain');
+      const before = await course.packageCount();
+      const { response } = await course.postPackage(teacher, zip, 'text/plain');
       expect(response.status).toBe(400);
-      expect(await packageCount()).toBe(before);
+      expect(await course.packageCount()).toBe(before);
     });
   });
 });

@@ -46,6 +46,7 @@ const STATUS_MESSAGES = [
   'toolKeyRotated',
   'deploymentDeactivated',
   'deploymentActivated',
+  'deploymentStaysDeactivated',
 ] as const;
 const REGISTRATION_FIELDS = [
   'name',
@@ -75,7 +76,8 @@ interface InvitationValues {
  * - `POST /admin/invitations`: a single-use registration URL for an LMS's dynamic registration
  *   (shown this once), `POST /admin/invitations/:id/withdraw` withdraws one not used;
  * - `GET|POST /admin/platforms/new`: registers an LMS by hand, and shows the tool's URLs to
- *   paste into it;
+ *   paste into it; registering again a deployment an administrator deactivated leads to the
+ *   LMS's page, which says that it stays deactivated, next to the control that activates it;
  * - `GET /admin/platforms/:id`: one LMS, with the tool's URLs and how its xAPI emitter names
  *   users, `POST /admin/platforms/:id/xapi-actors` changes that; `POST
  *   /admin/platforms/:id/trust-level` (confirmed) changes whether its learners earn credits;
@@ -230,11 +232,21 @@ export function createPlatformPages(kit: AdminPageKit): Router {
       res.status(422).send(await renderRegistration(res, values, errors));
       return;
     }
+    let registered;
     try {
-      await registerPlatform(db, input);
+      registered = await registerPlatform(db, input);
     } catch (error) {
       if (!(error instanceof BadRequestError)) throw error;
       res.status(422).send(await renderRegistration(res, values, [], error.message));
+      return;
+    }
+    const { id, deployment } = registered;
+    if (!deployment.isActive) {
+      const query = new URLSearchParams({
+        status: 'deploymentStaysDeactivated',
+        deployment: deployment.deploymentId,
+      });
+      res.redirect(303, `${PAGE}/${id}?${query}`);
       return;
     }
     res.redirect(303, `${PAGE}?status=registered`);
@@ -252,6 +264,13 @@ export function createPlatformPages(kit: AdminPageKit): Router {
   ) => {
     const platform = await platformInScope(db, res, id);
     const pending = await countPendingStatements(db);
+    const status = statusOf(res);
+    const statusDeployment = String(res.req.query.deployment ?? '');
+    const isStatusShown =
+      status !== 'deploymentStaysDeactivated' ||
+      platform.deployments.some(
+        (deployment) => deployment.deploymentId === statusDeployment && !deployment.isActive,
+      );
     return render(res, 'admin/platform', {
       adminPage: 'platforms',
       platform,
@@ -264,7 +283,8 @@ export function createPlatformPages(kit: AdminPageKit): Router {
       errors: options.errors ?? [],
       trustLevel: options.trustLevel ?? platform.trustLevel,
       trustLevelErrors: options.trustLevelErrors ?? [],
-      status: statusOf(res),
+      status: isStatusShown ? status : null,
+      statusDeployment,
       csrfToken: kit.csrfTokenOf(res),
     });
   };

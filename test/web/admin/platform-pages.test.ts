@@ -18,11 +18,12 @@ const PAGE = '/admin/platforms';
 describe('admin pages: LMS platforms and invitations', () => {
   let tool: TestTool;
   let platformId: string;
+  let issuer: string;
 
   beforeAll(async () => {
     tool = await startTestTool({ env: { MICROCRED_ADMIN_TOKEN: ADMIN_TOKEN } });
     const { db } = tool.current().database;
-    platformId = (await buildPlatform(db)).id;
+    ({ id: platformId, issuer } = await buildPlatform(db));
     await db.insert(deployments).values([
       { platformId, deploymentId: 'site:1' },
       { platformId, deploymentId: 'category:7' },
@@ -98,6 +99,55 @@ describe('admin pages: LMS platforms and invitations', () => {
       isActive: 'yes',
     });
     expect(await deploymentStates()).toEqual({ 'site:1': true, 'category:7': true });
+  });
+
+  it('keeps a deployment an administrator deactivated so when it is registered by hand again, and says so next to its control', async () => {
+    const page = `${PAGE}/${platformId}`;
+    const { browser, html } = await signedInAdmin(tool, page);
+    await postForm(tool, browser, `${page}/deployments/active`, {
+      _csrf: csrfTokenIn(html),
+      deploymentId: 'category:7',
+      isActive: 'no',
+    });
+    const again = await postForm(tool, browser, `${PAGE}/new`, {
+      _csrf: csrfTokenIn(html),
+      name: 'Example LMS',
+      issuer,
+      clientId: 'client-1',
+      deploymentId: 'category:7',
+      authUrl: `${issuer}/auth`,
+      tokenUrl: `${issuer}/token`,
+      jwksUrl: `${issuer}/jwks`,
+      trustLevel: 'registered',
+      awardingBody: '',
+    });
+    expect(again.response.status).toBe(303);
+    expect(again.response.headers.get('location')).toBe(
+      `${page}?status=deploymentStaysDeactivated&deployment=category%3A7`,
+    );
+    expect(await deploymentStates()).toEqual({ 'site:1': true, 'category:7': false });
+
+    const shown = await (
+      await browser.request(`${tool.url}${again.response.headers.get('location')}`)
+    ).response.text();
+    expect(shown).toContain(
+      'its deployment category:7 stays deactivated: an administrator deactivated it, and registering it again does not undo that.',
+    );
+    expect(shown).toContain('choose “Activate again” next to it under Deployments below');
+    const row = /<tr data-deployment="category:7">[\s\S]*?<\/tr>/.exec(shown)?.[0] ?? '';
+    expect(row).toContain('name="isActive" value="yes"');
+    expect(row).toContain('Activate again');
+
+    await postForm(tool, browser, `${page}/deployments/active`, {
+      _csrf: csrfTokenIn(html),
+      deploymentId: 'category:7',
+      isActive: 'yes',
+    });
+    expect(await deploymentStates()).toEqual({ 'site:1': true, 'category:7': true });
+    const reloaded = await (
+      await browser.request(`${tool.url}${again.response.headers.get('location')}`)
+    ).response.text();
+    expect(reloaded).not.toContain('stays deactivated');
   });
 
   it('answers 404 for a deployment the LMS does not have', async () => {

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withCommandContext, type CommandContext } from '../../src/cli/command-context.js';
+import { platformAdd } from '../../src/cli/platform-add.js';
+import { loadSettings } from '../../src/config/settings.js';
+import { listPlatforms, setDeploymentActive } from '../../src/lti/platform-registry.js';
+import { createTestStorage, type TestStorage } from '../support/test-database.js';
+
+const ARGS = [
+  '--issuer',
+  'https://moodle.example',
+  '--client-id',
+  'abc',
+  '--deployment-id',
+  'site:1',
+  '--auth-url',
+  'https://moodle.example/mod/lti/auth.php',
+  '--token-url',
+  'https://moodle.example/mod/lti/token.php',
+  '--jwks-url',
+  'https://moodle.example/mod/lti/certs.php',
+];
+
+describe('microcred platform add, run again for a deployment an administrator deactivated', () => {
+  let storage: TestStorage;
+
+  beforeAll(async () => {
+    storage = await createTestStorage();
+  });
+  afterAll(() => storage?.drop());
+
+  const settings = () =>
+    loadSettings({
+      DATABASE_URL: storage.databaseUrl,
+      MICROCRED_DATA_DIR: storage.dataDir,
+      MICROCRED_PUBLIC_URL: 'https://tool.example',
+      MICROCRED_SECRET: 'platform-add-test-secret-'.padEnd(40, 's'),
+    });
+  /** Runs `command` as the CLI does, and returns the lines it printed. */
+  const cli = async (command: (context: CommandContext) => Promise<unknown>) => {
+    const lines: string[] = [];
+    await withCommandContext(
+      settings(),
+      (line) => lines.push(line),
+      async (context) => {
+        await command(context);
+      },
+    );
+    return lines.join('\n');
+  };
+  const platformAddPrints = async () =>
+    JSON.parse(await cli((context) => platformAdd(context, ARGS))) as {
+      platform: { id: string };
+      notice?: string;
+    };
+
+  it('keeps it deactivated, and prints where to activate it', async () => {
+    const first = await platformAddPrints();
+    expect(first).not.toHaveProperty('notice');
+    await cli((context) => setDeploymentActive(context.db, first.platform.id, 'site:1', false));
+
+    const again = await platformAddPrints();
+    expect(again.platform.id).toBe(first.platform.id);
+    expect(again.notice).toBe(
+      `Deployment "site:1" stays deactivated: an administrator deactivated it, and registering it again does not activate it, so its launches are still refused. To let it launch, choose "Activate again" for it on https://tool.example/admin/platforms/${first.platform.id}, or send {"isActive": true} to PATCH https://tool.example/api/admin/platforms/${first.platform.id}/deployments/site%3A1.`,
+    );
+    let listed: Awaited<ReturnType<typeof listPlatforms>> = [];
+    await cli(async (context) => {
+      listed = await listPlatforms(context.db);
+    });
+    expect(listed.map((platform) => platform.deployments)).toEqual([
+      [{ deploymentId: 'site:1', isActive: false }],
+    ]);
+  });
+});
