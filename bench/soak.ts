@@ -12,8 +12,8 @@
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/soak.ts --minutes 30
  *
- * The tools run as `npm start` runs them, through tsx (test/support/tool-process.ts); the test
- * LMS, the proxy and the clients run here. It creates a scratch database next to
+ * The tools run as `npm start` runs them, the build in dist/ (bench/support/tool-process.ts); the
+ * test LMS, the proxy and the clients run here. It creates a scratch database next to
  * DATABASE_URL's and drops it afterwards.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -30,7 +30,7 @@ import { createBrowser } from '../test/support/http-client.js';
 import { startRoutingProxy } from '../test/support/routing-proxy.js';
 import { createTestStorage } from '../test/support/test-database.js';
 import { LTI_ROLES, startTestLms } from '../test/support/test-lms.js';
-import { startToolProcess } from '../test/support/tool-process.js';
+import { buildTool, startTool, stopTool, toolEnvironment } from './support/tool-process.js';
 import { residentMemoryMb } from './process-memory.js';
 
 const { values: args } = parseArgs({ options: { minutes: { type: 'string', default: '30' } } });
@@ -66,8 +66,17 @@ const env = {
   MICROCRED_PUBLIC_URL: proxy.url,
   MICROCRED_OUTGOING_ALLOW_PRIVATE: '127.0.0.1',
 };
-const tools = await Promise.all([startToolProcess(env), startToolProcess(env)]);
-proxy.upstreams = tools.map((tool) => tool.url);
+buildTool();
+const toolEnvironments = [
+  toolEnvironment(storage.databaseUrl),
+  toolEnvironment(storage.databaseUrl),
+];
+const tools = await Promise.all(
+  toolEnvironments.map((environment) =>
+    startTool({ ...environment, env: { ...environment.env, ...env } }),
+  ),
+);
+proxy.upstreams = toolEnvironments.map((environment) => environment.url);
 const database = await openDatabase(storage);
 let hasFailed = false;
 try {
@@ -178,7 +187,7 @@ try {
     void work.finally(() => inFlight.delete(work));
   };
   const report = (minute: number) => {
-    const rss = tools.map((tool) => residentMemoryMb(tool.pid));
+    const rss = tools.map((tool) => residentMemoryMb(tool.pid ?? 0));
     rssAtMinute.push(rss);
     const { statementMs, launchMs, errors } = window;
     totals.statements += statementMs.length;
@@ -281,7 +290,8 @@ try {
   agent.destroy();
 } finally {
   await database.close();
-  await Promise.all(tools.map((tool) => tool.stop()));
+  await Promise.all(tools.map(stopTool));
+  for (const environment of toolEnvironments) environment.remove();
   await Promise.all([proxy.close(), lms.close()]);
   await storage.drop();
 }
