@@ -167,7 +167,7 @@ async function load(db: Db, credentialKey: string): Promise<void> {
           userId: null,
           source: 'content',
           credentialKey,
-          now: stored,
+          stored,
           pendingPlatformId: null,
         }),
       );

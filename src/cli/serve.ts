@@ -3,11 +3,21 @@ import { createApp } from '../app.js';
 import { createLogger } from '../config/logger.js';
 import type { Settings } from '../config/settings.js';
 
+/**
+ * How long an idle connection stays open. A load balancer keeps its connections to the tool open
+ * for a minute or more (nginx upstream `keepalive`, cloud balancers 60 s); if the tool closed
+ * one first (Node's default is 5 s), a request the balancer sends as it closes would be lost.
+ */
+const IDLE_CONNECTION_MS = 75_000;
+
 /** `microcred serve`: starts the tool and closes it cleanly on SIGINT/SIGTERM. */
 export async function serve(settings: Settings): Promise<void> {
   const logger = createLogger(settings.logLevel);
   const tool = await createApp(settings, { logger });
-  const server = createServer(tool.app);
+  const server = createServer(
+    { keepAliveTimeout: IDLE_CONNECTION_MS, headersTimeout: IDLE_CONNECTION_MS + 1_000 },
+    tool.app,
+  );
   server.listen({ port: settings.port, host: settings.host }, () => {
     logger.info('lifecycle', 'listening', {
       url: settings.publicUrl,

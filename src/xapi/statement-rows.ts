@@ -3,20 +3,29 @@ import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import { statements as statementsTable } from '../db/schema.js';
 import { actorKey } from './actor-keys.js';
-import type { LrsStatement } from './statement.js';
+import { VOIDED_VERB_ID, type LrsStatement } from './statement.js';
 import { searchKeysOf } from './statement-search-keys.js';
+import { writersClock } from './writers-lock.js';
 
 type StatementRow = typeof statementsTable.$inferSelect;
 /** Who sent a statement, the trust level it carries (ARCHITECTURE.md, Trust). */
 export type StatementSource = StatementRow['source'];
 
+/**
+ * A statement as the store inserts it: everything the LRS assigns is set, except `stored` (and
+ * `timestamp` when the client sent none) where the INSERT is to take them from the clock.
+ */
+export type StatementToStore = Omit<LrsStatement, 'stored' | 'timestamp'> &
+  Partial<Pick<LrsStatement, 'stored' | 'timestamp'>>;
+
 export function toRow(
-  statement: LrsStatement,
+  statement: StatementToStore,
   fields: {
     userId: string | null;
     source: StatementSource;
     credentialKey: string;
-    now: Date;
+    /** The `stored` time, or null: the database clock when the row is inserted. */
+    stored: Date | null;
     /** The platform whose learner the actor may become; kept only while `userId` is null. */
     pendingPlatformId: string | null;
   },
@@ -35,7 +44,7 @@ export function toRow(
     completion: result?.completion ?? null,
     source: fields.source,
     credentialKey: fields.credentialKey,
-    stored: fields.now,
+    stored: fields.stored,
     statement: statement as unknown as Record<string, unknown>,
     pendingPlatformId: isPending ? fields.pendingPlatformId : null,
     pendingActorKey: isPending ? actorKey(statement.actor) : null,
@@ -45,31 +54,72 @@ export function toRow(
 
 export type NewStatementRow = ReturnType<typeof toRow>;
 
+/** What inserting rows gives back. */
+export interface InsertedRows {
+  /** The database clock read under the writers' lock: the `stored` of rows that had none. */
+  readonly clock: Date;
+  /** The rows inserted (not those whose id was already stored), with their `seq`. */
+  readonly inserted: { id: string; seq: number }[];
+  /** Which of the rows' ids stored voiding statements already point to (xAPI Data 2.3.2). */
+  readonly alreadyVoidedIds: string[];
+}
+
 /**
- * Inserts the rows in their order, skipping ids already stored; returns the inserted ids with
- * their `seq`. The rows go as one JSON parameter: building a multi-row INSERT value by value
+ * Inserts the rows in their order, skipping ids already stored, holding the writers' lock
+ * (writers-lock.ts). A row without `stored` gets the clock read under the lock, in its column
+ * and its statement, whose `timestamp` it also becomes when the client sent none (xAPI Data
+ * 2.4.7). One round trip: the lock, the clock, the INSERT and the lookup of voiding statements
+ * are one query. The rows go as one JSON parameter: building a multi-row INSERT value by value
  * costs more CPU than everything else the LRS does with a statement.
  */
 export async function insertRows(
   tx: Executor,
   rows: readonly NewStatementRow[],
-): Promise<{ id: string; seq: number }[]> {
+): Promise<InsertedRows> {
+  const voidingTarget = sql`${statementsTable.statement} -> 'object' ->> 'id'`;
   const result = await tx.execute(sql`
-    insert into ${statementsTable} (id, user_id, verb_id, activity_id, registration,
-      score_scaled, success, completion, source, credential_key, stored, statement,
-      pending_platform_id, pending_actor_key, agent_keys, related_agent_keys,
-      related_activity_ids, object_statement_id)
-    select row.id, row.user_id, row.verb_id, row.activity_id, row.registration,
-      row.score_scaled, row.success, row.completion, row.source, row.credential_key, row.stored,
-      row.statement, row.pending_platform_id, row.pending_actor_key, row.agent_keys,
-      row.related_agent_keys, row.related_activity_ids, row.object_statement_id
-      from jsonb_array_elements(${JSON.stringify(rows.map(toRecord))}::jsonb)
-        with ordinality as element(value, position)
-      cross join lateral jsonb_populate_record(null::${statementsTable}, element.value) as row
-     order by element.position
-    on conflict (id) do nothing
-    returning id, seq`);
-  return rowsOf(result).map((row) => ({ id: String(row.id), seq: Number(row.seq) }));
+    with clock as materialized (${writersClock}),
+    stamp as materialized (
+      select now, to_char(now at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as iso
+        from clock),
+    input as materialized (
+      select row.*, element.position
+        from jsonb_array_elements(${JSON.stringify(rows.map(toRecord))}::jsonb)
+          with ordinality as element(value, position)
+        cross join lateral jsonb_populate_record(null::${statementsTable}, element.value) as row),
+    inserted as (
+      insert into ${statementsTable} (id, user_id, verb_id, activity_id, registration,
+        score_scaled, success, completion, source, credential_key, stored, statement,
+        pending_platform_id, pending_actor_key, agent_keys, related_agent_keys,
+        related_activity_ids, object_statement_id)
+      select input.id, input.user_id, input.verb_id, input.activity_id, input.registration,
+        input.score_scaled, input.success, input.completion, input.source, input.credential_key,
+        coalesce(input.stored, stamp.now),
+        case when input.stored is not null then input.statement
+          else input.statement || jsonb_build_object('stored', stamp.iso)
+            || case when input.statement ? 'timestamp' then '{}'::jsonb
+                 else jsonb_build_object('timestamp', stamp.iso) end
+        end,
+        input.pending_platform_id, input.pending_actor_key, input.agent_keys,
+        input.related_agent_keys, input.related_activity_ids, input.object_statement_id
+        from input cross join stamp
+       order by input.position
+      on conflict (id) do nothing
+      returning id, seq)
+    select (select now from stamp) as clock,
+      (select coalesce(json_agg(json_build_array(id, seq)), '[]') from inserted) as inserted,
+      array(select ${voidingTarget} from ${statementsTable}
+             where ${statementsTable.verbId} = ${VOIDED_VERB_ID}
+               and ${voidingTarget} in (select id::text from input)) as already_voided`);
+  const [row] = rowsOf(result);
+  return {
+    clock: new Date(row!.clock as string | Date),
+    inserted: (row!.inserted as [string, number | string][]).map(([id, seq]) => ({
+      id,
+      seq: Number(seq),
+    })),
+    alreadyVoidedIds: ((row!.already_voided as string[] | null) ?? []).map(String),
+  };
 }
 
 /** A row as jsonb_populate_record reads it: keyed by column name. */

@@ -45,7 +45,9 @@ export function identifierKey(who: InverseFunctionalIdentifier): string | null {
   return null;
 }
 
-export function searchKeysOf(statement: LrsStatement): StatementSearchKeys {
+export function searchKeysOf(
+  statement: Omit<LrsStatement, 'stored' | 'timestamp'>,
+): StatementSearchKeys {
   const { object, context } = statement;
   const subStatement = object.objectType === 'SubStatement' ? object : undefined;
   const relatedAgents: (Actor | undefined)[] = [statement.authority, ...contextAgentsOf(context)];

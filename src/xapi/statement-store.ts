@@ -53,10 +53,15 @@ import { storeAttachmentContents, type AttachmentContent } from './attachment-co
 import type { XapiCredential } from './credentials.js';
 import { identityKey, type ResolveActors } from './resolve-actor.js';
 import type { Actor, Agent, LrsStatement, Statement } from './statement.js';
-import { insertRows, toRow, type NewStatementRow, type StatementSource } from './statement-rows.js';
+import {
+  insertRows,
+  toRow,
+  type NewStatementRow,
+  type StatementSource,
+  type StatementToStore,
+} from './statement-rows.js';
 import { statementsMatch } from './statements-match.js';
 import { LRS_VERSION } from './validate/version.js';
-import { holdWritersLock } from './writers-lock.js';
 
 export { getStatement, queryStatements } from './query-statements.js';
 export type { StatementSource } from './statement-rows.js';
@@ -245,41 +250,48 @@ async function storeWritesInTransaction(
   writes: readonly PreparedWrite[],
 ): Promise<StatementWriteResult[]> {
   return db.transaction(async (tx) => {
-    const { clock, voidedIds: alreadyVoided } = await holdWritersLock(
-      tx,
-      writes.flatMap((write) => write.sent.map((statement) => statement.id)),
-    );
-    const storedAt = now ?? clock;
-    const stored = storedAt.toISOString();
+    // Without `now`, `stored` is the database clock, which the INSERT reads under the lock.
+    const fixedStored = now?.toISOString();
     const rowsOfWrites: NewStatementRow[][] = [];
     for (const write of writes) {
       const authority: Agent = write.authority ?? {
         objectType: 'Agent',
         account: { homePage: publicUrl, name: write.credential.key },
       };
-      const lrsStatements = write.sent.map((statement): LrsStatement => ({
+      const toStore = write.sent.map((statement): StatementToStore => ({
         ...statement,
-        timestamp: statement.timestamp ?? stored,
-        stored,
+        ...(fixedStored !== undefined && {
+          timestamp: statement.timestamp ?? fixedStored,
+          stored: fixedStored,
+        }),
         authority,
         version: statement.version ?? LRS_VERSION,
       }));
-      const userIds = await resolveActors(tx, lrsStatements, write.resolveActors);
+      const userIds = await resolveActors(tx, toStore, write.resolveActors);
       rowsOfWrites.push(
-        lrsStatements.map((statement, index) =>
+        toStore.map((statement, index) =>
           toRow(statement, {
             userId: userIds[index] ?? null,
             source: write.source,
             credentialKey: write.credential.key,
-            now: storedAt,
+            stored: now ?? null,
             pendingPlatformId: write.pendingPlatformId ?? null,
           }),
         ),
       );
     }
     const rows = rowsOfWrites.flat();
+    const { clock, inserted: insertedRows, alreadyVoidedIds } = await insertRows(tx, rows);
+    const storedAt = now ?? clock;
+    const stored = storedAt.toISOString();
+    // The statements now as the INSERT stored them.
+    for (const row of rows) {
+      const statement = row.statement as Partial<LrsStatement>;
+      statement.stored = stored;
+      statement.timestamp ??= stored;
+    }
     const insertedSeq = new Map<string, number>();
-    for (const { id, seq } of await insertRows(tx, rows)) insertedSeq.set(id, seq);
+    for (const { id, seq } of insertedRows) insertedSeq.set(id, seq);
     // Each inserted id belongs to the first write that sent it.
     const insertedByWrite = rowsOfWrites.map((writeRows) => {
       const inserted = new Map<string, number>();
@@ -302,10 +314,11 @@ async function storeWritesInTransaction(
     const newRowsOfWrites = rowsOfWrites.map((writeRows, index) =>
       writeRows.filter((row) => insertedByWrite[index]!.has(row.id)),
     );
-    const voidedIds = await applyVoiding(tx, newRowsOfWrites.flat(), alreadyVoided);
+    const voidedIds = await applyVoiding(tx, newRowsOfWrites.flat(), alreadyVoidedIds);
     const storedOfWrites = newRowsOfWrites.map((newRows, index) =>
       newRows.map((row): StoredStatement => ({
         ...row,
+        stored: storedAt,
         seq: insertedByWrite[index]!.get(row.id) ?? 0,
         isVoided: voidedIds.has(row.id),
         statement: row.statement as unknown as LrsStatement,
@@ -351,7 +364,7 @@ function withIds(statements: readonly Statement[]): (Statement & { id: string })
 /** The user each statement's actor stands for, asking `resolve` once per distinct actor. */
 async function resolveActors(
   tx: Executor,
-  statements: readonly LrsStatement[],
+  statements: readonly StatementToStore[],
   resolve: ResolveActors,
 ): Promise<(string | null)[]> {
   const keys = statements.map(({ actor }) => identityKey(actor));

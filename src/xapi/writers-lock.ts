@@ -4,9 +4,6 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
-import { statements as statementsTable } from '../db/schema.js';
-import { VOIDED_VERB_ID } from './statement.js';
-import { rowsOf } from './statement-rows.js';
 
 /**
  * Every transaction that stores statements holds this advisory lock (shared: writers never wait
@@ -16,27 +13,13 @@ import { rowsOf } from './statement-rows.js';
 const WRITERS_LOCK_KEY = 4_242_101;
 
 /**
- * Takes the writers' lock and reads the clock for `stored`, and, in the same round trip, which
- * of `ids` stored voiding statements already point to (xAPI Data 2.3.2).
+ * SQL giving the `stored` clock of a statement-storing transaction (one row, column `now`): it
+ * takes the writers' lock, then reads the database clock to the millisecond. The lock is taken
+ * in a subquery the planner cannot fold away (`offset 0`), so it is held before the clock is
+ * read. Use it once per transaction, as a materialized CTE.
  */
-export async function holdWritersLock(
-  tx: Executor,
-  ids: readonly string[],
-): Promise<{ clock: Date; voidedIds: string[] }> {
-  const voidingTarget = sql`${statementsTable.statement} -> 'object' ->> 'id'`;
-  const result = await tx.execute(sql`
-    select pg_advisory_xact_lock_shared(${WRITERS_LOCK_KEY}::bigint),
-      date_trunc('milliseconds', clock_timestamp()) as now,
-      array(select ${voidingTarget} from ${statementsTable}
-             where ${statementsTable.verbId} = ${VOIDED_VERB_ID}
-               and ${voidingTarget} = any(array(select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)))
-           ) as voided`);
-  const row = rowsOf(result)[0] ?? {};
-  return {
-    clock: new Date(row.now as string | Date),
-    voidedIds: ((row.voided as string[] | null) ?? []).map(String),
-  };
-}
+export const writersClock = sql`select date_trunc('milliseconds', clock_timestamp()) as now
+  from (select pg_advisory_xact_lock_shared(${WRITERS_LOCK_KEY}::bigint) offset 0) as writers_lock`;
 
 /**
  * The instant through which stored statements are final (xAPI Communication 2.1.3,
@@ -54,5 +37,6 @@ export async function readConsistentThrough(db: Executor): Promise<Date> {
           and lock.database = (select oid from pg_database where datname = current_database())
           and lock.classid = 0 and lock.objid = ${WRITERS_LOCK_KEY} and lock.objsubid = 1),
       clock_timestamp())) as through`);
-  return new Date(rowsOf(result)[0]?.through as string | Date);
+  const [row] = (result as unknown as { rows: { through: string | Date }[] }).rows;
+  return new Date(row!.through);
 }

@@ -26,7 +26,8 @@ export interface RoutingProxy {
 
 export async function startRoutingProxy(upstreams: string[]): Promise<RoutingProxy> {
   const agent = new http.Agent({ keepAlive: true });
-  const server = http.createServer((request, response) => {
+  // nginx keeps an idle client connection 75 s (keepalive_timeout); Node's server default is 5 s.
+  const server = http.createServer({ keepAliveTimeout: 75_000 }, (request, response) => {
     const index = proxy.route(request, proxy.upstreams.length);
     const target = new URL(request.url ?? '/', proxy.upstreams[index]);
     const forwarded = http.request(

@@ -99,6 +99,43 @@ describe('statement store', () => {
       });
     });
 
+    it('takes stored from the database clock when no time is fixed: the same in the row, the statement, its missing timestamp and what onStatementsStored receives', async () => {
+      const withoutTimestamp = statement({ timestamp: undefined, stored: '2000-01-01T00:00:00Z' });
+      const withTimestamp = statement();
+      let received: StoredStatement[] = [];
+      const before = Date.now();
+      await storeStatements({
+        db,
+        statements: [withoutTimestamp, withTimestamp],
+        credential,
+        source: 'platform',
+        publicUrl: PUBLIC_URL,
+        resolveActors: createActorResolver(platformId),
+        onStatementsStored: async (_tx, stored) => {
+          received = [...stored];
+        },
+      });
+      const after = Date.now();
+
+      const [first, second] = await Promise.all(
+        [withoutTimestamp, withTimestamp].map((sent) => getStatement(db, sent.id as string)),
+      );
+      const stored = first!.stored;
+      // The database and this process read one machine's clock; a second of slack either way.
+      expect(Date.parse(stored)).toBeGreaterThanOrEqual(before - 1_000);
+      expect(Date.parse(stored)).toBeLessThanOrEqual(after + 1_000);
+      expect(stored).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(first!.timestamp).toBe(stored);
+      expect(second!.stored).toBe(stored);
+      expect(second!.timestamp).toBe(withTimestamp.timestamp);
+      const rows = await rowsWithIds([withoutTimestamp.id as string]);
+      expect(rows[0]!.stored.toISOString()).toBe(stored);
+      expect(received.map((one) => [one.stored.toISOString(), one.statement])).toEqual([
+        [stored, first],
+        [stored, second],
+      ]);
+    });
+
     it('keeps the timestamp and version the client sent, and overwrites its authority', async () => {
       const sent = statement({
         version: '1.0.0',
