@@ -22,6 +22,8 @@ describe('microcred serve behind a load balancer', () => {
       DATABASE_URL: storage.databaseUrl ?? '',
       MICROCRED_DATA_DIR: storage.dataDir,
       MICROCRED_SECRET: randomBytes(32).toString('hex'),
+      // The balancer's address; the test talks to the process itself, as the balancer does.
+      MICROCRED_PUBLIC_URL: 'https://microcred.example.org',
     });
   });
   afterAll(async () => {
