@@ -4,7 +4,10 @@
  * for MEMORY_SECONDS (default 60), read every 5 s; on PostgreSQL (DATABASE_URL) and on the
  * embedded PGlite default. The baseline, in the same run and at the same rate: a bare Node
  * HTTP server that parses each statement and INSERTs it with pg (support/bare-statement-server.mjs),
- * the least a Node process doing this job holds. Prints MB and the ratio to the baseline.
+ * the least a Node process doing this job holds. Prints MB after start, steady (the median of
+ * the second half's samples), most and peak (VmHWM), the ratio to the baseline, and the rate
+ * actually sent: when the machine is busy and the sender falls behind, requests pile up and the
+ * tool's young objects live long enough to be promoted, which raises its memory.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/memory.ts
  */
@@ -45,6 +48,8 @@ interface Reading {
   sent: number;
   failed: number;
   p99Ms: number;
+  /** Statements sent per second on average: below RATE, the load generator fell behind. */
+  sentPerSecond: number;
 }
 
 /** Sends RATE single statements per second for SECONDS to `process`, reading its memory. */
@@ -75,6 +80,7 @@ async function underLoad(
       ),
     );
   }
+  const sentPerSecond = (RATE * SECONDS) / ((performance.now() - started) / 1000);
   await Promise.all(sends);
   clearInterval(sampler);
   close();
@@ -86,7 +92,13 @@ async function underLoad(
     sent: RATE * SECONDS,
     failed,
     p99Ms: percentile(latenciesMs, 0.99),
+    sentPerSecond,
   };
+}
+
+/** The steady level: the median of the samples of the second half of the run (after warm-up). */
+function steadyMb(reading: Reading): number {
+  return percentile(reading.samplesMb.slice(Math.floor(reading.samplesMb.length / 2)), 0.5);
 }
 
 function line(label: string, reading: Reading, baseline?: Reading): string {
@@ -94,7 +106,7 @@ function line(label: string, reading: Reading, baseline?: Reading): string {
   const ratio = baseline
     ? `   ${(most / Math.max(...baseline.samplesMb)).toFixed(1)}x baseline`
     : '';
-  return `${label.padEnd(30)} after start ${reading.startMb.toFixed(0).padStart(4)} MB   at ${RATE}/s: most ${most.toFixed(0).padStart(4)} MB, last ${reading.samplesMb.at(-1)?.toFixed(0).padStart(4)} MB, peak ${reading.peakMb.toFixed(0).padStart(4)} MB${ratio}   (p99 ${reading.p99Ms.toFixed(0)} ms, ${reading.failed} of ${reading.sent} failed)\n${''.padEnd(30)} every ${SAMPLE_EVERY_MS / 1000} s: ${reading.samplesMb.map((mb) => mb.toFixed(0)).join(' ')}`;
+  return `${label.padEnd(30)} after start ${reading.startMb.toFixed(0).padStart(4)} MB   at ${RATE}/s: steady ${steadyMb(reading).toFixed(0).padStart(4)} MB, most ${most.toFixed(0).padStart(4)} MB, peak ${reading.peakMb.toFixed(0).padStart(4)} MB${ratio}   (sent ${reading.sentPerSecond.toFixed(0)}/s, p99 ${reading.p99Ms.toFixed(0)} ms, ${reading.failed} of ${reading.sent} failed)\n${''.padEnd(30)} every ${SAMPLE_EVERY_MS / 1000} s: ${reading.samplesMb.map((mb) => mb.toFixed(0)).join(' ')}`;
 }
 
 async function measureTool(databaseUrl: string | undefined): Promise<Reading> {
@@ -140,7 +152,7 @@ async function main(): Promise<void> {
         line('tool on PostgreSQL', postgres, baseline),
         line('tool on embedded PGlite', embedded, baseline),
         line('baseline: bare Node + pg', baseline),
-        `target: the tool on PostgreSQL at ${RATE}/s <= 300 MB`,
+        `target: the tool on PostgreSQL at ${RATE}/s <= 300 MB (steady is the median of the second half's samples, peak is VmHWM)`,
       ].join('\n') + '\n',
     );
   } finally {

@@ -21,7 +21,7 @@ export function buildTool(): void {
 
 const TSC = path.join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc');
 
-/** The node flags of package.json's start script (`node --max-semi-space-size=32 ...`). */
+/** The node flags of package.json's start script (`node --max-semi-space-size=16 ...`). */
 export function startFlags(): string[] {
   const { scripts } = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as {
     scripts: { start: string };

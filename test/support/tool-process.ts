@@ -14,7 +14,7 @@ export interface ToolProcess {
 }
 
 /**
- * Starts `src/main.ts` (the entry of `npm start`, through tsx, with the V8 flag `npm start`
+ * Starts `src/main.ts` (the entry of `npm start`, through tsx, with the V8 flags `npm start`
  * gives) on a free port of 127.0.0.1 with `env` added to this process's environment, and
  * resolves once `/health/ready` answers 200: the database is reachable and migrated. Processes
  * started together on a fresh PostgreSQL database migrate it one after the other.
@@ -23,7 +23,7 @@ export async function startToolProcess(env: Record<string, string>): Promise<Too
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    ['--max-semi-space-size=32', '--import', 'tsx', 'src/main.ts'],
+    ['--max-semi-space-size=16', '--heap-growing-percent=50', '--import', 'tsx', 'src/main.ts'],
     {
       cwd: projectRoot,
       env: { ...process.env, MICROCRED_LOG_LEVEL: 'error', ...env, PORT: String(port) },
