@@ -1,5 +1,5 @@
-import { rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadDemoSettings } from '../config/demo-settings.js';
@@ -19,11 +19,9 @@ import { startDemo, type RunningDemo } from './demo-server.js';
  * the process halfway through removing its folder. `npm run demo` loads TypeScript with
  * `node --import tsx`, not the `tsx` command: that one kills its child with SIGKILL when the
  * child does not acknowledge a signal within 60 ms, which an event loop busy with the embedded
- * database can miss.
+ * database can miss. The folder is created synchronously after the handlers are in place, and
+ * its exit hook with it: a SIGINT that arrives as soon as the folder exists finds both.
  */
-const dataDir = await mkdtemp(path.join(os.tmpdir(), 'microcred-demo-'));
-process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
-
 let isStopRequested = false;
 let running: { demo: RunningDemo; logger: Logger } | undefined;
 
@@ -44,6 +42,9 @@ function requestStop(): void {
 }
 process.on('SIGINT', requestStop);
 process.on('SIGTERM', requestStop);
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'microcred-demo-'));
+process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
 
 try {
   const settings = loadDemoSettings(dataDir);
