@@ -219,7 +219,8 @@ export const users = pgTable(
   },
   (table) => [
     uniqueIndex('users_platform_sub_uq').on(table.platformId, table.sub),
-    index('users_email_idx').on(table.platformId, table.email),
+    // Actors are matched to users by email in any case (xapi/resolve-actor.ts).
+    index('users_email_idx').on(table.platformId, sql`lower(${table.email})`),
     index('users_username_idx').on(table.platformId, table.username),
     index('users_mbox_sha1sum_idx').on(table.platformId, table.mboxSha1sum),
   ],
@@ -289,7 +290,11 @@ export const sessions = pgTable(
     createdAt: createdAt(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   },
-  (table) => [index('sessions_expiry_idx').on(table.expiresAt)],
+  (table) => [
+    index('sessions_expiry_idx').on(table.expiresAt),
+    // A learner's latest launch locale, read for every credential issued to them.
+    index('sessions_user_idx').on(table.userId, table.createdAt),
+  ],
 );
 
 /**
