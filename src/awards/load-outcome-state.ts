@@ -4,7 +4,7 @@
  *
  * Contract
  * - `recordOutcomes(tx, statements)` runs in the transaction that stores the statements; it
- *   folds them into `outcome_states` with one upsert per touched row, in key order (so
+ *   folds them into `outcome_states` with one multi-row upsert, its rows in key order (so
  *   concurrent batches cannot deadlock), keeping the first evidence and the best score, and
  *   returns the (learner, activity) pairs whose outcome improved: only those can newly meet a
  *   rule, since rules never lose a met condition when evidence is added. Its cost depends on
@@ -43,15 +43,19 @@ import type {
 } from './rules/evaluate.js';
 import type { StatementSource } from './rules/rule-schema.js';
 
+/** Rows per upsert: a batch's rows in one query, kept well under PostgreSQL's 65,535 parameters. */
+const UPSERT_ROWS_PER_QUERY = 1_000;
+
 export async function recordOutcomes(
   tx: Executor,
   facts: readonly OutcomeFact[],
 ): Promise<{ userId: string; activityId: string }[]> {
   const improved: { userId: string; activityId: string }[] = [];
-  for (const row of foldOutcomes(facts)) {
+  const rows = foldOutcomes(facts);
+  for (let start = 0; start < rows.length; start += UPSERT_ROWS_PER_QUERY) {
     const returned = await tx
       .insert(outcomeStates)
-      .values(row)
+      .values(rows.slice(start, start + UPSERT_ROWS_PER_QUERY))
       .onConflictDoUpdate({
         target: [
           outcomeStates.userId,

@@ -79,6 +79,44 @@ describe('enqueueEvaluations, in the transaction that stores statements', () => 
     expect(await jobsFor()).toHaveLength(2);
   });
 
+  it('folds a batch of several learners’ statements at once, queueing only those who improved', async () => {
+    const { db } = database;
+    const place = await givenCourse(db);
+    const steady = await givenLearner(db, place, 'batch-steady');
+    const improving = await givenLearner(db, place, 'batch-improving');
+    await givenAchievement(db, place.course.id, {
+      name: 'Batch quiz',
+      ects: null,
+      rule: { scoreAtLeast: { activity: exam('batch'), scaled: 0.9 } },
+    });
+    await store(db, place, [
+      { sub: 'batch-steady', activity: exam('batch'), verb: ANSWERED, scaled: 0.8 },
+    ]);
+    const jobsBefore = await jobsOfKind(db, evaluateLearnerJob.name);
+
+    await store(db, place, [
+      { sub: 'batch-steady', activity: exam('batch'), verb: ANSWERED, scaled: 0.4 },
+      { sub: 'batch-improving', activity: exam('batch'), verb: ANSWERED, scaled: 0.7 },
+      { sub: 'batch-improving', activity: exam('batch-other'), verb: ANSWERED, scaled: 0.3 },
+    ]);
+
+    const newJobs = (await jobsOfKind(db, evaluateLearnerJob.name)).filter(
+      (job) => !jobsBefore.some((before) => before.id === job.id),
+    );
+    expect(newJobs.map((job) => job.payload.userId)).toEqual([improving.id]);
+    const bestOf = async (userId: string) =>
+      Object.fromEntries(
+        (await db.select().from(outcomeStates).where(eq(outcomeStates.userId, userId))).map(
+          (row) => [row.activityId, row.bestScaled],
+        ),
+      );
+    expect(await bestOf(steady.id)).toEqual({ [exam('batch')]: 0.8 });
+    expect(await bestOf(improving.id)).toEqual({
+      [exam('batch')]: 0.7,
+      [exam('batch-other')]: 0.3,
+    });
+  });
+
   it('rebuilds the outcome state when a statement is voided', async () => {
     const { db } = database;
     const place = await givenCourse(db);
