@@ -29,6 +29,22 @@ export type ResolveActors = (
  * cost at most three queries: this runs for every stored statement.
  */
 export function createActorResolver(platformId: string | null): ResolveActors {
+  const key = platformId ?? '';
+  let resolver = resolverByPlatform.get(key);
+  if (!resolver) {
+    resolver = resolverOfPlatform(platformId);
+    resolverByPlatform.set(key, resolver);
+  }
+  return resolver;
+}
+
+/**
+ * One resolver per platform, so the statement store can tell that writes share one and resolve
+ * them together (statement-store.ts). Resolvers hold no state: one per platform id ever seen.
+ */
+const resolverByPlatform = new Map<string, ResolveActors>();
+
+function resolverOfPlatform(platformId: string | null): ResolveActors {
   return async (executor, actors) => {
     if (platformId === null) return actors.map(() => null);
     const agents = actors.map((actor) => (actor.objectType === 'Group' ? null : actor));

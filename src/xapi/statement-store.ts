@@ -253,7 +253,8 @@ async function storeWritesInTransaction(
     // Without `now`, `stored` is the database clock, which the INSERT reads under the lock.
     const fixedStored = now?.toISOString();
     const rowsOfWrites: NewStatementRow[][] = [];
-    for (const write of writes) {
+    const userIdsOfWrites = await resolveActorsOfWrites(tx, writes);
+    for (const [writeIndex, write] of writes.entries()) {
       const authority: Agent = write.authority ?? {
         objectType: 'Agent',
         account: { homePage: publicUrl, name: write.credential.key },
@@ -267,7 +268,7 @@ async function storeWritesInTransaction(
         authority,
         version: statement.version ?? LRS_VERSION,
       }));
-      const userIds = await resolveActors(tx, toStore, write.resolveActors);
+      const userIds = userIdsOfWrites[writeIndex]!;
       rowsOfWrites.push(
         toStore.map((statement, index) =>
           toRow(statement, {
@@ -361,10 +362,37 @@ function withIds(statements: readonly Statement[]): (Statement & { id: string })
   });
 }
 
+/**
+ * For each write, the user each statement's actor stands for. Writes that share a resolver
+ * (createActorResolver gives one per platform) are resolved together, in one call: a group of
+ * writes from one LMS costs the queries of one write.
+ */
+async function resolveActorsOfWrites(
+  tx: Executor,
+  writes: readonly PreparedWrite[],
+): Promise<(string | null)[][]> {
+  const byResolver = new Map<ResolveActors, number[]>();
+  writes.forEach((write, index) =>
+    byResolver.set(write.resolveActors, [...(byResolver.get(write.resolveActors) ?? []), index]),
+  );
+  const userIdsOfWrites: (string | null)[][] = [];
+  for (const [resolve, indexes] of byResolver) {
+    const statements = indexes.flatMap((index) => writes[index]!.sent);
+    const userIds = await resolveActors(tx, statements, resolve);
+    let position = 0;
+    for (const index of indexes) {
+      const count = writes[index]!.sent.length;
+      userIdsOfWrites[index] = userIds.slice(position, position + count);
+      position += count;
+    }
+  }
+  return userIdsOfWrites;
+}
+
 /** The user each statement's actor stands for, asking `resolve` once per distinct actor. */
 async function resolveActors(
   tx: Executor,
-  statements: readonly StatementToStore[],
+  statements: readonly Pick<Statement, 'actor'>[],
   resolve: ResolveActors,
 ): Promise<(string | null)[]> {
   const keys = statements.map(({ actor }) => identityKey(actor));

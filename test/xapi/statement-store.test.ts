@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, Executor } from '../../src/db/database.js';
 import { issuerProfiles, statements as statementsTable } from '../../src/db/schema.js';
 import { XapiStatementConflictError, XapiStatementInvalidError } from '../../src/errors.js';
-import { createActorResolver } from '../../src/xapi/resolve-actor.js';
+import { createActorResolver, type ResolveActors } from '../../src/xapi/resolve-actor.js';
 import type { Statement } from '../../src/xapi/statement.js';
 import {
   createStatementWriter,
@@ -432,6 +432,32 @@ describe('statement store', () => {
           .map((s) => s.id)
           .sort(),
       );
+    });
+
+    it('resolves the actors of a group’s writes that share a resolver in one call', async () => {
+      const calls: number[] = [];
+      const platformResolver = createActorResolver(platformId);
+      const countingResolver: ResolveActors = async (executor, actors) => {
+        calls.push(actors.length);
+        return platformResolver(executor, actors);
+      };
+      const writeWith = (statements: Statement[]) => ({
+        ...writeOf(statements),
+        resolveActors: countingResolver,
+      });
+      const batches = [[statement()], [statement(), statement()], [statement()]];
+
+      const results = await Promise.all(batches.map((batch) => write(writeWith(batch))));
+
+      expect(calls).toHaveLength(1);
+      results.forEach((result, index) =>
+        expect(result.stored.map((s) => s.id)).toEqual(batches[index]!.map((s) => s.id)),
+      );
+    });
+
+    it('gives the writes of one platform the same resolver, so they can be resolved together', () => {
+      expect(createActorResolver(platformId)).toBe(createActorResolver(platformId));
+      expect(createActorResolver(platformId)).not.toBe(createActorResolver(null));
     });
 
     it('refuses only the write that conflicts, storing the others of its group', async () => {
