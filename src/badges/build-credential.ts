@@ -304,6 +304,7 @@ function resultDescriptionOf(input: CredentialInput, achievementId: string) {
  * What a stack's average is: weighted by ECTS, or each stacked credential counting equally; over
  * every stacked credential, or, when some carry no result of ours (credentials recognised from
  * partners never do: awards/award-evidence.ts), how many of them it covers and which are left out.
+ * The ELM export carries this text as it stands (elm/build-elm-credential.ts).
  */
 function averageName(evidence: CredentialInput['evidence'], weighting: AverageWeighting): string {
   const components = evidence.filter(
