@@ -4,6 +4,7 @@ import {
   SUPERVISION_NOT_DECLARED,
   type SupervisionStatement,
 } from '../badges/eu-elements.js';
+import type { AverageWeighting } from '../badges/open-badge-credential.js';
 import type { Executor } from '../db/database.js';
 import { achievements, awards } from '../db/schema.js';
 import type { AchievementRow } from './rule-index.js';
@@ -183,21 +184,37 @@ export async function describeEvidence(
   };
 }
 
+/** The result of an award, and for a stack's average how it weighed the stacked credentials. */
+export interface AwardResult {
+  /** From 0 to 1, or null for none. */
+  scoreScaled: number | null;
+  /** Null unless the result is a stack's average. */
+  averageWeighting: AverageWeighting | null;
+}
+
 /**
- * The result of an award of this evaluation (0 to 1), as its credential and the gradebook state
- * it: for a stack, the ECTS-weighted average of the stacked credentials' results when the
- * teacher chose it, else none; for other rules, the learner's score on the activities.
+ * The result of an award of this evaluation, as its credential and the gradebook state it: for
+ * a stack, the average of the stacked credentials' results (weighted by their ECTS when all of
+ * them state ECTS) when the teacher chose it, else none; for other rules, the learner's score
+ * on the activities.
  *
  * The average is over our own stacked credentials that carry a result. Credentials recognised
  * from partners count for their ECTS only: a partner's percentage is on its own grading scale,
  * which this tool does not convert into ours (docs/recognition.md). With no result to average
  * the stack has none, and the gradebook gets what a stack without a result gets.
  */
-export function awardScore(evidence: AwardEvidence, statementScore: number | null): number | null {
-  if (evidence.stackResult === null) return statementScore;
-  return evidence.stackResult === 'weighted-average'
-    ? weightedAverageResult(evidence.stackedCredentials)
-    : null;
+export function awardResult(evidence: AwardEvidence, statementScore: number | null): AwardResult {
+  if (evidence.stackResult === null) {
+    return { scoreScaled: statementScore, averageWeighting: null };
+  }
+  const average =
+    evidence.stackResult === 'weighted-average'
+      ? weightedAverageResult(evidence.stackedCredentials)
+      : null;
+  return {
+    scoreScaled: average?.scoreScaled ?? null,
+    averageWeighting: average?.weighting ?? null,
+  };
 }
 
 /** The parts of a stored credential a stack names its components by. */

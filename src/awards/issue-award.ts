@@ -9,7 +9,7 @@ import { enqueueJobs, jobOf } from '../jobs/enqueue-job.js';
 import { JobDeferredError } from '../jobs/job-registry.js';
 import { LEASE_SECONDS } from '../jobs/job-worker.js';
 import {
-  awardScore,
+  awardResult,
   describeEvidence,
   type AwardEvidence,
   type TeacherAward,
@@ -126,7 +126,7 @@ async function issueAndStore(
   awardId: string,
 ): Promise<string | null> {
   const { db, logger, issueCredential } = deps;
-  const scoreScaled = awardScore(evidence, evidenceScore(evaluation));
+  const { scoreScaled, averageWeighting } = awardResult(evidence, evidenceScore(evaluation));
   const statementIds = evidenceStatementIds(evaluation);
   const issuedAt = deps.now?.() ?? new Date();
   const validUntil = credentialValidUntil(achievement, issuedAt);
@@ -155,6 +155,7 @@ async function issueAndStore(
     stackedCredentials: evidence.stackedCredentials,
     recognisedCredentials: evidence.recognisedCredentials ?? [],
     stackResult: evidence.stackResult,
+    averageWeighting,
   });
 
   // The award, and only if it is new, its grade passback, the re-evaluation of the stacks

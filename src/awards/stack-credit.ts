@@ -1,3 +1,4 @@
+import type { AverageWeighting } from '../badges/open-badge-credential.js';
 import type { Evaluation } from './rules/evaluate.js';
 import { operatorOf, type Rule } from './rules/rule-operators.js';
 import { achievementsOfRule, countsRecognised } from './rules/rule-schema.js';
@@ -60,20 +61,28 @@ export interface StackedResult {
   readonly scoreScaled: number | null;
 }
 
+/** A stack's average result, and how it weighed the stacked credentials to get it. */
+export interface StackAverage {
+  /** From 0 to 1, to four decimals. */
+  readonly scoreScaled: number;
+  readonly weighting: AverageWeighting;
+}
+
 /**
- * The ECTS-weighted average (0 to 1) of the stacked credentials' results, over those that have
- * one; each counts equally when any of them carries no ECTS (the badge form). Null when none of
- * them has a result.
+ * The average (0 to 1) of the stacked credentials' results, over those that have one: weighted
+ * by their ECTS, or each counting equally when any of them carries no ECTS (the badge form); the
+ * weighting comes with it, for the credential to say which it is. Null when none of them has a
+ * result.
  */
-export function weightedAverageResult(components: readonly StackedResult[]): number | null {
+export function weightedAverageResult(components: readonly StackedResult[]): StackAverage | null {
   const scored = components.filter((component) => component.scoreScaled !== null);
   if (scored.length === 0) return null;
-  const isWeighted = scored.every((component) => (component.ects ?? 0) > 0);
-  const weightOf = (component: StackedResult) => (isWeighted ? component.ects! : 1);
+  const weighting = scored.every((component) => (component.ects ?? 0) > 0) ? 'ects' : 'equal';
+  const weightOf = (component: StackedResult) => (weighting === 'ects' ? component.ects! : 1);
   const total = scored.reduce((sum, component) => sum + weightOf(component), 0);
   const sum = scored.reduce(
     (acc, component) => acc + weightOf(component) * component.scoreScaled!,
     0,
   );
-  return Math.round((sum / total) * 10_000) / 10_000;
+  return { scoreScaled: Math.round((sum / total) * 10_000) / 10_000, weighting };
 }

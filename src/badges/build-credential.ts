@@ -14,13 +14,14 @@ import type {
   Achievement,
   AchievementSubject,
   Alignment,
+  AverageWeighting,
   Evidence,
   IdentityObject,
   IssuerProfile,
   MicroCredentialObject,
   OpenBadgeCredential,
 } from './open-badge-credential.js';
-import { WEIGHTED_AVERAGE_FRAGMENT } from './open-badge-credential.js';
+import { AVERAGE_FRAGMENTS } from './open-badge-credential.js';
 import { isUuid } from '../shared/uuid.js';
 
 /** A salted hash of an identity, as hashEmailIdentity makes it. */
@@ -92,11 +93,16 @@ export type CredentialInput = {
   /** The learner's result, from 0 to 1: their xAPI `result.score.scaled`, or a stack's average. */
   scoreScaled: number | null;
   /**
-   * What `scoreScaled` is: the learner's score (the default), the ECTS-weighted average of the
-   * results of the stacked credentials (`CredentialEvidenceInput`) that carry one, or `pass`: a
-   * pass without a score (OB `Status` result, `scoreScaled` null).
+   * What `scoreScaled` is: the learner's score (the default), the average of the results of the
+   * stacked credentials (`CredentialEvidenceInput`) that carry one, or `pass`: a pass without a
+   * score (OB `Status` result, `scoreScaled` null).
    */
   resultKind?: 'score' | 'weighted-average' | 'pass';
+  /**
+   * For a stack's average: how it weighed the stacked credentials, as the average was computed
+   * (awards/stack-credit.ts); the result description says so. Required with a score.
+   */
+  averageWeighting?: AverageWeighting;
   /**
    * The xAPI statements, and for a stack the credentials, that earned the award; for an award a
    * teacher made by hand, who made it and why.
@@ -168,7 +174,8 @@ const STATUS_FRAGMENT = 'result';
  * the same input gives the same credential. The learner appears only through identifiers
  * (their LTI user id, optionally their name and a salted email hash), never a plain email.
  * Throws TypeError for input a caller should never pass: an id that is not a UUID or URL, an
- * invalid date, empty names, ECTS ≤ 0, an EQF level outside 1–8, a score outside 0–1.
+ * invalid date, empty names, ECTS ≤ 0, an EQF level outside 1–8, a score outside 0–1, a stack's
+ * average without its weighting or weighted by ECTS over a stacked credential without any.
  */
 export function buildCredential(input: CredentialInput): OpenBadgeCredential {
   checkInput(input);
@@ -282,10 +289,11 @@ function resultDescriptionOf(input: CredentialInput, achievementId: string) {
     };
   }
   if (input.scoreScaled === null) return null;
+  const weighting = kind === 'weighted-average' ? input.averageWeighting! : null;
   return {
-    id: `${achievementId}#${kind === 'weighted-average' ? WEIGHTED_AVERAGE_FRAGMENT : SCORE_FRAGMENT}`,
+    id: `${achievementId}#${weighting ? AVERAGE_FRAGMENTS[weighting] : SCORE_FRAGMENT}`,
     type: ['ResultDescription'] as ['ResultDescription'],
-    name: kind === 'weighted-average' ? weightedAverageName(input.evidence) : 'Score',
+    name: weighting ? averageName(input.evidence, weighting) : 'Score',
     resultType: 'Percent',
     valueMin: '0',
     valueMax: '100',
@@ -293,20 +301,29 @@ function resultDescriptionOf(input: CredentialInput, achievementId: string) {
 }
 
 /**
- * What a stack's average is over: every stacked credential, or, when some carry no result of
- * ours (credentials recognised from partners never do: awards/award-evidence.ts), how many of
- * them it covers and which are left out.
+ * What a stack's average is: weighted by ECTS, or each stacked credential counting equally; over
+ * every stacked credential, or, when some carry no result of ours (credentials recognised from
+ * partners never do: awards/award-evidence.ts), how many of them it covers and which are left out.
+ * The ELM export carries this text as it stands (elm/build-elm-credential.ts).
  */
-function weightedAverageName(evidence: CredentialInput['evidence']): string {
+function averageName(evidence: CredentialInput['evidence'], weighting: AverageWeighting): string {
   const components = evidence.filter(
     (item) => 'recognisedCredentialId' in item || 'credentialId' in item,
   );
   const averaged = evidence.filter(
     (item) => 'credentialId' in item && item.scoreScaled !== null,
   ).length;
-  return averaged === components.length
-    ? 'ECTS-weighted average of the results of the stacked credentials'
-    : `ECTS-weighted average of the results of ${averaged} of the ${components.length} stacked credentials; credentials recognised from partners and credentials without a result are not in it`;
+  const isOverAll = averaged === components.length;
+  const over = isOverAll
+    ? 'the stacked credentials'
+    : `${averaged} of the ${components.length} stacked credentials`;
+  const average =
+    weighting === 'ects'
+      ? `ECTS-weighted average of the results of ${over}`
+      : `Average of the results of ${over} (each counts equally, since not all of them state ECTS)`;
+  return isOverAll
+    ? average
+    : `${average}; credentials recognised from partners and credentials without a result are not in it`;
 }
 
 /** The table's rows with their values in this credential (rows without one left out). */
@@ -528,12 +545,22 @@ function checkInput(input: CredentialInput): void {
   if (input.resultKind === 'pass' && input.scoreScaled !== null) {
     throw new TypeError('a pass result has no scoreScaled');
   }
-  if (
-    input.resultKind === 'weighted-average' &&
-    input.scoreScaled !== null &&
-    !input.evidence.some((item) => 'credentialId' in item && item.scoreScaled !== null)
-  ) {
-    throw new TypeError('a weighted average needs a stacked credential with a result');
+  if (input.resultKind === 'weighted-average' && input.scoreScaled !== null) {
+    const averaged = input.evidence.filter(
+      (item): item is CredentialEvidenceInput =>
+        'credentialId' in item && item.scoreScaled !== null,
+    );
+    if (averaged.length === 0) {
+      throw new TypeError('a weighted average needs a stacked credential with a result');
+    }
+    if (input.averageWeighting === undefined) {
+      throw new TypeError('a weighted average needs its averageWeighting');
+    }
+    if (input.averageWeighting === 'ects' && averaged.some((item) => item.ects === null)) {
+      throw new TypeError(
+        'an ECTS-weighted average cannot include a stacked credential without ECTS',
+      );
+    }
   }
   for (const [name, value] of Object.entries({
     'issuer.name': issuer.name,

@@ -17,7 +17,11 @@ import {
   type AnyEuElement,
   type PageValue,
 } from './eu-element-kinds.js';
-import { WEIGHTED_AVERAGE_FRAGMENT, type OpenBadgeCredential } from './open-badge-credential.js';
+import {
+  averageWeightingOf,
+  type AverageWeighting,
+  type OpenBadgeCredential,
+} from './open-badge-credential.js';
 import {
   ASSESSMENT_TYPES,
   ECTS_FRAMEWORK_URI,
@@ -439,11 +443,11 @@ export const EU_ELEMENTS: readonly AnyEuElement[] = [
       }),
     pageValues: (issued, credential) => {
       const result = credential.credentialSubject.result?.[0];
-      const isAverage = result?.resultDescription?.endsWith(`#${WEIGHTED_AVERAGE_FRAGMENT}`);
+      const weighting = averageWeightingOf(result?.resultDescription);
       return [
         result?.value !== undefined &&
-          (isAverage
-            ? averageValue(result.value, credential)
+          (weighting
+            ? averageValue(result.value, weighting, credential)
             : { key: 'public:value.percent', values: { value: result.value } }),
         result?.status === 'Completed' && { key: 'public:value.passed', values: {} },
         textValue(issued.gradingScheme),
@@ -605,21 +609,30 @@ export type MicroCredentialElements = z.output<typeof microCredentialElementsSch
 export type MicroCredentialElementsInput = z.input<typeof microCredentialElementsSchema>;
 
 /**
- * A stack's average on its page: over every stacked credential, or over those of them that
- * carry a result (`stackedResult`), said with how many of them that is (build-credential.ts).
+ * A stack's average on its page, weighted by ECTS or each stacked credential counting equally as
+ * its result description says: over every stacked credential, or over those of them that carry a
+ * result (`stackedResult`), said with how many of them that is (build-credential.ts).
  */
-function averageValue(value: string, credential: OpenBadgeCredential): PageValue {
+function averageValue(
+  value: string,
+  weighting: AverageWeighting,
+  credential: OpenBadgeCredential,
+): PageValue {
   const components = (credential.evidence ?? []).filter(
     (item) => item.stackedCredential !== undefined,
   );
   const averaged = components.filter((item) => item.stackedResult !== undefined).length;
+  const keys = AVERAGE_KEYS[weighting];
   return averaged === components.length
-    ? { key: 'public:value.weightedAverage', values: { value } }
-    : {
-        key: 'public:value.weightedAverageOfSome',
-        values: { value, averaged, total: components.length },
-      };
+    ? { key: keys.overAll, values: { value } }
+    : { key: keys.overSome, values: { value, averaged, total: components.length } };
 }
+
+/** What a stack's average says on its page, by its weighting. */
+const AVERAGE_KEYS = {
+  ects: { overAll: 'public:value.weightedAverage', overSome: 'public:value.weightedAverageOfSome' },
+  equal: { overAll: 'public:value.equalAverage', overSome: 'public:value.equalAverageOfSome' },
+} as const satisfies Record<AverageWeighting, { overAll: string; overSome: string }>;
 
 /** Reads the stored `achievements.eu` JSON (already validated when it was written). */
 export function readElements(stored: unknown): MicroCredentialElements {

@@ -25,7 +25,7 @@ import { endorsementsToEmbed } from './endorsements/received-endorsements.js';
 import { ensureIssuerJwtKey, type IssuerJwtKey } from './issuer-jwt-keys.js';
 import { ensureIssuerKey, type IssuerSigningKey } from './issuer-keys.js';
 import { microcredentialContextUrl, microcredentialSchemaUrl } from './microcredential-context.js';
-import type { SignedOpenBadgeCredential } from './open-badge-credential.js';
+import type { AverageWeighting, SignedOpenBadgeCredential } from './open-badge-credential.js';
 import { createFastDataIntegritySigner } from './sign/data-integrity-fast.js';
 import { signVcJwt } from './sign/vc-jwt.js';
 import { allocateStatusIndexes, statusListUrl } from './status-list.js';
@@ -92,11 +92,13 @@ export type CredentialIssueRequest = {
   /** For a stack: the credentials recognised from partners that met its rule. */
   readonly recognisedCredentials?: readonly RecognisedCredentialInput[];
   /**
-   * For a stack: the result it carries; `scoreScaled` is the ECTS-weighted average of the
-   * results of the stacked credentials that carry one for `weighted-average` (none recognised
-   * from partners), and null otherwise.
+   * For a stack: the result it carries; `scoreScaled` is the average of the results of the
+   * stacked credentials that carry one for `weighted-average` (none recognised from partners),
+   * and null otherwise.
    */
   readonly stackResult?: 'none' | 'pass' | 'weighted-average' | null;
+  /** For a stack's average: how it weighed the stacked credentials (awards/stack-credit.ts). */
+  readonly averageWeighting?: AverageWeighting | null;
 };
 
 /** A partner's credential recognised and stacked into the one being issued. */
@@ -271,6 +273,7 @@ export function createCredentialIssuer(options: {
           : request.stackResult === 'weighted-average'
             ? 'weighted-average'
             : 'score',
+      ...(request.averageWeighting ? { averageWeighting: request.averageWeighting } : {}),
       evidence: [
         ...request.evidenceStatementIds.map((statementId) => ({
           statementId,

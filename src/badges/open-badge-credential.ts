@@ -34,10 +34,29 @@ export type ResultDescription = {
 };
 
 /**
- * The fragment of the result description of a stack's result, the ECTS-weighted average of the
- * stacked credentials' results (build-credential.ts); pages tell it from a score by it.
+ * How a stack's result averages the results of its stacked credentials: weighted by their ECTS,
+ * or each counting equally when not all of them state ECTS (awards/stack-credit.ts).
  */
-export const WEIGHTED_AVERAGE_FRAGMENT = 'weighted-average';
+export type AverageWeighting = 'ects' | 'equal';
+
+/**
+ * The fragment of the result description of a stack's result, the average of the stacked
+ * credentials' results, by how it weighs them (build-credential.ts): pages and exports tell it
+ * from a score, and the weighting, by it.
+ */
+export const AVERAGE_FRAGMENTS = {
+  ects: 'weighted-average',
+  equal: 'unweighted-average',
+} as const satisfies Record<AverageWeighting, string>;
+
+/** The weighting of the stack's average a result description id names, or null for another result. */
+export function averageWeightingOf(
+  resultDescriptionId: string | undefined,
+): AverageWeighting | null {
+  const fragment = resultDescriptionId?.split('#').at(-1);
+  const found = Object.entries(AVERAGE_FRAGMENTS).find(([, known]) => known === fragment);
+  return found ? (found[0] as AverageWeighting) : null;
+}
 
 export type Result = {
   type: ['Result'];

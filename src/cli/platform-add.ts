@@ -1,9 +1,5 @@
 import { parseArgs } from 'node:util';
-import {
-  deploymentStaysDeactivatedNotice,
-  registerPlatform,
-  toolUrls,
-} from '../lti/platform-registry.js';
+import { registerPlatform, registrationNotice, toolUrls } from '../lti/platform-registry.js';
 import type { CommandContext } from './command-context.js';
 
 export const usage =
@@ -11,8 +7,8 @@ export const usage =
 
 /**
  * `microcred platform add`: registers an LMS by hand and prints the URLs to paste into it; when
- * the deployment is one an administrator deactivated, which stays so, a `notice` says where to
- * activate it.
+ * the LMS or the deployment is one an administrator deactivated, which stays so, a `notice`
+ * says where to activate it.
  */
 export async function platformAdd(context: CommandContext, args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -30,7 +26,7 @@ export async function platformAdd(context: CommandContext, args: string[]): Prom
       'awarding-body': { type: 'string' },
     },
   });
-  const { deployment, ...platform } = await registerPlatform(context.db, {
+  const platform = await registerPlatform(context.db, {
     issuer: values.issuer,
     clientId: values['client-id'],
     deploymentId: values['deployment-id'],
@@ -42,6 +38,7 @@ export async function platformAdd(context: CommandContext, args: string[]): Prom
     trustLevel: values['trust-level'],
     awardingBody: values['awarding-body'],
   });
+  const notice = registrationNotice(context.settings.publicUrl, platform);
   context.out(
     JSON.stringify(
       {
@@ -54,13 +51,7 @@ export async function platformAdd(context: CommandContext, args: string[]): Prom
           awardingBody: platform.issuerProfileId,
         },
         pasteIntoYourLms: toolUrls(context.settings.publicUrl),
-        ...(!deployment.isActive && {
-          notice: deploymentStaysDeactivatedNotice(
-            context.settings.publicUrl,
-            platform.id,
-            deployment.deploymentId,
-          ),
-        }),
+        ...(notice && { notice }),
       },
       null,
       2,

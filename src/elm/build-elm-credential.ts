@@ -1,6 +1,6 @@
 import { badgePng } from '../badges/badge-image.js';
 import { readElements, type MicroCredentialElements } from '../badges/eu-elements.js';
-import type { OpenBadgeCredential } from '../badges/open-badge-credential.js';
+import { averageWeightingOf, type OpenBadgeCredential } from '../badges/open-badge-credential.js';
 import type { IssuerAddress } from '../db/schema.js';
 import type { ErrorCode } from '../error-codes.js';
 import { ConflictError } from '../errors.js';
@@ -341,6 +341,7 @@ function buildAssessment(
     id: ids('learningAssessment'),
     type: 'LearningAssessment',
     title,
+    ...averageDescription(ob),
     grade: note(ids('note', 'grade'), grade(ob, own)),
     ...elements.assessment,
     assessedBy: parties.organisation,
@@ -392,6 +393,20 @@ function stackedParts(
         : { creditReceived: creditPoint(ids('creditPoint', 'part', index + 1), part.ectsCredits) }),
     })),
   };
+}
+
+/**
+ * For a stack's average, what it is as the credential's result description states it
+ * (build-credential.ts): weighted by ECTS or each stacked credential counting equally, and over
+ * which of them. A score or a pass needs no such words.
+ */
+function averageDescription(ob: OpenBadgeCredential): { description?: LanguageMap } {
+  const result = ob.credentialSubject.result?.[0];
+  if (averageWeightingOf(result?.resultDescription) === null) return {};
+  const described = ob.credentialSubject.achievement.resultDescription?.find(
+    (description) => description.id === result?.resultDescription,
+  );
+  return described ? { description: { en: described.name } } : {};
 }
 
 /** The learner's score as a percentage in the achievement's language; "Pass" without one. */

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Tx } from '../db/database.js';
 import { courses, deployments, platforms } from '../db/schema.js';
@@ -38,9 +38,10 @@ export interface DeploymentState {
 /**
  * An administrator's registration (CLI, admin API or page): registers a platform and one of its
  * deployments, or updates them when the issuer and client id are known already (adding the
- * deployment, reactivating the platform). A deployment an administrator deactivated stays
- * deactivated, as deactivating it was a deliberate act: `deployment` says how it stands, so that
- * the caller can tell the administrator. The awarding body is the issuer profile `awardingBody`
+ * deployment). A platform or a deployment an administrator deactivated stays deactivated, as
+ * deactivating it was a deliberate act that only activating it again undoes (setPlatformActive,
+ * setDeploymentActive): the platform's `isActive` and `deployment` say how they stand, so that
+ * the caller can tell the administrator (registrationNotice). The awarding body is the issuer profile `awardingBody`
  * names by id or exact name, or a new one of that name (default: the platform's name); an update
  * without `awardingBody` keeps the platform's body. Every process sees the change at once.
  * Throws BadRequestError naming the bad field.
@@ -87,7 +88,7 @@ export async function registerPlatform(
       .values({ issuer: registration.issuer, clientId: registration.clientId, ...fields })
       .onConflictDoUpdate({
         target: [platforms.issuer, platforms.clientId],
-        set: { ...fields, isActive: sql`true` },
+        set: fields,
       })
       .returning();
     if (!platform) throw new Error('Upsert returned no row');
@@ -110,15 +111,28 @@ export async function registerPlatform(
 }
 
 /**
- * What the admin API and the CLI say when a registration names a deployment an administrator
- * deactivated (registerPlatform keeps it deactivated): that it stays so, and where to reactivate it.
+ * What the admin API and the CLI say when a registration names a platform or a deployment an
+ * administrator deactivated (registerPlatform keeps them deactivated): that they stay so, and
+ * where to activate them again. Null when both are active.
  */
-export function deploymentStaysDeactivatedNotice(
+export function registrationNotice(
   publicUrl: string,
-  platformId: string,
-  deploymentId: string,
-): string {
-  return `Deployment "${deploymentId}" stays deactivated: an administrator deactivated it, and registering it again does not activate it, so its launches are still refused. To let it launch, choose "Activate again" for it on ${publicUrl}/admin/platforms/${platformId}, or send {"isActive": true} to PATCH ${publicUrl}/api/admin/platforms/${platformId}/deployments/${encodeURIComponent(deploymentId)}.`;
+  registered: Pick<Platform, 'id' | 'isActive'> & { deployment: DeploymentState },
+): string | null {
+  const { id, deployment } = registered;
+  const sentences = [
+    ...(registered.isActive
+      ? []
+      : [
+          `The LMS stays deactivated: an administrator deactivated it, and registering it again does not activate it, so all its launches are still refused. To let it launch, choose "Activate again" for it on ${publicUrl}/admin/platforms, or send {"isActive": true} to PATCH ${publicUrl}/api/admin/platforms/${id}.`,
+        ]),
+    ...(deployment.isActive
+      ? []
+      : [
+          `Deployment "${deployment.deploymentId}" stays deactivated: an administrator deactivated it, and registering it again does not activate it, so its launches are still refused. To let it launch, choose "Activate again" for it on ${publicUrl}/admin/platforms/${id}, or send {"isActive": true} to PATCH ${publicUrl}/api/admin/platforms/${id}/deployments/${encodeURIComponent(deployment.deploymentId)}.`,
+        ]),
+  ];
+  return sentences.length > 0 ? sentences.join(' ') : null;
 }
 
 /** The platform fields a registration stores (all but its awarding body). */

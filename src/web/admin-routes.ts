@@ -24,7 +24,7 @@ import { endorsementUrl } from '../badges/endorsements/build-endorsement.js';
 import type { Db } from '../db/database.js';
 import { BadRequestError, NotFoundError, UnauthorizedError } from '../errors.js';
 import {
-  deploymentStaysDeactivatedNotice,
+  registrationNotice,
   listPlatforms,
   registerPlatform,
   setDeploymentActive,
@@ -69,8 +69,8 @@ const xapiCredentialRequestSchema = z.strictObject({
 
 /**
  * The admin JSON API: `GET|POST /api/admin/platforms` for LMSs without dynamic registration
- * (registering a deployment an administrator deactivated keeps it deactivated, and the answer's
- * `notice` says so and how to activate it),
+ * (registering again an LMS or a deployment an administrator deactivated keeps it deactivated,
+ * and the answer's `notice` says so and how to activate it),
  * `PATCH /api/admin/platforms/:id` with `{"isActive": false|true}` to deactivate or reactivate
  * one (in every process at once), `PATCH /api/admin/platforms/:id/deployments/:deploymentId`
  * (the deployment id URL-encoded) with the same body for one deployment of it, with `{"trustLevel": "registered"|"self-study"}` to say
@@ -131,20 +131,16 @@ export function createAdminRouter(deps: {
   });
 
   router.post('/api/admin/platforms', express.json({ limit: '20kb' }), async (req, res) => {
-    const { deployment, ...platform } = await registerPlatform(deps.db, req.body);
+    const registered = await registerPlatform(deps.db, req.body);
+    const { deployment, ...platform } = registered;
+    const notice = registrationNotice(deps.publicUrl, registered);
     res.status(201).json({
       platform: presentPlatform(
         { ...platform, deploymentIds: [deployment.deploymentId], deployments: [deployment] },
         0,
       ),
       pasteIntoYourLms: toolUrls(deps.publicUrl),
-      ...(!deployment.isActive && {
-        notice: deploymentStaysDeactivatedNotice(
-          deps.publicUrl,
-          platform.id,
-          deployment.deploymentId,
-        ),
-      }),
+      ...(notice && { notice }),
     });
   });
   router.patch('/api/admin/platforms/:id', express.json({ limit: '1kb' }), async (req, res) => {

@@ -3,7 +3,7 @@ import multer from 'multer';
 import type { VerificationPool } from '../badges/verify/verification-pool.js';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/database.js';
-import { BadRequestError, isRecognitionRefusal } from '../errors.js';
+import { BadRequestError, isRecognitionRefusal, VerifierBusyError } from '../errors.js';
 import type { OutgoingFetch } from '../outgoing/outgoing-requests.js';
 import { bringCredential } from '../recognition/bring-credential.js';
 import {
@@ -57,7 +57,9 @@ const REFUSAL_OF_CODE: Readonly<Record<string, RefusalReason>> = {
  *   downloaded, or its text pasted);
  * - `POST /course/recognitions` (multipart, CSRF token): verifies and records it
  *   (recognition/bring-credential.ts), then back to the page with the outcome; a refusal
- *   answers 403, 409 or 422 with its reason in plain words and its error code;
+ *   answers 403, 409 or 422 with its reason in plain words and its error code; when every
+ *   verification worker is busy and the queue is full, 503 with `Retry-After` and the page
+ *   asking to send it again in a moment;
  * - `POST /course/recognitions/wallet-requests` (CSRF token): opens a VC-API exchange for the
  *   learner's wallet (wallets/lcw/presentation-requests.ts) and shows the link to open it with;
  * - `POST /wallet/presentations/:requestId`, the exchange, without a session (the signed
@@ -91,7 +93,7 @@ export function createRecognitionPages(deps: {
   const renderLearnerPage = async (
     res: Response,
     refusal: { reason: RefusalReason; code: string } | null = null,
-    problem: 'empty' | 'tooLarge' | null = null,
+    problem: 'empty' | 'tooLarge' | 'busy' | null = null,
     walletLink: string | null = null,
   ) =>
     render(res, 'course-recognitions', {
@@ -149,6 +151,13 @@ export function createRecognitionPages(deps: {
         });
         res.redirect(303, `/course/recognitions?status=${recognised.status}`);
       } catch (error) {
+        if (error instanceof VerifierBusyError) {
+          res
+            .status(503)
+            .set('Retry-After', String(error.retryAfterSeconds))
+            .send(await renderLearnerPage(res, null, 'busy'));
+          return;
+        }
         if (!isRecognitionRefusal(error)) throw error;
         const reason = REFUSAL_OF_CODE[error.code] ?? 'notAnOpenBadge';
         res.status(error.status).send(await renderLearnerPage(res, { reason, code: error.code }));

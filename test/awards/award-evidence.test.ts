@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  awardScore,
+  awardResult,
   type AwardEvidence,
   type RecognisedComponent,
   type StackedCredential,
@@ -49,19 +49,30 @@ function stackEvidence(
   };
 }
 
-describe('awardScore: the result a stack with parts recognised from partners states', () => {
+describe('awardResult: the result a stack with parts recognised from partners states', () => {
   it('is the ECTS-weighted average of our stacked courses’ results alone, a recognised part counting for none', () => {
     const evidence = stackEvidence('weighted-average', {
       stacked: [course('seminar', 4, 0.75), course('project', 2, 0.9)],
       recognised: [recognised('climate', 2)],
     });
     // (4 × 0.75 + 2 × 0.9) / 6 = 0.8; the recognised 2 ECTS weigh nothing.
-    expect(awardScore(evidence, null)).toBe(0.8);
+    expect(awardResult(evidence, null)).toEqual({ scoreScaled: 0.8, averageWeighting: 'ects' });
+  });
+
+  it('counts our courses equally, and says so, when one of them carries no ECTS (a badge)', () => {
+    const evidence = stackEvidence('weighted-average', {
+      stacked: [{ ...course('seminar', 4, 0.75), ects: null }, course('project', 2, 0.9)],
+      recognised: [recognised('climate', 2)],
+    });
+    expect(awardResult(evidence, null)).toEqual({ scoreScaled: 0.825, averageWeighting: 'equal' });
   });
 
   it('is none when every part is recognised, as for a stack without a result', () => {
     const parts = { stacked: [], recognised: [recognised('climate', 2), recognised('water', 3)] };
-    expect(awardScore(stackEvidence('weighted-average', parts), null)).toBeNull();
+    expect(awardResult(stackEvidence('weighted-average', parts), null)).toEqual({
+      scoreScaled: null,
+      averageWeighting: null,
+    });
   });
 
   it('is none when our courses in it carry no result either', () => {
@@ -69,6 +80,6 @@ describe('awardScore: the result a stack with parts recognised from partners sta
       stacked: [course('seminar', 4, null)],
       recognised: [recognised('climate', 2)],
     });
-    expect(awardScore(evidence, null)).toBeNull();
+    expect(awardResult(evidence, null)).toEqual({ scoreScaled: null, averageWeighting: null });
   });
 });

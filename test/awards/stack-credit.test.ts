@@ -90,14 +90,14 @@ describe('creditsEarned: the ECTS a credential carries, computed once at award',
 });
 
 describe('weightedAverageResult: a stack’s result from its components’', () => {
-  it('weights each result by its credential’s ECTS', () => {
+  it('weights each result by its credential’s ECTS, and says so', () => {
     // (2 × 0.9 + 3 × 0.8) / 5 = 0.84
     expect(
       weightedAverageResult([
         { ects: 2, scoreScaled: 0.9 },
         { ects: 3, scoreScaled: 0.8 },
       ]),
-    ).toBe(0.84);
+    ).toEqual({ scoreScaled: 0.84, weighting: 'ects' });
   });
 
   it('leaves out credentials without a result', () => {
@@ -106,16 +106,26 @@ describe('weightedAverageResult: a stack’s result from its components’', () 
         { ects: 2, scoreScaled: 0.9 },
         { ects: 3, scoreScaled: null },
       ]),
-    ).toBe(0.9);
+    ).toEqual({ scoreScaled: 0.9, weighting: 'ects' });
   });
 
-  it('counts each equally when one carries no ECTS (the badge form)', () => {
+  it('counts each equally when one carries no ECTS (the badge form), and says so', () => {
     expect(
       weightedAverageResult([
         { ects: null, scoreScaled: 1 },
         { ects: 3, scoreScaled: 0.5 },
       ]),
-    ).toBe(0.75);
+    ).toEqual({ scoreScaled: 0.75, weighting: 'equal' });
+  });
+
+  it('weights by ECTS when only a credential without a result carries none', () => {
+    expect(
+      weightedAverageResult([
+        { ects: 2, scoreScaled: 0.9 },
+        { ects: 4, scoreScaled: 0.6 },
+        { ects: null, scoreScaled: null },
+      ]),
+    ).toEqual({ scoreScaled: 0.7, weighting: 'ects' });
   });
 
   it('gives none when no credential has a result', () => {

@@ -283,7 +283,7 @@ describe('buildCredential', () => {
 
     it('states the ECTS-weighted average as a percent result under its own description', () => {
       const credential = buildCredential(
-        stack({ scoreScaled: 0.8567, resultKind: 'weighted-average' }),
+        stack({ scoreScaled: 0.8567, resultKind: 'weighted-average', averageWeighting: 'ects' }),
       );
       expect(validateCredential(credential)).toEqual({ valid: true, errors: [] });
       const id = `${ACHIEVEMENT_URL}#weighted-average`;
@@ -314,6 +314,7 @@ describe('buildCredential', () => {
         stack({
           scoreScaled: 0.875,
           resultKind: 'weighted-average',
+          averageWeighting: 'ects',
           evidence: [component, recognised],
         }),
       );
@@ -342,11 +343,71 @@ describe('buildCredential', () => {
         stack({
           scoreScaled: 0.875,
           resultKind: 'weighted-average',
+          averageWeighting: 'ects',
           evidence: [component, withoutResult],
         }),
       );
       const [description] = credential.credentialSubject.achievement.resultDescription ?? [];
       expect(description?.name).toMatch(/ of the results of 1 of the 2 stacked credentials;/);
+    });
+
+    describe('an average that counts each stacked credential equally, as not all of them state ECTS', () => {
+      const badge = {
+        ...component,
+        credentialId: '9c4e2a17-5b3d-4f8e-a1c2-7d6e5f4a3b21',
+        url: 'http://localhost:3000/credentials/9c4e2a17-5b3d-4f8e-a1c2-7d6e5f4a3b21',
+        name: 'Field trip',
+        ects: null,
+        scoreScaled: 0.625,
+      };
+
+      it('says so in its result description, under a description id of its own', () => {
+        const credential = buildCredential(
+          stack({
+            scoreScaled: 0.75,
+            resultKind: 'weighted-average',
+            averageWeighting: 'equal',
+            evidence: [component, badge],
+          }),
+        );
+        expect(validateCredential(credential)).toEqual({ valid: true, errors: [] });
+        const id = `${ACHIEVEMENT_URL}#unweighted-average`;
+        expect(credential.credentialSubject.achievement.resultDescription).toEqual([
+          {
+            id,
+            type: ['ResultDescription'],
+            name: 'Average of the results of the stacked credentials (each counts equally, since not all of them state ECTS)',
+            resultType: 'Percent',
+            valueMin: '0',
+            valueMax: '100',
+          },
+        ]);
+        expect(credential.credentialSubject.result).toEqual([
+          { type: ['Result'], resultDescription: id, value: '75' },
+        ]);
+      });
+
+      it('says too how many of the stacked credentials it covers when that is not all', () => {
+        const recognised = {
+          recognisedCredentialId: 'https://helsinki.example/credentials/42',
+          issuerId: 'did:web:helsinki.example',
+          issuerName: 'University of Helsinki',
+          name: 'Climate.now',
+          ects: 5,
+        };
+        const credential = buildCredential(
+          stack({
+            scoreScaled: 0.75,
+            resultKind: 'weighted-average',
+            averageWeighting: 'equal',
+            evidence: [component, badge, recognised],
+          }),
+        );
+        const [description] = credential.credentialSubject.achievement.resultDescription ?? [];
+        expect(description?.name).toBe(
+          'Average of the results of 2 of the 3 stacked credentials (each counts equally, since not all of them state ECTS); credentials recognised from partners and credentials without a result are not in it',
+        );
+      });
     });
 
     it.each<[string, Partial<CredentialInput>]>([
@@ -355,7 +416,21 @@ describe('buildCredential', () => {
         {
           scoreScaled: 0.9,
           resultKind: 'weighted-average',
+          averageWeighting: 'ects',
           evidence: [{ ...component, scoreScaled: null }],
+        },
+      ],
+      [
+        'an average that does not say how it weighed the stacked credentials',
+        { scoreScaled: 0.9, resultKind: 'weighted-average' },
+      ],
+      [
+        'an ECTS-weighted average over a stacked credential without ECTS',
+        {
+          scoreScaled: 0.9,
+          resultKind: 'weighted-average',
+          averageWeighting: 'ects',
+          evidence: [component, { ...component, ects: null }],
         },
       ],
       [

@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCommandContext, type CommandContext } from '../../src/cli/command-context.js';
 import { platformAdd } from '../../src/cli/platform-add.js';
 import { loadSettings } from '../../src/config/settings.js';
-import { listPlatforms, setDeploymentActive } from '../../src/lti/platform-registry.js';
+import {
+  listPlatforms,
+  setDeploymentActive,
+  setPlatformActive,
+} from '../../src/lti/platform-registry.js';
 import { createTestStorage, type TestStorage } from '../support/test-database.js';
 
 const ARGS = [
@@ -20,7 +24,7 @@ const ARGS = [
   'https://moodle.example/mod/lti/certs.php',
 ];
 
-describe('microcred platform add, run again for a deployment an administrator deactivated', () => {
+describe('microcred platform add, run again for an LMS or a deployment an administrator deactivated', () => {
   let storage: TestStorage;
 
   beforeAll(async () => {
@@ -47,13 +51,13 @@ describe('microcred platform add, run again for a deployment an administrator de
     );
     return lines.join('\n');
   };
-  const platformAddPrints = async () =>
-    JSON.parse(await cli((context) => platformAdd(context, ARGS))) as {
+  const platformAddPrints = async (args = ARGS) =>
+    JSON.parse(await cli((context) => platformAdd(context, args))) as {
       platform: { id: string };
       notice?: string;
     };
 
-  it('keeps it deactivated, and prints where to activate it', async () => {
+  it('keeps a deactivated deployment deactivated, and prints where to activate it', async () => {
     const first = await platformAddPrints();
     expect(first).not.toHaveProperty('notice');
     await cli((context) => setDeploymentActive(context.db, first.platform.id, 'site:1', false));
@@ -67,8 +71,26 @@ describe('microcred platform add, run again for a deployment an administrator de
     await cli(async (context) => {
       listed = await listPlatforms(context.db);
     });
-    expect(listed.map((platform) => platform.deployments)).toEqual([
-      [{ deploymentId: 'site:1', isActive: false }],
+    expect(listed.find((platform) => platform.id === first.platform.id)?.deployments).toEqual([
+      { deploymentId: 'site:1', isActive: false },
     ]);
+  });
+
+  it('keeps a deactivated LMS deactivated, and prints where to activate it', async () => {
+    const args = ['--issuer', 'https://canvas.example', ...ARGS.slice(2)];
+    const first = await platformAddPrints(args);
+    expect(first).not.toHaveProperty('notice');
+    await cli((context) => setPlatformActive(context.db, first.platform.id, false));
+
+    const again = await platformAddPrints(args);
+    expect(again.platform.id).toBe(first.platform.id);
+    expect(again.notice).toBe(
+      `The LMS stays deactivated: an administrator deactivated it, and registering it again does not activate it, so all its launches are still refused. To let it launch, choose "Activate again" for it on https://tool.example/admin/platforms, or send {"isActive": true} to PATCH https://tool.example/api/admin/platforms/${first.platform.id}.`,
+    );
+    let listed: Awaited<ReturnType<typeof listPlatforms>> = [];
+    await cli(async (context) => {
+      listed = await listPlatforms(context.db);
+    });
+    expect(listed.find((platform) => platform.id === first.platform.id)?.isActive).toBe(false);
   });
 });

@@ -358,6 +358,75 @@ describe('the ELM export of a credential with every micro-credential element', (
   });
 });
 
+describe('the ELM export of a stack whose result is the average of its stacked credentials', () => {
+  const seminar = {
+    credentialId: '6a1f3c52-0d5e-4f4b-9f0e-2b7c1d3e4f50',
+    url: 'https://microcred.example/credentials/6a1f3c52-0d5e-4f4b-9f0e-2b7c1d3e4f50',
+    name: 'Sustainability seminar',
+    issuerName: ISSUER.name,
+    ects: 4,
+    scoreScaled: 0.8,
+    issuedAt: new Date('2026-10-01T10:00:00Z'),
+  };
+  const fieldTrip = {
+    ...seminar,
+    credentialId: '9c4e2a17-5b3d-4f8e-a1c2-7d6e5f4a3b21',
+    url: 'https://microcred.example/credentials/9c4e2a17-5b3d-4f8e-a1c2-7d6e5f4a3b21',
+    name: 'Field trip',
+    ects: null,
+    scoreScaled: 0.7,
+  };
+  const climateNow = {
+    recognisedCredentialId: 'https://helsinki.example/credentials/42',
+    issuerId: 'did:web:helsinki.example',
+    issuerName: 'University of Helsinki',
+    name: 'Climate.now',
+    ects: 5,
+  };
+  /** The stack's Open Badges credential and its export. */
+  const exportOf = (result: NonNullable<Parameters<typeof annexICredential>[0]>['result']) => {
+    const credential = annexICredential({ result }) as Json;
+    const document = buildElmCredential({ ...annexIInput(), credential }) as Json;
+    return { credential, assessment: document.credentialSubject.hasClaim.provenBy, document };
+  };
+
+  it('says over which of the stacked credentials the average is, in the words of the Open Badge, and conforms', async () => {
+    const { credential, assessment, document } = exportOf({
+      scoreScaled: 0.8,
+      resultKind: 'weighted-average',
+      averageWeighting: 'ects',
+      evidence: [seminar, climateNow],
+    });
+    const [described] = credential.credentialSubject.achievement.resultDescription as Json[];
+    expect(described!.name).toBe(
+      'ECTS-weighted average of the results of 1 of the 2 stacked credentials; credentials recognised from partners and credentials without a result are not in it',
+    );
+    expect(assessment).toMatchObject({
+      description: { en: described!.name },
+      grade: { type: 'Note', noteLiteral: { en: '80%' } },
+    });
+    expect(await violations(document)).toEqual(PRE_SEALING);
+  }, 30_000);
+
+  it('says the average counts each stacked credential equally when not all of them state ECTS', () => {
+    const { assessment } = exportOf({
+      scoreScaled: 0.75,
+      resultKind: 'weighted-average',
+      averageWeighting: 'equal',
+      evidence: [seminar, fieldTrip],
+    });
+    expect(assessment.description).toEqual({
+      en: 'Average of the results of the stacked credentials (each counts equally, since not all of them state ECTS)',
+    });
+  });
+
+  it('adds no such words to a learner’s own score', () => {
+    const { assessment } = exportOf(undefined);
+    expect(assessment).not.toHaveProperty('description');
+    expect(assessment.grade.noteLiteral).toEqual({ en: '90%' });
+  });
+});
+
 describe('exports of other credentials', () => {
   it('a plain badge (no EU elements, no credits, no score) also conforms apart from sealing', async () => {
     const credential = annexICredential() as Json;

@@ -1,4 +1,4 @@
-import { buildCredential } from '../../src/badges/build-credential.js';
+import { buildCredential, type CredentialInput } from '../../src/badges/build-credential.js';
 import {
   CREDITS_WITHHELD_SELF_STUDY,
   readElements,
@@ -61,6 +61,8 @@ export function annexICredential(
     supervision?: SupervisionStatement;
     /** The badge of a self-study learner: no credits, and the credential says why. */
     isSelfStudyBadge?: boolean;
+    /** Another result and its evidence, such as a stack's average of its stacked credentials. */
+    result?: Pick<CredentialInput, 'scoreScaled' | 'resultKind' | 'averageWeighting' | 'evidence'>;
   } = {},
 ): Record<string, unknown> {
   const eu = readElements(ACHIEVEMENT.eu);
@@ -97,6 +99,7 @@ export function annexICredential(
     },
     scoreScaled: 0.9,
     evidence: [],
+    ...overrides.result,
   }) as unknown as Record<string, unknown>;
 }
 

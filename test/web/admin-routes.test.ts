@@ -105,6 +105,40 @@ describe('the admin JSON API: manual platform registration', () => {
     expect((await launch()).finalUrl).toBe(`${tool.url}/course`);
   });
 
+  it('keeps an LMS an administrator deactivated so when it is registered again, and says so and where to activate it', async () => {
+    const registration = { ...lms.platformRegistration(), awardingBody: 'University of Testing' };
+    const { platform } = (await (await register(registration)).json()) as {
+      platform: { id: string };
+    };
+    const path = `/api/admin/platforms/${platform.id}`;
+    const setActive = (isActive: boolean) =>
+      fetch(`${tool.url}${path}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ isActive }),
+      });
+    const launch = () => lms.launch({ browser: createBrowser(), user: { id: 'learner' } });
+    expect((await setActive(false)).status).toBe(200);
+
+    const again = await register(registration);
+    expect(again.status).toBe(201);
+    const body = (await again.json()) as { platform: unknown; notice: string };
+    expect(body.platform).toMatchObject({
+      id: platform.id,
+      isActive: false,
+      deployments: [{ deploymentId: lms.deploymentId, isActive: true }],
+    });
+    expect(body.notice).toBe(
+      `The LMS stays deactivated: an administrator deactivated it, and registering it again does not activate it, so all its launches are still refused. To let it launch, choose "Activate again" for it on ${tool.url}/admin/platforms, or send {"isActive": true} to PATCH ${tool.url}${path}.`,
+    );
+    const refused = await launch();
+    expect(refused.response.status).toBe(400);
+    expect(refused.text).toContain('LTI_PLATFORM_UNKNOWN');
+
+    expect((await setActive(true)).status).toBe(200);
+    expect((await launch()).finalUrl).toBe(`${tool.url}/course`);
+  });
+
   it('rotates the signing keys of an awarding body that exists, for the admin token only', async () => {
     const rotate = (id: string, token = ADMIN_TOKEN) =>
       fetch(`${tool.url}/api/admin/issuer-profiles/${id}/rotate-keys`, {

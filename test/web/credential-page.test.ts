@@ -4,7 +4,9 @@ import { credentialElements, stackedComponents } from '../../src/web/credential-
 
 function credentialOf(
   evidence: CredentialInput['evidence'],
-  result: Pick<CredentialInput, 'scoreScaled' | 'resultKind'> = { scoreScaled: null },
+  result: Pick<CredentialInput, 'scoreScaled' | 'resultKind' | 'averageWeighting'> = {
+    scoreScaled: null,
+  },
 ) {
   return buildCredential({
     credentialId: '0f8fad5b-d9cb-469f-a165-70867728950e',
@@ -83,9 +85,16 @@ describe('credentialElements: a stack’s average in the grade row', () => {
     scoreScaled: 0.75,
     issuedAt: new Date('2025-03-01T10:00:00Z'),
   };
-  const gradeOf = (evidence: CredentialInput['evidence']) =>
+  const gradeOf = (
+    evidence: CredentialInput['evidence'],
+    averageWeighting: CredentialInput['averageWeighting'] = 'ects',
+  ) =>
     credentialElements(
-      credentialOf(evidence, { scoreScaled: 0.75, resultKind: 'weighted-average' }),
+      credentialOf(evidence, {
+        scoreScaled: 0.75,
+        resultKind: 'weighted-average',
+        averageWeighting,
+      }),
       null,
     ).find((element) => element.id === 'grade')?.values;
 
@@ -102,5 +111,30 @@ describe('credentialElements: a stack’s average in the grade row', () => {
     expect(gradeOf([seminar])).toEqual([
       { key: 'public:value.weightedAverage', values: { value: '75' } },
     ]);
+  });
+
+  describe('counting each stacked credential equally, as one of them states no ECTS', () => {
+    const badge = {
+      ...seminar,
+      credentialId: '9c4e2a17-5b3d-4f8e-a1c2-7d6e5f4a3b21',
+      url: 'https://tool.example/credentials/9c4e2a17-5b3d-4f8e-a1c2-7d6e5f4a3b21',
+      name: 'Field trip',
+      ects: null,
+    };
+
+    it('says that it is not weighted by ECTS', () => {
+      expect(gradeOf([seminar, badge], 'equal')).toEqual([
+        { key: 'public:value.equalAverage', values: { value: '75' } },
+      ]);
+    });
+
+    it('says so, and over how many of the stacked credentials it is, when one is recognised from a partner', () => {
+      expect(gradeOf([seminar, badge, CLIMATE_NOW], 'equal')).toEqual([
+        {
+          key: 'public:value.equalAverageOfSome',
+          values: { value: '75', averaged: 2, total: 3 },
+        },
+      ]);
+    });
   });
 });

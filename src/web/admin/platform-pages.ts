@@ -47,6 +47,7 @@ const STATUS_MESSAGES = [
   'deploymentDeactivated',
   'deploymentActivated',
   'deploymentStaysDeactivated',
+  'platformStaysDeactivated',
 ] as const;
 const REGISTRATION_FIELDS = [
   'name',
@@ -76,8 +77,10 @@ interface InvitationValues {
  * - `POST /admin/invitations`: a single-use registration URL for an LMS's dynamic registration
  *   (shown this once), `POST /admin/invitations/:id/withdraw` withdraws one not used;
  * - `GET|POST /admin/platforms/new`: registers an LMS by hand, and shows the tool's URLs to
- *   paste into it; registering again a deployment an administrator deactivated leads to the
- *   LMS's page, which says that it stays deactivated, next to the control that activates it;
+ *   paste into it; registering again an LMS an administrator deactivated leads to the list,
+ *   which says that it stays deactivated, above the control that activates it; registering
+ *   again a deployment an administrator deactivated leads to the LMS's page, which says that it
+ *   stays deactivated, next to the control that activates it;
  * - `GET /admin/platforms/:id`: one LMS, with the tool's URLs and how its xAPI emitter names
  *   users, `POST /admin/platforms/:id/xapi-actors` changes that; `POST
  *   /admin/platforms/:id/trust-level` (confirmed) changes whether its learners earn credits;
@@ -109,6 +112,11 @@ export function createPlatformPages(kit: AdminPageKit): Router {
       registry.awardingBodies(),
     ]);
     const bodyNames = new Map(bodies.map((body) => [body.id, body.name]));
+    const status = statusOf(res);
+    // A reload after the LMS was activated again no longer says that it stays deactivated.
+    const isStatusShown =
+      status !== 'platformStaysDeactivated' ||
+      platforms.some((platform) => platform.id === res.req.query.platform && !platform.isActive);
     return render(res, 'admin/platforms', {
       adminPage: 'platforms',
       platforms: platforms.map((platform) => ({
@@ -131,7 +139,7 @@ export function createPlatformPages(kit: AdminPageKit): Router {
       created: options.created ?? null,
       toolKey: scope.kind === 'tool' ? { kid: (await kit.keyring.current()).kid } : null,
       toolKeyErrors: options.toolKeyErrors ?? [],
-      status: statusOf(res),
+      status: isStatusShown ? status : null,
       csrfToken: kit.csrfTokenOf(res),
     });
   };
@@ -240,7 +248,12 @@ export function createPlatformPages(kit: AdminPageKit): Router {
       res.status(422).send(await renderRegistration(res, values, [], error.message));
       return;
     }
-    const { id, deployment } = registered;
+    const { id, isActive, deployment } = registered;
+    if (!isActive) {
+      const query = new URLSearchParams({ status: 'platformStaysDeactivated', platform: id });
+      res.redirect(303, `${PAGE}?${query}`);
+      return;
+    }
     if (!deployment.isActive) {
       const query = new URLSearchParams({
         status: 'deploymentStaysDeactivated',

@@ -150,6 +150,47 @@ describe('admin pages: LMS platforms and invitations', () => {
     expect(reloaded).not.toContain('stays deactivated');
   });
 
+  it('keeps an LMS an administrator deactivated so when it is registered by hand again, and says so above its control', async () => {
+    const { browser, html } = await signedInAdmin(tool, PAGE);
+    await postForm(tool, browser, `${PAGE}/${platformId}/active`, {
+      _csrf: csrfTokenIn(html),
+      isActive: 'no',
+    });
+    const again = await postForm(tool, browser, `${PAGE}/new`, {
+      _csrf: csrfTokenIn(html),
+      name: 'Example LMS',
+      issuer,
+      clientId: 'client-1',
+      deploymentId: 'site:1',
+      authUrl: `${issuer}/auth`,
+      tokenUrl: `${issuer}/token`,
+      jwksUrl: `${issuer}/jwks`,
+      trustLevel: 'registered',
+      awardingBody: '',
+    });
+    expect(again.response.status).toBe(303);
+    const location = again.response.headers.get('location');
+    expect(location).toBe(`${PAGE}?status=platformStaysDeactivated&platform=${platformId}`);
+    expect((await platformRow(platformId))?.isActive).toBe(false);
+
+    const shown = await (await browser.request(`${tool.url}${location}`)).response.text();
+    expect(shown).toContain(
+      'The LMS is registered, but it stays deactivated: an administrator deactivated it, and registering it again does not undo that.',
+    );
+    expect(shown).toContain('choose “Activate again” next to it under Registered LMSs below');
+    const row =
+      new RegExp(`<tr data-platform="${platformId}">[\\s\\S]*?</tr>`).exec(shown)?.[0] ?? '';
+    expect(row).toContain('name="isActive" value="yes"');
+
+    await postForm(tool, browser, `${PAGE}/${platformId}/active`, {
+      _csrf: csrfTokenIn(html),
+      isActive: 'yes',
+    });
+    expect((await platformRow(platformId))?.isActive).toBe(true);
+    const reloaded = await (await browser.request(`${tool.url}${location}`)).response.text();
+    expect(reloaded).not.toContain('stays deactivated');
+  });
+
   it('answers 404 for a deployment the LMS does not have', async () => {
     const page = `${PAGE}/${platformId}`;
     const { browser, html } = await signedInAdmin(tool, page);
