@@ -36,6 +36,7 @@ import { createBrowser } from '../test/support/http-client.js';
 import { startRoutingProxy } from '../test/support/routing-proxy.js';
 import { createTestStorage } from '../test/support/test-database.js';
 import { LTI_ROLES, startTestLms } from '../test/support/test-lms.js';
+import { percentile } from './support/statistics.js';
 import { buildTool, startTool, stopTool, toolEnvironment } from './support/tool-process.js';
 import { residentMemoryMb } from './process-memory.js';
 
@@ -213,8 +214,8 @@ try {
       [
         `minute ${String(minute).padStart(2)}`,
         `RSS ${rss.map((readings) => `${Math.min(...readings).toFixed(0)}–${Math.max(...readings).toFixed(0)}`).join(' / ')} MB`,
-        `statements ${statementMs.length} p50 ${percentile(statementMs, 50)} p99 ${percentile(statementMs, 99)} ms`,
-        `launches ${launchMs.length} p50 ${percentile(launchMs, 50)} p99 ${percentile(launchMs, 99)} ms`,
+        `statements ${statementMs.length} p50 ${wholeMs(statementMs, 0.5)} p99 ${wholeMs(statementMs, 0.99)} ms`,
+        `launches ${launchMs.length} p50 ${wholeMs(launchMs, 0.5)} p99 ${wholeMs(launchMs, 0.99)} ms`,
         `errors ${errors}${errors > 0 ? ` (${[...window.errorKinds].map(([kind, n]) => `${kind}: ${n}`).join(', ')})` : ''}`,
       ].join('  '),
     );
@@ -337,9 +338,7 @@ function newWindow() {
   };
 }
 
-/** The p-th percentile of `values` in whole ms, or "-" when there are none. */
-function percentile(values: number[], p: number): string {
-  if (values.length === 0) return '-';
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!.toFixed(0);
+/** The `fraction` percentile of `values` in whole ms, or "-" when there are none. */
+function wholeMs(values: readonly number[], fraction: number): string {
+  return values.length === 0 ? '-' : percentile(values, fraction).toFixed(0);
 }
