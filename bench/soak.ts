@@ -37,8 +37,13 @@ import { startRoutingProxy } from '../test/support/routing-proxy.js';
 import { createTestStorage } from '../test/support/test-database.js';
 import { LTI_ROLES, startTestLms } from '../test/support/test-lms.js';
 import { percentile } from './support/statistics.js';
-import { buildTool, startTool, stopTool, toolEnvironment } from './support/tool-process.js';
-import { residentMemoryMb } from './process-memory.js';
+import {
+  buildTool,
+  residentMemoryMb,
+  startTool,
+  stopTool,
+  toolEnvironment,
+} from './support/tool-process.js';
 
 const { values: args } = parseArgs({ options: { minutes: { type: 'string', default: '30' } } });
 const MINUTES = Number(args.minutes);
@@ -193,7 +198,7 @@ try {
   let rssThisMinute: number[][] = tools.map(() => []);
   let lastRssSampleAt = 0;
   const sampleRss = () => {
-    tools.forEach((tool, index) => rssThisMinute[index]!.push(residentMemoryMb(tool.pid ?? 0)));
+    tools.forEach((tool, index) => rssThisMinute[index]!.push(residentMemoryMb(tool.pid).now));
   };
   const totals = { statements: 0, launches: 0, errors: 0 };
   const inFlight = new Set<Promise<void>>();
