@@ -3,22 +3,8 @@ import { withCommandContext, type CommandContext } from '../../src/cli/command-c
 import { platformAdd } from '../../src/cli/platform-add.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { listPlatforms, setDeploymentActive } from '../../src/lti/platform-registry.js';
+import { cliEnvironment, moodlePlatformOptions } from '../support/cli-environment.js';
 import { createTestStorage, type TestStorage } from '../support/test-database.js';
-
-const ARGS = [
-  '--issuer',
-  'https://moodle.example',
-  '--client-id',
-  'abc',
-  '--deployment-id',
-  'site:1',
-  '--auth-url',
-  'https://moodle.example/mod/lti/auth.php',
-  '--token-url',
-  'https://moodle.example/mod/lti/token.php',
-  '--jwks-url',
-  'https://moodle.example/mod/lti/certs.php',
-];
 
 describe('microcred platform add, run again for a deployment an administrator deactivated', () => {
   let storage: TestStorage;
@@ -30,9 +16,7 @@ describe('microcred platform add, run again for a deployment an administrator de
 
   const settings = () =>
     loadSettings({
-      DATABASE_URL: storage.databaseUrl,
-      MICROCRED_DATA_DIR: storage.dataDir,
-      MICROCRED_PUBLIC_URL: 'https://tool.example',
+      ...cliEnvironment(storage),
       MICROCRED_SECRET: 'platform-add-test-secret-'.padEnd(40, 's'),
     });
   /** Runs `command` as the CLI does, and returns the lines it printed. */
@@ -48,7 +32,7 @@ describe('microcred platform add, run again for a deployment an administrator de
     return lines.join('\n');
   };
   const platformAddPrints = async () =>
-    JSON.parse(await cli((context) => platformAdd(context, ARGS))) as {
+    JSON.parse(await cli((context) => platformAdd(context, moodlePlatformOptions('site:1')))) as {
       platform: { id: string };
       notice?: string;
     };
