@@ -36,8 +36,14 @@ import { createBrowser } from '../test/support/http-client.js';
 import { startRoutingProxy } from '../test/support/routing-proxy.js';
 import { createTestStorage } from '../test/support/test-database.js';
 import { LTI_ROLES, startTestLms } from '../test/support/test-lms.js';
-import { buildTool, startTool, stopTool, toolEnvironment } from './support/tool-process.js';
-import { residentMemoryMb } from './process-memory.js';
+import { percentile } from './support/statistics.js';
+import {
+  buildTool,
+  residentMemoryMb,
+  startTool,
+  stopTool,
+  toolEnvironment,
+} from './support/tool-process.js';
 
 const { values: args } = parseArgs({ options: { minutes: { type: 'string', default: '30' } } });
 const MINUTES = Number(args.minutes);
@@ -192,7 +198,7 @@ try {
   let rssThisMinute: number[][] = tools.map(() => []);
   let lastRssSampleAt = 0;
   const sampleRss = () => {
-    tools.forEach((tool, index) => rssThisMinute[index]!.push(residentMemoryMb(tool.pid ?? 0)));
+    tools.forEach((tool, index) => rssThisMinute[index]!.push(residentMemoryMb(tool.pid).now));
   };
   const totals = { statements: 0, launches: 0, errors: 0 };
   const inFlight = new Set<Promise<void>>();
@@ -213,8 +219,8 @@ try {
       [
         `minute ${String(minute).padStart(2)}`,
         `RSS ${rss.map((readings) => `${Math.min(...readings).toFixed(0)}–${Math.max(...readings).toFixed(0)}`).join(' / ')} MB`,
-        `statements ${statementMs.length} p50 ${percentile(statementMs, 50)} p99 ${percentile(statementMs, 99)} ms`,
-        `launches ${launchMs.length} p50 ${percentile(launchMs, 50)} p99 ${percentile(launchMs, 99)} ms`,
+        `statements ${statementMs.length} p50 ${wholeMs(statementMs, 0.5)} p99 ${wholeMs(statementMs, 0.99)} ms`,
+        `launches ${launchMs.length} p50 ${wholeMs(launchMs, 0.5)} p99 ${wholeMs(launchMs, 0.99)} ms`,
         `errors ${errors}${errors > 0 ? ` (${[...window.errorKinds].map(([kind, n]) => `${kind}: ${n}`).join(', ')})` : ''}`,
       ].join('  '),
     );
@@ -337,9 +343,7 @@ function newWindow() {
   };
 }
 
-/** The p-th percentile of `values` in whole ms, or "-" when there are none. */
-function percentile(values: number[], p: number): string {
-  if (values.length === 0) return '-';
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!.toFixed(0);
+/** The `fraction` percentile of `values` in whole ms, or "-" when there are none. */
+function wholeMs(values: readonly number[], fraction: number): string {
+  return values.length === 0 ? '-' : percentile(values, fraction).toFixed(0);
 }

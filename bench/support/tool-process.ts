@@ -138,11 +138,22 @@ export async function waitForHealth(
   throw new Error('the tool did not become healthy');
 }
 
-/** The process's resident memory now (VmRSS) and its peak so far (VmHWM), in MB. */
+/**
+ * The process's resident memory now (VmRSS) and its peak so far (VmHWM), in MB, read from
+ * /proc; 0 for a process that never started or has ended, so a sampler outlives the tool.
+ */
 export function residentMemoryMb(pid: number | undefined): { now: number; peak: number } {
-  if (pid === undefined) return { now: 0, peak: 0 };
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const status = pid === undefined ? '' : processStatus(pid);
   const field = (name: string) =>
     Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? '0') / 1024;
   return { now: field('VmRSS'), peak: field('VmHWM') };
+}
+
+/** /proc/<pid>/status, or '' once the process has ended. */
+function processStatus(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return '';
+  }
 }

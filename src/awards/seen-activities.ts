@@ -11,6 +11,7 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
+import { rowsOf } from '../db/raw-rows.js';
 import {
   achievements,
   courseActivities,
@@ -246,7 +247,7 @@ async function readActivities(db: Executor, courseId: string): Promise<ActivityR
       and ${enrolments.courseId} = ${courseId}
     where ${statements.activityId} is not null and not ${statements.isVoided}
     group by ${statements.activityId}`);
-  return (result as unknown as { rows: ActivityRow[] }).rows;
+  return rowsOf<ActivityRow>(result);
 }
 
 /** Per activity of the course's statements, the parents they name (xAPI Data 2.4.6.2). */
@@ -268,5 +269,5 @@ async function readParents(db: Executor, courseId: string): Promise<ParentRow[]>
     ) as links
     where "parentId" is not null
     order by "activityId", "parentId", seq desc`);
-  return (result as unknown as { rows: ParentRow[] }).rows;
+  return rowsOf<ParentRow>(result);
 }

@@ -1,6 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db/database.js';
+import { rowsOf } from '../db/raw-rows.js';
 import { credentialRecords, credentialStatusChanges, statusLists } from '../db/schema.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { VC_V2_CONTEXT_URL } from './context-urls.js';
@@ -44,8 +45,7 @@ export async function allocateStatusIndexes(
              order by created_at limit 1 for update) as open
       where ${statusLists.id} = open.id
       returning open.id as id, open.first as first, ${statusLists.nextIndex} as next`);
-    const [taken] = (result as unknown as { rows: { id: string; first: number; next: number }[] })
-      .rows;
+    const [taken] = rowsOf<{ id: string; first: number; next: number }>(result);
     if (!taken) {
       await db.insert(statusLists).values({ issuerProfileId, size: STATUS_LIST_SIZE });
       continue;

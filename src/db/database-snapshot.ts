@@ -20,6 +20,7 @@
 import { sql } from 'drizzle-orm';
 import { ConflictError } from '../errors.js';
 import type { Db, Executor } from './database.js';
+import { rowsOf } from './raw-rows.js';
 
 export type SnapshotPart =
   | { readonly kind: 'table'; readonly table: string }
@@ -178,9 +179,4 @@ function publicTable(name: string) {
 
 function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
-}
-
-/** node-postgres and PGlite both answer `execute` with an object holding `rows`. */
-function rowsOf<Row>(result: unknown): Row[] {
-  return (result as { rows: Row[] }).rows;
 }

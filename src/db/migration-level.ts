@@ -3,6 +3,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { projectRoot } from '../config/project-root.js';
 import type { Executor } from './database.js';
+import { rowsOf } from './raw-rows.js';
 
 /** drizzle-kit's list of this version's migrations, in the order they apply. */
 interface MigrationJournal {
@@ -31,11 +32,9 @@ export function latestMigration(): string {
  * version does not know (a newer version's) is named by its time.
  */
 export async function appliedMigration(db: Executor): Promise<string | null> {
-  const result = (await db.execute(sql`
-    select created_at from drizzle.__drizzle_migrations order by created_at desc limit 1`)) as {
-    rows: { created_at: string | number }[];
-  };
-  const [last] = result.rows;
+  const result = await db.execute(sql`
+    select created_at from drizzle.__drizzle_migrations order by created_at desc limit 1`);
+  const [last] = rowsOf<{ created_at: string | number }>(result);
   if (!last) return null;
   const entry = migrationJournal().entries.find((item) => item.when === Number(last.created_at));
   return entry?.tag ?? `unknown migration of ${new Date(Number(last.created_at)).toISOString()}`;

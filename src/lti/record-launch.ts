@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
+import { rowsOf } from '../db/raw-rows.js';
 import {
   achievementLineItems,
   achievements,
@@ -202,7 +203,7 @@ export async function recordLaunch(
     )
     select exists (select 1 from issued) as nonce_issued, launched.*
       from (select) as one left join launched on true`);
-  const row = (result as unknown as { rows: Record<string, unknown>[] }).rows[0];
+  const [row] = rowsOf(result);
   if (!row?.nonce_issued) throw nonceNotIssuedRefusal();
   if (row.user_id === null) {
     throw new LtiDeploymentUnknownError(

@@ -1,6 +1,7 @@
 /** The `statements` rows the store inserts: their columns, taken from each statement. */
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
+import { rowsOf } from '../db/raw-rows.js';
 import { statements as statementsTable } from '../db/schema.js';
 import { actorKey } from './actor-keys.js';
 import { VOIDED_VERB_ID, type LrsStatement } from './statement.js';
@@ -144,9 +145,4 @@ function toRecord(row: NewStatementRow) {
     related_activity_ids: row.relatedActivityIds,
     object_statement_id: row.objectStatementId,
   };
-}
-
-/** The rows of a raw query result. */
-export function rowsOf(result: unknown): Record<string, unknown>[] {
-  return (result as { rows: Record<string, unknown>[] }).rows;
 }

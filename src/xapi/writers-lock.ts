@@ -4,6 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
+import { rowsOf } from '../db/raw-rows.js';
 
 /**
  * Every transaction that stores statements holds this advisory lock (shared: writers never wait
@@ -37,6 +38,6 @@ export async function readConsistentThrough(db: Executor): Promise<Date> {
           and lock.database = (select oid from pg_database where datname = current_database())
           and lock.classid = 0 and lock.objid = ${WRITERS_LOCK_KEY} and lock.objsubid = 1),
       clock_timestamp())) as through`);
-  const [row] = (result as unknown as { rows: { through: string | Date }[] }).rows;
+  const [row] = rowsOf<{ through: string | Date }>(result);
   return new Date(row!.through);
 }

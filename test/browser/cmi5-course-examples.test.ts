@@ -11,7 +11,7 @@ import { eq } from 'drizzle-orm';
 import type { Browser as Chromium, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { awards, users } from '../../src/db/schema.js';
-import { describeInBrowser, launchBrowser, openPage } from '../support/browser.js';
+import { describeInBrowser, launchBrowser, openSignedInPage } from '../support/browser.js';
 import { courseXml, zipOf, type AuSpec, type BlockSpec } from '../support/cmi5-packages.js';
 import type { Browser } from '../support/http-client.js';
 import type { TestLms } from '../support/test-lms.js';
@@ -68,11 +68,7 @@ describeInBrowser(SUITE, () => {
 
   async function learnerPage(sub: string): Promise<Page> {
     const learner = await launchInto(lms, COURSE, { id: sub, name: sub }, 'learner');
-    const page = await openPage(chromium);
-    await page
-      .context()
-      .addCookies(learner.cookies().map(({ name, value }) => ({ name, value, url: tool.url })));
-    return page;
+    return openSignedInPage(chromium, learner, tool.url);
   }
 
   async function play(page: Page, activityId: string, steps: (page: Page) => Promise<void>) {

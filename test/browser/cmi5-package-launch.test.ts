@@ -10,7 +10,7 @@ import { eq } from 'drizzle-orm';
 import type { Browser as Chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { awards, users } from '../../src/db/schema.js';
-import { describeInBrowser, launchBrowser, openPage } from '../support/browser.js';
+import { describeInBrowser, launchBrowser, openSignedInPage } from '../support/browser.js';
 import { courseXml, zipOf } from '../support/cmi5-packages.js';
 import type { Browser } from '../support/http-client.js';
 import type { TestLms } from '../support/test-lms.js';
@@ -74,10 +74,7 @@ describeInBrowser(SUITE, () => {
     });
 
     const learner = await launchInto(lms, COURSE, { id: 'pkg-learner', name: 'Pia' }, 'learner');
-    const page = await openPage(chromium);
-    await page
-      .context()
-      .addCookies(learner.cookies().map(({ name, value }) => ({ name, value, url: tool.url })));
+    const page = await openSignedInPage(chromium, learner, tool.url);
     await page.goto(`${tool.url}/course/cmi5/launch?au=${auId}`);
     await page.getByRole('status').filter({ hasText: 'Answer the question.' }).waitFor();
     expect(page.url()).toMatch(`${tool.url}/content/cmi5/${imported.id}/au/index.html?`);

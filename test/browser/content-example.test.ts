@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import type { Browser as Chromium, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { awards, users } from '../../src/db/schema.js';
-import { describeInBrowser, launchBrowser, openPage } from '../support/browser.js';
+import { describeInBrowser, launchBrowser, openSignedInPage } from '../support/browser.js';
 import { startContentServer } from '../support/content-server.js';
 import type { Browser } from '../support/http-client.js';
 import type { TestLms } from '../support/test-lms.js';
@@ -71,15 +71,7 @@ describeInBrowser(SUITE, () => {
   /** A Chromium page holding the learner's session of the course, opened from the LMS. */
   async function learnerPage(sub: string): Promise<Page> {
     const learner = await launchInto(lms, 'example-course', { id: sub, name: sub }, 'learner');
-    const page = await openPage(chromium);
-    await page.context().addCookies(
-      learner.cookies().map((cookie) => ({
-        name: cookie.name,
-        value: cookie.value,
-        url: tool.url,
-      })),
-    );
-    return page;
+    return openSignedInPage(chromium, learner, tool.url);
   }
 
   async function awardsOf(sub: string, achievementId: string) {

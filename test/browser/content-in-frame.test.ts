@@ -13,7 +13,7 @@ import { createTranslations, type Locale } from '../../src/web/i18n.js';
 import {
   describeInBrowser,
   launchBrowser,
-  openPage,
+  openSignedInPage,
   VIEWPORTS,
   type Viewport,
 } from '../support/browser.js';
@@ -59,11 +59,8 @@ describeInBrowser('content opened from the course in the LMS frame', () => {
 
   /** The LMS's course page, with the tool's course page in its frame, in `locale`. */
   const openCourseInFrame = async (locale: Locale, viewport: Viewport = VIEWPORTS.desktop) => {
-    const page = await openPage(chromium, viewport);
+    const page = await openSignedInPage(chromium, learner, tool.url, viewport);
     const context = page.context();
-    await context.addCookies(
-      learner.cookies().map(({ name, value }) => ({ name, value, url: tool.url })),
-    );
     await context.route(`${tool.url}${LMS_PAGE}`, (route) =>
       route.fulfill({
         contentType: 'text/html',
@@ -130,10 +127,7 @@ describeInBrowser('content opened from the course in the LMS frame', () => {
   });
 
   it('still opens the content at once where the course is a window of its own', async () => {
-    const page = await openPage(chromium);
-    await page
-      .context()
-      .addCookies(learner.cookies().map(({ name, value }) => ({ name, value, url: tool.url })));
+    const page = await openSignedInPage(chromium, learner, tool.url);
     await page
       .context()
       .route('https://content.example.eu/**', (route) =>

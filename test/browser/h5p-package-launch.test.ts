@@ -10,7 +10,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Browser as Chromium, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { awards, statements, users } from '../../src/db/schema.js';
-import { describeInBrowser, launchBrowser, openPage } from '../support/browser.js';
+import { describeInBrowser, launchBrowser, openSignedInPage } from '../support/browser.js';
 import { h5pOf } from '../support/h5p-packages.js';
 import type { Browser } from '../support/http-client.js';
 import type { TestLms } from '../support/test-lms.js';
@@ -56,10 +56,7 @@ describeInBrowser(SUITE, () => {
 
   /** A Chromium page holding a course session of `browser`, at the activity's content launch. */
   async function launchActivity(browser: Browser, activityId: string): Promise<Page> {
-    const page = await openPage(chromium);
-    await page
-      .context()
-      .addCookies(browser.cookies().map(({ name, value }) => ({ name, value, url: tool.url })));
+    const page = await openSignedInPage(chromium, browser, tool.url);
     await page.goto(
       `${tool.url}/course/activities/launch?activity=${encodeURIComponent(activityId)}`,
     );

@@ -7,7 +7,13 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser as HttpBrowser } from '../support/http-client.js';
-import { checkPage, describeInBrowser, launchBrowser, openPage } from '../support/browser.js';
+import {
+  checkPage,
+  describeInBrowser,
+  launchBrowser,
+  openPage,
+  signInPage,
+} from '../support/browser.js';
 import { startCourseWorld, type CourseWorld } from '../support/course-world.js';
 
 const ADMIN_TOKEN = 'admin-token-for-recognition-browser-tests';
@@ -52,11 +58,6 @@ describeInBrowser('recognition pages in the browser', () => {
     await world?.close();
   });
 
-  const asUser = async (page: Page, user: HttpBrowser) => {
-    await page
-      .context()
-      .addCookies(user.cookies().map(({ name, value }) => ({ name, value, url: world.tool.url })));
-  };
   const signInAsAdmin = async (page: Page, locale: string) => {
     await page.goto(`${world.tool.url}/admin/partners?lang=${locale}`);
     await page.locator('#admin-token').fill(ADMIN_TOKEN);
@@ -82,14 +83,14 @@ describeInBrowser('recognition pages in the browser', () => {
     {
       name: 'learner-recognitions',
       open: async (page, locale) => {
-        await asUser(page, learner);
+        await signInPage(page, learner, world.tool.url);
         await page.goto(`${world.tool.url}/course/recognitions?lang=${locale}`);
       },
     },
     {
       name: 'learner-recognition-refused',
       open: async (page, locale) => {
-        await asUser(page, learner);
+        await signInPage(page, learner, world.tool.url);
         await page.goto(`${world.tool.url}/course/recognitions?lang=${locale}`);
         await page.locator('#field-credential').setInputFiles({
           name: 'notes.txt',
@@ -106,7 +107,7 @@ describeInBrowser('recognition pages in the browser', () => {
     {
       name: 'learner-wallet-request',
       open: async (page, locale) => {
-        await asUser(page, learner);
+        await signInPage(page, learner, world.tool.url);
         await page.goto(`${world.tool.url}/course/recognitions?lang=${locale}`);
         await Promise.all([
           page.waitForResponse((response) => response.request().method() === 'POST'),
@@ -120,7 +121,7 @@ describeInBrowser('recognition pages in the browser', () => {
     {
       name: 'teacher-recognitions',
       open: async (page, locale) => {
-        await asUser(page, teacher);
+        await signInPage(page, teacher, world.tool.url);
         await page.goto(`${world.tool.url}/course/recognitions/review?lang=${locale}`);
       },
     },

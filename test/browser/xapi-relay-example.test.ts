@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import type { Browser as Chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { awards, users } from '../../src/db/schema.js';
-import { describeInBrowser, launchBrowser, openPage } from '../support/browser.js';
+import { describeInBrowser, launchBrowser, openSignedInPage } from '../support/browser.js';
 import { startContentServer } from '../support/content-server.js';
 import type { Browser } from '../support/http-client.js';
 import type { TestLms } from '../support/test-lms.js';
@@ -60,10 +60,7 @@ describeInBrowser(SUITE, () => {
     });
 
     const learner = await launchInto(lms, COURSE, { id: 'relay-learner' }, 'learner');
-    const page = await openPage(chromium);
-    await page
-      .context()
-      .addCookies(learner.cookies().map(({ name, value }) => ({ name, value, url: tool.url })));
+    const page = await openSignedInPage(chromium, learner, tool.url);
     await page.goto(
       `${tool.url}/course/activities/launch?activity=${encodeURIComponent(activityId)}`,
     );

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { cliEnvironment, moodlePlatformOptions } from '../support/cli-environment.js';
 import { createTestStorage, type TestStorage } from '../support/test-database.js';
 
 // Each step starts the CLI (or the server) as a Node process of its own, compiling TypeScript as it
@@ -19,30 +20,14 @@ describe('the microcred command', () => {
 
   const microcred = (...args: string[]) =>
     run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-      env: {
-        ...process.env,
-        DATABASE_URL: storage.databaseUrl ?? '',
-        MICROCRED_DATA_DIR: storage.dataDir,
-        MICROCRED_PUBLIC_URL: 'https://tool.example',
-      },
+      env: { ...process.env, ...cliEnvironment(storage) },
     });
 
   it('registers a platform by hand and prints the URLs to paste into the LMS', async () => {
     const { stdout } = await microcred(
       'platform',
       'add',
-      '--issuer',
-      'https://moodle.example',
-      '--client-id',
-      'abc',
-      '--deployment-id',
-      '1',
-      '--auth-url',
-      'https://moodle.example/mod/lti/auth.php',
-      '--token-url',
-      'https://moodle.example/mod/lti/token.php',
-      '--jwks-url',
-      'https://moodle.example/mod/lti/certs.php',
+      ...moodlePlatformOptions('1'),
       '--awarding-body',
       'University of Example',
     );

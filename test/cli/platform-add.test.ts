@@ -7,22 +7,10 @@ import {
   setDeploymentActive,
   setPlatformActive,
 } from '../../src/lti/platform-registry.js';
+import { cliEnvironment, moodlePlatformOptions } from '../support/cli-environment.js';
 import { createTestStorage, type TestStorage } from '../support/test-database.js';
 
-const ARGS = [
-  '--issuer',
-  'https://moodle.example',
-  '--client-id',
-  'abc',
-  '--deployment-id',
-  'site:1',
-  '--auth-url',
-  'https://moodle.example/mod/lti/auth.php',
-  '--token-url',
-  'https://moodle.example/mod/lti/token.php',
-  '--jwks-url',
-  'https://moodle.example/mod/lti/certs.php',
-];
+const ARGS = moodlePlatformOptions('site:1');
 
 describe('microcred platform add, run again for an LMS or a deployment an administrator deactivated', () => {
   let storage: TestStorage;
@@ -34,9 +22,7 @@ describe('microcred platform add, run again for an LMS or a deployment an admini
 
   const settings = () =>
     loadSettings({
-      DATABASE_URL: storage.databaseUrl,
-      MICROCRED_DATA_DIR: storage.dataDir,
-      MICROCRED_PUBLIC_URL: 'https://tool.example',
+      ...cliEnvironment(storage),
       MICROCRED_SECRET: 'platform-add-test-secret-'.padEnd(40, 's'),
     });
   /** Runs `command` as the CLI does, and returns the lines it printed. */

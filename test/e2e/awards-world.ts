@@ -11,21 +11,6 @@ export interface Platform {
   readonly xapiAuthorization: string;
 }
 
-export interface CourseAwardJson {
-  id: string;
-  achievementId: string;
-  achievementName: string;
-  learner: string;
-  form: 'micro-credential' | 'badge';
-  evidence: {
-    creditsEarned: number | null;
-    supervisionAndIdentityVerification: string;
-    statements: { statementId: string; activity: string; scaled: number | null }[];
-    stackedCredentials: { achievementId: string; name: string; ects: number | null }[];
-  };
-  flags: string[];
-}
-
 export const PASSED = 'http://adlnet.gov/expapi/verbs/passed';
 
 type TrustLevel = 'registered' | 'self-study';
@@ -56,6 +41,7 @@ export async function addPlatform(tool: TestTool, trustLevel: TrustLevel): Promi
 }
 
 export type { TestTool };
+export { awardsSeenBy, type CourseAwardJson } from '../support/awards-seen-by.js';
 
 /** Starts the tool with one registered LMS per trust level, in their order; `close` stops them all. */
 export async function startAwardsWorld<const T extends readonly TrustLevel[]>(
@@ -163,10 +149,4 @@ export async function postStatement(
 /** Waits until the tool has done all its queued work (evaluations, awards, grades). */
 export async function settle(tool: TestTool): Promise<void> {
   await tool.current().outbox.drain();
-}
-
-/** The course's awards as its teacher sees them. */
-export async function awardsSeenBy(tool: TestTool, teacher: Browser): Promise<CourseAwardJson[]> {
-  const { json } = await teacherApi(tool, teacher, 'GET', '/api/awards');
-  return json.awards as CourseAwardJson[];
 }

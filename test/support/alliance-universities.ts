@@ -10,6 +10,7 @@ import {
   type CourseWorld,
   type WorldPlatform,
 } from './course-world.js';
+import { awardsSeenBy } from './awards-seen-by.js';
 import type { Browser } from './http-client.js';
 
 const ADMIN_TOKEN = 'admin-token-of-the-alliance-for-tests';
@@ -139,13 +140,7 @@ export async function startAllianceUniversities(): Promise<AllianceUniversities>
 
   const allianceAwardsOf = async (name: string, achievementId = allianceStackId) => {
     await worldA.tool.current().outbox.drain();
-    const { response } = await teacherA.request(`${worldA.tool.url}/api/awards`);
-    const { awards } = (await response.json()) as {
-      awards: { id: string; achievementId: string; learner: string }[];
-    };
-    return awards.filter(
-      (award) => award.achievementId === achievementId && award.learner === name,
-    );
+    return awardsSeenBy(worldA.tool, teacherA, { achievementId, learner: name });
   };
 
   return {

@@ -51,20 +51,30 @@ export async function openPage(browser: Browser, viewport: Viewport = VIEWPORTS.
 }
 
 /**
- * A page in a context of its own, signed in to the tool at `toolUrl` with the session that
- * `session` holds: an HTTP browser a launch through the test LMS signed in, say.
+ * A page in a context of its own, at `viewport`, signed in to the tool at `toolUrl` with the
+ * session that `session` holds: the HTTP browser of a teacher or a learner a launch through
+ * the test LMS signed in, say.
  */
 export async function openSignedInPage(
   browser: Browser,
   session: HttpBrowser,
   toolUrl: string,
+  viewport: Viewport = VIEWPORTS.desktop,
 ): Promise<Page> {
-  const page = await openPage(browser);
+  const page = await openPage(browser, viewport);
+  await signInPage(page, session, toolUrl);
+  return page;
+}
+
+/**
+ * Gives the context of `page` the cookies `session` holds for the tool at `toolUrl`, so the page
+ * goes on as the one signed in there (its next navigation carries them).
+ */
+export async function signInPage(page: Page, session: HttpBrowser, toolUrl: string) {
   const cookies = session.cookies(new URL(toolUrl).hostname);
   await page
     .context()
     .addCookies(cookies.map(({ name, value }) => ({ name, value, url: toolUrl })));
-  return page;
 }
 
 export interface AxeViolation {

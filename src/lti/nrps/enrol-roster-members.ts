@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../../db/database.js';
+import { rowsOf } from '../../db/raw-rows.js';
 import { courses, enrolments, users } from '../../db/schema.js';
 import { mboxSha1sum } from '../lms-users.js';
 import { courseRoleFromLtiRoles } from '../roles.js';
@@ -59,12 +60,7 @@ export async function enrolRosterMembers(
       returning 1
     )
     select known.id, known.sub from known`);
-  const ids = new Map(
-    (result as unknown as { rows: { id: string; sub: string }[] }).rows.map((row) => [
-      row.sub,
-      row.id,
-    ]),
-  );
+  const ids = new Map(rowsOf<{ id: string; sub: string }>(result).map((row) => [row.sub, row.id]));
   return members.flatMap((member) => {
     const id = ids.get(member.userId);
     return id ? [id] : [];

@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { gradeJob } from '../../awards/award-jobs.js';
 import type { Db } from '../../db/database.js';
+import { rowsOf } from '../../db/raw-rows.js';
 import type { JobRunOutcome } from '../../jobs/job-worker.js';
 import { forwardStatementsJob } from '../../xapi/external/forward-statements.js';
 import type { OnStatementsStored } from '../../xapi/statement-store.js';
@@ -113,11 +114,11 @@ export function createToolMetrics(options: { db: Db; toolVersion: string }): Too
     labelNames: ['status'],
     registers: [registry],
     async collect() {
-      const result = (await db.execute(sql`
+      const result = await db.execute(sql`
         select count(*) filter (where revoked_at is null) as valid,
                count(*) filter (where revoked_at is not null) as revoked
-        from credential_records`)) as unknown as { rows: { valid: string; revoked: string }[] };
-      const [counts] = result.rows;
+        from credential_records`);
+      const [counts] = rowsOf<{ valid: string; revoked: string }>(result);
       this.set({ status: 'valid' }, Number(counts?.valid ?? 0));
       this.set({ status: 'revoked' }, Number(counts?.revoked ?? 0));
     },
@@ -159,11 +160,9 @@ export function createToolMetrics(options: { db: Db; toolVersion: string }): Too
 
 /** The pending jobs by kind, with the age of the oldest, in one query for both gauges. */
 async function pendingJobs(db: Db) {
-  const result = (await db.execute(sql`
+  const result = await db.execute(sql`
     select kind, count(*) as queued,
            extract(epoch from now() - min(created_at)) as oldest_age_seconds
-    from outbox where status = 'pending' group by kind`)) as unknown as {
-    rows: { kind: string; queued: string; oldest_age_seconds: string }[];
-  };
-  return result.rows;
+    from outbox where status = 'pending' group by kind`);
+  return rowsOf<{ kind: string; queued: string; oldest_age_seconds: string }>(result);
 }
