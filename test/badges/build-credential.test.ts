@@ -195,6 +195,14 @@ describe('buildCredential', () => {
       scoreScaled: 0.875,
       issuedAt: new Date('2025-03-01T10:00:00.500Z'),
     };
+    /** A credential recognised from a partner university, stacked beside `component`. */
+    const recognised = {
+      recognisedCredentialId: 'https://helsinki.example/credentials/42',
+      issuerId: 'did:web:helsinki.example',
+      issuerName: 'University of Helsinki',
+      name: 'Climate.now',
+      ects: 5,
+    };
     const stack = (overrides: Partial<CredentialInput>) =>
       credentialInput({
         achievement: { ...credentialInput().achievement, ects: 8 },
@@ -226,13 +234,6 @@ describe('buildCredential', () => {
     });
 
     it('names a credential recognised from a partner by its own id, issuer, name and ECTS', () => {
-      const recognised = {
-        recognisedCredentialId: 'https://helsinki.example/credentials/42',
-        issuerId: 'did:web:helsinki.example',
-        issuerName: 'University of Helsinki',
-        name: 'Climate.now',
-        ects: 5,
-      };
       const credential = buildCredential(
         stack({ scoreScaled: null, evidence: [component, recognised] }),
       );
@@ -303,13 +304,6 @@ describe('buildCredential', () => {
     });
 
     it('says the average covers 1 of the 2 stacked credentials when the other is recognised from a partner', () => {
-      const recognised = {
-        recognisedCredentialId: 'https://helsinki.example/credentials/42',
-        issuerId: 'did:web:helsinki.example',
-        issuerName: 'University of Helsinki',
-        name: 'Climate.now',
-        ects: 5,
-      };
       const credential = buildCredential(
         stack({
           scoreScaled: 0.875,
@@ -388,13 +382,6 @@ describe('buildCredential', () => {
       });
 
       it('says too how many of the stacked credentials it covers when that is not all', () => {
-        const recognised = {
-          recognisedCredentialId: 'https://helsinki.example/credentials/42',
-          issuerId: 'did:web:helsinki.example',
-          issuerName: 'University of Helsinki',
-          name: 'Climate.now',
-          ects: 5,
-        };
         const credential = buildCredential(
           stack({
             scoreScaled: 0.75,

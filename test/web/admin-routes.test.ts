@@ -71,18 +71,21 @@ describe('the admin JSON API: manual platform registration', () => {
     });
   });
 
+  /** PATCH `{ isActive }` to a platform or deployment of the admin API, as the admin. */
+  const setActiveAt = (path: string, isActive: boolean) =>
+    fetch(`${tool.url}${path}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ isActive }),
+    });
+
   it('keeps a deployment an administrator deactivated so when it is registered again, and says so and where to activate it', async () => {
     const registration = { ...lms.platformRegistration(), awardingBody: 'University of Testing' };
     const { platform } = (await (await register(registration)).json()) as {
       platform: { id: string };
     };
     const deployment = `/api/admin/platforms/${platform.id}/deployments/${encodeURIComponent(lms.deploymentId)}`;
-    const setActive = (isActive: boolean) =>
-      fetch(`${tool.url}${deployment}`, {
-        method: 'PATCH',
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ isActive }),
-      });
+    const setActive = (isActive: boolean) => setActiveAt(deployment, isActive);
     const launch = () => lms.launch({ browser: createBrowser(), user: { id: 'learner' } });
     expect((await setActive(false)).status).toBe(200);
 
@@ -111,12 +114,7 @@ describe('the admin JSON API: manual platform registration', () => {
       platform: { id: string };
     };
     const path = `/api/admin/platforms/${platform.id}`;
-    const setActive = (isActive: boolean) =>
-      fetch(`${tool.url}${path}`, {
-        method: 'PATCH',
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ isActive }),
-      });
+    const setActive = (isActive: boolean) => setActiveAt(path, isActive);
     const launch = () => lms.launch({ browser: createBrowser(), user: { id: 'learner' } });
     expect((await setActive(false)).status).toBe(200);
 

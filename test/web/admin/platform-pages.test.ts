@@ -101,6 +101,25 @@ describe('admin pages: LMS platforms and invitations', () => {
     expect(await deploymentStates()).toEqual({ 'site:1': true, 'category:7': true });
   });
 
+  /** Registers the example LMS with this deployment again through the form, as an admin would. */
+  const registerByHandAgain = (
+    browser: Parameters<typeof postForm>[1],
+    csrfToken: string,
+    deploymentId: string,
+  ) =>
+    postForm(tool, browser, `${PAGE}/new`, {
+      _csrf: csrfToken,
+      name: 'Example LMS',
+      issuer,
+      clientId: 'client-1',
+      deploymentId,
+      authUrl: `${issuer}/auth`,
+      tokenUrl: `${issuer}/token`,
+      jwksUrl: `${issuer}/jwks`,
+      trustLevel: 'registered',
+      awardingBody: '',
+    });
+
   it('keeps a deployment an administrator deactivated so when it is registered by hand again, and says so next to its control', async () => {
     const page = `${PAGE}/${platformId}`;
     const { browser, html } = await signedInAdmin(tool, page);
@@ -109,18 +128,7 @@ describe('admin pages: LMS platforms and invitations', () => {
       deploymentId: 'category:7',
       isActive: 'no',
     });
-    const again = await postForm(tool, browser, `${PAGE}/new`, {
-      _csrf: csrfTokenIn(html),
-      name: 'Example LMS',
-      issuer,
-      clientId: 'client-1',
-      deploymentId: 'category:7',
-      authUrl: `${issuer}/auth`,
-      tokenUrl: `${issuer}/token`,
-      jwksUrl: `${issuer}/jwks`,
-      trustLevel: 'registered',
-      awardingBody: '',
-    });
+    const again = await registerByHandAgain(browser, csrfTokenIn(html), 'category:7');
     expect(again.response.status).toBe(303);
     expect(again.response.headers.get('location')).toBe(
       `${page}?status=deploymentStaysDeactivated&deployment=category%3A7`,
@@ -156,18 +164,7 @@ describe('admin pages: LMS platforms and invitations', () => {
       _csrf: csrfTokenIn(html),
       isActive: 'no',
     });
-    const again = await postForm(tool, browser, `${PAGE}/new`, {
-      _csrf: csrfTokenIn(html),
-      name: 'Example LMS',
-      issuer,
-      clientId: 'client-1',
-      deploymentId: 'site:1',
-      authUrl: `${issuer}/auth`,
-      tokenUrl: `${issuer}/token`,
-      jwksUrl: `${issuer}/jwks`,
-      trustLevel: 'registered',
-      awardingBody: '',
-    });
+    const again = await registerByHandAgain(browser, csrfTokenIn(html), 'site:1');
     expect(again.response.status).toBe(303);
     const location = again.response.headers.get('location');
     expect(location).toBe(`${PAGE}?status=platformStaysDeactivated&platform=${platformId}`);
