@@ -1,6 +1,7 @@
 /** The `statements` rows the store inserts: their columns, taken from each statement. */
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
+import { executeNamed } from '../db/named-query.js';
 import { rowsOf } from '../db/raw-rows.js';
 import { statements as statementsTable } from '../db/schema.js';
 import { actorKey } from './actor-keys.js';
@@ -78,7 +79,10 @@ export async function insertRows(
   rows: readonly NewStatementRow[],
 ): Promise<InsertedRows> {
   const voidingTarget = sql`${statementsTable.statement} -> 'object' ->> 'id'`;
-  const result = await tx.execute(sql`
+  const result = await executeNamed(
+    tx,
+    'microcred_insert_statements',
+    sql`
     with clock as materialized (${writersClock}),
     stamp as materialized (
       select now, to_char(now at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as iso
@@ -111,7 +115,8 @@ export async function insertRows(
       (select coalesce(json_agg(json_build_array(id, seq)), '[]') from inserted) as inserted,
       array(select ${voidingTarget} from ${statementsTable}
              where ${statementsTable.verbId} = ${VOIDED_VERB_ID}
-               and ${voidingTarget} in (select id::text from input)) as already_voided`);
+               and ${voidingTarget} in (select id::text from input)) as already_voided`,
+  );
   const [row] = rowsOf(result);
   return {
     clock: new Date(row!.clock as string | Date),

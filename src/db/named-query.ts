@@ -1,0 +1,20 @@
+/**
+ * Queries run as named prepared statements: PostgreSQL parses and plans them once per
+ * connection instead of on every call.
+ */
+import type { SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import type { Executor } from './database.js';
+
+const dialect = new PgDialect();
+
+/**
+ * Runs `query` as the prepared statement `name` on the executor's connection, preparing it
+ * there the first time. The query's text must be the same on every call (only its parameters
+ * change); PGlite runs it as an ordinary query.
+ */
+export function executeNamed(executor: Executor, name: string, query: SQL): Promise<unknown> {
+  return executor._.session
+    .prepareQuery(dialect.sqlToQuery(query), undefined, name, false)
+    .execute();
+}
