@@ -1,4 +1,5 @@
 import { claimStatementsOf } from './awards/claim-pending-statements.js';
+import cluster from 'node:cluster';
 import path from 'node:path';
 import express, { type Express } from 'express';
 import { awardJobHandlers } from './awards/award-job-handlers.js';
@@ -87,6 +88,7 @@ import { loadOnFirstRequest } from './web/http/load-on-first-request.js';
 import { OID4VCI_PATH_PREFIXES } from './wallets/oid4vci/oid4vci-paths.js';
 import { NotFoundError } from './errors.js';
 import { createMetricsRouter, measureRequests } from './web/metrics/metrics-routes.js';
+import { metricsOfAllWorkers } from './web/metrics/cluster-metrics.js';
 import { createToolMetrics } from './web/metrics/tool-metrics.js';
 
 export interface MicrocredApp {
@@ -257,6 +259,7 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       storageMode: database.mode,
       metrics,
       metricsToken: settings.metricsToken,
+      ...(cluster.isWorker && { readMetrics: metricsOfAllWorkers(metrics.registry) }),
     }),
   );
   app.use('/static', express.static(path.join(projectRoot, 'public'), { maxAge: '1h' }));

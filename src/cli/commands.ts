@@ -59,7 +59,7 @@ export const HELP = [
   'microcred: the LTI 1.3 tool that awards Open Badges 3.0 micro-credentials',
   '',
   'Commands:',
-  '  microcred serve',
+  '  microcred serve [--workers N]',
   ...[...Object.values(COMMANDS), ...Object.values(STORAGE_COMMANDS)].map(
     (command) => `  ${command.usage}`,
   ),

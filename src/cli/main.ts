@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-import { loadSettings, SettingsError } from '../config/settings.js';
+import { parseArgs } from 'node:util';
+import { loadSettings, SettingsError, withWorkers, type Settings } from '../config/settings.js';
 import { MicrocredError } from '../errors.js';
 import { commandNameOf, HELP, runCommand } from './commands.js';
 import { serve } from './serve.js';
 
 async function main(argv: string[]): Promise<void> {
   const settings = loadSettings();
-  if (argv[0] === 'serve') return serve(settings);
+  if (argv[0] === 'serve') return serve(serveSettings(settings, argv.slice(1)));
   const isKnown = commandNameOf(argv) !== undefined;
   if (!isKnown || argv.includes('--help')) {
     process.stdout.write(`${HELP}\n`);
@@ -14,6 +15,12 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   await runCommand(settings, argv, (line) => process.stdout.write(`${line}\n`));
+}
+
+/** The settings with what `microcred serve [--workers N]` adds to them. */
+function serveSettings(settings: Settings, args: string[]): Settings {
+  const { values } = parseArgs({ args, options: { workers: { type: 'string' } } });
+  return values.workers === undefined ? settings : withWorkers(settings, values.workers);
 }
 
 try {

@@ -1,7 +1,9 @@
+import cluster from 'node:cluster';
 import { createServer } from 'node:http';
 import { createApp } from '../app.js';
 import { createLogger } from '../config/logger.js';
 import type { Settings } from '../config/settings.js';
+import { superviseWorkers } from './serve-workers.js';
 
 /**
  * How long an idle connection stays open. A load balancer keeps its connections to the tool open
@@ -10,8 +12,15 @@ import type { Settings } from '../config/settings.js';
  */
 const IDLE_CONNECTION_MS = 75_000;
 
-/** `microcred serve`: starts the tool and closes it cleanly on SIGINT/SIGTERM. */
+/**
+ * `microcred serve`: starts the tool and closes it cleanly on SIGINT/SIGTERM; with more than
+ * one worker, this process supervises them (serve-workers.ts) and each of them runs the tool.
+ */
 export async function serve(settings: Settings): Promise<void> {
+  if (settings.workers > 1 && cluster.isPrimary) {
+    superviseWorkers(settings);
+    return;
+  }
   const logger = createLogger(settings.logLevel);
   const tool = await createApp(settings, { logger });
   const server = createServer(
@@ -36,13 +45,21 @@ export async function serve(settings: Settings): Promise<void> {
     void tool.close();
   });
 
+  let isShuttingDown = false;
   const shutdown = (signal: string) => {
+    // A worker hears Ctrl+C from the terminal and SIGTERM from its primary: one shutdown.
+    if (isShuttingDown) return;
+    isShuttingDown = true;
     logger.info('lifecycle', 'shutting down', { signal });
     server.close(() => {
-      tool.close().catch((error: unknown) => {
-        logger.error('lifecycle', 'close failed', { error });
-        process.exitCode = 1;
-      });
+      tool
+        .close()
+        .catch((error: unknown) => {
+          logger.error('lifecycle', 'close failed', { error });
+          process.exitCode = 1;
+        })
+        // A worker's channel to its primary keeps it running until it is closed.
+        .finally(() => cluster.worker?.disconnect());
     });
     server.closeAllConnections();
   };

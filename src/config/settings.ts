@@ -38,6 +38,11 @@ export interface Settings {
   readonly outgoingAllowPrivate: OutgoingAllowList;
   /** The SMTP server that emails learners about their credentials; no email is sent when unset. */
   readonly mail: MailSettings | undefined;
+  /**
+   * How many processes serve the port together (node:cluster), each a whole tool; more than one
+   * needs DATABASE_URL, since the embedded database is opened by one process only.
+   */
+  readonly workers: number;
 }
 
 /** How the tool reaches its SMTP server (the `MICROCRED_SMTP_*` settings). */
@@ -144,6 +149,7 @@ export function loadSettings(
   );
 
   const mail = parseMailSettings(env, problems);
+  const workers = parseWorkers(env.MICROCRED_WORKERS ?? '1', databaseUrl, problems);
 
   if (problems.length > 0) throw new SettingsError(problems);
   return Object.freeze({
@@ -159,7 +165,37 @@ export function loadSettings(
     metricsToken,
     outgoingAllowPrivate,
     mail,
+    workers,
   });
+}
+
+/** The settings with the worker count of `microcred serve --workers`, checked as MICROCRED_WORKERS is. */
+export function withWorkers(settings: Settings, value: string): Settings {
+  const problems: string[] = [];
+  const workers = parseWorkers(value, settings.databaseUrl, problems, '--workers');
+  if (problems.length > 0) throw new SettingsError(problems);
+  return Object.freeze({ ...settings, workers });
+}
+
+const MAX_WORKERS = 64;
+
+function parseWorkers(
+  value: string,
+  databaseUrl: string | undefined,
+  problems: string[],
+  name = 'MICROCRED_WORKERS',
+): number {
+  const workers = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || workers < 1 || workers > MAX_WORKERS) {
+    problems.push(`${name} must be a whole number from 1 to ${MAX_WORKERS}, not "${value}"`);
+    return 1;
+  }
+  if (workers > 1 && databaseUrl === undefined) {
+    problems.push(
+      `${name} above 1 needs DATABASE_URL: the embedded database is opened by one process only`,
+    );
+  }
+  return workers;
 }
 
 /** `MICROCRED_SMTP_*` and `MICROCRED_MAIL_FROM`; undefined (no email) without a host. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSettings, SettingsError } from '../../src/config/settings.js';
+import { loadSettings, SettingsError, withWorkers } from '../../src/config/settings.js';
 
 describe('loadSettings', () => {
   it('runs on defaults: port 3000, PGlite under ./data, a localhost public URL', () => {
@@ -16,6 +16,37 @@ describe('loadSettings', () => {
       adminToken: undefined,
       outgoingAllowPrivate: { hosts: [], networks: [] },
       mail: undefined,
+      workers: 1,
+    });
+  });
+
+  describe('the workers of one machine (MICROCRED_WORKERS, serve --workers)', () => {
+    const onPostgres = { DATABASE_URL: 'postgres://db.example/microcred' };
+
+    it('runs several processes on PostgreSQL', () => {
+      expect(loadSettings({ ...onPostgres, MICROCRED_WORKERS: '4' }).workers).toBe(4);
+      expect(withWorkers(loadSettings(onPostgres), '2').workers).toBe(2);
+    });
+
+    it('refuses a count that is not a whole number from 1 to 64', () => {
+      for (const count of ['0', '65', '1.5', 'two', '-1']) {
+        expect(() => loadSettings({ ...onPostgres, MICROCRED_WORKERS: count })).toThrow(
+          `MICROCRED_WORKERS must be a whole number from 1 to 64, not "${count}"`,
+        );
+      }
+      expect(() => withWorkers(loadSettings(onPostgres), 'all')).toThrow(
+        '--workers must be a whole number from 1 to 64, not "all"',
+      );
+    });
+
+    it('refuses more than one on the embedded database, which one process opens', () => {
+      expect(() => loadSettings({ MICROCRED_WORKERS: '2' })).toThrow(
+        'MICROCRED_WORKERS above 1 needs DATABASE_URL',
+      );
+      expect(() => withWorkers(loadSettings({}), '2')).toThrow(
+        '--workers above 1 needs DATABASE_URL',
+      );
+      expect(withWorkers(loadSettings({}), '1').workers).toBe(1);
     });
   });
 

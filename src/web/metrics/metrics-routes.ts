@@ -43,8 +43,11 @@ export function createMetricsRouter(options: {
   storageMode: StorageMode;
   metrics: ToolMetrics;
   metricsToken: string | undefined;
+  /** The metrics text; by default this process's registry (cluster-metrics.ts: all workers'). */
+  readMetrics?: () => Promise<string>;
 }): Router {
   const { db, storageMode, metrics, metricsToken } = options;
+  const readMetrics = options.readMetrics ?? (() => metrics.registry.metrics());
   const router = Router();
 
   router.get('/metrics', async (req, res) => {
@@ -54,7 +57,7 @@ export function createMetricsRouter(options: {
         'The metrics need the bearer token set in MICROCRED_METRICS_TOKEN.',
       );
     }
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    res.type(metrics.registry.contentType).send(await readMetrics());
   });
 
   router.get('/health', async (_req, res) => {

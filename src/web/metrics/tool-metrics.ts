@@ -20,6 +20,12 @@ const DELIVERY_TARGETS: Readonly<Record<string, string>> = {
   [forwardStatementsJob.name]: 'external-lrs',
 };
 
+/**
+ * How the workers of one `serve --workers` combine a figure every worker reads alike (from the
+ * database, the version): taken once, where summing would count it once per worker.
+ */
+const SAME_IN_EVERY_WORKER = 'first';
+
 export interface ToolMetrics {
   readonly registry: Registry;
   /** An LTI launch ended: `launched`, or refused with its error code. */
@@ -41,6 +47,7 @@ export function createToolMetrics(options: { db: Db; toolVersion: string }): Too
 
   new Gauge({
     name: 'microcred_build_info',
+    aggregator: SAME_IN_EVERY_WORKER,
     help: 'Always 1; its label names the version of the tool.',
     labelNames: ['version'],
     registers: [registry],
@@ -88,6 +95,7 @@ export function createToolMetrics(options: { db: Db; toolVersion: string }): Too
 
   new Gauge({
     name: 'microcred_jobs_queued',
+    aggregator: SAME_IN_EVERY_WORKER,
     help: 'Jobs waiting to run (pending, including those being retried), by kind; read from the database.',
     labelNames: ['kind'],
     registers: [registry],
@@ -98,6 +106,7 @@ export function createToolMetrics(options: { db: Db; toolVersion: string }): Too
   });
   new Gauge({
     name: 'microcred_jobs_oldest_age_seconds',
+    aggregator: SAME_IN_EVERY_WORKER,
     help: 'Age of the oldest job waiting to run, by kind; read from the database.',
     labelNames: ['kind'],
     registers: [registry],
@@ -110,6 +119,7 @@ export function createToolMetrics(options: { db: Db; toolVersion: string }): Too
   });
   new Gauge({
     name: 'microcred_credentials',
+    aggregator: SAME_IN_EVERY_WORKER,
     help: 'Credentials issued by the tool (all processes), by status: valid or revoked; read from the database.',
     labelNames: ['status'],
     registers: [registry],
