@@ -70,7 +70,8 @@ const REFUSAL_OF_CODE: Readonly<Record<string, RefusalReason>> = {
  *   subject; answers `{ recognised: [{ id, status, binding }] }`, or a refusal as on upload;
  * - `GET /course/recognitions/review` and `POST /course/recognitions/:id/review` with
  *   `decision` = `approve` or `refuse`: teachers of the course decide on credentials nothing
- *   bound to the learner who brought them in that course; anyone else is refused (403).
+ *   bound to the learner who brought them in that course; learners are refused (403), and a
+ *   teacher of another course neither sees them nor reaches them (404).
  */
 export function createRecognitionPages(deps: {
   db: Db;

@@ -243,6 +243,11 @@ describe('alliance recognition between two instances of the tool', () => {
       ]);
     });
 
+    it('counts B’s credential for the 2 ECTS it counts for here: 4 + 2, not its 3 stated nor the stack’s own 10', async () => {
+      const credential = await allianceCredentialOf('ada', averagedStackId);
+      expect(credential.credentialSubject.creditsEarned).toBe(4 + 2);
+    });
+
     it('sends that average, 75 of 100, to the stack’s own column', async () => {
       expect(await alliance.allianceGradesOf('ada', averagedStackId)).toEqual([
         expect.objectContaining({ scoreGiven: SEMINAR_RESULT * 100, scoreMaximum: 100 }),
