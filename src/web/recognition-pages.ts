@@ -19,6 +19,7 @@ import {
   claimPresentationRequest,
   findOpenPresentationRequest,
   openPresentationRequest,
+  releasePresentationRequest,
 } from '../wallets/lcw/presentation-requests.js';
 import { isUuid } from '../shared/uuid.js';
 import { openBadgePresentationRequest } from '../wallets/lcw/vc-api-messages.js';
@@ -67,7 +68,10 @@ const REFUSAL_OF_CODE: Readonly<Record<string, RefusalReason>> = {
  *   for Open Badges, `{ verifiablePresentation }` signed by the holder's did:key for its
  *   challenge and domain is verified, and each credential in it is brought like an upload for
  *   the learner who opened the exchange, bound by the presentation when the holder is its
- *   subject; answers `{ recognised: [{ id, status, binding }] }`, or a refusal as on upload;
+ *   subject; answers `{ recognised: [{ id, status, binding }] }`, or a refusal as on upload
+ *   (the request is used then); when every verification worker is busy, 503 with `Retry-After`
+ *   and the request open again for the same holder to send the same presentation (what it
+ *   brought before is not brought twice);
  * - `GET /course/recognitions/review` and `POST /course/recognitions/:id/review` with
  *   `decision` = `approve` or `refuse`: teachers of the course decide on credentials nothing
  *   bound to the learner who brought them in that course; learners are refused (403), and a
@@ -223,21 +227,38 @@ export function createRecognitionPages(deps: {
         challenge: request.challenge,
         domain,
       });
+      const claimedAt = new Date();
       await claimPresentationRequest(db, {
         id: request.id,
         challenge: request.challenge,
         holderDid,
-        now: new Date(),
+        now: claimedAt,
       });
       const recognised = [];
-      for (const credential of credentials) {
-        const brought = await bringCredential(bringDeps, {
-          userId: request.userId,
-          courseId: request.courseId,
-          input: typeof credential === 'string' ? credential : JSON.stringify(credential),
-          presenterDid: holderDid,
-        });
-        recognised.push({ id: brought.id, status: brought.status, binding: brought.binding });
+      try {
+        for (const credential of credentials) {
+          const brought = await bringCredential(bringDeps, {
+            userId: request.userId,
+            courseId: request.courseId,
+            input: typeof credential === 'string' ? credential : JSON.stringify(credential),
+            presenterDid: holderDid,
+          });
+          recognised.push({ id: brought.id, status: brought.status, binding: brought.binding });
+        }
+      } catch (error) {
+        if (!(error instanceof VerifierBusyError)) throw error;
+        // Nothing of the learner's was wrong: the same presentation may come again.
+        await releasePresentationRequest(db, { id: request.id, holderDid, claimedAt });
+        res
+          .status(503)
+          .set('Retry-After', String(error.retryAfterSeconds))
+          .json({
+            error: {
+              code: error.code,
+              message: `Too many credentials are being checked right now, so yours were not all checked. Send the same presentation again from your wallet in ${error.retryAfterSeconds} seconds: this request stays open for it.`,
+            },
+          });
+        return;
       }
       res.json({ recognised });
     },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, or } from 'drizzle-orm';
 import type { Executor } from '../../db/database.js';
 import { presentationRequests } from '../../db/schema.js';
 import { WALLET_EXCHANGE_LIFETIME_SECONDS, type CreatedWalletExchange } from './wallet-exchange.js';
@@ -74,7 +74,8 @@ export async function findOpenPresentationRequest(
 
 /**
  * Marks the request answered by `holderDid`, in one UPDATE: of two presentations at once, one
- * wins; the other is told why, as findOpenPresentationRequest would.
+ * wins; the other is told why, as findOpenPresentationRequest would. A request released after
+ * a busy verifier (releasePresentationRequest) is claimed again only by the same holder.
  */
 export async function claimPresentationRequest(
   db: Executor,
@@ -90,10 +91,36 @@ export async function claimPresentationRequest(
         eq(presentationRequests.challenge, challenge),
         isNull(presentationRequests.completedAt),
         gt(presentationRequests.expiresAt, now),
+        or(isNull(presentationRequests.holderDid), eq(presentationRequests.holderDid, holderDid)),
       ),
     )
     .returning({ id: presentationRequests.id });
   if (claimed) return;
   await findOpenPresentationRequest(db, { id, now });
-  throw new WalletExchangeUsedError('This request has been answered already.');
+  throw new WalletExchangeUsedError(
+    'This request has been answered already, or is being answered from another wallet. Open a new one on your recognitions page.',
+  );
+}
+
+/**
+ * Opens again the request claimed at `claimedAt` when bringing its credentials stopped because
+ * every verification worker was busy: the same holder may send the same presentation again
+ * (credentials brought before the stop are not brought twice, bring-credential.ts), no other
+ * holder may answer it. Nothing happens if the claim is no longer the one made at `claimedAt`.
+ */
+export async function releasePresentationRequest(
+  db: Executor,
+  input: { id: string; holderDid: string; claimedAt: Date },
+): Promise<void> {
+  const { id, holderDid, claimedAt } = input;
+  await db
+    .update(presentationRequests)
+    .set({ completedAt: null })
+    .where(
+      and(
+        eq(presentationRequests.id, id),
+        eq(presentationRequests.holderDid, holderDid),
+        eq(presentationRequests.completedAt, claimedAt),
+      ),
+    );
 }

@@ -136,12 +136,17 @@ export async function signCredentialPresentation(
     challenge: string;
     domain: string;
     signedBy?: WalletProfile;
+    /** Contexts the wallet would fetch from an issuer that is not running in the test. */
+    documents?: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
   },
 ): Promise<Record<string, unknown>> {
   const signer = await Ed25519VerificationKey2020.from(
     (options.signedBy ?? profile).verificationKey,
   );
-  const bundled = createDocumentLoader({ resolveDid: async () => null });
+  const bundled = createDocumentLoader({
+    resolveDid: async () => null,
+    ...(options.documents ? { documents: options.documents } : {}),
+  });
   const presentation = vc.createPresentation({
     holder: profile.did,
     verifiableCredential: [...options.credentials],
