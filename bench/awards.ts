@@ -41,6 +41,7 @@ import { createXapiCredential } from '../src/xapi/credentials.js';
 import { createActorResolver } from '../src/xapi/resolve-actor.js';
 import { storeStatements } from '../src/xapi/statement-store.js';
 import { validateStatement } from '../src/xapi/validate/statement.js';
+import { percentile } from './support/statistics.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -242,9 +243,9 @@ async function sendStatements(plan: SenderPlan): Promise<SenderReport> {
   return report;
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+/** The shared `percentile` (0.99: p99), but NaN when nothing was measured, so an empty list never prints as 0 ms. */
+function measuredPercentile(values: readonly number[], fraction: number): number {
+  return values.length === 0 ? NaN : percentile(values, fraction);
 }
 
 async function latencyPart() {
@@ -370,13 +371,13 @@ async function latencyPart() {
     ackLatencies.sort((a, b) => a - b);
     const line = (name: string, list: number[]) =>
       console.log(
-        `${name.padEnd(28)} p50 ${percentile(list, 50).toFixed(0).padStart(5)} ms   p99 ${percentile(list, 99).toFixed(0).padStart(5)} ms   max ${(list.at(-1) ?? NaN).toFixed(0).padStart(5)} ms`,
+        `${name.padEnd(28)} p50 ${measuredPercentile(list, 0.5).toFixed(0).padStart(5)} ms   p99 ${measuredPercentile(list, 0.99).toFixed(0).padStart(5)} ms   max ${(list.at(-1) ?? NaN).toFixed(0).padStart(5)} ms`,
       );
     line('statement POST → ack', ackLatencies);
     line('ack → stored credential', all);
     line('  course achievements', latencies.course);
     line('  stack (two hops)', latencies.stack);
-    return { p50: percentile(all, 50), p99: percentile(all, 99) };
+    return { p50: measuredPercentile(all, 0.5), p99: measuredPercentile(all, 0.99) };
   } finally {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));

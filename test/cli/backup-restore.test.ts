@@ -8,6 +8,7 @@ import { restore } from '../../src/cli/restore.js';
 import { changeCredentialStatus } from '../../src/badges/status-list.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { openDatabase } from '../../src/db/database.js';
+import { rowsOf } from '../../src/db/raw-rows.js';
 import { givenIssuingCourse } from '../support/issuing-course.js';
 import {
   readPublished,
@@ -55,10 +56,12 @@ describe(`microcred backup and restore (${storageKind})`, () => {
     if (!storage.databaseUrl) return !existsSync(path.join(storage.dataDir, 'pgdata'));
     const database = await openDatabase(storage);
     try {
-      const result = (await database.db.execute(
-        sql`select count(*)::int as tables from information_schema.tables where table_schema in ('public', 'drizzle')`,
-      )) as unknown as { rows: { tables: number }[] };
-      return result.rows[0]?.tables === 0;
+      const [counted] = rowsOf<{ tables: number }>(
+        await database.db.execute(
+          sql`select count(*)::int as tables from information_schema.tables where table_schema in ('public', 'drizzle')`,
+        ),
+      );
+      return counted?.tables === 0;
     } finally {
       await database.close();
     }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/database.js';
+import { rowsOf } from '../../src/db/raw-rows.js';
 import { issuerProfiles } from '../../src/db/schema.js';
 import { createTestStorage, type TestStorage } from '../support/test-database.js';
 
@@ -27,7 +28,7 @@ describe('openDatabase', () => {
     const result = await database.db.execute(
       sql`select count(*)::int as n from information_schema.tables where table_name = 'statements'`,
     );
-    expect((result as unknown as { rows: { n: number }[] }).rows[0]?.n).toBe(1);
+    expect(rowsOf<{ n: number }>(result)[0]?.n).toBe(1);
   });
 
   it('keeps rows after the database is closed and opened again', async () => {

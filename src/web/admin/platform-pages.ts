@@ -78,7 +78,8 @@ interface InvitationValues {
  *   (shown this once), `POST /admin/invitations/:id/withdraw` withdraws one not used;
  * - `GET|POST /admin/platforms/new`: registers an LMS by hand, and shows the tool's URLs to
  *   paste into it; registering again an LMS an administrator deactivated leads to the list,
- *   which says that it stays deactivated, above the control that activates it; registering
+ *   which says that it stays deactivated, above the control that activates it, and names its
+ *   deployments deactivated too (activating the LMS does not activate them); registering
  *   again a deployment an administrator deactivated leads to the LMS's page, which says that it
  *   stays deactivated, next to the control that activates it;
  * - `GET /admin/platforms/:id`: one LMS, with the tool's URLs and how its xAPI emitter names
@@ -113,10 +114,16 @@ export function createPlatformPages(kit: AdminPageKit): Router {
     ]);
     const bodyNames = new Map(bodies.map((body) => [body.id, body.name]));
     const status = statusOf(res);
+    const named = platforms.find((platform) => platform.id === res.req.query.platform);
     // A reload after the LMS was activated again no longer says that it stays deactivated.
-    const isStatusShown =
-      status !== 'platformStaysDeactivated' ||
-      platforms.some((platform) => platform.id === res.req.query.platform && !platform.isActive);
+    const isStatusShown = status !== 'platformStaysDeactivated' || named?.isActive === false;
+    // Its deployments deactivated on their own stay so when the LMS is activated again: named too.
+    const deactivatedDeployments =
+      status === 'platformStaysDeactivated' && isStatusShown
+        ? (named?.deployments ?? [])
+            .filter((deployment) => !deployment.isActive)
+            .map((deployment) => deployment.deploymentId)
+        : [];
     return render(res, 'admin/platforms', {
       adminPage: 'platforms',
       platforms: platforms.map((platform) => ({
@@ -140,6 +147,7 @@ export function createPlatformPages(kit: AdminPageKit): Router {
       toolKey: scope.kind === 'tool' ? { kid: (await kit.keyring.current()).kid } : null,
       toolKeyErrors: options.toolKeyErrors ?? [],
       status: isStatusShown ? status : null,
+      deactivatedDeployments,
       csrfToken: kit.csrfTokenOf(res),
     });
   };

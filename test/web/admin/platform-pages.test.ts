@@ -188,6 +188,38 @@ describe('admin pages: LMS platforms and invitations', () => {
     expect(reloaded).not.toContain('stays deactivated');
   });
 
+  it('says, when an LMS and one of its deployments both stay deactivated on registering it by hand again, that the deployment stays refused after the LMS is activated again', async () => {
+    const page = `${PAGE}/${platformId}`;
+    const { browser, html } = await signedInAdmin(tool, page);
+    await postForm(tool, browser, `${page}/deployments/active`, {
+      _csrf: csrfTokenIn(html),
+      deploymentId: 'category:7',
+      isActive: 'no',
+    });
+    await postForm(tool, browser, `${PAGE}/${platformId}/active`, {
+      _csrf: csrfTokenIn(html),
+      isActive: 'no',
+    });
+    const again = await registerByHandAgain(browser, csrfTokenIn(html), 'category:7');
+    const location = again.response.headers.get('location') ?? '';
+    const shown = await (await browser.request(`${tool.url}${location}`)).response.text();
+    const notice = /<p class="notice-error" role="status">([\s\S]*?)<\/p>/.exec(shown)?.[1] ?? '';
+
+    await postForm(tool, browser, `${PAGE}/${platformId}/active`, {
+      _csrf: csrfTokenIn(html),
+      isActive: 'yes',
+    });
+    await postForm(tool, browser, `${page}/deployments/active`, {
+      _csrf: csrfTokenIn(html),
+      deploymentId: 'category:7',
+      isActive: 'yes',
+    });
+    expect(notice).toContain('The LMS is registered, but it stays deactivated');
+    expect(notice).toContain(
+      'Its deployment category:7 was also deactivated on its own, and activating the LMS again does not change that',
+    );
+  });
+
   it('answers 404 for a deployment the LMS does not have', async () => {
     const page = `${PAGE}/${platformId}`;
     const { browser, html } = await signedInAdmin(tool, page);

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changeCredentialStatus } from '../../../src/badges/status-list.js';
+import { rowsOf } from '../../../src/db/raw-rows.js';
 import { outbox } from '../../../src/db/schema.js';
 import { gradeJob } from '../../../src/awards/award-jobs.js';
 import { createBrowser } from '../../support/http-client.js';
@@ -219,12 +220,12 @@ describe('GET /metrics and the health checks', () => {
       expect(body.migration.applied).toBe(body.migration.expected);
 
       const { db } = tool.current().database;
-      const removed = (await db.execute(sql`
-        delete from drizzle.__drizzle_migrations
-        where created_at = (select max(created_at) from drizzle.__drizzle_migrations)
-        returning hash, created_at`)) as unknown as {
-        rows: { hash: string; created_at: string }[];
-      };
+      const removed = rowsOf<{ hash: string; created_at: string }>(
+        await db.execute(sql`
+          delete from drizzle.__drizzle_migrations
+          where created_at = (select max(created_at) from drizzle.__drizzle_migrations)
+          returning hash, created_at`),
+      );
       try {
         const behind = await fetch(`${tool.url}/health/ready`);
         expect(behind.status).toBe(503);
@@ -233,7 +234,7 @@ describe('GET /metrics and the health checks', () => {
           migration: { expected: body.migration.expected },
         });
       } finally {
-        for (const row of removed.rows) {
+        for (const row of removed) {
           await db.execute(
             sql`insert into drizzle.__drizzle_migrations (hash, created_at) values (${row.hash}, ${row.created_at})`,
           );
