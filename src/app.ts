@@ -259,7 +259,9 @@ export async function createApp(settings: Settings, options: AppOptions): Promis
       storageMode: database.mode,
       metrics,
       metricsToken: settings.metricsToken,
-      ...(cluster.isWorker && { readMetrics: metricsOfAllWorkers(metrics.registry) }),
+      // A worker of `serve --workers` answers for all (a cluster run by another tool: for itself).
+      ...(cluster.isWorker &&
+        settings.workers > 1 && { readMetrics: metricsOfAllWorkers(metrics.registry) }),
     }),
   );
   app.use('/static', express.static(path.join(projectRoot, 'public'), { maxAge: '1h' }));

@@ -42,7 +42,7 @@ export async function serve(settings: Settings): Promise<void> {
       error,
     });
     process.exitCode = 1;
-    void tool.close();
+    void tool.close().finally(() => cluster.worker?.disconnect());
   });
 
   let isShuttingDown = false;

@@ -79,6 +79,9 @@ export async function insertRows(
   rows: readonly NewStatementRow[],
 ): Promise<InsertedRows> {
   const voidingTarget = sql`${statementsTable.statement} -> 'object' ->> 'id'`;
+  // A literal, not a parameter: the index of voiding statements is partial, on this verb only,
+  // and the plan PostgreSQL keeps for the prepared statement could not use it for a parameter.
+  const voidedVerbLiteral = sql.raw(`'${VOIDED_VERB_ID}'`);
   const result = await executeNamed(
     tx,
     'microcred_insert_statements',
@@ -114,7 +117,7 @@ export async function insertRows(
     select (select now from stamp) as clock,
       (select coalesce(json_agg(json_build_array(id, seq)), '[]') from inserted) as inserted,
       array(select ${voidingTarget} from ${statementsTable}
-             where ${statementsTable.verbId} = ${VOIDED_VERB_ID}
+             where ${statementsTable.verbId} = ${voidedVerbLiteral}
                and ${voidingTarget} in (select id::text from input)) as already_voided`,
   );
   const [row] = rowsOf(result);

@@ -22,6 +22,14 @@ describe('openDatabase', () => {
     expect(database.mode).toBe(storage.databaseUrl ? 'postgresql' : 'pglite');
   });
 
+  it.skipIf(Boolean(process.env.DATABASE_URL))(
+    'keeps the embedded database buffer cache small, the files being cached by the system anyway (PGlite)',
+    async () => {
+      const result = await database.db.execute(sql`show shared_buffers`);
+      expect(rowsOf<{ shared_buffers: string }>(result)[0]?.shared_buffers).toBe('32MB');
+    },
+  );
+
   it('applies the migrations, and applying them again changes nothing', async () => {
     await database.migrate();
     await database.migrate();

@@ -9,6 +9,8 @@ export interface ToolProcess {
   readonly pid: number;
   /** What the process wrote to stderr so far (its error log). */
   readonly stderr: () => string;
+  /** What the process wrote to stdout so far (its log below the error level). */
+  readonly stdout: () => string;
   /** Sends `signal` and resolves once the process has ended. */
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -27,11 +29,13 @@ export async function startToolProcess(env: Record<string, string>): Promise<Too
     {
       cwd: projectRoot,
       env: { ...process.env, MICROCRED_LOG_LEVEL: 'error', ...env, PORT: String(port) },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
   let stderr = '';
+  let stdout = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   // A loaded machine can take half a minute to start tsx and migrate.
@@ -53,6 +57,7 @@ export async function startToolProcess(env: Record<string, string>): Promise<Too
     url,
     pid: child.pid ?? 0,
     stderr: () => stderr,
+    stdout: () => stdout,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;

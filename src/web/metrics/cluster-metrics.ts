@@ -1,54 +1,88 @@
 /**
- * `GET /metrics` when the tool runs as several workers of one `microcred serve --workers N`:
+ * `GET /metrics` when the tool runs as the workers of one `microcred serve --workers N`:
  * Prometheus scrapes one port, and whichever worker takes the request answers for all of them.
- * The worker asks the primary, which gathers every worker's registry (prom-client's
- * AggregatorRegistry: counters and histograms summed, figures read from the database taken
- * once) and hands the text back.
+ * The worker asks the primary, which gathers the registry of every worker that is serving
+ * (one that is starting, stopping or silent is left out rather than failing the scrape),
+ * combines them with prom-client (counters and histograms summed, figures every worker reads
+ * alike taken once) and hands the text back.
  */
-import cluster from 'node:cluster';
+import cluster, { type Worker } from 'node:cluster';
 import { randomUUID } from 'node:crypto';
-import { AggregatorRegistry, type Registry } from 'prom-client';
+import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
+import type { Registry } from 'prom-client';
 
 const ASK = 'microcred:metrics-of-all-workers';
 const ANSWER = 'microcred:metrics-of-all-workers-answer';
+const GATHER = 'microcred:metrics-of-one-worker';
+const GATHERED = 'microcred:metrics-of-one-worker-answer';
+/** How long the primary waits for each worker's registry. */
+const GATHER_TIMEOUT_MS = 3_000;
+/** How long a worker waits for the primary's answer. */
 const ANSWER_TIMEOUT_MS = 10_000;
 
-interface Ask {
-  type: typeof ASK;
-  id: string;
-}
-interface Answer {
-  type: typeof ANSWER;
-  id: string;
-  text?: string;
-  error?: string;
+type WorkerMetrics = MetricObjectWithValues<MetricValue<string>>[];
+type Message =
+  | { type: typeof ASK; id: string }
+  | { type: typeof ANSWER; id: string; text?: string; error?: string }
+  | { type: typeof GATHER; id: string }
+  | { type: typeof GATHERED; id: string; metrics?: WorkerMetrics };
+
+/** Sends unless the channel is closed: a worker may end while its answer is on the way. */
+function sendTo(worker: Worker, message: Message): void {
+  if (worker.isConnected()) worker.send(message, () => {});
 }
 
-/** In the primary: answers the workers' requests for the metrics of all workers. */
-export function answerWorkersForMetrics(): void {
-  const aggregator = new AggregatorRegistry();
-  cluster.on('message', (worker, message: Partial<Ask>) => {
-    if (message.type !== ASK || typeof message.id !== 'string') return;
+/**
+ * In the primary: answers the workers' requests for the metrics of all workers, gathered from
+ * `servingWorkers()`.
+ */
+export function answerWorkersForMetrics(servingWorkers: () => Worker[]): void {
+  const gathering = new Map<string, (metrics: WorkerMetrics | undefined) => void>();
+  const gatherFrom = (worker: Worker) =>
+    new Promise<WorkerMetrics | undefined>((resolve) => {
+      const id = randomUUID();
+      const timer = setTimeout(() => settle(undefined), GATHER_TIMEOUT_MS);
+      const settle = (metrics: WorkerMetrics | undefined) => {
+        clearTimeout(timer);
+        gathering.delete(id);
+        resolve(metrics);
+      };
+      gathering.set(id, settle);
+      sendTo(worker, { type: GATHER, id });
+    });
+
+  cluster.on('message', (worker, message: Partial<Message>) => {
+    if (typeof message.id !== 'string') return;
+    if (message.type === GATHERED) gathering.get(message.id)?.(message.metrics);
+    if (message.type !== ASK) return;
     const { id } = message;
-    aggregator.clusterMetrics().then(
-      (text) => worker.send({ type: ANSWER, id, text } satisfies Answer),
-      (error: unknown) => worker.send({ type: ANSWER, id, error: String(error) } satisfies Answer),
-    );
+    Promise.all(servingWorkers().map(gatherFrom))
+      .then((gathered) =>
+        AggregatorRegistry.aggregate(gathered.filter((metrics) => metrics !== undefined)).metrics(),
+      )
+      .then(
+        (text) => sendTo(worker, { type: ANSWER, id, text }),
+        (error: unknown) => sendTo(worker, { type: ANSWER, id, error: String(error) }),
+      );
   });
 }
 
 /**
- * In a worker: offers `registry` to the primary's gatherings and gives the function that reads
- * the metrics of all workers.
+ * In a worker: lets the primary gather `registry`, and gives the function that reads the
+ * metrics of all workers.
  */
 export function metricsOfAllWorkers(registry: Registry): () => Promise<string> {
-  AggregatorRegistry.setRegistries([registry]);
-  // Constructing one makes prom-client answer the primary's gatherings in this worker.
-  new AggregatorRegistry();
-  const waiting = new Map<string, (answer: Answer) => void>();
-  process.on('message', (message: Partial<Answer>) => {
-    if (message.type === ANSWER && typeof message.id === 'string') {
-      waiting.get(message.id)?.(message as Answer);
+  const waiting = new Map<string, (answer: Extract<Message, { type: typeof ANSWER }>) => void>();
+  const send = (message: Message) => process.send?.(message, undefined, {}, () => {});
+  process.on('message', (message: Partial<Message>) => {
+    if (typeof message.id !== 'string') return;
+    const { id } = message;
+    if (message.type === ANSWER) waiting.get(id)?.({ ...message, type: ANSWER, id });
+    if (message.type === GATHER) {
+      registry.getMetricsAsJSON().then(
+        (metrics) => send({ type: GATHERED, id, metrics: metrics as WorkerMetrics }),
+        () => send({ type: GATHERED, id }),
+      );
     }
   });
   return () =>
@@ -64,6 +98,6 @@ export function metricsOfAllWorkers(registry: Registry): () => Promise<string> {
         if (answer.text !== undefined) resolve(answer.text);
         else reject(new Error(answer.error ?? 'no metrics'));
       });
-      process.send?.({ type: ASK, id } satisfies Ask);
+      send({ type: ASK, id });
     });
 }
