@@ -1,6 +1,6 @@
 /**
- * Queries run as named prepared statements: PostgreSQL parses and plans them once per
- * connection instead of on every call.
+ * Queries run as named prepared statements: PostgreSQL parses them once per connection and,
+ * after its first few runs, keeps one plan for them instead of planning every call.
  */
 import type { SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
