@@ -21,6 +21,7 @@ const NOT_ERROR_CODES = new Set([
   'MICROCRED_PUBLIC_URL', // a setting's name
   'MICROCRED_CONTENT_URL', // a setting's name
   'MICROCRED_MAIL_FROM', // a setting's name
+  'MICROCRED_WORKERS', // a setting's name
 ]);
 
 /**

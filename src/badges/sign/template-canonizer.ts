@@ -1,3 +1,4 @@
+import '../../shared/no-proto-accessor.js';
 import { randomUUID } from 'node:crypto';
 import jsonld from 'jsonld';
 import { canonize } from 'rdf-canonize';

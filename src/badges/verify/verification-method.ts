@@ -1,3 +1,4 @@
+import '../../shared/no-proto-accessor.js';
 import { defaultDocumentLoader } from '@digitalbazaar/vc';
 import { isEd25519Multikey } from '../base58.js';
 import { VC_V1_CONTEXT_URL } from './check-context.js';

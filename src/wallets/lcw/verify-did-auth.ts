@@ -1,3 +1,4 @@
+import '../../shared/no-proto-accessor.js';
 import { driver as createDidKeyDriver } from '@digitalbazaar/did-method-key';
 import { Ed25519Signature2020 } from '@digitalbazaar/ed25519-signature-2020';
 import { Ed25519VerificationKey2020 } from '@digitalbazaar/ed25519-verification-key-2020';
