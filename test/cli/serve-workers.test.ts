@@ -1,11 +1,14 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestStorage, type TestStorage } from '../support/test-database.js';
-import { startToolProcess, type ToolProcess } from '../support/tool-process.js';
+import {
+  balancedToolEnvironment,
+  startToolProcess,
+  type ToolProcess,
+} from '../support/tool-process.js';
 
 // Each worker is a Node process compiling TypeScript as it loads: on a loaded CI machine that
 // alone can take tens of seconds.
@@ -69,13 +72,9 @@ describe('microcred serve --workers', () => {
     beforeAll(async () => {
       storage = await createTestStorage();
       tool = await startToolProcess({
-        DATABASE_URL: storage.databaseUrl ?? '',
-        MICROCRED_DATA_DIR: storage.dataDir,
-        MICROCRED_SECRET: randomBytes(32).toString('hex'),
+        ...balancedToolEnvironment(storage),
         MICROCRED_WORKERS: '2',
         MICROCRED_LOG_LEVEL: 'info',
-        // The balancer's address; the test talks to the primary itself, as the balancer does.
-        MICROCRED_PUBLIC_URL: 'https://microcred.example.org',
       });
       await waitFor(() => listenings() === 2, 90_000);
     });
@@ -123,9 +122,7 @@ describe('microcred serve --workers', () => {
       const primary = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
         env: {
           ...process.env,
-          DATABASE_URL: storage.databaseUrl ?? '',
-          MICROCRED_DATA_DIR: storage.dataDir,
-          MICROCRED_SECRET: randomBytes(32).toString('hex'),
+          ...balancedToolEnvironment(storage),
           MICROCRED_WORKERS: '2',
           MICROCRED_LOG_LEVEL: 'error',
           PORT: String((taken.address() as AddressInfo).port),

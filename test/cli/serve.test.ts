@@ -1,9 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestStorage, type TestStorage } from '../support/test-database.js';
-import { startToolProcess, type ToolProcess } from '../support/tool-process.js';
+import {
+  balancedToolEnvironment,
+  startToolProcess,
+  type ToolProcess,
+} from '../support/tool-process.js';
 
 // The tool starts as a Node process of its own, compiling TypeScript as it loads: on a loaded CI
 // machine that alone can take tens of seconds.
@@ -18,13 +21,7 @@ describe('microcred serve behind a load balancer', () => {
 
   beforeAll(async () => {
     storage = await createTestStorage();
-    tool = await startToolProcess({
-      DATABASE_URL: storage.databaseUrl ?? '',
-      MICROCRED_DATA_DIR: storage.dataDir,
-      MICROCRED_SECRET: randomBytes(32).toString('hex'),
-      // The balancer's address; the test talks to the process itself, as the balancer does.
-      MICROCRED_PUBLIC_URL: 'https://microcred.example.org',
-    });
+    tool = await startToolProcess(balancedToolEnvironment(storage));
   });
   afterAll(async () => {
     await tool?.stop();

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { projectRoot } from '../../src/config/project-root.js';
+import type { TestStorage } from './test-database.js';
 import { freePort } from './test-tool.js';
 
 /** A tool started as `npm start` starts it, in a process of its own. */
@@ -13,6 +15,19 @@ export interface ToolProcess {
   readonly stdout: () => string;
   /** Sends `signal` and resolves once the process has ended. */
   stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/**
+ * The settings of a tool process on `storage` behind a load balancer at
+ * https://microcred.example.org: the tests talk to the process itself, as the balancer does.
+ */
+export function balancedToolEnvironment(storage: TestStorage): Record<string, string> {
+  return {
+    DATABASE_URL: storage.databaseUrl ?? '',
+    MICROCRED_DATA_DIR: storage.dataDir,
+    MICROCRED_SECRET: randomBytes(32).toString('hex'),
+    MICROCRED_PUBLIC_URL: 'https://microcred.example.org',
+  };
 }
 
 /**

@@ -93,13 +93,22 @@ describe('admin pages: LMS platforms and invitations', () => {
       await browser.request(`${tool.url}${page}?status=deploymentDeactivated`)
     ).response.text();
     expect(shown).toContain('other deployments still work');
-    await postForm(tool, browser, `${page}/deployments/active`, {
-      _csrf: csrfTokenIn(html),
-      deploymentId: 'category:7',
-      isActive: 'yes',
-    });
+    await setDeploymentActive(browser, csrfTokenIn(html), 'category:7', 'yes');
     expect(await deploymentStates()).toEqual({ 'site:1': true, 'category:7': true });
   });
+
+  /** Activates or deactivates one deployment of the example LMS through its page's form. */
+  const setDeploymentActive = (
+    browser: Parameters<typeof postForm>[1],
+    csrfToken: string,
+    deploymentId: string,
+    isActive: 'yes' | 'no',
+  ) =>
+    postForm(tool, browser, `${PAGE}/${platformId}/deployments/active`, {
+      _csrf: csrfToken,
+      deploymentId,
+      isActive,
+    });
 
   /** Registers the example LMS with this deployment again through the form, as an admin would. */
   const registerByHandAgain = (
@@ -123,11 +132,7 @@ describe('admin pages: LMS platforms and invitations', () => {
   it('keeps a deployment an administrator deactivated so when it is registered by hand again, and says so next to its control', async () => {
     const page = `${PAGE}/${platformId}`;
     const { browser, html } = await signedInAdmin(tool, page);
-    await postForm(tool, browser, `${page}/deployments/active`, {
-      _csrf: csrfTokenIn(html),
-      deploymentId: 'category:7',
-      isActive: 'no',
-    });
+    await setDeploymentActive(browser, csrfTokenIn(html), 'category:7', 'no');
     const again = await registerByHandAgain(browser, csrfTokenIn(html), 'category:7');
     expect(again.response.status).toBe(303);
     expect(again.response.headers.get('location')).toBe(
@@ -146,11 +151,7 @@ describe('admin pages: LMS platforms and invitations', () => {
     expect(row).toContain('name="isActive" value="yes"');
     expect(row).toContain('Activate again');
 
-    await postForm(tool, browser, `${page}/deployments/active`, {
-      _csrf: csrfTokenIn(html),
-      deploymentId: 'category:7',
-      isActive: 'yes',
-    });
+    await setDeploymentActive(browser, csrfTokenIn(html), 'category:7', 'yes');
     expect(await deploymentStates()).toEqual({ 'site:1': true, 'category:7': true });
     const reloaded = await (
       await browser.request(`${tool.url}${again.response.headers.get('location')}`)
@@ -191,11 +192,7 @@ describe('admin pages: LMS platforms and invitations', () => {
   it('says, when an LMS and one of its deployments both stay deactivated on registering it by hand again, that the deployment stays refused after the LMS is activated again', async () => {
     const page = `${PAGE}/${platformId}`;
     const { browser, html } = await signedInAdmin(tool, page);
-    await postForm(tool, browser, `${page}/deployments/active`, {
-      _csrf: csrfTokenIn(html),
-      deploymentId: 'category:7',
-      isActive: 'no',
-    });
+    await setDeploymentActive(browser, csrfTokenIn(html), 'category:7', 'no');
     await postForm(tool, browser, `${PAGE}/${platformId}/active`, {
       _csrf: csrfTokenIn(html),
       isActive: 'no',
@@ -209,11 +206,7 @@ describe('admin pages: LMS platforms and invitations', () => {
       _csrf: csrfTokenIn(html),
       isActive: 'yes',
     });
-    await postForm(tool, browser, `${page}/deployments/active`, {
-      _csrf: csrfTokenIn(html),
-      deploymentId: 'category:7',
-      isActive: 'yes',
-    });
+    await setDeploymentActive(browser, csrfTokenIn(html), 'category:7', 'yes');
     expect(notice).toContain('The LMS is registered, but it stays deactivated');
     expect(notice).toContain(
       'Its deployment category:7 was also deactivated on its own, and activating the LMS again does not change that',
