@@ -388,6 +388,13 @@ export const statements = pgTable(
       .notNull()
       .default(sql`'{}'`),
     objectStatementId: uuid('object_statement_id'),
+    /**
+     * For a statement whose object is a StatementRef: the filter keys of the statement it points
+     * to, as the SQL function `statement_target_keys` gives them (drizzle/0028), taken when the
+     * statement is stored, so the filters find it through its target with an index; null while
+     * the target was not stored yet (the query then joins the target).
+     */
+    targetKeys: text('target_keys').array(),
   },
   (table) => [
     index('statements_pending_actor_idx')
@@ -411,9 +418,12 @@ export const statements = pgTable(
     index('statements_statement_ref_idx')
       .on(table.objectStatementId)
       .where(sql`object_statement_id is not null`),
-    index('statements_statement_ref_stored_idx')
-      .on(table.stored, table.seq)
+    index('statements_ref_target_keys_idx')
+      .using('gin', table.targetKeys)
       .where(sql`object_statement_id is not null`),
+    index('statements_unresolved_ref_idx')
+      .on(table.stored, table.seq)
+      .where(sql`object_statement_id is not null and target_keys is null`),
     /** The statements a voiding statement points to (xAPI Data 2.3.2), looked up per insert. */
     index('statements_voiding_target_idx')
       .on(sql`(${table.statement} -> 'object' ->> 'id')`)

@@ -19,6 +19,7 @@ import {
   eq,
   gt,
   isNotNull,
+  isNull,
   lt,
   lte,
   or,
@@ -146,24 +147,39 @@ export async function queryStatements(db: Executor, query: StatementQuery): Prom
   let candidates: SQL = sql`${matching}`;
   if (filters.length > 0) {
     // xAPI Communication 2.1.3, Filter Conditions for StatementRefs: a statement whose object
-    // is a StatementRef to a statement that matches (voided or not) matches too.
+    // is a StatementRef to a statement that matches (voided or not) matches too. A StatementRef
+    // stored after its target carries the target's filter keys; one stored before it (or with
+    // it) has none, and is matched by joining the target.
+    const referringByKeys = db
+      .select({ seq: statementsTable.seq })
+      .from(statementsTable)
+      .where(
+        and(
+          isNotNull(statementsTable.objectStatementId),
+          arrayContains(statementsTable.targetKeys, targetKeysOf(query)),
+          ...inWindow(statementsTable),
+        ),
+      )
+      .orderBy(...pageOf(statementsTable))
+      .limit(limit + 1);
     const referring = alias(statementsTable, 'referring');
     const target = alias(statementsTable, 'target');
-    const referringToMatch = db
+    const referringWithoutKeys = db
       .select({ seq: referring.seq })
       .from(referring)
       .innerJoin(target, eq(target.id, referring.objectStatementId))
       .where(
         and(
-          // Implied by the join, but said so the planner counts only the few StatementRefs.
+          // Implied by the join, but said so the planner reads only the index of such rows.
           isNotNull(referring.objectStatementId),
+          isNull(referring.targetKeys),
           ...inWindow(referring),
           ...filterConditions(target, query),
         ),
       )
       .orderBy(...pageOf(referring))
       .limit(limit + 1);
-    candidates = sql`${matching} union all ${referringToMatch}`;
+    candidates = sql`${matching} union all ${referringByKeys} union all ${referringWithoutKeys}`;
   }
   const rows = await db
     .select({
@@ -226,14 +242,41 @@ function filterConditions(table: StatementsTable, query: StatementQuery): SQL[] 
 }
 
 /**
+ * The keys a StatementRef's `target_keys` must all hold for its target to match the query's
+ * filters: the keys SQL function `statement_target_keys` (drizzle/0028) gives a statement.
+ */
+function targetKeysOf(query: StatementQuery): string[] {
+  const keys: string[] = [];
+  if (query.agent) {
+    const key = identifierKeyOf(query.agent);
+    keys.push(query.relatedAgents ? `related-agent ${key}` : `agent ${key}`);
+  }
+  if (query.verb !== undefined) keys.push(`verb ${query.verb}`);
+  if (query.activity !== undefined) {
+    keys.push(
+      query.relatedActivities ? `related-activity ${query.activity}` : `activity ${query.activity}`,
+    );
+  }
+  if (query.registration !== undefined) {
+    keys.push(`registration ${query.registration.toLowerCase()}`);
+  }
+  return keys;
+}
+
+/**
  * xAPI Communication 2.1.3, `agent`: the actor or object has the same inverse functional
  * identifier, or is a group with a member that has it; with `related_agents`, also the
  * authority, instructor, team, context agents and groups, and the same places in a sub-statement.
  */
 function agentCondition(table: StatementsTable, agent: Actor, isRelated: boolean): SQL {
+  const key = identifierKeyOf(agent);
+  const isAgent = arrayContains(table.agentKeys, [key]);
+  return isRelated ? (or(isAgent, arrayContains(table.relatedAgentKeys, [key])) as SQL) : isAgent;
+}
+
+function identifierKeyOf(agent: Actor): string {
   const identifier = identifierOf(agent);
   const key = identifier && identifierKey(identifier);
   if (!key) throw new TypeError('The agent filter needs an Agent or an Identified Group');
-  const isAgent = arrayContains(table.agentKeys, [key]);
-  return isRelated ? (or(isAgent, arrayContains(table.relatedAgentKeys, [key])) as SQL) : isAgent;
+  return key;
 }

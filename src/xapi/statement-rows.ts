@@ -70,8 +70,9 @@ export interface InsertedRows {
  * Inserts the rows in their order, skipping ids already stored, holding the writers' lock
  * (writers-lock.ts). A row without `stored` gets the clock read under the lock, in its column
  * and its statement, whose `timestamp` it also becomes when the client sent none (xAPI Data
- * 2.4.7). One round trip: the lock, the clock, the INSERT and the lookup of voiding statements
- * are one query. The rows go as one JSON parameter: building a multi-row INSERT value by value
+ * 2.4.7). A StatementRef gets the filter keys of the statement it points to, when that one is
+ * stored already (`target_keys`, see schema.ts). One round trip: the lock, the clock, the INSERT
+ * and the lookup of voiding statements are one query. The rows go as one JSON parameter: building a multi-row INSERT value by value
  * costs more CPU than everything else the LRS does with a statement.
  */
 export async function insertRows(
@@ -99,7 +100,7 @@ export async function insertRows(
       insert into ${statementsTable} (id, user_id, verb_id, activity_id, registration,
         score_scaled, success, completion, source, credential_key, stored, statement,
         pending_platform_id, pending_actor_key, agent_keys, related_agent_keys,
-        related_activity_ids, object_statement_id)
+        related_activity_ids, object_statement_id, target_keys)
       select input.id, input.user_id, input.verb_id, input.activity_id, input.registration,
         input.score_scaled, input.success, input.completion, input.source, input.credential_key,
         coalesce(input.stored, stamp.now),
@@ -109,7 +110,10 @@ export async function insertRows(
                  else jsonb_build_object('timestamp', stamp.iso) end
         end,
         input.pending_platform_id, input.pending_actor_key, input.agent_keys,
-        input.related_agent_keys, input.related_activity_ids, input.object_statement_id
+        input.related_agent_keys, input.related_activity_ids, input.object_statement_id,
+        (select statement_target_keys(target.verb_id, target.activity_id, target.registration,
+                  target.agent_keys, target.related_agent_keys, target.related_activity_ids)
+           from ${statementsTable} as target where target.id = input.object_statement_id)
         from input cross join stamp
        order by input.position
       on conflict (id) do nothing

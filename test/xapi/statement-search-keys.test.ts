@@ -126,15 +126,57 @@ describe('the migration that added the search keys fills them for stored stateme
     await database.close();
   });
 
-  /** The hand-written part of the migration that added the columns. */
-  function backfillStatements(): string[] {
+  it('gives every StatementRef the keys of its target the store gives it', async () => {
+    const { db } = database;
+    const target = validateStatement(changed(fullStatement(), 'id', randomUUID()));
+    const referring = validateStatement(
+      changed(changed(minimalStatement(), 'id', randomUUID()), 'object', {
+        objectType: 'StatementRef',
+        id: target.id,
+      }),
+    );
+    for (const statement of [target, referring]) {
+      await storeStatements({
+        db,
+        statements: [statement],
+        credential: { key: 'backfill-test' },
+        source: 'platform',
+        publicUrl: 'https://tool.example.org',
+        resolveActors: createActorResolver(null),
+        onStatementsStored: async () => {},
+      });
+    }
+    const targetKeys = async () =>
+      (
+        await db
+          .select({ targetKeys: statementsTable.targetKeys })
+          .from(statementsTable)
+          .where(inArray(statementsTable.id, [referring.id as string]))
+      )[0]?.targetKeys;
+    const asStored = await targetKeys();
+
+    await db.transaction(async (tx) => {
+      await tx
+        .update(statementsTable)
+        .set({ targetKeys: null })
+        .where(inArray(statementsTable.id, [referring.id as string]));
+      for (const statement of backfillStatements('-- hand-written: fill the target keys')) {
+        await tx.execute(sql.raw(statement));
+      }
+    });
+
+    expect(asStored).toContain(`verb ${target.verb.id}`);
+    expect(await targetKeys()).toEqual(asStored);
+  });
+
+  /** The hand-written part, from `marker` on, of the migration that has it. */
+  function backfillStatements(marker = '-- hand-written: fill the search keys'): string[] {
     const folder = path.join(import.meta.dirname, '../../drizzle');
-    const marker = '-- hand-written: fill the search keys';
     const migration = readdirSync(folder)
       .filter((name) => name.endsWith('.sql'))
       .map((name) => readFileSync(path.join(folder, name), 'utf8'))
       .find((text) => text.includes(marker));
-    if (!migration) throw new Error('no migration fills the search keys');
+    if (!migration) throw new Error(`no migration has "${marker}"`);
     return migration
       .slice(migration.indexOf(marker))
       .split('--> statement-breakpoint')

@@ -712,5 +712,40 @@ describe('statement store', () => {
         referring.id,
       ]);
     });
+
+    it('finds a StatementRef by the verb and the activity of the statement it points to', async () => {
+      expect(await found({ verb: withContext.verb.id })).toEqual([
+        withContext.id,
+        withSubStatement.id,
+        referring.id,
+      ]);
+      const activity = (withContext.object as { id: string }).id;
+      expect(await found({ activity })).toEqual([withContext.id, referring.id]);
+    });
+
+    it('finds a StatementRef stored before the statement it points to', async () => {
+      const laterRegistration = randomUUID();
+      const laterId = randomUUID();
+      const early = statement(
+        {
+          actor: mbox('early-commenter'),
+          verb: { id: 'http://adlnet.gov/expapi/verbs/commented' },
+          object: { objectType: 'StatementRef', id: laterId },
+          context: { registration: laterRegistration },
+        },
+        minimalStatement(),
+      );
+      const later = statement(
+        { id: laterId, actor: mbox('late-actor'), context: { registration: laterRegistration } },
+        minimalStatement(),
+      );
+      await store([early], async () => {}, new Date(NOW.getTime() + 120_000));
+      await store([later], async () => {}, new Date(NOW.getTime() + 121_000));
+
+      expect(await found({ registration: laterRegistration, agent: mbox('late-actor') })).toEqual([
+        early.id,
+        later.id,
+      ]);
+    });
   });
 });
