@@ -4,6 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
+import { executeNamed } from '../db/named-query.js';
 import { rowsOf } from '../db/raw-rows.js';
 
 /**
@@ -29,7 +30,11 @@ export const writersClock = sql`select date_trunc('milliseconds', clock_timestam
  * storing statements (their `stored` comes later), or the database clock when none is.
  */
 export async function readConsistentThrough(db: Executor): Promise<Date> {
-  const result = await db.execute(sql`
+  // Named: planning the join of pg_locks and pg_stat_activity cost more than running it.
+  const result = await executeNamed(
+    db,
+    'microcred_consistent_through',
+    sql`
     select date_trunc('milliseconds', coalesce(
       (select min(activity.xact_start)
          from pg_locks as lock
@@ -37,7 +42,8 @@ export async function readConsistentThrough(db: Executor): Promise<Date> {
         where lock.locktype = 'advisory' and lock.granted
           and lock.database = (select oid from pg_database where datname = current_database())
           and lock.classid = 0 and lock.objid = ${WRITERS_LOCK_KEY} and lock.objsubid = 1),
-      clock_timestamp())) as through`);
+      clock_timestamp())) as through`,
+  );
   const [row] = rowsOf<{ through: string | Date }>(result);
   return new Date(row!.through);
 }
