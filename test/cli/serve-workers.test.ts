@@ -138,9 +138,9 @@ describe('microcred serve --workers', () => {
       }
     });
 
-    it('stops every worker and then itself on SIGTERM', async () => {
+    it('stops every worker and then itself on SIGTERM, with exit code 0', async () => {
       const workers = workersOf(tool.pid);
-      await tool.stop('SIGTERM');
+      expect(await tool.stop('SIGTERM')).toBe(0);
       expect(workers.filter(isRunning)).toEqual([]);
     });
   });

@@ -13,8 +13,8 @@ export interface ToolProcess {
   readonly stderr: () => string;
   /** What the process wrote to stdout so far (its log below the error level). */
   readonly stdout: () => string;
-  /** Sends `signal` and resolves once the process has ended. */
-  stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Sends `signal` and resolves with the exit code once the process has ended (null: killed). */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 /**
@@ -51,7 +51,7 @@ export async function startToolProcess(env: Record<string, string>): Promise<Too
   let stdout = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const url = `http://127.0.0.1:${port}`;
   // A loaded machine can take half a minute to start tsx and migrate.
   for (const startedAt = Date.now(); ;) {
@@ -75,7 +75,7 @@ export async function startToolProcess(env: Record<string, string>): Promise<Too
     stdout: () => stdout,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      await exited;
+      return exited;
     },
   };
 }
