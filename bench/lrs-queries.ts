@@ -31,6 +31,7 @@ import * as schema from '../src/db/schema.js';
 import { queryStatements, type StatementQuery } from '../src/xapi/query-statements.js';
 import type { Actor, LrsStatement } from '../src/xapi/statement.js';
 import { insertRows, toRow } from '../src/xapi/statement-rows.js';
+import { ownCpuSeconds, postgresCpuSeconds, processCpuSeconds } from './cpu-use.js';
 import { createScratchDatabase } from './support/scratch-database.js';
 import { percentile } from './support/statistics.js';
 import {
@@ -304,6 +305,7 @@ function createReader(authorization: string, agent: http.Agent): Reader {
 /** READERS loops, REQUESTS requests in all (or until SHAPE_SECONDS), each timed. */
 async function measure(reader: Reader, query: (next: () => number) => string, seed: number) {
   const latenciesMs: number[] = [];
+  const cpuBefore = cpuSeconds();
   let issued = 0;
   const deadline = performance.now() + SHAPE_SECONDS * 1000;
   await Promise.all(
@@ -317,7 +319,27 @@ async function measure(reader: Reader, query: (next: () => number) => string, se
       }
     }),
   );
-  return latenciesMs;
+  return { latenciesMs, cpuMs: cpuMsPerRequest(cpuBefore, latenciesMs.length) };
+}
+
+/** CPU used so far by the tool, PostgreSQL and the readers (this process), in seconds. */
+let cpuSeconds = () => ({ tool: 0, database: 0, readers: ownCpuSeconds() });
+
+interface CpuMs {
+  tool: number;
+  database: number;
+  readers: number;
+}
+
+/** CPU per request of each party since `before`: what the shared cores spend on one page. */
+function cpuMsPerRequest(before: ReturnType<typeof cpuSeconds>, requests: number): CpuMs {
+  const now = cpuSeconds();
+  const per = (seconds: number) => (seconds * 1000) / Math.max(requests, 1);
+  return {
+    tool: per(now.tool - before.tool),
+    database: per(now.database - before.database),
+    readers: per(now.readers - before.readers),
+  };
 }
 
 /** Follows `more` from the first page to the last; returns the ids and each page's latency. */
@@ -413,6 +435,12 @@ async function main(): Promise<void> {
     ).rows[0] as { size: string; heap: string };
 
     tool = await startTool(environment);
+    const toolPid = tool.pid!;
+    cpuSeconds = () => ({
+      tool: processCpuSeconds(toolPid),
+      database: postgresCpuSeconds(),
+      readers: ownCpuSeconds(),
+    });
     const authorization = `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
     const reader = createReader(
       authorization,
@@ -438,14 +466,21 @@ async function main(): Promise<void> {
       (next) => `statementId=${sampleIds[pick(next, sampleIds.length)]}`,
       1,
     );
-    const baselineP50 = percentile(baseline, 0.5);
-    const row = (label: string, latencies: readonly number[], databaseMs?: readonly number[]) => {
+    const baselineP50 = percentile(baseline.latenciesMs, 0.5);
+    const row = (
+      label: string,
+      { latenciesMs: latencies, cpuMs }: { latenciesMs: readonly number[]; cpuMs?: CpuMs },
+      databaseMs?: readonly number[],
+    ) => {
       const p50 = percentile(latencies, 0.5);
       const p99 = percentile(latencies, 0.99);
       const database = databaseMs
         ? `   database p50 ${percentile(databaseMs, 0.5).toFixed(1)} ms, max ${Math.max(...databaseMs).toFixed(1)} ms`
         : '';
-      return `${label.padEnd(40)} p50 ${p50.toFixed(1).padStart(8)} ms   p99 ${p99.toFixed(1).padStart(8)} ms   ${(p50 / baselineP50).toFixed(1).padStart(6)}x baseline p50   (${latencies.length} requests)${p99 < 50 ? '' : '   p99 over 50 ms'}${database}`;
+      const cpu = cpuMs
+        ? `   CPU per request: tool ${cpuMs.tool.toFixed(2)} ms, PostgreSQL ${cpuMs.database.toFixed(2)} ms, readers ${cpuMs.readers.toFixed(2)} ms`
+        : '';
+      return `${label.padEnd(40)} p50 ${p50.toFixed(1).padStart(8)} ms   p99 ${p99.toFixed(1).padStart(8)} ms   ${(p50 / baselineP50).toFixed(1).padStart(6)}x baseline p50   (${latencies.length} requests)${p99 < 50 ? '' : '   p99 over 50 ms'}${database}${cpu}`;
     };
     print(row('baseline: one statement by statementId', baseline));
     for (const [index, shape] of SHAPES.entries()) {
@@ -455,16 +490,18 @@ async function main(): Promise<void> {
 
     // Every page of one activity's statements (about STATEMENTS / 200), one reader each.
     const activities = Array.from({ length: READERS }, (_unused, index) => index * 7);
+    const pagingCpuBefore = cpuSeconds();
     const activityPages = await Promise.all(
       activities.map((activity) =>
         pageToEnd(reader, `activity=${encodeURIComponent(activityIri(activity))}&limit=100`),
       ),
     );
+    const activityLatencies = activityPages.flatMap((pages) => pages.latenciesMs);
     print(
-      row(
-        '`more` pages, activity, limit 100',
-        activityPages.flatMap((pages) => pages.latenciesMs),
-      ),
+      row('`more` pages, activity, limit 100', {
+        latenciesMs: activityLatencies,
+        cpuMs: cpuMsPerRequest(pagingCpuBefore, activityLatencies.length),
+      }),
     );
     const expectedByActivity = await Promise.all(
       activities.map(async (activity) =>
@@ -531,7 +568,7 @@ async function main(): Promise<void> {
       const all = await pageToEnd(reader, 'limit=100', () => startWriting());
       isWriting = false;
       await writer;
-      print(row('`more` pages, whole set, limit 100', all.latenciesMs));
+      print(row('`more` pages, whole set, limit 100', { latenciesMs: all.latenciesMs }));
       print(paged(`paging the whole set (${written} stored meanwhile)`, all.ids, before));
     }
     process.stdout.write(`${lines.join('\n')}\n`);
