@@ -1,6 +1,6 @@
 DROP INDEX "statements_statement_ref_stored_idx";--> statement-breakpoint
 ALTER TABLE "statements" ADD COLUMN "target_keys" text[];--> statement-breakpoint
-CREATE INDEX "statements_ref_target_keys_idx" ON "statements" USING gin ("target_keys") WHERE object_statement_id is not null;--> statement-breakpoint
+CREATE INDEX "statements_ref_target_keys_idx" ON "statements" USING gin ("target_keys") WITH (fastupdate=false) WHERE object_statement_id is not null;--> statement-breakpoint
 CREATE INDEX "statements_unresolved_ref_idx" ON "statements" USING btree ("stored","seq") WHERE object_statement_id is not null and target_keys is null;--> statement-breakpoint
 -- hand-written: the filter keys of a statement, for the StatementRefs that point to it. Each key
 -- names its filter (xAPI Communication 2.1.3): `verb`, `activity` (the object Activity),

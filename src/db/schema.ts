@@ -418,8 +418,11 @@ export const statements = pgTable(
     index('statements_statement_ref_idx')
       .on(table.objectStatementId)
       .where(sql`object_statement_id is not null`),
+    // Without GIN's pending list: StatementRefs are few, and every query of a filter reads this
+    // index, which would otherwise scan the whole list of entries not yet merged.
     index('statements_ref_target_keys_idx')
       .using('gin', table.targetKeys)
+      .with({ fastupdate: false })
       .where(sql`object_statement_id is not null`),
     index('statements_unresolved_ref_idx')
       .on(table.stored, table.seq)
