@@ -391,8 +391,9 @@ export const statements = pgTable(
     /**
      * For a statement whose object is a StatementRef: the filter keys of the statement it points
      * to, as the SQL function `statement_target_keys` gives them (drizzle/0028), taken when the
-     * statement is stored, so the filters find it through its target with an index; null while
-     * the target was not stored yet (the query then joins the target).
+     * statement is stored, so the filters find it through its target with an index. Empty when
+     * the target was not stored yet (the query then joins the target; an empty array, not null,
+     * so the planner counts these few apart from the other statements, which have null).
      */
     targetKeys: text('target_keys').array(),
   },
@@ -426,7 +427,7 @@ export const statements = pgTable(
       .where(sql`object_statement_id is not null`),
     index('statements_unresolved_ref_idx')
       .on(table.stored, table.seq)
-      .where(sql`object_statement_id is not null and target_keys is null`),
+      .where(sql`object_statement_id is not null and target_keys = '{}'`),
     /** The statements a voiding statement points to (xAPI Data 2.3.2), looked up per insert. */
     index('statements_voiding_target_idx')
       .on(sql`(${table.statement} -> 'object' ->> 'id')`)

@@ -19,7 +19,6 @@ import {
   eq,
   gt,
   isNotNull,
-  isNull,
   lt,
   lte,
   or,
@@ -149,7 +148,7 @@ export async function queryStatements(db: Executor, query: StatementQuery): Prom
     // xAPI Communication 2.1.3, Filter Conditions for StatementRefs: a statement whose object
     // is a StatementRef to a statement that matches (voided or not) matches too. A StatementRef
     // stored after its target carries the target's filter keys; one stored before it (or with
-    // it) has none, and is matched by joining the target.
+    // it) has none (an empty array), and is matched by joining the target.
     const referringByKeys = db
       .select({ seq: statementsTable.seq })
       .from(statementsTable)
@@ -172,7 +171,7 @@ export async function queryStatements(db: Executor, query: StatementQuery): Prom
         and(
           // Implied by the join, but said so the planner reads only the index of such rows.
           isNotNull(referring.objectStatementId),
-          isNull(referring.targetKeys),
+          eq(referring.targetKeys, sql`'{}'`),
           ...inWindow(referring),
           ...filterConditions(target, query),
         ),

@@ -70,8 +70,8 @@ export interface InsertedRows {
  * Inserts the rows in their order, skipping ids already stored, holding the writers' lock
  * (writers-lock.ts). A row without `stored` gets the clock read under the lock, in its column
  * and its statement, whose `timestamp` it also becomes when the client sent none (xAPI Data
- * 2.4.7). A StatementRef gets the filter keys of the statement it points to, when that one is
- * stored already (`target_keys`, see schema.ts). One round trip: the lock, the clock, the INSERT
+ * 2.4.7). A StatementRef gets the filter keys of the statement it points to (`target_keys`, see
+ * schema.ts), none when that one is not stored yet. One round trip: the lock, the clock, the INSERT
  * and the lookup of voiding statements are one query. The rows go as one JSON parameter: building a multi-row INSERT value by value
  * costs more CPU than everything else the LRS does with a statement.
  */
@@ -111,9 +111,11 @@ export async function insertRows(
         end,
         input.pending_platform_id, input.pending_actor_key, input.agent_keys,
         input.related_agent_keys, input.related_activity_ids, input.object_statement_id,
-        (select statement_target_keys(target.verb_id, target.activity_id, target.registration,
-                  target.agent_keys, target.related_agent_keys, target.related_activity_ids)
-           from ${statementsTable} as target where target.id = input.object_statement_id)
+        case when input.object_statement_id is not null then coalesce(
+          (select statement_target_keys(target.verb_id, target.activity_id, target.registration,
+                    target.agent_keys, target.related_agent_keys, target.related_activity_ids)
+             from ${statementsTable} as target where target.id = input.object_statement_id),
+          '{}') end
         from input cross join stamp
        order by input.position
       on conflict (id) do nothing

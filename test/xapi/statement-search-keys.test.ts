@@ -126,16 +126,19 @@ describe('the migration that added the search keys fills them for stored stateme
     await database.close();
   });
 
-  it('gives every StatementRef the keys of its target the store gives it', async () => {
+  it('gives every StatementRef the keys of its target the store gives it, none without one', async () => {
     const { db } = database;
     const target = validateStatement(changed(fullStatement(), 'id', randomUUID()));
-    const referring = validateStatement(
-      changed(changed(minimalStatement(), 'id', randomUUID()), 'object', {
-        objectType: 'StatementRef',
-        id: target.id,
-      }),
-    );
-    for (const statement of [target, referring]) {
+    const referringTo = (id: string) =>
+      validateStatement(
+        changed(changed(minimalStatement(), 'id', randomUUID()), 'object', {
+          objectType: 'StatementRef',
+          id,
+        }),
+      );
+    const referring = referringTo(target.id as string);
+    const referringToUnknown = referringTo(randomUUID());
+    for (const statement of [target, referring, referringToUnknown]) {
       await storeStatements({
         db,
         statements: [statement],
@@ -146,26 +149,30 @@ describe('the migration that added the search keys fills them for stored stateme
         onStatementsStored: async () => {},
       });
     }
+    const ids = [referring.id as string, referringToUnknown.id as string];
     const targetKeys = async () =>
-      (
-        await db
-          .select({ targetKeys: statementsTable.targetKeys })
-          .from(statementsTable)
-          .where(inArray(statementsTable.id, [referring.id as string]))
-      )[0]?.targetKeys;
+      Object.fromEntries(
+        (
+          await db
+            .select({ id: statementsTable.id, targetKeys: statementsTable.targetKeys })
+            .from(statementsTable)
+            .where(inArray(statementsTable.id, ids))
+        ).map((row) => [row.id, row.targetKeys]),
+      );
     const asStored = await targetKeys();
 
     await db.transaction(async (tx) => {
       await tx
         .update(statementsTable)
         .set({ targetKeys: null })
-        .where(inArray(statementsTable.id, [referring.id as string]));
+        .where(inArray(statementsTable.id, ids));
       for (const statement of backfillStatements('-- hand-written: fill the target keys')) {
         await tx.execute(sql.raw(statement));
       }
     });
 
-    expect(asStored).toContain(`verb ${target.verb.id}`);
+    expect(asStored[referring.id as string]).toContain(`verb ${target.verb.id}`);
+    expect(asStored[referringToUnknown.id as string]).toEqual([]);
     expect(await targetKeys()).toEqual(asStored);
   });
 
