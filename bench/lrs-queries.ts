@@ -303,9 +303,14 @@ function createReader(authorization: string, agent: http.Agent): Reader {
 }
 
 /** READERS loops, REQUESTS requests in all (or until SHAPE_SECONDS), each timed. */
-async function measure(reader: Reader, query: (next: () => number) => string, seed: number) {
+async function measure(
+  reader: Reader,
+  query: (next: () => number) => string,
+  seed: number,
+  toolPid: number,
+) {
   const latenciesMs: number[] = [];
-  const cpuBefore = cpuSeconds();
+  const cpuBefore = cpuSeconds(toolPid);
   let issued = 0;
   const deadline = performance.now() + SHAPE_SECONDS * 1000;
   await Promise.all(
@@ -319,21 +324,27 @@ async function measure(reader: Reader, query: (next: () => number) => string, se
       }
     }),
   );
-  return { latenciesMs, cpuMs: cpuMsPerRequest(cpuBefore, latenciesMs.length) };
+  return { latenciesMs, cpuMs: cpuMsPerRequest(cpuBefore, latenciesMs.length, toolPid) };
 }
 
-/** CPU used so far by the tool, PostgreSQL and the readers (this process), in seconds. */
-let cpuSeconds = () => ({ tool: 0, database: 0, readers: ownCpuSeconds() });
-
-interface CpuMs {
+/** CPU of the tool, PostgreSQL and the readers (this process): seconds, or ms per request. */
+interface CpuUse {
   tool: number;
   database: number;
   readers: number;
 }
 
+function cpuSeconds(toolPid: number): CpuUse {
+  return {
+    tool: processCpuSeconds(toolPid),
+    database: postgresCpuSeconds(),
+    readers: ownCpuSeconds(),
+  };
+}
+
 /** CPU per request of each party since `before`: what the shared cores spend on one page. */
-function cpuMsPerRequest(before: ReturnType<typeof cpuSeconds>, requests: number): CpuMs {
-  const now = cpuSeconds();
+function cpuMsPerRequest(before: CpuUse, requests: number, toolPid: number): CpuUse {
+  const now = cpuSeconds(toolPid);
   const per = (seconds: number) => (seconds * 1000) / Math.max(requests, 1);
   return {
     tool: per(now.tool - before.tool),
@@ -436,11 +447,6 @@ async function main(): Promise<void> {
 
     tool = await startTool(environment);
     const toolPid = tool.pid!;
-    cpuSeconds = () => ({
-      tool: processCpuSeconds(toolPid),
-      database: postgresCpuSeconds(),
-      readers: ownCpuSeconds(),
-    });
     const authorization = `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
     const reader = createReader(
       authorization,
@@ -460,16 +466,17 @@ async function main(): Promise<void> {
       process.stderr.write(`${line}\n`);
     };
     // Warm-up: connections, the credential cache, the JIT of the tool.
-    await measure(reader, () => 'limit=20', 0);
+    await measure(reader, () => 'limit=20', 0, toolPid);
     const baseline = await measure(
       reader,
       (next) => `statementId=${sampleIds[pick(next, sampleIds.length)]}`,
       1,
+      toolPid,
     );
     const baselineP50 = percentile(baseline.latenciesMs, 0.5);
     const row = (
       label: string,
-      { latenciesMs: latencies, cpuMs }: { latenciesMs: readonly number[]; cpuMs?: CpuMs },
+      { latenciesMs: latencies, cpuMs }: { latenciesMs: readonly number[]; cpuMs?: CpuUse },
       databaseMs?: readonly number[],
     ) => {
       const p50 = percentile(latencies, 0.5);
@@ -484,13 +491,13 @@ async function main(): Promise<void> {
     };
     print(row('baseline: one statement by statementId', baseline));
     for (const [index, shape] of SHAPES.entries()) {
-      const latencies = await measure(reader, shape.query, index + 2);
+      const latencies = await measure(reader, shape.query, index + 2, toolPid);
       print(row(shape.name, latencies, await databaseTimes(pool, shape.query, index + 2)));
     }
 
     // Every page of one activity's statements (about STATEMENTS / 200), one reader each.
     const activities = Array.from({ length: READERS }, (_unused, index) => index * 7);
-    const pagingCpuBefore = cpuSeconds();
+    const pagingCpuBefore = cpuSeconds(toolPid);
     const activityPages = await Promise.all(
       activities.map((activity) =>
         pageToEnd(reader, `activity=${encodeURIComponent(activityIri(activity))}&limit=100`),
@@ -500,7 +507,7 @@ async function main(): Promise<void> {
     print(
       row('`more` pages, activity, limit 100', {
         latenciesMs: activityLatencies,
-        cpuMs: cpuMsPerRequest(pagingCpuBefore, activityLatencies.length),
+        cpuMs: cpuMsPerRequest(pagingCpuBefore, activityLatencies.length, toolPid),
       }),
     );
     const expectedByActivity = await Promise.all(

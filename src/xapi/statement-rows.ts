@@ -70,10 +70,11 @@ export interface InsertedRows {
  * Inserts the rows in their order, skipping ids already stored, holding the writers' lock
  * (writers-lock.ts). A row without `stored` gets the clock read under the lock, in its column
  * and its statement, whose `timestamp` it also becomes when the client sent none (xAPI Data
- * 2.4.7). A StatementRef gets the filter keys of the statement it points to (`target_keys`, see
- * schema.ts), none when that one is not stored yet. One round trip: the lock, the clock, the INSERT
- * and the lookup of voiding statements are one query. The rows go as one JSON parameter: building a multi-row INSERT value by value
- * costs more CPU than everything else the LRS does with a statement.
+ * 2.4.7). A StatementRef gets the filter keys of the statement it points to (`target_keys`,
+ * see schema.ts), none when that one is not stored yet. One round trip: the lock, the clock,
+ * the INSERT and the lookup of voiding statements are one query. The rows go as one JSON
+ * parameter: building a multi-row INSERT value by value costs more CPU than everything else the
+ * LRS does with a statement.
  */
 export async function insertRows(
   tx: Executor,
