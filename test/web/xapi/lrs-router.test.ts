@@ -312,6 +312,22 @@ describe('LRS router (xAPI 2.0 Communication: Statement and About Resources)', (
       );
     });
 
+    it('answers 401 to a query without credentials or with a revoked key', async () => {
+      const query = `/statements?verb=${encodeURIComponent('http://adlnet.gov/expapi/verbs/passed')}`;
+      await expectError(
+        await fetch(`${baseUrl}${query}`, { headers: { 'X-Experience-API-Version': '2.0.0' } }),
+        401,
+        'XAPI_CREDENTIALS_INVALID',
+      );
+      const { key, secret } = await createXapiCredential({ db: database.db, name: 'Reader' });
+      await revokeXapiCredential({ db: database.db, key });
+      await expectError(
+        await xapi(query, { headers: { Authorization: basic(key, secret) } }),
+        401,
+        'XAPI_CREDENTIALS_INVALID',
+      );
+    });
+
     it('answers 400 and stores nothing without the version header', async () => {
       const statement = withId();
       const response = await fetch(`${baseUrl}/statements`, {
