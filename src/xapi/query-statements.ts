@@ -75,7 +75,12 @@ export interface StatementQuery {
 }
 
 export interface StatementPage {
-  statements: LrsStatement[];
+  /**
+   * Each statement's JSON text as stored, so a page sent as stored is never parsed and written
+   * again (key order as PostgreSQL keeps it in jsonb; only whitespace may differ from the text
+   * the statement was stored from).
+   */
+  statementsJson: string[];
   /** The cursor of the next page, or null when this is the last. */
   next: string | null;
   /** See readConsistentThrough. */
@@ -184,7 +189,7 @@ export async function queryStatements(db: Executor, query: StatementQuery): Prom
     .select({
       seq: statementsTable.seq,
       stored: statementsTable.stored,
-      statement: statementsTable.statement,
+      statementJson: sql<string>`${statementsTable.statement}::text`,
     })
     .from(statementsTable)
     .where(sql`${statementsTable.seq} in (${candidates})`)
@@ -193,7 +198,7 @@ export async function queryStatements(db: Executor, query: StatementQuery): Prom
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
-    statements: page.map((row) => row.statement as unknown as LrsStatement),
+    statementsJson: page.map((row) => row.statementJson),
     next:
       rows.length > limit && last
         ? encodeCursor({

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { createActorResolver } from '../../src/xapi/resolve-actor.js';
 import type { Statement } from '../../src/xapi/statement.js';
+import type { StatementPage } from '../../src/xapi/query-statements.js';
 import {
   queryStatements,
   storeStatements,
@@ -46,6 +47,11 @@ describe('more paging while statements keep arriving (xAPI Communication 2.1.3)'
     return statements.map((statement) => statement.id as string);
   }
 
+  /** The ids of a page's statements, in its order. */
+  function idsOn(page: StatementPage): string[] {
+    return page.statementsJson.map((json) => (JSON.parse(json) as { id: string }).id);
+  }
+
   async function pageAll(registration: string, after?: string) {
     const seen: string[] = [];
     let cursor = after;
@@ -56,7 +62,7 @@ describe('more paging while statements keep arriving (xAPI Communication 2.1.3)'
         ascending: true,
         after: cursor,
       });
-      seen.push(...page.statements.map((statement) => statement.id));
+      seen.push(...idsOn(page));
       if (page.next === null) return seen;
       cursor = page.next;
     }
@@ -74,7 +80,7 @@ describe('more paging while statements keep arriving (xAPI Communication 2.1.3)'
         ascending: true,
         after,
       });
-      seen.push(...page.statements.map((statement) => statement.id));
+      seen.push(...idsOn(page));
       stored.push(...(await store(statementsIn(registration, 3))));
       after = page.next ?? after;
     }
@@ -96,7 +102,7 @@ describe('more paging while statements keep arriving (xAPI Communication 2.1.3)'
         ascending: false,
         after,
       });
-      seen.push(...page.statements.map((statement) => statement.id));
+      seen.push(...idsOn(page));
       await store(statementsIn(registration, 2));
       if (page.next === null) break;
       after = page.next;

@@ -371,7 +371,9 @@ describe('statement store', () => {
         ascending: false,
       });
       // xAPI Communication 2.1.3: the voiding statement refers to a match, so it matches too.
-      expect(page.statements.map((item) => item.id)).toEqual([voidingStatement.id]);
+      expect(page.statementsJson.map((json) => (JSON.parse(json) as { id: string }).id)).toEqual([
+        voidingStatement.id,
+      ]);
     });
 
     it('voids a statement that arrives after its voiding statement', async () => {
@@ -544,13 +546,14 @@ describe('statement store', () => {
       }
     });
 
-    const ids = (statements: { id: string }[]) => statements.map((item) => item.id);
+    const ids = (statementsJson: string[]) =>
+      statementsJson.map((json) => (JSON.parse(json) as { id: string }).id);
 
     it('returns newest first by default, oldest first when ascending', async () => {
       const newest = await queryStatements(db, { registration, limit: 0, ascending: false });
-      expect(ids(newest.statements)).toEqual(sent.map((item) => item.id).reverse());
+      expect(ids(newest.statementsJson)).toEqual(sent.map((item) => item.id).reverse());
       const oldest = await queryStatements(db, { registration, limit: 0, ascending: true });
-      expect(ids(oldest.statements)).toEqual(sent.map((item) => item.id));
+      expect(ids(oldest.statementsJson)).toEqual(sent.map((item) => item.id));
     });
 
     it('filters by verb and activity', async () => {
@@ -560,7 +563,7 @@ describe('statement store', () => {
         limit: 0,
         ascending: true,
       });
-      expect(ids(page.statements)).toEqual([sent[1]?.id]);
+      expect(ids(page.statementsJson)).toEqual([sent[1]?.id]);
     });
 
     it('filters by agent as actor, as object, or as member of a group', async () => {
@@ -570,7 +573,7 @@ describe('statement store', () => {
         limit: 0,
         ascending: true,
       });
-      expect(ids(page.statements)).toEqual([sent[0]?.id, sent[2]?.id, sent[3]?.id]);
+      expect(ids(page.statementsJson)).toEqual([sent[0]?.id, sent[2]?.id, sent[3]?.id]);
     });
 
     it('filters by stored time: since exclusive, until inclusive', async () => {
@@ -581,7 +584,7 @@ describe('statement store', () => {
         limit: 0,
         ascending: true,
       });
-      expect(ids(page.statements)).toEqual([sent[2]?.id, sent[3]?.id]);
+      expect(ids(page.statementsJson)).toEqual([sent[2]?.id, sent[3]?.id]);
     });
 
     it('pages with the cursor until there is no next page', async () => {
@@ -589,7 +592,7 @@ describe('statement store', () => {
       let after: string | undefined;
       for (;;) {
         const page = await queryStatements(db, { registration, limit: 3, ascending: false, after });
-        seen.push(...ids(page.statements));
+        seen.push(...ids(page.statementsJson));
         if (page.next === null) break;
         after = page.next;
       }
@@ -660,7 +663,7 @@ describe('statement store', () => {
     const found = async (filters: Partial<Parameters<typeof queryStatements>[1]>) =>
       (
         await queryStatements(db, { registration, limit: 0, ascending: true, ...filters })
-      ).statements.map((item) => item.id);
+      ).statementsJson.map((json) => (JSON.parse(json) as { id: string }).id);
 
     it('finds an agent of the context only with related_agents', async () => {
       expect(await found({ agent: mbox('teammate') })).toEqual([]);

@@ -98,11 +98,20 @@ export function createStatementReadRouter({ db }: { db: Executor }): Router {
     }
     const page = await queryStatements(db, parseStatementQuery(parameters));
     res.set(CONSISTENT_THROUGH_HEADER, page.consistentThrough.toISOString());
+    const more = moreUrl(req, parameters, page.next);
+    if (format === 'exact' && !withAttachments) {
+      // The statements as stored, their text copied instead of parsed and written again.
+      res
+        .type('application/json')
+        .send(`{"statements":[${page.statementsJson.join(',')}],"more":${JSON.stringify(more)}}`);
+      return;
+    }
+    const statements = page.statementsJson.map((json) => JSON.parse(json) as LrsStatement);
     const result = {
-      statements: page.statements.map((statement) => formatStatement(statement, format, languages)),
-      more: moreUrl(req, parameters, page.next),
+      statements: statements.map((statement) => formatStatement(statement, format, languages)),
+      more,
     };
-    await sendStatements(res, result, page.statements, { withAttachments });
+    await sendStatements(res, result, statements, { withAttachments });
   };
 
   /**

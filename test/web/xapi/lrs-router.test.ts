@@ -258,6 +258,25 @@ describe('LRS router (xAPI 2.0 Communication: Statement and About Resources)', (
       expect(next.more).toBe('');
     });
 
+    it('returns each statement of a page exactly as a fetch by its id returns it', async () => {
+      const registration = randomUUID();
+      const batch = [1, 2].map(() =>
+        changed(changed(withId(), 'context.registration', registration), 'result.score', {
+          raw: 0.1,
+          min: -1e-7,
+          max: 12345.678,
+        }),
+      );
+      await xapi('/statements', { method: 'POST', body: batch });
+      const response = await xapi(`/statements?registration=${registration}&ascending=true`);
+      expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      const page = (await response.json()) as { statements: { id: string }[]; more: string };
+      const byId = await Promise.all(
+        batch.map(async (sent) => (await xapi(`/statements?statementId=${sent.id}`)).json()),
+      );
+      expect(page).toEqual({ statements: byId, more: '' });
+    });
+
     it('filters by agent given as JSON', async () => {
       const mbox = `mailto:${randomUUID()}@example.org`;
       const mine = changed(withId(), 'actor', { mbox });
