@@ -2,7 +2,7 @@
  * Queries run as named prepared statements: PostgreSQL parses them once per connection and,
  * after its first few runs, keeps one plan for them instead of planning every call.
  */
-import type { SQL } from 'drizzle-orm';
+import type { Query, SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Executor } from './database.js';
 
@@ -17,4 +17,16 @@ export function executeNamed(executor: Executor, name: string, query: SQL): Prom
   return executor._.session
     .prepareQuery(dialect.sqlToQuery(query), undefined, name, false)
     .execute();
+}
+
+/**
+ * Runs a query built once (`toSQL()` of a query with `sql.placeholder`s) with `values` for its
+ * placeholders, as an unnamed statement: PostgreSQL plans it for these values.
+ */
+export function executeBuilt(
+  executor: Executor,
+  query: Query,
+  values: Record<string, unknown>,
+): Promise<unknown> {
+  return executor._.session.prepareQuery(query, undefined, undefined, false).execute(values);
 }

@@ -23,10 +23,13 @@ import {
   lte,
   or,
   sql,
+  type Query,
   type SQL,
 } from 'drizzle-orm';
-import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { alias, QueryBuilder, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '../db/database.js';
+import { executeBuilt } from '../db/named-query.js';
+import { rowsOf } from '../db/raw-rows.js';
 import { statements as statementsTable } from '../db/schema.js';
 import { BadRequestError } from '../errors.js';
 import type { Actor, LrsStatement } from './statement.js';
@@ -123,52 +126,139 @@ export async function queryStatements(db: Executor, query: StatementQuery): Prom
   const consistentThrough = await readConsistentThrough(db);
   // Newest first keeps the bound of its first page; oldest first moves on with the present.
   const through = cursor && !query.ascending ? new Date(cursor.throughMs) : consistentThrough;
-  const direction = query.ascending ? asc : desc;
+  const result = await executeBuilt(
+    db,
+    pageQueryOf(shapeOf(query, cursor !== undefined)),
+    pageParameters(query, { limit, cursor, through }),
+  );
+  const rows = rowsOf<{ stored_ms: number; seq: number; statement_json: string }>(result);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    statementsJson: page.map((row) => row.statement_json),
+    next:
+      rows.length > limit && last
+        ? encodeCursor({ storedMs: last.stored_ms, seq: last.seq, throughMs: through.getTime() })
+        : null,
+    consistentThrough,
+  };
+}
+
+/** What the text of a page query depends on; everything else goes to it as parameters. */
+interface PageShape {
+  agent: 'none' | 'agent' | 'related';
+  activity: 'none' | 'object' | 'related';
+  hasVerb: boolean;
+  hasRegistration: boolean;
+  hasSince: boolean;
+  hasUntil: boolean;
+  hasCursor: boolean;
+  ascending: boolean;
+}
+
+function shapeOf(query: StatementQuery, hasCursor: boolean): PageShape {
+  return {
+    agent: query.agent ? (query.relatedAgents ? 'related' : 'agent') : 'none',
+    activity:
+      query.activity === undefined ? 'none' : query.relatedActivities ? 'related' : 'object',
+    hasVerb: query.verb !== undefined,
+    hasRegistration: query.registration !== undefined,
+    hasSince: query.since !== undefined,
+    hasUntil: query.until !== undefined,
+    hasCursor,
+    ascending: query.ascending,
+  };
+}
+
+/**
+ * The page query of each shape (a few hundred at most), built once: building the query with
+ * Drizzle cost the tool more CPU than PostgreSQL spent running it. PostgreSQL still plans each
+ * run for its values: a plan kept for all values walked a learner's pages ten times slower.
+ */
+const pageQueries = new Map<string, Query>();
+
+function pageQueryOf(shape: PageShape): Query {
+  const key = JSON.stringify(shape);
+  let query = pageQueries.get(key);
+  if (!query) {
+    query = buildPageQuery(shape).toSQL();
+    pageQueries.set(key, query);
+  }
+  return query;
+}
+
+/** The values of the placeholders of the page query. */
+function pageParameters(
+  query: StatementQuery,
+  { limit, cursor, through }: { limit: number; cursor: Cursor | undefined; through: Date },
+): Record<string, unknown> {
+  const textArray = (values: string[]) => statementsTable.agentKeys.mapToDriverValue(values);
+  return {
+    through: through.toISOString(),
+    since: query.since?.toISOString(),
+    until: query.until?.toISOString(),
+    cursorStored: cursor && new Date(cursor.storedMs).toISOString(),
+    cursorSeq: cursor?.seq,
+    rows: limit + 1,
+    agentKeys: query.agent && textArray([identifierKeyOf(query.agent)]),
+    verb: query.verb,
+    activity: query.activity,
+    activityKeys: query.activity === undefined ? undefined : textArray([query.activity]),
+    registration: query.registration,
+    targetKeys: textArray(targetKeysOf(query)),
+  };
+}
+
+function buildPageQuery(shape: PageShape) {
+  const builder = new QueryBuilder();
+  const direction = shape.ascending ? asc : desc;
   /** The statements of this page's window on `table`: not voided, stored in range, after the cursor. */
   const inWindow = (table: StatementsTable): SQL[] => {
-    const conditions: SQL[] = [eq(table.isVoided, false), lt(table.stored, through)];
-    if (query.since) conditions.push(gt(table.stored, query.since));
-    if (query.until) conditions.push(lte(table.stored, query.until));
-    if (cursor) {
-      const stored = new Date(cursor.storedMs);
+    const conditions: SQL[] = [
+      eq(table.isVoided, false),
+      lt(table.stored, sql.placeholder('through')),
+    ];
+    if (shape.hasSince) conditions.push(gt(table.stored, sql.placeholder('since')));
+    if (shape.hasUntil) conditions.push(lte(table.stored, sql.placeholder('until')));
+    if (shape.hasCursor) {
       const position = sql`(${table.stored}, ${table.seq})`;
+      const cursor = sql`(${sql.placeholder('cursorStored')}::timestamptz, ${sql.placeholder('cursorSeq')}::bigint)`;
       conditions.push(
-        query.ascending
-          ? sql`${position} > (${stored}, ${cursor.seq})`
-          : sql`${position} < (${stored}, ${cursor.seq})`,
+        shape.ascending ? sql`${position} > ${cursor}` : sql`${position} < ${cursor}`,
       );
     }
     return conditions;
   };
   const pageOf = (table: StatementsTable) => [direction(table.stored), direction(table.seq)];
-  const filters = filterConditions(statementsTable, query);
-  const matching = db
+  const rows = sql.placeholder('rows');
+  const filters = filterConditions(statementsTable, shape);
+  const matching = builder
     .select({ seq: statementsTable.seq })
     .from(statementsTable)
     .where(and(...inWindow(statementsTable), ...filters))
     .orderBy(...pageOf(statementsTable))
-    .limit(limit + 1);
+    .limit(rows);
   let candidates: SQL = sql`${matching}`;
   if (filters.length > 0) {
     // xAPI Communication 2.1.3, Filter Conditions for StatementRefs: a statement whose object
     // is a StatementRef to a statement that matches (voided or not) matches too. A StatementRef
     // stored after its target carries the target's filter keys; one stored before it (or with
     // it) has none (an empty array), and is matched by joining the target.
-    const referringByKeys = db
+    const referringByKeys = builder
       .select({ seq: statementsTable.seq })
       .from(statementsTable)
       .where(
         and(
           isNotNull(statementsTable.objectStatementId),
-          arrayContains(statementsTable.targetKeys, targetKeysOf(query)),
+          arrayContains(statementsTable.targetKeys, sql.placeholder('targetKeys')),
           ...inWindow(statementsTable),
         ),
       )
       .orderBy(...pageOf(statementsTable))
-      .limit(limit + 1);
+      .limit(rows);
     const referring = alias(statementsTable, 'referring');
     const target = alias(statementsTable, 'target');
-    const referringWithoutKeys = db
+    const referringWithoutKeys = builder
       .select({ seq: referring.seq })
       .from(referring)
       .innerJoin(target, eq(target.id, referring.objectStatementId))
@@ -178,37 +268,24 @@ export async function queryStatements(db: Executor, query: StatementQuery): Prom
           isNotNull(referring.objectStatementId),
           eq(referring.targetKeys, sql`'{}'`),
           ...inWindow(referring),
-          ...filterConditions(target, query),
+          ...filterConditions(target, shape),
         ),
       )
       .orderBy(...pageOf(referring))
-      .limit(limit + 1);
+      .limit(rows);
     candidates = sql`${matching} union all ${referringByKeys} union all ${referringWithoutKeys}`;
   }
-  const rows = await db
+  return builder
     .select({
-      seq: statementsTable.seq,
-      stored: statementsTable.stored,
-      statementJson: sql<string>`${statementsTable.statement}::text`,
+      // Numbers and text whichever the driver: the cursor needs the position, the page the JSON.
+      storedMs: sql`(extract(epoch from ${statementsTable.stored}) * 1000)::float8`.as('stored_ms'),
+      seq: sql`${statementsTable.seq}::float8`.as('seq'),
+      statementJson: sql`${statementsTable.statement}::text`.as('statement_json'),
     })
     .from(statementsTable)
     .where(sql`${statementsTable.seq} in (${candidates})`)
     .orderBy(...pageOf(statementsTable))
-    .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    statementsJson: page.map((row) => row.statementJson),
-    next:
-      rows.length > limit && last
-        ? encodeCursor({
-            storedMs: last.stored.getTime(),
-            seq: last.seq,
-            throughMs: through.getTime(),
-          })
-        : null,
-    consistentThrough,
-  };
+    .limit(rows);
 }
 
 /** The columns the query reads, on the statements table or an alias of it. */
@@ -225,22 +302,23 @@ interface StatementsTable {
 }
 
 /** The agent, verb, activity and registration filters, on `table` (the table or an alias). */
-function filterConditions(table: StatementsTable, query: StatementQuery): SQL[] {
+function filterConditions(table: StatementsTable, shape: PageShape): SQL[] {
   const conditions: SQL[] = [];
-  if (query.agent) {
-    conditions.push(agentCondition(table, query.agent, query.relatedAgents ?? false));
-  }
-  if (query.verb !== undefined) conditions.push(eq(table.verbId, query.verb));
-  if (query.activity !== undefined) {
-    const isObject = eq(table.activityId, query.activity);
+  if (shape.agent !== 'none') conditions.push(agentCondition(table, shape.agent === 'related'));
+  if (shape.hasVerb) conditions.push(eq(table.verbId, sql.placeholder('verb')));
+  if (shape.activity !== 'none') {
+    const isObject = eq(table.activityId, sql.placeholder('activity'));
     conditions.push(
-      query.relatedActivities
-        ? (or(isObject, arrayContains(table.relatedActivityIds, [query.activity])) as SQL)
+      shape.activity === 'related'
+        ? (or(
+            isObject,
+            arrayContains(table.relatedActivityIds, sql.placeholder('activityKeys')),
+          ) as SQL)
         : isObject,
     );
   }
-  if (query.registration !== undefined) {
-    conditions.push(eq(table.registration, query.registration));
+  if (shape.hasRegistration) {
+    conditions.push(eq(table.registration, sql.placeholder('registration')));
   }
   return conditions;
 }
@@ -272,10 +350,10 @@ function targetKeysOf(query: StatementQuery): string[] {
  * identifier, or is a group with a member that has it; with `related_agents`, also the
  * authority, instructor, team, context agents and groups, and the same places in a sub-statement.
  */
-function agentCondition(table: StatementsTable, agent: Actor, isRelated: boolean): SQL {
-  const key = identifierKeyOf(agent);
-  const isAgent = arrayContains(table.agentKeys, [key]);
-  return isRelated ? (or(isAgent, arrayContains(table.relatedAgentKeys, [key])) as SQL) : isAgent;
+function agentCondition(table: StatementsTable, isRelated: boolean): SQL {
+  const keys = sql.placeholder('agentKeys');
+  const isAgent = arrayContains(table.agentKeys, keys);
+  return isRelated ? (or(isAgent, arrayContains(table.relatedAgentKeys, keys)) as SQL) : isAgent;
 }
 
 function identifierKeyOf(agent: Actor): string {
