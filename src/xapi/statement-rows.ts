@@ -71,7 +71,11 @@ export interface InsertedRows {
  * (writers-lock.ts). A row without `stored` gets the clock read under the lock, in its column
  * and its statement, whose `timestamp` it also becomes when the client sent none (xAPI Data
  * 2.4.7). A StatementRef gets the filter keys of the statement it points to (`target_keys`,
- * see schema.ts), none when that one is not stored yet. One round trip: the lock, the clock,
+ * see schema.ts), stored before or in the same rows, none when that one is not stored yet; and
+ * StatementRefs stored earlier without keys get those of a row inserted now that they point
+ * to. (A StatementRef and its target stored at the same time by two transactions that do not
+ * see each other's rows keep none: the query joins the target for those.) One round trip: the
+ * lock, the clock,
  * the INSERT and the lookup of voiding statements are one query. The rows go as one JSON
  * parameter: building a multi-row INSERT value by value costs more CPU than everything else the
  * LRS does with a statement.
@@ -116,11 +120,21 @@ export async function insertRows(
           (select statement_target_keys(target.verb_id, target.activity_id, target.registration,
                     target.agent_keys, target.related_agent_keys, target.related_activity_ids)
              from ${statementsTable} as target where target.id = input.object_statement_id),
+          (select statement_target_keys(target.verb_id, target.activity_id, target.registration,
+                    target.agent_keys, target.related_agent_keys, target.related_activity_ids)
+             from input as target where target.id = input.object_statement_id limit 1),
           '{}') end
         from input cross join stamp
        order by input.position
       on conflict (id) do nothing
-      returning id, seq)
+      returning id, seq),
+    resolved_refs as (
+      update ${statementsTable} as referring
+         set target_keys = statement_target_keys(target.verb_id, target.activity_id,
+               target.registration, target.agent_keys, target.related_agent_keys,
+               target.related_activity_ids)
+        from input as target
+       where referring.object_statement_id = target.id and referring.target_keys = '{}')
     select (select now from stamp) as clock,
       (select coalesce(json_agg(json_build_array(id, seq)), '[]') from inserted) as inserted,
       array(select ${voidingTarget} from ${statementsTable}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { statements as statementsTable } from '../../src/db/schema.js';
@@ -173,6 +173,46 @@ describe('the migration that added the search keys fills them for stored stateme
 
     expect(asStored[referring.id as string]).toContain(`verb ${target.verb.id}`);
     expect(asStored[referringToUnknown.id as string]).toEqual([]);
+    expect(await targetKeys()).toEqual(asStored);
+  });
+
+  it('gives a StatementRef left without keys those of its target stored since (migration 0029)', async () => {
+    const { db } = database;
+    const target = validateStatement(changed(fullStatement(), 'id', randomUUID()));
+    const referring = validateStatement(
+      changed(changed(minimalStatement(), 'id', randomUUID()), 'object', {
+        objectType: 'StatementRef',
+        id: target.id,
+      }),
+    );
+    await storeStatements({
+      db,
+      statements: [target, referring],
+      credential: { key: 'backfill-test' },
+      source: 'platform',
+      publicUrl: 'https://tool.example.org',
+      resolveActors: createActorResolver(null),
+      onStatementsStored: async () => {},
+    });
+    const targetKeys = async () =>
+      (
+        await db
+          .select({ targetKeys: statementsTable.targetKeys })
+          .from(statementsTable)
+          .where(eq(statementsTable.id, referring.id as string))
+      )[0]?.targetKeys;
+    const asStored = await targetKeys();
+
+    await db.transaction(async (tx) => {
+      await tx
+        .update(statementsTable)
+        .set({ targetKeys: [] })
+        .where(eq(statementsTable.id, referring.id as string));
+      const marker = '-- hand-written: give the target keys to StatementRefs stored without them';
+      for (const statement of backfillStatements(marker)) await tx.execute(sql.raw(statement));
+    });
+
+    expect(asStored).toContain(`verb ${target.verb.id}`);
     expect(await targetKeys()).toEqual(asStored);
   });
 

@@ -750,5 +750,42 @@ describe('statement store', () => {
         later.id,
       ]);
     });
+
+    describe("a StatementRef's target keys (the index the filters find it by)", () => {
+      const targetKeysOf = async (id: string) =>
+        (
+          await db
+            .select({ targetKeys: statementsTable.targetKeys })
+            .from(statementsTable)
+            .where(eq(statementsTable.id, id))
+        )[0]?.targetKeys;
+      const pair = (name: string) => {
+        const targetId = randomUUID();
+        const ref = statement(
+          {
+            actor: mbox(`${name}-commenter`),
+            object: { objectType: 'StatementRef', id: targetId },
+          },
+          minimalStatement(),
+        );
+        const target = statement({ id: targetId, actor: mbox(name) }, minimalStatement());
+        return { ref, target, keyOfTarget: `agent mbox mailto:${name}@related.example.org` };
+      };
+
+      it('are none while the target is not stored, and those of the target once it is', async () => {
+        const { ref, target, keyOfTarget } = pair('arrives-later');
+        await store([ref], async () => {}, new Date(NOW.getTime() + 130_000));
+        expect(await targetKeysOf(ref.id as string)).toEqual([]);
+
+        await store([target], async () => {}, new Date(NOW.getTime() + 131_000));
+        expect(await targetKeysOf(ref.id as string)).toContain(keyOfTarget);
+      });
+
+      it('are those of the target when both come in one batch, the StatementRef first', async () => {
+        const { ref, target, keyOfTarget } = pair('same-batch');
+        await store([ref, target], async () => {}, new Date(NOW.getTime() + 140_000));
+        expect(await targetKeysOf(ref.id as string)).toContain(keyOfTarget);
+      });
+    });
   });
 });
