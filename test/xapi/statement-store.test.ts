@@ -576,6 +576,21 @@ describe('statement store', () => {
       expect(ids(page.statementsJson)).toEqual([sent[0]?.id, sent[2]?.id, sent[3]?.id]);
     });
 
+    it('filters by agent and verb together', async () => {
+      const agent = { mbox: `mailto:${randomUUID()}@example.org` };
+      const [passed, failed] = ['passed', 'failed'].map((name) =>
+        statement({ actor: agent, verb: { id: `http://adlnet.gov/expapi/verbs/${name}` } }),
+      );
+      await store([passed!, failed!], async () => {}, new Date(NOW.getTime() + 10_000));
+      for (const [verb, expected] of [
+        [passed!.verb.id, passed!.id],
+        [failed!.verb.id, failed!.id],
+      ]) {
+        const page = await queryStatements(db, { agent, verb, limit: 0, ascending: true });
+        expect(ids(page.statementsJson)).toEqual([expected]);
+      }
+    });
+
     it('filters by stored time: since exclusive, until inclusive', async () => {
       const page = await queryStatements(db, {
         registration,
