@@ -21,12 +21,14 @@ export function executeNamed(executor: Executor, name: string, query: SQL): Prom
 
 /**
  * Runs a query built once (`toSQL()` of a query with `sql.placeholder`s) with `values` for its
- * placeholders, as an unnamed statement: PostgreSQL plans it for these values.
+ * placeholders: as the prepared statement `name` when one is given (see executeNamed), else as
+ * an unnamed statement, which PostgreSQL plans for these values every time.
  */
 export function executeBuilt(
   executor: Executor,
   query: Query,
   values: Record<string, unknown>,
+  { name }: { name?: string } = {},
 ): Promise<unknown> {
-  return executor._.session.prepareQuery(query, undefined, undefined, false).execute(values);
+  return executor._.session.prepareQuery(query, undefined, name, false).execute(values);
 }

@@ -126,10 +126,12 @@ export async function queryStatements(db: Executor, query: StatementQuery): Prom
   const consistentThrough = await readConsistentThrough(db);
   // Newest first keeps the bound of its first page; oldest first moves on with the present.
   const through = cursor && !query.ascending ? new Date(cursor.throughMs) : consistentThrough;
+  const pageQuery = pageQueryOf(shapeOf(query, cursor !== undefined));
   const result = await executeBuilt(
     db,
-    pageQueryOf(shapeOf(query, cursor !== undefined)),
+    pageQuery.query,
     pageParameters(query, { limit, cursor, through }),
+    { name: pageQuery.name },
   );
   const rows = rowsOf<{ stored_ms: number; seq: number; statement_json: string }>(result);
   const page = rows.slice(0, limit);
@@ -172,19 +174,26 @@ function shapeOf(query: StatementQuery, hasCursor: boolean): PageShape {
 
 /**
  * The page query of each shape (a few hundred at most), built once: building the query with
- * Drizzle cost the tool more CPU than PostgreSQL spent running it. PostgreSQL still plans each
- * run for its values: a plan kept for all values walked a learner's pages ten times slower.
+ * Drizzle cost the tool more CPU than PostgreSQL spent running it. A shape without `agent` runs
+ * as a prepared statement of its own, which PostgreSQL may plan once for all values: its
+ * filters read B-tree indexes that end in the page order, where one plan fits every value and
+ * planning cost more than running. With `agent` it is planned for each run's values: the GIN
+ * index cannot tell a plan kept for all values how many statements an agent has, and such a
+ * plan walked a learner's pages ten times slower.
  */
-const pageQueries = new Map<string, Query>();
+const pageQueries = new Map<string, { query: Query; name: string | undefined }>();
 
-function pageQueryOf(shape: PageShape): Query {
+function pageQueryOf(shape: PageShape) {
   const key = JSON.stringify(shape);
-  let query = pageQueries.get(key);
-  if (!query) {
-    query = buildPageQuery(shape).toSQL();
-    pageQueries.set(key, query);
+  let pageQuery = pageQueries.get(key);
+  if (!pageQuery) {
+    pageQuery = {
+      query: buildPageQuery(shape).toSQL(),
+      name: shape.agent === 'none' ? `microcred_statements_page_${pageQueries.size}` : undefined,
+    };
+    pageQueries.set(key, pageQuery);
   }
-  return query;
+  return pageQuery;
 }
 
 /** The values of the placeholders of the page query. */

@@ -591,6 +591,22 @@ describe('statement store', () => {
       }
     });
 
+    it('answers one filter with each value in turn, past the runs after which PostgreSQL may keep one plan for all values', async () => {
+      const registrations = Array.from({ length: 8 }, () => randomUUID());
+      const byRegistration = registrations.map((each) =>
+        statement({ 'context.registration': each }),
+      );
+      await store(byRegistration, async () => {}, new Date(NOW.getTime() + 20_000));
+      for (const [index, each] of registrations.entries()) {
+        const page = await queryStatements(db, {
+          registration: each,
+          limit: 0,
+          ascending: false,
+        });
+        expect(ids(page.statementsJson)).toEqual([byRegistration[index]?.id]);
+      }
+    });
+
     it('filters by stored time: since exclusive, until inclusive', async () => {
       const page = await queryStatements(db, {
         registration,
