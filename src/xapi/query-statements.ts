@@ -176,7 +176,8 @@ function shapeOf(query: StatementQuery, hasCursor: boolean): PageShape {
  * The page query of each shape (a few hundred at most), built once: building the query with
  * Drizzle cost the tool more CPU than PostgreSQL spent running it. A shape without `agent` runs
  * as a prepared statement of its own, which PostgreSQL may plan once for all values: its
- * filters read B-tree indexes that end in the page order, where one plan fits every value and
+ * verb, activity, registration and time filters read B-tree indexes that end in the page
+ * order, and for every such shape a kept plan was as quick as one made for the values, while
  * planning cost more than running. With `agent` it is planned for each run's values: the GIN
  * index cannot tell a plan kept for all values how many statements an agent has, and such a
  * plan walked a learner's pages ten times slower.
