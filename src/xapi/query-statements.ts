@@ -202,6 +202,7 @@ function pageParameters(
   query: StatementQuery,
   { limit, cursor, through }: { limit: number; cursor: Cursor | undefined; through: Date },
 ): Record<string, unknown> {
+  // A text[] parameter as PostgreSQL reads it (every text[] column encodes alike).
   const textArray = (values: string[]) => statementsTable.agentKeys.mapToDriverValue(values);
   return {
     through: through.toISOString(),
