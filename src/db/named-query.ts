@@ -14,9 +14,7 @@ const dialect = new PgDialect();
  * change); PGlite runs it as an ordinary query.
  */
 export function executeNamed(executor: Executor, name: string, query: SQL): Promise<unknown> {
-  return executor._.session
-    .prepareQuery(dialect.sqlToQuery(query), undefined, name, false)
-    .execute();
+  return executeBuilt(executor, dialect.sqlToQuery(query), {}, { name });
 }
 
 /**

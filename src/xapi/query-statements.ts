@@ -253,8 +253,9 @@ function buildPageQuery(shape: PageShape) {
   if (filters.length > 0) {
     // xAPI Communication 2.1.3, Filter Conditions for StatementRefs: a statement whose object
     // is a StatementRef to a statement that matches (voided or not) matches too. A StatementRef
-    // stored after its target carries the target's filter keys; one stored before it (or with
-    // it) has none (an empty array), and is matched by joining the target.
+    // carries its target's filter keys (statement-rows.ts gives them when either is stored);
+    // one whose target is not stored yet, or came at the same moment through another
+    // transaction, has none (an empty array), and is matched by joining the target.
     const referringByKeys = builder
       .select({ seq: statementsTable.seq })
       .from(statementsTable)

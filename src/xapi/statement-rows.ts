@@ -75,10 +75,9 @@ export interface InsertedRows {
  * StatementRefs stored earlier without keys get those of a row inserted now that they point
  * to. (A StatementRef and its target stored at the same time by two transactions that do not
  * see each other's rows keep none: the query joins the target for those.) One round trip: the
- * lock, the clock,
- * the INSERT and the lookup of voiding statements are one query. The rows go as one JSON
- * parameter: building a multi-row INSERT value by value costs more CPU than everything else the
- * LRS does with a statement.
+ * lock, the clock, the INSERT and the lookup of voiding statements are one query. The rows go
+ * as one JSON parameter: building a multi-row INSERT value by value costs more CPU than
+ * everything else the LRS does with a statement.
  */
 export async function insertRows(
   tx: Executor,
@@ -88,6 +87,10 @@ export async function insertRows(
   // A literal, not a parameter: the index of voiding statements is partial, on this verb only,
   // and the plan PostgreSQL keeps for the prepared statement could not use it for a parameter.
   const voidedVerbLiteral = sql.raw(`'${VOIDED_VERB_ID}'`);
+  /** The filter keys of the row named `target` (drizzle/0028), as its StatementRefs carry them. */
+  const keysOfTarget = sql.raw(`statement_target_keys(target.verb_id, target.activity_id,
+    target.registration, target.agent_keys, target.related_agent_keys,
+    target.related_activity_ids)`);
   const result = await executeNamed(
     tx,
     'microcred_insert_statements',
@@ -117,12 +120,10 @@ export async function insertRows(
         input.pending_platform_id, input.pending_actor_key, input.agent_keys,
         input.related_agent_keys, input.related_activity_ids, input.object_statement_id,
         case when input.object_statement_id is not null then coalesce(
-          (select statement_target_keys(target.verb_id, target.activity_id, target.registration,
-                    target.agent_keys, target.related_agent_keys, target.related_activity_ids)
-             from ${statementsTable} as target where target.id = input.object_statement_id),
-          (select statement_target_keys(target.verb_id, target.activity_id, target.registration,
-                    target.agent_keys, target.related_agent_keys, target.related_activity_ids)
-             from input as target where target.id = input.object_statement_id limit 1),
+          (select ${keysOfTarget} from ${statementsTable} as target
+            where target.id = input.object_statement_id),
+          (select ${keysOfTarget} from input as target
+            where target.id = input.object_statement_id limit 1),
           '{}') end
         from input cross join stamp
        order by input.position
@@ -130,9 +131,7 @@ export async function insertRows(
       returning id, seq),
     resolved_refs as (
       update ${statementsTable} as referring
-         set target_keys = statement_target_keys(target.verb_id, target.activity_id,
-               target.registration, target.agent_keys, target.related_agent_keys,
-               target.related_activity_ids)
+         set target_keys = ${keysOfTarget}
         from input as target
        where referring.object_statement_id = target.id and referring.target_keys = '{}')
     select (select now from stamp) as clock,
