@@ -1,5 +1,5 @@
-import { eq, or } from 'drizzle-orm';
-import type { Executor } from '../db/database.js';
+import { eq, or, sql } from 'drizzle-orm';
+import type { Executor, Tx } from '../db/database.js';
 import { issuerProfiles } from '../db/schema.js';
 import { BadRequestError } from '../errors.js';
 
@@ -40,12 +40,28 @@ export async function chooseAwardingBody(
   return { issuerProfileId: null, name: wanted, isNew: true };
 }
 
+/** Serialises the choosing and creating of awarding bodies of one name (see awardingBodyIdFor). */
+const AWARDING_BODY_LOCK = 4_242_102;
+
+/**
+ * The id of the awarding body `nameOrId` names (chooseAwardingBody), created when none is.
+ * Registrations naming the same new body at the same moment get one body: the transaction
+ * holds a lock on the name until it commits, and the next one, let through then, finds it.
+ */
+export async function awardingBodyIdFor(tx: Tx, nameOrId: string): Promise<string> {
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(${AWARDING_BODY_LOCK}, hashtext(${nameOrId.trim()}))`,
+  );
+  const choice = await chooseAwardingBody(tx, nameOrId);
+  return choice.issuerProfileId ?? createAwardingBody(tx, choice.name);
+}
+
 /**
  * Creates the issuer profile of a new awarding body named `name`, with an id of its own (the
  * name in kebab-case, numbered when that id is taken): its signing keys will be its own.
  * Returns the id.
  */
-export async function createAwardingBody(executor: Executor, name: string): Promise<string> {
+async function createAwardingBody(executor: Executor, name: string): Promise<string> {
   const base = slugify(name);
   for (let number = 1; ; number += 1) {
     const id = number === 1 ? base : `${base}-${number}`;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../db/database.js';
 import { BadRequestError } from '../errors.js';
-import { createAwardingBody } from './awarding-body.js';
+import { awardingBodyIdFor } from './awarding-body.js';
 import { insertNewPlatform, toolUrls, type Platform } from './platform-registry.js';
 import { writeRegistrations } from './registered-platforms.js';
 import { consumeInvitation, findOpenInvitationById } from './registration-invitations.js';
@@ -149,7 +149,7 @@ export async function completeDynamicRegistration(options: {
       tokenAudience: platformConfiguration.authorization_server ?? null,
       trustLevel: invitation.trustLevel,
       issuerProfileId:
-        invitation.issuerProfileId ?? (await createAwardingBody(tx, invitation.awardingBodyName)),
+        invitation.issuerProfileId ?? (await awardingBodyIdFor(tx, invitation.awardingBodyName)),
     });
     await consumeInvitation(tx, invitation.id, platform.id);
     return platform;

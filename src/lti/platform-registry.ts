@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db, Tx } from '../db/database.js';
 import { courses, deployments, platforms } from '../db/schema.js';
 import { BadRequestError, LtiPlatformExistsError, NotFoundError } from '../errors.js';
-import { chooseAwardingBody, createAwardingBody } from './awarding-body.js';
+import { awardingBodyIdFor } from './awarding-body.js';
 import { writeRegistrations } from './registered-platforms.js';
 
 const httpUrl = z
@@ -73,7 +73,7 @@ export async function registerPlatform(
     const issuerProfileId =
       existing && !registration.awardingBody
         ? existing.issuerProfileId
-        : await awardingBodyId(tx, registration.awardingBody ?? name);
+        : await awardingBodyIdFor(tx, registration.awardingBody ?? name);
     const fields = {
       name,
       authUrl: registration.authUrl,
@@ -239,11 +239,6 @@ export async function setPlatformTrustLevel(
   );
   if (!platform) throw new NotFoundError(`No platform has the id ${platformId}`);
   return platform;
-}
-
-async function awardingBodyId(tx: Tx, nameOrId: string): Promise<string> {
-  const choice = await chooseAwardingBody(tx, nameOrId);
-  return choice.issuerProfileId ?? createAwardingBody(tx, choice.name);
 }
 
 /**

@@ -64,8 +64,9 @@ export interface CreatedInvitation {
 
 /**
  * Creates a single-use registration invitation. The awarding body is resolved now
- * (chooseAwardingBody: an existing issuer profile by id or exact name, else a new body at
- * registration), so the administrator sees which one the LMS will get. Throws BadRequestError.
+ * (chooseAwardingBody: an existing issuer profile by id or exact name, else a new body, which
+ * the registration creates or finds by that name), so the administrator sees which one the LMS
+ * will get. Throws BadRequestError.
  */
 export async function createRegistrationInvitation(options: {
   db: Db;

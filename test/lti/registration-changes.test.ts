@@ -78,4 +78,29 @@ describe(`registration changes reach every running instance at once (${isPostgre
     }
     expect(refusal).toContain('LTI_PLATFORM_UNKNOWN');
   });
+
+  it('gives LMSs registered through both instances at the same moment, naming one new awarding body, that one body', async () => {
+    const registrations = Array.from({ length: 8 }, async (_, index) => {
+      const issuer = `https://moodle-${index + 1}.alliance-hosting.example.org`;
+      const through = index % 2 === 0 ? changedThrough : launchedAt;
+      const registered = await fetch(`${through.url}/api/admin/platforms`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          issuer,
+          clientId: 'microcred',
+          deploymentId: '1',
+          authUrl: `${issuer}/mod/lti/auth.php`,
+          tokenUrl: `${issuer}/mod/lti/token.php`,
+          jwksUrl: `${issuer}/mod/lti/certs.php`,
+          awardingBody: 'Alliance Hosting',
+        }),
+      });
+      const answer = (await registered.json()) as { platform: { awardingBody: string } };
+      expect(registered.status, JSON.stringify(answer)).toBe(201);
+      return answer.platform.awardingBody;
+    });
+
+    expect(new Set(await Promise.all(registrations))).toEqual(new Set(['alliance-hosting']));
+  });
 });
