@@ -1,6 +1,7 @@
 /**
  * TLS for tests that must run over https (wallets refuse http): a self-signed certificate for
- * 127.0.0.1 made by Debian's openssl at test time, and the test process told to trust it.
+ * 127.0.0.1 and localhost (the tool's two loopback names: itself and its content host) made by
+ * Debian's openssl at test time, and the test process told to trust it.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -36,7 +37,7 @@ export async function createTestTls(): Promise<TestTls> {
       '-subj',
       '/CN=127.0.0.1',
       '-addext',
-      'subjectAltName=IP:127.0.0.1',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
     ]);
     return { key: await readFile(keyPath), cert: await readFile(certPath) };
   } finally {
