@@ -193,6 +193,11 @@ describe.skipIf(!process.env.DATABASE_URL || !nginxTestsRun)(
       expect(policies[0]!.length).toBeGreaterThan(4096);
     });
 
+    it('keeps the metrics of each process off the public side', async () => {
+      expect((await fetch(`${publicUrl}/metrics`)).status).toBe(404);
+      expect((await fetch(`${processes[0]!.url}/metrics`)).status).toBe(200);
+    });
+
     describe('when one process is killed with SIGKILL while statements arrive', () => {
       const acknowledged = new Set<string>();
       let killedAt = 0;
