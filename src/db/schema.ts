@@ -315,6 +315,12 @@ export const deepLinkingRequests = pgTable('deep_linking_requests', {
   createdAt: createdAt(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   answeredAt: timestamp('answered_at', { withTimezone: true }),
+  /**
+   * The signed answer and the title it links, kept so that the form sent again (a double click
+   * in the LMS's frame) gets the same answer instead of a second activity.
+   */
+  answerJwt: text('answer_jwt'),
+  answerTitle: text('answer_title'),
 });
 
 /** Basic credentials for xAPI clients such as Moodle's logstore_xapi. */

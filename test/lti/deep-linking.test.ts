@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deepLinkingRequests } from '../../src/db/schema.js';
 import { publishAchievementAs } from '../support/course-world.js';
 import { createBrowser, type Browser } from '../support/http-client.js';
 import { LTI_CLAIMS, LTI_ROLES, type TestLms } from '../support/test-lms.js';
@@ -93,6 +95,46 @@ describe('LTI Deep Linking 2.0: a teacher adds a microcred activity from the LMS
     expect(learner.text).toContain('Circular Economy');
   });
 
+  const achievementsNamed = async (teacher: Browser, name: string) => {
+    const listed = await teacher.request(`${tool.url}/api/achievements`);
+    const { achievements } = (await listed.response.json()) as {
+      achievements: { id: string; name: string }[];
+    };
+    return achievements.filter((achievement) => achievement.name === name);
+  };
+
+  /** The signed answer an answer page auto-posts to the LMS. */
+  const jwtOf = (page: string) => /name="JWT" value="([^"]+)"/.exec(page)?.[1];
+
+  it('answers the form sent twice at once (a double click in the LMS frame) with one activity, the same link both times', async () => {
+    const teacher = createBrowser();
+    const picker = await deepLinkingLaunch(teacher);
+    const fields = {
+      achievement: 'new',
+      name: 'Double click',
+      description: 'Added with a double click.',
+      criteria: 'Pass.',
+      activity: 'https://courses.example.org/double-click',
+    };
+
+    const answers = await Promise.all([
+      choose(teacher, picker.finalUrl, fields),
+      choose(teacher, picker.finalUrl, fields),
+    ]);
+    const later = await choose(teacher, picker.finalUrl, fields);
+
+    const pages = await Promise.all(
+      [...answers, later].map(async ({ response }) => ({
+        status: response.status,
+        jwt: jwtOf(await response.text()),
+      })),
+    );
+    expect(pages.map((page) => page.status)).toEqual([200, 200, 200]);
+    expect(pages[0]?.jwt).toBeDefined();
+    expect(new Set(pages.map((page) => page.jwt)).size).toBe(1);
+    expect(await achievementsNamed(teacher, 'Double click')).toHaveLength(1);
+  });
+
   describe('refusals', () => {
     it('refuses a deep linking launch by a learner', async () => {
       const result = await deepLinkingLaunch(createBrowser(), [LTI_ROLES.learner]);
@@ -149,7 +191,7 @@ describe('LTI Deep Linking 2.0: a teacher adds a microcred activity from the LMS
       },
     );
 
-    it('answers a request only once', async () => {
+    it('answers a request sent after its answer expired no more (the LMS would refuse it)', async () => {
       const teacher = createBrowser();
       const picker = await deepLinkingLaunch(teacher);
       const fields = {
@@ -160,8 +202,16 @@ describe('LTI Deep Linking 2.0: a teacher adds a microcred activity from the LMS
         activity: 'https://courses.example.org/once',
       };
       expect((await choose(teacher, picker.finalUrl, fields)).response.status).toBe(200);
+      await tool
+        .current()
+        .database.db.update(deepLinkingRequests)
+        .set({ answeredAt: new Date(Date.now() - 301_000) })
+        .where(eq(deepLinkingRequests.id, picker.finalUrl.split('/').at(-1)!));
+
       const again = await choose(teacher, picker.finalUrl, fields);
+
       expect(again.response.status).toBe(404);
+      expect(await achievementsNamed(teacher, 'Once')).toHaveLength(1);
     });
 
     it('does not open another teacher’s request', async () => {

@@ -1,5 +1,5 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
-import type { Executor } from '../../db/database.js';
+import type { Executor, Tx } from '../../db/database.js';
 import { deepLinkingRequests } from '../../db/schema.js';
 
 export type DeepLinkingRequest = typeof deepLinkingRequests.$inferSelect;
@@ -24,12 +24,37 @@ export async function findOpenDeepLinkingRequest(
   return open;
 }
 
-/** Marks the request answered; false when another answer came first. */
-export async function markDeepLinkingRequestAnswered(db: Executor, id: string): Promise<boolean> {
-  const answered = await db
+/**
+ * The user's deep linking request in this course, answered or not, unless expired; locked until
+ * the transaction ends, so that two answers to it run one after the other.
+ */
+export async function lockDeepLinkingRequest(
+  tx: Tx,
+  request: { id: string; userId: string; courseId: string },
+): Promise<DeepLinkingRequest | undefined> {
+  const [locked] = await tx
+    .select()
+    .from(deepLinkingRequests)
+    .where(
+      and(
+        eq(deepLinkingRequests.id, request.id),
+        eq(deepLinkingRequests.userId, request.userId),
+        eq(deepLinkingRequests.courseId, request.courseId),
+        gt(deepLinkingRequests.expiresAt, new Date()),
+      ),
+    )
+    .for('update');
+  return locked;
+}
+
+/** Records the signed answer to a request locked by lockDeepLinkingRequest. */
+export async function recordDeepLinkingAnswer(
+  tx: Tx,
+  id: string,
+  answer: { jwt: string; title: string },
+): Promise<void> {
+  await tx
     .update(deepLinkingRequests)
-    .set({ answeredAt: new Date() })
-    .where(and(eq(deepLinkingRequests.id, id), isNull(deepLinkingRequests.answeredAt)))
-    .returning({ id: deepLinkingRequests.id });
-  return answered.length > 0;
+    .set({ answeredAt: new Date(), answerJwt: answer.jwt, answerTitle: answer.title })
+    .where(eq(deepLinkingRequests.id, id));
 }

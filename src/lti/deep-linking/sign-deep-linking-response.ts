@@ -16,7 +16,7 @@ export interface ResourceLinkItem {
   };
 }
 
-const RESPONSE_LIFETIME_SECONDS = 300;
+export const RESPONSE_LIFETIME_SECONDS = 300;
 
 /**
  * The LtiDeepLinkingResponse message (LTI Deep Linking 2.0, 4.5), signed RS256 with the tool's
