@@ -19,7 +19,7 @@
  * ETags are the SHA-1 hex of the content (xAPI 1.0.3 Communication 3.1 asks for SHA-1).
  */
 import { createHash } from 'node:crypto';
-import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import { xapiDocuments } from '../db/schema.js';
 import { BadRequestError, ConflictError, MicrocredError } from '../errors.js';
@@ -107,6 +107,17 @@ export async function writeDocument({
   now?: Date;
 }): Promise<string> {
   return db.transaction(async (tx) => {
+    // `for update` locks a row that exists; this lock also covers the first write, so that two
+    // POSTs creating a document merge instead of one replacing the other.
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(hashtextextended(${JSON.stringify([
+        key.kind,
+        key.activityId,
+        key.agentKey,
+        key.registration,
+        key.documentId,
+      ])}, 0))`,
+    );
     const [row] = await tx.select().from(xapiDocuments).where(keyCondition(key)).for('update');
     const existing = row ? toDocument(row) : null;
     checkPreconditions(existing, preconditions);

@@ -150,6 +150,29 @@ describe('document resources (xAPI Communication 2.2 to 2.7, concurrency 3.1)', 
       expect(await (await request(path)).json()).toEqual({ v: 1 });
     });
 
+    it('merges every one of POSTs sent at the same moment to a document not stored yet', async () => {
+      const path = statePath();
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, index) =>
+          request(path, { method: 'POST', body: { [`page${index}`]: index } }),
+        ),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(204));
+      expect(Object.keys((await (await request(path)).json()) as object).sort()).toEqual(
+        Array.from({ length: 8 }, (_, index) => `page${index}`),
+      );
+    });
+
+    it('creates a document once when PUTs with If-None-Match: * arrive at the same moment', async () => {
+      const path = statePath();
+      const answers = await Promise.all(
+        [1, 2, 3, 4].map((page) =>
+          request(path, { method: 'PUT', body: { page }, headers: { 'If-None-Match': '*' } }),
+        ),
+      );
+      expect(answers.map((answer) => answer.status).sort()).toEqual([204, 412, 412, 412]);
+    });
+
     it('refuses with 412 a DELETE whose If-Match names another ETag', async () => {
       const path = profilePath();
       await request(path, { method: 'PUT', body: { v: 1 }, headers: { 'If-None-Match': '*' } });
