@@ -1,6 +1,9 @@
+import { setTimeout } from 'node:timers/promises';
 import { and, eq } from 'drizzle-orm';
 import { achievements, awards, courses, platforms, users } from '../db/schema.js';
 import { ConflictError, NotFoundError } from '../errors.js';
+import { JobDeferredError } from '../jobs/job-registry.js';
+import { LEASE_SECONDS } from '../jobs/job-worker.js';
 import { LTI_ROLE_LEARNER } from '../lti/roles.js';
 import { enrolRosterMembers } from '../lti/nrps/enrol-roster-members.js';
 import type { CourseLearner } from './course-learners.js';
@@ -152,7 +155,8 @@ export async function holdsAchievement(
  * credentials of it the learner holds, and their credits when it counts them (byHandEvaluation).
  * Throws NotFoundError for an achievement of another course, AwardAchievementNotPublishedError
  * for a draft, AwardLearnerNotInCourseError when `learner` is null, AwardAlreadyHeldError
- * when the learner holds it (issued meanwhile by rule or by another click included), and
+ * when the learner holds it (issued meanwhile by rule or by another click included: while
+ * another process is issuing it, this waits for that, see issueWhenUnclaimed), and
  * AwardStackComponentsMissingError for a stack of credits the learner holds none of.
  */
 export async function awardByHand(
@@ -211,12 +215,35 @@ export async function awardByHand(
     achievement,
     creditOnly,
   );
-  const awardId = await issueAward(deps, recipient, achievement, evaluation, creditOnly, {
-    userId: request.teacherUserId,
-    name: teacher.name ?? teacher.sub,
-    reason: request.reason,
-  });
+  const awardId = await issueWhenUnclaimed(() =>
+    issueAward(deps, recipient, achievement, evaluation, creditOnly, {
+      userId: request.teacherUserId,
+      name: teacher.name ?? teacher.sub,
+      reason: request.reason,
+    }),
+  );
   return awardId ?? refuseHeld();
+}
+
+/** How long a teacher's award waits before it looks again while another process issues it. */
+const CLAIM_RETRY_MS = 250;
+
+/**
+ * Runs `issue` once no other process holds the claim to issue this credential (issueAward
+ * defers while one does): a job issuing it finishes within a second, and then the learner
+ * holds it (null); the claim of a process that died lapses after the job lease, and then this
+ * award takes it. So a teacher's click waits at most a lease instead of failing.
+ */
+async function issueWhenUnclaimed(issue: () => Promise<string | null>): Promise<string | null> {
+  const deadline = Date.now() + (LEASE_SECONDS + 5) * 1000;
+  for (;;) {
+    try {
+      return await issue();
+    } catch (error) {
+      if (!(error instanceof JobDeferredError) || Date.now() > deadline) throw error;
+      await setTimeout(CLAIM_RETRY_MS);
+    }
+  }
 }
 
 /**

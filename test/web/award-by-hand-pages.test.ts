@@ -1,6 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { achievements, awards, credentialRecords, users } from '../../src/db/schema.js';
+import {
+  achievements,
+  awardClaims,
+  awards,
+  credentialRecords,
+  users,
+} from '../../src/db/schema.js';
 import { createAchievementAs } from '../support/course-world.js';
 import type { Browser } from '../support/http-client.js';
 import { LTI_ROLES, type TestLms } from '../support/test-lms.js';
@@ -166,6 +173,36 @@ describe('awards by hand: /course/awards/new and /course/awards/csv', () => {
       });
       expect(response.status).toBe(303);
       expect(await awardsOf('h-bob')).toHaveLength(1);
+    });
+
+    it('awards a learner whose credential a process that died was issuing, once its claim lapses', async () => {
+      const claimed = await createAchievementAs(teacher, tool.url, {
+        name: 'Claimed work',
+        description: 'Claimed work, described.',
+        criteria: 'Do the activities.',
+        rule: { passed: QUIZ },
+      });
+      const [ada] = await db().select().from(users).where(eq(users.sub, 'h-ada'));
+      // The claim of an issuing that stopped 9 s ago: another process holds it for 10 s.
+      await db()
+        .insert(awardClaims)
+        .values({
+          userId: ada!.id,
+          achievementId: claimed,
+          achievementVersion: 1,
+          awardId: randomUUID(),
+          claimedAt: new Date(Date.now() - 9_000),
+        });
+
+      const { response } = await awardOne(teacher, {
+        learner: 'h-ada',
+        achievement: claimed,
+        reason: REASON,
+      });
+
+      expect(response.status).toBe(303);
+      const held = await awardsOf('h-ada');
+      expect(held.filter(({ award }) => award.achievementId === claimed)).toHaveLength(1);
     });
 
     describe('refusals', () => {
