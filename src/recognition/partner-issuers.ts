@@ -89,6 +89,9 @@ export async function findActivePartner(
   return row ?? null;
 }
 
+/** The issuer of a partner removed from the registry, named for another partner. */
+export class PartnerRemovedError extends ConflictError {}
+
 /**
  * Adds a partner to an awarding body's registry. Throws BadRequestError for input the schema
  * refuses, NotFoundError for an unknown awarding body and ConflictError when the body trusts
@@ -127,8 +130,12 @@ export async function addPartner(
     : await db
         .insert(partnerIssuers)
         .values({ issuerProfileId, ...values })
+        .onConflictDoNothing()
         .returning();
-  return row as PartnerIssuer;
+  // None when the same partner was added at the same moment (a double click, a script's retry).
+  if (!row)
+    throw new ConflictError(`${details.issuerId} is a partner of this awarding body already.`);
+  return row;
 }
 
 /** Replaces what the registry states of an active partner. Throws as addPartner does. */
@@ -142,9 +149,23 @@ export async function updatePartner(
     throw new NotFoundError(`No partner has the id ${id}.`);
   const details = parsePartnerInput(input);
   if (details.issuerId !== partner.issuerId) {
-    const other = await findActivePartner(db, partner.issuerProfileId, details.issuerId);
-    if (other) {
+    const [other] = await db
+      .select({ removedAt: partnerIssuers.removedAt })
+      .from(partnerIssuers)
+      .where(
+        and(
+          eq(partnerIssuers.issuerProfileId, partner.issuerProfileId),
+          eq(partnerIssuers.issuerId, details.issuerId),
+        ),
+      );
+    if (other?.removedAt === null) {
       throw new ConflictError(`${details.issuerId} is a partner of this awarding body already.`);
+    }
+    // Its row stays for the credentials recognised while it was trusted (see the contract).
+    if (other) {
+      throw new PartnerRemovedError(
+        `${details.issuerId} was a partner of this awarding body and was removed: add it again instead.`,
+      );
     }
   }
   const [row] = await db

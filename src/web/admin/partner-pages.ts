@@ -7,6 +7,7 @@ import {
   listPartners,
   partnerInputSchema,
   removePartner,
+  PartnerRemovedError,
   updatePartner,
   type PartnerIssuer,
 } from '../../recognition/partner-issuers.js';
@@ -124,7 +125,7 @@ export function createPartnerPages(kit: AdminPageKit): Router {
         return;
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;
-        errors.push('duplicate');
+        errors.push(error instanceof PartnerRemovedError ? 'removedPartner' : 'duplicate');
       }
     }
     res.status(422).send(renderEdit(res, partner, values, errors));

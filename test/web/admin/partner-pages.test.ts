@@ -105,6 +105,74 @@ describe('the registry of partner issuers', () => {
       expect(readded.status).toBe(201);
     });
 
+    describe('changes that meet another partner of the same body', () => {
+      let bodyId: string;
+      const partners = () => `/api/admin/issuer-profiles/${bodyId}/partners`;
+      const add = (issuerId: string, name: string) =>
+        api(partners(), { method: 'POST', body: JSON.stringify({ ...PARTNER, issuerId, name }) });
+
+      beforeAll(async () => {
+        const platform = await buildPlatform(db(), {
+          issuer: 'https://third-university.example.org',
+        });
+        const [row] = await db().select().from(platforms).where(eq(platforms.id, platform.id));
+        bodyId = row!.issuerProfileId;
+      });
+
+      it('refuses to give a partner the issuer of a removed one: 409 with the reason, both kept', async () => {
+        const removed = (await (await add('did:web:uni-e.example', 'University E')).json()) as {
+          partner: { id: string };
+        };
+        await api(`/api/admin/partners/${removed.partner.id}`, { method: 'DELETE' });
+        const kept = (await (await add('did:web:uni-f.example', 'University F')).json()) as {
+          partner: { id: string };
+        };
+
+        const renamed = await api(`/api/admin/partners/${kept.partner.id}`, {
+          method: 'PATCH',
+          body: JSON.stringify({ ...PARTNER, issuerId: 'did:web:uni-e.example', name: 'F' }),
+        });
+
+        expect(renamed.status).toBe(409);
+        expect(((await renamed.json()) as { error: { message: string } }).error.message).toBe(
+          'did:web:uni-e.example was a partner of this awarding body and was removed: add it again instead.',
+        );
+        expect((await listPartners(db(), bodyId)).map((partner) => partner.issuerId)).toEqual([
+          'did:web:uni-f.example',
+        ]);
+      });
+
+      it('says so on the partner’s page too: 422, the issuer field marked', async () => {
+        const [kept] = await listPartners(db(), bodyId);
+        const page = `/admin/partners/${kept!.id}`;
+        const { browser, html } = await signedInAdmin(tool, page);
+        const { response } = await postForm(tool, browser, page, {
+          _csrf: csrfTokenIn(html),
+          issuerId: 'did:web:uni-e.example',
+          name: 'University F',
+          countryCode: 'FI',
+          qualityAssurance: 'Una Europa alliance agreement.',
+          recognisedAchievementIds: '',
+          recognisedAlignments: '',
+          maxEcts: '',
+        });
+        expect(response.status).toBe(422);
+        const answer = await response.text();
+        expect(answer).toContain(
+          'This institution was a partner of the awarding body and was removed: add it again from the list of partners.',
+        );
+        expect(answer).toMatch(/id="field-issuerId"[^>]*aria-invalid="true"/);
+      });
+
+      it('adds a partner sent twice at the same moment once: 201 and 409', async () => {
+        const answers = await Promise.all([
+          add('did:web:uni-g.example', 'University G'),
+          add('did:web:uni-g.example', 'University G'),
+        ]);
+        expect(answers.map((answer) => answer.status).sort()).toEqual([201, 409]);
+      });
+    });
+
     it('answers nobody without the admin token (401)', async () => {
       const response = await api(`/api/admin/issuer-profiles/${ownBodyId}/partners`, {}, null);
       expect(response.status).toBe(401);
