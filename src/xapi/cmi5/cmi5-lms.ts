@@ -349,6 +349,7 @@ export function createCmi5Lms({
                 eq(cmi5Registrations.userId, userId),
               ),
             )
+            .for('update')
         )[0];
         const registration = registrationRow!.registration;
         let queued = false;
@@ -462,10 +463,13 @@ export function createCmi5Lms({
             .where(eq(cmi5Sessions.sessionId, grant.cmi5SessionId))
             .for('update');
           if (!session) throw new XapiCmi5SessionClosedError('This cmi5 session is unknown');
+          // Locked, as a waiver locks it: what satisfies the course or a block is decided on
+          // the results of every AU of the registration, one writer at a time.
           const [registrationRow] = await tx
             .select()
             .from(cmi5Registrations)
-            .where(eq(cmi5Registrations.registration, session.registration));
+            .where(eq(cmi5Registrations.registration, session.registration))
+            .for('update');
           const { aus } = await loadCmi5Structure(tx, registrationRow!.cmi5CourseId);
           const au = aus.find((candidate) => candidate.id === session.auId)!;
           const [results] = await tx
@@ -567,6 +571,7 @@ export function createCmi5Lms({
                 eq(cmi5Registrations.userId, userId),
               ),
             )
+            .for('update')
         )[0];
         const registration = registrationRow!.registration;
         const waived = await tx

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awards, statements, xapiLaunches } from '../../../src/db/schema.js';
+import pg from 'pg';
+import {
+  awards,
+  cmi5Registrations,
+  statements,
+  users,
+  xapiLaunches,
+} from '../../../src/db/schema.js';
 import { scheduleAbandonSessions } from '../../../src/xapi/cmi5/abandon-sessions-job.js';
 import type { Browser } from '../../support/http-client.js';
 import type { TestLms } from '../../support/test-lms.js';
@@ -65,6 +72,31 @@ describe('cmi5 at run time: the LMS side, played as cmi5.js plays it', () => {
   afterAll(() => close?.());
 
   const db = () => tool.current().database.db;
+
+  /**
+   * Runs `write` while another connection holds the cmi5 registration, and checks it waits:
+   * what satisfies a course or block is decided on every AU's result of the registration, so a
+   * waiver and a learner's statements finishing another AU at the same moment must not each miss
+   * the other. Resolves with what `write` gave once the registration was let go.
+   */
+  async function whileRegistrationHeld<T>(registration: string, write: () => Promise<T>) {
+    const holder = new pg.Client({ connectionString: tool.storage.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select 1 from cmi5_registrations where registration = $1 for update', [
+        registration,
+      ]);
+      let isAnswered = false;
+      const writing = write().finally(() => (isAnswered = true));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(isAnswered).toBe(false);
+      await holder.query('rollback');
+      return await writing;
+    } finally {
+      await holder.end();
+    }
+  }
 
   async function launch(browser: Browser, mode?: string): Promise<URL> {
     const query = mode ? `au=${auId}&mode=${mode}` : `au=${auId}`;
@@ -420,6 +452,19 @@ describe('cmi5 at run time: the LMS side, played as cmi5.js plays it', () => {
     });
   });
 
+  it.skipIf(!process.env.DATABASE_URL)(
+    'weighs a session’s statements after a writer that holds the registration (PostgreSQL: PGlite has one connection)',
+    async () => {
+      const reading = await startAu(await launch(learner));
+      expect((await send(reading, cmi5Statement(reading, 'initialized'))).status).toBe(200);
+      const experienced = cmi5Statement(reading, 'experienced', {}, { isDefined: false });
+      const answer = await whileRegistrationHeld(reading.registration, () =>
+        send(reading, experienced),
+      );
+      expect(answer.status).toBe(200);
+    },
+  );
+
   it('opens the AU in Browse mode for a teacher, who can record no results', async () => {
     const browsing = await startAu(await launch(teacher));
     expect(browsing.launchData.launchMode).toBe('Browse');
@@ -525,5 +570,20 @@ describe('cmi5 at run time: the LMS side, played as cmi5.js plays it', () => {
       const { response: again } = await waive(teacher, {});
       expect(again.headers.get('location')).toBe('/course/cmi5?status=alreadyWaived');
     });
+
+    it.skipIf(!process.env.DATABASE_URL)(
+      'weighs a waiver after a writer that holds the registration (PostgreSQL: PGlite has one connection)',
+      async () => {
+        const [bo] = await db()
+          .select({ registration: cmi5Registrations.registration })
+          .from(cmi5Registrations)
+          .innerJoin(users, eq(users.id, cmi5Registrations.userId))
+          .where(eq(users.sub, 'c5-other'));
+        const { response } = await whileRegistrationHeld(bo!.registration, () =>
+          waive(teacher, {}),
+        );
+        expect(response.headers.get('location')).toBe('/course/cmi5?status=alreadyWaived');
+      },
+    );
   });
 });
