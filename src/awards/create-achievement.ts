@@ -5,7 +5,7 @@ import { badgeImageProblemOf, badgeImageReferenceSchema } from '../badges/check-
 import { languageTag, microCredentialElementsSchema, readElements } from '../badges/eu-elements.js';
 import { refuseMalformedText } from '../badges/malformed-text.js';
 import type { Tx } from '../db/database.js';
-import { achievements, achievementVersions, awards } from '../db/schema.js';
+import { achievements, achievementVersions, awardClaims, awards } from '../db/schema.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import { EXPIRY_DURATION } from './award-expiry.js';
 import { checkDeclaredSupervision } from './check-declared-supervision.js';
@@ -133,9 +133,10 @@ export async function createAchievement(
 
 /**
  * Replaces an achievement's definition, and publishes it when the input says so. While no
- * credential was issued from the current version it is edited in place; once one was, the
- * current version is kept in `achievement_versions` and the achievement moves to the next
- * version, so every issued credential keeps pointing at the definition it was issued from. A
+ * credential was issued (or is being issued) from the current version it is edited in place;
+ * once one was, the current version is kept in `achievement_versions` and the achievement moves
+ * to the next version, so every issued credential keeps pointing at the definition it was
+ * issued from. A
  * published achievement stays published and needs a rule. Like createAchievement, it writes
  * the rule index and queues the re-evaluation (of a published one) in the caller's transaction.
  * Throws NotFoundError for an unknown achievement, AchievementPublishError for a published
@@ -173,7 +174,18 @@ export async function updateAchievement(
     .where(
       and(eq(awards.achievementId, achievementId), eq(awards.achievementVersion, current.version)),
     );
-  const isIssued = (issued?.n ?? 0) > 0;
+  // A claim is a credential of this version being signed right now: it counts as issued, so
+  // that the credential and the version it names keep the definition it was built from.
+  const [beingIssued] = await tx
+    .select({ n: count() })
+    .from(awardClaims)
+    .where(
+      and(
+        eq(awardClaims.achievementId, achievementId),
+        eq(awardClaims.achievementVersion, current.version),
+      ),
+    );
+  const isIssued = (issued?.n ?? 0) + (beingIssued?.n ?? 0) > 0;
   if (isIssued) {
     await tx
       .insert(achievementVersions)

@@ -1,11 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reevaluateAchievementJob } from '../../src/awards/award-jobs.js';
 import { createAchievement, updateAchievement } from '../../src/awards/create-achievement.js';
 import type { Database } from '../../src/db/database.js';
-import { achievements, indexedRules, ruleReferences } from '../../src/db/schema.js';
+import {
+  achievements,
+  achievementVersions,
+  awardClaims,
+  indexedRules,
+  ruleReferences,
+} from '../../src/db/schema.js';
 import { createTestDatabase } from '../support/test-database.js';
-import { exam, givenAchievement, givenCourse, jobsOfKind } from './award-fixtures.js';
+import { exam, givenAchievement, givenCourse, givenLearner, jobsOfKind } from './award-fixtures.js';
 
 const DEFINITION = { name: 'Quiz', description: 'd', criteria: 'c', ects: 2 };
 
@@ -71,6 +78,42 @@ describe('createAchievement and updateAchievement, commands in the caller’s tr
       .from(ruleReferences)
       .where(eq(ruleReferences.achievementId, achievement.id));
     expect(references).toEqual([{ ref: exam('second') }]);
+  });
+
+  it('keeps, when a credential of the current version is being issued, that version’s definition and moves to the next', async () => {
+    const { db } = database;
+    const place = await givenCourse(db);
+    const learner = await givenLearner(db, place, 'learner-being-awarded');
+    const achievement = await givenAchievement(db, place.course.id, {
+      name: DEFINITION.name,
+      ects: DEFINITION.ects,
+      rule: { passed: exam('claimed') },
+    });
+    // The claim issueAward takes before it signs the credential.
+    await db.insert(awardClaims).values({
+      userId: learner.id,
+      achievementId: achievement.id,
+      achievementVersion: achievement.version,
+      awardId: randomUUID(),
+    });
+
+    const updated = await db.transaction((tx) =>
+      updateAchievement(tx, achievement.id, {
+        ...DEFINITION,
+        name: 'Quiz, renamed',
+        rule: { passed: exam('claimed') },
+      }),
+    );
+
+    expect(updated.version).toBe(achievement.version + 1);
+    const [kept] = await db
+      .select()
+      .from(achievementVersions)
+      .where(eq(achievementVersions.achievementId, achievement.id));
+    expect(kept).toMatchObject({
+      version: achievement.version,
+      definition: expect.objectContaining({ name: DEFINITION.name }),
+    });
   });
 
   describe('the supervision and identity verification a course’s platform may declare', () => {
