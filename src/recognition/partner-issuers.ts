@@ -76,6 +76,16 @@ export async function findActivePartner(
   issuerProfileId: string,
   issuerId: string,
 ): Promise<PartnerIssuer | null> {
+  const entry = await findEntryOfIssuer(db, issuerProfileId, issuerId);
+  return entry?.removedAt === null ? entry : null;
+}
+
+/** An awarding body's entry for an issuer id, removed or not (one per issuer), or null. */
+async function findEntryOfIssuer(
+  db: Executor,
+  issuerProfileId: string,
+  issuerId: string,
+): Promise<PartnerIssuer | null> {
   const [row] = await db
     .select()
     .from(partnerIssuers)
@@ -83,7 +93,6 @@ export async function findActivePartner(
       and(
         eq(partnerIssuers.issuerProfileId, issuerProfileId),
         eq(partnerIssuers.issuerId, issuerId),
-        isNull(partnerIssuers.removedAt),
       ),
     );
   return row ?? null;
@@ -108,15 +117,7 @@ export async function addPartner(
     .from(issuerProfiles)
     .where(eq(issuerProfiles.id, issuerProfileId));
   if (!body) throw new NotFoundError(`No awarding body has the id ${issuerProfileId}.`);
-  const [existing] = await db
-    .select()
-    .from(partnerIssuers)
-    .where(
-      and(
-        eq(partnerIssuers.issuerProfileId, issuerProfileId),
-        eq(partnerIssuers.issuerId, details.issuerId),
-      ),
-    );
+  const existing = await findEntryOfIssuer(db, issuerProfileId, details.issuerId);
   if (existing && existing.removedAt === null) {
     throw new ConflictError(`${details.issuerId} is a partner of this awarding body already.`);
   }
@@ -149,15 +150,7 @@ export async function updatePartner(
     throw new NotFoundError(`No partner has the id ${id}.`);
   const details = parsePartnerInput(input);
   if (details.issuerId !== partner.issuerId) {
-    const [other] = await db
-      .select({ removedAt: partnerIssuers.removedAt })
-      .from(partnerIssuers)
-      .where(
-        and(
-          eq(partnerIssuers.issuerProfileId, partner.issuerProfileId),
-          eq(partnerIssuers.issuerId, details.issuerId),
-        ),
-      );
+    const other = await findEntryOfIssuer(db, partner.issuerProfileId, details.issuerId);
     if (other?.removedAt === null) {
       throw new ConflictError(`${details.issuerId} is a partner of this awarding body already.`);
     }

@@ -8,10 +8,9 @@ import { createXapiCredentialsCommand } from '../../src/cli/xapi-credentials.js'
 import { openDatabase } from '../../src/db/database.js';
 import { statements } from '../../src/db/schema.js';
 import { h5pOf } from '../support/h5p-packages.js';
-import { createBrowser } from '../support/http-client.js';
 import { nginxTestsRun, startNginx, type RunningNginx } from '../support/nginx.js';
 import { createTestStorage, type TestStorage } from '../support/test-database.js';
-import { LTI_ROLES, startTestLms, type TestLms } from '../support/test-lms.js';
+import { launchAs, startTestLms, type TestLms } from '../support/test-lms.js';
 import { createTestTls, trustInThisProcess } from '../support/test-tls.js';
 import { freePort } from '../support/test-tool.js';
 import { startToolProcess, type ToolProcess } from '../support/tool-process.js';
@@ -40,16 +39,8 @@ describe.skipIf(!process.env.DATABASE_URL || !nginxTestsRun)(
     const processes: ToolProcess[] = [];
     const adminToken = randomBytes(24).toString('hex');
 
-    const launch = async (userId: string, role: 'teacher' | 'learner') => {
-      const browser = createBrowser();
-      const result = await lms.launch({
-        browser,
-        user: { id: userId, name: userId },
-        roles: [role === 'teacher' ? LTI_ROLES.instructor : LTI_ROLES.learner],
-        context: COURSE,
-      });
-      return { browser, result };
-    };
+    const launch = (userId: string, role: 'teacher' | 'learner') =>
+      launchAs(lms, COURSE, userId, role);
     const upstreamOf = (tool: ToolProcess) => new URL(tool.url).host;
 
     beforeAll(async () => {

@@ -5,10 +5,9 @@ import { createXapiCredentialsCommand } from '../../src/cli/xapi-credentials.js'
 import { openDatabase } from '../../src/db/database.js';
 import { awards, statements, users } from '../../src/db/schema.js';
 import { createAchievementAs } from '../support/course-world.js';
-import { createBrowser } from '../support/http-client.js';
 import { roundRobin, startRoutingProxy, type RoutingProxy } from '../support/routing-proxy.js';
 import { createTestStorage, type TestStorage } from '../support/test-database.js';
-import { LTI_ROLES, startTestLms, type TestLms } from '../support/test-lms.js';
+import { launchAs, startTestLms, type TestLms } from '../support/test-lms.js';
 import { startToolProcess, type ToolProcess } from '../support/tool-process.js';
 
 const COURSE = { id: 'two-processes-101', title: 'Sustainability 101' };
@@ -45,16 +44,8 @@ describe.skipIf(!process.env.DATABASE_URL)(
       MICROCRED_OUTGOING_ALLOW_PRIVATE: '127.0.0.1',
     });
 
-    const launch = async (userId: string, role: 'teacher' | 'learner') => {
-      const browser = createBrowser();
-      const result = await lms.launch({
-        browser,
-        user: { id: userId, name: userId },
-        roles: [role === 'teacher' ? LTI_ROLES.instructor : LTI_ROLES.learner],
-        context: COURSE,
-      });
-      return { browser, result };
-    };
+    const launch = (userId: string, role: 'teacher' | 'learner') =>
+      launchAs(lms, COURSE, userId, role);
 
     beforeAll(async () => {
       [storage, lms, proxy] = await Promise.all([

@@ -22,7 +22,8 @@ import {
   generatePlatformSigningKey,
   type PlatformSigningKey,
 } from '../../src/demo/lms/platform-signing-key.js';
-import type { Browser, BrowserResponse } from './http-client.js';
+import { createBrowser, type Browser, type BrowserResponse } from './http-client.js';
+import { LTI_ROLES } from '../../src/demo/lms/lti-vocabulary.js';
 
 export {
   AGS_SCOPES,
@@ -231,4 +232,21 @@ async function readResult(navigation: BrowserResponse) {
     finalUrl: navigation.finalUrl,
     text: await navigation.response.text(),
   };
+}
+
+/** A first launch of `userId` into `context` in a new browser, as a teacher or a learner. */
+export async function launchAs(
+  lms: TestLms,
+  context: { id: string; title: string },
+  userId: string,
+  role: 'teacher' | 'learner',
+) {
+  const browser = createBrowser();
+  const result = await lms.launch({
+    browser,
+    user: { id: userId, name: userId },
+    roles: [role === 'teacher' ? LTI_ROLES.instructor : LTI_ROLES.learner],
+    context,
+  });
+  return { browser, result };
 }

@@ -7,20 +7,12 @@ export type DeepLinkingRequest = typeof deepLinkingRequests.$inferSelect;
 /** The user's deep linking request in this course, if it is neither answered nor expired. */
 export async function findOpenDeepLinkingRequest(
   db: Executor,
-  request: { id: string; userId: string; courseId: string },
+  request: RequestOfUser,
 ): Promise<DeepLinkingRequest | undefined> {
   const [open] = await db
     .select()
     .from(deepLinkingRequests)
-    .where(
-      and(
-        eq(deepLinkingRequests.id, request.id),
-        eq(deepLinkingRequests.userId, request.userId),
-        eq(deepLinkingRequests.courseId, request.courseId),
-        isNull(deepLinkingRequests.answeredAt),
-        gt(deepLinkingRequests.expiresAt, new Date()),
-      ),
-    );
+    .where(and(unexpiredRequestOf(request), isNull(deepLinkingRequests.answeredAt)));
   return open;
 }
 
@@ -30,21 +22,30 @@ export async function findOpenDeepLinkingRequest(
  */
 export async function lockDeepLinkingRequest(
   tx: Tx,
-  request: { id: string; userId: string; courseId: string },
+  request: RequestOfUser,
 ): Promise<DeepLinkingRequest | undefined> {
   const [locked] = await tx
     .select()
     .from(deepLinkingRequests)
-    .where(
-      and(
-        eq(deepLinkingRequests.id, request.id),
-        eq(deepLinkingRequests.userId, request.userId),
-        eq(deepLinkingRequests.courseId, request.courseId),
-        gt(deepLinkingRequests.expiresAt, new Date()),
-      ),
-    )
+    .where(unexpiredRequestOf(request))
     .for('update');
   return locked;
+}
+
+interface RequestOfUser {
+  id: string;
+  userId: string;
+  courseId: string;
+}
+
+/** The request with this id, if it is the user's in this course and has not expired. */
+function unexpiredRequestOf(request: RequestOfUser) {
+  return and(
+    eq(deepLinkingRequests.id, request.id),
+    eq(deepLinkingRequests.userId, request.userId),
+    eq(deepLinkingRequests.courseId, request.courseId),
+    gt(deepLinkingRequests.expiresAt, new Date()),
+  );
 }
 
 /** Records the signed answer to a request locked by lockDeepLinkingRequest. */
