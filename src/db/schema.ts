@@ -355,8 +355,11 @@ export const statements = pgTable(
   'statements',
   {
     id: uuid('id').primaryKey(),
-    /** Insertion order, for stable paging. */
-    seq: bigserial('seq', { mode: 'number' }).notNull().unique(),
+    /**
+     * Insertion order, for stable paging: unique by its sequence (no index of its own; the
+     * indexes in page order end in it).
+     */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
     userId: uuid('user_id').references(() => users.id),
     verbId: text('verb_id').notNull(),
     activityId: text('activity_id'),
@@ -385,6 +388,10 @@ export const statements = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'`),
+    /** The actor's own `agent` key (one of agent_keys), or null for an anonymous group. */
+    actorAgentKey: text('actor_agent_key'),
+    /** Whether agent_keys holds keys beyond the actor's (an Agent or Group object, members). */
+    hasOtherAgentKeys: boolean('has_other_agent_keys').notNull().default(false),
     relatedAgentKeys: text('related_agent_keys')
       .array()
       .notNull()
@@ -416,9 +423,14 @@ export const statements = pgTable(
     index('statements_registration_idx')
       .on(table.registration, table.stored, table.seq)
       .where(sql`registration is not null`),
+    // An agent's statements as actor, in page order; the few statements with other agent keys
+    // (an Agent or Group object, group members) are found through the GIN index after it.
+    index('statements_actor_idx').on(table.actorAgentKey, table.stored, table.seq),
+    index('statements_other_agent_keys_idx')
+      .using('gin', table.agentKeys)
+      .where(sql`has_other_agent_keys`),
     index('statements_search_keys_idx').using(
       'gin',
-      table.agentKeys,
       table.relatedAgentKeys,
       table.relatedActivityIds,
     ),

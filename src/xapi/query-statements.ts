@@ -174,13 +174,14 @@ function shapeOf(query: StatementQuery, hasCursor: boolean): PageShape {
 
 /**
  * The page query of each shape (a few hundred at most), built once: building the query with
- * Drizzle cost the tool more CPU than PostgreSQL spent running it. A shape without `agent` runs
- * as a prepared statement of its own, which PostgreSQL may plan once for all values: its
- * verb, activity, registration and time filters read B-tree indexes that end in the page
- * order, and for every such shape a kept plan was as quick as one made for the values, while
- * planning cost more than running. With `agent` it is planned for each run's values: the GIN
- * index cannot tell a plan kept for all values how many statements an agent has, and such a
- * plan walked a learner's pages ten times slower.
+ * Drizzle cost the tool more CPU than PostgreSQL spent running it. A shape without
+ * `related_agents` runs as a prepared statement of its own, which PostgreSQL may plan once for
+ * all values: its verb, activity, registration, time and actor filters read B-tree indexes that
+ * end in the page order (the few statements naming agents beyond their actor come whole from
+ * a small GIN index), and for every such shape a kept plan was as quick as one made for the
+ * values, while planning cost more than running. With `related_agents` it is planned for each
+ * run's values: the GIN index of related agents cannot tell a plan kept for all values how many
+ * statements an agent has, and such a plan walked a learner's pages ten times slower.
  */
 const pageQueries = new Map<string, { query: Query; name: string | undefined }>();
 
@@ -190,7 +191,7 @@ function pageQueryOf(shape: PageShape) {
   if (!pageQuery) {
     pageQuery = {
       query: buildPageQuery(shape).toSQL(),
-      name: shape.agent === 'none' ? `microcred_statements_page_${pageQueries.size}` : undefined,
+      name: shape.agent === 'related' ? undefined : `microcred_statements_page_${pageQueries.size}`,
     };
     pageQueries.set(key, pageQuery);
   }
@@ -211,6 +212,7 @@ function pageParameters(
     cursorStored: cursor && new Date(cursor.storedMs).toISOString(),
     cursorSeq: cursor?.seq,
     rows: limit + 1,
+    agentKey: query.agent && identifierKeyOf(query.agent),
     agentKeys: query.agent && textArray([identifierKeyOf(query.agent)]),
     verb: query.verb,
     activity: query.activity,
@@ -242,22 +244,32 @@ function buildPageQuery(shape: PageShape) {
   };
   const pageOf = (table: StatementsTable) => [direction(table.stored), direction(table.seq)];
   const rows = sql.placeholder('rows');
-  const filters = filterConditions(statementsTable, shape);
-  const matching = builder
-    .select({ seq: statementsTable.seq })
-    .from(statementsTable)
-    .where(and(...inWindow(statementsTable), ...filters))
-    .orderBy(...pageOf(statementsTable))
-    .limit(rows);
-  let candidates: SQL = sql`${matching}`;
-  if (filters.length > 0) {
+  const otherFilters = nonAgentConditions(statementsTable, shape);
+  // One part per way a statement can match the agent: a page's worth read in page order from
+  // an index, or all of the few statements naming agents beyond their actor (the window applies
+  // to them below).
+  const matchingParts = agentAlternatives(shape).map(({ conditions, isFew }) =>
+    isFew
+      ? fewMatching(builder, conditions, shape)
+      : builder
+          .select({ id: statementsTable.id })
+          .from(statementsTable)
+          .where(and(...inWindow(statementsTable), ...conditions, ...otherFilters))
+          .orderBy(...pageOf(statementsTable))
+          .limit(rows),
+  );
+  let candidates = sql.join(
+    matchingParts.map((part) => sql`${part}`),
+    sql` union all `,
+  );
+  if (shape.agent !== 'none' || otherFilters.length > 0) {
     // xAPI Communication 2.1.3, Filter Conditions for StatementRefs: a statement whose object
     // is a StatementRef to a statement that matches (voided or not) matches too. A StatementRef
     // carries its target's filter keys (statement-rows.ts gives them when either is stored);
     // one whose target is not stored yet, or came at the same moment through another
     // transaction, has none (an empty array), and is matched by joining the target.
     const referringByKeys = builder
-      .select({ seq: statementsTable.seq })
+      .select({ id: statementsTable.id })
       .from(statementsTable)
       .where(
         and(
@@ -271,7 +283,7 @@ function buildPageQuery(shape: PageShape) {
     const referring = alias(statementsTable, 'referring');
     const target = alias(statementsTable, 'target');
     const referringWithoutKeys = builder
-      .select({ seq: referring.seq })
+      .select({ id: referring.id })
       .from(referring)
       .innerJoin(target, eq(target.id, referring.objectStatementId))
       .where(
@@ -285,7 +297,7 @@ function buildPageQuery(shape: PageShape) {
       )
       .orderBy(...pageOf(referring))
       .limit(rows);
-    candidates = sql`${matching} union all ${referringByKeys} union all ${referringWithoutKeys}`;
+    candidates = sql`${candidates} union all ${referringByKeys} union all ${referringWithoutKeys}`;
   }
   return builder
     .select({
@@ -295,13 +307,37 @@ function buildPageQuery(shape: PageShape) {
       statementJson: sql`${statementsTable.statement}::text`.as('statement_json'),
     })
     .from(statementsTable)
-    .where(sql`${statementsTable.seq} in (${candidates})`)
+    .where(and(sql`${statementsTable.id} in (${candidates})`, ...inWindow(statementsTable)))
     .orderBy(...pageOf(statementsTable))
     .limit(rows);
 }
 
+/**
+ * All statements matching `conditions` (the few that name agents beyond their actor), then the
+ * verb, activity and registration filters on what they read: `offset 0` keeps those filters out
+ * of the index scan, where a plan kept for all agents (see pageQueryOf) would AND the small GIN
+ * index with a large one, reading that one whole whenever an agent has such statements.
+ */
+function fewMatching(builder: QueryBuilder, conditions: SQL[], shape: PageShape): SQL {
+  const few = alias(statementsTable, 'few');
+  const read = builder
+    .select({
+      id: statementsTable.id,
+      verbId: statementsTable.verbId,
+      activityId: statementsTable.activityId,
+      registration: statementsTable.registration,
+      relatedActivityIds: statementsTable.relatedActivityIds,
+    })
+    .from(statementsTable)
+    .where(and(...conditions));
+  const filters = nonAgentConditions(few, shape);
+  const where = filters.length > 0 ? sql` where ${and(...filters)}` : sql``;
+  return sql`select ${few.id} from (${read} offset 0) as ${sql.identifier('few')}${where}`;
+}
+
 /** The columns the query reads, on the statements table or an alias of it. */
 interface StatementsTable {
+  id: AnyPgColumn;
   seq: AnyPgColumn;
   stored: AnyPgColumn;
   isVoided: AnyPgColumn;
@@ -315,8 +351,17 @@ interface StatementsTable {
 
 /** The agent, verb, activity and registration filters, on `table` (the table or an alias). */
 function filterConditions(table: StatementsTable, shape: PageShape): SQL[] {
-  const conditions: SQL[] = [];
+  const conditions = nonAgentConditions(table, shape);
   if (shape.agent !== 'none') conditions.push(agentCondition(table, shape.agent === 'related'));
+  return conditions;
+}
+
+/** The verb, activity and registration filters, on `table`. */
+function nonAgentConditions(
+  table: Pick<StatementsTable, 'verbId' | 'activityId' | 'registration' | 'relatedActivityIds'>,
+  shape: PageShape,
+): SQL[] {
+  const conditions: SQL[] = [];
   if (shape.hasVerb) conditions.push(eq(table.verbId, sql.placeholder('verb')));
   if (shape.activity !== 'none') {
     const isObject = eq(table.activityId, sql.placeholder('activity'));
@@ -366,6 +411,36 @@ function agentCondition(table: StatementsTable, isRelated: boolean): SQL {
   const keys = sql.placeholder('agentKeys');
   const isAgent = arrayContains(table.agentKeys, keys);
   return isRelated ? (or(isAgent, arrayContains(table.relatedAgentKeys, keys)) as SQL) : isAgent;
+}
+
+/**
+ * The same agent condition as ways of matching that each have an index: as actor, in page order
+ * (statements_actor_idx); through an Agent or Group object or a group's members, which the GIN
+ * index over the few statements with agent keys beyond their actor's holds (`isFew`); with
+ * `related_agents`, through a related agent. Without `agent`, one way with no condition.
+ */
+function agentAlternatives(shape: PageShape): { conditions: SQL[]; isFew: boolean }[] {
+  if (shape.agent === 'none') return [{ conditions: [], isFew: false }];
+  const keys = sql.placeholder('agentKeys');
+  const alternatives = [
+    { conditions: [eq(statementsTable.actorAgentKey, sql.placeholder('agentKey'))], isFew: false },
+    {
+      conditions: [
+        // The predicate of statements_other_agent_keys_idx as written there (not a parameter),
+        // so that the query may read it.
+        sql`${statementsTable.hasOtherAgentKeys}`,
+        arrayContains(statementsTable.agentKeys, keys),
+      ],
+      isFew: true,
+    },
+  ];
+  if (shape.agent === 'related') {
+    alternatives.push({
+      conditions: [arrayContains(statementsTable.relatedAgentKeys, keys)],
+      isFew: false,
+    });
+  }
+  return alternatives;
 }
 
 function identifierKeyOf(agent: Actor): string {

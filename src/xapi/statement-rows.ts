@@ -107,8 +107,9 @@ export async function insertRows(
     inserted as (
       insert into ${statementsTable} (id, user_id, verb_id, activity_id, registration,
         score_scaled, success, completion, source, credential_key, stored, statement,
-        pending_platform_id, pending_actor_key, agent_keys, related_agent_keys,
-        related_activity_ids, object_statement_id, target_keys)
+        pending_platform_id, pending_actor_key, agent_keys, actor_agent_key,
+        has_other_agent_keys, related_agent_keys, related_activity_ids, object_statement_id,
+        target_keys)
       select input.id, input.user_id, input.verb_id, input.activity_id, input.registration,
         input.score_scaled, input.success, input.completion, input.source, input.credential_key,
         coalesce(input.stored, stamp.now),
@@ -118,7 +119,7 @@ export async function insertRows(
                  else jsonb_build_object('timestamp', stamp.iso) end
         end,
         input.pending_platform_id, input.pending_actor_key, input.agent_keys,
-        input.related_agent_keys, input.related_activity_ids, input.object_statement_id,
+        input.actor_agent_key, input.has_other_agent_keys, input.related_agent_keys, input.related_activity_ids, input.object_statement_id,
         case when input.object_statement_id is not null then coalesce(
           (select ${keysOfTarget} from ${statementsTable} as target
             where target.id = input.object_statement_id),
@@ -169,6 +170,8 @@ function toRecord(row: NewStatementRow) {
     pending_platform_id: row.pendingPlatformId,
     pending_actor_key: row.pendingActorKey,
     agent_keys: row.agentKeys,
+    actor_agent_key: row.actorAgentKey,
+    has_other_agent_keys: row.hasOtherAgentKeys,
     related_agent_keys: row.relatedAgentKeys,
     related_activity_ids: row.relatedActivityIds,
     object_statement_id: row.objectStatementId,

@@ -19,6 +19,13 @@ export interface StatementSearchKeys {
   /** The `agent` filter: the actor and an Agent or Group object, and their members. */
   readonly agentKeys: string[];
   /**
+   * The actor's own key (one of agentKeys), or null for an anonymous group: the `agent` filter
+   * finds an agent's statements as actor through a B-tree in page order (query-statements.ts).
+   */
+  readonly actorAgentKey: string | null;
+  /** Whether agentKeys holds keys beyond actorAgentKey: an Agent or Group object, members. */
+  readonly hasOtherAgentKeys: boolean;
+  /**
    * What `related_agents` adds: the authority, the context's instructor, team, context agents
    * and groups, and the actor, object and context agents of a sub-statement, with members.
    */
@@ -61,8 +68,12 @@ export function searchKeysOf(
     if (isActivity(subStatement.object)) relatedActivityIds.push(subStatement.object.id);
     relatedActivityIds.push(...contextActivityIdsOf(subStatement.context));
   }
+  const agentKeys = keysOf([statement.actor, agentObject(object)]);
+  const actorAgentKey = identifierKey(statement.actor);
   return {
-    agentKeys: keysOf([statement.actor, agentObject(object)]),
+    agentKeys,
+    actorAgentKey,
+    hasOtherAgentKeys: agentKeys.some((key) => key !== actorAgentKey),
     relatedAgentKeys: keysOf(relatedAgents),
     relatedActivityIds: [...new Set(relatedActivityIds)],
     objectStatementId: object.objectType === 'StatementRef' ? object.id : null,

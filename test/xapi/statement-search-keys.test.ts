@@ -39,6 +39,7 @@ function variedStatements(): Record<string, unknown>[] {
     fullStatement(),
     minimalStatement(),
     { ...minimalStatement(), actor: group },
+    { ...minimalStatement(), actor: { objectType: 'Group', member: group.member } },
     { ...minimalStatement(), object: { objectType: 'Agent', mbox: 'mailto:obj@example.org' } },
     { ...minimalStatement(), object: { objectType: 'StatementRef', id: randomUUID() } },
     {
@@ -102,7 +103,7 @@ describe('statement search keys', () => {
   });
 
   it('takes a group actor with its members, and a sub-statement into the related keys', () => {
-    const [, , groupActor, , , , subStatement] = variedStatements().map((value) =>
+    const [, , groupActor, , , , , subStatement] = variedStatements().map((value) =>
       searchKeysOf(lrsStatement(value)),
     );
     expect(groupActor?.agentKeys).toEqual([
@@ -113,6 +114,25 @@ describe('statement search keys', () => {
     expect(subStatement?.agentKeys).toEqual(['mbox mailto:ann@example.org']);
     expect(subStatement?.relatedAgentKeys).toContain('account https://lms.example o');
     expect(subStatement?.relatedActivityIds).toEqual(['https://example.org/sub-grouping']);
+  });
+
+  it("gives the actor's own key apart, none for an anonymous group", () => {
+    const [, minimal, groupActor, anonymousGroupActor, agentObject] = variedStatements().map(
+      (value) => searchKeysOf(lrsStatement(value)),
+    );
+    expect(minimal?.actorAgentKey).toBe(minimal?.agentKeys[0]);
+    expect(groupActor?.actorAgentKey).toBe(`mbox_sha1sum ${'a'.repeat(40)}`);
+    expect(anonymousGroupActor?.actorAgentKey).toBeNull();
+    expect(anonymousGroupActor?.agentKeys).toHaveLength(2);
+    expect(agentObject?.agentKeys).toEqual([
+      agentObject?.actorAgentKey,
+      'mbox mailto:obj@example.org',
+    ]);
+    expect(
+      [minimal, groupActor, anonymousGroupActor, agentObject].map(
+        (keys) => keys?.hasOtherAgentKeys,
+      ),
+    ).toEqual([false, true, true, true]);
   });
 });
 
@@ -283,5 +303,49 @@ describe('the migration that added the search keys fills them for stored stateme
 
     expect(asStored.some((row) => row.relatedAgentKeys.length > 2)).toBe(true);
     expect(await keysOfRows()).toEqual(asStored);
+  });
+
+  it("gives every statement the actor's key, and whether it has others, as the store gives them", async () => {
+    const { db } = database;
+    const statements = variedStatements().map((value) =>
+      validateStatement(changed(value, 'id', randomUUID())),
+    );
+    await storeStatements({
+      db,
+      statements,
+      credential: { key: 'backfill-test' },
+      source: 'platform',
+      publicUrl: 'https://tool.example.org',
+      resolveActors: createActorResolver(null),
+      onStatementsStored: async () => {},
+    });
+    const ids = statements.map((item) => item.id as string);
+    const actorKeysOfRows = async () =>
+      (
+        await db
+          .select({
+            id: statementsTable.id,
+            actorAgentKey: statementsTable.actorAgentKey,
+            hasOtherAgentKeys: statementsTable.hasOtherAgentKeys,
+          })
+          .from(statementsTable)
+          .where(inArray(statementsTable.id, ids))
+      ).sort((a, b) => a.id.localeCompare(b.id));
+    const asStored = await actorKeysOfRows();
+
+    await db.transaction(async (tx) => {
+      await tx
+        .update(statementsTable)
+        .set({ actorAgentKey: null, hasOtherAgentKeys: false })
+        .where(inArray(statementsTable.id, ids));
+      const [fillKey, fillOthers] = backfillStatements(
+        "-- hand-written: fill the actor's agent key",
+      );
+      for (const statement of [fillKey!, fillOthers!]) await tx.execute(sql.raw(statement));
+    });
+
+    expect(asStored.filter((row) => row.actorAgentKey === null)).toHaveLength(1);
+    expect(asStored.filter((row) => row.hasOtherAgentKeys)).toHaveLength(3);
+    expect(await actorKeysOfRows()).toEqual(asStored);
   });
 });

@@ -576,6 +576,39 @@ describe('statement store', () => {
       expect(ids(page.statementsJson)).toEqual([sent[0]?.id, sent[2]?.id, sent[3]?.id]);
     });
 
+    it('pages an agent found as actor, as object and as member once each, in stored order', async () => {
+      const agent = { mbox: `mailto:${randomUUID()}@example.org` };
+      const other = { mbox: `mailto:${randomUUID()}@example.org` };
+      const withAgentObject = (actor: object) =>
+        statement({
+          actor,
+          object: { objectType: 'Agent', ...agent },
+          'context.revision': undefined,
+          'context.platform': undefined,
+        });
+      const found = [
+        statement({ actor: agent }),
+        withAgentObject(other),
+        withAgentObject(agent),
+        statement({ actor: { objectType: 'Group', member: [agent, other] } }),
+        statement({ actor: agent }),
+      ];
+      for (const [index, item] of found.entries()) {
+        await store([item], async () => {}, new Date(NOW.getTime() + 30_000 + index * 1000));
+      }
+      for (const ascending of [true, false]) {
+        const seen: string[] = [];
+        let after: string | undefined;
+        do {
+          const page = await queryStatements(db, { agent, limit: 1, ascending, after });
+          seen.push(...ids(page.statementsJson));
+          after = page.next ?? undefined;
+        } while (after !== undefined);
+        const expected = found.map((item) => item.id);
+        expect(seen).toEqual(ascending ? expected : expected.reverse());
+      }
+    });
+
     it('filters by agent and verb together', async () => {
       const agent = { mbox: `mailto:${randomUUID()}@example.org` };
       const [passed, failed] = ['passed', 'failed'].map((name) =>
@@ -604,6 +637,29 @@ describe('statement store', () => {
           ascending: false,
         });
         expect(ids(page.statementsJson)).toEqual([byRegistration[index]?.id]);
+      }
+    });
+
+    it('answers the agent filter agent after agent, as actor and as object, past the runs after which PostgreSQL may keep one plan for all agents', async () => {
+      const agents = Array.from({ length: 8 }, () => ({
+        mbox: `mailto:${randomUUID()}@example.org`,
+      }));
+      const verb = 'http://adlnet.gov/expapi/verbs/passed';
+      const byAgent = agents.map((agent) => [
+        statement({ actor: agent, verb: { id: verb } }),
+        statement({
+          verb: { id: verb },
+          object: { objectType: 'Agent', ...agent },
+          'context.revision': undefined,
+          'context.platform': undefined,
+        }),
+      ]);
+      await store(byAgent.flat(), async () => {}, new Date(NOW.getTime() + 40_000));
+      for (const [index, agent] of agents.entries()) {
+        const page = await queryStatements(db, { agent, verb, limit: 0, ascending: true });
+        expect(ids(page.statementsJson).sort()).toEqual(
+          byAgent[index]!.map((item) => item.id).sort(),
+        );
       }
     });
 
