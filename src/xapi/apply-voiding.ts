@@ -2,8 +2,20 @@
 import { and, inArray, ne } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import { statements as statementsTable } from '../db/schema.js';
-import { VOIDED_VERB_ID, type LrsStatement } from './statement.js';
+import {
+  VOIDED_VERB_ID,
+  type LrsStatement,
+  type Statement,
+  type StatementRef,
+} from './statement.js';
 import type { NewStatementRow } from './statement-rows.js';
+
+/** Whether the statement voids another: verb `voided`, object a StatementRef. */
+export function isVoidingStatement(
+  statement: Pick<Statement, 'verb' | 'object'>,
+): statement is Pick<Statement, 'verb'> & { object: StatementRef } {
+  return statement.verb.id === VOIDED_VERB_ID && statement.object.objectType === 'StatementRef';
+}
 
 /**
  * Marks as voided the statements that the new voiding statements point to, and the new
@@ -17,8 +29,8 @@ export async function applyVoiding(
 ): Promise<Set<string>> {
   if (newRows.length === 0) return new Set();
   const targets = newRows.flatMap((row) => {
-    const { verb, object } = row.statement as unknown as LrsStatement;
-    return verb.id === VOIDED_VERB_ID && object.objectType === 'StatementRef' ? [object.id] : [];
+    const statement = row.statement as unknown as LrsStatement;
+    return isVoidingStatement(statement) ? [statement.object.id] : [];
   });
   const newIds = newRows.map((row) => row.id);
   const newIdSet = new Set(newIds);

@@ -5,7 +5,7 @@ import { executeNamed } from '../db/named-query.js';
 import { rowsOf } from '../db/raw-rows.js';
 import { statements as statementsTable } from '../db/schema.js';
 import { actorKey } from './actor-keys.js';
-import { VOIDED_VERB_ID, type LrsStatement } from './statement.js';
+import type { LrsStatement } from './statement.js';
 import { searchKeysOf } from './statement-search-keys.js';
 import { writersClock } from './writers-lock.js';
 
@@ -74,8 +74,11 @@ export interface InsertedRows {
  * see schema.ts), stored before or in the same rows, none when that one is not stored yet; and
  * StatementRefs stored earlier without keys get those of a row inserted now that they point
  * to. (A StatementRef and its target stored at the same time by two transactions that do not
- * see each other's rows keep none: the query joins the target for those.) One round trip: the
- * lock, the clock, the INSERT and the lookup of voiding statements are one query. The rows go
+ * see each other's rows keep none: the query joins the target for those.) The voiding
+ * statements already stored for the rows are looked up once the lock is held, with a snapshot of
+ * their own (drizzle/0032), so that one stored by a transaction holding the lock alone
+ * (holdOffOtherWriters) while this query waited for it is seen. One round trip: the lock, the
+ * clock, the INSERT and the lookup of voiding statements are one query. The rows go
  * as one JSON parameter: building a multi-row INSERT value by value costs more CPU than
  * everything else the LRS does with a statement.
  */
@@ -83,10 +86,6 @@ export async function insertRows(
   tx: Executor,
   rows: readonly NewStatementRow[],
 ): Promise<InsertedRows> {
-  const voidingTarget = sql`${statementsTable.statement} -> 'object' ->> 'id'`;
-  // A literal, not a parameter: the index of voiding statements is partial, on this verb only,
-  // and the plan PostgreSQL keeps for the prepared statement could not use it for a parameter.
-  const voidedVerbLiteral = sql.raw(`'${VOIDED_VERB_ID}'`);
   /** The filter keys of the row named `target` (drizzle/0028), as its StatementRefs carry them. */
   const keysOfTarget = sql.raw(`statement_target_keys(target.verb_id, target.activity_id,
     target.registration, target.agent_keys, target.related_agent_keys,
@@ -137,9 +136,7 @@ export async function insertRows(
        where referring.object_statement_id = target.id and referring.target_keys = '{}')
     select (select now from stamp) as clock,
       (select coalesce(json_agg(json_build_array(id, seq)), '[]') from inserted) as inserted,
-      array(select ${voidingTarget} from ${statementsTable}
-             where ${statementsTable.verbId} = ${voidedVerbLiteral}
-               and ${voidingTarget} in (select id::text from input)) as already_voided`,
+      voided_statement_ids(array(select id::text from input)) as already_voided`,
   );
   const [row] = rowsOf(result);
   return {

@@ -48,7 +48,7 @@ import type { Executor } from '../db/database.js';
 import { statements as statementsTable } from '../db/schema.js';
 import { XapiStatementConflictError, XapiStatementInvalidError } from '../errors.js';
 import { groupCommit, type BatchOutcome } from '../db/group-commit.js';
-import { applyVoiding } from './apply-voiding.js';
+import { applyVoiding, isVoidingStatement } from './apply-voiding.js';
 import { storeAttachmentContents, type AttachmentContent } from './attachment-contents.js';
 import type { XapiCredential } from './credentials.js';
 import { identityKey, type ResolveActors } from './resolve-actor.js';
@@ -62,6 +62,7 @@ import {
 } from './statement-rows.js';
 import { statementsMatch } from './statements-match.js';
 import { LRS_VERSION } from './validate/version.js';
+import { holdOffOtherWriters } from './writers-lock.js';
 
 export { getStatement, queryStatements } from './query-statements.js';
 export type { StatementSource } from './statement-rows.js';
@@ -250,6 +251,8 @@ async function storeWritesInTransaction(
   writes: readonly PreparedWrite[],
 ): Promise<StatementWriteResult[]> {
   return db.transaction(async (tx) => {
+    // First, holding nothing else, so that no writer it waits for waits for it.
+    if (writes.some((write) => write.sent.some(isVoidingStatement))) await holdOffOtherWriters(tx);
     // Without `now`, `stored` is the database clock, which the INSERT reads under the lock.
     const fixedStored = now?.toISOString();
     const rowsOfWrites: NewStatementRow[][] = [];

@@ -24,6 +24,19 @@ export const writersClock = sql`select date_trunc('milliseconds', clock_timestam
   from (select pg_advisory_xact_lock_shared(${WRITERS_LOCK_KEY}::bigint) offset 0) as writers_lock`;
 
 /**
+ * Takes the writers' lock alone until the transaction ends: waits for every transaction storing
+ * statements to end, and holds off those that start meanwhile. A transaction storing a voiding
+ * statement (xAPI Data 2.3.2) takes it first, so that it sees every statement it may void (one
+ * stored at the same moment by another transaction would otherwise stay unvoided, the voiding
+ * and the target each unseen by the other), and every statement stored after it sees it
+ * (statement-rows.ts looks voiding statements up once it holds the lock). Voiding is rare:
+ * other writers wait for one transaction now and then.
+ */
+export async function holdOffOtherWriters(tx: Executor): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${WRITERS_LOCK_KEY}::bigint)`);
+}
+
+/**
  * The instant through which stored statements are final (xAPI Communication 2.1.3,
  * X-Experience-API-Consistent-Through): every statement stored before it is visible now, and
  * none stored before it can still appear. It is the start of the oldest transaction still

@@ -28,6 +28,7 @@ import { buildPlatform, buildUser } from './xapi-factories.js';
 const PUBLIC_URL = 'https://tool.example.org';
 const VOIDED = 'http://adlnet.gov/expapi/verbs/voided';
 const NOW = new Date('2024-06-01T08:00:00.000Z');
+const isPostgres = process.env.DATABASE_URL !== undefined;
 
 describe('statement store', () => {
   let database: Database;
@@ -383,6 +384,43 @@ describe('statement store', () => {
       expect(stored[0]?.isVoided).toBe(true);
       expect(await getStatement(db, target.id as string)).toBeNull();
     });
+
+    describe.runIf(isPostgres)(
+      'a voiding statement and its target stored at the same moment',
+      () => {
+        /**
+         * Stores `first`, holding its transaction open until `second`, stored meanwhile from
+         * another connection, has had time to reach the database; then lets both finish.
+         */
+        async function storeDuringTransactionOf(first: Statement, second: Statement) {
+          let release!: () => void;
+          const released = new Promise<void>((resolve) => (release = resolve));
+          let opened!: () => void;
+          const isOpen = new Promise<void>((resolve) => (opened = resolve));
+          const firstStored = store([first], async () => {
+            opened();
+            await released;
+          });
+          await isOpen;
+          const secondStored = store([second]);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          release();
+          await Promise.all([firstStored, secondStored]);
+        }
+
+        it('voids a statement whose voiding statement came while it was being stored', async () => {
+          const target = statement();
+          await storeDuringTransactionOf(target, voiding(target.id as string));
+          expect(await getStatement(db, target.id as string)).toBeNull();
+        });
+
+        it('voids a statement that came while its voiding statement was being stored', async () => {
+          const target = statement();
+          await storeDuringTransactionOf(voiding(target.id as string), target);
+          expect(await getStatement(db, target.id as string)).toBeNull();
+        });
+      },
+    );
 
     it('never voids a voiding statement', async () => {
       const target = statement();
