@@ -1,5 +1,5 @@
 import { createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
-import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db/database.js';
 import { decryptText, encryptText } from '../db/encryption.js';
 import { signingKeys } from '../db/schema.js';
@@ -19,13 +19,15 @@ export interface ToolKey {
 export const RETIRED_KEY_PUBLISHED_SECONDS = 3600;
 /** How long a process keeps using the key it last read before looking for a newer one. */
 const CURRENT_KEY_CACHE_MS = 30_000;
+/** Serialises rotations of the tool key (see rotate). */
+const TOOL_KEY_ROTATION_LOCK = 4_242_103;
 
 export interface ToolKeyring {
   /** The key that signs now: the newest live one. */
   current(): Promise<ToolKey>;
   /** Public JWKs of the live key and of keys retired too recently to drop, for /lti/keys. */
   publishedJwks(now?: Date): Promise<Record<string, unknown>[]>;
-  /** Creates a new signing key and retires the old one; returns the new one. */
+  /** Creates a new signing key and retires the live one; returns the new one. */
   rotate(now?: Date): Promise<ToolKey>;
 }
 
@@ -73,15 +75,21 @@ export async function openToolKeyring(db: Db, secret: string): Promise<ToolKeyri
       return rows.map((row) => row.publicJwk);
     },
     async rotate(now = new Date()) {
+      const next = newKeyRow(secret);
       await db.transaction(async (tx) => {
+        // Rotations at the same moment (two administrators, two processes) run one after the
+        // other, each retiring the key live when it runs: without this, both retired the same
+        // key and the second new key broke the one-live-key index.
+        await tx.execute(sql`select pg_advisory_xact_lock(${TOOL_KEY_ROTATION_LOCK})`);
         await tx
           .update(signingKeys)
           .set({ retiredAt: now })
           .where(and(eq(signingKeys.purpose, 'lti'), isNull(signingKeys.retiredAt)));
-        await tx.insert(signingKeys).values(newKeyRow(secret));
+        await tx.insert(signingKeys).values(next);
       });
-      cached = null;
-      return keyring.current();
+      const key = toToolKey(next, secret);
+      cached = { key, readAt: Date.now() };
+      return key;
     },
   };
   await keyring.current();
@@ -120,7 +128,10 @@ function newKeyRow(secret: string): typeof signingKeys.$inferInsert {
   };
 }
 
-function toToolKey(row: typeof signingKeys.$inferSelect, secret: string): ToolKey {
+function toToolKey(
+  row: Pick<typeof signingKeys.$inferSelect, 'kid' | 'privateKeyEncrypted' | 'publicJwk'>,
+  secret: string,
+): ToolKey {
   return {
     kid: row.kid,
     privateKeyPem: decryptText(row.privateKeyEncrypted, secret),

@@ -41,6 +41,18 @@ describe('the LTI tool keyring', () => {
     expect((await keyring.publishedJwks(later)).map((jwk) => jwk.kid)).toEqual([after.kid]);
   });
 
+  it('rotates as often as asked when rotations come at the same moment, one key live after', async () => {
+    const keyrings = await Promise.all([1, 2].map(() => openToolKeyring(database.db, SECRET)));
+    const before = await keyrings[0]!.current();
+    const rotated = await Promise.all(keyrings.map((keyring) => keyring.rotate()));
+    const live = await keyrings[0]!.publishedJwks(
+      new Date(Date.now() + (RETIRED_KEY_PUBLISHED_SECONDS + 1) * 1000),
+    );
+    expect(new Set(rotated.map((key) => key.kid)).size).toBe(2);
+    expect(rotated.map((key) => key.kid)).not.toContain(before.kid);
+    expect(live).toHaveLength(1);
+  });
+
   it('publishes public keys only', async () => {
     const keyring = await openToolKeyring(database.db, SECRET);
     for (const jwk of await keyring.publishedJwks()) {
