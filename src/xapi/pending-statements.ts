@@ -12,6 +12,11 @@
  *   order, for the caller to evaluate. Each statement is claimed once: a concurrent claim waits
  *   on the row and then finds it no longer pending. Costs two queries, and one update on an
  *   index of pending statements only.
+ * - A statement stored while its learner is being made known (their first launch) is claimed
+ *   too: a transaction storing an LMS's statements holds its platform's pending lock (shared,
+ *   `awaitClaimsOf`) from before it resolves their actors, and a claim takes the lock of the
+ *   users' platforms alone before it looks for their statements, so the claim waits for such a
+ *   transaction to commit, and one starting after finds the learner known.
  * - `pendingActorKeysAmong(executor, platformId, keys)`: which of these keys have pending
  *   statements on the platform.
  * - `countPendingStatements(executor)`: per platform id, how many statements wait.
@@ -22,6 +27,21 @@ import { platforms, statements, users } from '../db/schema.js';
 import { actorKeysOf } from './actor-keys.js';
 import type { LrsStatement } from './statement.js';
 import type { StoredStatement } from './statement-store.js';
+
+/** Lock space of the platforms' pending statements (see the contract at the top of this file). */
+const PENDING_LOCK = 4_242_104;
+
+/**
+ * Makes a transaction about to store statements for these platforms' learners wait for their
+ * claims under way, and claims that start meanwhile wait for it; call it first in the transaction.
+ */
+export async function awaitClaimsOf(tx: Executor, platformIds: readonly string[]): Promise<void> {
+  for (const platformId of [...new Set(platformIds)].sort()) {
+    await tx.execute(
+      sql`select pg_advisory_xact_lock_shared(${PENDING_LOCK}, hashtext(${platformId}))`,
+    );
+  }
+}
 
 export async function claimPendingStatements(
   tx: Executor,
@@ -47,6 +67,9 @@ export async function claimPendingStatements(
     .from(users)
     .innerJoin(platforms, eq(platforms.id, users.platformId))
     .where(inArray(users.id, [...userIds]));
+  for (const platformId of [...new Set(known.map((user) => user.platformId))].sort()) {
+    await tx.execute(sql`select pg_advisory_xact_lock(${PENDING_LOCK}, hashtext(${platformId}))`);
+  }
   const claims = known.flatMap((user) =>
     actorKeysOf(user, user, !user.isEmailShared).map((key) => ({ ...user, key })),
   );

@@ -61,6 +61,7 @@ import {
   type StatementToStore,
 } from './statement-rows.js';
 import { statementsMatch } from './statements-match.js';
+import { awaitClaimsOf } from './pending-statements.js';
 import { LRS_VERSION } from './validate/version.js';
 import { holdOffOtherWriters } from './writers-lock.js';
 
@@ -251,7 +252,12 @@ async function storeWritesInTransaction(
   writes: readonly PreparedWrite[],
 ): Promise<StatementWriteResult[]> {
   return db.transaction(async (tx) => {
-    // First, holding nothing else, so that no writer it waits for waits for it.
+    // First, before actors are resolved and holding nothing else: see pending-statements.ts.
+    await awaitClaimsOf(
+      tx,
+      writes.flatMap((write) => (write.pendingPlatformId ? [write.pendingPlatformId] : [])),
+    );
+    // Holding no other lock writers take, so that no writer it waits for waits for it.
     if (writes.some((write) => write.sent.some(isVoidingStatement))) await holdOffOtherWriters(tx);
     // Without `now`, `stored` is the database clock, which the INSERT reads under the lock.
     const fixedStored = now?.toISOString();

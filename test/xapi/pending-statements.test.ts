@@ -12,6 +12,8 @@ import { storeStatements } from '../../src/xapi/statement-store.js';
 import { createTestDatabase } from '../support/test-database.js';
 import { buildPlatform, buildUser } from './xapi-factories.js';
 
+const isPostgres = process.env.DATABASE_URL !== undefined;
+
 describe('statements waiting for their learner (pending-statements)', () => {
   let database: Database;
 
@@ -22,7 +24,11 @@ describe('statements waiting for their learner (pending-statements)', () => {
     await database?.close();
   });
 
-  async function send(platformId: string | null, actors: Actor[]) {
+  async function send(
+    platformId: string | null,
+    actors: Actor[],
+    onStatementsStored: () => Promise<boolean> = async () => false,
+  ) {
     const { ids } = await storeStatements({
       db: database.db,
       statements: actors.map((actor) => ({
@@ -35,7 +41,7 @@ describe('statements waiting for their learner (pending-statements)', () => {
       publicUrl: 'https://tool.example',
       resolveActors: createActorResolver(platformId),
       pendingPlatformId: platformId,
-      onStatementsStored: async () => false,
+      onStatementsStored,
     });
     return ids;
   }
@@ -55,6 +61,33 @@ describe('statements waiting for their learner (pending-statements)', () => {
     const [row] = await database.db.select().from(statements).where(eq(statements.id, id!));
     expect(row).toMatchObject({ userId, pendingPlatformId: null, pendingActorKey: null });
   });
+
+  it.runIf(isPostgres)(
+    "gives the learner a statement stored while their first launch made them known, once that launch's claim runs",
+    async () => {
+      const platform = await buildPlatform(database.db);
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let opened!: () => void;
+      const isOpen = new Promise<void>((resolve) => (opened = resolve));
+      const sent = send(
+        platform.id,
+        [{ account: { homePage: `${platform.issuer}/`, name: '42' } }],
+        async () => {
+          opened();
+          await released;
+          return false;
+        },
+      );
+      await isOpen;
+      const userId = await buildUser(database.db, { platformId: platform.id, sub: '42' });
+      const claiming = database.db.transaction((tx) => claimPendingStatements(tx, [userId]));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      release();
+      const [claimed, [id]] = await Promise.all([claiming, sent]);
+      expect(claimed.map((statement) => [statement.id, statement.userId])).toEqual([[id, userId]]);
+    },
+  );
 
   it('gives mbox statements only to a user whose email no other user of the platform has', async () => {
     const platform = await buildPlatform(database.db);
