@@ -150,13 +150,28 @@ export async function updateAchievement(
   input: unknown,
   options: { now?: Date } = {},
 ): Promise<Achievement> {
-  const { publish, ...values } = parseInput(input);
+  return updateAchievementFrom(tx, achievementId, () => input, options);
+}
+
+/**
+ * updateAchievement with the input made from the achievement as it stands once locked: a page
+ * that changes one part of it (its details, rule or image) keeps the other parts as they are
+ * when it saves, not as its request read them before (a rule saved meanwhile from another page
+ * stays).
+ */
+export async function updateAchievementFrom(
+  tx: Tx,
+  achievementId: string,
+  inputOf: (current: Achievement) => unknown,
+  options: { now?: Date } = {},
+): Promise<Achievement> {
   const [current] = await tx
     .select()
     .from(achievements)
     .where(eq(achievements.id, achievementId))
     .for('update');
   if (!current) throw new NotFoundError(`No achievement ${achievementId}`);
+  const { publish, ...values } = parseInput(inputOf(current));
   refusePastExpiryDay(values.expiresOn, current.expiresOn, options.now);
   await checkDeclaredSupervision(tx, current.courseId, readElements(values.eu).supervision);
   if (current.publishedAt && publish === false) {

@@ -6,7 +6,7 @@ import {
   achievementInputSchema,
   createAchievement,
   isExpiryDayPast,
-  updateAchievement,
+  updateAchievementFrom,
   type Achievement,
 } from '../awards/create-achievement.js';
 import { declaredSupervisionRefusal } from '../awards/check-declared-supervision.js';
@@ -174,7 +174,12 @@ export function createAchievementPagesRouter(deps: {
       return;
     }
     const updated = await db.transaction((tx) =>
-      updateAchievement(tx, achievement.id, { ...form.input, rule: achievement.rule }),
+      updateAchievementFrom(tx, achievement.id, (current) => ({
+        ...form.input,
+        // Kept as they are now: the rule and badge pages save them.
+        ...(upload.image === null && body.imageChoice !== 'generated' && { image: current.image }),
+        rule: current.rule,
+      })),
     );
     kickOutbox();
     const saved = updated.version > achievement.version ? 'versioned' : 'updated';
@@ -269,7 +274,7 @@ export function createAchievementPagesRouter(deps: {
     if (!posted) return;
     const { achievement, rule } = posted;
     const updated = await db.transaction((tx) =>
-      updateAchievement(tx, achievement.id, { ...storedInputOf(achievement), rule }),
+      updateAchievementFrom(tx, achievement.id, (current) => ({ ...storedInputOf(current), rule })),
     );
     kickOutbox();
     const saved =
@@ -290,11 +295,11 @@ export function createAchievementPagesRouter(deps: {
       const achievement = await courseAchievement(db, res, req.params.id);
       const rule = ruleOfJson(bodyOf(req).rule);
       const updated = await db.transaction((tx) =>
-        updateAchievement(tx, achievement.id, {
-          ...storedInputOf(achievement),
+        updateAchievementFrom(tx, achievement.id, (current) => ({
+          ...storedInputOf(current),
           rule,
           publish: true,
-        }),
+        })),
       );
       kickOutbox();
       const saved = updated.version > achievement.version ? 'versioned' : 'published';

@@ -1,7 +1,7 @@
 import express, { type RequestHandler, type Response, type Router } from 'express';
 import { badgeDesignOf, storeBadgeDesign } from '../awards/achievement-badge-design.js';
 import type { Achievement } from '../awards/create-achievement.js';
-import { updateAchievement } from '../awards/create-achievement.js';
+import { updateAchievementFrom } from '../awards/create-achievement.js';
 import { findCourseIssuerProfile } from '../awards/course-issuer-profile.js';
 import {
   BADGE_RIBBONS,
@@ -117,10 +117,10 @@ export function createBadgeDesignerPages(deps: {
       }
       const image = badgeImageDataUri(checkBadgeImage(Buffer.from(svg, 'utf8')));
       const updated = await db.transaction(async (tx) => {
-        const saved = await updateAchievement(tx, achievement.id, {
-          ...storedInputOf(achievement),
+        const saved = await updateAchievementFrom(tx, achievement.id, (current) => ({
+          ...storedInputOf(current),
           image,
-        });
+        }));
         await storeBadgeDesign(tx, achievement.id, values);
         return saved;
       });

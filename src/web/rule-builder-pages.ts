@@ -2,7 +2,7 @@ import express, { type RequestHandler, type Response, type Router } from 'expres
 import { listCourseActivities } from '../awards/course-activities.js';
 import { listAchievementNames } from '../awards/course-achievements.js';
 import { coursePartners } from '../awards/course-partners.js';
-import { updateAchievement, type Achievement } from '../awards/create-achievement.js';
+import { updateAchievementFrom, type Achievement } from '../awards/create-achievement.js';
 import { STATEMENT_SOURCES } from '../awards/rules/rule-parts.js';
 import { parseRule } from '../awards/rules/rule-schema.js';
 import type { Db } from '../db/database.js';
@@ -132,7 +132,10 @@ export function createRuleBuilderPages(deps: {
         return;
       }
       const updated = await db.transaction((tx) =>
-        updateAchievement(tx, achievement.id, { ...storedInputOf(achievement), rule: built.rule }),
+        updateAchievementFrom(tx, achievement.id, (current) => ({
+          ...storedInputOf(current),
+          rule: built.rule,
+        })),
       );
       kickOutbox();
       const saved =

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { badgePng } from '../../src/badges/badge-image.js';
 import {
@@ -360,6 +361,40 @@ describe('the teacher achievement pages', () => {
       image: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`,
     });
   });
+
+  it.runIf(process.env.DATABASE_URL)(
+    'keeps the rule another page saves while the details are being saved',
+    async () => {
+      const achievement = await createByApi('Saved twice at once', { passed: FIELD_TRIP });
+      const csrf = await tokenFor(teacher, `/course/achievements/${achievement.id}/edit`);
+      const holder = new pg.Client({ connectionString: tool.storage.databaseUrl });
+      await holder.connect();
+      try {
+        await holder.query('begin');
+        await holder.query(
+          `update achievements set rule = '{"passed": "${LAB}"}'::jsonb where id = $1`,
+          [achievement.id],
+        );
+        let isAnswered = false;
+        const saving = postMultipart(teacher, `/course/achievements/${achievement.id}`, {
+          _csrf: csrf,
+          name: 'Saved twice at once, renamed',
+          description: 'Saved twice at once.',
+          criteria: 'Do it.',
+        }).finally(() => (isAnswered = true));
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(isAnswered).toBe(false);
+        await holder.query('commit');
+        expect((await saving).status).toBe(303);
+      } finally {
+        await holder.end();
+      }
+      expect((await storedAchievements()).find((a) => a.id === achievement.id)).toMatchObject({
+        name: 'Saved twice at once, renamed',
+        rule: { passed: LAB },
+      });
+    },
+  );
 
   describe('a fixed expiry day that has passed', () => {
     const lapsedForm = async (browser: Browser, path = '/course/achievements') =>
