@@ -10,7 +10,9 @@
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/ingest.ts
  *
  * It creates a scratch database next to DATABASE_URL's and drops it afterwards.
- * BENCH_SECONDS (default 10) sets the length of each phase.
+ * BENCH_SECONDS (default 10) sets the length of each phase. LMS_BOUND=1 sends with a credential
+ * bound to a registered LMS, as its `logstore_xapi` would: statements about learners the tool
+ * does not know yet, kept waiting for them (xapi/pending-statements.ts).
  */
 import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
@@ -90,6 +92,29 @@ async function runPhase(
   };
 }
 
+/** With LMS_BOUND=1, registers an LMS and gives its issuer, for the credential to be bound to. */
+async function benchLms(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  if (process.env.LMS_BOUND !== '1') return undefined;
+  const issuer = 'https://moodle.bench.example';
+  await runCli(env, [
+    'platform',
+    'add',
+    '--issuer',
+    issuer,
+    '--client-id',
+    'bench',
+    '--deployment-id',
+    '1',
+    '--auth-url',
+    `${issuer}/auth`,
+    '--token-url',
+    `${issuer}/token`,
+    '--jwks-url',
+    `${issuer}/jwks`,
+  ]);
+  return issuer;
+}
+
 /** CPU seconds used so far by the tool, by this process (the clients), by PostgreSQL. */
 function cpuSeconds(tool: ChildProcess) {
   return {
@@ -139,7 +164,10 @@ async function main(): Promise<void> {
   try {
     buildTool();
     await runCli(environment.env, ['migrate']);
-    const authorization = await createBenchCredential(environment.env);
+    const authorization = await createBenchCredential(
+      environment.env,
+      await benchLms(environment.env),
+    );
     tool = await startTool(environment);
     const { post, close } = createStatementPoster(environment.url, authorization, CLIENTS);
     await runPhase(BATCH_SIZE, post, tool);

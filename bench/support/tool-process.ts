@@ -72,17 +72,28 @@ export function runCli(env: NodeJS.ProcessEnv, args: readonly string[]): Promise
   });
 }
 
-/** Creates an xAPI credential (`microcred xapi credentials create`). */
+/** Creates an xAPI credential (`microcred xapi credentials create`), bound to `platform` if given. */
 export async function createBenchKey(
   env: NodeJS.ProcessEnv,
+  platform?: string,
 ): Promise<{ key: string; secret: string }> {
-  const printed = await runCli(env, ['xapi', 'credentials', 'create', '--name', 'bench']);
+  const printed = await runCli(env, [
+    'xapi',
+    'credentials',
+    'create',
+    '--name',
+    'bench',
+    ...(platform === undefined ? [] : ['--platform', platform]),
+  ]);
   return JSON.parse(printed.trim().split('\n').at(-1) ?? '{}') as { key: string; secret: string };
 }
 
 /** Creates an xAPI credential and gives its Basic Authorization header. */
-export async function createBenchCredential(env: NodeJS.ProcessEnv): Promise<string> {
-  const { key, secret } = await createBenchKey(env);
+export async function createBenchCredential(
+  env: NodeJS.ProcessEnv,
+  platform?: string,
+): Promise<string> {
+  const { key, secret } = await createBenchKey(env, platform);
   return `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
 }
 
