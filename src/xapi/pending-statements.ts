@@ -35,11 +35,21 @@ const PENDING_LOCK = 4_242_104;
  * Makes a transaction about to store statements for these platforms' learners wait for their
  * claims under way, and claims that start meanwhile wait for it; call it first in the transaction.
  */
-export async function awaitClaimsOf(tx: Executor, platformIds: readonly string[]): Promise<void> {
+export function awaitClaimsOf(tx: Executor, platformIds: readonly string[]): Promise<void> {
+  return lockPendingOf(tx, platformIds, 'shared');
+}
+
+/** Takes the pending lock of each platform, in one order so that no two takers deadlock. */
+async function lockPendingOf(
+  tx: Executor,
+  platformIds: readonly string[],
+  mode: 'shared' | 'alone',
+): Promise<void> {
+  const lock = sql.raw(
+    mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock',
+  );
   for (const platformId of [...new Set(platformIds)].sort()) {
-    await tx.execute(
-      sql`select pg_advisory_xact_lock_shared(${PENDING_LOCK}, hashtext(${platformId}))`,
-    );
+    await tx.execute(sql`select ${lock}(${PENDING_LOCK}, hashtext(${platformId}))`);
   }
 }
 
@@ -67,9 +77,11 @@ export async function claimPendingStatements(
     .from(users)
     .innerJoin(platforms, eq(platforms.id, users.platformId))
     .where(inArray(users.id, [...userIds]));
-  for (const platformId of [...new Set(known.map((user) => user.platformId))].sort()) {
-    await tx.execute(sql`select pg_advisory_xact_lock(${PENDING_LOCK}, hashtext(${platformId}))`);
-  }
+  await lockPendingOf(
+    tx,
+    known.map((user) => user.platformId),
+    'alone',
+  );
   const claims = known.flatMap((user) =>
     actorKeysOf(user, user, !user.isEmailShared).map((key) => ({ ...user, key })),
   );

@@ -205,6 +205,7 @@ function pageParameters(
 ): Record<string, unknown> {
   // A text[] parameter as PostgreSQL reads it (every text[] column encodes alike).
   const textArray = (values: string[]) => statementsTable.agentKeys.mapToDriverValue(values);
+  const agentKey = query.agent && identifierKeyOf(query.agent);
   return {
     through: through.toISOString(),
     since: query.since?.toISOString(),
@@ -212,8 +213,8 @@ function pageParameters(
     cursorStored: cursor && new Date(cursor.storedMs).toISOString(),
     cursorSeq: cursor?.seq,
     rows: limit + 1,
-    agentKey: query.agent && identifierKeyOf(query.agent),
-    agentKeys: query.agent && textArray([identifierKeyOf(query.agent)]),
+    agentKey,
+    agentKeys: agentKey && textArray([agentKey]),
     verb: query.verb,
     activity: query.activity,
     activityKeys: query.activity === undefined ? undefined : textArray([query.activity]),

@@ -236,6 +236,23 @@ describe('the migration that added the search keys fills them for stored stateme
     expect(await targetKeys()).toEqual(asStored);
   });
 
+  /** Stores the varied statements through the store; gives their ids. */
+  async function storeVariedStatements(): Promise<string[]> {
+    const statements: Statement[] = variedStatements().map((value) =>
+      validateStatement(changed(value, 'id', randomUUID())),
+    );
+    await storeStatements({
+      db: database.db,
+      statements,
+      credential: { key: 'backfill-test' },
+      source: 'platform',
+      publicUrl: 'https://tool.example.org',
+      resolveActors: createActorResolver(null),
+      onStatementsStored: async () => {},
+    });
+    return statements.map((item) => item.id as string);
+  }
+
   /** The hand-written part, from `marker` on, of the migration that has it. */
   function backfillStatements(marker = '-- hand-written: fill the search keys'): string[] {
     const folder = path.join(import.meta.dirname, '../../drizzle');
@@ -253,19 +270,7 @@ describe('the migration that added the search keys fills them for stored stateme
 
   it('gives every statement the keys the store gives it', async () => {
     const { db } = database;
-    const statements: Statement[] = variedStatements().map((value) =>
-      validateStatement(changed(value, 'id', randomUUID())),
-    );
-    await storeStatements({
-      db,
-      statements,
-      credential: { key: 'backfill-test' },
-      source: 'platform',
-      publicUrl: 'https://tool.example.org',
-      resolveActors: createActorResolver(null),
-      onStatementsStored: async () => {},
-    });
-    const ids = statements.map((item) => item.id as string);
+    const ids = await storeVariedStatements();
     const keysOfRows = async () =>
       (
         await db
@@ -307,19 +312,7 @@ describe('the migration that added the search keys fills them for stored stateme
 
   it("gives every statement the actor's key, and whether it has others, as the store gives them", async () => {
     const { db } = database;
-    const statements = variedStatements().map((value) =>
-      validateStatement(changed(value, 'id', randomUUID())),
-    );
-    await storeStatements({
-      db,
-      statements,
-      credential: { key: 'backfill-test' },
-      source: 'platform',
-      publicUrl: 'https://tool.example.org',
-      resolveActors: createActorResolver(null),
-      onStatementsStored: async () => {},
-    });
-    const ids = statements.map((item) => item.id as string);
+    const ids = await storeVariedStatements();
     const actorKeysOfRows = async () =>
       (
         await db
