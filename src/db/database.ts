@@ -11,10 +11,13 @@ import pg from 'pg';
 import type { Logger } from '../config/logger.js';
 import { projectRoot } from '../config/project-root.js';
 import { lockEmbeddedDatabase } from './embedded-database-lock.js';
-import * as schema from './schema.js';
 
-type Schema = typeof schema;
-export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/**
+ * Drizzle without the schema: the tool writes its queries with the query builder and `sql`, never
+ * with the relational `db.query` API, which the schema would build anew for every table at the
+ * start of every transaction (measured on the LRS's hot path).
+ */
+export type Db = PgDatabase<PgQueryResultHKT>;
 /** An open transaction, as `db.transaction` hands it to its callback. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** Anything that runs queries: the database itself or an open transaction. */
@@ -64,7 +67,7 @@ function openPostgres(connectionString: string, logger: Logger | undefined): Dat
   // An idle connection the server dropped (a restart, a terminated backend) is reported here;
   // without a listener it would end the process. The pool opens a new one on next use.
   pool.on('error', (error) => logger?.warn('db', 'idle PostgreSQL connection lost', { error }));
-  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  const db = drizzlePg(pool) as unknown as Db;
   return {
     db,
     mode: 'postgresql',
@@ -72,7 +75,7 @@ function openPostgres(connectionString: string, logger: Logger | undefined): Dat
       const client = await pool.connect();
       try {
         await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-        await migratePg(drizzlePg(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+        await migratePg(drizzlePg(client), { migrationsFolder: MIGRATIONS_FOLDER });
       } finally {
         await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
         client.release();
@@ -152,12 +155,12 @@ async function openPglite(dataPath: string | undefined): Promise<Database> {
     lock?.release();
     throw error;
   }
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const db = drizzlePglite(client) as unknown as Db;
   return {
     db,
     mode: 'pglite',
     async migrate() {
-      await migratePglite(drizzlePglite(client, { schema }), {
+      await migratePglite(drizzlePglite(client), {
         migrationsFolder: MIGRATIONS_FOLDER,
       });
     },
