@@ -1,7 +1,10 @@
-import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
+import { makePgArray, PgDialect } from 'drizzle-orm/pg-core';
 import type { Executor } from '../db/database.js';
+import { executeBuilt } from '../db/named-query.js';
+import { rowsOf } from '../db/raw-rows.js';
 import { platforms, users } from '../db/schema.js';
-import { accountHomePage, normaliseUrl } from './actor-keys.js';
+import { accountHomePage, normaliseUrl, type PlatformActorSettings } from './actor-keys.js';
 import type { Actor } from './statement.js';
 
 export { normaliseUrl } from './actor-keys.js';
@@ -84,6 +87,21 @@ function resolverOfPlatform(platformId: string | null): ResolveActors {
 }
 
 /**
+ * The query of usersByAccountName, built once and run as a prepared statement: it runs for every
+ * statement an LMS sends, and building it with Drizzle each time, with one parameter per name,
+ * cost more than running it.
+ */
+const usersByAccountNameQuery = new PgDialect().sqlToQuery(
+  sql`select ${platforms.issuer}, ${platforms.xapiAccountName}, ${platforms.xapiAccountHomePage},
+      ${users.sub}, ${users.username}, ${users.id}
+    from ${platforms}
+    left join ${users} on ${users.platformId} = ${platforms.id}
+      and (${users.sub} = any(${sql.placeholder('names')}::text[])
+        or ${users.username} = any(${sql.placeholder('names')}::text[]))
+   where ${platforms.id} = ${sql.placeholder('platformId')}`,
+);
+
+/**
  * The platform emitter's normalised account home page and, by account name (the `sub` or the
  * username, as the platform's `xapiAccountName` says), its users among `names`; null for no
  * platform.
@@ -93,36 +111,56 @@ async function usersByAccountName(
   platformId: string,
   names: readonly string[],
 ): Promise<{ homePage: string; ids: Map<string, string> } | null> {
-  const rows = await executor
-    .select({
-      issuer: platforms.issuer,
-      xapiAccountName: platforms.xapiAccountName,
-      xapiAccountHomePage: platforms.xapiAccountHomePage,
-      sub: users.sub,
-      username: users.username,
-      id: users.id,
-    })
-    .from(platforms)
-    .leftJoin(
-      users,
-      and(
-        eq(users.platformId, platforms.id),
-        or(inArray(users.sub, [...names]), inArray(users.username, [...names])),
-      ),
-    )
-    .where(eq(platforms.id, platformId));
+  const rows = rowsOf<{
+    issuer: string;
+    xapi_account_name: PlatformActorSettings['xapiAccountName'];
+    xapi_account_home_page: string | null;
+    sub: string | null;
+    username: string | null;
+    id: string | null;
+  }>(
+    await executeBuilt(
+      executor,
+      usersByAccountNameQuery,
+      { platformId, names: makePgArray([...names]) },
+      { name: 'microcred_users_by_account_name' },
+    ),
+  );
   const [first] = rows;
   if (!first) return null;
   const byName = new Map<string, string[]>();
   for (const row of rows) {
-    const name = first.xapiAccountName === 'username' ? row.username : row.sub;
+    const name = first.xapi_account_name === 'username' ? row.username : row.sub;
     if (name && row.id) byName.set(name, [...(byName.get(name) ?? []), row.id]);
   }
   return {
-    homePage: accountHomePage(first),
+    homePage: accountHomePage({
+      issuer: first.issuer,
+      xapiAccountName: first.xapi_account_name,
+      xapiAccountHomePage: first.xapi_account_home_page,
+    }),
     // A username two users share names neither.
     ids: new Map([...byName].flatMap(([name, ids]) => (ids.length === 1 ? [[name, ids[0]!]] : []))),
   };
+}
+
+/**
+ * The queries of usersByUniqueValue by kind, built once and run as prepared statements (see
+ * usersByAccountNameQuery).
+ */
+const usersByUniqueValueQueries = {
+  email: usersByUniqueValueQuery(sql`lower(${users.email})`),
+  sha1: usersByUniqueValueQuery(sql`${users.mboxSha1sum}`),
+};
+
+function usersByUniqueValueQuery(value: SQL) {
+  return new PgDialect().sqlToQuery(
+    sql`select ${value} as value, min(${users.id}::text) as id, count(*)::int as count
+      from ${users}
+     where ${users.platformId} = ${sql.placeholder('platformId')}
+       and ${value} = any(${sql.placeholder('values')}::text[])
+     group by 1`,
+  );
 }
 
 /** By lower-case email or mbox_sha1sum, the platform's users among `values` no other shares. */
@@ -132,13 +170,14 @@ async function usersByUniqueValue(
   kind: 'email' | 'sha1',
   values: readonly string[],
 ): Promise<Map<string, string>> {
-  const value =
-    kind === 'email' ? sql<string>`lower(${users.email})` : sql<string>`${users.mboxSha1sum}`;
-  const rows = await executor
-    .select({ value, id: sql<string>`min(${users.id}::text)`, count: sql<number>`count(*)::int` })
-    .from(users)
-    .where(and(eq(users.platformId, platformId), inArray(value, [...values])))
-    .groupBy(value);
+  const rows = rowsOf<{ value: string; id: string; count: number }>(
+    await executeBuilt(
+      executor,
+      usersByUniqueValueQueries[kind],
+      { platformId, values: makePgArray([...values]) },
+      { name: `microcred_users_by_${kind}` },
+    ),
+  );
   return new Map(rows.flatMap((row) => (row.count === 1 ? [[row.value, row.id]] : [])));
 }
 

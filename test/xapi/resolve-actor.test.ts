@@ -82,6 +82,18 @@ describe('createActorResolver', () => {
     expect(await resolve(actor)).toBeNull();
   });
 
+  it('resolves account names and emails holding quotes, backslashes, commas and braces', async () => {
+    const oddId = await buildUser(database.db, {
+      platformId: platform.id,
+      sub: 'o"dd\\sub,{1}',
+      email: 'o"dd,{x}@example.org',
+    });
+    const homePage = 'https://moodle.example.org';
+
+    expect(await resolve({ account: { homePage, name: 'o"dd\\sub,{1}' } })).toBe(oddId);
+    expect(await resolve({ mbox: 'mailto:o"dd,{x}@example.org' })).toBe(oddId);
+  });
+
   it('resolves many actors at once, each to its own user or to nobody, in order', async () => {
     const resolver = createActorResolver(platform.id);
     const ann = { account: { homePage: 'https://moodle.example.org', name: 'ann-sub' } };
