@@ -9,18 +9,19 @@ import type { Executor } from './database.js';
 const dialect = new PgDialect();
 
 /**
- * Runs `query` as the prepared statement `name` on the executor's connection, preparing it
- * there the first time. The query's text must be the same on every call (only its parameters
- * change); PGlite runs it as an ordinary query.
+ * Builds `query` once, for a query run again and again: its parts that change are
+ * `sql.placeholder`s, whose values executeBuilt gets. (Building with Drizzle on every run cost
+ * the tool more CPU than PostgreSQL spent running the LRS's queries.)
  */
-export function executeNamed(executor: Executor, name: string, query: SQL): Promise<unknown> {
-  return executeBuilt(executor, dialect.sqlToQuery(query), {}, { name });
+export function buildQuery(query: SQL): Query {
+  return dialect.sqlToQuery(query);
 }
 
 /**
- * Runs a query built once (`toSQL()` of a query with `sql.placeholder`s) with `values` for its
- * placeholders: as the prepared statement `name` when one is given (see executeNamed), else as
- * an unnamed statement, which PostgreSQL plans for these values every time.
+ * Runs a query built once (buildQuery, or `toSQL()` of a query builder) with `values` for its
+ * placeholders: as the prepared statement `name` on the executor's connection when one is given,
+ * prepared there the first time, else as an unnamed statement, which PostgreSQL plans for these
+ * values every time. PGlite runs either as an ordinary query.
  */
 export function executeBuilt(
   executor: Executor,

@@ -23,6 +23,7 @@
  */
 import { and, count, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
+import { buildQuery, executeBuilt } from '../db/named-query.js';
 import { platforms, statements, users } from '../db/schema.js';
 import { actorKeysOf } from './actor-keys.js';
 import type { LrsStatement } from './statement.js';
@@ -45,12 +46,26 @@ async function lockPendingOf(
   platformIds: readonly string[],
   mode: 'shared' | 'alone',
 ): Promise<void> {
-  const lock = sql.raw(
-    mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock',
-  );
   for (const platformId of [...new Set(platformIds)].sort()) {
-    await tx.execute(sql`select ${lock}(${PENDING_LOCK}, hashtext(${platformId}))`);
+    await executeBuilt(
+      tx,
+      pendingLockQueries[mode],
+      { platformId },
+      { name: `microcred_pending_lock_${mode}` },
+    );
   }
+}
+
+/** The lock queries, built once and prepared: a transaction storing an LMS's statements runs one. */
+const pendingLockQueries = {
+  shared: pendingLockQuery('pg_advisory_xact_lock_shared'),
+  alone: pendingLockQuery('pg_advisory_xact_lock'),
+};
+
+function pendingLockQuery(lockFunction: string) {
+  return buildQuery(
+    sql`select ${sql.raw(lockFunction)}(${PENDING_LOCK}, hashtext(${sql.placeholder('platformId')}))`,
+  );
 }
 
 export async function claimPendingStatements(

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { makePgArray, PgDialect } from 'drizzle-orm/pg-core';
+import { makePgArray } from 'drizzle-orm/pg-core';
 import type { Executor } from '../db/database.js';
-import { executeBuilt } from '../db/named-query.js';
+import { buildQuery, executeBuilt } from '../db/named-query.js';
 import { rowsOf } from '../db/raw-rows.js';
 import { platforms, users } from '../db/schema.js';
 import { accountHomePage, normaliseUrl, type PlatformActorSettings } from './actor-keys.js';
@@ -91,7 +91,7 @@ function resolverOfPlatform(platformId: string | null): ResolveActors {
  * statement an LMS sends, and building it with Drizzle each time, with one parameter per name,
  * cost more than running it.
  */
-const usersByAccountNameQuery = new PgDialect().sqlToQuery(
+const usersByAccountNameQuery = buildQuery(
   sql`select ${platforms.issuer}, ${platforms.xapiAccountName}, ${platforms.xapiAccountHomePage},
       ${users.sub}, ${users.username}, ${users.id}
     from ${platforms}
@@ -154,7 +154,7 @@ const usersByUniqueValueQueries = {
 };
 
 function usersByUniqueValueQuery(value: SQL) {
-  return new PgDialect().sqlToQuery(
+  return buildQuery(
     sql`select ${value} as value, min(${users.id}::text) as id, count(*)::int as count
       from ${users}
      where ${users.platformId} = ${sql.placeholder('platformId')}

@@ -1,7 +1,7 @@
 /** The `statements` rows the store inserts: their columns, taken from each statement. */
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
-import { executeNamed } from '../db/named-query.js';
+import { buildQuery, executeBuilt } from '../db/named-query.js';
 import { rowsOf } from '../db/raw-rows.js';
 import { statements as statementsTable } from '../db/schema.js';
 import { actorKey } from './actor-keys.js';
@@ -66,41 +66,21 @@ export interface InsertedRows {
   readonly alreadyVoidedIds: string[];
 }
 
-/**
- * Inserts the rows in their order, skipping ids already stored, holding the writers' lock
- * (writers-lock.ts). A row without `stored` gets the clock read under the lock, in its column
- * and its statement, whose `timestamp` it also becomes when the client sent none (xAPI Data
- * 2.4.7). A StatementRef gets the filter keys of the statement it points to (`target_keys`,
- * see schema.ts), stored before or in the same rows, none when that one is not stored yet; and
- * StatementRefs stored earlier without keys get those of a row inserted now that they point
- * to. (A StatementRef and its target stored at the same time by two transactions that do not
- * see each other's rows keep none: the query joins the target for those.) The voiding
- * statements already stored for the rows are looked up once the lock is held, with a snapshot of
- * their own (drizzle/0032), so that one stored by a transaction holding the lock alone
- * (holdOffOtherWriters) while this query waited for it is seen. One round trip: the lock, the
- * clock, the INSERT and the lookup of voiding statements are one query. The rows go
- * as one JSON parameter: building a multi-row INSERT value by value costs more CPU than
- * everything else the LRS does with a statement.
- */
-export async function insertRows(
-  tx: Executor,
-  rows: readonly NewStatementRow[],
-): Promise<InsertedRows> {
-  /** The filter keys of the row named `target` (drizzle/0028), as its StatementRefs carry them. */
-  const keysOfTarget = sql.raw(`statement_target_keys(target.verb_id, target.activity_id,
-    target.registration, target.agent_keys, target.related_agent_keys,
-    target.related_activity_ids)`);
-  const result = await executeNamed(
-    tx,
-    'microcred_insert_statements',
-    sql`
+/** The filter keys of the row named `target` (drizzle/0028), as its StatementRefs carry them. */
+const keysOfTarget = sql.raw(`statement_target_keys(target.verb_id, target.activity_id,
+  target.registration, target.agent_keys, target.related_agent_keys,
+  target.related_activity_ids)`);
+
+/** The query of insertRows, built once (it runs for every write). */
+const insertStatementsQuery = buildQuery(
+  sql`
     with clock as materialized (${writersClock}),
     stamp as materialized (
       select now, to_char(now at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as iso
         from clock),
     input as materialized (
       select row.*, element.position
-        from jsonb_array_elements(${JSON.stringify(rows.map(toRecord))}::jsonb)
+        from jsonb_array_elements(${sql.placeholder('rows')}::jsonb)
           with ordinality as element(value, position)
         cross join lateral jsonb_populate_record(null::${statementsTable}, element.value) as row),
     inserted as (
@@ -137,6 +117,33 @@ export async function insertRows(
     select (select now from stamp) as clock,
       (select coalesce(json_agg(json_build_array(id, seq)), '[]') from inserted) as inserted,
       voided_statement_ids(array(select id::text from input)) as already_voided`,
+);
+
+/**
+ * Inserts the rows in their order, skipping ids already stored, holding the writers' lock
+ * (writers-lock.ts). A row without `stored` gets the clock read under the lock, in its column
+ * and its statement, whose `timestamp` it also becomes when the client sent none (xAPI Data
+ * 2.4.7). A StatementRef gets the filter keys of the statement it points to (`target_keys`,
+ * see schema.ts), stored before or in the same rows, none when that one is not stored yet; and
+ * StatementRefs stored earlier without keys get those of a row inserted now that they point
+ * to. (A StatementRef and its target stored at the same time by two transactions that do not
+ * see each other's rows keep none: the query joins the target for those.) The voiding
+ * statements already stored for the rows are looked up once the lock is held, with a snapshot of
+ * their own (drizzle/0032), so that one stored by a transaction holding the lock alone
+ * (holdOffOtherWriters) while this query waited for it is seen. One round trip: the lock, the
+ * clock, the INSERT and the lookup of voiding statements are one query. The rows go
+ * as one JSON parameter: building a multi-row INSERT value by value costs more CPU than
+ * everything else the LRS does with a statement.
+ */
+export async function insertRows(
+  tx: Executor,
+  rows: readonly NewStatementRow[],
+): Promise<InsertedRows> {
+  const result = await executeBuilt(
+    tx,
+    insertStatementsQuery,
+    { rows: JSON.stringify(rows.map(toRecord)) },
+    { name: 'microcred_insert_statements' },
   );
   const [row] = rowsOf(result);
   return {

@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
-import { executeNamed } from '../db/named-query.js';
+import { buildQuery, executeBuilt } from '../db/named-query.js';
 import { rowsOf } from '../db/raw-rows.js';
 
 /**
@@ -44,19 +44,24 @@ export async function holdOffOtherWriters(tx: Executor): Promise<void> {
  */
 export async function readConsistentThrough(db: Executor): Promise<Date> {
   // Named: planning the join of pg_locks and pg_stat_activity cost more than running it.
-  const result = await executeNamed(
+  const result = await executeBuilt(
     db,
-    'microcred_consistent_through',
-    sql`
-    select date_trunc('milliseconds', coalesce(
-      (select min(activity.xact_start)
-         from pg_locks as lock
-         join pg_stat_activity as activity on activity.pid = lock.pid
-        where lock.locktype = 'advisory' and lock.granted
-          and lock.database = (select oid from pg_database where datname = current_database())
-          and lock.classid = 0 and lock.objid = ${WRITERS_LOCK_KEY} and lock.objsubid = 1),
-      clock_timestamp())) as through`,
+    consistentThroughQuery,
+    {},
+    {
+      name: 'microcred_consistent_through',
+    },
   );
   const [row] = rowsOf<{ through: string | Date }>(result);
   return new Date(row!.through);
 }
+
+const consistentThroughQuery = buildQuery(sql`
+  select date_trunc('milliseconds', coalesce(
+    (select min(activity.xact_start)
+       from pg_locks as lock
+       join pg_stat_activity as activity on activity.pid = lock.pid
+      where lock.locktype = 'advisory' and lock.granted
+        and lock.database = (select oid from pg_database where datname = current_database())
+        and lock.classid = 0 and lock.objid = ${WRITERS_LOCK_KEY} and lock.objsubid = 1),
+    clock_timestamp())) as through`);

@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
-import { executeNamed } from '../../src/db/named-query.js';
+import { buildQuery, executeBuilt } from '../../src/db/named-query.js';
 import { rowsOf } from '../../src/db/raw-rows.js';
 import { createTestDatabase } from '../support/test-database.js';
 
-describe('named queries', () => {
+describe('queries built once', () => {
   let database: Database;
 
   beforeAll(async () => {
@@ -15,12 +15,14 @@ describe('named queries', () => {
     await database?.close();
   });
 
-  const doubled = (value: number) => sql`select ${value}::int * 2 as doubled`;
+  const doubled = buildQuery(sql`select ${sql.placeholder('value')}::int * 2 as doubled`);
+  const runDoubled = (tx: Parameters<typeof executeBuilt>[0], name: string, value: number) =>
+    executeBuilt(tx, doubled, { value }, { name });
 
   it('answer each call with the rows for its own parameters', async () => {
     const answers = await database.db.transaction(async (tx) => [
-      rowsOf<{ doubled: number }>(await executeNamed(tx, 'test_doubled', doubled(2))),
-      rowsOf<{ doubled: number }>(await executeNamed(tx, 'test_doubled', doubled(21))),
+      rowsOf<{ doubled: number }>(await runDoubled(tx, 'test_doubled', 2)),
+      rowsOf<{ doubled: number }>(await runDoubled(tx, 'test_doubled', 21)),
     ]);
     expect(answers).toEqual([[{ doubled: 4 }], [{ doubled: 42 }]]);
   });
@@ -29,8 +31,8 @@ describe('named queries', () => {
     'are prepared once on the connection, under their name (PostgreSQL)',
     async () => {
       const prepared = await database.db.transaction(async (tx) => {
-        await executeNamed(tx, 'test_prepared_once', doubled(1));
-        await executeNamed(tx, 'test_prepared_once', doubled(2));
+        await runDoubled(tx, 'test_prepared_once', 1);
+        await runDoubled(tx, 'test_prepared_once', 2);
         return rowsOf<{ name: string }>(
           await tx.execute(sql`select name from pg_prepared_statements where not from_sql`),
         ).map(({ name }) => name);
