@@ -12,12 +12,14 @@
  * It creates a scratch database next to DATABASE_URL's and drops it afterwards.
  * BENCH_SECONDS (default 10) sets the length of each phase. LMS_BOUND=1 sends with a credential
  * bound to a registered LMS, as its `logstore_xapi` would: statements about learners the tool
- * does not know yet, kept waiting for them (xapi/pending-statements.ts).
+ * does not know yet, kept waiting for them (xapi/pending-statements.ts). LMS_BOUND=known sends
+ * them about learners who have launched already (the usual case once a course runs): their
+ * statements update the learners' outcome state as they are stored.
  */
 import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { ownCpuSeconds, postgresCpuSeconds, processCpuSeconds } from './cpu-use.js';
-import { assessmentStatement } from './support/assessment-statement.js';
+import { assessmentStatement, learnerAccountName, LMS } from './support/assessment-statement.js';
 import { createScratchDatabase } from './support/scratch-database.js';
 import { createStatementPoster } from './support/statement-poster.js';
 import { percentile } from './support/statistics.js';
@@ -92,10 +94,15 @@ async function runPhase(
   };
 }
 
-/** With LMS_BOUND=1, registers an LMS and gives its issuer, for the credential to be bound to. */
-async function benchLms(env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  if (process.env.LMS_BOUND !== '1') return undefined;
-  const issuer = 'https://moodle.bench.example';
+/**
+ * With LMS_BOUND=1, registers an LMS other than the one the statements name and gives its issuer,
+ * for the credential to be bound to; with LMS_BOUND=known, registers the statements' own LMS and
+ * makes every learner the statements name one of its users, as their first launch would.
+ */
+async function benchLms(env: NodeJS.ProcessEnv, pool: pg.Pool): Promise<string | undefined> {
+  const mode = process.env.LMS_BOUND;
+  if (mode !== '1' && mode !== 'known') return undefined;
+  const issuer = mode === 'known' ? LMS : 'https://moodle.bench.example';
   await runCli(env, [
     'platform',
     'add',
@@ -112,6 +119,16 @@ async function benchLms(env: NodeJS.ProcessEnv): Promise<string | undefined> {
     '--jwks-url',
     `${issuer}/jwks`,
   ]);
+  if (mode === 'known') {
+    const subs = Array.from({ length: CLIENTS * 1000 }, (_unused, learner) =>
+      learnerAccountName(learner),
+    );
+    await pool.query(
+      `insert into users (platform_id, sub)
+       select platforms.id, sub from platforms, unnest($1::text[]) as sub where platforms.issuer = $2`,
+      [subs, issuer],
+    );
+  }
   return issuer;
 }
 
@@ -166,7 +183,7 @@ async function main(): Promise<void> {
     await runCli(environment.env, ['migrate']);
     const authorization = await createBenchCredential(
       environment.env,
-      await benchLms(environment.env),
+      await benchLms(environment.env, pool),
     );
     tool = await startTool(environment);
     const { post, close } = createStatementPoster(environment.url, authorization, CLIENTS);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
-const LMS = 'https://moodle.example.org';
+/** The LMS whose learners the statements are about (their accounts' homePage). */
+export const LMS = 'https://moodle.example.org';
 const VERBS = {
   answered: 'http://adlnet.gov/expapi/verbs/answered',
   passed: 'http://adlnet.gov/expapi/verbs/passed',
@@ -17,7 +18,7 @@ export function assessmentStatement(learner: number, index: number): Record<stri
     actor: {
       objectType: 'Agent',
       name: `Learner ${learner}`,
-      account: { homePage: LMS, name: `user-${learner}` },
+      account: { homePage: LMS, name: learnerAccountName(learner) },
     },
     verb: { id: VERBS[kind], display: { 'en-US': kind } },
     object: {
@@ -57,4 +58,9 @@ export function assessmentStatement(learner: number, index: number): Record<stri
     },
     timestamp: new Date(Date.now() - (index % 1000) * 1000).toISOString(),
   };
+}
+
+/** The account name (the LTI `sub`) of learner number `learner`. */
+export function learnerAccountName(learner: number): string {
+  return `user-${learner}`;
 }

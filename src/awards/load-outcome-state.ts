@@ -4,7 +4,7 @@
  *
  * Contract
  * - `recordOutcomes(tx, statements)` runs in the transaction that stores the statements; it
- *   folds them into `outcome_states` with one multi-row upsert, its rows in key order (so
+ *   folds them into `outcome_states` with one upsert, its rows in key order (so
  *   concurrent batches cannot deadlock), keeping the first evidence and the best score, and
  *   returns the (learner, activity) pairs whose outcome improved: only those can newly meet a
  *   rule, since rules never lose a met condition when evidence is added. Its cost depends on
@@ -21,6 +21,8 @@
  */
 import { and, asc, desc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
+import { buildQuery, executeBuilt } from '../db/named-query.js';
+import { rowsOf } from '../db/raw-rows.js';
 import {
   achievementTags,
   awards,
@@ -43,62 +45,78 @@ import type {
 } from './rules/evaluate.js';
 import type { StatementSource } from './rules/rule-schema.js';
 
-/** Rows per upsert: a batch's rows in one query, kept well under PostgreSQL's 65,535 parameters. */
-const UPSERT_ROWS_PER_QUERY = 1_000;
-
 export async function recordOutcomes(
   tx: Executor,
   facts: readonly OutcomeFact[],
 ): Promise<{ userId: string; activityId: string }[]> {
-  const improved: { userId: string; activityId: string }[] = [];
   const rows = foldOutcomes(facts);
-  for (let start = 0; start < rows.length; start += UPSERT_ROWS_PER_QUERY) {
-    const returned = await tx
-      .insert(outcomeStates)
-      .values(rows.slice(start, start + UPSERT_ROWS_PER_QUERY))
-      .onConflictDoUpdate({
-        target: [
-          outcomeStates.userId,
-          outcomeStates.activityId,
-          outcomeStates.registration,
-          outcomeStates.source,
-        ],
-        set: {
-          passedBy: sql`coalesce(${outcomeStates.passedBy}, excluded.passed_by)`,
-          completedBy: sql`coalesce(${outcomeStates.completedBy}, excluded.completed_by)`,
-          satisfiedBy: sql`coalesce(${outcomeStates.satisfiedBy}, excluded.satisfied_by)`,
-          bestScoreBy: sql`case when excluded.best_scaled is not null and (${outcomeStates.bestScaled} is null or excluded.best_scaled > ${outcomeStates.bestScaled}) then excluded.best_score_by else ${outcomeStates.bestScoreBy} end`,
-          bestScaled: sql`greatest(${outcomeStates.bestScaled}, excluded.best_scaled)`,
-          updatedAt: sql`now()`,
-        },
-        // Only an improvement is written (and returned): rules are monotone in the state.
-        setWhere: sql`(${outcomeStates.passedBy} is null and excluded.passed_by is not null)
-          or (${outcomeStates.completedBy} is null and excluded.completed_by is not null)
-          or (${outcomeStates.satisfiedBy} is null and excluded.satisfied_by is not null)
-          or (excluded.best_scaled is not null and (${outcomeStates.bestScaled} is null
-            or excluded.best_scaled > ${outcomeStates.bestScaled}))`,
-      })
-      .returning({
-        userId: outcomeStates.userId,
-        activityId: outcomeStates.activityId,
-        passedBy: outcomeStates.passedBy,
-        completedBy: outcomeStates.completedBy,
-        satisfiedBy: outcomeStates.satisfiedBy,
-        bestScaled: outcomeStates.bestScaled,
-      });
-    for (const { userId, activityId, passedBy, completedBy, satisfiedBy, bestScaled } of returned) {
-      if (
-        passedBy !== null ||
-        completedBy !== null ||
-        satisfiedBy !== null ||
-        bestScaled !== null
-      ) {
-        improved.push({ userId, activityId });
-      }
-    }
-  }
-  return improved;
+  if (rows.length === 0) return [];
+  const returned = rowsOf<{
+    user_id: string;
+    activity_id: string;
+    passed_by: string | null;
+    completed_by: string | null;
+    satisfied_by: string | null;
+    best_scaled: number | null;
+  }>(
+    await executeBuilt(
+      tx,
+      recordOutcomesQuery,
+      {
+        rows: JSON.stringify(
+          rows.map((row) => ({
+            user_id: row.userId,
+            activity_id: row.activityId,
+            registration: row.registration,
+            source: row.source,
+            passed_by: row.passedBy,
+            completed_by: row.completedBy,
+            satisfied_by: row.satisfiedBy,
+            best_scaled: row.bestScaled,
+            best_score_by: row.bestScoreBy,
+          })),
+        ),
+      },
+      { name: 'microcred_record_outcomes' },
+    ),
+  );
+  return returned
+    .filter(
+      (row) =>
+        row.passed_by !== null ||
+        row.completed_by !== null ||
+        row.satisfied_by !== null ||
+        row.best_scaled !== null,
+    )
+    .map((row) => ({ userId: row.user_id, activityId: row.activity_id }));
 }
+
+/**
+ * The upsert of recordOutcomes, built once (it runs for every statement about a known learner),
+ * its rows one JSON parameter in their order. Only an improvement is written (and returned):
+ * rules are monotone in the state.
+ */
+const recordOutcomesQuery = buildQuery(sql`
+  insert into ${outcomeStates} (user_id, activity_id, registration, source, passed_by,
+    completed_by, satisfied_by, best_scaled, best_score_by)
+  select row.user_id, row.activity_id, row.registration, row.source, row.passed_by,
+    row.completed_by, row.satisfied_by, row.best_scaled, row.best_score_by
+    from jsonb_populate_recordset(null::${outcomeStates}, ${sql.placeholder('rows')}::jsonb) as row
+  on conflict (user_id, activity_id, registration, source) do update set
+    passed_by = coalesce(${outcomeStates.passedBy}, excluded.passed_by),
+    completed_by = coalesce(${outcomeStates.completedBy}, excluded.completed_by),
+    satisfied_by = coalesce(${outcomeStates.satisfiedBy}, excluded.satisfied_by),
+    best_score_by = case when excluded.best_scaled is not null
+        and (${outcomeStates.bestScaled} is null or excluded.best_scaled > ${outcomeStates.bestScaled})
+      then excluded.best_score_by else ${outcomeStates.bestScoreBy} end,
+    best_scaled = greatest(${outcomeStates.bestScaled}, excluded.best_scaled),
+    updated_at = now()
+  where (${outcomeStates.passedBy} is null and excluded.passed_by is not null)
+    or (${outcomeStates.completedBy} is null and excluded.completed_by is not null)
+    or (${outcomeStates.satisfiedBy} is null and excluded.satisfied_by is not null)
+    or (excluded.best_scaled is not null and (${outcomeStates.bestScaled} is null
+      or excluded.best_scaled > ${outcomeStates.bestScaled}))
+  returning user_id, activity_id, passed_by, completed_by, satisfied_by, best_scaled`);
 
 export async function rebuildOutcomes(
   tx: Executor,

@@ -19,7 +19,10 @@
  */
 import { createHash } from 'node:crypto';
 import { and, eq, inArray, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
+import { makePgArray } from 'drizzle-orm/pg-core';
 import type { Db, Executor } from '../db/database.js';
+import { buildQuery, executeBuilt } from '../db/named-query.js';
+import { rowsOf } from '../db/raw-rows.js';
 import {
   achievements,
   awards,
@@ -167,13 +170,21 @@ export async function pendingAchievementsReferencing(
 /** True when some rule references one of the activities (so statements on it need evaluating). */
 export async function isReferenced(db: Executor, activityIds: readonly string[]): Promise<boolean> {
   if (activityIds.length === 0) return false;
-  const [row] = await db
-    .select({ ref: ruleReferences.ref })
-    .from(ruleReferences)
-    .where(and(eq(ruleReferences.kind, 'activity'), inArray(ruleReferences.ref, [...activityIds])))
-    .limit(1);
-  return row !== undefined;
+  const result = await executeBuilt(
+    db,
+    isReferencedQuery,
+    { refs: makePgArray([...activityIds]) },
+    { name: 'microcred_is_referenced' },
+  );
+  return rowsOf(result).length > 0;
 }
+
+/** The query of isReferenced, built once: it runs for every statement that improves an outcome. */
+const isReferencedQuery = buildQuery(sql`
+  select 1 from ${ruleReferences}
+   where ${ruleReferences.kind} = 'activity'
+     and ${ruleReferences.ref} = any(${sql.placeholder('refs')}::text[])
+   limit 1`);
 
 function fingerprint(rule: unknown): string {
   return createHash('sha256').update(JSON.stringify(rule)).digest('hex').slice(0, 16);
