@@ -87,19 +87,26 @@ function resolverOfPlatform(platformId: string | null): ResolveActors {
 }
 
 /**
- * The query of usersByAccountName, built once and run as a prepared statement: it runs for every
- * statement an LMS sends, and building it with Drizzle each time, with one parameter per name,
- * cost more than running it.
+ * The queries of usersByAccountName, built once and run as prepared statements: they run for
+ * every statement an LMS sends, and building them with Drizzle each time cost more than running
+ * them. The usual write names one learner, whose query PostgreSQL soon plans once for all names;
+ * for a list of names it plans each run, knowing the list's length.
  */
-const usersByAccountNameQuery = buildQuery(
-  sql`select ${platforms.issuer}, ${platforms.xapiAccountName}, ${platforms.xapiAccountHomePage},
-      ${users.sub}, ${users.username}, ${users.id}
-    from ${platforms}
-    left join ${users} on ${users.platformId} = ${platforms.id}
-      and (${users.sub} = any(${sql.placeholder('names')}::text[])
-        or ${users.username} = any(${sql.placeholder('names')}::text[]))
-   where ${platforms.id} = ${sql.placeholder('platformId')}`,
-);
+const usersByAccountNameQueries = {
+  one: usersByAccountNameQuery(sql`= ${sql.placeholder('name')}`),
+  several: usersByAccountNameQuery(sql`= any(${sql.placeholder('names')}::text[])`),
+};
+
+function usersByAccountNameQuery(isAmongNames: SQL) {
+  return buildQuery(
+    sql`select ${platforms.issuer}, ${platforms.xapiAccountName}, ${platforms.xapiAccountHomePage},
+        ${users.sub}, ${users.username}, ${users.id}
+      from ${platforms}
+      left join ${users} on ${users.platformId} = ${platforms.id}
+        and (${users.sub} ${isAmongNames} or ${users.username} ${isAmongNames})
+     where ${platforms.id} = ${sql.placeholder('platformId')}`,
+  );
+}
 
 /**
  * The platform emitter's normalised account home page and, by account name (the `sub` or the
@@ -119,12 +126,19 @@ async function usersByAccountName(
     username: string | null;
     id: string | null;
   }>(
-    await executeBuilt(
-      executor,
-      usersByAccountNameQuery,
-      { platformId, names: makePgArray([...names]) },
-      { name: 'microcred_users_by_account_name' },
-    ),
+    names.length === 1
+      ? await executeBuilt(
+          executor,
+          usersByAccountNameQueries.one,
+          { platformId, name: names[0] },
+          { name: 'microcred_users_by_account_name' },
+        )
+      : await executeBuilt(
+          executor,
+          usersByAccountNameQueries.several,
+          { platformId, names: makePgArray([...names]) },
+          { name: 'microcred_users_by_account_names' },
+        ),
   );
   const [first] = rows;
   if (!first) return null;
