@@ -4,8 +4,8 @@
  * running as its own process, first in batches of 50, then one by one. In the same run it
  * measures multi-row INSERTs of the same JSON straight into PostgreSQL, the baseline the LRS
  * rate is compared with. Prints statements/s, p99 latency per request, the tool's peak RSS
- * and the ratios; then sends 200 single statements/s for PACED_SECONDS (default 30) and prints
- * the tool's resident memory meanwhile.
+ * and the ratios; then sends PACED_RATE (default 200) single statements/s for PACED_SECONDS
+ * (default 30) and prints the tool's resident memory meanwhile and the CPU per statement.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/ingest.ts
  *
@@ -36,8 +36,12 @@ import {
 const CLIENTS = 8;
 const BATCH_SIZE = 50;
 const PHASE_SECONDS = Number(process.env.BENCH_SECONDS ?? '10');
-/** The steady rate at which the tool's memory is read, and for how long (PACED_SECONDS). */
-const PACED_RATE = 200;
+/**
+ * The steady rate at which the tool's memory and CPU per statement are read (PACED_RATE, default
+ * 200/s: each statement its own transaction, as on a course that is not busy), and for how long
+ * (PACED_SECONDS).
+ */
+const PACED_RATE = Number(process.env.PACED_RATE ?? '200');
 const PACED_SECONDS = Number(process.env.PACED_SECONDS ?? '30');
 const serverUrl = process.env.DATABASE_URL;
 if (!serverUrl) {
@@ -149,7 +153,8 @@ async function runPaced(
   rate: number,
   send: (body: Record<string, unknown>[]) => Promise<void>,
   tool: ChildProcess,
-): Promise<{ rssMb: number[]; latenciesMs: number[] }> {
+): Promise<{ rssMb: number[]; latenciesMs: number[]; cpu: PhaseResult['cpu'] }> {
+  const cpuBefore = cpuSeconds(tool);
   const rssMb = [residentMemoryMb(tool.pid).now];
   const latenciesMs: number[] = [];
   const started = performance.now();
@@ -169,7 +174,18 @@ async function runPaced(
   }
   await Promise.all(sends);
   rssMb.push(residentMemoryMb(tool.pid).now);
-  return { rssMb, latenciesMs };
+  const cpuAfter = cpuSeconds(tool);
+  const microsecondsEach = (key: keyof typeof cpuAfter) =>
+    ((cpuAfter[key] - cpuBefore[key]) * 1e6) / latenciesMs.length;
+  return {
+    rssMb,
+    latenciesMs,
+    cpu: {
+      tool: microsecondsEach('tool'),
+      clients: microsecondsEach('clients'),
+      postgres: microsecondsEach('postgres'),
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -216,7 +232,7 @@ async function main(): Promise<void> {
       line(`direct INSERT, ${BATCH_SIZE} rows each`, directBatches),
       line('direct INSERT, 1 row each', directSingles),
       `tool peak RSS                      ${rss.toFixed(0)} MB`,
-      `tool RSS at ${PACED_RATE} single statements/s  ${paced.rssMb.map((mb) => mb.toFixed(0)).join(' -> ')} MB (every ${PACED_SECONDS / 3} s), p99 ${percentile(paced.latenciesMs, 0.99).toFixed(1)} ms`,
+      `tool RSS at ${PACED_RATE} single statements/s  ${paced.rssMb.map((mb) => mb.toFixed(0)).join(' -> ')} MB (every ${PACED_SECONDS / 3} s), p99 ${percentile(paced.latenciesMs, 0.99).toFixed(1)} ms\n${''.padEnd(34)} CPU µs per statement: tool ${paced.cpu.tool.toFixed(0)}, clients ${paced.cpu.clients.toFixed(0)}, PostgreSQL ${paced.cpu.postgres.toFixed(0)}`,
       `ratio LRS / direct, batches       ${((rate(batches) / rate(directBatches)) * 100).toFixed(0)}%`,
       `ratio LRS / direct, singles       ${((rate(singles) / rate(directSingles)) * 100).toFixed(0)}%`,
       `targets: batches >= 5000/s and >= 30% of direct; singles >= 3000/s and >= 35% of direct; RSS at ${PACED_RATE}/s <= 300 MB`,
