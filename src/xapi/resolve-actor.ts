@@ -160,7 +160,7 @@ async function usersByAccountName(
 
 /**
  * The queries of usersByUniqueValue by kind, built once and run as prepared statements (see
- * usersByAccountNameQuery).
+ * usersByAccountNameQueries).
  */
 const usersByUniqueValueQueries = {
   email: usersByUniqueValueQuery(sql`lower(${users.email})`),
