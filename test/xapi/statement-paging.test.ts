@@ -1,17 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
-import { createActorResolver } from '../../src/xapi/resolve-actor.js';
 import type { Statement } from '../../src/xapi/statement.js';
 import type { StatementPage } from '../../src/xapi/query-statements.js';
-import {
-  queryStatements,
-  storeStatements,
-  type OnStatementsStored,
-} from '../../src/xapi/statement-store.js';
+import { queryStatements, type OnStatementsStored } from '../../src/xapi/statement-store.js';
 import { validateStatement } from '../../src/xapi/validate/statement.js';
 import { createTestDatabase } from '../support/test-database.js';
 import { changed, minimalStatement } from './statement-examples.js';
+import { storeAsPlatform } from './xapi-factories.js';
 
 const isPostgres = process.env.DATABASE_URL !== undefined;
 
@@ -34,17 +30,8 @@ describe('more paging while statements keep arriving (xAPI Communication 2.1.3)'
   }
 
   /** Stores with the database clock, as the LRS does. */
-  async function store(statements: Statement[], onStored: OnStatementsStored = async () => {}) {
-    await storeStatements({
-      db: database.db,
-      statements,
-      credential: { key: 'paging-test' },
-      source: 'platform',
-      publicUrl: 'https://tool.example.org',
-      resolveActors: createActorResolver(null),
-      onStatementsStored: onStored,
-    });
-    return statements.map((statement) => statement.id as string);
+  function store(statements: Statement[], onStored?: OnStatementsStored) {
+    return storeAsPlatform(database.db, statements, onStored);
   }
 
   /** The ids of a page's statements, in its order. */

@@ -5,13 +5,12 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { statements as statementsTable } from '../../src/db/schema.js';
-import { createActorResolver } from '../../src/xapi/resolve-actor.js';
-import type { LrsStatement, Statement } from '../../src/xapi/statement.js';
-import { storeStatements } from '../../src/xapi/statement-store.js';
+import type { LrsStatement } from '../../src/xapi/statement.js';
 import { identifierKey, searchKeysOf } from '../../src/xapi/statement-search-keys.js';
 import { validateStatement } from '../../src/xapi/validate/statement.js';
 import { createTestDatabase } from '../support/test-database.js';
 import { changed, fullStatement, minimalStatement } from './statement-examples.js';
+import { storeAsPlatform } from './xapi-factories.js';
 
 const AUTHORITY = {
   objectType: 'Agent' as const,
@@ -159,15 +158,7 @@ describe('the migration that added the search keys fills them for stored stateme
     const referring = referringTo(target.id as string);
     const referringToUnknown = referringTo(randomUUID());
     for (const statement of [target, referring, referringToUnknown]) {
-      await storeStatements({
-        db,
-        statements: [statement],
-        credential: { key: 'backfill-test' },
-        source: 'platform',
-        publicUrl: 'https://tool.example.org',
-        resolveActors: createActorResolver(null),
-        onStatementsStored: async () => {},
-      });
+      await storeAsPlatform(db, [statement]);
     }
     const ids = [referring.id as string, referringToUnknown.id as string];
     const targetKeys = async () =>
@@ -205,15 +196,7 @@ describe('the migration that added the search keys fills them for stored stateme
         id: target.id,
       }),
     );
-    await storeStatements({
-      db,
-      statements: [target, referring],
-      credential: { key: 'backfill-test' },
-      source: 'platform',
-      publicUrl: 'https://tool.example.org',
-      resolveActors: createActorResolver(null),
-      onStatementsStored: async () => {},
-    });
+    await storeAsPlatform(db, [target, referring]);
     const targetKeys = async () =>
       (
         await db
@@ -237,20 +220,11 @@ describe('the migration that added the search keys fills them for stored stateme
   });
 
   /** Stores the varied statements through the store; gives their ids. */
-  async function storeVariedStatements(): Promise<string[]> {
-    const statements: Statement[] = variedStatements().map((value) =>
-      validateStatement(changed(value, 'id', randomUUID())),
+  function storeVariedStatements(): Promise<string[]> {
+    return storeAsPlatform(
+      database.db,
+      variedStatements().map((value) => validateStatement(changed(value, 'id', randomUUID()))),
     );
-    await storeStatements({
-      db: database.db,
-      statements,
-      credential: { key: 'backfill-test' },
-      source: 'platform',
-      publicUrl: 'https://tool.example.org',
-      resolveActors: createActorResolver(null),
-      onStatementsStored: async () => {},
-    });
-    return statements.map((item) => item.id as string);
   }
 
   /** The hand-written part, from `marker` on, of the migration that has it. */

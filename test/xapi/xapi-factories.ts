@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Executor } from '../../src/db/database.js';
 import { issuerProfiles, platforms, users } from '../../src/db/schema.js';
+import { createActorResolver } from '../../src/xapi/resolve-actor.js';
+import type { Statement } from '../../src/xapi/statement.js';
+import { storeStatements, type OnStatementsStored } from '../../src/xapi/statement-store.js';
 
 /** Writes an LMS platform (with its awarding body) and returns its id. */
 export async function buildPlatform(
@@ -48,4 +51,25 @@ export async function buildUser(
     .returning({ id: users.id });
   if (!user) throw new Error('user not inserted');
   return user.id;
+}
+
+/**
+ * Stores validated statements as an LMS's unbound credential would send them (source
+ * `platform`, no actor resolved), with the database clock; gives their ids.
+ */
+export async function storeAsPlatform(
+  db: Executor,
+  statements: readonly Statement[],
+  onStatementsStored: OnStatementsStored = async () => {},
+): Promise<string[]> {
+  const { ids } = await storeStatements({
+    db,
+    statements,
+    credential: { key: 'test-credential' },
+    source: 'platform',
+    publicUrl: 'https://tool.example.org',
+    resolveActors: createActorResolver(null),
+    onStatementsStored,
+  });
+  return ids;
 }
