@@ -66,6 +66,12 @@ export const ERROR_CODES = {
     surface: 'api',
     meaning: 'The request contradicts what is stored (for example a duplicate).',
   },
+  PRECONDITION_FAILED: {
+    status: 412,
+    surface: 'api',
+    meaning:
+      'The change was based on a version of what it changes that is no longer the current one (If-Match); read it again and apply the change to that.',
+  },
   EMBEDDED_DATABASE_IN_USE: {
     status: 409,
     surface: 'cli',
@@ -252,6 +258,12 @@ export const ERROR_CODES = {
     surface: 'api',
     meaning:
       'A stack was to be copied to another course before the achievements it stacks were copied there; copy those first, so its rule points at the copies.',
+  },
+  ACHIEVEMENT_CHANGED: {
+    status: 412,
+    surface: 'api',
+    meaning:
+      'An achievement was changed (by another teacher, page or client) after the revision the change was based on: its If-Match, or the revision of the form it was saved from. Nothing was stored; read it again and apply the change to that.',
   },
   ACHIEVEMENT_EXPIRY_PASSED: {
     status: 400,

@@ -41,6 +41,12 @@ export class ConflictError extends ExposedError {
 }
 
 /** Another process holds the embedded database of this data folder. */
+/** The change was based on a version of the resource that is no longer the current one. */
+export class PreconditionFailedError extends ExposedError {
+  override readonly code: ErrorCode = 'PRECONDITION_FAILED';
+  override readonly status: number = 412;
+}
+
 export class EmbeddedDatabaseInUseError extends ConflictError {
   override readonly code = 'EMBEDDED_DATABASE_IN_USE';
 }

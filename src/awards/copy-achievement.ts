@@ -94,6 +94,7 @@ export async function copyAchievement(
     id: _id,
     courseId: _course,
     version: _version,
+    revision: _revision,
     publishedAt: _published,
     createdAt: _created,
     updatedAt: _updated,

@@ -6,7 +6,7 @@ import { languageTag, microCredentialElementsSchema, readElements } from '../bad
 import { refuseMalformedText } from '../badges/malformed-text.js';
 import type { Tx } from '../db/database.js';
 import { achievements, achievementVersions, awardClaims, awards } from '../db/schema.js';
-import { BadRequestError, NotFoundError } from '../errors.js';
+import { BadRequestError, NotFoundError, PreconditionFailedError } from '../errors.js';
 import { EXPIRY_DURATION } from './award-expiry.js';
 import { checkDeclaredSupervision } from './check-declared-supervision.js';
 import { indexAchievementRule } from './rule-index.js';
@@ -92,6 +92,20 @@ export class AchievementExpiryPassedError extends BadRequestError {
 }
 
 /**
+ * The achievement was changed after the revision the change was based on (another form or API
+ * client saved it meanwhile): storing it would silently undo that change.
+ */
+export class AchievementChangedError extends PreconditionFailedError {
+  override readonly code = 'ACHIEVEMENT_CHANGED';
+
+  constructor(readonly current: Achievement) {
+    super(
+      `The achievement was changed after the revision this change was based on; it is now at revision ${current.revision}. Read it again and apply your change to that.`,
+    );
+  }
+}
+
+/**
  * Whether a fixed expiry day (`YYYY-MM-DD`) is before `now`'s day in UTC. The day itself still
  * counts: its credentials stay valid until its end (award-expiry.ts).
  */
@@ -143,12 +157,14 @@ export async function createAchievement(
  * achievement without a rule or sent back to draft, and what createAchievement throws. A new
  * image drops the badge designer's stored choices (achievement-badge-design.ts); a fixed
  * expiry day already stored is kept even once it has passed (only a new day is checked).
+ * With `basedOnRevision`, it throws AchievementChangedError, changing nothing, when the
+ * achievement is no longer at that revision.
  */
 export async function updateAchievement(
   tx: Tx,
   achievementId: string,
   input: unknown,
-  options: { now?: Date } = {},
+  options: { now?: Date; basedOnRevision?: number } = {},
 ): Promise<Achievement> {
   return updateAchievementFrom(tx, achievementId, () => input, options);
 }
@@ -157,20 +173,16 @@ export async function updateAchievement(
  * updateAchievement with the input made from the achievement as it stands once locked: a page
  * that changes one part of it (its details, rule or image) keeps the other parts as they are
  * when it saves, not as its request read them before (a rule saved meanwhile from another page
- * stays).
+ * stays). With `basedOnRevision`, the revision the page or client read, it throws
+ * AchievementChangedError, changing nothing, when the achievement has been changed since.
  */
 export async function updateAchievementFrom(
   tx: Tx,
   achievementId: string,
   inputOf: (current: Achievement) => unknown,
-  options: { now?: Date } = {},
+  options: { now?: Date; basedOnRevision?: number } = {},
 ): Promise<Achievement> {
-  const [current] = await tx
-    .select()
-    .from(achievements)
-    .where(eq(achievements.id, achievementId))
-    .for('update');
-  if (!current) throw new NotFoundError(`No achievement ${achievementId}`);
+  const current = await lockAchievement(tx, achievementId, options.basedOnRevision);
   const { publish, ...values } = parseInput(inputOf(current));
   refusePastExpiryDay(values.expiresOn, current.expiresOn, options.now);
   await checkDeclaredSupervision(tx, current.courseId, readElements(values.eu).supervision);
@@ -218,6 +230,7 @@ export async function updateAchievementFrom(
       ...(values.image === current.image ? {} : { badgeDesign: null }),
       publishedAt,
       version: isIssued ? current.version + 1 : current.version,
+      revision: current.revision + 1,
       updatedAt: new Date(),
     })
     .where(eq(achievements.id, achievementId))
@@ -230,13 +243,39 @@ export async function updateAchievementFrom(
 /**
  * Publishes a draft with the rule it has, in the caller's transaction: its rule index entries
  * and the evaluation of the course's learners are queued, so those who already meet the rule
- * are awarded. Publishing a published achievement changes nothing. Throws NotFoundError, or
- * AchievementPublishError when the draft has no rule yet.
+ * are awarded. Publishing a published achievement changes nothing. Throws NotFoundError,
+ * AchievementPublishError when the draft has no rule yet, or AchievementChangedError when
+ * `basedOnRevision` is given and the achievement is no longer at it.
  */
 export async function publishAchievement(
   tx: Tx,
   achievementId: string,
-  options: { now?: Date } = {},
+  options: { now?: Date; basedOnRevision?: number } = {},
+): Promise<Achievement> {
+  const current = await lockAchievement(tx, achievementId, options.basedOnRevision);
+  if (current.publishedAt) return current;
+  const [published] = await tx
+    .update(achievements)
+    .set({
+      publishedAt: publishable(current.rule, options.now),
+      revision: current.revision + 1,
+      updatedAt: new Date(),
+    })
+    .where(eq(achievements.id, achievementId))
+    .returning();
+  if (!published) throw new Error('Update returned no row');
+  await indexAchievementRule(tx, published);
+  return published;
+}
+
+/**
+ * The achievement, locked until the transaction ends; throws NotFoundError, or
+ * AchievementChangedError when it is no longer at `basedOnRevision` (when given).
+ */
+async function lockAchievement(
+  tx: Tx,
+  achievementId: string,
+  basedOnRevision: number | undefined,
 ): Promise<Achievement> {
   const [current] = await tx
     .select()
@@ -244,15 +283,10 @@ export async function publishAchievement(
     .where(eq(achievements.id, achievementId))
     .for('update');
   if (!current) throw new NotFoundError(`No achievement ${achievementId}`);
-  if (current.publishedAt) return current;
-  const [published] = await tx
-    .update(achievements)
-    .set({ publishedAt: publishable(current.rule, options.now), updatedAt: new Date() })
-    .where(eq(achievements.id, achievementId))
-    .returning();
-  if (!published) throw new Error('Update returned no row');
-  await indexAchievementRule(tx, published);
-  return published;
+  if (basedOnRevision !== undefined && basedOnRevision !== current.revision) {
+    throw new AchievementChangedError(current);
+  }
+  return current;
 }
 
 function parseInput(input: unknown) {

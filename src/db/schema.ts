@@ -462,6 +462,11 @@ export const achievements = pgTable(
       .notNull()
       .references(() => courses.id),
     version: integer('version').notNull().default(1),
+    /**
+     * Goes up with every change of the row. A form or API client sends the revision it read, so
+     * that a save based on a stale read is refused instead of undoing a change it never saw.
+     */
+    revision: integer('revision').notNull().default(1),
     name: text('name').notNull(),
     description: text('description').notNull(),
     criteria: text('criteria').notNull(),

@@ -8,7 +8,7 @@ import {
 } from '../awards/create-achievement.js';
 import { findCourseAndUserNames } from '../lti/lms-users.js';
 import type { Db } from '../db/database.js';
-import { NotFoundError } from '../errors.js';
+import { BadRequestError, NotFoundError } from '../errors.js';
 import { teacherAchievementList } from './achievement-pages.js';
 import { LMS_HAND_OFF_PATH } from './admin/admin-pages.js';
 import { learnerPageData } from './learner-page.js';
@@ -21,6 +21,8 @@ import type { RenderView } from './views.js';
  * teacher's list of achievements) and the teacher's JSON API `GET|POST /api/achievements`,
  * `PATCH /api/achievements/:id` and `POST /api/achievements/:id/publish`. An achievement is a
  * draft, which awards nothing, until `"publish": true` in a POST or PATCH or the publish call.
+ * A change sent with `If-Match` (the ETag of an answer) is refused with 412 when the
+ * achievement was changed since.
  */
 export function createCourseRouter(deps: {
   db: Db;
@@ -76,10 +78,8 @@ export function createCourseRouter(deps: {
       const { courseId } = sessionOf(res);
       const achievement = await db.transaction((tx) => createAchievement(tx, courseId, req.body));
       kickOutbox();
-      res
-        .status(201)
-        .location(`/api/achievements/${achievement.id}`)
-        .json(presentAchievement(achievement));
+      res.status(201).location(`/api/achievements/${achievement.id}`);
+      sendAchievement(res, achievement);
     },
   );
 
@@ -90,9 +90,12 @@ export function createCourseRouter(deps: {
     express.json({ limit: '100kb' }),
     async (req, res) => {
       const owned = await ownedAchievement(res, req.params.id);
-      const updated = await db.transaction((tx) => updateAchievement(tx, owned.id, req.body));
+      const basedOnRevision = ifMatchRevision(req);
+      const updated = await db.transaction((tx) =>
+        updateAchievement(tx, owned.id, req.body, { basedOnRevision }),
+      );
       kickOutbox();
-      res.json(presentAchievement(updated));
+      sendAchievement(res, updated);
     },
   );
 
@@ -104,9 +107,12 @@ export function createCourseRouter(deps: {
     requireJsonBody('{}'),
     async (req, res) => {
       const owned = await ownedAchievement(res, req.params.id);
-      const published = await db.transaction((tx) => publishAchievement(tx, owned.id));
+      const basedOnRevision = ifMatchRevision(req);
+      const published = await db.transaction((tx) =>
+        publishAchievement(tx, owned.id, { basedOnRevision }),
+      );
       kickOutbox();
-      res.json(presentAchievement(published));
+      sendAchievement(res, published);
     },
   );
 
@@ -121,6 +127,28 @@ export function createCourseRouter(deps: {
   };
 
   return router;
+}
+
+/** The achievement as JSON, with its revision as the ETag a later If-Match sends back. */
+function sendAchievement(res: express.Response, achievement: Achievement) {
+  res.set('ETag', `"revision-${achievement.revision}"`).json(presentAchievement(achievement));
+}
+
+/**
+ * The revision an If-Match names (`"revision-3"`, the ETag of an answer, or the `revision` of
+ * the list): the change is refused if the achievement is no longer at it. None without If-Match
+ * or with `*`: the change applies to whatever is stored.
+ */
+function ifMatchRevision(req: express.Request): number | undefined {
+  const ifMatch = req.get('If-Match')?.trim();
+  if (ifMatch === undefined || ifMatch === '*') return undefined;
+  const revision = /^"revision-([1-9][0-9]{0,8})"$/.exec(ifMatch)?.[1];
+  if (revision === undefined) {
+    throw new BadRequestError(
+      'If-Match must be one ETag of the achievement as an answer gave it, as "revision-3" (quotes included), or *',
+    );
+  }
+  return Number(revision);
 }
 
 function presentAchievement(achievement: Achievement) {

@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reevaluateAchievementJob } from '../../src/awards/award-jobs.js';
-import { createAchievement, updateAchievement } from '../../src/awards/create-achievement.js';
+import {
+  createAchievement,
+  publishAchievement,
+  updateAchievement,
+} from '../../src/awards/create-achievement.js';
 import type { Database } from '../../src/db/database.js';
 import {
   achievements,
@@ -225,6 +229,92 @@ describe('createAchievement and updateAchievement, commands in the caller’s tr
           }),
         ),
       ).rejects.toMatchObject({ code: 'ACHIEVEMENT_EXPIRY_PASSED' });
+    });
+  });
+
+  describe('the revision a change is based on', () => {
+    const storedOf = async (id: string) =>
+      (await database.db.select().from(achievements).where(eq(achievements.id, id)))[0]!;
+
+    it('goes up by one with every change: details, rule and publishing', async () => {
+      const { db } = database;
+      const place = await givenCourse(db);
+      const draft = await db.transaction((tx) =>
+        createAchievement(tx, place.course.id, DEFINITION),
+      );
+      expect(draft.revision).toBe(1);
+      const renamed = await db.transaction((tx) =>
+        updateAchievement(tx, draft.id, { ...DEFINITION, name: 'Quiz, renamed' }),
+      );
+      expect(renamed.revision).toBe(2);
+      const ruled = await db.transaction((tx) =>
+        updateAchievement(tx, draft.id, {
+          ...DEFINITION,
+          name: 'Quiz, renamed',
+          rule: { passed: exam('revision') },
+        }),
+      );
+      expect(ruled.revision).toBe(3);
+      const published = await db.transaction((tx) => publishAchievement(tx, draft.id));
+      expect(published.revision).toBe(4);
+      expect((await storedOf(draft.id)).revision).toBe(4);
+    });
+
+    it('refuses a change based on an earlier revision with ACHIEVEMENT_CHANGED (412), changing nothing', async () => {
+      const { db } = database;
+      const place = await givenCourse(db);
+      const opened = await db.transaction((tx) =>
+        createAchievement(tx, place.course.id, DEFINITION),
+      );
+      await db.transaction((tx) =>
+        updateAchievement(
+          tx,
+          opened.id,
+          { ...DEFINITION, name: 'Saved by the first teacher' },
+          {
+            basedOnRevision: opened.revision,
+          },
+        ),
+      );
+
+      await expect(
+        db.transaction((tx) =>
+          updateAchievement(
+            tx,
+            opened.id,
+            { ...DEFINITION, name: 'Saved by the second teacher' },
+            {
+              basedOnRevision: opened.revision,
+            },
+          ),
+        ),
+      ).rejects.toMatchObject({
+        status: 412,
+        code: 'ACHIEVEMENT_CHANGED',
+        current: { name: 'Saved by the first teacher', revision: 2 },
+      });
+      expect(await storedOf(opened.id)).toMatchObject({
+        name: 'Saved by the first teacher',
+        revision: 2,
+      });
+    });
+
+    it('refuses publishing based on an earlier revision, leaving the draft a draft', async () => {
+      const { db } = database;
+      const place = await givenCourse(db);
+      const opened = await db.transaction((tx) =>
+        createAchievement(tx, place.course.id, { ...DEFINITION, rule: { passed: exam('p') } }),
+      );
+      await db.transaction((tx) =>
+        updateAchievement(tx, opened.id, { ...DEFINITION, rule: { passed: exam('changed') } }),
+      );
+
+      await expect(
+        db.transaction((tx) =>
+          publishAchievement(tx, opened.id, { basedOnRevision: opened.revision }),
+        ),
+      ).rejects.toMatchObject({ code: 'ACHIEVEMENT_CHANGED' });
+      expect(await storedOf(opened.id)).toMatchObject({ publishedAt: null, revision: 2 });
     });
   });
 });

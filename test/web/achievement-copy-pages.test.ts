@@ -47,6 +47,21 @@ describe('copying an achievement to another course: /course/achievements/:id/cop
       (await put(`/api/achievements/${achievementId}/tags`, { tags: { pillar: 'core' } })).response
         .status,
     ).toBe(200);
+    // A changed original (revision 2): its copy still starts at revision 1.
+    const { response: changed } = await teacher.request(
+      `${tool.url}/api/achievements/${achievementId}`,
+      {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: 'Green module',
+          description: 'Green module, described again.',
+          criteria: 'Do the activities.',
+          rule: { passed: QUIZ },
+        }),
+      },
+    );
+    expect(await changed.json()).toMatchObject({ revision: 2 });
     const [target] = await db().select().from(courses).where(eq(courses.contextId, TARGET));
     targetId = target!.id;
   }, 180_000);
@@ -78,6 +93,7 @@ describe('copying an achievement to another course: /course/achievements/:id/cop
       name: 'Green module',
       rule: { passed: QUIZ },
       publishedAt: null,
+      revision: 1,
     });
     const [tags] = await db()
       .select()

@@ -177,6 +177,106 @@ describe('the teacher JSON API: /api/achievements', () => {
     });
   });
 
+  describe('If-Match: a change based on the revision the client read', () => {
+    const patch = (id: string, body: unknown, ifMatch?: string) =>
+      teacher.request(`${tool.url}/api/achievements/${id}`, {
+        method: 'PATCH',
+        headers: {
+          'content-type': 'application/json',
+          ...(ifMatch !== undefined && { 'if-match': ifMatch }),
+        },
+        body: JSON.stringify(body),
+      });
+    const listedAchievement = async (id: string) => {
+      const { response } = await teacher.request(`${tool.url}/api/achievements`);
+      const { achievements } = (await response.json()) as { achievements: { id: string }[] };
+      return achievements.find((achievement) => achievement.id === id);
+    };
+    const createdWithEtag = async (name: string) => {
+      const { response } = await post(teacher, { ...ACHIEVEMENT, name });
+      expect(response.status).toBe(201);
+      const { id, revision } = (await response.json()) as { id: string; revision: number };
+      return { id, revision, etag: response.headers.get('etag') };
+    };
+
+    it('gives the revision in the answer and as its ETag, and applies a change sent with that ETag', async () => {
+      const created = await createdWithEtag('Matched');
+      expect(created).toMatchObject({ revision: 1, etag: '"revision-1"' });
+
+      const { response } = await patch(
+        created.id,
+        { ...ACHIEVEMENT, name: 'Matched, renamed' },
+        '"revision-1"',
+      );
+
+      expect(response.status).toBe(200);
+      expect(response.headers.get('etag')).toBe('"revision-2"');
+      expect(await response.json()).toMatchObject({ name: 'Matched, renamed', revision: 2 });
+    });
+
+    it('refuses with 412 ACHIEVEMENT_CHANGED a change sent with an earlier revision’s ETag, changing nothing', async () => {
+      const created = await createdWithEtag('Changed meanwhile');
+      await patch(created.id, { ...ACHIEVEMENT, name: 'Changed meanwhile, first' }, created.etag!);
+
+      const { response } = await patch(
+        created.id,
+        { ...ACHIEVEMENT, name: 'Changed meanwhile, second' },
+        created.etag!,
+      );
+
+      expect(response.status).toBe(412);
+      expect(await response.json()).toMatchObject({
+        error: { code: 'ACHIEVEMENT_CHANGED', message: expect.stringContaining('revision 2') },
+      });
+      expect(await listedAchievement(created.id)).toMatchObject({
+        name: 'Changed meanwhile, first',
+        revision: 2,
+      });
+    });
+
+    it('refuses publishing with an earlier revision’s ETag with 412, leaving the draft', async () => {
+      const created = await createdWithEtag('Publish matched');
+      await patch(created.id, { ...ACHIEVEMENT, name: 'Publish matched, renamed' });
+
+      const { response } = await teacher.request(
+        `${tool.url}/api/achievements/${created.id}/publish`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'if-match': created.etag! },
+          body: '{}',
+        },
+      );
+
+      expect(response.status).toBe(412);
+      expect(await response.json()).toMatchObject({ error: { code: 'ACHIEVEMENT_CHANGED' } });
+      expect(await listedAchievement(created.id)).toMatchObject({ publishedAt: null, revision: 2 });
+    });
+
+    it('applies a change sent with If-Match: * or without If-Match to whatever is stored', async () => {
+      const created = await createdWithEtag('Any revision');
+      await patch(created.id, { ...ACHIEVEMENT, name: 'Any revision, 2' });
+
+      expect(
+        (await patch(created.id, { ...ACHIEVEMENT, name: 'Any revision, 3' }, '*')).response.status,
+      ).toBe(200);
+      expect(
+        (await patch(created.id, { ...ACHIEVEMENT, name: 'Any revision, 4' })).response.status,
+      ).toBe(200);
+    });
+
+    it('refuses an If-Match that is not one ETag of this API with 400, saying what to send', async () => {
+      const created = await createdWithEtag('Malformed If-Match');
+
+      for (const ifMatch of ['revision-1', '"revision-1", "revision-2"', 'W/"revision-1"', '"3"']) {
+        const { response } = await patch(created.id, ACHIEVEMENT, ifMatch);
+        expect(response.status, ifMatch).toBe(400);
+        expect(await response.json()).toMatchObject({
+          error: { code: 'BAD_REQUEST', message: expect.stringContaining('"revision-3"') },
+        });
+      }
+    });
+  });
+
   describe('refusals', () => {
     it('answers 401 SESSION_REQUIRED without a launch', async () => {
       const { response } = await post(createBrowser(), ACHIEVEMENT);

@@ -1,0 +1,1 @@
+ALTER TABLE "achievements" ADD COLUMN "revision" integer DEFAULT 1 NOT NULL;
