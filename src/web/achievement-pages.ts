@@ -58,6 +58,13 @@ import { isUuid } from '../shared/uuid.js';
 import type { Logger } from '../config/logger.js';
 import type { PlatformServices } from '../lti/platform-services.js';
 import { loadRosterLearners, type RosterLearners } from './roster-learners.js';
+import {
+  changedMeanwhile,
+  postedRevision,
+  revisionOfPage,
+  saveUnlessChanged,
+  type PageRevision,
+} from './achievement-revision.js';
 
 /**
  * The teacher's achievement pages: the form with every European micro-credential element
@@ -101,7 +108,7 @@ export function createAchievementPagesRouter(deps: {
       values: AchievementFormValues;
       errors?: FieldErrors;
       status?: number;
-    },
+    } & PageRevision,
   ) => {
     const { courseId } = sessionOf(res);
     const { achievement } = page;
@@ -114,6 +121,7 @@ export function createAchievementPagesRouter(deps: {
           version: achievement.version,
           name: achievement.name,
         },
+        ...(achievement && revisionOfPage(achievement, page)),
         issuedCount,
         values: page.values,
         errors: page.errors ?? {},
@@ -162,6 +170,7 @@ export function createAchievementPagesRouter(deps: {
     const achievement = await courseAchievement(db, res, req.params.id);
     const upload = uploadedImage(req.file, res);
     const body = bodyOf(req);
+    const revision = postedRevision(body);
     const kept = body.imageChoice === 'generated' ? null : achievement.image;
     const form = readAchievementForm(body, upload.image ?? kept);
     const errors = {
@@ -170,17 +179,30 @@ export function createAchievementPagesRouter(deps: {
       ...upload.errors,
     };
     if (Object.keys(errors).length > 0) {
-      await renderForm(res, { achievement, values: form.values, errors, status: 422 });
+      await renderForm(res, { achievement, values: form.values, errors, revision, status: 422 });
       return;
     }
-    const updated = await db.transaction((tx) =>
-      updateAchievementFrom(tx, achievement.id, (current) => ({
-        ...form.input,
-        // Kept as they are now: the rule and badge pages save them.
-        ...(upload.image === null && body.imageChoice !== 'generated' && { image: current.image }),
-        rule: current.rule,
-      })),
+    const result = await saveUnlessChanged(() =>
+      db.transaction((tx) =>
+        updateAchievementFrom(
+          tx,
+          achievement.id,
+          (current) => ({
+            ...form.input,
+            // Kept as they are now: the rule and badge pages save them.
+            ...(upload.image === null &&
+              body.imageChoice !== 'generated' && { image: current.image }),
+            rule: current.rule,
+          }),
+          { basedOnRevision: revision },
+        ),
+      ),
     );
+    if ('changed' in result) {
+      await renderForm(res, { ...changedMeanwhile(result.changed), values: form.values });
+      return;
+    }
+    const updated = result.saved;
     kickOutbox();
     const saved = updated.version > achievement.version ? 'versioned' : 'updated';
     res.redirect(303, `/course?saved=${saved}`);
@@ -195,7 +217,7 @@ export function createAchievementPagesRouter(deps: {
       preview?: { entries: PreviewEntry[]; roster: RosterLearners['status'] } | null;
       previewRule?: Rule | null;
       status?: number;
-    },
+    } & PageRevision,
   ) => {
     const { courseId } = sessionOf(res);
     const { achievement } = page;
@@ -204,6 +226,7 @@ export function createAchievementPagesRouter(deps: {
     res.status(page.status ?? 200).send(
       render(res, 'teacher-achievement-rule', {
         achievement: { id: achievement.id, name: achievement.name, version: achievement.version },
+        ...revisionOfPage(achievement, page),
         isDraft: achievement.publishedAt === null,
         issuedCount: await countAwardsOfCurrentVersion(db, achievement),
         values: page.values,
@@ -256,26 +279,43 @@ export function createAchievementPagesRouter(deps: {
    */
   const postedRule = async (req: express.Request, res: Response) => {
     const achievement = await courseAchievement(db, res, req.params.id);
-    const form = readRuleForm(bodyOf(req));
+    const body = bodyOf(req);
+    const revision = postedRevision(body);
+    const form = readRuleForm(body);
     if (form.errors) {
       await renderRuleForm(res, {
         achievement,
         values: form.values,
         errors: form.errors,
+        revision,
         status: 422,
       });
       return null;
     }
-    return { achievement, values: form.values, rule: form.rule };
+    return { achievement, values: form.values, rule: form.rule, revision };
   };
 
   router.post('/course/achievements/:id/rule', ...teacherOnly, ...ruleBody, async (req, res) => {
     const posted = await postedRule(req, res);
     if (!posted) return;
-    const { achievement, rule } = posted;
-    const updated = await db.transaction((tx) =>
-      updateAchievementFrom(tx, achievement.id, (current) => ({ ...storedInputOf(current), rule })),
+    const { achievement, values, rule, revision } = posted;
+    const result = await saveUnlessChanged(() =>
+      db.transaction((tx) =>
+        updateAchievementFrom(
+          tx,
+          achievement.id,
+          (current) => ({ ...storedInputOf(current), rule }),
+          {
+            basedOnRevision: revision,
+          },
+        ),
+      ),
     );
+    if ('changed' in result) {
+      await renderRuleForm(res, { ...changedMeanwhile(result.changed), values });
+      return;
+    }
+    const updated = result.saved;
     kickOutbox();
     const saved =
       updated.publishedAt === null
@@ -293,14 +333,26 @@ export function createAchievementPagesRouter(deps: {
     ...ruleBody,
     async (req, res) => {
       const achievement = await courseAchievement(db, res, req.params.id);
-      const rule = ruleOfJson(bodyOf(req).rule);
-      const updated = await db.transaction((tx) =>
-        updateAchievementFrom(tx, achievement.id, (current) => ({
-          ...storedInputOf(current),
-          rule,
-          publish: true,
-        })),
+      const body = bodyOf(req);
+      const rule = ruleOfJson(body.rule);
+      const result = await saveUnlessChanged(() =>
+        db.transaction((tx) =>
+          updateAchievementFrom(
+            tx,
+            achievement.id,
+            (current) => ({ ...storedInputOf(current), rule, publish: true }),
+            { basedOnRevision: postedRevision(body) },
+          ),
+        ),
       );
+      if ('changed' in result) {
+        await renderRuleForm(res, {
+          ...changedMeanwhile(result.changed),
+          values: ruleFormValuesOf(rule),
+        });
+        return;
+      }
+      const updated = result.saved;
       kickOutbox();
       const saved = updated.version > achievement.version ? 'versioned' : 'published';
       res.redirect(303, `/course?saved=${saved}`);
@@ -314,7 +366,7 @@ export function createAchievementPagesRouter(deps: {
     async (req, res) => {
       const posted = await postedRule(req, res);
       if (!posted) return;
-      const { achievement, values, rule } = posted;
+      const { achievement, values, rule, revision } = posted;
       const { courseId } = sessionOf(res);
       const roster = await loadRosterLearners(deps, courseId);
       const entries = await previewRule(db, courseId, {
@@ -328,6 +380,7 @@ export function createAchievementPagesRouter(deps: {
         values,
         preview: { entries, roster: roster.status },
         previewRule: rule,
+        revision,
       });
     },
   );

@@ -19,6 +19,13 @@ import { requireSession, requireTeacher } from './http/session-auth.js';
 import { isLocale, type Translate } from './i18n.js';
 import type { RenderView } from './views.js';
 import { countAwardsOfCurrentVersion } from '../awards/course-achievements.js';
+import {
+  changedMeanwhile,
+  postedRevision,
+  revisionOfPage,
+  saveUnlessChanged,
+  type PageRevision,
+} from './achievement-revision.js';
 
 /** A field of the designer form that does not check, and the catalog key of its message. */
 type DesignErrors = Partial<Record<'title' | 'background' | 'accent', string>>;
@@ -53,12 +60,13 @@ export function createBadgeDesignerPages(deps: {
       svg: string | null;
       errors?: DesignErrors;
       status?: number;
-    },
+    } & PageRevision,
   ) => {
     const { achievement } = page;
     res.status(page.status ?? 200).send(
       render(res, 'teacher-badge-designer', {
         achievement: { id: achievement.id, name: achievement.name, version: achievement.version },
+        ...revisionOfPage(achievement, page),
         issuedCount: await countAwardsOfCurrentVersion(db, achievement),
         values: page.values,
         errors: page.errors ?? {},
@@ -95,6 +103,7 @@ export function createBadgeDesignerPages(deps: {
       const achievement = await courseAchievement(db, res, req.params.id);
       const body = (req.body ?? {}) as Record<string, unknown>;
       const issuer = await awardingBodyOf(db, achievement.courseId);
+      const revision = postedRevision(body);
       const parsed = badgeDesignSchema.safeParse({
         template: body.template,
         title: body.title,
@@ -106,24 +115,41 @@ export function createBadgeDesignerPages(deps: {
       if (!parsed.success) {
         const errors = designErrorsOf(parsed.error.issues);
         const values = postedValues(body);
-        await renderDesigner(res, { achievement, values, issuer, svg: null, errors, status: 422 });
+        await renderDesigner(res, {
+          achievement,
+          values,
+          issuer,
+          svg: null,
+          errors,
+          revision,
+          status: 422,
+        });
         return;
       }
       const values = parsed.data;
       const svg = svgOf(achievement, values, issuer, render);
       if (body.intent !== 'save') {
-        await renderDesigner(res, { achievement, values, issuer, svg });
+        await renderDesigner(res, { achievement, values, issuer, svg, revision });
         return;
       }
       const image = badgeImageDataUri(checkBadgeImage(Buffer.from(svg, 'utf8')));
-      const updated = await db.transaction(async (tx) => {
-        const saved = await updateAchievementFrom(tx, achievement.id, (current) => ({
-          ...storedInputOf(current),
-          image,
-        }));
-        await storeBadgeDesign(tx, achievement.id, values);
-        return saved;
-      });
+      const result = await saveUnlessChanged(() =>
+        db.transaction(async (tx) => {
+          const saved = await updateAchievementFrom(
+            tx,
+            achievement.id,
+            (current) => ({ ...storedInputOf(current), image }),
+            { basedOnRevision: revision },
+          );
+          await storeBadgeDesign(tx, achievement.id, values);
+          return saved;
+        }),
+      );
+      if ('changed' in result) {
+        await renderDesigner(res, { ...changedMeanwhile(result.changed), values, issuer, svg });
+        return;
+      }
+      const updated = result.saved;
       kickOutbox();
       const saved = updated.version > achievement.version ? 'versioned' : 'badge';
       res.redirect(303, `/course?saved=${saved}`);

@@ -27,6 +27,13 @@ import {
   type BuilderNode,
 } from './rule-builder.js';
 import type { RenderView } from './views.js';
+import {
+  changedMeanwhile,
+  postedRevision,
+  revisionOfPage,
+  saveUnlessChanged,
+  type PageRevision,
+} from './achievement-revision.js';
 
 /**
  * The rule builder page of an achievement (`/course/achievements/:id/rule/builder`): groups
@@ -51,7 +58,12 @@ export function createRuleBuilderPages(deps: {
 
   const renderBuilder = async (
     res: Response,
-    page: { achievement: Achievement; tree: BuilderNode; errors?: FieldErrors; status?: number },
+    page: {
+      achievement: Achievement;
+      tree: BuilderNode;
+      errors?: FieldErrors;
+      status?: number;
+    } & PageRevision,
   ) => {
     const { courseId } = sessionOf(res);
     const { achievement, tree } = page;
@@ -70,6 +82,7 @@ export function createRuleBuilderPages(deps: {
     res.status(page.status ?? 200).send(
       render(res, 'teacher-rule-builder', {
         achievement: { id: achievement.id, name: achievement.name },
+        ...revisionOfPage(achievement, page),
         isDraft: achievement.publishedAt === null,
         tree,
         errors,
@@ -120,23 +133,39 @@ export function createRuleBuilderPages(deps: {
     async (req, res) => {
       const achievement = await courseAchievement(db, res, req.params.id);
       const body = (req.body ?? {}) as Record<string, unknown>;
+      const revision = postedRevision(body);
       const action = builderActionOf(body.action);
       const tree = applyBuilderAction(readBuilderForm(body), action);
       if (action.kind !== 'save') {
-        await renderBuilder(res, { achievement, tree });
+        await renderBuilder(res, { achievement, tree, revision });
         return;
       }
       const built = ruleOfBuilderTree(tree);
       if (built.errors) {
-        await renderBuilder(res, { achievement, tree, errors: built.errors, status: 422 });
+        await renderBuilder(res, {
+          achievement,
+          tree,
+          errors: built.errors,
+          revision,
+          status: 422,
+        });
         return;
       }
-      const updated = await db.transaction((tx) =>
-        updateAchievementFrom(tx, achievement.id, (current) => ({
-          ...storedInputOf(current),
-          rule: built.rule,
-        })),
+      const result = await saveUnlessChanged(() =>
+        db.transaction((tx) =>
+          updateAchievementFrom(
+            tx,
+            achievement.id,
+            (current) => ({ ...storedInputOf(current), rule: built.rule }),
+            { basedOnRevision: revision },
+          ),
+        ),
       );
+      if ('changed' in result) {
+        await renderBuilder(res, { ...changedMeanwhile(result.changed), tree });
+        return;
+      }
+      const updated = result.saved;
       kickOutbox();
       const saved =
         updated.publishedAt === null
