@@ -23,16 +23,11 @@ export function revisionOfPage(achievement: Achievement, page: PageRevision) {
 
 /**
  * The page again after a save refused because the achievement changed since the page's
- * revision: with the teacher's values, the achievement as it is now, its revision (saving again
- * is a deliberate choice), the notice, and 409.
+ * revision: with the teacher's values, the achievement as it is now (whose revision the forms
+ * then carry: saving again is a deliberate choice), the notice, and 409.
  */
 export function changedMeanwhile(current: Achievement) {
-  return {
-    achievement: current,
-    revision: current.revision,
-    isChangedMeanwhile: true,
-    status: 409,
-  };
+  return { achievement: current, isChangedMeanwhile: true, status: 409 };
 }
 
 /** The posted `revision` field, or undefined when the form sent none (a page from before it). */

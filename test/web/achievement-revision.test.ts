@@ -5,7 +5,6 @@
  * page again is then a deliberate choice, and goes through.
  */
 import { eq } from 'drizzle-orm';
-import { JSDOM } from 'jsdom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { achievements } from '../../src/db/schema.js';
 import { createTranslations } from '../../src/web/i18n.js';
@@ -13,28 +12,23 @@ import type { Browser } from '../support/http-client.js';
 import type { TestLms } from '../support/test-lms.js';
 import type { TestTool } from '../support/test-tool.js';
 import { startToolWithLms } from '../support/tool-with-lms.js';
-import { createAchievement, getPage, launchInto, postForm } from './teacher-course-world.js';
+import {
+  createAchievement,
+  formEntriesOf,
+  getPage,
+  launchInto,
+  postForm,
+} from './teacher-course-world.js';
 
 const QUIZ = 'https://courses.example.org/green/final-quiz';
 const LAB = 'https://courses.example.org/green/lab';
 const ESSAY = 'https://courses.example.org/green/essay';
 const COURSE = 'course-green';
 
-/** The part of a jsdom window these tests read (see src/badges/jsdom.d.ts for why no DOM lib). */
-interface PageWindow {
-  readonly document: { querySelector(selector: string): object | null };
-  readonly FormData: new (form: object) => { entries(): IterableIterator<[string, unknown]> };
-}
-
-/** The text fields a browser would send for the page's form matching `selector`. */
+/** The text fields a browser would send for the page's form matching `selector`, by name. */
 function formFieldsOf(html: string, selector: string): Record<string, string> {
-  const window = new JSDOM(html).window as unknown as PageWindow;
-  const form = window.document.querySelector(selector);
-  if (!form) throw new Error(`The page has no form ${selector}`);
   const fields: Record<string, string> = {};
-  for (const [name, value] of new window.FormData(form).entries()) {
-    if (typeof value === 'string' && !(name in fields)) fields[name] = value;
-  }
+  for (const [name, value] of formEntriesOf(html, selector)) fields[name] ??= value;
   return fields;
 }
 

@@ -1,4 +1,3 @@
-import { JSDOM } from 'jsdom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { RULE_OPERATORS } from '../../src/awards/rules/rule-operators.js';
@@ -7,7 +6,7 @@ import { createBrowser, type Browser } from '../support/http-client.js';
 import { LTI_ROLES, type TestLms } from '../support/test-lms.js';
 import type { TestTool } from '../support/test-tool.js';
 import { startToolWithLms } from '../support/tool-with-lms.js';
-import { getPage } from './teacher-course-world.js';
+import { formEntriesOf, getPage, windowOf } from './teacher-course-world.js';
 
 const CORE = 'https://courses.example.org/alliance/core';
 const ENERGY = 'https://courses.example.org/alliance/energy';
@@ -15,29 +14,9 @@ const MARKETS = 'https://courses.example.org/alliance/markets';
 const CITIES = 'https://courses.example.org/alliance/cities';
 const WATER = 'https://courses.example.org/alliance/water';
 
-/** The part of a jsdom window these tests read (see src/badges/jsdom.d.ts for why no DOM lib). */
-interface PageWindow {
-  readonly document: {
-    querySelector(selector: string): PageElement | null;
-    getElementById(id: string): PageElement | null;
-  };
-  readonly FormData: new (form: PageElement) => { entries(): IterableIterator<[string, unknown]> };
-}
-interface PageElement {
-  readonly textContent: string | null;
-  getAttribute(name: string): string | null;
-}
-
-function windowOf(html: string): PageWindow {
-  return new JSDOM(html).window as unknown as PageWindow;
-}
-
-/** The fields a browser would send for the form of a page (no submit button pressed yet). */
+/** The fields a browser would send for the rule builder's form. */
 function formFieldsOf(html: string): [string, string][] {
-  const window = windowOf(html);
-  const form = window.document.querySelector('form.rule-builder');
-  if (!form) throw new Error('The page has no rule builder form');
-  return [...new window.FormData(form).entries()].map(([name, value]) => [name, String(value)]);
+  return formEntriesOf(html, 'form.rule-builder');
 }
 
 /** Changes fields of the form as a teacher would (sets a text or select value). */

@@ -1,10 +1,41 @@
 import { randomUUID } from 'node:crypto';
+import { JSDOM } from 'jsdom';
 import { expect } from 'vitest';
 import { createAchievementAs } from '../support/course-world.js';
 import { createBrowser, type Browser, type BrowserResponse } from '../support/http-client.js';
 import { platformXapiAuthorization, postStatements } from '../support/platform-xapi.js';
 import { LTI_ROLES, type TestLms } from '../support/test-lms.js';
 import type { TestTool } from '../support/test-tool.js';
+
+/** The part of a jsdom window these tests read (see src/badges/jsdom.d.ts for why no DOM lib). */
+export interface PageWindow {
+  readonly document: {
+    querySelector(selector: string): PageElement | null;
+    getElementById(id: string): PageElement | null;
+  };
+  readonly FormData: new (form: PageElement) => { entries(): IterableIterator<[string, unknown]> };
+}
+interface PageElement {
+  readonly textContent: string | null;
+  getAttribute(name: string): string | null;
+}
+
+export function windowOf(html: string): PageWindow {
+  return new JSDOM(html).window as unknown as PageWindow;
+}
+
+/**
+ * The text fields a browser would send for the page's form matching `selector`, in order (no
+ * submit button pressed yet, no file chosen).
+ */
+export function formEntriesOf(html: string, selector: string): [string, string][] {
+  const window = windowOf(html);
+  const form = window.document.querySelector(selector);
+  if (!form) throw new Error(`The page has no form ${selector}`);
+  return [...new window.FormData(form).entries()].flatMap(([name, value]): [string, string][] =>
+    typeof value === 'string' ? [[name, value]] : [],
+  );
+}
 
 /** The hidden form token of a page (views/partials/csrf.eta). */
 export function csrfTokenOf(html: string): string {
